@@ -1,0 +1,51 @@
+# pppssh - top-level entry points.  See README.md.
+BUILD       ?= build
+BUILD_ASAN  ?= build-asan
+BUILD_FUZZ  ?= build-fuzz
+FUZZ_SECONDS ?= 30
+JOBS        ?= $(shell nproc)
+
+.PHONY: all deps build asan fuzz-build test unit fuzz interop bench demo format clean
+
+all: build
+
+deps:
+	./scripts/deps.sh
+
+build:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD) -j $(JOBS)
+
+asan:
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DPPPSSH_SANITIZE=ON
+	cmake --build $(BUILD_ASAN) -j $(JOBS)
+
+fuzz-build:
+	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+	    -DPPPSSH_FUZZ=ON -DPPPSSH_FUZZ_SECONDS=$(FUZZ_SECONDS)
+	cmake --build $(BUILD_FUZZ) -j $(JOBS)
+
+# Every test: unit (plain and sanitized), fuzz (FUZZ_SECONDS each, ASan),
+# interoperability with real PPP peers, end-to-end tunnels.
+test: deps build asan fuzz-build
+	ctest --test-dir $(BUILD) --output-on-failure
+	ctest --test-dir $(BUILD_ASAN) --output-on-failure -L unit
+	ctest --test-dir $(BUILD_FUZZ) --output-on-failure -L fuzz -j $(JOBS)
+
+unit: build
+	ctest --test-dir $(BUILD) --output-on-failure -L unit
+
+fuzz: fuzz-build
+	ctest --test-dir $(BUILD_FUZZ) --output-on-failure -L fuzz -j $(JOBS)
+
+interop: build
+	ctest --test-dir $(BUILD) --output-on-failure -L interop
+
+bench: deps build
+	./bench/run.sh $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

@@ -1,0 +1,33 @@
+#!/bin/sh
+# deps.sh - install the Debian 12 packages that building, testing, the demo
+# and the benchmarks need.  Idempotent: installs only what is missing and
+# runs apt-get update only when it has to install something.
+set -eu
+
+PACKAGES="
+build-essential cmake pkg-config clang libclang-rt-14-dev
+libcmocka-dev libmnl-dev libinih-dev
+openssh-client openssh-server iproute2 iputils-ping procps psmisc
+ppp slirp qemu-system-x86 busybox-static socat cpio xz-utils python3 tshark
+iperf3 gnuplot-nox
+"
+
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed ||
+        missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+    echo "deps: all packages present"
+    exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; the default (no) is right.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,72 @@
+/*
+ * lcp.h - the Link Control Protocol (RFC 1661 sections 5 and 6, RFC 1570
+ * for FCS-Alternatives) on top of the shared automaton.
+ */
+#ifndef PPPSSH_LCP_H
+#define PPPSSH_LCP_H
+
+#include "fsm.h"
+
+/* RFC 1661 section 6 option types (and RFC 1570's FCS-Alternatives) */
+enum lcp_option {
+    LCP_OPT_MRU = 1,
+    LCP_OPT_ACCM = 2,
+    LCP_OPT_AUTH = 3,
+    LCP_OPT_QUALITY = 4,
+    LCP_OPT_MAGIC = 5,
+    LCP_OPT_PFC = 7,
+    LCP_OPT_ACFC = 8,
+    LCP_OPT_FCS_ALT = 9,
+};
+
+/* LCP codes past the automaton's 1..7 */
+enum lcp_code {
+    LCP_PROTO_REJ = 8,
+    LCP_ECHO_REQ = 9,
+    LCP_ECHO_REPLY = 10,
+    LCP_DISCARD_REQ = 11,
+};
+
+/* One side's options; the neg_ bits say which are in play. */
+struct lcp_options {
+    bool neg_mru, neg_accm, neg_magic, neg_pfc, neg_acfc, neg_fcs32;
+    uint16_t mru;
+    uint32_t accm;
+    uint32_t magic;
+};
+
+/* What LCP needs to tell the link beyond the automaton's layer events. */
+struct lcp_hooks {
+    /* The peer Protocol-Rejected `protocol` (RFC 1661 section 5.7). */
+    void (*protocol_rejected)(void *owner, uint16_t protocol, ppp_time now);
+    /* An Echo-Reply to one of ours: data after the Magic-Number. */
+    void (*echo_reply)(void *owner, uint8_t id, const uint8_t *data, size_t len, ppp_time now);
+};
+
+struct lcp {
+    struct ppp_fsm fsm;
+    const struct ppp_settings *settings;
+    const struct lcp_hooks *hooks;
+    struct lcp_options want; /* what our next Configure-Request asks for */
+    struct lcp_options got;  /* what the peer Acked of ours */
+    struct lcp_options his;  /* what we Acked of the peer's */
+    uint8_t loopback_naks;   /* our own magic seen in the peer's requests */
+    bool looped_back;        /* gave up: the line is looped back */
+    uint8_t proto_rej_id;
+};
+
+/* fsm_parent->owner is also passed to the hooks. */
+void lcp_init(struct lcp *lcp, const struct ppp_settings *settings,
+              const struct fsm_parent *parent, const struct lcp_hooks *hooks);
+
+/* Negotiated values (valid while Opened) in the form of PPP_EV_LCP_UP. */
+void lcp_result(const struct lcp *lcp, struct ppp_event *ev);
+
+/* Send an Echo-Request carrying our Magic-Number then data. */
+void lcp_send_echo_request(struct lcp *lcp, uint8_t id, const uint8_t *data, size_t len);
+/* Protocol-Reject a received packet (RFC 1661 section 5.7): the rejected
+ * information is truncated so the whole packet fits the peer's MRU. */
+void lcp_send_protocol_reject(struct lcp *lcp, uint16_t protocol, const uint8_t *info,
+                              size_t len);
+
+#endif

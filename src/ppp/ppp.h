@@ -1,0 +1,233 @@
+/*
+ * ppp.h - the pppssh PPP engine: standard PPP (RFC 1661, 1662, 1332, 1877,
+ * 5072) with no I/O of its own.
+ *
+ * The engine never reads a clock, never touches a file descriptor and never
+ * allocates after ppp_link_new().  The caller owns the byte stream (an ssh
+ * child's stdin/stdout, a serial line, a socketpair in a test) and the time:
+ *
+ *     ppp_link_new(&link, &settings, &callbacks, user);
+ *     ppp_link_open(link, now);                  // start LCP
+ *     loop:
+ *         ppp_link_input(link, bytes, n, now);   // what the peer sent
+ *         ppp_link_send_ip(link, pkt, len, now); // an IP packet to carry
+ *         while ((n = ppp_link_tx_data(link, &p)) > 0)
+ *             ppp_link_tx_consume(link, write(fd, p, n));
+ *         if (now >= ppp_link_expiry(link))
+ *             ppp_link_handle_expiry(link, now);
+ *
+ * Results come back through callbacks: events (phase and layer changes,
+ * negotiated parameters), received IP packets and log lines.  Every
+ * callback runs synchronously inside the call that caused it.
+ *
+ * Times are nanoseconds on any monotonic clock the caller likes; durations
+ * in ppp_settings are milliseconds.  IPv4 addresses are uint32_t in host
+ * byte order (198.18.255.1 is 0xc612ff01).
+ */
+#ifndef PPPSSH_PPP_H
+#define PPPSSH_PPP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t ppp_time; /* nanoseconds */
+
+#define PPP_TIME_NEVER UINT64_MAX
+#define PPP_MS ((ppp_time)1000000)
+
+/* Error codes.  Values at or below PPP_ERR_FATAL mean the link object is
+ * unusable; above it the call failed but the link is fine. */
+enum ppp_error {
+    PPP_OK = 0,
+    PPP_ERR_INVALID_ARGUMENT = -1, /* a setting or argument is out of range */
+    PPP_ERR_BUFFER_FULL = -2,      /* no room in the transmit buffer: drain it first */
+    PPP_ERR_NOT_OPEN = -3,         /* the network protocol for this packet is not up */
+    PPP_ERR_TOO_BIG = -4,          /* packet larger than the peer's MRU */
+    PPP_ERR_BAD_PACKET = -5,       /* not an IPv4 or IPv6 datagram */
+    PPP_ERR_FATAL = -500,
+    PPP_ERR_NOMEM = -501,
+};
+
+const char *ppp_strerror(int error);
+
+/* RFC 1661 section 3.2 link phases (Authenticate is skipped: ssh did it). */
+enum ppp_phase {
+    PPP_PHASE_DEAD,
+    PPP_PHASE_ESTABLISH,
+    PPP_PHASE_NETWORK,
+    PPP_PHASE_TERMINATE,
+};
+
+const char *ppp_phase_name(enum ppp_phase phase);
+
+/* Why the link left the Network phase or died; mirrors pppd's exit statuses
+ * so a supervisor can key on it (see ppp_cause_exit_status()). */
+enum ppp_cause {
+    PPP_CAUSE_NONE,
+    PPP_CAUSE_ADMIN_CLOSE,        /* ppp_link_close() */
+    PPP_CAUSE_PEER_TERMINATED,    /* peer sent LCP Terminate-Request */
+    PPP_CAUSE_PEER_DEAD,          /* LCP echo replies stopped coming */
+    PPP_CAUSE_NEGOTIATION_FAILED, /* Max-Configure or Max-Failure exhausted */
+    PPP_CAUSE_LOOPBACK,           /* our own Magic-Number came back */
+    PPP_CAUSE_LOWER_DOWN,         /* the byte stream went away */
+    PPP_CAUSE_NO_NETWORK,         /* LCP up but no network protocol could open */
+};
+
+const char *ppp_cause_name(enum ppp_cause cause);
+/* pppd's exit status for a cause: 5 user request, 10 negotiation failed,
+ * 15 peer dead, 16 hangup, 17 loopback, 0 for PPP_CAUSE_NONE. */
+int ppp_cause_exit_status(enum ppp_cause cause);
+
+enum ppp_log_level { PPP_LOG_ERROR, PPP_LOG_WARN, PPP_LOG_INFO, PPP_LOG_DEBUG };
+
+struct ppp_settings {
+    /* LCP (RFC 1661 section 6) */
+    uint16_t mru;            /* MRU we ask for; 1500 is not sent (default) */
+    uint16_t mru_max;        /* largest MRU we will accept from a peer's Nak (65535) */
+    uint32_t accm;           /* async map we ask the peer to use (default 0) */
+    bool pfc, acfc;          /* ask for protocol / address-control compression */
+    bool magic;              /* use a Magic-Number (default true) */
+    bool fcs32;              /* ask for 32-bit FCS, RFC 1570 (default false) */
+    bool passive;            /* pppd "passive": keep waiting after Max-Configure */
+    bool silent;             /* pppd "silent": wait for the peer's first request */
+    uint32_t restart_ms;     /* Restart timer (3000) */
+    uint8_t max_configure;   /* Max-Configure (10) */
+    uint8_t max_terminate;   /* Max-Terminate (2) */
+    uint8_t max_failure;     /* Max-Failure (5) */
+    uint8_t max_loopback;    /* Naks of our own magic before giving up (10) */
+    uint32_t echo_interval_ms; /* LCP Echo-Request period; 0 = no keepalive (0) */
+    uint8_t echo_failures;     /* unanswered intervals before PEER_DEAD (4) */
+
+    /* IPCP (RFC 1332, RFC 1877) */
+    bool ipv4;               /* run IPCP (default true) */
+    uint32_t local_ip;       /* our address; 0 = ask the peer for one */
+    uint32_t remote_ip;      /* the peer's address; 0 = take the peer's */
+    bool accept_local;       /* take the peer's Nak of local_ip (ipcp-accept-local) */
+    bool accept_remote;      /* take the peer's idea of its address (ipcp-accept-remote) */
+    bool request_dns;        /* ask the peer for DNS servers (pppd usepeerdns) */
+    uint32_t dns[2];         /* DNS servers to give a peer that asks; 0 = none */
+
+    /* IPV6CP (RFC 5072) */
+    bool ipv6;               /* run IPV6CP (default true) */
+    uint8_t local_ifid[8];   /* all zero = pick a random one */
+    uint8_t remote_ifid[8];  /* all zero = take the peer's */
+
+    /* buffers, fixed at ppp_link_new() */
+    uint32_t tx_buffer;      /* bytes of encoded frames held for the caller (256 KiB) */
+
+    uint64_t seed;           /* seeds Magic-Number and identifier choice */
+};
+
+/* Fill with the defaults documented above. */
+void ppp_settings_default(struct ppp_settings *settings);
+
+enum ppp_event_type {
+    PPP_EV_PHASE,       /* u.phase */
+    PPP_EV_LCP_UP,      /* u.lcp */
+    PPP_EV_LCP_DOWN,
+    PPP_EV_IPCP_UP,     /* u.ipcp */
+    PPP_EV_IPCP_DOWN,
+    PPP_EV_IPV6CP_UP,   /* u.ipv6cp */
+    PPP_EV_IPV6CP_DOWN,
+    PPP_EV_ECHO_RTT,    /* u.echo_rtt: an Echo-Reply to one of our requests */
+};
+
+struct ppp_event {
+    enum ppp_event_type type;
+    union {
+        struct {
+            enum ppp_phase phase;
+            enum ppp_cause cause; /* set when entering Terminate or Dead */
+        } phase;
+        struct {
+            uint16_t mru_rx;  /* largest frame we accept */
+            uint16_t mru_tx;  /* largest frame the peer accepts: the TUN MTU */
+            uint32_t accm_rx, accm_tx;
+            bool pfc_tx, acfc_tx, fcs32_rx, fcs32_tx;
+            uint32_t magic_local, magic_peer;
+        } lcp;
+        struct {
+            uint32_t local, remote;
+            uint32_t dns[2]; /* from the peer, 0 if none */
+        } ipcp;
+        struct {
+            uint8_t local_ifid[8], remote_ifid[8]; /* fe80::IFID on each end */
+        } ipv6cp;
+        ppp_time echo_rtt;
+    } u;
+};
+
+struct ppp_callbacks {
+    void (*event)(void *user, const struct ppp_event *event);
+    /* A received IPv4 (family 4) or IPv6 (family 6) datagram.  pkt points
+     * into the engine and is valid only during the call. */
+    void (*ip_packet)(void *user, int family, const uint8_t *pkt, size_t len);
+    /* One log line, no trailing newline.  May be NULL. */
+    void (*log)(void *user, enum ppp_log_level level, const char *line);
+};
+
+struct ppp_stats {
+    uint64_t rx_bytes, tx_bytes;        /* stream bytes */
+    uint64_t rx_frames, tx_frames;      /* good frames */
+    uint64_t rx_ip_packets, tx_ip_packets;
+    uint64_t rx_ip_bytes, tx_ip_bytes;
+    uint64_t rx_bad_fcs, rx_runts, rx_too_long, rx_aborts;
+    uint64_t rx_bytes_outside_frames;   /* banners, MOTD, line noise */
+    uint64_t rx_unknown_protocol;       /* answered with Protocol-Reject */
+    uint64_t rx_dropped;                /* valid frames we could not use */
+    uint64_t tx_dropped_control;        /* control frames dropped: tx buffer full */
+    uint64_t echo_sent, echo_replies;
+    ppp_time echo_rtt_last;
+};
+
+struct ppp_link;
+
+/* Allocate and initialise a link in the Dead phase.  The settings are
+ * copied.  Returns PPP_OK, PPP_ERR_INVALID_ARGUMENT or PPP_ERR_NOMEM. */
+int ppp_link_new(struct ppp_link **link, const struct ppp_settings *settings,
+                 const struct ppp_callbacks *callbacks, void *user);
+void ppp_link_del(struct ppp_link *link);
+
+/* The byte stream is up: start LCP (RFC 1661 Up + Open events).  Also used
+ * to start again after the link went Dead. */
+int ppp_link_open(struct ppp_link *link, ppp_time now);
+/* Close administratively: LCP Terminate-Request carrying reason (may be
+ * NULL); the link goes Dead after Terminate-Ack or Max-Terminate. */
+int ppp_link_close(struct ppp_link *link, ppp_time now, const char *reason);
+/* The byte stream is gone (RFC 1661 Down event): go Dead now. */
+void ppp_link_lower_down(struct ppp_link *link, ppp_time now);
+
+/* Feed bytes received from the peer, in chunks of any size.  All bytes are
+ * always consumed; bad frames are counted and dropped.  Returns PPP_OK. */
+int ppp_link_input(struct ppp_link *link, const uint8_t *data, size_t len, ppp_time now);
+
+/* Queue one IPv4 or IPv6 datagram (the version is read from its first
+ * nibble).  Returns PPP_OK, PPP_ERR_NOT_OPEN, PPP_ERR_TOO_BIG,
+ * PPP_ERR_BAD_PACKET or PPP_ERR_BUFFER_FULL (drain and try again). */
+int ppp_link_send_ip(struct ppp_link *link, const uint8_t *pkt, size_t len, ppp_time now);
+
+/* Encoded bytes waiting to be written to the stream: sets *data and returns
+ * their length (0 when there is nothing).  Control frames go ahead of data
+ * frames at the next frame boundary.  Valid until the next call into the
+ * link.  After writing n of them, call ppp_link_tx_consume(link, n). */
+size_t ppp_link_tx_data(struct ppp_link *link, const uint8_t **data);
+void ppp_link_tx_consume(struct ppp_link *link, size_t n);
+/* Free room for data frames, in encoded bytes (a frame may need up to
+ * twice its size plus 10). */
+size_t ppp_link_tx_room(const struct ppp_link *link);
+
+/* When ppp_link_handle_expiry() must next be called (PPP_TIME_NEVER if no
+ * timer runs).  Calling it early or late is harmless. */
+ppp_time ppp_link_expiry(const struct ppp_link *link);
+void ppp_link_handle_expiry(struct ppp_link *link, ppp_time now);
+
+/* Send an LCP Echo-Request now (the seed vpnd's "check"); the reply shows
+ * up as PPP_EV_ECHO_RTT.  Returns PPP_ERR_NOT_OPEN unless LCP is Opened. */
+int ppp_link_echo(struct ppp_link *link, ppp_time now);
+
+enum ppp_phase ppp_link_phase(const struct ppp_link *link);
+enum ppp_cause ppp_link_cause(const struct ppp_link *link);
+const struct ppp_stats *ppp_link_stats(const struct ppp_link *link);
+
+#endif
