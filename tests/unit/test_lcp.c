@@ -4,10 +4,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <string.h>
+
+#include <cmocka.h> /* after the headers it needs */
 
 #include "lcp.h"
 #include "protocols.h"
@@ -56,9 +56,7 @@ static void fake_down(void *owner, struct ppp_fsm *fsm)
     ((struct fake_link *)owner)->downs++;
 }
 
-static void fake_started(void *owner, struct ppp_fsm *fsm)
-{
-}
+static void fake_started(void *owner, struct ppp_fsm *fsm) {}
 
 static void fake_finished(void *owner, struct ppp_fsm *fsm)
 {
@@ -99,8 +97,7 @@ static void fake_protocol_rejected(void *owner, uint16_t protocol, ppp_time now)
     f->rejected_calls++;
 }
 
-static void fake_echo_reply(void *owner, uint8_t id, const uint8_t *data, size_t len,
-                            ppp_time now)
+static void fake_echo_reply(void *owner, uint8_t id, const uint8_t *data, size_t len, ppp_time now)
 {
     struct fake_link *f = owner;
 
@@ -212,8 +209,8 @@ static void request_everything(void **state)
 static void accepts_typical_pppd_request(void **state)
 {
     struct fake_link f;
-    const uint8_t req[] = {1, 4, 0x05, 0xd4, 2, 6, 0, 0, 0, 0, 5, 6, 0x12, 0x34, 0x56, 0x78,
-                           7, 2, 8, 2};
+    const uint8_t req[] = {1, 4, 0x05, 0xd4, 2,    6,    0, 0, 0, 0,
+                           5, 6, 0x12, 0x34, 0x56, 0x78, 7, 2, 8, 2};
     uint8_t out[PKT_CAP];
     size_t out_len;
 
