@@ -442,6 +442,9 @@ static void note_cause(struct ppp_fsm *fsm, enum fsm_event event, struct cell ce
         fsm->cause = PPP_CAUSE_PEER_TERMINATED;
     else if (event == FSM_EV_TO_MINUS && negotiating(fsm->state) && (cell.actions & A_TLF))
         fsm->cause = PPP_CAUSE_NEGOTIATION_FAILED; /* Max-Configure exhausted */
+    if (event == FSM_EV_TO_MINUS && negotiating(fsm->state))
+        fsm_log(fsm, PPP_LOG_WARN, "%s: no answer to %u Configure-Requests%s", fsm->ops->name,
+                fsm->config.max_configure, fsm->config.passive ? ", waiting (passive)" : "");
 }
 
 /* Sends happen in the old state (send_configure_request needs it), layer

@@ -109,6 +109,7 @@ static void gives_up_after_max_configure(void **state)
     assert_int_equal(f.fsm.state, FSM_STOPPED);
     assert_int_equal(f.layer_finishes, 1);
     assert_int_equal(f.fsm.cause, PPP_CAUSE_NEGOTIATION_FAILED);
+    assert_string_equal(f.last_log, "LCP: no answer to 10 Configure-Requests");
     /* retransmissions keep the Identifier (pppd) but rebuild the options */
     for (size_t i = 1; i < f.nsent; i++)
         assert_int_equal(f.sent[i].id, f.sent[0].id);
