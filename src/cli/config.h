@@ -23,9 +23,9 @@
 #define CONFIG_DIR "/etc/pppssh"
 #define CONFIG_SERVER_PATH CONFIG_DIR "/server.conf"
 
-#define CONFIG_LINE_MAX 1024     /* longest line accepted, in characters */
+#define CONFIG_LINE_MAX 196      /* longest line accepted, in characters (inih's bound) */
 #define CONFIG_FILE_MAX 262144   /* largest file accepted, in bytes */
-#define CONFIG_STR_MAX 1024      /* string values (fits any line) */
+#define CONFIG_STR_MAX 200       /* string values (fits any line) */
 #define CONFIG_NAME_MAX 64       /* tunnel and user names */
 #define CONFIG_MAX_ROUTES 64     /* Route= lines per tunnel or per user */
 #define CONFIG_MAX_DNS 4         /* DNS= lines */
@@ -89,10 +89,13 @@ struct server_user {
     size_t n_routes;
 };
 
+/* The pool is what the file says (a CIDR's network and broadcast
+ * addresses excluded); whoever hands out addresses must skip the server's
+ * Address and the static user Addresses that fall inside it. */
 struct server_config {
-    bool has_address;                    /* Address: server end of every tunnel */
+    bool has_address;                    /* Address: server end of every tunnel (required) */
     struct in_addr address;
-    bool has_pool;                       /* Pool: first..last inclusive */
+    bool has_pool;                       /* Pool: first..last inclusive, host order compare */
     struct in_addr pool_first, pool_last;
     bool proxy_arp;                      /* ProxyArp, default false */
     struct os_ip dns[CONFIG_MAX_DNS];
@@ -117,7 +120,7 @@ int config_path_for_name(const char *name, char *buf, size_t size, char *err, si
 /*
  * Reads the tunnel configuration from path.  name is the tunnel name (the
  * default for Interface); NULL means the file name without directory and
- * ".conf".  The struct is large (~40 KiB): allocate it, don't put it on
+ * ".conf".  The struct is large (~10 KiB): allocate it, don't put it on
  * a small stack.
  */
 int config_load_tunnel(const char *path, const char *name, struct tunnel_config *cfg, char *err,

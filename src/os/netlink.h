@@ -69,11 +69,12 @@ int nl_route_del(const struct nl_route *route, char *err, size_t errlen);
 
 /*
  * Lists the unicast routes whose output interface is ifindex, in every
- * table, family AF_INET, AF_INET6 or AF_UNSPEC (both).  Kernel-made
- * routes (link-local fe80::/64, multicast, local) are skipped: only
- * RTPROT_BOOT/STATIC-style routes with RTN_UNICAST type and a scope other
- * than host are listed.  Up to max routes are stored; *count receives the
- * total number found (which may exceed max).
+ * table, family AF_INET, AF_INET6 or AF_UNSPEC (both).  Only routes
+ * someone installed are listed: the kernel's own (RTPROT_KERNEL: the peer
+ * /32 of a p2p address, an IPv6 address's prefix route, fe80::/64) and
+ * local/multicast entries are skipped.  table 0 in the result = main.
+ * Up to max routes are stored; *count receives the total number found
+ * (which may exceed max).
  */
 int nl_route_list(unsigned ifindex, int family, struct nl_route *out, size_t max, size_t *count,
                   char *err, size_t errlen);
