@@ -245,3 +245,28 @@ x_wait_file_text() {
     done
     grep -qF -- "$2" "$1" 2>/dev/null
 }
+
+# x_pty_session LABEL NS_OF_PTY_REDIR PEER_ADDR COMMAND...: run COMMAND under
+# pty-redir in that namespace, `pppssh up` over the pty in the client,
+# ping PEER_ADDR, `pppssh down`, and check the command is gone.  Needs
+# PTY_REDIR (the pty-redir binary).
+x_pty_session() {
+    label=$1 ns=$2 peer=$3; shift 3
+    x_snapshot "$NS_CLI" >"$E2E_TMP/pty-cli.snap"
+    x_snapshot "$NS_SRV" >"$E2E_TMP/pty-srv.snap"
+    ip netns exec "$ns" "$PTY_REDIR" "$@" >"$E2E_TMP/device" 2>>"$E2E_TMP/pty-redir.log"
+    rc=$?
+    dev=$(cat "$E2E_TMP/device")
+    check "$label: pty-redir exits 0 and prints a pty ($dev)" \
+        bash -c "[ $rc = 0 ] && [ -c '$dev' ] && case '$dev' in /dev/pts/*) exit 0;; esac; exit 1"
+    x_conf "$E2E_TMP/e2epty.conf" "Interface = e2epty" "Command = socat - $dev,raw,echo=0"
+    sed -i '/^Server\|^IdentityFile\|^SSHOption/d' "$E2E_TMP/e2epty.conf"
+    check "$label: pppssh up over the pty exits 0" x_up "$NS_CLI" "$E2E_TMP/e2epty.conf"
+    echo "    (up took $X_MS ms)"
+    check "$label: ping $peer across" x_ping "$NS_CLI" "$peer"
+    check "$label: pppssh down exits 0" x_down "$NS_CLI" "$E2E_TMP/e2epty.conf"
+    check "$label: e2epty is gone" wait_gone ip -n "$NS_CLI" link show e2epty
+    check "$label: the command pty-redir started has ended, client as before" \
+        x_same_state "$NS_CLI" "$E2E_TMP/pty-cli.snap"
+    check "$label: server as before" x_same_state "$NS_SRV" "$E2E_TMP/pty-srv.snap"
+}
