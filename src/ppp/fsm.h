@@ -134,6 +134,8 @@ struct ppp_fsm {
     struct fsm_config config;
     enum fsm_state state;
     uint8_t id;          /* Identifier of our last Configure- or Terminate-Request */
+    uint8_t next_id;     /* next fresh Identifier (Code-Reject takes one too, RFC 1661 5.7) */
+    bool reply_seen;     /* a reply to request `id` was already taken (pppd's seen_ack) */
     uint8_t restart_count;
     uint8_t failure_count; /* Naks sent since the last Ack (Max-Failure) */
     ppp_time deadline;   /* Restart timer; PPP_TIME_NEVER when stopped */
@@ -165,7 +167,10 @@ void fsm_input(struct ppp_fsm *fsm, ppp_time now, const uint8_t *pkt, size_t len
 /* Raise one event with no packet behind it.  For RCR/RCA/RCN/RTR/RTA/RUC/
  * RXJ/RXR the identifier used in any reply is `id` and no option data is
  * sent; this exists for the transition-table test and for callers (LCP's
- * extended codes) that have already parsed the packet. */
+ * extended codes) that have already parsed the packet.
+ * The ser action (RXR in Opened) sends nothing here: only the protocol knows
+ * an Echo-Reply's Magic-Number, so LCP answers an Echo-Request itself when
+ * fsm->state == FSM_OPENED (RXR never changes the state). */
 void fsm_event(struct ppp_fsm *fsm, ppp_time now, enum fsm_event event, uint8_t id);
 
 /* Send a packet with this fsm's protocol: helper for protocols' extended

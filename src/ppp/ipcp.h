@@ -25,10 +25,24 @@ struct ipcp {
     uint32_t want_local, want_dns1, want_dns2;
     /* the outcome */
     uint32_t local, remote, dns1, dns2;
+    /* the peer's address from its last request we Acked (0: none sent) */
+    uint32_t peer_address;
+    /* our last Configure-Request's options: an Ack must repeat them byte
+     * for byte and a Reject may only list them (RFC 1661 5.2, 5.4) */
+    uint8_t last_req[18];
+    size_t last_req_len;
+    /* set by This-Layer-Up when the addresses make no usable link (no
+     * local or remote address, or both equal), else NULL.  The owner's
+     * layer_up must then not announce IPCP but close the layer:
+     * fsm_close(&ipcp->fsm, now, ipcp->failure) (pppd's ipcp_close from
+     * ipcp_up; the ops have no clock to do it themselves). */
+    const char *failure;
 };
 
 void ipcp_init(struct ipcp *ipcp, const struct ppp_settings *settings,
                const struct fsm_parent *parent);
+/* This-Layer-Up found no usable addresses (see ipcp->failure). */
+bool ipcp_failed(const struct ipcp *ipcp);
 /* Negotiated values (valid while Opened) in the form of PPP_EV_IPCP_UP. */
 void ipcp_result(const struct ipcp *ipcp, struct ppp_event *ev);
 

@@ -19,6 +19,14 @@ enum lcp_option {
     LCP_OPT_FCS_ALT = 9,
 };
 
+/* MRU 4 + ACCM 6 + Magic 6 + PFC 2 + ACFC 2 + FCS-Alternatives 3 */
+#define LCP_MAX_REQUEST 32
+
+/* RFC 1570 FCS-Alternatives bits */
+#define LCP_FCS_NULL 1
+#define LCP_FCS_16 2
+#define LCP_FCS_32 4
+
 /* LCP codes past the automaton's 1..7 */
 enum lcp_code {
     LCP_PROTO_REJ = 8,
@@ -37,9 +45,16 @@ struct lcp_options {
 
 /* What LCP needs to tell the link beyond the automaton's layer events. */
 struct lcp_hooks {
-    /* The peer Protocol-Rejected `protocol` (RFC 1661 section 5.7). */
+    /* The peer Protocol-Rejected `protocol` (RFC 1661 section 5.7); only
+     * reported while LCP is Opened.  Any protocol is passed on, LCP's own
+     * included: the link decides (fsm_protocol_rejected on the NCP). */
     void (*protocol_rejected)(void *owner, uint16_t protocol, ppp_time now);
-    /* An Echo-Reply to one of ours: data after the Magic-Number. */
+    /* An Echo-Reply to one of ours: data after the Magic-Number.  Replies
+     * carrying our own Magic-Number (a looped line) are dropped, and so is
+     * everything outside Opened (RFC 1661 section 5.8).  LCP answers an
+     * Echo-Request itself; a Discard-Request is dropped; any other code
+     * beyond 11 is Code-Rejected by the automaton.  A Code-Reject of codes
+     * 1..7 is catastrophic (RXJ-), of 8..11 not (RXJ+). */
     void (*echo_reply)(void *owner, uint8_t id, const uint8_t *data, size_t len, ppp_time now);
 };
 
@@ -53,11 +68,23 @@ struct lcp {
     uint8_t loopback_naks;   /* our own magic seen in the peer's requests */
     bool looped_back;        /* gave up: the line is looped back */
     uint8_t proto_rej_id;
+    /* Our last Configure-Request's options: an Ack must repeat them byte
+     * for byte and a Reject may only hold some of them, in the same order
+     * (RFC 1661 sections 5.2 and 5.4). */
+    uint8_t req[LCP_MAX_REQUEST];
+    size_t req_len;
 };
 
 /* fsm_parent->owner is also passed to the hooks. */
 void lcp_init(struct lcp *lcp, const struct ppp_settings *settings,
               const struct fsm_parent *parent, const struct lcp_hooks *hooks);
+
+/* Feed one received LCP packet (Code..Data).  Use this rather than
+ * fsm_input(&lcp->fsm, ...): after the automaton has handled the packet it
+ * closes the layer with cause PPP_CAUSE_LOOPBACK (fsm.cause) once the
+ * peer's requests carried our own Magic-Number settings->max_loopback times
+ * in a row; lcp->looped_back is then true until the next negotiation. */
+void lcp_input(struct lcp *lcp, ppp_time now, const uint8_t *pkt, size_t len);
 
 /* Negotiated values (valid while Opened) in the form of PPP_EV_LCP_UP. */
 void lcp_result(const struct lcp *lcp, struct ppp_event *ev);

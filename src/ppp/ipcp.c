@@ -1,0 +1,460 @@
+/*
+ * ipcp.c - the IP Control Protocol (RFC 1332) with the DNS extension of
+ * RFC 1877, as a struct fsm_ops.
+ *
+ * Address policy follows pppd 2.4.9 so users of its options find the same
+ * behaviour: see the comments on each judgement.  No IP-Compression-
+ * Protocol: Van Jacobson compression is not implemented.
+ */
+#include "ipcp.h"
+
+#include <string.h>
+
+#include "options.h"
+#include "protocols.h"
+#include "util.h"
+
+#define IPCP_ADDR_LEN 4 /* data length of every option we understand */
+
+static struct ipcp *to_ipcp(struct ppp_fsm *fsm)
+{
+    return container_of(fsm, struct ipcp, fsm);
+}
+
+/* One dotted quad, for log lines. */
+struct ipv4_text {
+    char s[16];
+};
+
+static struct ipv4_text ipv4_text(uint32_t a)
+{
+    struct ipv4_text t;
+    uint8_t b[4];
+    char *p = t.s;
+
+    put32(b, a);
+    for (int i = 0; i < 4; i++) {
+        unsigned v = b[i];
+        if (i)
+            *p++ = '.';
+        if (v >= 100)
+            *p++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *p++ = (char)('0' + v / 10 % 10);
+        *p++ = (char)('0' + v % 10);
+    }
+    *p = '\0';
+    return t;
+}
+
+static void ipcp_reset(struct ppp_fsm *fsm)
+{
+    struct ipcp *ipcp = to_ipcp(fsm);
+    const struct ppp_settings *s = ipcp->settings;
+
+    /* RFC 1332 section 3.3: 0.0.0.0 asks the peer to assign us one */
+    ipcp->req_address = true;
+    ipcp->want_local = s->local_ip;
+    /* RFC 1877 section 1: 0.0.0.0 asks the peer for its servers */
+    ipcp->req_dns1 = s->request_dns;
+    ipcp->req_dns2 = s->request_dns;
+    ipcp->want_dns1 = 0;
+    ipcp->want_dns2 = 0;
+    ipcp->local = ipcp->remote = ipcp->dns1 = ipcp->dns2 = 0;
+    ipcp->peer_address = 0;
+    ipcp->last_req_len = 0;
+    ipcp->failure = NULL;
+}
+
+static size_t ipcp_build_request(struct ppp_fsm *fsm, uint8_t *buf, size_t cap)
+{
+    struct ipcp *ipcp = to_ipcp(fsm);
+    struct opt_writer w;
+
+    opt_writer_init(&w, ipcp->last_req, sizeof(ipcp->last_req));
+    if (ipcp->req_address)
+        opt_put32(&w, IPCP_OPT_ADDRESS, ipcp->want_local);
+    if (ipcp->req_dns1)
+        opt_put32(&w, IPCP_OPT_DNS1, ipcp->want_dns1);
+    if (ipcp->req_dns2)
+        opt_put32(&w, IPCP_OPT_DNS2, ipcp->want_dns2);
+    ipcp->last_req_len = w.len;
+    if (w.len > cap)
+        return 0;
+    memcpy(buf, ipcp->last_req, w.len);
+    return w.len;
+}
+
+/* A reply being built: only options of the worst verdict so far are kept,
+ * in the peer's order (RFC 1661 sections 5.3, 5.4: a Reject wins over a
+ * Nak, which wins over an Ack). */
+struct reply {
+    struct opt_writer w;
+    int code;
+    bool reject_naks;
+};
+
+static void reply_init(struct reply *r, uint8_t *out, size_t cap, bool reject_naks)
+{
+    opt_writer_init(&r->w, out, cap);
+    r->code = FSM_CONF_ACK;
+    r->reject_naks = reject_naks;
+}
+
+static bool reply_escalate(struct reply *r, int code)
+{
+    if (code < r->code)
+        return false;
+    if (code > r->code) {
+        r->w.len = 0;
+        r->code = code;
+    }
+    return true;
+}
+
+static void reply_ack(struct reply *r, const struct opt *o)
+{
+    if (reply_escalate(r, FSM_CONF_ACK))
+        opt_put_raw(&r->w, o);
+}
+
+static void reply_reject(struct reply *r, const struct opt *o)
+{
+    if (reply_escalate(r, FSM_CONF_REJ))
+        opt_put_raw(&r->w, o);
+}
+
+/* RFC 1661 section 4.6: past Max-Failure, what we would Nak is Rejected. */
+static void reply_nak32(struct reply *r, const struct opt *o, uint32_t ours)
+{
+    if (r->reject_naks) {
+        reply_reject(r, o);
+        return;
+    }
+    if (reply_escalate(r, FSM_CONF_NAK))
+        opt_put32(&r->w, o->type, ours);
+}
+
+/* A list that breaks off mid-option: reject the rest verbatim (pppd does
+ * the same), so the peer sees exactly which bytes we could not parse. */
+static void reply_reject_tail(struct reply *r, const uint8_t *p, size_t len)
+{
+    if (!reply_escalate(r, FSM_CONF_REJ))
+        return;
+    if (r->w.cap - r->w.len < len) {
+        r->w.overflow = true;
+        return;
+    }
+    memcpy(r->w.buf + r->w.len, p, len);
+    r->w.len += len;
+}
+
+/* The peer's IP-Address (RFC 1332 section 3.3).  Sets *taken to the
+ * address an Ack would give the peer. */
+static void judge_address(struct ipcp *ipcp, struct reply *r, const struct opt *o, uint32_t *taken)
+{
+    const struct ppp_settings *s = ipcp->settings;
+    uint32_t theirs = get32(o->data);
+
+    /* Two ends with one address is no link: pppd refuses it too. */
+    if (theirs != 0 && theirs == ipcp->want_local) {
+        if (s->remote_ip && s->remote_ip != ipcp->want_local)
+            reply_nak32(r, o, s->remote_ip);
+        else
+            reply_reject(r, o);
+        return;
+    }
+    if (s->remote_ip == 0) {
+        /* pppd: if neither end knows the peer's address, Reject the
+         * option rather than Ack 0.0.0.0; up() then finds no address. */
+        if (theirs == 0) {
+            reply_reject(r, o);
+            return;
+        }
+        *taken = theirs;
+        reply_ack(r, o);
+        return;
+    }
+    if (theirs == s->remote_ip || (theirs != 0 && s->accept_remote)) {
+        *taken = theirs;
+        reply_ack(r, o);
+        return;
+    }
+    reply_nak32(r, o, s->remote_ip);
+}
+
+/* The peer asks us for a DNS server (RFC 1877 section 1). */
+static void judge_dns(struct ipcp *ipcp, struct reply *r, const struct opt *o, int index)
+{
+    uint32_t ours = ipcp->settings->dns[index];
+
+    if (ours == 0)
+        reply_reject(r, o);
+    else if (get32(o->data) == ours)
+        reply_ack(r, o);
+    else
+        reply_nak32(r, o, ours);
+}
+
+static void judge_option(struct ipcp *ipcp, struct reply *r, const struct opt *o, uint32_t *taken)
+{
+    bool addr_len = o->len == IPCP_ADDR_LEN;
+
+    switch (o->type) {
+    case IPCP_OPT_ADDRESS:
+        if (addr_len)
+            judge_address(ipcp, r, o, taken);
+        else
+            reply_reject(r, o);
+        break;
+    case IPCP_OPT_DNS1:
+    case IPCP_OPT_DNS2:
+        if (addr_len)
+            judge_dns(ipcp, r, o, o->type == IPCP_OPT_DNS2);
+        else
+            reply_reject(r, o);
+        break;
+    default:
+        /* IP-Addresses (RFC 1332 section 3.1, deprecated), IP-Compression-
+         * Protocol (section 3.2: we have no VJ), NBNS and anything unknown */
+        reply_reject(r, o);
+        break;
+    }
+}
+
+static int ipcp_judge_request(struct ppp_fsm *fsm, const uint8_t *opts, size_t len, uint8_t *out,
+                              size_t cap, size_t *out_len, bool reject_naks)
+{
+    struct ipcp *ipcp = to_ipcp(fsm);
+    struct reply r;
+    struct opt_iter it;
+    struct opt o;
+    uint32_t taken = 0;
+    int more;
+
+    reply_init(&r, out, cap, reject_naks);
+    opt_iter_init(&it, opts, len);
+    while ((more = opt_next(&it, &o)) > 0)
+        judge_option(ipcp, &r, &o, &taken);
+    if (more < 0)
+        reply_reject_tail(&r, it.p, (size_t)(it.end - it.p));
+
+    if (r.code == FSM_CONF_ACK) {
+        ipcp->peer_address = taken;
+    }
+    *out_len = r.w.len;
+    return r.code;
+}
+
+/* RFC 1661 section 5.2: an Ack repeats our request exactly. */
+static bool ipcp_ack(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
+{
+    struct ipcp *ipcp = to_ipcp(fsm);
+
+    if (len != ipcp->last_req_len || (len && memcmp(opts, ipcp->last_req, len) != 0))
+        return false;
+    ipcp->local = ipcp->want_local;
+    ipcp->dns1 = ipcp->req_dns1 ? ipcp->want_dns1 : 0;
+    ipcp->dns2 = ipcp->req_dns2 ? ipcp->want_dns2 : 0;
+    return true;
+}
+
+/* Options of ours in a Nak or Reject must carry the length we sent. */
+static bool our_option_well_formed(const struct opt *o)
+{
+    switch (o->type) {
+    case IPCP_OPT_ADDRESS:
+    case IPCP_OPT_DNS1:
+    case IPCP_OPT_DNS2:
+        return o->len == IPCP_ADDR_LEN;
+    default:
+        return true;
+    }
+}
+
+static bool list_well_formed(const uint8_t *opts, size_t len)
+{
+    struct opt_iter it;
+    struct opt o;
+    int more;
+
+    opt_iter_init(&it, opts, len);
+    while ((more = opt_next(&it, &o)) > 0)
+        if (!our_option_well_formed(&o))
+            return false;
+    return more == 0;
+}
+
+static void nak_address(struct ipcp *ipcp, uint32_t suggested)
+{
+    const struct ppp_settings *s = ipcp->settings;
+    const struct fsm_parent *parent = ipcp->fsm.parent;
+
+    if (suggested == 0)
+        return; /* a Nak'd 0.0.0.0 tells us nothing */
+    /* pppd: the peer's idea of our address is taken when we had none, or
+     * with ipcp-accept-local; otherwise we keep asking for ours and the
+     * negotiation ends at Max-Failure / Max-Configure. */
+    if (s->local_ip == 0 || s->accept_local) {
+        ipcp->want_local = suggested;
+        return;
+    }
+    parent->log(parent->owner, PPP_LOG_WARN, "IPCP: peer wants us at %s, keeping %s",
+                ipv4_text(suggested).s, ipv4_text(ipcp->want_local).s);
+}
+
+/* RFC 1661 section 5.3: a Nak suggests values for our options.  Hints for
+ * options we did not request are ignored. */
+static bool ipcp_nak(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
+{
+    struct ipcp *ipcp = to_ipcp(fsm);
+    struct opt_iter it;
+    struct opt o;
+
+    if (!list_well_formed(opts, len))
+        return false;
+    opt_iter_init(&it, opts, len);
+    while (opt_next(&it, &o) > 0) {
+        if (o.type == IPCP_OPT_ADDRESS && ipcp->req_address)
+            nak_address(ipcp, get32(o.data));
+        /* RFC 1877: the Nak is how the peer tells us its servers */
+        else if (o.type == IPCP_OPT_DNS1 && ipcp->req_dns1)
+            ipcp->want_dns1 = get32(o.data);
+        else if (o.type == IPCP_OPT_DNS2 && ipcp->req_dns2)
+            ipcp->want_dns2 = get32(o.data);
+    }
+    return true;
+}
+
+/* Is every rejected option one we sent, unchanged and in our order
+ * (RFC 1661 section 5.4)? */
+static bool reject_matches_request(const struct ipcp *ipcp, const uint8_t *opts, size_t len)
+{
+    struct opt_iter rej, req;
+    struct opt r, q;
+    int more;
+
+    opt_iter_init(&req, ipcp->last_req, ipcp->last_req_len);
+    opt_iter_init(&rej, opts, len);
+    while ((more = opt_next(&rej, &r)) > 0) {
+        bool found = false;
+        while (!found && opt_next(&req, &q) > 0)
+            found = q.type == r.type && q.len == r.len && memcmp(q.data, r.data, r.len) == 0;
+        if (!found)
+            return false;
+    }
+    return more == 0;
+}
+
+static bool ipcp_reject(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
+{
+    struct ipcp *ipcp = to_ipcp(fsm);
+    const struct fsm_parent *parent = fsm->parent;
+    struct opt_iter it;
+    struct opt o;
+
+    if (!reject_matches_request(ipcp, opts, len))
+        return false;
+    opt_iter_init(&it, opts, len);
+    while (opt_next(&it, &o) > 0) {
+        if (o.type == IPCP_OPT_ADDRESS) {
+            /* We carry on with our own address if we have one; without
+             * one up() gives up (pppd: "Could not determine local IP
+             * address"). */
+            ipcp->req_address = false;
+            if (ipcp->want_local == 0)
+                parent->log(parent->owner, PPP_LOG_WARN,
+                            "IPCP: peer rejected IP-Address and we have no address");
+        } else if (o.type == IPCP_OPT_DNS1) {
+            ipcp->req_dns1 = false;
+        } else if (o.type == IPCP_OPT_DNS2) {
+            ipcp->req_dns2 = false;
+        }
+    }
+    return true;
+}
+
+/* Why the negotiated addresses cannot make a link, or NULL. */
+static const char *address_problem(const struct ipcp *ipcp)
+{
+    if (ipcp->local == 0 && !ipcp->req_address)
+        return "peer rejected IP-Address and we have no address";
+    if (ipcp->local == 0)
+        return "Could not determine local IP address";
+    if (ipcp->remote == 0)
+        return "Could not determine remote IP address";
+    if (ipcp->local == ipcp->remote)
+        return "local and remote IP addresses are equal";
+    return NULL;
+}
+
+static void ipcp_up(struct ppp_fsm *fsm)
+{
+    struct ipcp *ipcp = to_ipcp(fsm);
+    const struct fsm_parent *parent = fsm->parent;
+
+    /* Without a Reject of IP-Address, ack() already set local; after one
+     * we use the address we have (req_address is then false). */
+    ipcp->local = ipcp->want_local;
+    /* A peer that never sent IP-Address gets the configured one. */
+    ipcp->remote = ipcp->peer_address ? ipcp->peer_address : ipcp->settings->remote_ip;
+    ipcp->failure = address_problem(ipcp);
+    if (ipcp->failure) {
+        parent->log(parent->owner, PPP_LOG_ERROR, "IPCP: %s", ipcp->failure);
+        return;
+    }
+    parent->log(parent->owner, PPP_LOG_INFO, "IPCP: local %s remote %s dns %s %s",
+                ipv4_text(ipcp->local).s, ipv4_text(ipcp->remote).s, ipv4_text(ipcp->dns1).s,
+                ipv4_text(ipcp->dns2).s);
+}
+
+static void ipcp_down(struct ppp_fsm *fsm)
+{
+    struct ipcp *ipcp = to_ipcp(fsm);
+
+    ipcp->peer_address = 0;
+}
+
+static const struct fsm_ops ipcp_ops = {
+    .name = "IPCP",
+    .protocol = PPP_PROTO_IPCP,
+    .reset = ipcp_reset,
+    .build_request = ipcp_build_request,
+    .judge_request = ipcp_judge_request,
+    .ack = ipcp_ack,
+    .nak = ipcp_nak,
+    .reject = ipcp_reject,
+    .up = ipcp_up,
+    .down = ipcp_down,
+};
+
+void ipcp_init(struct ipcp *ipcp, const struct ppp_settings *settings,
+               const struct fsm_parent *parent)
+{
+    const struct fsm_config config = {
+        .restart = settings->restart_ms * PPP_MS,
+        .max_configure = settings->max_configure,
+        .max_terminate = settings->max_terminate,
+        .max_failure = settings->max_failure,
+    };
+
+    memset(ipcp, 0, sizeof(*ipcp));
+    ipcp->settings = settings;
+    fsm_init(&ipcp->fsm, &ipcp_ops, parent, &config);
+    ipcp_reset(&ipcp->fsm);
+}
+
+bool ipcp_failed(const struct ipcp *ipcp)
+{
+    return ipcp->failure != NULL;
+}
+
+void ipcp_result(const struct ipcp *ipcp, struct ppp_event *ev)
+{
+    memset(ev, 0, sizeof(*ev));
+    ev->type = PPP_EV_IPCP_UP;
+    ev->u.ipcp.local = ipcp->local;
+    ev->u.ipcp.remote = ipcp->remote;
+    ev->u.ipcp.dns[0] = ipcp->dns1;
+    ev->u.ipcp.dns[1] = ipcp->dns2;
+}
