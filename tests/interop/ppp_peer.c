@@ -312,6 +312,17 @@ static void print_ipv6(const char *key, const uint8_t a[16])
     printf(" %s=%s", key, text);
 }
 
+/* The cause name as one key=value word ("closed by request" -> closed-by-request). */
+static const char *cause_word(enum ppp_cause cause)
+{
+    static char word[64];
+    snprintf(word, sizeof word, "%s", ppp_cause_name(cause));
+    for (char *c = word; *c != '\0'; c++)
+        if (*c == ' ')
+            *c = '-';
+    return word;
+}
+
 static void print_summary(const struct peer *p, bool ok, bool closed)
 {
     printf("result=%s lcp=%s ipcp=%s ipv6cp=%s", ok ? "ok" : "fail",
@@ -334,7 +345,7 @@ static void print_summary(const struct peer *p, bool ok, bool closed)
            p->ping6.sent, p->echo_replies, p->opt.echoes);
     printf(" term_ack_rx=%s close=%s cause=%s eof=%d elapsed=%.2f\n",
            (p->tap.dir[WIRE_RX].lcp_codes_seen & (1u << 6)) ? "yes" : "no",
-           closed ? "clean" : "no", ppp_cause_name(ppp_link_cause(p->link)), p->eof,
+           closed ? "clean" : "no", cause_word(ppp_link_cause(p->link)), p->eof,
            since_start(p));
     const struct ppp_stats *s = ppp_link_stats(p->link);
     printf("stats rx_bytes=%" PRIu64 " tx_bytes=%" PRIu64 " rx_frames=%" PRIu64

@@ -14,8 +14,8 @@
 . "$(dirname "$0")/lib/common.sh"
 MODE=${1:-}
 case "$MODE" in
-    --pppd-passive) PPPD_MODE=passive PEER_MODE=() ;;
-    --pppd-active) PPPD_MODE="" PEER_MODE=(--silent --passive) ;;
+    --pppd-passive) PPPD_MODE=passive PEER_MODE=() FIRST=0 WHO=ours ;;
+    --pppd-active) PPPD_MODE="" PEER_MODE=(--silent --passive) FIRST=1 WHO="pppd's" ;;
     *) echo "usage: $0 --pppd-passive|--pppd-active" >&2; exit 2 ;;
 esac
 need_peer
@@ -55,6 +55,9 @@ check "pppd: acknowledged our Terminate-Request" in_file 'sent \[LCP TermAck' "$
 check "pppd exited ($(grep -o 'pppd exited rc=[0-9]*' "$C")), guest off" is_dead "$VM"
 stop_all
 check "Wireshark: $(pcap_verdict "$WORK/link.pcap")" pcap_clean "$WORK/link.pcap" 15
+# pppd asks for PFC (option 7), our engine does not: that tells who spoke first.
+check "capture: the first frame is $WHO LCP Configure-Request" \
+    [ "$(pcap_count "$WORK/link.pcap" 'frame.number == 1 && lcp && ppp.code == 1 && lcp.opt.type == 7')" = "$FIRST" ]
 check "capture: >= 3 ICMP echo replies" at_least "$(pcap_count "$WORK/link.pcap" 'icmp.type == 0')" 3
 check "capture: >= 3 ICMPv6 echo replies" at_least "$(pcap_count "$WORK/link.pcap" 'icmpv6.type == 129')" 3
 finish
