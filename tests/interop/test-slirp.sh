@@ -29,9 +29,10 @@ check "engine: slirp's banner counted as bytes outside frames" \
     at_least "$(grep -o 'rx_outside_frames=[0-9]*' "$WORK/summary.txt" | cut -d= -f2)" 100
 check "slirp exited after the Terminate-Request" is_dead "$SL"
 stop_all
-check "Wireshark: $(pcap_verdict "$WORK/link.pcap")" pcap_clean "$WORK/link.pcap" 10
-check "capture: >= 3 ICMP echo replies from $SLIRP" \
-    at_least "$(pcap_count "$WORK/link.pcap" "icmp.type == 0 && ip.src == $SLIRP")" 3
+pcap_analyse "$WORK/link.pcap" 10
+echo "capture: $PCAP_SUMMARY"
+check "Wireshark: every FCS good, nothing malformed, >= 10 frames" pcap_clean
+check "capture: >= 3 ICMP echo replies" at_least "$(pcap_fact icmp_replies)" 3
 check "capture: we Nak slirp's IPCP address 0.0.0.0 with $SLIRP" \
-    at_least "$(pcap_count "$WORK/link.pcap" "ipcp && ppp.code == 3 && ipcp.opt.ip_address == $SLIRP")" 1
+    [ "$(pcap_fact ipcp_nak_addrs)" = "$SLIRP" ]
 finish
