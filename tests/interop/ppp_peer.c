@@ -5,13 +5,14 @@
  *   ppp_peer [--connect SOCKET] [--local A] [--remote B] [--passive] [--silent]
  *            [--mru N] [--restart MS] [--echo-interval MS] [--echoes N]
  *            [--no-ipv4] [--no-ipv6] [--ping ADDR COUNT] [--ping6 COUNT]
- *            [--pcap FILE] [--timeout S] [--verbose]
+ *            [--hold MS] [--pcap FILE] [--timeout S] [--verbose]
  *
  * The stream is a unix socket (--connect) or stdin/stdout.  Once the link is
  * up it sends ICMP echo requests to ADDR (--ping) and to the peer's
  * link-local fe80::IFID learnt through IPV6CP (--ping6), and LCP
  * Echo-Requests (--echoes), and counts the answers the engine delivers.
- * When everything asked for has happened (or at the timeout) it closes the
+ * When everything asked for has happened (or at the timeout), and the link
+ * then stayed up for --hold milliseconds (default 0), it closes the
  * link with an LCP Terminate-Request, waits for the Terminate-Ack, and
  * prints one key=value line ("result=ok lcp=opened ipcp=opened ...") and
  * the engine's statistics ("stats rx_frames=..."), then exits 0 only on
@@ -52,7 +53,7 @@ struct options {
     struct ppp_settings settings;
     uint32_t ping_target;
     unsigned ping_count, ping6_count, echoes;
-    unsigned timeout_s;
+    unsigned timeout_s, hold_ms;
     bool verbose;
 };
 
@@ -294,6 +295,11 @@ static bool run_until(struct peer *p, bool (*done)(const struct peer *), ppp_tim
     return done(p);
 }
 
+static bool link_went_down(const struct peer *p)
+{
+    return !goals_met(p);
+}
+
 static bool link_dead(const struct peer *p)
 {
     return ppp_link_phase(p->link) == PPP_PHASE_DEAD;
@@ -325,7 +331,7 @@ static const char *cause_word(enum ppp_cause cause)
 
 static void print_summary(const struct peer *p, bool ok, bool closed)
 {
-    printf("result=%s lcp=%s ipcp=%s ipv6cp=%s", ok ? "ok" : "fail",
+    printf("result=%s lcp=%s ipcp=%s ipv6cp=%s", ok && closed ? "ok" : "fail",
            p->lcp_was_up ? "opened" : "never", p->ever_ipcp ? "opened" : "never",
            p->ever_ipv6cp ? "opened" : "never");
     if (p->ever_ipcp) {
@@ -343,8 +349,8 @@ static void print_summary(const struct peer *p, bool ok, bool closed)
     printf(" ping=%u/%u ping_sent=%u ping6=%u/%u ping6_sent=%u echo=%u/%u",
            p->ping4.got, p->ping4.want, p->ping4.sent, p->ping6.got, p->ping6.want,
            p->ping6.sent, p->echo_replies, p->opt.echoes);
-    printf(" term_ack_rx=%s close=%s cause=%s eof=%d elapsed=%.2f\n",
-           (p->tap.dir[WIRE_RX].lcp_codes_seen & (1u << 6)) ? "yes" : "no",
+    printf(" up_at_end=%s term_ack_rx=%s close=%s cause=%s eof=%d elapsed=%.2f\n",
+           ok ? "yes" : "no", (p->tap.dir[WIRE_RX].lcp_codes_seen & (1u << 6)) ? "yes" : "no",
            closed ? "clean" : "no", cause_word(ppp_link_cause(p->link)), p->eof,
            since_start(p));
     const struct ppp_stats *s = ppp_link_stats(p->link);
@@ -387,7 +393,7 @@ static bool parse_uint(const char *text, unsigned long max, unsigned long *out)
 enum {
     OPT_CONNECT = 256, OPT_LOCAL, OPT_REMOTE, OPT_PASSIVE, OPT_SILENT, OPT_MRU, OPT_RESTART,
     OPT_ECHO_INTERVAL, OPT_ECHOES, OPT_NO_IPV4, OPT_NO_IPV6, OPT_PING, OPT_PING6, OPT_PCAP,
-    OPT_TIMEOUT, OPT_VERBOSE,
+    OPT_TIMEOUT, OPT_VERBOSE, OPT_HOLD,
 };
 
 static const struct option long_options[] = {
@@ -407,6 +413,7 @@ static const struct option long_options[] = {
     {"pcap", required_argument, NULL, OPT_PCAP},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
+    {"hold", required_argument, NULL, OPT_HOLD},
     {NULL, 0, NULL, 0},
 };
 
@@ -435,6 +442,8 @@ static bool apply_option(struct options *o, int c, char **argv, int argc)
         return parse_uint(optarg, 1000, &v) && (o->echoes = (unsigned)v, true);
     case OPT_PING6:
         return parse_uint(optarg, 1000, &v) && (o->ping6_count = (unsigned)v, true);
+    case OPT_HOLD:
+        return parse_uint(optarg, 600000, &v) && (o->hold_ms = (unsigned)v, true);
     case OPT_TIMEOUT:
         return parse_uint(optarg, 3600, &v) && (o->timeout_s = (unsigned)v, true);
     case OPT_PING:
@@ -515,13 +524,18 @@ int main(int argc, char **argv)
     }
     ppp_link_open(p->link, now_ns());
     bool ok = run_until(p, goals_met, p->start + (ppp_time)p->opt.timeout_s * 1000 * PPP_MS);
+    if (ok && p->opt.hold_ms > 0) {
+        /* Still up after the hold: nothing (an NCP giving up, keepalive) took it down. */
+        run_until(p, link_went_down, now_ns() + p->opt.hold_ms * PPP_MS);
+        ok = goals_met(p) && !p->eof && !stop_requested;
+    }
     bool closed = false;
     if (!p->eof) {
         ppp_link_close(p->link, now_ns(), "interop test done");
         closed = run_until(p, link_dead, now_ns() + CLOSE_GRACE_MS * PPP_MS) &&
                  (p->tap.dir[WIRE_RX].lcp_codes_seen & (1u << 6));
     }
-    print_summary(p, ok && closed, closed);
+    print_summary(p, ok, closed);
     ppp_link_del(p->link);
     wire_tap_close(&p->tap);
     return ok && closed ? 0 : 1;
