@@ -5,7 +5,7 @@
  *   ppp_peer [--connect SOCKET] [--local A] [--remote B] [--passive] [--silent]
  *            [--mru N] [--restart MS] [--echo-interval MS] [--echoes N]
  *            [--no-ipv4] [--no-ipv6] [--ping ADDR COUNT] [--ping6 COUNT]
- *            [--hold MS] [--pcap FILE] [--timeout S] [--verbose]
+ *            [--hold MS] [--wait-peer-close] [--pcap FILE] [--timeout S] [--verbose]
  *
  * The stream is a unix socket (--connect) or stdin/stdout.  Once the link is
  * up it sends ICMP echo requests to ADDR (--ping) and to the peer's
@@ -13,7 +13,8 @@
  * Echo-Requests (--echoes), and counts the answers the engine delivers.
  * When everything asked for has happened (or at the timeout), and the link
  * then stayed up for --hold milliseconds (default 0), it closes the
- * link with an LCP Terminate-Request, waits for the Terminate-Ack, and
+ * link with an LCP Terminate-Request and waits for the Terminate-Ack (or,
+ * with --wait-peer-close, waits for the peer's Terminate-Request), and
  * prints one key=value line ("result=ok lcp=opened ipcp=opened ...") and
  * the engine's statistics ("stats rx_frames=..."), then exits 0 only on
  * success.  --pcap records both directions (see peer_pcap.h).
@@ -41,6 +42,7 @@
 #define PING_RETRY_MS 700     /* resend an unanswered echo after this */
 #define PING_MAX_SENT 10      /* per family: allows for pppd's NPMODE delay and IPv6 DAD */
 #define CLOSE_GRACE_MS 4000   /* Terminate-Request: 2 tries x restart timer */
+#define LCP_TERMINATE_ACK 6
 
 struct ping_state {
     unsigned want, got, sent;
@@ -54,7 +56,7 @@ struct options {
     uint32_t ping_target;
     unsigned ping_count, ping6_count, echoes;
     unsigned timeout_s, hold_ms;
-    bool verbose;
+    bool verbose, wait_peer_close;
 };
 
 struct peer {
@@ -349,8 +351,10 @@ static void print_summary(const struct peer *p, bool ok, bool closed)
     printf(" ping=%u/%u ping_sent=%u ping6=%u/%u ping6_sent=%u echo=%u/%u",
            p->ping4.got, p->ping4.want, p->ping4.sent, p->ping6.got, p->ping6.want,
            p->ping6.sent, p->echo_replies, p->opt.echoes);
-    printf(" up_at_end=%s term_ack_rx=%s close=%s cause=%s eof=%d elapsed=%.2f\n",
-           ok ? "yes" : "no", (p->tap.dir[WIRE_RX].lcp_codes_seen & (1u << 6)) ? "yes" : "no",
+    printf(" up_at_end=%s term_ack_rx=%s term_ack_tx=%s close=%s cause=%s eof=%d elapsed=%.2f\n",
+           ok ? "yes" : "no",
+           (p->tap.dir[WIRE_RX].lcp_codes_seen & (1u << LCP_TERMINATE_ACK)) ? "yes" : "no",
+           (p->tap.dir[WIRE_TX].lcp_codes_seen & (1u << LCP_TERMINATE_ACK)) ? "yes" : "no",
            closed ? "clean" : "no", cause_word(ppp_link_cause(p->link)), p->eof,
            since_start(p));
     const struct ppp_stats *s = ppp_link_stats(p->link);
@@ -393,7 +397,7 @@ static bool parse_uint(const char *text, unsigned long max, unsigned long *out)
 enum {
     OPT_CONNECT = 256, OPT_LOCAL, OPT_REMOTE, OPT_PASSIVE, OPT_SILENT, OPT_MRU, OPT_RESTART,
     OPT_ECHO_INTERVAL, OPT_ECHOES, OPT_NO_IPV4, OPT_NO_IPV6, OPT_PING, OPT_PING6, OPT_PCAP,
-    OPT_TIMEOUT, OPT_VERBOSE, OPT_HOLD,
+    OPT_TIMEOUT, OPT_VERBOSE, OPT_HOLD, OPT_WAIT_PEER_CLOSE,
 };
 
 static const struct option long_options[] = {
@@ -414,6 +418,7 @@ static const struct option long_options[] = {
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"hold", required_argument, NULL, OPT_HOLD},
+    {"wait-peer-close", no_argument, NULL, OPT_WAIT_PEER_CLOSE},
     {NULL, 0, NULL, 0},
 };
 
@@ -432,6 +437,7 @@ static bool apply_option(struct options *o, int c, char **argv, int argc)
     case OPT_NO_IPV4: s->ipv4 = false; return true;
     case OPT_NO_IPV6: s->ipv6 = false; return true;
     case OPT_VERBOSE: o->verbose = true; return true;
+    case OPT_WAIT_PEER_CLOSE: o->wait_peer_close = true; return true;
     case OPT_MRU:
         return parse_uint(optarg, 65535, &v) && (s->mru = (uint16_t)v, true);
     case OPT_RESTART:
@@ -530,10 +536,16 @@ int main(int argc, char **argv)
         ok = goals_met(p) && !p->eof && !stop_requested;
     }
     bool closed = false;
-    if (!p->eof) {
+    if (p->opt.wait_peer_close) {
+        /* The peer ends the link: we must answer its Terminate-Request. */
+        ppp_time deadline = p->start + (ppp_time)p->opt.timeout_s * 1000 * PPP_MS;
+        closed = run_until(p, link_dead, deadline) &&
+                 ppp_link_cause(p->link) == PPP_CAUSE_PEER_TERMINATED &&
+                 (p->tap.dir[WIRE_TX].lcp_codes_seen & (1u << LCP_TERMINATE_ACK));
+    } else if (!p->eof) {
         ppp_link_close(p->link, now_ns(), "interop test done");
         closed = run_until(p, link_dead, now_ns() + CLOSE_GRACE_MS * PPP_MS) &&
-                 (p->tap.dir[WIRE_RX].lcp_codes_seen & (1u << 6));
+                 (p->tap.dir[WIRE_RX].lcp_codes_seen & (1u << LCP_TERMINATE_ACK));
     }
     print_summary(p, ok, closed);
     ppp_link_del(p->link);
