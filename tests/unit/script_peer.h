@@ -8,6 +8,7 @@
 #define SCRIPT_PEER_H
 
 #include "engine_harness.h"
+#include "fsm.h"
 #include "util.h"
 
 struct script {
