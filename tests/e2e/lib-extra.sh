@@ -270,3 +270,13 @@ x_pty_session() {
         x_same_state "$NS_CLI" "$E2E_TMP/pty-cli.snap"
     check "$label: server as before" x_same_state "$NS_SRV" "$E2E_TMP/pty-srv.snap"
 }
+
+# x_wait_dead PID [SECONDS]: up to SECONDS (15) for process PID to end.
+x_wait_dead() {
+    x_i=0 x_max=$(( ${2:-15} * 20 ))
+    while kill -0 "$1" 2>/dev/null && [ $x_i -lt $x_max ]; do
+        sleep 0.05
+        x_i=$((x_i + 1))
+    done
+    ! kill -0 "$1" 2>/dev/null
+}
