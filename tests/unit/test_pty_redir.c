@@ -5,7 +5,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +24,38 @@ static int run(const char *cmdline, char *out, size_t size)
     out[n] = '\0';
     int status = pclose(p);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The pid of the process named comm that holds device open (the command
+ * pty-redir started, which is not our child), or 0. */
+static pid_t holder_of(const char *device, const char *comm)
+{
+    DIR *proc = opendir("/proc");
+    struct dirent *d;
+    pid_t found = 0;
+    while (!found && (d = readdir(proc))) {
+        char path[300], link[128], name[64] = "";
+        pid_t pid = (pid_t)atoi(d->d_name);
+        if (pid <= 0)
+            continue;
+        snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        if (!fgets(name, sizeof(name), f))
+            name[0] = '\0';
+        fclose(f);
+        if (strncmp(name, comm, strlen(comm)) != 0 || name[strlen(comm)] != '\n')
+            continue;
+        for (int fd = 0; fd < 16 && !found; fd++) {
+            snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
+            ssize_t n = readlink(path, link, sizeof(link) - 1);
+            if (n > 0 && (link[n] = '\0', strcmp(link, device) == 0))
+                found = pid;
+        }
+    }
+    closedir(proc);
+    return found;
 }
 
 static void cat_echoes_through_printed_slave(void **state)
@@ -50,8 +85,12 @@ static void cat_echoes_through_printed_slave(void **state)
     }
     assert_int_equal(got, sizeof(out));
     assert_memory_equal(in, out, sizeof(out));
-    /* Closing the last slave descriptor makes cat read EIO and exit. */
     close(fd);
+    /* The command holds the slave too (so it never reads EIO early): stop it. */
+    pid_t cat = holder_of(device, "cat");
+    assert_true(cat > 0);
+    assert_int_not_equal(getsid(cat), getsid(0)); /* detached: its own session */
+    kill(cat, SIGTERM);
 }
 
 static void reports_command_that_cannot_run(void **state)
