@@ -394,6 +394,12 @@ static int handle_pair(void *user, const char *section, const char *name, const 
              p->is_server ? "Server" : "Tunnel");
         return 0;
     }
+    /* "Key =;x" keeps ";x" but "Key = ;x" is a comment: refuse the former
+     * rather than store a value that reads differently once spaced out. */
+    if (value[0] == ';') {
+        fail(p, "value of '%s' starts with ';' (a comment character)", name);
+        return 0;
+    }
     keys_of_section(p->section, &keys, &n);
     for (size_t i = 0; i < n; i++) {
         const struct key_def *k = &keys[i];

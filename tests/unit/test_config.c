@@ -218,6 +218,8 @@ static void reports_sections_and_syntax(void **state)
                       "vpn.conf:2: syntax error: expected 'Key = Value' or '[Section]'");
     tunnel_fails_with("[Tunnel\nServer = a\n",
                       "vpn.conf:1: syntax error: section header without ']'");
+    tunnel_fails_with("[Tunnel]\nServer =;x\n",
+                      "vpn.conf:2: value of 'Server' starts with ';' (a comment character)");
     /* An indented line is not a continuation of the previous value. */
     tunnel_fails_with("[Tunnel]\nServer = a\n  b\n",
                       "vpn.conf:3: syntax error: expected 'Key = Value' or '[Section]'");
