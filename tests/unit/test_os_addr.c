@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <errno.h>
@@ -31,9 +32,16 @@ static void parses_and_formats(void **state)
 
 static void rejects_malformed(void **state)
 {
-    static const char *const bad[] = {"", "/24", "198.19.0.0/", "198.19.0.0/33",
-                                      "198.19.0.0/024", "198.19.0.0/+4", "fd00::/129",
-                                      "198.19.0/24", "host/24", "198.19.0.0/24/1"};
+    static const char *const bad[] = {"",
+                                      "/24",
+                                      "198.19.0.0/",
+                                      "198.19.0.0/33",
+                                      "198.19.0.0/024",
+                                      "198.19.0.0/+4",
+                                      "fd00::/129",
+                                      "198.19.0/24",
+                                      "host/24",
+                                      "198.19.0.0/24/1"};
     struct os_prefix p;
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         if (os_prefix_parse(bad[i], &p) != -EINVAL)

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <arpa/inet.h>
@@ -36,10 +37,10 @@ static int enter_namespace(void **state)
     return 0;
 }
 
-#define NEED_NAMESPACE()                                                                        \
-    do {                                                                                        \
-        if (!in_namespace)                                                                      \
-            skip();                                                                             \
+#define NEED_NAMESPACE()                                                                           \
+    do {                                                                                           \
+        if (!in_namespace)                                                                         \
+            skip();                                                                                \
     } while (0)
 
 static struct in_addr ip4(const char *text)
@@ -126,8 +127,8 @@ static void configures_link_addresses_and_routes(void **state)
     assert_int_equal(nl_link_index(name, &ifindex, err, sizeof(err)), 0);
     struct nl_route r4 = {.dst = prefix("198.19.0.0/24"), .ifindex = ifindex};
     struct nl_route r6 = {.dst = prefix("fd00:5353:1::/64"), .ifindex = ifindex};
-    struct nl_route rt = {.dst = prefix("0.0.0.0/0"), .ifindex = ifindex, .table = 51820,
-                          .metric = 7};
+    struct nl_route rt = {
+        .dst = prefix("0.0.0.0/0"), .ifindex = ifindex, .table = 51820, .metric = 7};
     assert_int_equal(nl_route_add(&r4, err, sizeof(err)), 0);
     assert_int_equal(nl_route_add(&r6, err, sizeof(err)), 0);
     assert_int_equal(nl_route_add(&rt, err, sizeof(err)), 0);

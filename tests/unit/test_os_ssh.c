@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <errno.h>
@@ -86,8 +87,7 @@ static void classifies_stderr_lines(void **state)
         {"@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @", SSH_FAIL_HOST_KEY},
         {"ssh: connect to host 198.18.0.2 port 22: Connection refused", SSH_FAIL_REFUSED},
         {"ssh: connect to host 198.18.0.9 port 22: No route to host", SSH_FAIL_UNREACHABLE},
-        {"ssh: connect to host 198.18.0.9 port 22: Network is unreachable",
-         SSH_FAIL_UNREACHABLE},
+        {"ssh: connect to host 198.18.0.9 port 22: Network is unreachable", SSH_FAIL_UNREACHABLE},
         {"ssh: connect to host 198.18.0.9 port 22: Connection timed out", SSH_FAIL_TIMEOUT},
         {"ssh: Could not resolve hostname nohost: Name or service not known", SSH_FAIL_RESOLVE},
         {"bash: line 1: pppssh: command not found", SSH_FAIL_COMMAND_MISSING},
@@ -95,8 +95,7 @@ static void classifies_stderr_lines(void **state)
         {"sudo: /usr/sbin/pppd: No such file or directory", SSH_FAIL_COMMAND_MISSING},
         {"sudo: a password is required", SSH_FAIL_NOT_PERMITTED},
         {"Connection closed by 198.18.0.2 port 22", SSH_FAIL_CLOSED},
-        {"Warning: Identity file /nokey not accessible: No such file or directory.",
-         SSH_FAIL_NONE},
+        {"Warning: Identity file /nokey not accessible: No such file or directory.", SSH_FAIL_NONE},
         {"Warning: Permanently added '198.18.0.2' (ED25519) to the list of known hosts.",
          SSH_FAIL_NONE},
         {"", SSH_FAIL_NONE},
