@@ -44,6 +44,8 @@ struct cell {
     uint16_t actions;
 };
 
+/* The table reads best as written. */
+/* clang-format off */
 #define T(next_state, acts) {.next = FSM_##next_state, .actions = (acts)}
 #define NO {.next = 0, .actions = F_ILLEGAL}
 
@@ -245,6 +247,7 @@ static const struct cell transitions[FSM_NSTATES][FSM_NEVENTS] = {
 
 #undef T
 #undef NO
+/* clang-format on */
 
 /* What the event carries for the replies a cell may send. */
 struct event_ctx {
@@ -256,7 +259,7 @@ struct event_ctx {
 };
 
 static const char *const state_names[FSM_NSTATES] = {
-    "Initial", "Starting", "Closed",   "Stopped",  "Closing",
+    "Initial",  "Starting", "Closed",   "Stopped",  "Closing",
     "Stopping", "Req-Sent", "Ack-Rcvd", "Ack-Sent", "Opened",
 };
 
@@ -373,8 +376,7 @@ static void send_configure_reply(struct ppp_fsm *fsm, uint8_t code, const struct
  * to send a Terminate-Request, Max-Configure otherwise. */
 static void init_restart_count(struct ppp_fsm *fsm, unsigned actions)
 {
-    fsm->restart_count =
-        (actions & A_STR) ? fsm->config.max_terminate : fsm->config.max_configure;
+    fsm->restart_count = (actions & A_STR) ? fsm->config.max_terminate : fsm->config.max_configure;
 }
 
 /* Section 4.4 Zero-Restart-Count: no Terminate-Request of our own, but wait
@@ -440,6 +442,9 @@ static void note_cause(struct ppp_fsm *fsm, enum fsm_event event, struct cell ce
         fsm->cause = PPP_CAUSE_PEER_TERMINATED;
     else if (event == FSM_EV_TO_MINUS && negotiating(fsm->state) && (cell.actions & A_TLF))
         fsm->cause = PPP_CAUSE_NEGOTIATION_FAILED; /* Max-Configure exhausted */
+    if (event == FSM_EV_TO_MINUS && negotiating(fsm->state))
+        fsm_log(fsm, PPP_LOG_WARN, "%s: no answer to %u Configure-Requests%s", fsm->ops->name,
+                fsm->config.max_configure, fsm->config.passive ? ", waiting (passive)" : "");
 }
 
 /* Sends happen in the old state (send_configure_request needs it), layer
@@ -455,8 +460,8 @@ static void transition(struct ppp_fsm *fsm, ppp_time now, enum fsm_event event,
     if (actions & F_ILLEGAL) {
         /* Section 4.1: "-" marks an event that cannot happen here; it is an
          * implementation error or a stray packet, so nothing changes. */
-        fsm_log(fsm, PPP_LOG_DEBUG, "%s: %s in %s ignored", fsm->ops->name,
-                fsm_event_name(event), fsm_state_name(old));
+        fsm_log(fsm, PPP_LOG_DEBUG, "%s: %s in %s ignored", fsm->ops->name, fsm_event_name(event),
+                fsm_state_name(old));
         return;
     }
     fsm_log(fsm, PPP_LOG_DEBUG, "%s: %s -> %s on %s", fsm->ops->name, fsm_state_name(old),
@@ -637,7 +642,9 @@ static void receive_configure_reply(struct ppp_fsm *fsm, ppp_time now, uint8_t c
     }
     if (!valid) {
         fsm_log(fsm, PPP_LOG_DEBUG, "%s: bad Configure-%s dropped", fsm->ops->name,
-                code == FSM_CONF_ACK ? "Ack" : code == FSM_CONF_NAK ? "Nak" : "Reject");
+                code == FSM_CONF_ACK   ? "Ack"
+                : code == FSM_CONF_NAK ? "Nak"
+                                       : "Reject");
         return;
     }
     fsm->reply_seen = true;
@@ -645,8 +652,7 @@ static void receive_configure_reply(struct ppp_fsm *fsm, ppp_time now, uint8_t c
 }
 
 /* Section 5.6: rejecting a code the automaton itself needs is catastrophic. */
-static void receive_code_reject(struct ppp_fsm *fsm, ppp_time now, const uint8_t *data,
-                                size_t len)
+static void receive_code_reject(struct ppp_fsm *fsm, ppp_time now, const uint8_t *data, size_t len)
 {
     bool fatal;
 
@@ -662,8 +668,7 @@ static void receive_code_reject(struct ppp_fsm *fsm, ppp_time now, const uint8_t
     raise_event(fsm, now, fatal ? FSM_EV_RXJ_MINUS : FSM_EV_RXJ_PLUS, 0);
 }
 
-static void receive_unknown_code(struct ppp_fsm *fsm, ppp_time now, const uint8_t *pkt,
-                                 size_t len)
+static void receive_unknown_code(struct ppp_fsm *fsm, ppp_time now, const uint8_t *pkt, size_t len)
 {
     /* Section 5.7: the Code-Reject carries the rejected packet, truncated
      * to fit (fsm_send cuts it at FSM_MAX_PACKET). */

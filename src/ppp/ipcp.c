@@ -151,8 +151,7 @@ static void reply_reject_tail(struct reply *r, const uint8_t *p, size_t len)
 
 /* The peer's IP-Address (RFC 1332 section 3.3).  Sets *taken to the
  * address an Ack would give the peer. */
-static void judge_address(struct ipcp *ipcp, struct reply *r, const struct opt *o,
-                          uint32_t *taken)
+static void judge_address(struct ipcp *ipcp, struct reply *r, const struct opt *o, uint32_t *taken)
 {
     const struct ppp_settings *s = ipcp->settings;
     uint32_t theirs = get32(o->data);

@@ -32,7 +32,10 @@ struct ipcp {
     uint8_t last_req[18];
     size_t last_req_len;
     /* set by This-Layer-Up when the addresses make no usable link (no
-     * local or remote address, or both equal): the layer is being closed */
+     * local or remote address, or both equal), else NULL.  The owner's
+     * layer_up must then not announce IPCP but close the layer:
+     * fsm_close(&ipcp->fsm, now, ipcp->failure) (pppd's ipcp_close from
+     * ipcp_up; the ops have no clock to do it themselves). */
     const char *failure;
 };
 

@@ -184,8 +184,8 @@ static void judge_ifid(struct ipv6cp *ipv6cp, struct reply *r, const struct opt 
     reply_put(r, FSM_CONF_ACK, o);
 }
 
-static int ipv6cp_judge_request(struct ppp_fsm *fsm, const uint8_t *opts, size_t len,
-                                uint8_t *out, size_t cap, size_t *out_len, bool reject_naks)
+static int ipv6cp_judge_request(struct ppp_fsm *fsm, const uint8_t *opts, size_t len, uint8_t *out,
+                                size_t cap, size_t *out_len, bool reject_naks)
 {
     struct ipv6cp *ipv6cp = to_ipv6cp(fsm);
     struct reply r = {.code = FSM_CONF_ACK, .reject_naks = reject_naks};

@@ -25,8 +25,9 @@ struct ipv6cp {
     /* our last request's options, for matching Ack and Reject */
     uint8_t last_req[10];
     size_t last_req_len;
-    /* set by This-Layer-Up when no usable pair of identifiers was agreed:
-     * the layer is being closed */
+    /* set by This-Layer-Up when no usable pair of identifiers was agreed,
+     * else NULL: the owner's layer_up must then close the layer with
+     * fsm_close(&ipv6cp->fsm, now, ipv6cp->failure), as for IPCP */
     const char *failure;
 };
 

@@ -14,9 +14,9 @@
 #include "protocols.h"
 #include "util.h"
 
-#define LCP_DEFAULT_MRU 1500 /* RFC 1661 section 6.1 */
-#define LCP_MIN_MRU 128      /* smallest MRU we accept; pppd's MINMRU */
-#define LCP_HEADER 4         /* Code, Identifier, Length */
+#define LCP_DEFAULT_MRU 1500     /* RFC 1661 section 6.1 */
+#define LCP_MIN_MRU 128          /* smallest MRU we accept; pppd's MINMRU */
+#define LCP_HEADER 4             /* Code, Identifier, Length */
 #define LCP_ACCM_ALL 0xffffffffu /* RFC 1662 section 7.1: default map */
 
 static struct lcp *lcp_of(struct ppp_fsm *fsm)
@@ -24,7 +24,7 @@ static struct lcp *lcp_of(struct ppp_fsm *fsm)
     return container_of(fsm, struct lcp, fsm);
 }
 
-#define lcp_log(lcp, level, ...) \
+#define lcp_log(lcp, level, ...)                                                                   \
     (lcp)->fsm.parent->log((lcp)->fsm.parent->owner, level, __VA_ARGS__)
 
 /* A fresh Magic-Number: nonzero (RFC 1661 section 6.4: zero is illegal)
@@ -151,7 +151,7 @@ static enum verdict judge_accm(struct lcp_options *peer, const struct opt *o)
 static enum verdict judge_auth(struct lcp *lcp, const struct opt *o)
 {
     uint16_t proto = o->len >= 2 ? get16(o->data) : 0;
-    const char *name = proto == PPP_PROTO_CHAP ? "CHAP"
+    const char *name = proto == PPP_PROTO_CHAP  ? "CHAP"
                        : proto == PPP_PROTO_PAP ? "PAP"
                                                 : "an authentication protocol";
 
@@ -256,8 +256,8 @@ struct reply {
 
 static void reply_add(struct reply *r, const struct opt *o, const struct judged *j)
 {
-    static const int code_of[] = {[V_ACK] = FSM_CONF_ACK, [V_NAK] = FSM_CONF_NAK,
-                                  [V_REJ] = FSM_CONF_REJ};
+    static const int code_of[] = {
+        [V_ACK] = FSM_CONF_ACK, [V_NAK] = FSM_CONF_NAK, [V_REJ] = FSM_CONF_REJ};
     int code = code_of[j->v];
 
     if (code < r->code)
@@ -298,8 +298,9 @@ static void count_loopback(struct lcp *lcp, bool saw_ours)
         lcp->loopback_naks++;
     if (lcp->loopback_naks >= lcp->settings->max_loopback && !lcp->looped_back) {
         lcp->looped_back = true;
-        lcp_log(lcp, PPP_LOG_ERROR, "LCP: Serial line is looped back (our magic 0x%08" PRIx32
-                " came back %u times)", lcp->want.magic, (unsigned)lcp->loopback_naks);
+        lcp_log(lcp, PPP_LOG_ERROR,
+                "LCP: Serial line is looped back (our magic 0x%08" PRIx32 " came back %u times)",
+                lcp->want.magic, (unsigned)lcp->loopback_naks);
     }
 }
 
@@ -324,6 +325,9 @@ static int lcp_judge_request(struct ppp_fsm *fsm, const uint8_t *opts, size_t le
          * clashing Magic-Number so that loopback can still be detected. */
         if (j.v == V_NAK && reject_naks && o.type != LCP_OPT_MAGIC)
             j.v = V_REJ;
+        if (j.v != V_ACK)
+            lcp_log(lcp, PPP_LOG_DEBUG, "LCP: %s peer's option %u (length %u)",
+                    j.v == V_NAK ? "Nak" : "Reject", (unsigned)o.type, (unsigned)o.len + 2);
         reply_add(&r, &o, &j);
     }
     if (more < 0)
@@ -405,9 +409,9 @@ static void apply_nak(struct lcp *lcp, const struct opt *o)
         w->neg_acfc = false;
         break;
     case LCP_OPT_FCS_ALT:
-        /* keep asking only if 32-bit is still on offer */
-        if (!(o->data[0] & LCP_FCS_32))
-            w->neg_fcs32 = false;
+        /* We only ever ask for 32-bit; whatever else the peer suggests,
+         * the default 16-bit FCS needs no option (RFC 1570 section 2.1). */
+        w->neg_fcs32 = false;
         break;
     default:
         /* Authentication-Protocol and anything else the peer would like us
@@ -684,8 +688,8 @@ static const struct fsm_ops lcp_ops = {
     .code_reject_fatal = lcp_code_reject_fatal,
 };
 
-void lcp_init(struct lcp *lcp, const struct ppp_settings *settings,
-              const struct fsm_parent *parent, const struct lcp_hooks *hooks)
+void lcp_init(struct lcp *lcp, const struct ppp_settings *settings, const struct fsm_parent *parent,
+              const struct lcp_hooks *hooks)
 {
     const struct fsm_config config = {
         .restart = (ppp_time)settings->restart_ms * PPP_MS,

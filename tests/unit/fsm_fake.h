@@ -38,10 +38,10 @@ struct fake {
     int judge_result;      /* what judge_request answers (before reject_naks) */
     bool last_reject_naks; /* the reject_naks argument of the last judge */
     size_t last_judged_len;
-    bool reply_ok;           /* what ack/nak/reject answer */
-    bool extended_ok;        /* what extended answers */
+    bool reply_ok;    /* what ack/nak/reject answer */
+    bool extended_ok; /* what extended answers */
     int extended_calls;
-    uint8_t fatal_code;      /* code_reject_fatal: true only for this code */
+    uint8_t fatal_code; /* code_reject_fatal: true only for this code */
     uint32_t random_value;
     char last_log[160];
     char transitions[32][160]; /* "Req-Sent -> Ack-Rcvd on RCA" lines, newest last */
@@ -174,8 +174,7 @@ fake_log(void *owner, enum ppp_log_level level, const char *fmt, ...)
     va_end(ap);
     arrow = strstr(f->last_log, " -> ");
     if (arrow && f->ntransitions < ARRAY_SIZE(f->transitions))
-        snprintf(f->transitions[f->ntransitions++], sizeof(f->transitions[0]), "%s",
-                 f->last_log);
+        snprintf(f->transitions[f->ntransitions++], sizeof(f->transitions[0]), "%s", f->last_log);
 }
 
 static const struct fsm_config fake_default_config = {

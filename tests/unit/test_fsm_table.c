@@ -22,8 +22,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
+
 #include <cmocka.h>
+#include <stdlib.h>
 
 #include "fsm_fake.h"
 
@@ -127,7 +128,7 @@ static void put_in_state(struct fake *f, enum fsm_state state)
 #define CHECK(cond, ...)                                                                           \
     do {                                                                                           \
         if (!(cond))                                                                               \
-            fail_msg("%s in %s (RFC '%s'): " #cond, fsm_event_name(ev), fsm_state_name(st),      \
+            fail_msg("%s in %s (RFC '%s'): " #cond, fsm_event_name(ev), fsm_state_name(st),        \
                      rfc_table[ev][st]);                                                           \
     } while (0)
 

@@ -4,10 +4,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <string.h>
+
+#include <cmocka.h> /* after the headers it needs */
 
 #include "lcp.h"
 #include "protocols.h"
@@ -56,9 +56,7 @@ static void fake_down(void *owner, struct ppp_fsm *fsm)
     ((struct fake_link *)owner)->downs++;
 }
 
-static void fake_started(void *owner, struct ppp_fsm *fsm)
-{
-}
+static void fake_started(void *owner, struct ppp_fsm *fsm) {}
 
 static void fake_finished(void *owner, struct ppp_fsm *fsm)
 {
@@ -99,8 +97,7 @@ static void fake_protocol_rejected(void *owner, uint16_t protocol, ppp_time now)
     f->rejected_calls++;
 }
 
-static void fake_echo_reply(void *owner, uint8_t id, const uint8_t *data, size_t len,
-                            ppp_time now)
+static void fake_echo_reply(void *owner, uint8_t id, const uint8_t *data, size_t len, ppp_time now)
 {
     struct fake_link *f = owner;
 
@@ -212,8 +209,8 @@ static void request_everything(void **state)
 static void accepts_typical_pppd_request(void **state)
 {
     struct fake_link f;
-    const uint8_t req[] = {1, 4, 0x05, 0xd4, 2, 6, 0, 0, 0, 0, 5, 6, 0x12, 0x34, 0x56, 0x78,
-                           7, 2, 8, 2};
+    const uint8_t req[] = {1, 4, 0x05, 0xd4, 2,    6,    0, 0, 0, 0,
+                           5, 6, 0x12, 0x34, 0x56, 0x78, 7, 2, 8, 2};
     uint8_t out[PKT_CAP];
     size_t out_len;
 
@@ -383,6 +380,21 @@ static void fcs_alternatives(void **state)
     assert_memory_equal(out, fcs32, 3);
     assert_int_equal(judge(&f, both, 3, out, &out_len, false), FSM_CONF_NAK);
     assert_memory_equal(out, fcs32, 3);
+}
+
+static void fcs32_request_dropped_on_nak(void **state)
+{
+    struct fake_link f;
+    uint8_t req[PKT_CAP];
+    const uint8_t nak16[] = {9, 3, 2};
+
+    fake_init(&f, 1);
+    f.settings.fcs32 = true;
+    fake_start(&f);
+    assert_int_equal(build(&f, req), 15);
+    assert_memory_equal(req + 12, ((uint8_t[]){9, 3, 4}), 3);
+    assert_true(f.lcp.fsm.ops->nak(&f.lcp.fsm, nak16, 3));
+    assert_int_equal(f.lcp.fsm.ops->build_request(&f.lcp.fsm, req, PKT_CAP), 12);
 }
 
 static void magic_zero_is_naked(void **state)
@@ -825,12 +837,13 @@ static void looped_back_line_closes(void **state)
     int delivered = 0;
 
     fake_init(&f, 3);
-    f.settings.max_loopback = 4;
+    /* defaults: max_loopback 10 outlasts max_failure 5, since a clashing
+     * magic is Naked even after Max-Failure */
     fake_start(&f);
     fsm_up(&f.lcp.fsm, 0);
     fsm_open(&f.lcp.fsm, 0);
     /* everything we send comes straight back */
-    while (delivered < f.nsent && delivered < 60 && f.lcp.fsm.state != FSM_CLOSED) {
+    while (delivered < f.nsent && delivered < MAX_SENT && f.lcp.fsm.state != FSM_CLOSED) {
         uint8_t pkt[PKT_CAP];
         size_t len = f.sent_len[delivered];
 
@@ -930,6 +943,7 @@ int main(void)
         cmocka_unit_test(rejects_wrong_lengths),
         cmocka_unit_test(rejects_rest_of_malformed_list),
         cmocka_unit_test(fcs_alternatives),
+        cmocka_unit_test(fcs32_request_dropped_on_nak),
         cmocka_unit_test(magic_zero_is_naked),
         cmocka_unit_test(our_magic_is_naked_and_counted),
         cmocka_unit_test(ack_must_match_request),
