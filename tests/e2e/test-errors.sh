@@ -14,6 +14,11 @@ sed -i "s|^command=\"|command=\"PPPSSH_RUN_DIR=$E2E_TMP/srvrun |" "$E2E_TMP/auth
 # A second key without a forced command: RemoteCommand runs as written.
 ssh-keygen -q -t ed25519 -N '' -f "$E2E_TMP/free_key"
 cat "$E2E_TMP/free_key.pub" >>"$E2E_TMP/authorized_keys"
+# A key whose forced command serves a user with no entry, and no pool.
+ssh-keygen -q -t ed25519 -N '' -f "$E2E_TMP/nobody_key"
+printf '[Server]\nAddress = %s\n' "$TUN_SRV_IP" >"$E2E_TMP/nopool.conf"
+printf 'command="%s serve --user nobody -c %s" %s\n' "$PPPSSH" "$E2E_TMP/nopool.conf" \
+    "$(cat "$E2E_TMP/nobody_key.pub")" >>"$E2E_TMP/authorized_keys"
 ssh-keygen -q -t ed25519 -N '' -f "$E2E_TMP/stranger_key"
 ssh-keygen -q -t ed25519 -N '' -f "$E2E_TMP/other_host_key"
 echo "$SRV_IP $(cat "$E2E_TMP/other_host_key.pub")" >"$E2E_TMP/wrong_known_hosts"
@@ -61,6 +66,8 @@ expect_failure 8 "refused" "nothing listens on the port" \
 expect_failure 9 "not found" "remote command missing" \
     "$SSH_BASE" "$KNOWN" "IdentityFile = $E2E_TMP/free_key" \
     "RemoteCommand = /nonexistent/pppssh serve"
+expect_failure 16 "no \[User nobody\] entry" "server has no entry for the user" \
+    "$SSH_BASE" "$KNOWN" "IdentityFile = $E2E_TMP/nobody_key"
 in_cli ip tuntap add taken0 mode tun
 expect_failure 6 "already in use" "interface name taken" \
     "$SSH_BASE" "$KNOWN" "IdentityFile = $E2E_TMP/client_key" "Interface = taken0"
