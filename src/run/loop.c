@@ -425,6 +425,10 @@ static void tunnel_init(struct tunnel *t, const struct run_params *p)
     t->in_fd = t->out_fd = -1;
     t->child.io_fd = t->child.stderr_fd = -1;
     t->deadline = PPP_TIME_NEVER;
+    /* The client may use its own addresses and the networks routed to it
+     * (serve puts the user's Address6 among them as a /128). */
+    t->spoof.routes = p->net.routes;
+    t->spoof.n_routes = p->net.n_routes;
     for (size_t i = 0; i < CONTROL_MAX_CLIENTS; i++)
         t->clients[i].fd = -1;
 }
