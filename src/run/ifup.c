@@ -91,8 +91,8 @@ static void ipcp_up(struct tunnel *t, const struct ppp_event *ev)
         tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->net.err);
         return;
     }
-    if (t->p->role == RUN_SERVER && t->p->net.proxy_arp)
-        log_warn("ProxyArp is not implemented yet: the LAN must route %s to this server", remote);
+    if (t->p->role == RUN_SERVER && t->p->net.proxy_arp && netcfg_proxy_arp(&t->net, t->remote4) < 0)
+        log_warn("%s: the LAN must route %s to this server", t->net.err, remote);
     t->ipcp_up = true;
     link_is_up(t);
 }
