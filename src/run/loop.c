@@ -233,6 +233,10 @@ static int control_start(struct tunnel *t)
         tunnel_fail(t, RUN_EXIT_IN_USE, "%s", err);
         return -1;
     }
+    if (t->ctl_fd == -EACCES || t->ctl_fd == -EPERM) {
+        tunnel_fail(t, RUN_EXIT_NOT_PERMITTED, "not permitted: %s (pppssh up needs root)", err);
+        return -1;
+    }
     if (t->ctl_fd < 0) {
         tunnel_fail(t, RUN_EXIT_FATAL, "%s", err);
         return -1;

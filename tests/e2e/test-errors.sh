@@ -73,6 +73,27 @@ expect_failure 6 "already in use" "interface name taken" \
     "$SSH_BASE" "$KNOWN" "IdentityFile = $E2E_TMP/client_key" "Interface = taken0"
 check "the existing interface taken0 is untouched" in_cli ip link show taken0
 expect_failure 9 "not found" "Command missing" "Command = /nonexistent/ppp-peer"
+# A peer that never answers: LCP gives up after Max-Configure (10 x 3 s).
+expect_failure 10 "negotiation failed" "a peer that never answers" "Command = exec cat >/dev/null"
 expect_failure 17 "looped back" "a transport that echoes (loopback)" "Command = exec cat"
+
+# Not root: no CAP_NET_ADMIN for the TUN (the run directory is writable, so
+# that the TUN is what fails), and not even the run directory.
+mkdir -m 0777 "$E2E_TMP/nobody-run"
+chmod 0755 "$E2E_TMP"
+cp "$E2E_TMP/err1.conf" "$E2E_TMP/nobody.conf"
+chmod 0644 "$E2E_TMP/nobody.conf"
+for dir in "$E2E_TMP/nobody-run" "$E2E_TMP/srvrun"; do
+    PPPSSH_RUN_DIR=$dir in_cli setpriv --reuid=65534 --regid=65534 --clear-groups \
+        "$PPPSSH" up -c "$E2E_TMP/nobody.conf" 2>"$E2E_TMP/nobody.err"
+    got=$?
+    msg=$(grep -v 'world-readable' "$E2E_TMP/nobody.err")
+    if [ "$got" = 3 ] && echo "$msg" | grep -Eq 'not permitted|needs CAP_NET_ADMIN'; then
+        pass "not root ($dir): exit 3, '$msg'"
+    else
+        fail "not root ($dir): exit $got (want 3): $(cat "$E2E_TMP/nobody.err")"
+    fi
+done
+chmod 0700 "$E2E_TMP"
 
 e2e_summary
