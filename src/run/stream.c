@@ -9,13 +9,17 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "exitcode.h"
 #include "log.h"
 
-#define READ_ROUNDS 16 /* reads per wake-up, so the TUN side gets its turn */
+#define READ_ROUNDS 16          /* reads per wake-up, so the TUN side gets its turn */
+#define CHILD_EOF_WAIT_MS 1000  /* for the child to exit on end of stream */
 
 static void set_nonblocking(int fd)
 {
@@ -85,11 +89,34 @@ static void stream_lost(struct tunnel *t, const char *why)
     t->dead = true;
 }
 
+static void stderr_line(struct tunnel *t, char *line);
+
+/* Before the link is up, text lines on the stream that carry no PPP flag
+ * are the remote's messages (with ssh -tt its stderr shares the pty):
+ * treat them as stderr lines so that their reason reaches the user. */
+static void note_text(struct tunnel *t, const uint8_t *data, size_t n)
+{
+    if (t->reported_up || memchr(data, 0x7e, n))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = data[i];
+        if (c == '\n' || c == '\r' || t->text_len == sizeof(t->text_acc) - 1) {
+            t->text_acc[t->text_len] = 0;
+            if (t->text_len)
+                stderr_line(t, t->text_acc);
+            t->text_len = 0;
+        } else if (c >= 0x20 && c < 0x7f) {
+            t->text_acc[t->text_len++] = (char)c;
+        }
+    }
+}
+
 void stream_readable(struct tunnel *t)
 {
     for (int i = 0; i < READ_ROUNDS && !t->stream_gone; i++) {
         ssize_t n = read(t->in_fd, t->packet, sizeof(t->packet));
         if (n > 0) {
+            note_text(t, t->packet, (size_t)n);
             ppp_link_input(t->link, t->packet, (size_t)n, tunnel_now());
             continue;
         }
@@ -150,8 +177,12 @@ static void stderr_line(struct tunnel *t, char *line)
     if (!len)
         return;
     log_info("%s: %s", t->p->spawn.shell_command ? "command" : "ssh", line);
-    snprintf(t->last_line, sizeof(t->last_line), "%s", line);
     enum ssh_failure f = ssh_classify_line(line);
+    /* ssh's own "Connection to X closed." says less than what came before. */
+    bool says_little = f == SSH_FAIL_CLOSED ||
+                       (strncmp(line, "Connection to ", 14) == 0 && strstr(line, " closed"));
+    if (!says_little || !t->last_line[0])
+        snprintf(t->last_line, sizeof(t->last_line), "%s", line);
     /* "Connection closed" follows the real reason: never let it replace one. */
     if (f != SSH_FAIL_NONE && (t->ssh_failure == SSH_FAIL_NONE || t->ssh_failure == SSH_FAIL_CLOSED)) {
         t->ssh_failure = f;
@@ -205,8 +236,33 @@ void stream_child_changed(struct tunnel *t)
     }
 }
 
+/* Waits up to timeout_ms for SIGCHLD (the signalfd is still open). */
+static void wait_child(struct tunnel *t, int timeout_ms)
+{
+    ppp_time deadline = tunnel_now() + (ppp_time)timeout_ms * PPP_MS;
+    while (!t->child_exited && t->signal_fd >= 0) {
+        ppp_time now = tunnel_now();
+        if (now >= deadline)
+            return;
+        struct pollfd pfd = {.fd = t->signal_fd, .events = POLLIN};
+        if (poll(&pfd, 1, (int)((deadline - now) / PPP_MS) + 1) > 0) {
+            struct signalfd_siginfo si;
+            while (read(t->signal_fd, &si, sizeof(si)) == sizeof(si))
+                ; /* we are ending anyway: only SIGCHLD matters now */
+        }
+        stream_child_changed(t);
+    }
+}
+
 void stream_stop(struct tunnel *t)
 {
+    /* End of stream first: ssh passes the EOF on, the far end's pppssh
+     * serve sees it, logs its accounting line and exits, and ssh with it.
+     * Only a child that does not follow gets SIGTERM. */
+    if (t->child.pid && !t->child_exited && !t->stream_gone) {
+        shutdown(t->child.io_fd, SHUT_WR);
+        wait_child(t, CHILD_EOF_WAIT_MS);
+    }
     if (t->child.pid && !t->child_exited) {
         int status;
         if (spawn_terminate(t->child.pid, 2000, &status) == 0) {

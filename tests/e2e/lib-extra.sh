@@ -33,25 +33,6 @@ x_setup() {
     sed -i "s|^command=\"\([^ ]*\) serve -c \([^\"]*\)\"|command=\"PPPSSH_RUN_DIR=$E2E_TMP/srv-run \1 serve --stderr -c \2 2>>$E2E_TMP/serve.log\"|" \
         "$E2E_TMP/authorized_keys"
     grep -q 'serve.log' "$E2E_TMP/authorized_keys" || { echo "x_setup: cannot rewrite authorized_keys"; exit 1; }
-    x_sshd_restart_clean_home
-}
-
-# The forced command runs through root's login shell, and bash sources
-# ~/.bashrc under sshd: whatever root's dotfiles do (here: pyenv, which
-# can block a minute on a stale lock) would be part of every login.  A
-# HOME without dotfiles keeps the bed independent of the machine.
-x_sshd_restart_clean_home() {
-    echo "SetEnv HOME=$E2E_TMP" >>"$E2E_TMP/sshd_config"
-    x_old=$(cat "$E2E_TMP/sshd.pid")
-    kill "$x_old"
-    x_i=0
-    while kill -0 "$x_old" 2>/dev/null && [ $x_i -lt 100 ]; do sleep 0.05; x_i=$((x_i + 1)); done
-    rm -f "$E2E_TMP/sshd.pid"
-    in_srv /usr/sbin/sshd -f "$E2E_TMP/sshd_config" -E "$E2E_TMP/sshd.log"
-    x_i=0
-    while [ ! -s "$E2E_TMP/sshd.pid" ] && [ $x_i -lt 100 ]; do sleep 0.05; x_i=$((x_i + 1)); done
-    [ -s "$E2E_TMP/sshd.pid" ] || { echo "x_setup: sshd did not restart"; exit 1; }
-    E2E_PIDS="$E2E_PIDS $(cat "$E2E_TMP/sshd.pid")"
 }
 
 # x_serve_log: show the server side's log (after a failure).
