@@ -325,6 +325,9 @@ static int lcp_judge_request(struct ppp_fsm *fsm, const uint8_t *opts, size_t le
          * clashing Magic-Number so that loopback can still be detected. */
         if (j.v == V_NAK && reject_naks && o.type != LCP_OPT_MAGIC)
             j.v = V_REJ;
+        if (j.v != V_ACK)
+            lcp_log(lcp, PPP_LOG_DEBUG, "LCP: %s peer's option %u (length %u)",
+                    j.v == V_NAK ? "Nak" : "Reject", (unsigned)o.type, (unsigned)o.len + 2);
         reply_add(&r, &o, &j);
     }
     if (more < 0)
@@ -406,9 +409,9 @@ static void apply_nak(struct lcp *lcp, const struct opt *o)
         w->neg_acfc = false;
         break;
     case LCP_OPT_FCS_ALT:
-        /* keep asking only if 32-bit is still on offer */
-        if (!(o->data[0] & LCP_FCS_32))
-            w->neg_fcs32 = false;
+        /* We only ever ask for 32-bit; whatever else the peer suggests,
+         * the default 16-bit FCS needs no option (RFC 1570 section 2.1). */
+        w->neg_fcs32 = false;
         break;
     default:
         /* Authentication-Protocol and anything else the peer would like us

@@ -45,9 +45,16 @@ struct lcp_options {
 
 /* What LCP needs to tell the link beyond the automaton's layer events. */
 struct lcp_hooks {
-    /* The peer Protocol-Rejected `protocol` (RFC 1661 section 5.7). */
+    /* The peer Protocol-Rejected `protocol` (RFC 1661 section 5.7); only
+     * reported while LCP is Opened.  Any protocol is passed on, LCP's own
+     * included: the link decides (fsm_protocol_rejected on the NCP). */
     void (*protocol_rejected)(void *owner, uint16_t protocol, ppp_time now);
-    /* An Echo-Reply to one of ours: data after the Magic-Number. */
+    /* An Echo-Reply to one of ours: data after the Magic-Number.  Replies
+     * carrying our own Magic-Number (a looped line) are dropped, and so is
+     * everything outside Opened (RFC 1661 section 5.8).  LCP answers an
+     * Echo-Request itself; a Discard-Request is dropped; any other code
+     * beyond 11 is Code-Rejected by the automaton.  A Code-Reject of codes
+     * 1..7 is catastrophic (RXJ-), of 8..11 not (RXJ+). */
     void (*echo_reply)(void *owner, uint8_t id, const uint8_t *data, size_t len, ppp_time now);
 };
 

@@ -382,6 +382,21 @@ static void fcs_alternatives(void **state)
     assert_memory_equal(out, fcs32, 3);
 }
 
+static void fcs32_request_dropped_on_nak(void **state)
+{
+    struct fake_link f;
+    uint8_t req[PKT_CAP];
+    const uint8_t nak16[] = {9, 3, 2};
+
+    fake_init(&f, 1);
+    f.settings.fcs32 = true;
+    fake_start(&f);
+    assert_int_equal(build(&f, req), 15);
+    assert_memory_equal(req + 12, ((uint8_t[]){9, 3, 4}), 3);
+    assert_true(f.lcp.fsm.ops->nak(&f.lcp.fsm, nak16, 3));
+    assert_int_equal(f.lcp.fsm.ops->build_request(&f.lcp.fsm, req, PKT_CAP), 12);
+}
+
 static void magic_zero_is_naked(void **state)
 {
     struct fake_link f;
@@ -822,12 +837,13 @@ static void looped_back_line_closes(void **state)
     int delivered = 0;
 
     fake_init(&f, 3);
-    f.settings.max_loopback = 4;
+    /* defaults: max_loopback 10 outlasts max_failure 5, since a clashing
+     * magic is Naked even after Max-Failure */
     fake_start(&f);
     fsm_up(&f.lcp.fsm, 0);
     fsm_open(&f.lcp.fsm, 0);
     /* everything we send comes straight back */
-    while (delivered < f.nsent && delivered < 60 && f.lcp.fsm.state != FSM_CLOSED) {
+    while (delivered < f.nsent && delivered < MAX_SENT && f.lcp.fsm.state != FSM_CLOSED) {
         uint8_t pkt[PKT_CAP];
         size_t len = f.sent_len[delivered];
 
@@ -927,6 +943,7 @@ int main(void)
         cmocka_unit_test(rejects_wrong_lengths),
         cmocka_unit_test(rejects_rest_of_malformed_list),
         cmocka_unit_test(fcs_alternatives),
+        cmocka_unit_test(fcs32_request_dropped_on_nak),
         cmocka_unit_test(magic_zero_is_naked),
         cmocka_unit_test(our_magic_is_naked_and_counted),
         cmocka_unit_test(ack_must_match_request),
