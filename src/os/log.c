@@ -1,0 +1,56 @@
+/* log.c - log lines to stderr or syslog */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <syslog.h>
+
+static const char *log_ident = "pppssh";
+static bool log_to_syslog;
+static enum log_level log_max = LOG_LEVEL_INFO;
+
+void log_setup(const char *ident, bool use_syslog, enum log_level max_level)
+{
+    if (log_to_syslog)
+        closelog();
+    log_ident = ident ? ident : "pppssh";
+    log_to_syslog = use_syslog;
+    log_max = max_level;
+    if (use_syslog)
+        openlog(log_ident, LOG_PID, LOG_DAEMON);
+}
+
+bool log_enabled(enum log_level level)
+{
+    return level <= log_max;
+}
+
+static int syslog_priority(enum log_level level)
+{
+    switch (level) {
+    case LOG_LEVEL_ERROR:
+        return LOG_ERR;
+    case LOG_LEVEL_WARN:
+        return LOG_WARNING;
+    case LOG_LEVEL_INFO:
+        return LOG_INFO;
+    default:
+        return LOG_DEBUG;
+    }
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+
+    if (!log_enabled(level))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (log_to_syslog)
+        syslog(syslog_priority(level), "%s", line);
+    else
+        fprintf(stderr, "%s: %s\n", log_ident, line);
+}

@@ -1,0 +1,262 @@
+/* spawn.c - running the transport child with stdio on a socketpair or pty */
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/close_range.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "errtext.h"
+#include "pty.h"
+
+/* The descriptors both sides need while the child starts. */
+struct spawn_fds {
+    int ours, theirs;       /* stdio channel: our end, the child's end */
+    int err_read, err_write; /* the child's stderr */
+    int exec_read, exec_write; /* close-on-exec pipe: carries errno if exec fails */
+};
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+static void close_all(struct spawn_fds *f)
+{
+    close_fd(&f->ours);
+    close_fd(&f->theirs);
+    close_fd(&f->err_read);
+    close_fd(&f->err_write);
+    close_fd(&f->exec_read);
+    close_fd(&f->exec_write);
+}
+
+static int make_fds(const struct spawn_request *req, struct spawn_fds *f, char *err,
+                    size_t errlen)
+{
+    int sv[2], p[2], x[2];
+
+    if (req->use_pty) {
+        int rc = pty_open(&f->ours, &f->theirs, NULL, 0, err, errlen);
+        if (rc < 0)
+            return rc;
+    } else {
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+            return errtext_set(-errno, err, errlen, "cannot create socketpair: %s",
+                               strerror(errno));
+        f->ours = sv[0];
+        f->theirs = sv[1];
+    }
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return errtext_set(-errno, err, errlen, "cannot create pipe: %s", strerror(errno));
+    f->err_read = p[0];
+    f->err_write = p[1];
+    if (pipe2(x, O_CLOEXEC) < 0)
+        return errtext_set(-errno, err, errlen, "cannot create pipe: %s", strerror(errno));
+    f->exec_read = x[0];
+    f->exec_write = x[1];
+    return 0;
+}
+
+/* In the child: report errno to the parent and die.  Only async-signal-safe calls. */
+static _Noreturn void child_fail(int exec_write)
+{
+    int e = errno;
+    ssize_t unused = write(exec_write, &e, sizeof(e));
+    (void)unused;
+    _exit(127);
+}
+
+static _Noreturn void run_child(const struct spawn_request *req, const struct spawn_fds *f,
+                                pid_t parent)
+{
+    /* Own session: our terminal's ^C or a signal to our process group
+     * never reaches it, and a pty slave can become its controlling tty. */
+    if (setsid() < 0)
+        child_fail(f->exec_write);
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
+        child_fail(f->exec_write);
+    /* The parent may have died before PR_SET_PDEATHSIG took effect. */
+    if (getppid() != parent)
+        _exit(127);
+    if (req->use_pty && ioctl(f->theirs, TIOCSCTTY, 0) < 0)
+        child_fail(f->exec_write);
+    /* dup2 clears close-on-exec on the copies; then every other descriptor
+     * (the TUN, the caller's sockets, even ones opened without O_CLOEXEC)
+     * is marked close-on-exec, so the child gets its three stdio only. */
+    if (dup2(f->theirs, STDIN_FILENO) < 0 || dup2(f->theirs, STDOUT_FILENO) < 0 ||
+        dup2(f->err_write, STDERR_FILENO) < 0)
+        child_fail(f->exec_write);
+    if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+        child_fail(f->exec_write);
+    signal(SIGPIPE, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (req->shell_command)
+        execl("/bin/sh", "sh", "-c", req->shell_command, (char *)NULL);
+    else
+        execvp(req->argv[0], (char *const *)req->argv);
+    child_fail(f->exec_write);
+}
+
+/* Waits for the exec pipe: EOF means exec succeeded (the pipe was close-on-exec). */
+static int wait_exec(int exec_read, int *child_errno)
+{
+    ssize_t n;
+    do {
+        n = read(exec_read, child_errno, sizeof(*child_errno));
+    } while (n < 0 && errno == EINTR);
+    return n == sizeof(*child_errno) ? -1 : 0;
+}
+
+static int set_nonblocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+        return -errno;
+    return 0;
+}
+
+static const char *program_name(const struct spawn_request *req)
+{
+    return req->shell_command ? "/bin/sh" : req->argv[0];
+}
+
+int spawn_start(const struct spawn_request *req, struct spawn_child *child, char *err,
+                size_t errlen)
+{
+    struct spawn_fds f = {-1, -1, -1, -1, -1, -1};
+    int rc, child_errno = 0;
+
+    child->pid = -1;
+    child->io_fd = child->stderr_fd = -1;
+    if (!req->shell_command == !req->argv || (req->argv && !req->argv[0]))
+        return errtext_set(-EINVAL, err, errlen, "spawn: give exactly one of argv and a command");
+    rc = make_fds(req, &f, err, errlen);
+    if (rc < 0) {
+        close_all(&f);
+        return rc;
+    }
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        rc = errtext_set(-errno, err, errlen, "cannot fork: %s", strerror(errno));
+        close_all(&f);
+        return rc;
+    }
+    if (pid == 0)
+        run_child(req, &f, parent);
+    close_fd(&f.theirs);
+    close_fd(&f.err_write);
+    close_fd(&f.exec_write);
+    if (wait_exec(f.exec_read, &child_errno) < 0) {
+        waitpid(pid, NULL, 0);
+        close_all(&f);
+        return errtext_set(-child_errno, err, errlen, "cannot run '%s': %s", program_name(req),
+                           strerror(child_errno));
+    }
+    close_fd(&f.exec_read);
+    if ((rc = set_nonblocking(f.ours)) < 0 || (rc = set_nonblocking(f.err_read)) < 0) {
+        spawn_terminate(pid, 0, NULL);
+        close_all(&f);
+        return errtext_set(rc, err, errlen, "cannot make descriptors non-blocking: %s",
+                           strerror(-rc));
+    }
+    child->pid = pid;
+    child->io_fd = f.ours;
+    child->stderr_fd = f.err_read;
+    return 0;
+}
+
+int spawn_reap(pid_t pid, int *status)
+{
+    int st;
+    pid_t r;
+    do {
+        r = waitpid(pid, &st, WNOHANG);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return -errno;
+    if (r == 0)
+        return 0;
+    if (status)
+        *status = st;
+    return 1;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Polls for the exit for up to timeout_ms (in 5 ms steps): 1 if reaped. */
+static int reap_within(pid_t pid, int timeout_ms, int *status)
+{
+    long long deadline = now_ms() + timeout_ms;
+    for (;;) {
+        int rc = spawn_reap(pid, status);
+        if (rc != 0)
+            return rc;
+        if (now_ms() >= deadline)
+            return 0;
+        struct timespec step = {0, 5 * 1000 * 1000};
+        nanosleep(&step, NULL);
+    }
+}
+
+int spawn_terminate(pid_t pid, int timeout_ms, int *status)
+{
+    if (pid <= 0)
+        return -EINVAL;
+    int rc = spawn_reap(pid, status);
+    if (rc == 1 || rc == -ECHILD)
+        return 0;
+    /* The child leads its own process group (setsid), so this also reaches
+     * what it started, e.g. the shell's children under `Command`. */
+    if (kill(-pid, SIGTERM) < 0)
+        kill(pid, SIGTERM);
+    rc = reap_within(pid, timeout_ms, status);
+    if (rc == 1 || rc == -ECHILD)
+        return 0;
+    if (kill(-pid, SIGKILL) < 0)
+        kill(pid, SIGKILL);
+    int st;
+    while (waitpid(pid, &st, 0) < 0) {
+        if (errno != EINTR)
+            return errno == ECHILD ? 0 : -errno;
+    }
+    if (status)
+        *status = st;
+    return 0;
+}
+
+void spawn_close(struct spawn_child *child)
+{
+    close_fd(&child->io_fd);
+    close_fd(&child->stderr_fd);
+}
+
+const char *spawn_describe_status(int status, char *buf, size_t size)
+{
+    if (WIFEXITED(status))
+        snprintf(buf, size, "exited with status %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        snprintf(buf, size, "killed by signal %d (%s)", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
+    else
+        snprintf(buf, size, "stopped (status 0x%x)", (unsigned)status);
+    return buf;
+}

@@ -1,0 +1,64 @@
+/*
+ * spawn.h - running the transport child (ssh, or a `Command` line) with
+ * its stdin/stdout on one descriptor we keep and its stderr on a pipe we
+ * read, so that its error lines can be classified (see ssh.h).
+ */
+#ifndef PPPSSH_OS_SPAWN_H
+#define PPPSSH_OS_SPAWN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct spawn_request {
+    /* Exactly one of argv (NULL-terminated, argv[0] searched in PATH) and
+     * shell_command (run as `/bin/sh -c shell_command`). */
+    const char *const *argv;
+    const char *shell_command;
+    /* false: stdin/stdout are one end of a socketpair.  true: they are a
+     * pty slave in raw mode that is the child's controlling terminal
+     * (for children that insist on a tty). */
+    bool use_pty;
+};
+
+struct spawn_child {
+    pid_t pid;
+    int io_fd;     /* our end: socketpair end or pty master; non-blocking, cloexec */
+    int stderr_fd; /* read end of the child's stderr pipe; non-blocking, cloexec */
+};
+
+/*
+ * Starts the child in its own session (so its own process group, and a
+ * terminal signal for us never reaches it), with PR_SET_PDEATHSIG SIGTERM
+ * so it dies with us, and no descriptor of ours but its three stdio.
+ * Returns 0 once the program is executing, or -errno with err set when it
+ * could not be started at all (e.g. "cannot run 'ssh': No such file or
+ * directory"): exec failure is reported through a close-on-exec pipe, so a
+ * 0 return means exec succeeded.  On failure nothing is left open or running.
+ */
+int spawn_start(const struct spawn_request *req, struct spawn_child *child, char *err,
+                size_t errlen);
+
+/*
+ * Non-blocking reap.  Returns 1 and *status (as from waitpid) if the child
+ * has exited, 0 if it is still running, -errno on error (-ECHILD: not our
+ * child or already reaped).
+ */
+int spawn_reap(pid_t pid, int *status);
+
+/*
+ * Stops the child: SIGTERM to its process group, waits up to timeout_ms
+ * for it to exit, then SIGKILL and reaps it.  Returns 0 with *status set
+ * (status may be NULL), or -errno.  A child already gone is 0.
+ */
+int spawn_terminate(pid_t pid, int timeout_ms, int *status);
+
+/* Closes the descriptors of a child (io_fd, stderr_fd; -1 ones skipped)
+ * and sets them to -1. */
+void spawn_close(struct spawn_child *child);
+
+/* One line describing a wait status: "exited with status 255",
+ * "killed by signal 9 (Killed)". */
+const char *spawn_describe_status(int status, char *buf, size_t size);
+
+#endif

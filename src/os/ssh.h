@@ -1,0 +1,65 @@
+/*
+ * ssh.h - the OpenSSH client's command line, and what its stderr lines mean.
+ */
+#ifndef PPPSSH_OS_SSH_H
+#define PPPSSH_OS_SSH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SSH_ARGV_MAX 96
+
+struct ssh_params {
+    const char *ssh_program;          /* NULL = "ssh" (searched in PATH) */
+    const char *server;               /* "[user@]host"; must not start with '-' */
+    unsigned port;                    /* 0 = ssh's default */
+    const char *identity_file;        /* NULL = ssh's default */
+    const char *const *options;       /* "Key=Value" strings, each passed as -o */
+    size_t n_options;
+    const char *remote_command;       /* NULL = "pppssh serve" */
+    bool tty;                         /* true: -tt (remote pty); false: -T */
+};
+
+struct ssh_argv {
+    const char *argv[SSH_ARGV_MAX + 1]; /* NULL-terminated; points into params and port */
+    size_t argc;
+    char port[8];
+};
+
+/*
+ * Builds:
+ *   ssh -e none -a -x -o BatchMode=yes [-T | -tt] [-p PORT] [-i FILE]
+ *       [-o OPTION]... -- SERVER REMOTE_COMMAND
+ * BatchMode: never prompt (there is nobody to answer); -e none: no escape
+ * character, the channel must be 8-bit clean for PPP; -a -x: no agent or
+ * X11 forwarding into a VPN peer.  No ServerAliveInterval: LCP echo
+ * (KeepaliveInterval) already detects a dead path end to end.  The
+ * caller's -o options come after BatchMode, and ssh keeps the first value
+ * of each option, so they cannot turn BatchMode off.
+ * Returns 0, or -EINVAL / -E2BIG with err set (empty or '-'-leading
+ * server, too many options).
+ */
+int ssh_build_argv(const struct ssh_params *params, struct ssh_argv *out, char *err,
+                   size_t errlen);
+
+/* What an ssh (or remote shell) stderr line says went wrong. */
+enum ssh_failure {
+    SSH_FAIL_NONE = 0,        /* nothing we recognise */
+    SSH_FAIL_AUTH,            /* "Permission denied (publickey...)" */
+    SSH_FAIL_HOST_KEY,        /* "Host key verification failed", changed host key */
+    SSH_FAIL_REFUSED,         /* "Connection refused" */
+    SSH_FAIL_UNREACHABLE,     /* "No route to host", "Network is unreachable" */
+    SSH_FAIL_TIMEOUT,         /* "Connection timed out" */
+    SSH_FAIL_RESOLVE,         /* "Could not resolve hostname" */
+    SSH_FAIL_CLOSED,          /* "Connection closed by", "Connection reset" */
+    SSH_FAIL_COMMAND_MISSING, /* "command not found", "No such file or directory" */
+    SSH_FAIL_NOT_PERMITTED,   /* remote sudo: "a password is required", "not in the sudoers" */
+};
+
+/* Classifies one stderr line (without or with its trailing newline). */
+enum ssh_failure ssh_classify_line(const char *line);
+
+/* A short phrase for the user: "authentication refused by the server", ... */
+const char *ssh_failure_text(enum ssh_failure failure);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * tun.h - creating a TUN interface (layer 3, no packet-information header).
+ */
+#ifndef PPPSSH_OS_TUN_H
+#define PPPSSH_OS_TUN_H
+
+#include <net/if.h>
+#include <stddef.h>
+
+/*
+ * Creates a new TUN interface (IFF_TUN | IFF_NO_PI) and returns its file
+ * descriptor (>= 0), non-blocking and close-on-exec.  want_name is the
+ * interface name to create, or NULL / "" to let the kernel pick ("tun%d").
+ * The actual name is written to name_out.  The interface is left down and
+ * is not persistent: closing the descriptor deletes it.
+ *
+ * Refuses (-EEXIST, "interface name 'vpn0' is already in use") when an
+ * interface of that name exists, because TUNSETIFF would otherwise attach
+ * to an existing persistent TUN device.  On failure returns -errno and
+ * writes one line into err (e.g. "cannot create TUN interface 'vpn0':
+ * Operation not permitted (needs CAP_NET_ADMIN: run as root)").
+ */
+int tun_open(const char *want_name, char name_out[IFNAMSIZ], char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,522 @@
+/*
+ * link.c - struct ppp_link: the link phases of RFC 1661 section 3.2 driven
+ * by LCP's layer events, the owner (fsm_parent) of the LCP, IPCP and
+ * IPV6CP automatons, timers and the keepalive.  Receiving is in link_rx.c,
+ * transmitting in link_tx.c.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "link_internal.h"
+#include "protocols.h"
+
+/* ---- logging and events ---- */
+
+void link_log(struct ppp_link *link, enum ppp_log_level level, const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+
+    if (!link->callbacks.log)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    link->callbacks.log(link->user, level, line);
+}
+
+static void emit(struct ppp_link *link, struct ppp_event *ev)
+{
+    if (link->callbacks.event)
+        link->callbacks.event(link->user, ev);
+}
+
+static void emit_simple(struct ppp_link *link, enum ppp_event_type type)
+{
+    struct ppp_event ev = {.type = type};
+
+    emit(link, &ev);
+}
+
+static void set_phase(struct ppp_link *link, enum ppp_phase phase)
+{
+    struct ppp_event ev = {.type = PPP_EV_PHASE};
+    bool ending = phase == PPP_PHASE_TERMINATE || phase == PPP_PHASE_DEAD;
+
+    if (link->phase == phase)
+        return;
+    link->phase = phase;
+    ev.u.phase.phase = phase;
+    ev.u.phase.cause = ending ? link->cause : PPP_CAUSE_NONE;
+    if (ending && link->cause != PPP_CAUSE_NONE)
+        link_log(link, PPP_LOG_INFO, "link: phase %s (%s)", ppp_phase_name(phase),
+                 ppp_cause_name(link->cause));
+    else
+        link_log(link, PPP_LOG_INFO, "link: phase %s", ppp_phase_name(phase));
+    emit(link, &ev);
+}
+
+/* The first reason given sticks: a Terminate-Request we send because the
+ * peer looks dead stays "peer dead" however the close then ends. */
+void link_set_cause(struct ppp_link *link, enum ppp_cause cause)
+{
+    if (link->cause == PPP_CAUSE_NONE)
+        link->cause = cause;
+}
+
+/* ---- the network protocols ---- */
+
+static bool ncp_running(const struct ppp_fsm *fsm)
+{
+    return fsm->state > FSM_STOPPED;
+}
+
+static bool any_ncp_running(const struct ppp_link *link)
+{
+    return (link->settings.ipv4 && ncp_running(&link->ipcp.fsm)) ||
+           (link->settings.ipv6 && ncp_running(&link->ipv6cp.fsm));
+}
+
+static void ncps_start(struct ppp_link *link, ppp_time now)
+{
+    if (link->settings.ipv4) {
+        fsm_open(&link->ipcp.fsm, now);
+        fsm_up(&link->ipcp.fsm, now);
+    }
+    if (link->settings.ipv6) {
+        fsm_open(&link->ipv6cp.fsm, now);
+        fsm_up(&link->ipv6cp.fsm, now);
+    }
+}
+
+static void ncps_down(struct ppp_link *link, ppp_time now)
+{
+    if (link->settings.ipv4)
+        fsm_down(&link->ipcp.fsm, now);
+    if (link->settings.ipv6)
+        fsm_down(&link->ipv6cp.fsm, now);
+}
+
+/* ---- LCP's layer events move the link through its phases ---- */
+
+static void lcp_layer_up(struct ppp_link *link)
+{
+    link->lcp_params.type = PPP_EV_LCP_UP;
+    lcp_result(&link->lcp, &link->lcp_params);
+    link->lcp_up = true;
+    /* RFC 1570: the FCS negotiated for our receive side applies from now. */
+    link->decoder.fcs32 = link->lcp_params.u.lcp.fcs32_rx;
+    link_log(link, PPP_LOG_INFO, "LCP: up, mru %u/%u, magic %08x/%08x",
+             link->lcp_params.u.lcp.mru_rx, link->lcp_params.u.lcp.mru_tx,
+             link->lcp_params.u.lcp.magic_local, link->lcp_params.u.lcp.magic_peer);
+    emit(link, &link->lcp_params);
+    /* No Authenticate phase: ssh authenticated the session (RFC 1661
+     * section 3.5 lets the phase be skipped when no protocol is agreed). */
+    set_phase(link, PPP_PHASE_NETWORK);
+    keepalive_start(&link->keepalive, link->now);
+    ncps_start(link, link->now);
+}
+
+static void lcp_layer_down(struct ppp_link *link)
+{
+    link->lcp_up = false;
+    link->decoder.fcs32 = false;
+    keepalive_stop(&link->keepalive);
+    ncps_down(link, link->now);
+    link_log(link, PPP_LOG_INFO, "LCP: down");
+    emit_simple(link, PPP_EV_LCP_DOWN);
+    if (link->phase == PPP_PHASE_DEAD)
+        return;
+    /* Leaving Opened on a Configure-Request renegotiates (back to
+     * Establish); leaving it for good, with a cause, is Termination. */
+    set_phase(link, link->cause != PPP_CAUSE_NONE ? PPP_PHASE_TERMINATE : PPP_PHASE_ESTABLISH);
+}
+
+static struct ppp_link *owner_link(void *owner)
+{
+    return owner;
+}
+
+static void parent_send(void *owner, struct ppp_fsm *fsm, const uint8_t *pkt, size_t len)
+{
+    link_send_control(owner_link(owner), fsm->ops->protocol, pkt, len);
+}
+
+static void ncp_up(struct ppp_link *link, struct ppp_fsm *fsm)
+{
+    struct ppp_event ev = {0};
+
+    if (fsm == &link->ipcp.fsm) {
+        if (ipcp_failed(&link->ipcp)) {
+            link->ncp_failed = true; /* closed from link_settle() */
+            return;
+        }
+        ipcp_result(&link->ipcp, &ev);
+        link->ipcp_announced = true;
+    } else {
+        if (ipv6cp_failed(&link->ipv6cp)) {
+            link->ncp_failed = true;
+            return;
+        }
+        ipv6cp_result(&link->ipv6cp, &ev);
+        link->ipv6cp_announced = true;
+    }
+    link_log(link, PPP_LOG_INFO, "%s: up", fsm->ops->name);
+    emit(link, &ev);
+}
+
+static void ncp_down(struct ppp_link *link, struct ppp_fsm *fsm)
+{
+    bool *announced =
+        fsm == &link->ipcp.fsm ? &link->ipcp_announced : &link->ipv6cp_announced;
+
+    if (!*announced)
+        return;
+    *announced = false;
+    link_log(link, PPP_LOG_INFO, "%s: down", fsm->ops->name);
+    emit_simple(link, fsm == &link->ipcp.fsm ? PPP_EV_IPCP_DOWN : PPP_EV_IPV6CP_DOWN);
+}
+
+static void parent_layer_up(void *owner, struct ppp_fsm *fsm)
+{
+    struct ppp_link *link = owner_link(owner);
+
+    if (fsm == &link->lcp.fsm)
+        lcp_layer_up(link);
+    else
+        ncp_up(link, fsm);
+}
+
+static void parent_layer_down(void *owner, struct ppp_fsm *fsm)
+{
+    struct ppp_link *link = owner_link(owner);
+
+    if (fsm == &link->lcp.fsm)
+        lcp_layer_down(link);
+    else
+        ncp_down(link, fsm);
+}
+
+static void parent_layer_started(void *owner, struct ppp_fsm *fsm)
+{
+    link_log(owner_link(owner), PPP_LOG_DEBUG, "%s: layer started", fsm->ops->name);
+}
+
+static void parent_layer_finished(void *owner, struct ppp_fsm *fsm)
+{
+    struct ppp_link *link = owner_link(owner);
+
+    link_log(link, PPP_LOG_DEBUG, "%s: layer finished", fsm->ops->name);
+    if (fsm == &link->lcp.fsm)
+        link->lcp_finished = true;
+    else
+        link->ncp_finished = true;
+}
+
+static uint32_t parent_random(void *owner)
+{
+    return (uint32_t)(prng_next(&owner_link(owner)->prng) >> 32);
+}
+
+static void parent_log(void *owner, enum ppp_log_level level, const char *fmt, ...)
+{
+    struct ppp_link *link = owner_link(owner);
+    char line[256];
+    va_list ap;
+
+    if (!link->callbacks.log)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    link->callbacks.log(link->user, level, line);
+}
+
+/* ---- termination ---- */
+
+void link_start_termination(struct ppp_link *link, ppp_time now, enum ppp_cause cause,
+                            const char *reason)
+{
+    link_set_cause(link, cause);
+    link_log(link, PPP_LOG_INFO, "LCP: closing: %s", reason);
+    if (link->phase != PPP_PHASE_DEAD)
+        set_phase(link, PPP_PHASE_TERMINATE);
+    fsm_close(&link->lcp.fsm, now, reason);
+}
+
+/* Why LCP finished when nobody on our side asked it to. */
+static enum ppp_cause finished_cause(const struct ppp_link *link)
+{
+    if (link->lcp.looped_back)
+        return PPP_CAUSE_LOOPBACK;
+    if (link->lcp.fsm.cause != PPP_CAUSE_NONE)
+        return link->lcp.fsm.cause;
+    return PPP_CAUSE_NEGOTIATION_FAILED; /* TO- or a catastrophic reject */
+}
+
+static void go_dead(struct ppp_link *link)
+{
+    link_set_cause(link, finished_cause(link));
+    keepalive_stop(&link->keepalive);
+    set_phase(link, PPP_PHASE_DEAD);
+}
+
+/* pppd (ipcp_up): addresses that make no usable link close the NCP. */
+static void close_failed_ncps(struct ppp_link *link, ppp_time now)
+{
+    if (link->ipcp.fsm.state == FSM_OPENED && ipcp_failed(&link->ipcp))
+        fsm_close(&link->ipcp.fsm, now, link->ipcp.failure);
+    if (link->ipv6cp.fsm.state == FSM_OPENED && ipv6cp_failed(&link->ipv6cp))
+        fsm_close(&link->ipv6cp.fsm, now, link->ipv6cp.failure);
+}
+
+/* Deferred work, run once the automatons have returned. */
+void link_settle(struct ppp_link *link, ppp_time now)
+{
+    if (link->lcp.looped_back && !link->loopback_handled && link->phase != PPP_PHASE_DEAD) {
+        link->loopback_handled = true;
+        link_log(link, PPP_LOG_WARN, "LCP: serial line is looped back");
+        link_start_termination(link, now, PPP_CAUSE_LOOPBACK, "Loopback detected");
+    }
+    if (link->ncp_failed) {
+        link->ncp_failed = false;
+        close_failed_ncps(link, now);
+    }
+    if (link->ncp_finished) {
+        link->ncp_finished = false;
+        /* pppd: with no network protocol left there is no use for the link. */
+        if (link->lcp_up && !any_ncp_running(link))
+            link_start_termination(link, now, PPP_CAUSE_NO_NETWORK,
+                                   "No network protocols running");
+    }
+    if (link->lcp_finished) {
+        link->lcp_finished = false;
+        if (link->phase != PPP_PHASE_DEAD)
+            go_dead(link);
+    }
+}
+
+/* ---- life cycle ---- */
+
+static size_t decoder_capacity(const struct ppp_settings *s)
+{
+    size_t mru = s->mru_max > s->mru ? s->mru_max : s->mru;
+
+    /* RFC 1661 section 6.1: 1500 must always be accepted, whatever was
+     * negotiated.  Address, Control, 2-byte Protocol and a 32-bit FCS
+     * come on top, and a little slack for peers that overshoot. */
+    if (mru < 1500)
+        mru = 1500;
+    return mru + 4 + 4 + 16;
+}
+
+static void init_protocols(struct ppp_link *link)
+{
+    lcp_init(&link->lcp, &link->settings, &link->parent, &link_lcp_hooks);
+    ipcp_init(&link->ipcp, &link->settings, &link->parent);
+    ipv6cp_init(&link->ipv6cp, &link->settings, &link->parent);
+}
+
+int ppp_link_new(struct ppp_link **out, const struct ppp_settings *settings,
+                 const struct ppp_callbacks *callbacks, void *user)
+{
+    size_t head = (sizeof(struct ppp_link) + 15) & ~(size_t)15;
+    size_t rx_cap, total;
+    struct ppp_link *link;
+    uint8_t *mem;
+
+    if (!out || !settings || !settings_valid(settings))
+        return PPP_ERR_INVALID_ARGUMENT;
+    rx_cap = decoder_capacity(settings);
+    total = head + rx_cap + LINK_CONTROL_BUFFER + settings->tx_buffer;
+    /* The only allocation the engine ever makes. */
+    mem = calloc(1, total);
+    if (!mem)
+        return PPP_ERR_NOMEM;
+    link = (struct ppp_link *)mem;
+    link->settings = *settings;
+    if (callbacks)
+        link->callbacks = *callbacks;
+    link->user = user;
+    link->parent = (struct fsm_parent){
+        .owner = link,
+        .send = parent_send,
+        .layer_up = parent_layer_up,
+        .layer_down = parent_layer_down,
+        .layer_started = parent_layer_started,
+        .layer_finished = parent_layer_finished,
+        .random = parent_random,
+        .log = parent_log,
+    };
+    prng_seed(&link->prng, settings->seed);
+    hdlc_decoder_init(&link->decoder, mem + head, rx_cap);
+    txbuf_init(&link->control, mem + head + rx_cap, LINK_CONTROL_BUFFER);
+    txbuf_init(&link->data, mem + head + rx_cap + LINK_CONTROL_BUFFER, settings->tx_buffer);
+    keepalive_init(&link->keepalive, settings->echo_interval_ms, settings->echo_failures);
+    link->phase = PPP_PHASE_DEAD;
+    init_protocols(link);
+    *out = link;
+    return PPP_OK;
+}
+
+void ppp_link_del(struct ppp_link *link)
+{
+    free(link);
+}
+
+/* A new session starts from a clean slate: hunt for the first flag again
+ * (RFC 1662 section 4.4 lets login noise precede it) and forget frames
+ * queued for the old stream. */
+static void reset_session(struct ppp_link *link)
+{
+    link->decoder.state = HDLC_RX_HUNT;
+    link->decoder.len = 0;
+    link->decoder.escaped = false;
+    link->decoder.fcs32 = false;
+    txbuf_clear(&link->control);
+    txbuf_clear(&link->data);
+    link->handed_out = NULL;
+    link->cause = PPP_CAUSE_NONE;
+    link->lcp_up = false;
+    link->lcp_finished = link->ncp_finished = link->loopback_handled = false;
+    link->ncp_failed = link->ipcp_announced = link->ipv6cp_announced = false;
+    keepalive_stop(&link->keepalive);
+    init_protocols(link);
+}
+
+int ppp_link_open(struct ppp_link *link, ppp_time now)
+{
+    if (link->phase != PPP_PHASE_DEAD)
+        return PPP_OK; /* already on its way */
+    link->now = now;
+    reset_session(link);
+    set_phase(link, PPP_PHASE_ESTABLISH);
+    fsm_open(&link->lcp.fsm, now);
+    fsm_up(&link->lcp.fsm, now);
+    link_settle(link, now);
+    return PPP_OK;
+}
+
+int ppp_link_close(struct ppp_link *link, ppp_time now, const char *reason)
+{
+    if (link->phase == PPP_PHASE_DEAD)
+        return PPP_OK;
+    link->now = now;
+    link_start_termination(link, now, PPP_CAUSE_ADMIN_CLOSE, reason ? reason : "User request");
+    link_settle(link, now);
+    return PPP_OK;
+}
+
+void ppp_link_lower_down(struct ppp_link *link, ppp_time now)
+{
+    if (link->phase == PPP_PHASE_DEAD)
+        return;
+    link->now = now;
+    link_set_cause(link, PPP_CAUSE_LOWER_DOWN);
+    /* Quietly, so the layer-downs below do not report a Terminate phase
+     * that never happens: the next report is Dead. */
+    link->phase = PPP_PHASE_TERMINATE;
+    /* RFC 1661 Down event: no Terminate exchange, there is no one to
+     * talk to; the layer-down events still tell the caller what closed. */
+    ncps_down(link, now);
+    fsm_down(&link->lcp.fsm, now);
+    keepalive_stop(&link->keepalive);
+    txbuf_clear(&link->control);
+    txbuf_clear(&link->data);
+    link->handed_out = NULL;
+    link->lcp_finished = link->ncp_finished = link->ncp_failed = false;
+    set_phase(link, PPP_PHASE_DEAD);
+}
+
+/* ---- timers ---- */
+
+static ppp_time earlier(ppp_time a, ppp_time b)
+{
+    return a < b ? a : b;
+}
+
+ppp_time ppp_link_expiry(const struct ppp_link *link)
+{
+    ppp_time t = PPP_TIME_NEVER;
+
+    if (link->phase == PPP_PHASE_DEAD)
+        return t;
+    t = earlier(t, link->lcp.fsm.deadline);
+    if (link->settings.ipv4)
+        t = earlier(t, link->ipcp.fsm.deadline);
+    if (link->settings.ipv6)
+        t = earlier(t, link->ipv6cp.fsm.deadline);
+    return earlier(t, link->keepalive.deadline);
+}
+
+static void fsm_timer(struct ppp_fsm *fsm, ppp_time now)
+{
+    if (fsm->deadline != PPP_TIME_NEVER && now >= fsm->deadline)
+        fsm_timeout(fsm, now);
+}
+
+static void keepalive_timer(struct ppp_link *link, ppp_time now)
+{
+    switch (keepalive_check(&link->keepalive, now)) {
+    case KEEPALIVE_NOTHING:
+        break;
+    case KEEPALIVE_SEND_ECHO:
+        link_send_echo(link, now);
+        break;
+    case KEEPALIVE_PEER_DEAD:
+        /* pppd's LcpLinkFailure: say so, then close LCP politely; the
+         * Terminate-Request may still reach a peer that only lost its
+         * voice, and Max-Terminate bounds the wait for one that is gone. */
+        link_log(link, PPP_LOG_WARN, "LCP: peer not responding to %u echo-requests",
+                 (unsigned)link->keepalive.failures);
+        link_start_termination(link, now, PPP_CAUSE_PEER_DEAD, "Peer not responding");
+        break;
+    }
+}
+
+void ppp_link_handle_expiry(struct ppp_link *link, ppp_time now)
+{
+    if (link->phase == PPP_PHASE_DEAD)
+        return;
+    link->now = now;
+    fsm_timer(&link->lcp.fsm, now);
+    link_settle(link, now);
+    if (link->phase == PPP_PHASE_DEAD)
+        return;
+    if (link->settings.ipv4)
+        fsm_timer(&link->ipcp.fsm, now);
+    if (link->settings.ipv6)
+        fsm_timer(&link->ipv6cp.fsm, now);
+    link_settle(link, now);
+    if (link->lcp_up)
+        keepalive_timer(link, now);
+    link_settle(link, now);
+}
+
+int ppp_link_echo(struct ppp_link *link, ppp_time now)
+{
+    if (!link->lcp_up)
+        return PPP_ERR_NOT_OPEN;
+    link->now = now;
+    link_send_echo(link, now);
+    return PPP_OK;
+}
+
+/* ---- accessors ---- */
+
+enum ppp_phase ppp_link_phase(const struct ppp_link *link)
+{
+    return link->phase;
+}
+
+enum ppp_cause ppp_link_cause(const struct ppp_link *link)
+{
+    return link->cause;
+}
+
+const struct ppp_stats *ppp_link_stats(const struct ppp_link *link)
+{
+    return &link->stats;
+}

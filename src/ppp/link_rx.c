@@ -1,0 +1,198 @@
+/*
+ * link_rx.c - the receive path: bytes -> HDLC frames -> demultiplexing by
+ * Protocol to LCP, the network control protocols and the IP callback.
+ */
+#include "link_internal.h"
+#include "protocols.h"
+#include "util.h"
+
+void link_sync_rx_stats(struct ppp_link *link)
+{
+    const struct hdlc_rx_stats *d = &link->decoder.stats;
+
+    link->stats.rx_bad_fcs = d->bad_fcs;
+    link->stats.rx_runts = d->runts;
+    link->stats.rx_too_long = d->too_long;
+    link->stats.rx_aborts = d->aborts;
+    link->stats.rx_bytes_outside_frames = d->outside_frames;
+}
+
+static void drop(struct ppp_link *link)
+{
+    link->stats.rx_dropped++;
+}
+
+/* RFC 1661 section 5.7: a protocol we do not speak is answered with an
+ * LCP Protocol-Reject (only sent while LCP is Opened; callers check). */
+static void reject(struct ppp_link *link, uint16_t protocol, const uint8_t *info, size_t len)
+{
+    link->stats.rx_unknown_protocol++;
+    link_log(link, PPP_LOG_DEBUG, "LCP: rejecting protocol 0x%04x", protocol);
+    lcp_send_protocol_reject(&link->lcp, protocol, info, len);
+}
+
+static void lcp_packet(struct ppp_link *link, const uint8_t *info, size_t len, ppp_time now)
+{
+    /* Noted before the automaton runs: its layer-down must already know
+     * the link is ending, not renegotiating. */
+    if (len > 0 && info[0] == FSM_TERM_REQ && link->lcp.fsm.state == FSM_OPENED) {
+        link_set_cause(link, PPP_CAUSE_PEER_TERMINATED);
+        link_log(link, PPP_LOG_INFO, "LCP: terminated by peer");
+    }
+    lcp_input(&link->lcp, now, info, len);
+}
+
+static void ncp_packet(struct ppp_link *link, bool enabled, struct ppp_fsm *fsm,
+                       uint16_t protocol, const uint8_t *info, size_t len, ppp_time now)
+{
+    if (enabled)
+        fsm_input(fsm, now, info, len);
+    else
+        reject(link, protocol, info, len);
+}
+
+static void ip_packet(struct ppp_link *link, bool enabled, const struct ppp_fsm *ncp, int family,
+                      uint16_t protocol, const uint8_t *info, size_t len)
+{
+    if (!enabled) {
+        reject(link, protocol, info, len);
+        return;
+    }
+    /* Data for a network protocol that is not (yet, or any more) Opened
+     * cannot be delivered: RFC 1661 section 3.4 has it discarded. */
+    if (ncp->state != FSM_OPENED || len == 0) {
+        drop(link);
+        return;
+    }
+    link->stats.rx_ip_packets++;
+    link->stats.rx_ip_bytes += len;
+    if (link->callbacks.ip_packet)
+        link->callbacks.ip_packet(link->user, family, info, len);
+}
+
+static void demux(struct ppp_link *link, uint16_t protocol, const uint8_t *info, size_t len,
+                  ppp_time now)
+{
+    const struct ppp_settings *s = &link->settings;
+
+    if (protocol == PPP_PROTO_LCP) {
+        lcp_packet(link, info, len, now);
+        return;
+    }
+    /* RFC 1661 section 3.4: until LCP is Opened, every other packet is
+     * silently discarded. */
+    if (!link->lcp_up) {
+        drop(link);
+        return;
+    }
+    switch (protocol) {
+    case PPP_PROTO_IPCP:
+        ncp_packet(link, s->ipv4, &link->ipcp.fsm, protocol, info, len, now);
+        break;
+    case PPP_PROTO_IPV6CP:
+        ncp_packet(link, s->ipv6, &link->ipv6cp.fsm, protocol, info, len, now);
+        break;
+    case PPP_PROTO_IP:
+        ip_packet(link, s->ipv4, &link->ipcp.fsm, 4, protocol, info, len);
+        break;
+    case PPP_PROTO_IPV6:
+        ip_packet(link, s->ipv6, &link->ipv6cp.fsm, 6, protocol, info, len);
+        break;
+    default:
+        /* CCP, VJ compression, authentication after the fact, anything
+         * else: we negotiated none of them. */
+        reject(link, protocol, info, len);
+        break;
+    }
+}
+
+static void handle_frame(struct ppp_link *link, const uint8_t *frame, size_t len, ppp_time now)
+{
+    uint16_t protocol;
+    const uint8_t *info;
+    size_t info_len;
+
+    link->stats.rx_frames++;
+    /* Any good frame proves the peer alive, not only Echo-Replies. */
+    keepalive_heard(&link->keepalive, now);
+    if (link->phase == PPP_PHASE_DEAD) {
+        drop(link);
+        return;
+    }
+    if (!ppp_frame_parse(frame, len, &protocol, &info, &info_len)) {
+        drop(link);
+        return;
+    }
+    demux(link, protocol, info, info_len, now);
+    link_settle(link, now);
+}
+
+int ppp_link_input(struct ppp_link *link, const uint8_t *data, size_t len, ppp_time now)
+{
+    link->now = now;
+    link->stats.rx_bytes += len;
+    while (len > 0) {
+        const uint8_t *frame = NULL;
+        size_t frame_len = 0;
+        size_t used = hdlc_decode(&link->decoder, data, len, &frame, &frame_len);
+
+        if (used > len)
+            used = len;
+        data += used;
+        len -= used;
+        if (frame)
+            handle_frame(link, frame, frame_len, now);
+        else if (used == 0)
+            break; /* cannot happen with a sane decoder; never spin */
+    }
+    link_sync_rx_stats(link);
+    return PPP_OK;
+}
+
+void ppp_link_input_frame(struct ppp_link *link, const uint8_t *frame, size_t len, ppp_time now)
+{
+    link->now = now;
+    handle_frame(link, frame, len, now);
+}
+
+/* ---- what LCP reports beyond its automaton ---- */
+
+static void protocol_rejected(void *owner, uint16_t protocol, ppp_time now)
+{
+    struct ppp_link *link = owner;
+
+    link_log(link, PPP_LOG_INFO, "LCP: peer rejected protocol 0x%04x", protocol);
+    /* RFC 1661 section 5.7: the rejected protocol's layer stops (RXJ-). */
+    if ((protocol == PPP_PROTO_IPCP || protocol == PPP_PROTO_IP) && link->settings.ipv4)
+        fsm_protocol_rejected(&link->ipcp.fsm, now);
+    else if ((protocol == PPP_PROTO_IPV6CP || protocol == PPP_PROTO_IPV6) && link->settings.ipv6)
+        fsm_protocol_rejected(&link->ipv6cp.fsm, now);
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+    return (uint64_t)get32(p) << 32 | get32(p + 4);
+}
+
+static void echo_reply(void *owner, uint8_t id, const uint8_t *data, size_t len, ppp_time now)
+{
+    struct ppp_link *link = owner;
+    struct ppp_event ev = {.type = PPP_EV_ECHO_RTT};
+    ppp_time sent;
+
+    link->stats.echo_replies++;
+    if (len < 8)
+        return; /* not one of ours: we always send a timestamp */
+    sent = get64(data);
+    if (sent > now)
+        return;
+    ev.u.echo_rtt = now - sent;
+    link->stats.echo_rtt_last = ev.u.echo_rtt;
+    if (link->callbacks.event)
+        link->callbacks.event(link->user, &ev);
+}
+
+const struct lcp_hooks link_lcp_hooks = {
+    .protocol_rejected = protocol_rejected,
+    .echo_reply = echo_reply,
+};

@@ -1,0 +1,70 @@
+/* txbuf.c - transmit buffer of encoded frames, compacted lazily */
+#include <string.h>
+
+#include "hdlc.h"
+#include "txbuf.h"
+
+void txbuf_init(struct txbuf *tb, uint8_t *buf, size_t cap)
+{
+    tb->buf = buf;
+    tb->cap = cap;
+    txbuf_clear(tb);
+}
+
+void txbuf_clear(struct txbuf *tb)
+{
+    tb->head = tb->tail = 0;
+    tb->mid_frame = false;
+}
+
+size_t txbuf_pending(const struct txbuf *tb)
+{
+    return tb->tail - tb->head;
+}
+
+size_t txbuf_room(const struct txbuf *tb)
+{
+    return tb->cap - txbuf_pending(tb);
+}
+
+uint8_t *txbuf_reserve(struct txbuf *tb, size_t n)
+{
+    if (n > txbuf_room(tb))
+        return NULL;
+    if (tb->cap - tb->tail < n) {
+        memmove(tb->buf, tb->buf + tb->head, txbuf_pending(tb));
+        tb->tail -= tb->head;
+        tb->head = 0;
+    }
+    return tb->buf + tb->tail;
+}
+
+void txbuf_commit(struct txbuf *tb, size_t n)
+{
+    tb->tail += n;
+}
+
+bool txbuf_needs_opening_flag(const struct txbuf *tb)
+{
+    return tb->tail == tb->head || tb->buf[tb->tail - 1] != HDLC_FLAG;
+}
+
+size_t txbuf_rest_of_frame(const struct txbuf *tb)
+{
+    const uint8_t *start = tb->buf + tb->head;
+    const uint8_t *flag = memchr(start, HDLC_FLAG, txbuf_pending(tb));
+
+    return flag ? (size_t)(flag - start) + 1 : txbuf_pending(tb);
+}
+
+void txbuf_consume(struct txbuf *tb, size_t n)
+{
+    if (n > txbuf_pending(tb))
+        n = txbuf_pending(tb);
+    if (n == 0)
+        return;
+    tb->mid_frame = tb->buf[tb->head + n - 1] != HDLC_FLAG;
+    tb->head += n;
+    if (tb->head == tb->tail)
+        tb->head = tb->tail = 0;
+}
