@@ -26,8 +26,8 @@ static void usage(FILE *out)
 }
 
 /* Opens the master and puts the pair in raw mode: PPP needs all 8 bits and
- * no echo or line editing on either side. */
-static int open_pty(char *slave, size_t size)
+ * no echo or line editing on either side.  *slave_fd stays open. */
+static int open_pty(char *slave, size_t size, int *slave_fd)
 {
     int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
     struct termios tio;
@@ -42,18 +42,21 @@ static int open_pty(char *slave, size_t size)
     }
     cfmakeraw(&tio);
     tcsetattr(s, TCSANOW, &tio);
-    /* Closing our slave descriptor is fine: the caller opens it by name. */
-    close(s);
+    *slave_fd = s;
     return m;
 }
 
 /* In the grandchild: become a daemon-like process and exec.  On failure
  * the errno goes up the close-on-exec pipe. */
-static _Noreturn void run(int master, int report, char **argv)
+static _Noreturn void run(int master, int slave, int report, char **argv)
 {
     int e;
-    if (dup2(master, STDIN_FILENO) < 0 ||
-        dup2(master, STDOUT_FILENO) < 0)
+    if (dup2(master, STDIN_FILENO) < 0 || dup2(master, STDOUT_FILENO) < 0)
+        goto fail;
+    /* The command keeps one slave descriptor open: with no slave open at
+     * all, its reads from the master would fail (EIO) before the user of
+     * the printed device (pppd) has opened it. */
+    if (fcntl(slave, F_SETFD, 0) < 0)
         goto fail;
     /* stderr stays ours, so the command's own error messages are seen. */
     close(master);
@@ -80,7 +83,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    int master = open_pty(slave, sizeof(slave));
+    int slave_fd = -1;
+    int master = open_pty(slave, sizeof(slave), &slave_fd);
     if (master < 0)
         return 1;
     if (pipe2(report, O_CLOEXEC) < 0) {
@@ -100,11 +104,12 @@ int main(int argc, char **argv)
             _exit(127);
         pid_t grandchild = fork();
         if (grandchild == 0)
-            run(master, report[1], argv + start);
+            run(master, slave_fd, report[1], argv + start);
         _exit(grandchild < 0 ? 127 : 0);
     }
     close(report[1]);
     close(master);
+    close(slave_fd);
     int status = 0;
     waitpid(pid, &status, 0);
     ssize_t n;

@@ -41,10 +41,10 @@ enum value_type {
 struct key_def {
     const char *name;
     enum value_type type;
-    size_t offset;     /* of the value (of the array for repeatables) */
-    size_t has_offset; /* of a bool "has_" flag, or NO_FIELD */
+    size_t offset;       /* of the value (of the array for repeatables) */
+    size_t has_offset;   /* of a bool "has_" flag, or NO_FIELD */
     size_t count_offset; /* of the size_t count of a repeatable */
-    unsigned min, max; /* V_UINT range; capacity of a repeatable in max */
+    unsigned min, max;   /* V_UINT range; capacity of a repeatable in max */
 };
 
 #define T(field) offsetof(struct tunnel_config, field)
@@ -55,8 +55,7 @@ static const struct key_def tunnel_keys[] = {
     {"Server", V_STRING, T(server), NO_FIELD, 0, 0, sizeof(((struct tunnel_config *)0)->server)},
     {"Port", V_UINT, T(port), NO_FIELD, 0, 1, 65535},
     {"IdentityFile", V_STRING, T(identity_file), NO_FIELD, 0, 0, CONFIG_STR_MAX},
-    {"SSHOption", V_OPTION, T(ssh_options), NO_FIELD, T(n_ssh_options), 0,
-     CONFIG_MAX_SSH_OPTIONS},
+    {"SSHOption", V_OPTION, T(ssh_options), NO_FIELD, T(n_ssh_options), 0, CONFIG_MAX_SSH_OPTIONS},
     {"RemoteCommand", V_STRING, T(remote_command), NO_FIELD, 0, 0, CONFIG_STR_MAX},
     {"Command", V_STRING, T(command), NO_FIELD, 0, 0, CONFIG_STR_MAX},
     {"SSHTTY", V_TTY, T(ssh_tty), NO_FIELD, 0, 0, 0},
@@ -93,10 +92,10 @@ static const struct key_def user_keys[] = {
 #define N_KEYS(a) (sizeof(a) / sizeof((a)[0]))
 
 struct parser {
-    const char *source;         /* file name for messages */
+    const char *source; /* file name for messages */
     const char *text;
     size_t len, pos;
-    int lineno;                 /* of the line last handed to inih */
+    int lineno; /* of the line last handed to inih */
     bool failed;
     char *err;
     size_t errlen;
@@ -107,10 +106,10 @@ struct parser {
 
     enum section_kind section;
     char section_name[CONFIG_NAME_MAX + 8]; /* "Tunnel", "Server", "User bob" */
-    void *base;                 /* struct the current section's keys fill */
-    uint64_t seen;              /* single keys set in the current section */
+    void *base;                             /* struct the current section's keys fill */
+    uint64_t seen;                          /* single keys set in the current section */
     bool seen_tunnel, seen_server;
-    int first_line;             /* of the first non-blank line: for file-level errors */
+    int first_line; /* of the first non-blank line: for file-level errors */
 };
 
 __attribute__((format(printf, 2, 3))) static void fail(struct parser *p, const char *fmt, ...)
@@ -128,8 +127,7 @@ __attribute__((format(printf, 2, 3))) static void fail(struct parser *p, const c
         snprintf(p->err, p->errlen, "%s:%d: %s", p->source, p->lineno, msg);
 }
 
-__attribute__((format(printf, 2, 3))) static void fail_file(struct parser *p, const char *fmt,
-                                                            ...)
+__attribute__((format(printf, 2, 3))) static void fail_file(struct parser *p, const char *fmt, ...)
 {
     char msg[256];
     va_list ap;
@@ -205,8 +203,7 @@ static int parse_route(struct parser *p, const char *key, const char *v, struct 
 {
     char net[OS_PREFIX_TEXT_MAX];
     if (os_prefix_parse(v, out) < 0) {
-        fail(p, "bad CIDR '%s' for '%s' (expected like 198.19.0.0/24 or fd00:5353:1::/64)", v,
-             key);
+        fail(p, "bad CIDR '%s' for '%s' (expected like 198.19.0.0/24 or fd00:5353:1::/64)", v, key);
         return -1;
     }
     if (!os_prefix_is_network(out)) {
@@ -254,7 +251,8 @@ static int parse_pool(struct parser *p, const char *key, const char *v, struct i
             inet_pton(AF_INET, dash + 1, &range[1]) != 1)
             goto bad;
     } else {
-        if (os_prefix_parse(v, &cidr) < 0 || cidr.ip.family != AF_INET || !os_prefix_is_network(&cidr))
+        if (os_prefix_parse(v, &cidr) < 0 || cidr.ip.family != AF_INET ||
+            !os_prefix_is_network(&cidr))
             goto bad;
         uint32_t net = ntohl(cidr.ip.v4.s_addr);
         uint32_t size = cidr.len == 0 ? 0 : (uint32_t)1 << (32 - cidr.len);
@@ -272,8 +270,8 @@ static int parse_pool(struct parser *p, const char *key, const char *v, struct i
     }
     return 0;
 bad:
-    fail(p, "'%s' must be a range like 198.18.255.2-198.18.255.254 or an IPv4 CIDR, not '%s'",
-         key, v);
+    fail(p, "'%s' must be a range like 198.18.255.2-198.18.255.254 or an IPv4 CIDR, not '%s'", key,
+         v);
     return -1;
 }
 
@@ -394,6 +392,12 @@ static int handle_pair(void *user, const char *section, const char *name, const 
              p->is_server ? "Server" : "Tunnel");
         return 0;
     }
+    /* "Key =;x" keeps ";x" but "Key = ;x" is a comment: refuse the former
+     * rather than store a value that reads differently once spaced out. */
+    if (value[0] == ';') {
+        fail(p, "value of '%s' starts with ';' (a comment character)", name);
+        return 0;
+    }
     keys_of_section(p->section, &keys, &n);
     for (size_t i = 0; i < n; i++) {
         const struct key_def *k = &keys[i];
@@ -470,7 +474,8 @@ static void open_section(struct parser *p, const char *name)
         open_single(p, SECTION_TUNNEL, &p->seen_tunnel, p->tunnel);
     else if (p->is_server && strcasecmp(name, "Server") == 0)
         open_single(p, SECTION_SERVER, &p->seen_server, p->server);
-    else if (p->is_server && strncasecmp(name, "User", 4) == 0 && (name[4] == ' ' || name[4] == '\t')) {
+    else if (p->is_server && strncasecmp(name, "User", 4) == 0 &&
+             (name[4] == ' ' || name[4] == '\t')) {
         const char *user = name + 5;
         user += strspn(user, " \t");
         open_user(p, user);
@@ -577,8 +582,8 @@ void config_server_defaults(struct server_config *cfg)
 }
 
 /* Keys that only make sense for ssh, refused with Command. */
-static const char *const ssh_only_keys[] = {"Port", "IdentityFile", "SSHOption",
-                                            "RemoteCommand", "SSHTTY"};
+static const char *const ssh_only_keys[] = {"Port", "IdentityFile", "SSHOption", "RemoteCommand",
+                                            "SSHTTY"};
 
 static bool key_seen(const struct parser *p, const char *name)
 {
@@ -632,12 +637,11 @@ static void check_server(struct parser *p)
             continue;
         inet_ntop(AF_INET, &u->address, a, sizeof(a));
         if (u->address.s_addr == s->address.s_addr)
-            return fail_file(p, "[User %s] 'Address' %s is the server's own 'Address'", u->name,
-                             a);
+            return fail_file(p, "[User %s] 'Address' %s is the server's own 'Address'", u->name, a);
         for (size_t j = 0; j < i; j++) {
             if (s->users[j].has_address && s->users[j].address.s_addr == u->address.s_addr)
-                return fail_file(p, "[User %s] 'Address' %s is already given to [User %s]",
-                                 u->name, a, s->users[j].name);
+                return fail_file(p, "[User %s] 'Address' %s is already given to [User %s]", u->name,
+                                 a, s->users[j].name);
         }
     }
 }
@@ -672,8 +676,8 @@ int config_parse_tunnel(const char *text, size_t len, const char *source, const 
     return p.failed ? -EINVAL : 0;
 }
 
-int config_parse_server(const char *text, size_t len, const char *source,
-                        struct server_config *cfg, char *err, size_t errlen)
+int config_parse_server(const char *text, size_t len, const char *source, struct server_config *cfg,
+                        char *err, size_t errlen)
 {
     struct parser p;
     parser_init(&p, text, len, source, err, errlen);
@@ -697,8 +701,7 @@ static int read_file(const char *path, char **text, size_t *len, char *err, size
     }
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > CONFIG_FILE_MAX) {
         int e = errno && !S_ISREG(st.st_mode) ? errno : EFBIG;
-        snprintf(err, errlen, "%s: not a regular file of at most %d bytes", path,
-                 CONFIG_FILE_MAX);
+        snprintf(err, errlen, "%s: not a regular file of at most %d bytes", path, CONFIG_FILE_MAX);
         close(fd);
         return -e;
     }

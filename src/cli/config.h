@@ -23,12 +23,12 @@
 #define CONFIG_DIR "/etc/pppssh"
 #define CONFIG_SERVER_PATH CONFIG_DIR "/server.conf"
 
-#define CONFIG_LINE_MAX 196      /* longest line accepted, in characters (inih's bound) */
-#define CONFIG_FILE_MAX 262144   /* largest file accepted, in bytes */
-#define CONFIG_STR_MAX 200       /* string values (fits any line) */
-#define CONFIG_NAME_MAX 64       /* tunnel and user names */
-#define CONFIG_MAX_ROUTES 64     /* Route= lines per tunnel or per user */
-#define CONFIG_MAX_DNS 4         /* DNS= lines */
+#define CONFIG_LINE_MAX 196    /* longest line accepted, in characters (inih's bound) */
+#define CONFIG_FILE_MAX 262144 /* largest file accepted, in bytes */
+#define CONFIG_STR_MAX 200     /* string values (fits any line) */
+#define CONFIG_NAME_MAX 64     /* tunnel and user names */
+#define CONFIG_MAX_ROUTES 64   /* Route= lines per tunnel or per user */
+#define CONFIG_MAX_DNS 4       /* DNS= lines */
 #define CONFIG_MAX_SSH_OPTIONS 32
 #define CONFIG_MAX_USERS 256
 
@@ -43,9 +43,9 @@ struct tunnel_config {
     char name[CONFIG_NAME_MAX]; /* tunnel NAME (from `up NAME` or the file name) */
 
     /* Transport: ssh to Server, or Command run by /bin/sh -c. */
-    char server[CONFIG_STR_MAX];         /* "" if Command is used */
-    unsigned port;                       /* 0 = ssh's default */
-    char identity_file[CONFIG_STR_MAX];  /* "" = ssh's default */
+    char server[CONFIG_STR_MAX];        /* "" if Command is used */
+    unsigned port;                      /* 0 = ssh's default */
+    char identity_file[CONFIG_STR_MAX]; /* "" = ssh's default */
     char ssh_options[CONFIG_MAX_SSH_OPTIONS][CONFIG_STR_MAX];
     size_t n_ssh_options;
     char remote_command[CONFIG_STR_MAX]; /* default "pppssh serve" */
@@ -53,37 +53,37 @@ struct tunnel_config {
     enum config_tty ssh_tty;             /* default AUTO */
 
     /* Interface and addresses. */
-    char interface[IFNAMSIZ];            /* default: name */
-    bool has_local_address;              /* LocalAddress (IPv4) */
+    char interface[IFNAMSIZ]; /* default: name */
+    bool has_local_address;   /* LocalAddress (IPv4) */
     struct in_addr local_address;
-    bool has_remote_address;             /* RemoteAddress (IPv4) */
+    bool has_remote_address; /* RemoteAddress (IPv4) */
     struct in_addr remote_address;
-    bool has_address6;                   /* Address6: e.g. fd00:5353::2/64 */
+    bool has_address6; /* Address6: e.g. fd00:5353::2/64 */
     struct os_prefix address6;
     struct os_prefix routes[CONFIG_MAX_ROUTES]; /* Route: networks, v4 or v6 */
     size_t n_routes;
-    unsigned mtu;                        /* default 1500, 576..65535 */
+    unsigned mtu; /* default 1500, 576..65535 */
     struct os_ip dns[CONFIG_MAX_DNS];
     size_t n_dns;
 
     /* Liveness: LCP Echo every keepalive_interval s (0 = off); the link is
      * dead after keepalive_failures unanswered ones. */
-    unsigned keepalive_interval;         /* default 10 */
-    unsigned keepalive_failures;         /* default 3, 1..100 */
+    unsigned keepalive_interval; /* default 10 */
+    unsigned keepalive_failures; /* default 3, 1..100 */
 
     /* Supervisor. */
-    bool persist;                        /* default false: reconnect after a drop */
-    unsigned max_fail;                   /* default 0 = unlimited consecutive failures */
-    unsigned holdoff;                    /* default 5 s between attempts */
-    char up_script[CONFIG_STR_MAX];      /* "" = none */
+    bool persist;                   /* default false: reconnect after a drop */
+    unsigned max_fail;              /* default 0 = unlimited consecutive failures */
+    unsigned holdoff;               /* default 5 s between attempts */
+    char up_script[CONFIG_STR_MAX]; /* "" = none */
     char down_script[CONFIG_STR_MAX];
 };
 
 struct server_user {
     char name[CONFIG_NAME_MAX];
-    bool has_address;                    /* Address (IPv4); else from the Pool */
+    bool has_address; /* Address (IPv4); else from the Pool */
     struct in_addr address;
-    bool has_address6;                   /* Address6 */
+    bool has_address6; /* Address6 */
     struct os_prefix address6;
     struct os_prefix routes[CONFIG_MAX_ROUTES]; /* Route: the user's networks */
     size_t n_routes;
@@ -93,14 +93,14 @@ struct server_user {
  * addresses excluded); whoever hands out addresses must skip the server's
  * Address and the static user Addresses that fall inside it. */
 struct server_config {
-    bool has_address;                    /* Address: server end of every tunnel (required) */
+    bool has_address; /* Address: server end of every tunnel (required) */
     struct in_addr address;
-    bool has_pool;                       /* Pool: first..last inclusive, host order compare */
+    bool has_pool; /* Pool: first..last inclusive, host order compare */
     struct in_addr pool_first, pool_last;
-    bool proxy_arp;                      /* ProxyArp, default false */
+    bool proxy_arp; /* ProxyArp, default false */
     struct os_ip dns[CONFIG_MAX_DNS];
     size_t n_dns;
-    bool has_address6;                   /* Address6: server end, e.g. fd00:5353::1/64 */
+    bool has_address6; /* Address6: server end, e.g. fd00:5353::1/64 */
     struct os_prefix address6;
     struct server_user users[CONFIG_MAX_USERS];
     size_t n_users;
@@ -132,8 +132,8 @@ int config_parse_tunnel(const char *text, size_t len, const char *source, const 
 
 /* Reads the server configuration (~0.5 MiB struct: allocate it). */
 int config_load_server(const char *path, struct server_config *cfg, char *err, size_t errlen);
-int config_parse_server(const char *text, size_t len, const char *source,
-                        struct server_config *cfg, char *err, size_t errlen);
+int config_parse_server(const char *text, size_t len, const char *source, struct server_config *cfg,
+                        char *err, size_t errlen);
 
 /* The [User NAME] entry for name, or NULL. */
 const struct server_user *config_find_user(const struct server_config *cfg, const char *name);

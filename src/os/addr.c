@@ -68,8 +68,7 @@ int os_prefix_parse(const char *text, struct os_prefix *out)
 
 static const unsigned char *ip_bytes(const struct os_ip *ip)
 {
-    return ip->family == AF_INET ? (const unsigned char *)&ip->v4
-                                 : (const unsigned char *)&ip->v6;
+    return ip->family == AF_INET ? (const unsigned char *)&ip->v4 : (const unsigned char *)&ip->v6;
 }
 
 /* true if the first bits bits of a and b are equal */

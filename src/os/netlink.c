@@ -158,8 +158,7 @@ static int addr_request(uint16_t type, unsigned ifindex, const struct os_ip *loc
                         const struct os_ip *peer, unsigned prefixlen, unsigned ifa_flags)
 {
     char buf[MNL_SOCKET_BUFFER_SIZE];
-    struct nlmsghdr *nlh =
-        nl_start(buf, type, type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_EXCL : 0);
+    struct nlmsghdr *nlh = nl_start(buf, type, type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_EXCL : 0);
     struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
     size_t alen = local->family == AF_INET ? sizeof(local->v4) : sizeof(local->v6);
     ifa->ifa_family = (unsigned char)local->family;
@@ -187,14 +186,13 @@ static int addr_change(uint16_t type, const char *ifname, const struct os_ip *lo
         return 0; /* already gone */
     if (rc < 0)
         return errtext_set(rc, err, errlen, "cannot %s address %s %s '%s': %s%s%s",
-                           add ? "add" : "delete", what, add ? "to" : "from", ifname,
-                           strerror(-rc), rc == -EEXIST ? " (already assigned)" : "",
-                           errtext_priv_hint(rc));
+                           add ? "add" : "delete", what, add ? "to" : "from", ifname, strerror(-rc),
+                           rc == -EEXIST ? " (already assigned)" : "", errtext_priv_hint(rc));
     return 0;
 }
 
-static int addr_p2p4(uint16_t type, const char *ifname, struct in_addr local,
-                     struct in_addr peer, char *err, size_t errlen)
+static int addr_p2p4(uint16_t type, const char *ifname, struct in_addr local, struct in_addr peer,
+                     char *err, size_t errlen)
 {
     struct os_ip l = {.family = AF_INET, .v4 = local}, p = {.family = AF_INET, .v4 = peer};
     char what[2 * INET6_ADDRSTRLEN + 16], a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
@@ -322,8 +320,7 @@ int nl_route_del(const struct nl_route *r, char *err, size_t errlen)
         return 0; /* already gone, with its interface perhaps */
     if (rc < 0)
         return errtext_set(rc, err, errlen, "cannot delete route %s: %s%s",
-                           route_text(r, text, sizeof(text)), strerror(-rc),
-                           errtext_priv_hint(rc));
+                           route_text(r, text, sizeof(text)), strerror(-rc), errtext_priv_hint(rc));
     return 0;
 }
 
@@ -342,8 +339,7 @@ static int route_attr_cb(const struct nlattr *attr, void *data)
     return MNL_CB_OK;
 }
 
-static void route_from_msg(const struct rtmsg *rtm, const struct nlattr **tb,
-                           struct nl_route *r)
+static void route_from_msg(const struct rtmsg *rtm, const struct nlattr **tb, struct nl_route *r)
 {
     memset(r, 0, sizeof(*r));
     r->dst.ip.family = rtm->rtm_family;
@@ -416,8 +412,7 @@ void nl_rule_init(struct nl_rule *rule, int family)
 static int rule_request(uint16_t type, const struct nl_rule *rule)
 {
     char buf[MNL_SOCKET_BUFFER_SIZE];
-    struct nlmsghdr *nlh =
-        nl_start(buf, type, type == RTM_NEWRULE ? NLM_F_CREATE | NLM_F_EXCL : 0);
+    struct nlmsghdr *nlh = nl_start(buf, type, type == RTM_NEWRULE ? NLM_F_CREATE | NLM_F_EXCL : 0);
     struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
     uint32_t table = rule->table ? rule->table : RT_TABLE_MAIN;
 
@@ -444,8 +439,7 @@ static int rule_request(uint16_t type, const struct nl_rule *rule)
 /* "priority 100 to 198.18.0.2/32 lookup main" for messages */
 static const char *rule_text(const struct nl_rule *r, char *buf, size_t size)
 {
-    char prefix[OS_PREFIX_TEXT_MAX], to[OS_PREFIX_TEXT_MAX + 4] = "", mark[32] = "",
-                                     supp[40] = "";
+    char prefix[OS_PREFIX_TEXT_MAX], to[OS_PREFIX_TEXT_MAX + 4] = "", mark[32] = "", supp[40] = "";
     if (r->has_to)
         snprintf(to, sizeof(to), " to %s", os_prefix_format(&r->to, prefix, sizeof(prefix)));
     if (r->has_fwmark)

@@ -86,15 +86,15 @@ int nl_route_list(unsigned ifindex, int family, struct nl_route *out, size_t max
  *   priority P+1 lookup main suppress_prefixlength 0
  *   priority P+2 lookup T        (table T: default dev vpn0)  */
 struct nl_rule {
-    int family;                 /* AF_INET or AF_INET6 */
-    uint32_t priority;          /* FRA_PRIORITY; 0 = let the kernel choose */
-    uint32_t table;             /* FRA_TABLE; 0 = main */
-    bool invert;                /* FIB_RULE_INVERT: "not ..." */
+    int family;        /* AF_INET or AF_INET6 */
+    uint32_t priority; /* FRA_PRIORITY; 0 = let the kernel choose */
+    uint32_t table;    /* FRA_TABLE; 0 = main */
+    bool invert;       /* FIB_RULE_INVERT: "not ..." */
     bool has_fwmark;
-    uint32_t fwmark;            /* FRA_FWMARK (mask all ones) */
-    int suppress_prefixlen;     /* FRA_SUPPRESS_PREFIXLEN; -1 = none */
+    uint32_t fwmark;        /* FRA_FWMARK (mask all ones) */
+    int suppress_prefixlen; /* FRA_SUPPRESS_PREFIXLEN; -1 = none */
     bool has_to;
-    struct os_prefix to;        /* FRA_DST ("to PREFIX") */
+    struct os_prefix to; /* FRA_DST ("to PREFIX") */
 };
 
 /* Initializes a rule with no selectors: family, table main, suppress -1. */

@@ -41,8 +41,7 @@ static int open_master(char *err, size_t errlen)
     return fd;
 }
 
-int pty_open(int *master, int *slave, char *slave_name, size_t namelen, char *err,
-             size_t errlen)
+int pty_open(int *master, int *slave, char *slave_name, size_t namelen, char *err, size_t errlen)
 {
     char name[64];
     int m = open_master(err, errlen);

@@ -13,8 +13,7 @@
  * slave's path ("/dev/pts/5") is written to slave_name if it is not NULL.
  * Returns 0 or -errno with err set.
  */
-int pty_open(int *master, int *slave, char *slave_name, size_t namelen, char *err,
-             size_t errlen);
+int pty_open(int *master, int *slave, char *slave_name, size_t namelen, char *err, size_t errlen);
 
 /* Puts the terminal fd into raw mode (cfmakeraw: no echo, no line
  * editing, no CR/NL mapping, no signals, 8 data bits).  0 or -errno. */

@@ -3,10 +3,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <linux/close_range.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -19,8 +19,8 @@
 
 /* The descriptors both sides need while the child starts. */
 struct spawn_fds {
-    int ours, theirs;       /* stdio channel: our end, the child's end */
-    int err_read, err_write; /* the child's stderr */
+    int ours, theirs;          /* stdio channel: our end, the child's end */
+    int err_read, err_write;   /* the child's stderr */
     int exec_read, exec_write; /* close-on-exec pipe: carries errno if exec fails */
 };
 
@@ -41,8 +41,7 @@ static void close_all(struct spawn_fds *f)
     close_fd(&f->exec_write);
 }
 
-static int make_fds(const struct spawn_request *req, struct spawn_fds *f, char *err,
-                    size_t errlen)
+static int make_fds(const struct spawn_request *req, struct spawn_fds *f, char *err, size_t errlen)
 {
     int sv[2], p[2], x[2];
 

@@ -21,11 +21,14 @@ static int push_fixed(const struct ssh_params *p, struct ssh_argv *out)
 {
     static const char *const fixed[] = {
         /* No escape character: the channel carries binary PPP frames. */
-        "-e", "none",
+        "-e",
+        "none",
         /* No agent or X11 forwarding into the peer. */
-        "-a", "-x",
+        "-a",
+        "-x",
         /* Never prompt: nobody is there to answer. */
-        "-o", "BatchMode=yes",
+        "-o",
+        "BatchMode=yes",
     };
     int rc = push(out, p->ssh_program ? p->ssh_program : "ssh");
     for (size_t i = 0; rc == 0 && i < sizeof(fixed) / sizeof(fixed[0]); i++)

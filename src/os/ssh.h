@@ -10,14 +10,14 @@
 #define SSH_ARGV_MAX 96
 
 struct ssh_params {
-    const char *ssh_program;          /* NULL = "ssh" (searched in PATH) */
-    const char *server;               /* "[user@]host"; must not start with '-' */
-    unsigned port;                    /* 0 = ssh's default */
-    const char *identity_file;        /* NULL = ssh's default */
-    const char *const *options;       /* "Key=Value" strings, each passed as -o */
+    const char *ssh_program;    /* NULL = "ssh" (searched in PATH) */
+    const char *server;         /* "[user@]host"; must not start with '-' */
+    unsigned port;              /* 0 = ssh's default */
+    const char *identity_file;  /* NULL = ssh's default */
+    const char *const *options; /* "Key=Value" strings, each passed as -o */
     size_t n_options;
-    const char *remote_command;       /* NULL = "pppssh serve" */
-    bool tty;                         /* true: -tt (remote pty); false: -T */
+    const char *remote_command; /* NULL = "pppssh serve" */
+    bool tty;                   /* true: -tt (remote pty); false: -T */
 };
 
 struct ssh_argv {
@@ -39,8 +39,7 @@ struct ssh_argv {
  * Returns 0, or -EINVAL / -E2BIG with err set (empty or '-'-leading
  * server, too many options).
  */
-int ssh_build_argv(const struct ssh_params *params, struct ssh_argv *out, char *err,
-                   size_t errlen);
+int ssh_build_argv(const struct ssh_params *params, struct ssh_argv *out, char *err, size_t errlen);
 
 /* What an ssh (or remote shell) stderr line says went wrong. */
 enum ssh_failure {

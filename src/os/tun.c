@@ -46,8 +46,10 @@ int tun_open(const char *want_name, char name_out[IFNAMSIZ], char *err, size_t e
     int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         int e = -errno;
-        return errtext_set(e, err, errlen, "cannot create TUN interface '%s': cannot open "
-                           "/dev/net/tun: %s%s", shown, strerror(-e),
+        return errtext_set(e, err, errlen,
+                           "cannot create TUN interface '%s': cannot open "
+                           "/dev/net/tun: %s%s",
+                           shown, strerror(-e),
                            e == -ENOENT ? " (no TUN support: load the 'tun' module)"
                                         : errtext_priv_hint(e));
     }

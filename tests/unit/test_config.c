@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <arpa/inet.h>
@@ -178,8 +179,7 @@ static void reports_duplicates(void **state)
 {
     tunnel_fails_with("[Tunnel]\nServer = a\nMTU = 1400\nmtu = 1300\n",
                       "vpn.conf:4: duplicate key 'MTU' in [Tunnel]");
-    tunnel_fails_with("[Tunnel]\nServer = a\n[Tunnel]\n",
-                      "vpn.conf:3: duplicate section [Tunnel]");
+    tunnel_fails_with("[Tunnel]\nServer = a\n[Tunnel]\n", "vpn.conf:3: duplicate section [Tunnel]");
 }
 
 static void reports_bad_addresses(void **state)
@@ -218,6 +218,8 @@ static void reports_sections_and_syntax(void **state)
                       "vpn.conf:2: syntax error: expected 'Key = Value' or '[Section]'");
     tunnel_fails_with("[Tunnel\nServer = a\n",
                       "vpn.conf:1: syntax error: section header without ']'");
+    tunnel_fails_with("[Tunnel]\nServer =;x\n",
+                      "vpn.conf:2: value of 'Server' starts with ';' (a comment character)");
     /* An indented line is not a continuation of the previous value. */
     tunnel_fails_with("[Tunnel]\nServer = a\n  b\n",
                       "vpn.conf:3: syntax error: expected 'Key = Value' or '[Section]'");
@@ -227,8 +229,7 @@ static void enforces_bounds(void **state)
 {
     char text[8192] = "[Tunnel]\nServer = a\n";
     for (int i = 0; i <= CONFIG_MAX_ROUTES; i++)
-        snprintf(text + strlen(text), sizeof(text) - strlen(text), "Route = 198.19.%d.0/24\n",
-                 i);
+        snprintf(text + strlen(text), sizeof(text) - strlen(text), "Route = 198.19.%d.0/24\n", i);
     char expected[128];
     snprintf(expected, sizeof(expected), "vpn.conf:%d: too many 'Route' lines (at most %d)",
              CONFIG_MAX_ROUTES + 3, CONFIG_MAX_ROUTES);
@@ -245,8 +246,8 @@ static void interface_name_must_fit(void **state)
 {
     struct tunnel_config *c = malloc(sizeof(*c));
     const char *text = "[Tunnel]\nServer = a\n";
-    assert_int_equal(config_parse_tunnel(text, strlen(text), "x.conf", "averyveryverylongname",
-                                         c, err, sizeof(err)),
+    assert_int_equal(config_parse_tunnel(text, strlen(text), "x.conf", "averyveryverylongname", c,
+                                         err, sizeof(err)),
                      -EINVAL);
     assert_string_equal(err, "x.conf: tunnel name 'averyveryverylongname' is not a valid "
                              "interface name: set 'Interface'");
@@ -347,8 +348,9 @@ static void server_errors(void **state)
                       "198.19.0.0/24 or fd00:5353:1::/64)");
     server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\n[User a]\n",
                       "server.conf:4: duplicate section [User a]");
-    server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a/b]\n",
-                      "server.conf:3: bad user name 'a/b' in [User NAME] (letters, digits, _ . - @)");
+    server_fails_with(
+        "[Server]\nAddress = 198.18.255.1\n[User a/b]\n",
+        "server.conf:3: bad user name 'a/b' in [User NAME] (letters, digits, _ . - @)");
     server_fails_with("[Server]\nAddress = 198.18.255.1\n[Tunnel]\n",
                       "server.conf:3: unknown section [Tunnel] (expected [Server] or [User NAME])");
     server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\nPool = 1.2.3.4-1.2.3.5\n",
