@@ -239,6 +239,13 @@ static size_t rx_body(struct hdlc_decoder *dec, const uint8_t *in, size_t n, boo
                 return i;
             continue;
         }
+        if (in[i] == HDLC_ESCAPE) {
+            /* Back-to-back escapes (controls under a full ACCM): no
+             * memchr call for an empty run. */
+            dec->escaped = true;
+            i++;
+            continue;
+        }
         const uint8_t *escape = memchr(in + i, HDLC_ESCAPE, body - i);
         size_t run = escape ? (size_t)(escape - (in + i)) : body - i;
         if (!rx_store(dec, in + i, run))
