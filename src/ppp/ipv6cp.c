@@ -86,7 +86,9 @@ static void ipv6cp_reset(struct ppp_fsm *fsm)
 
     ipv6cp->req_ifid = true;
     memset(ipv6cp->remote_ifid, 0, IFID_LEN);
-    memset(ipv6cp->peer_ifid, 0, IFID_LEN);
+    /* peer_ifid stays, as lcp.c keeps `his`: in Stopped and Opened the
+     * automaton judges (and Acks) the peer's request just before this
+     * reset (scr); every way into Opened passes such an Ack. */
     /* A configured identifier is asked for again on each negotiation; a
      * random one stays the same across renegotiations of this link. */
     if (!ifid_zero(s->local_ifid))
@@ -304,13 +306,6 @@ static void ipv6cp_up(struct ppp_fsm *fsm)
                 ifid_text(ipv6cp->local_ifid).s, ifid_text(ipv6cp->remote_ifid).s);
 }
 
-static void ipv6cp_down(struct ppp_fsm *fsm)
-{
-    struct ipv6cp *ipv6cp = to_ipv6cp(fsm);
-
-    memset(ipv6cp->peer_ifid, 0, IFID_LEN);
-}
-
 static const struct fsm_ops ipv6cp_ops = {
     .name = "IPV6CP",
     .protocol = PPP_PROTO_IPV6CP,
@@ -321,7 +316,6 @@ static const struct fsm_ops ipv6cp_ops = {
     .nak = ipv6cp_nak,
     .reject = ipv6cp_reject,
     .up = ipv6cp_up,
-    .down = ipv6cp_down,
 };
 
 void ipv6cp_init(struct ipv6cp *ipv6cp, const struct ppp_settings *settings,
