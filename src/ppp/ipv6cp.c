@@ -167,8 +167,10 @@ static void judge_ifid(struct ipv6cp *ipv6cp, struct reply *r, const struct opt 
     }
     if (ifid_equal(theirs, ipv6cp->local_ifid)) {
         /* section 4.1: equal identifiers; Nak with a new one for the peer
-         * and pick a new one of our own for the next request */
-        ifid_random(ipv6cp, ipv6cp->local_ifid, theirs);
+         * and pick a new one of our own for the next request, unless the
+         * peer has already Acked ours (Ack-Rcvd: no next request) */
+        if (ipv6cp->fsm.state != FSM_ACK_RCVD)
+            ifid_random(ipv6cp, ipv6cp->local_ifid, theirs);
         ifid_random(ipv6cp, suggestion, ipv6cp->local_ifid);
         if (ifid_equal(suggestion, theirs))
             suggestion[0] ^= 0x80;

@@ -337,6 +337,38 @@ static void peer_id_survives_a_renegotiation_from_opened(void **state)
     assert_memory_equal(s.ipv6cp.remote_ifid, id_b, 8);
 }
 
+/* In Ack-Rcvd the peer has already Acked our identifier: a colliding
+ * request from it is Naked with a suggestion, but ours must stay the one
+ * the peer Acked, or the two ends disagree on our link-local address. */
+static void collision_after_our_ack_keeps_the_acked_id(void **state)
+{
+    struct side s;
+    const uint8_t colliding[] = {1, 10, ID_A};
+    uint8_t suggestion[10];
+    size_t len;
+    const uint8_t *nak;
+
+    side_init(&s, id_a, id_zero, 5);
+    side_start(&s);
+    fsm_up(&s.ipv6cp.fsm, 0);
+    fsm_open(&s.ipv6cp.fsm, 0);
+    ack_our_request(&s);
+    assert_int_equal(s.ipv6cp.fsm.state, FSM_ACK_RCVD);
+
+    feed(&s, FSM_CONF_REQ, 1, colliding, sizeof(colliding));
+    nak = harness_last(&s.h, &len);
+    assert_int_equal(nak[0], FSM_CONF_NAK);
+    assert_int_equal(len, 14);
+    memcpy(suggestion, nak + 4, sizeof(suggestion));
+    assert_memory_not_equal(suggestion + 2, id_a, 8);
+
+    feed(&s, FSM_CONF_REQ, 2, suggestion, sizeof(suggestion));
+    assert_int_equal(s.ipv6cp.fsm.state, FSM_OPENED);
+    assert_false(ipv6cp_failed(&s.ipv6cp));
+    assert_memory_equal(s.ipv6cp.local_ifid, id_a, 8);
+    assert_memory_equal(s.ipv6cp.remote_ifid, suggestion + 2, 8);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -352,6 +384,7 @@ int main(void)
         cmocka_unit_test(stale_ack_is_dropped),
         cmocka_unit_test(colliding_configured_ids_end_distinct),
         cmocka_unit_test(peer_id_survives_a_renegotiation_from_opened),
+        cmocka_unit_test(collision_after_our_ack_keeps_the_acked_id),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
