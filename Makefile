@@ -41,6 +41,10 @@ fuzz: fuzz-build
 interop: build
 	ctest --test-dir $(BUILD) --output-on-failure -L interop
 
+# A real tunnel through a real sshd between network namespaces (needs root).
+demo: deps build
+	./scripts/demo.sh $(BUILD)
+
 bench: deps build
 	./bench/run.sh $(BUILD)
 

@@ -139,9 +139,30 @@ static struct ppp_link *owner_link(void *owner)
     return owner;
 }
 
+/* RFC 1661 section 4.6 bounds Naks (Max-Failure) but not Rejects, so a
+ * peer that Acks our requests yet insists on an option we must Reject
+ * (CHAP, say) would keep LCP negotiating for ever, as it does pppd.  A run
+ * of refusals well past Max-Failure (and past loopback detection, which
+ * also refuses) without one Ack means the negotiation will not converge. */
+static void count_lcp_replies(struct ppp_link *link, const uint8_t *pkt, size_t len)
+{
+    unsigned limit = 2u * link->settings.max_failure + link->settings.max_loopback;
+
+    if (len < 1)
+        return;
+    if (pkt[0] == FSM_CONF_ACK)
+        link->lcp_refusals = 0;
+    else if (pkt[0] == FSM_CONF_NAK || pkt[0] == FSM_CONF_REJ)
+        link->not_converging |= ++link->lcp_refusals >= limit;
+}
+
 static void parent_send(void *owner, struct ppp_fsm *fsm, const uint8_t *pkt, size_t len)
 {
-    link_send_control(owner_link(owner), fsm->ops->protocol, pkt, len);
+    struct ppp_link *link = owner_link(owner);
+
+    if (fsm == &link->lcp.fsm)
+        count_lcp_replies(link, pkt, len);
+    link_send_control(link, fsm->ops->protocol, pkt, len);
 }
 
 static void ncp_up(struct ppp_link *link, struct ppp_fsm *fsm)
@@ -280,6 +301,13 @@ void link_settle(struct ppp_link *link, ppp_time now)
         link_log(link, PPP_LOG_WARN, "LCP: serial line is looped back");
         link_start_termination(link, now, PPP_CAUSE_LOOPBACK, "Loopback detected");
     }
+    if (link->not_converging) {
+        link->not_converging = false;
+        link->lcp_refusals = 0;
+        if (link->phase != PPP_PHASE_DEAD)
+            link_start_termination(link, now, PPP_CAUSE_NEGOTIATION_FAILED,
+                                   "Negotiation not converging");
+    }
     if (link->ncp_failed) {
         link->ncp_failed = false;
         close_failed_ncps(link, now);
@@ -382,6 +410,8 @@ static void reset_session(struct ppp_link *link)
     link->lcp_up = false;
     link->lcp_finished = link->ncp_finished = link->loopback_handled = false;
     link->ncp_failed = link->ipcp_announced = link->ipv6cp_announced = false;
+    link->lcp_refusals = 0;
+    link->not_converging = false;
     keepalive_stop(&link->keepalive);
     init_protocols(link);
 }

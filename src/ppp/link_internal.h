@@ -46,6 +46,9 @@ struct ppp_link {
     bool ncp_finished;
     bool ncp_failed; /* an NCP came up with unusable addresses: close it */
     bool loopback_handled;
+    /* LCP Configure-Naks/Rejects we sent since our last Configure-Ack */
+    unsigned lcp_refusals;
+    bool not_converging;
     ppp_time now;
 
     struct hdlc_decoder decoder;

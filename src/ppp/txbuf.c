@@ -22,20 +22,29 @@ size_t txbuf_pending(const struct txbuf *tb)
     return tb->tail - tb->head;
 }
 
+/* Compacting moves the pending bytes to the front.  Doing it only once at
+ * least half the buffer has been consumed bounds the copying to one byte
+ * per byte written out; compacting whenever a frame did not fit would copy
+ * a nearly full buffer for every frame of a saturated link. */
+static bool worth_compacting(const struct txbuf *tb)
+{
+    return tb->head >= tb->cap / 2;
+}
+
 size_t txbuf_room(const struct txbuf *tb)
 {
-    return tb->cap - txbuf_pending(tb);
+    return worth_compacting(tb) ? tb->cap - txbuf_pending(tb) : tb->cap - tb->tail;
 }
 
 uint8_t *txbuf_reserve(struct txbuf *tb, size_t n)
 {
-    if (n > txbuf_room(tb))
+    if (tb->cap - tb->tail >= n)
+        return tb->buf + tb->tail;
+    if (!worth_compacting(tb) || n > tb->cap - txbuf_pending(tb))
         return NULL;
-    if (tb->cap - tb->tail < n) {
-        memmove(tb->buf, tb->buf + tb->head, txbuf_pending(tb));
-        tb->tail -= tb->head;
-        tb->head = 0;
-    }
+    memmove(tb->buf, tb->buf + tb->head, txbuf_pending(tb));
+    tb->tail -= tb->head;
+    tb->head = 0;
     return tb->buf + tb->tail;
 }
 

@@ -3,8 +3,8 @@
  * to write them to the stream.
  *
  * Bytes are appended at the tail and consumed from the head; the free space
- * is compacted lazily (one memmove when an append would not fit), so no
- * allocation happens after init.  Every frame ends with a flag, and a flag
+ * is compacted lazily (one memmove once half the buffer has been written
+ * out and an append would not fit), so no allocation happens after init.  Every frame ends with a flag, and a flag
  * never occurs inside an escaped frame (RFC 1662 section 4.2), so "the last
  * consumed byte was a flag" tells exactly whether the writer stands at a
  * frame boundary, where frames from another buffer may be slipped in.
@@ -26,6 +26,7 @@ struct txbuf {
 void txbuf_init(struct txbuf *tb, uint8_t *buf, size_t cap);
 void txbuf_clear(struct txbuf *tb);
 size_t txbuf_pending(const struct txbuf *tb);
+/* Bytes an append can take now (txbuf_reserve succeeds up to this). */
 size_t txbuf_room(const struct txbuf *tb);
 /* Room for at least n bytes at the tail (compacting if needed): the place
  * to write them, or NULL if the buffer cannot hold n more. */

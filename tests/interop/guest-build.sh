@@ -22,6 +22,7 @@ done
 mkdir -p "$CACHE/kernel"
 exec 9>"$CACHE/.lock"
 flock 9   # two tests starting together must not build the same files at once
+rm -rf "$CACHE"/.dl.* "$CACHE"/.root.* "$CACHE"/.unpack.*   # left by an interrupted build
 
 # unpack_kernel IMAGE MODULE_TREE DEST: the kernel, an ELF copy for PVH boot,
 # and the PPP modules (decompressed: busybox insmod wants a plain .ko).

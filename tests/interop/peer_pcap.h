@@ -23,7 +23,7 @@ enum wire_direction { WIRE_RX, WIRE_TX };
 struct wire_deframer {
     uint8_t frame[WIRE_FRAME_MAX];
     size_t len;
-    bool inside;  /* a flag was seen: bytes before it are login noise */
+    bool inside; /* a flag was seen: bytes before it are login noise */
     bool escaped;
     bool overflow;
     uint64_t frames;

@@ -57,8 +57,7 @@ static bool payload_intact(const uint8_t *icmp, uint16_t seq)
     return true;
 }
 
-size_t ping4_request(uint8_t out[PING4_LEN], uint32_t src, uint32_t dst, uint16_t id,
-                     uint16_t seq)
+size_t ping4_request(uint8_t out[PING4_LEN], uint32_t src, uint32_t dst, uint16_t id, uint16_t seq)
 {
     memset(out, 0, PING4_LEN);
     out[0] = 0x45;
@@ -83,8 +82,8 @@ bool ping4_is_reply(const uint8_t *pkt, size_t len, uint32_t from, uint32_t to, 
     if (ihl < 20 || len != get16(pkt + 2) || len != ihl + 8 + PING_PAYLOAD)
         return false;
     const uint8_t *icmp = pkt + ihl;
-    if (fold(sum_words(0, pkt, ihl)) != 0 || pkt[9] != IPPROTO_ICMP_ ||
-        get32(pkt + 12) != from || get32(pkt + 16) != to)
+    if (fold(sum_words(0, pkt, ihl)) != 0 || pkt[9] != IPPROTO_ICMP_ || get32(pkt + 12) != from ||
+        get32(pkt + 16) != to)
         return false;
     if (icmp[0] != ICMP_ECHO_REPLY || get16(icmp + 4) != id ||
         fold(sum_words(0, icmp, 8 + PING_PAYLOAD)) != 0)
@@ -104,7 +103,8 @@ size_t ping6_request(uint8_t out[PING6_LEN], const uint8_t src[16], const uint8_
     memcpy(out + 8, src, 16);
     memcpy(out + 24, dst, 16);
     fill_echo(out + 40, ICMPV6_ECHO_REQUEST, id, seq);
-    put16(out + 42, fold(sum_words(sum_pseudo6(out, 8 + PING_PAYLOAD), out + 40, 8 + PING_PAYLOAD)));
+    put16(out + 42,
+          fold(sum_words(sum_pseudo6(out, 8 + PING_PAYLOAD), out + 40, 8 + PING_PAYLOAD)));
     return PING6_LEN;
 }
 

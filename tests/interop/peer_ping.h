@@ -14,8 +14,7 @@
 #define PING6_LEN (40 + 8 + PING_PAYLOAD)
 
 /* IPv4 addresses in host byte order, as in ppp.h. */
-size_t ping4_request(uint8_t out[PING4_LEN], uint32_t src, uint32_t dst, uint16_t id,
-                     uint16_t seq);
+size_t ping4_request(uint8_t out[PING4_LEN], uint32_t src, uint32_t dst, uint16_t id, uint16_t seq);
 /* True when pkt is an intact echo reply from `from` to `to` with this id;
  * *seq gets its sequence number. */
 bool ping4_is_reply(const uint8_t *pkt, size_t len, uint32_t from, uint32_t to, uint16_t id,

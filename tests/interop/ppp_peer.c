@@ -5,14 +5,16 @@
  *   ppp_peer [--connect SOCKET] [--local A] [--remote B] [--passive] [--silent]
  *            [--mru N] [--restart MS] [--echo-interval MS] [--echoes N]
  *            [--no-ipv4] [--no-ipv6] [--ping ADDR COUNT] [--ping6 COUNT]
- *            [--pcap FILE] [--timeout S] [--verbose]
+ *            [--hold MS] [--wait-peer-close] [--pcap FILE] [--timeout S] [--verbose]
  *
  * The stream is a unix socket (--connect) or stdin/stdout.  Once the link is
  * up it sends ICMP echo requests to ADDR (--ping) and to the peer's
  * link-local fe80::IFID learnt through IPV6CP (--ping6), and LCP
  * Echo-Requests (--echoes), and counts the answers the engine delivers.
- * When everything asked for has happened (or at the timeout) it closes the
- * link with an LCP Terminate-Request, waits for the Terminate-Ack, and
+ * When everything asked for has happened (or at the timeout), and the link
+ * then stayed up for --hold milliseconds (default 0), it closes the
+ * link with an LCP Terminate-Request and waits for the Terminate-Ack (or,
+ * with --wait-peer-close, waits for the peer's Terminate-Request), and
  * prints one key=value line ("result=ok lcp=opened ipcp=opened ...") and
  * the engine's statistics ("stats rx_frames=..."), then exits 0 only on
  * success.  --pcap records both directions (see peer_pcap.h).
@@ -20,7 +22,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
@@ -32,28 +33,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "peer_options.h"
 #include "peer_pcap.h"
 #include "peer_ping.h"
 #include "ppp.h"
 
 #define PING_ID 0x5050
-#define PING_RETRY_MS 700     /* resend an unanswered echo after this */
-#define PING_MAX_SENT 10      /* per family: allows for pppd's NPMODE delay and IPv6 DAD */
-#define CLOSE_GRACE_MS 4000   /* Terminate-Request: 2 tries x restart timer */
+#define PING_RETRY_MS 700   /* resend an unanswered echo after this */
+#define PING_MAX_SENT 10    /* per family: allows for pppd's NPMODE delay and IPv6 DAD */
+#define CLOSE_GRACE_MS 4000 /* Terminate-Request: 2 tries x restart timer */
+#define LCP_TERMINATE_ACK 6
 
 struct ping_state {
     unsigned want, got, sent;
-    uint16_t seq;         /* sequence number of the echo in flight */
-    ppp_time next;        /* when to (re)send */
-};
-
-struct options {
-    const char *connect_path, *pcap_path;
-    struct ppp_settings settings;
-    uint32_t ping_target;
-    unsigned ping_count, ping6_count, echoes;
-    unsigned timeout_s;
-    bool verbose;
+    uint16_t seq;  /* sequence number of the echo in flight */
+    ppp_time next; /* when to (re)send */
 };
 
 struct peer {
@@ -138,8 +132,8 @@ static void note_event(struct peer *p, const struct ppp_event *ev)
 static void on_event(void *user, const struct ppp_event *ev)
 {
     struct peer *p = user;
-    static const char *names[] = {"phase",     "lcp-up",      "lcp-down",      "ipcp-up",
-                                  "ipcp-down", "ipv6cp-up",   "ipv6cp-down",   "echo-rtt"};
+    static const char *names[] = {"phase",     "lcp-up",    "lcp-down",    "ipcp-up",
+                                  "ipcp-down", "ipv6cp-up", "ipv6cp-down", "echo-rtt"};
     note_event(p, ev);
     if (ev->type == PPP_EV_PHASE)
         fprintf(stderr, "[%7.3f] event phase=%s cause=%s\n", since_start(p),
@@ -223,8 +217,8 @@ static void send_pings(struct peer *p, ppp_time now)
     uint8_t pkt[PING6_LEN];
     if (p->ipcp_up && p->ping4.got < p->ping4.want && p->ping4.sent < PING_MAX_SENT &&
         now >= p->ping4.next) {
-        size_t n = ping4_request(pkt, p->ipcp.u.ipcp.local, p->opt.ping_target, PING_ID,
-                                 p->ping4.seq);
+        size_t n =
+            ping4_request(pkt, p->ipcp.u.ipcp.local, p->opt.ping_target, PING_ID, p->ping4.seq);
         if (ppp_link_send_ip(p->link, pkt, n, now) == PPP_OK)
             p->ping4.sent++;
         p->ping4.next = now + PING_RETRY_MS * PPP_MS;
@@ -247,9 +241,9 @@ static void send_pings(struct peer *p, ppp_time now)
 static bool goals_met(const struct peer *p)
 {
     const struct ppp_settings *s = &p->opt.settings;
-    return p->lcp_up && (!s->ipv4 || p->ipcp_up) &&
-           (p->ping6.want == 0 || p->ipv6cp_up) && p->ping4.got == p->ping4.want &&
-           p->ping6.got == p->ping6.want && p->echo_replies >= p->opt.echoes;
+    return p->lcp_up && (!s->ipv4 || p->ipcp_up) && (p->ping6.want == 0 || p->ipv6cp_up) &&
+           p->ping4.got == p->ping4.want && p->ping6.got == p->ping6.want &&
+           p->echo_replies >= p->opt.echoes;
 }
 
 /* ---------------------------------------------------------------- main loop */
@@ -294,6 +288,11 @@ static bool run_until(struct peer *p, bool (*done)(const struct peer *), ppp_tim
     return done(p);
 }
 
+static bool link_went_down(const struct peer *p)
+{
+    return !goals_met(p);
+}
+
 static bool link_dead(const struct peer *p)
 {
     return ppp_link_phase(p->link) == PPP_PHASE_DEAD;
@@ -325,7 +324,7 @@ static const char *cause_word(enum ppp_cause cause)
 
 static void print_summary(const struct peer *p, bool ok, bool closed)
 {
-    printf("result=%s lcp=%s ipcp=%s ipv6cp=%s", ok ? "ok" : "fail",
+    printf("result=%s lcp=%s ipcp=%s ipv6cp=%s", ok && closed ? "ok" : "fail",
            p->lcp_was_up ? "opened" : "never", p->ever_ipcp ? "opened" : "never",
            p->ever_ipv6cp ? "opened" : "never");
     if (p->ever_ipcp) {
@@ -338,15 +337,16 @@ static void print_summary(const struct peer *p, bool ok, bool closed)
     }
     if (p->lcp_was_up)
         printf(" mru_tx=%u mru_rx=%u accm_tx=0x%08" PRIx32 " pfc_tx=%d acfc_tx=%d",
-               p->lcp.u.lcp.mru_tx, p->lcp.u.lcp.mru_rx, p->lcp.u.lcp.accm_tx,
-               p->lcp.u.lcp.pfc_tx, p->lcp.u.lcp.acfc_tx);
-    printf(" ping=%u/%u ping_sent=%u ping6=%u/%u ping6_sent=%u echo=%u/%u",
-           p->ping4.got, p->ping4.want, p->ping4.sent, p->ping6.got, p->ping6.want,
-           p->ping6.sent, p->echo_replies, p->opt.echoes);
-    printf(" term_ack_rx=%s close=%s cause=%s eof=%d elapsed=%.2f\n",
-           (p->tap.dir[WIRE_RX].lcp_codes_seen & (1u << 6)) ? "yes" : "no",
-           closed ? "clean" : "no", cause_word(ppp_link_cause(p->link)), p->eof,
-           since_start(p));
+               p->lcp.u.lcp.mru_tx, p->lcp.u.lcp.mru_rx, p->lcp.u.lcp.accm_tx, p->lcp.u.lcp.pfc_tx,
+               p->lcp.u.lcp.acfc_tx);
+    printf(" ping=%u/%u ping_sent=%u ping6=%u/%u ping6_sent=%u echo=%u/%u", p->ping4.got,
+           p->ping4.want, p->ping4.sent, p->ping6.got, p->ping6.want, p->ping6.sent,
+           p->echo_replies, p->opt.echoes);
+    printf(" up_at_end=%s term_ack_rx=%s term_ack_tx=%s close=%s cause=%s eof=%d elapsed=%.2f\n",
+           ok ? "yes" : "no",
+           (p->tap.dir[WIRE_RX].lcp_codes_seen & (1u << LCP_TERMINATE_ACK)) ? "yes" : "no",
+           (p->tap.dir[WIRE_TX].lcp_codes_seen & (1u << LCP_TERMINATE_ACK)) ? "yes" : "no",
+           closed ? "clean" : "no", cause_word(ppp_link_cause(p->link)), p->eof, since_start(p));
     const struct ppp_stats *s = ppp_link_stats(p->link);
     printf("stats rx_bytes=%" PRIu64 " tx_bytes=%" PRIu64 " rx_frames=%" PRIu64
            " tx_frames=%" PRIu64 " rx_ip=%" PRIu64 " tx_ip=%" PRIu64 " rx_bad_fcs=%" PRIu64
@@ -354,115 +354,11 @@ static void print_summary(const struct peer *p, bool ok, bool closed)
            " rx_outside_frames=%" PRIu64 " rx_unknown_protocol=%" PRIu64 " rx_dropped=%" PRIu64
            " tx_dropped_control=%" PRIu64 " echo_sent=%" PRIu64 " echo_replies=%" PRIu64
            " wire_rx_frames=%" PRIu64 " wire_tx_frames=%" PRIu64 " rx_other_ip=%lu\n",
-           s->rx_bytes, s->tx_bytes, s->rx_frames, s->tx_frames, s->rx_ip_packets,
-           s->tx_ip_packets, s->rx_bad_fcs, s->rx_runts, s->rx_too_long, s->rx_aborts,
-           s->rx_bytes_outside_frames, s->rx_unknown_protocol, s->rx_dropped,
-           s->tx_dropped_control, s->echo_sent, s->echo_replies, p->tap.dir[WIRE_RX].frames,
-           p->tap.dir[WIRE_TX].frames, p->rx_other_ip);
+           s->rx_bytes, s->tx_bytes, s->rx_frames, s->tx_frames, s->rx_ip_packets, s->tx_ip_packets,
+           s->rx_bad_fcs, s->rx_runts, s->rx_too_long, s->rx_aborts, s->rx_bytes_outside_frames,
+           s->rx_unknown_protocol, s->rx_dropped, s->tx_dropped_control, s->echo_sent,
+           s->echo_replies, p->tap.dir[WIRE_RX].frames, p->tap.dir[WIRE_TX].frames, p->rx_other_ip);
     fflush(stdout);
-}
-
-/* ---------------------------------------------------------------- options */
-
-static bool parse_ipv4(const char *text, uint32_t *out)
-{
-    struct in_addr in;
-    if (inet_pton(AF_INET, text, &in) != 1)
-        return false;
-    *out = ntohl(in.s_addr);
-    return true;
-}
-
-static bool parse_uint(const char *text, unsigned long max, unsigned long *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(text, &end, 10);
-    if (errno != 0 || *end != '\0' || end == text || v > max)
-        return false;
-    *out = v;
-    return true;
-}
-
-enum {
-    OPT_CONNECT = 256, OPT_LOCAL, OPT_REMOTE, OPT_PASSIVE, OPT_SILENT, OPT_MRU, OPT_RESTART,
-    OPT_ECHO_INTERVAL, OPT_ECHOES, OPT_NO_IPV4, OPT_NO_IPV6, OPT_PING, OPT_PING6, OPT_PCAP,
-    OPT_TIMEOUT, OPT_VERBOSE,
-};
-
-static const struct option long_options[] = {
-    {"connect", required_argument, NULL, OPT_CONNECT},
-    {"local", required_argument, NULL, OPT_LOCAL},
-    {"remote", required_argument, NULL, OPT_REMOTE},
-    {"passive", no_argument, NULL, OPT_PASSIVE},
-    {"silent", no_argument, NULL, OPT_SILENT},
-    {"mru", required_argument, NULL, OPT_MRU},
-    {"restart", required_argument, NULL, OPT_RESTART},
-    {"echo-interval", required_argument, NULL, OPT_ECHO_INTERVAL},
-    {"echoes", required_argument, NULL, OPT_ECHOES},
-    {"no-ipv4", no_argument, NULL, OPT_NO_IPV4},
-    {"no-ipv6", no_argument, NULL, OPT_NO_IPV6},
-    {"ping", required_argument, NULL, OPT_PING},
-    {"ping6", required_argument, NULL, OPT_PING6},
-    {"pcap", required_argument, NULL, OPT_PCAP},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"verbose", no_argument, NULL, OPT_VERBOSE},
-    {NULL, 0, NULL, 0},
-};
-
-/* One option; argv/optind give --ping its second argument. */
-static bool apply_option(struct options *o, int c, char **argv, int argc)
-{
-    struct ppp_settings *s = &o->settings;
-    unsigned long v;
-    switch (c) {
-    case OPT_CONNECT: o->connect_path = optarg; return true;
-    case OPT_PCAP: o->pcap_path = optarg; return true;
-    case OPT_LOCAL: return parse_ipv4(optarg, &s->local_ip);
-    case OPT_REMOTE: return parse_ipv4(optarg, &s->remote_ip);
-    case OPT_PASSIVE: s->passive = true; return true;
-    case OPT_SILENT: s->silent = true; return true;
-    case OPT_NO_IPV4: s->ipv4 = false; return true;
-    case OPT_NO_IPV6: s->ipv6 = false; return true;
-    case OPT_VERBOSE: o->verbose = true; return true;
-    case OPT_MRU:
-        return parse_uint(optarg, 65535, &v) && (s->mru = (uint16_t)v, true);
-    case OPT_RESTART:
-        return parse_uint(optarg, 600000, &v) && (s->restart_ms = (uint32_t)v, true);
-    case OPT_ECHO_INTERVAL:
-        return parse_uint(optarg, 600000, &v) && (s->echo_interval_ms = (uint32_t)v, true);
-    case OPT_ECHOES:
-        return parse_uint(optarg, 1000, &v) && (o->echoes = (unsigned)v, true);
-    case OPT_PING6:
-        return parse_uint(optarg, 1000, &v) && (o->ping6_count = (unsigned)v, true);
-    case OPT_TIMEOUT:
-        return parse_uint(optarg, 3600, &v) && (o->timeout_s = (unsigned)v, true);
-    case OPT_PING:
-        if (optind >= argc || !parse_ipv4(optarg, &o->ping_target) ||
-            !parse_uint(argv[optind], 1000, &v))
-            return false;
-        optind++;
-        o->ping_count = (unsigned)v;
-        return true;
-    default: return false;
-    }
-}
-
-static bool parse_options(struct options *o, int argc, char **argv)
-{
-    memset(o, 0, sizeof *o);
-    ppp_settings_default(&o->settings);
-    o->settings.seed = (uint64_t)now_ns() ^ (uint64_t)getpid();
-    o->timeout_s = 30;
-    int c;
-    while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
-        if (!apply_option(o, c, argv, argc)) {
-            fprintf(stderr, "ppp_peer: bad option %s (see the comment at the top of ppp_peer.c)\n",
-                    argv[optind - 1]);
-            return false;
-        }
-    }
-    return optind == argc;
 }
 
 /* ---------------------------------------------------------------- main */
@@ -499,6 +395,7 @@ int main(int argc, char **argv)
     p->start = now_ns();
     if (!parse_options(&p->opt, argc, argv))
         return 2;
+    p->opt.settings.seed = p->start ^ (uint64_t)getpid();
     p->ping4.want = p->opt.ping_count;
     p->ping6.want = p->opt.ping6_count;
     if (!wire_tap_open(&p->tap, p->opt.pcap_path)) {
@@ -515,13 +412,24 @@ int main(int argc, char **argv)
     }
     ppp_link_open(p->link, now_ns());
     bool ok = run_until(p, goals_met, p->start + (ppp_time)p->opt.timeout_s * 1000 * PPP_MS);
+    if (ok && p->opt.hold_ms > 0) {
+        /* Still up after the hold: nothing (an NCP giving up, keepalive) took it down. */
+        run_until(p, link_went_down, now_ns() + p->opt.hold_ms * PPP_MS);
+        ok = goals_met(p) && !p->eof && !stop_requested;
+    }
     bool closed = false;
-    if (!p->eof) {
+    if (p->opt.wait_peer_close) {
+        /* The peer ends the link: we must answer its Terminate-Request. */
+        ppp_time deadline = p->start + (ppp_time)p->opt.timeout_s * 1000 * PPP_MS;
+        closed = run_until(p, link_dead, deadline) &&
+                 ppp_link_cause(p->link) == PPP_CAUSE_PEER_TERMINATED &&
+                 (p->tap.dir[WIRE_TX].lcp_codes_seen & (1u << LCP_TERMINATE_ACK));
+    } else if (!p->eof) {
         ppp_link_close(p->link, now_ns(), "interop test done");
         closed = run_until(p, link_dead, now_ns() + CLOSE_GRACE_MS * PPP_MS) &&
-                 (p->tap.dir[WIRE_RX].lcp_codes_seen & (1u << 6));
+                 (p->tap.dir[WIRE_RX].lcp_codes_seen & (1u << LCP_TERMINATE_ACK));
     }
-    print_summary(p, ok && closed, closed);
+    print_summary(p, ok, closed);
     ppp_link_del(p->link);
     wire_tap_close(&p->tap);
     return ok && closed ? 0 : 1;

@@ -10,6 +10,7 @@ wait_until 5 test -S "$WORK/slirp.sock"
 "$PPP_PEER" --connect "$WORK/slirp.sock" --local 198.18.254.2 --remote 198.18.254.1 --ping 198.18.254.1 1 \
     --timeout 20 --pcap "$WORK/link.pcap" >"$WORK/summary.txt" 2>"$WORK/peer.log"
 stop_all
-check "captured frames decode clean: $(pcap_verdict "$WORK/link.pcap")" pcap_clean "$WORK/link.pcap" 5
+pcap_analyse "$WORK/link.pcap" 5
+check "captured frames decode clean: ${PCAP_SUMMARY%% icmp_replies=*}" pcap_clean
 check "one flipped bit is reported as a bad FCS" pcap_flip_is_caught "$WORK/link.pcap"
 finish

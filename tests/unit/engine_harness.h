@@ -177,6 +177,7 @@ struct h_pair {
     struct h_wire ab, ba;
     size_t max_chunk;   /* delivery chunk sizes 1..max_chunk */
     size_t max_write;   /* a writer takes at most this much per call (0: all) */
+    size_t budget;      /* bytes each direction may carry per step (0: the wire's room) */
 };
 
 static inline void h_pair_init(struct h_pair *p, uint64_t seed)
@@ -190,11 +191,15 @@ static inline void h_pair_init(struct h_pair *p, uint64_t seed)
 /* Move what the engine has written into the wire, as much as fits. */
 static inline void h_transmit(struct h_pair *p, struct h_end *from, struct h_wire *w)
 {
-    for (int guard = 0; guard < 64; guard++) {
+    size_t budget = p->budget ? p->budget : H_WIRE_CAP;
+
+    for (int guard = 0; guard < 64 && budget > 0; guard++) {
         const uint8_t *data;
         size_t n = ppp_link_tx_data(from->link, &data);
         size_t room = H_WIRE_CAP - w->len;
 
+        if (room > budget)
+            room = budget;
         if (n == 0 || room == 0)
             return;
         if (n > room)
@@ -209,6 +214,7 @@ static inline void h_transmit(struct h_pair *p, struct h_end *from, struct h_wir
         else
             h_wire_put(w, data, n, &p->seed);
         ppp_link_tx_consume(from->link, n);
+        budget -= n;
     }
 }
 

@@ -78,12 +78,17 @@ finish() {
     exit $?
 }
 
-# pcap_verdict PCAP: Wireshark's summary line for PCAP (decode kept in $WORK).
-pcap_verdict() {
-    python3 "$INTEROP_DIR/lib/pcap_check.py" check "$1" >"$1.decode.txt"
-    tail -n1 "$1.decode.txt"
+# pcap_analyse PCAP MIN_FRAMES: one tshark pass; sets PCAP_RC (0 = every FCS
+# good, nothing malformed, >= MIN_FRAMES frames) and PCAP_SUMMARY (its
+# key=value line); the per-frame decode goes to PCAP.decode.txt.
+pcap_analyse() {
+    python3 "$INTEROP_DIR/lib/pcap_check.py" check "$1" --min-frames "$2" >"$1.decode.txt"
+    PCAP_RC=$?
+    PCAP_SUMMARY=$(tail -n1 "$1.decode.txt")
 }
-pcap_clean() { python3 "$INTEROP_DIR/lib/pcap_check.py" check "$1" --min-frames "$2" >/dev/null; }
+pcap_clean() { [ "$PCAP_RC" = 0 ]; }
+# pcap_fact KEY: a value from PCAP_SUMMARY.
+pcap_fact() { echo " $PCAP_SUMMARY " | grep -o " $1=[^ ]*" | cut -d= -f2; }
 
 # pcap_flip_is_caught PCAP: flip one bit in a copy; the checker must fail it
 # and name exactly one bad FCS.
@@ -94,8 +99,6 @@ pcap_flip_is_caught() {
     echo "$out" | tail -n1 | grep -q ' fcs_bad=1 '
 }
 
-# pcap_count PCAP FILTER: frames matching a Wireshark display filter.
-pcap_count() { python3 "$INTEROP_DIR/lib/pcap_check.py" count "$1" "$2"; }
 # at_least A B: A >= B, for check lines.
 at_least() { [ "${1:-0}" -ge "$2" ]; }
 

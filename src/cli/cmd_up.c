@@ -1,0 +1,166 @@
+/*
+ * cmd_up.c - `pppssh up NAME|-c FILE [-f]`: turn a [Tunnel] configuration
+ * into run parameters (ssh command line, PPP settings, what to do to the
+ * interface) and run the tunnel, detached once it is up unless -f.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "commands.h"
+#include "config.h"
+#include "exitcode.h"
+#include "log.h"
+#include "report.h"
+#include "run.h"
+#include "ssh.h"
+
+struct up {
+    struct tunnel_config *cfg;
+    struct run_params params;
+    struct ssh_argv ssh;
+    const char *options[CONFIG_MAX_SSH_OPTIONS];
+};
+
+/* SSHTTY=auto: -tt (OpenSSH sets TCP_NODELAY only for a pty session, see
+ * pppssh.8 "SSH TTY") when the far end is pppssh serve, which puts its pty
+ * in raw mode before it speaks; -T for anything else (a stock pppd with
+ * notty would leave a pty in cooked mode and mangle the frames). */
+static bool want_tty(const struct tunnel_config *cfg)
+{
+    if (cfg->ssh_tty != CONFIG_TTY_AUTO)
+        return cfg->ssh_tty == CONFIG_TTY_YES;
+    return strncmp(cfg->remote_command, "pppssh ", 7) == 0 || strstr(cfg->remote_command, "/pppssh ");
+}
+
+static int build_ssh(struct up *u, char *err, size_t errlen)
+{
+    const struct tunnel_config *cfg = u->cfg;
+    for (size_t i = 0; i < cfg->n_ssh_options; i++)
+        u->options[i] = cfg->ssh_options[i];
+    struct ssh_params sp = {
+        .server = cfg->server,
+        .port = cfg->port,
+        .identity_file = cfg->identity_file[0] ? cfg->identity_file : NULL,
+        .options = u->options,
+        .n_options = cfg->n_ssh_options,
+        .remote_command = cfg->remote_command[0] ? cfg->remote_command : NULL,
+        .tty = want_tty(cfg),
+    };
+    int r = ssh_build_argv(&sp, &u->ssh, err, errlen);
+    if (r == 0)
+        u->params.spawn.argv = u->ssh.argv;
+    return r;
+}
+
+/* The SSH server's address, kept outside the tunnel when a Route is a
+ * default route (the VPN HOWTO's pitfall 1.4). */
+static void resolve_server(struct up *u)
+{
+    const char *host = strrchr(u->cfg->server, '@');
+    host = host ? host + 1 : u->cfg->server;
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+    if (getaddrinfo(host, NULL, &hints, &res) != 0 || !res) {
+        log_warn("cannot resolve %s: the tunnel's default route may capture ssh itself", host);
+        return;
+    }
+    struct os_ip *ip = &u->params.net.transport_peer;
+    ip->family = res->ai_family;
+    if (res->ai_family == AF_INET)
+        ip->v4 = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
+    else
+        ip->v6 = ((struct sockaddr_in6 *)res->ai_addr)->sin6_addr;
+    freeaddrinfo(res);
+}
+
+static void net_params(struct up *u)
+{
+    const struct tunnel_config *cfg = u->cfg;
+    struct run_net *net = &u->params.net;
+    bool default_route = false;
+    net->mtu = cfg->mtu;
+    for (size_t i = 0; i < cfg->n_routes && i < RUN_MAX_ROUTES; i++) {
+        net->routes[net->n_routes++] = cfg->routes[i];
+        default_route |= cfg->routes[i].len == 0;
+    }
+    for (size_t i = 0; i < cfg->n_dns && i < RUN_MAX_DNS; i++)
+        net->dns[net->n_dns++] = cfg->dns[i];
+    net->has_address6 = cfg->has_address6;
+    net->address6 = cfg->address6;
+    if (default_route && cfg->server[0])
+        resolve_server(u);
+}
+
+static void ppp_params(struct up *u)
+{
+    const struct tunnel_config *cfg = u->cfg;
+    struct ppp_settings *s = &u->params.ppp;
+    if (cfg->mtu != 1500)
+        s->mru = (uint16_t)cfg->mtu;
+    if (cfg->has_local_address)
+        s->local_ip = ntohl(cfg->local_address.s_addr);
+    s->accept_local = !cfg->has_local_address;
+    if (cfg->has_remote_address)
+        s->remote_ip = ntohl(cfg->remote_address.s_addr);
+    s->accept_remote = !cfg->has_remote_address;
+    s->echo_interval_ms = cfg->keepalive_interval * 1000u;
+    s->echo_failures = (uint8_t)cfg->keepalive_failures;
+    /* With -tt the remote pty echoes and edits until the far end makes it
+     * raw; pppd's "silent" keeps us quiet until its first frame shows that
+     * it did. */
+    s->silent = u->params.spawn.argv && want_tty(cfg);
+    s->seed = cli_seed();
+}
+
+static int parse_args(int argc, char **argv, struct up *u)
+{
+    int used;
+    u->cfg = cli_load_tunnel(argc - 1, argv + 1, &used);
+    if (!u->cfg)
+        return -1;
+    for (int i = 1 + used; i < argc; i++) {
+        if (strcmp(argv[i], "-f") == 0) {
+            u->params.foreground = true;
+        } else {
+            fprintf(stderr, "pppssh up: unexpected argument '%s'\n", argv[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int cmd_up(int argc, char **argv)
+{
+    static struct up u; /* large; one per process */
+    char err[512];
+    run_params_init(&u.params, RUN_CLIENT);
+    if (parse_args(argc, argv, &u) < 0)
+        return RUN_EXIT_CONFIG;
+    struct run_params *p = &u.params;
+    p->name = u.cfg->name;
+    snprintf(p->interface, sizeof(p->interface), "%s", u.cfg->interface);
+    if (u.cfg->command[0]) {
+        p->spawn.shell_command = u.cfg->command;
+    } else if (build_ssh(&u, err, sizeof(err)) < 0) {
+        fprintf(stderr, "pppssh up: %s\n", err);
+        return RUN_EXIT_CONFIG;
+    }
+    net_params(&u);
+    ppp_params(&u);
+    if (!p->foreground) {
+        /* From here on the parent only waits for "UP" or the error line. */
+        if (report_detach(&p->report_fd) < 0) {
+            fprintf(stderr, "pppssh up: fork: %s\n", strerror(errno));
+            return RUN_EXIT_FATAL;
+        }
+        log_setup("pppssh", true, LOG_LEVEL_INFO);
+    } else {
+        log_setup("pppssh", false, LOG_LEVEL_INFO);
+    }
+    int status = run_tunnel(p);
+    free(u.cfg);
+    return status;
+}

@@ -1,0 +1,49 @@
+/*
+ * main.c - `pppssh COMMAND [ARGS]`: a table of subcommands, wg(8) style.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "exitcode.h"
+
+struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *help;
+};
+
+static const struct command COMMANDS[] = {
+    {"up", cmd_up, "NAME|-c FILE [-f]   bring a tunnel up (returns once it is up)"},
+    {"down", cmd_down, "NAME              stop a tunnel: LCP Terminate, routes and interface removed"},
+    {"status", cmd_status, "NAME            state, addresses, routes, uptime, traffic"},
+    {"config", cmd_config, "NAME|-c FILE    print the effective configuration"},
+    {"serve", cmd_serve, "[-c FILE] [--user NAME] [--local A --remote B] [--check]\n"
+                         "                        the server end: PPP on stdin/stdout"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "Usage: pppssh COMMAND [ARGS]\n\n");
+    for (size_t i = 0; i < sizeof(COMMANDS) / sizeof(COMMANDS[0]); i++)
+        fprintf(out, "  %-6s %s\n", COMMANDS[i].name, COMMANDS[i].help);
+    fprintf(out, "\nSee pppssh(8) and pppssh.conf(5).\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return RUN_EXIT_CONFIG;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(COMMANDS) / sizeof(COMMANDS[0]); i++)
+        if (strcmp(argv[1], COMMANDS[i].name) == 0)
+            return COMMANDS[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "pppssh: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return RUN_EXIT_CONFIG;
+}

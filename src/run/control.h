@@ -1,0 +1,35 @@
+/*
+ * control.h - the control socket of a running tunnel, /run/pppssh/NAME.sock
+ * (mode 0600 in a root-only directory; PPPSSH_RUN_DIR overrides the
+ * directory, for tests).  The protocol is one request line from the
+ * client, "status" or "down", answered by text lines; the tunnel closes
+ * the connection when it has answered, and for "down" only once the
+ * tunnel is gone, so that `pppssh down` returns when everything is
+ * removed.
+ */
+#ifndef PPPSSH_RUN_CONTROL_H
+#define PPPSSH_RUN_CONTROL_H
+
+#include <stddef.h>
+
+#define CONTROL_MAX_CLIENTS 4
+
+/* The run directory ($PPPSSH_RUN_DIR or /run/pppssh), created 0700 if
+ * missing.  Returns 0 or -errno. */
+const char *control_run_dir(void);
+int control_make_run_dir(char *err, size_t errlen);
+int control_socket_path(const char *name, char *buf, size_t size);
+
+/* Binds and listens on NAME's socket; -EADDRINUSE (err: "tunnel NAME is
+ * already running") if a live tunnel answers there; a stale socket file is
+ * replaced.  Returns the listening fd (non-blocking, cloexec) or -errno. */
+int control_listen(const char *name, char *err, size_t errlen);
+void control_unlink(const char *name);
+
+/* Client side: sends request to NAME's tunnel and copies the answer to out
+ * until the tunnel closes the connection (at most timeout_ms).  Returns 0,
+ * -ENOENT/-ECONNREFUSED (err: "no tunnel NAME is running") or -errno. */
+int control_request(const char *name, const char *request, int out_fd, int timeout_ms,
+                    char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,182 @@
+/*
+ * ifup.c - what the engine's events do to the interface: on IPCP up the
+ * negotiated point-to-point addresses, the MTU, the routes and resolvers;
+ * on IPV6CP up the fe80::IFID link-local and the configured address; on
+ * the way down, their removal.  The first "link is up" is what a waiting
+ * `pppssh up` returns on (pppd's updetach).
+ */
+#include "tunnel.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "exitcode.h"
+#include "log.h"
+#include "report.h"
+
+static void addr4_text(uint32_t host_order, char *buf, size_t size)
+{
+    struct os_ip ip = {.family = AF_INET, .v4.s_addr = htonl(host_order)};
+    os_ip_format(&ip, buf, size);
+}
+
+static int iface_up(struct tunnel *t)
+{
+    if (t->iface_up)
+        return 0;
+    if (netcfg_mtu_up(&t->net, t->mtu) < 0)
+        return -1;
+    t->iface_up = true;
+    return 0;
+}
+
+static int routes_up(struct tunnel *t, int family)
+{
+    const struct run_net *net = &t->p->net;
+    for (size_t i = 0; i < net->n_routes; i++) {
+        if (net->routes[i].ip.family != family)
+            continue;
+        if (netcfg_route(&t->net, &net->routes[i], &net->transport_peer) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int dns_up(struct tunnel *t, const uint32_t peer_dns[2])
+{
+    const struct run_net *net = &t->p->net;
+    struct os_ip dns[RUN_MAX_DNS + 2];
+    size_t n = 0;
+    for (size_t i = 0; i < net->n_dns && n < RUN_MAX_DNS; i++)
+        dns[n++] = net->dns[i];
+    for (int i = 0; net->use_peer_dns && i < 2; i++)
+        if (peer_dns[i] && n < RUN_MAX_DNS)
+            dns[n++] = (struct os_ip){.family = AF_INET, .v4.s_addr = htonl(peer_dns[i])};
+    return netcfg_dns(&t->net, dns, n);
+}
+
+/* The link is usable: tell a waiting `pppssh up`, then leave the terminal. */
+static void link_is_up(struct tunnel *t)
+{
+    if (t->reported_up)
+        return;
+    t->reported_up = true;
+    t->up_since = tunnel_now();
+    log_info("link up on %s", t->ifname);
+    if (t->p->report_fd >= 0) {
+        report_up(t->p->report_fd);
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null >= 0) {
+            dup2(null, 0);
+            dup2(null, 1);
+            dup2(null, 2);
+            close(null);
+        }
+    }
+}
+
+static void ipcp_up(struct tunnel *t, const struct ppp_event *ev)
+{
+    char local[INET_ADDRSTRLEN], remote[INET_ADDRSTRLEN];
+    addr4_text(ev->u.ipcp.local, local, sizeof(local));
+    addr4_text(ev->u.ipcp.remote, remote, sizeof(remote));
+    log_info("IPCP up: local %s remote %s", local, remote);
+    t->local4.s_addr = htonl(ev->u.ipcp.local);
+    t->remote4.s_addr = htonl(ev->u.ipcp.remote);
+    t->spoof.peer4 = (struct os_ip){.family = AF_INET, .v4 = t->remote4};
+    if (iface_up(t) < 0 || netcfg_addr4(&t->net, t->local4, t->remote4) < 0 ||
+        routes_up(t, AF_INET) < 0 ||
+        (t->p->role == RUN_CLIENT && dns_up(t, ev->u.ipcp.dns) < 0)) {
+        tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->net.err);
+        return;
+    }
+    if (t->p->role == RUN_SERVER && t->p->net.proxy_arp)
+        log_warn("ProxyArp is not implemented yet: the LAN must route %s to this server", remote);
+    t->ipcp_up = true;
+    link_is_up(t);
+}
+
+static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
+{
+    struct os_prefix ll = {.ip.family = AF_INET6, .len = 64};
+    ll.ip.v6.s6_addr[0] = 0xfe;
+    ll.ip.v6.s6_addr[1] = 0x80;
+    memcpy(&ll.ip.v6.s6_addr[8], ev->u.ipv6cp.local_ifid, 8); /* RFC 5072 section 5 */
+    memcpy(t->local_ifid, ev->u.ipv6cp.local_ifid, 8);
+    memcpy(t->remote_ifid, ev->u.ipv6cp.remote_ifid, 8);
+    char text[OS_PREFIX_TEXT_MAX];
+    log_info("IPV6CP up: %s", os_prefix_format(&ll, text, sizeof(text)));
+    if (iface_up(t) < 0 || netcfg_addr6(&t->net, &ll) < 0 ||
+        (t->p->net.has_address6 && netcfg_addr6(&t->net, &t->p->net.address6) < 0) ||
+        routes_up(t, AF_INET6) < 0) {
+        tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->net.err);
+        return;
+    }
+    t->ipv6cp_up = true;
+    if (!t->p->ppp.ipv4)
+        link_is_up(t);
+}
+
+static void phase(struct tunnel *t, const struct ppp_event *ev)
+{
+    enum ppp_cause cause = ev->u.phase.cause;
+    if (cause != PPP_CAUSE_NONE)
+        log_info("phase %s (%s)", ppp_phase_name(ev->u.phase.phase), ppp_cause_name(cause));
+    else
+        log_info("phase %s", ppp_phase_name(ev->u.phase.phase));
+    if (ev->u.phase.phase == PPP_PHASE_DEAD)
+        t->dead = true;
+}
+
+void ifup_event(void *user, const struct ppp_event *ev)
+{
+    struct tunnel *t = user;
+    switch (ev->type) {
+    case PPP_EV_PHASE:
+        phase(t, ev);
+        break;
+    case PPP_EV_LCP_UP:
+        t->mtu = ev->u.lcp.mru_tx < t->p->net.mtu ? ev->u.lcp.mru_tx : t->p->net.mtu;
+        log_info("LCP up: MRU %u/%u, interface MTU %u", ev->u.lcp.mru_rx, ev->u.lcp.mru_tx, t->mtu);
+        break;
+    case PPP_EV_LCP_DOWN:
+        log_info("LCP down");
+        break;
+    case PPP_EV_IPCP_UP:
+        ipcp_up(t, ev);
+        break;
+    case PPP_EV_IPCP_DOWN:
+        log_info("IPCP down");
+        t->ipcp_up = false;
+        netcfg_undo(&t->net, AF_INET);
+        break;
+    case PPP_EV_IPV6CP_UP:
+        ipv6cp_up(t, ev);
+        break;
+    case PPP_EV_IPV6CP_DOWN:
+        log_info("IPV6CP down");
+        t->ipv6cp_up = false;
+        netcfg_undo(&t->net, AF_INET6);
+        break;
+    case PPP_EV_ECHO_RTT:
+        t->echo_rtt = ev->u.echo_rtt;
+        break;
+    }
+}
+
+void ifup_log(void *user, enum ppp_log_level level, const char *line)
+{
+    struct tunnel *t = user;
+    if (level <= PPP_LOG_WARN)
+        snprintf(t->engine_warning, sizeof(t->engine_warning), "%s", line);
+    static const enum log_level map[] = {
+        [PPP_LOG_ERROR] = LOG_LEVEL_ERROR,
+        [PPP_LOG_WARN] = LOG_LEVEL_WARN,
+        [PPP_LOG_INFO] = LOG_LEVEL_INFO,
+        [PPP_LOG_DEBUG] = LOG_LEVEL_DEBUG,
+    };
+    log_msg(map[level], "%s", line);
+}

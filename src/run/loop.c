@@ -1,0 +1,448 @@
+/*
+ * loop.c - one tunnel process: set up, run the epoll loop, tear down.
+ *
+ * Everything is level-triggered and non-blocking; every wake-up ends with
+ * after_io(): flush the engine's output, adjust what epoll watches, re-arm
+ * the timer, and decide whether the tunnel is finished.
+ */
+#include "tunnel.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exitcode.h"
+#include "log.h"
+#include "report.h"
+
+#define FINISH_WAIT_MS 2000 /* for ssh to exit and say why, after the stream closed */
+#define STOP_WAIT_MS 10000  /* for LCP Terminate to complete on down/INT/TERM */
+
+ppp_time tunnel_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (ppp_time)ts.tv_sec * 1000000000u + (ppp_time)ts.tv_nsec;
+}
+
+void run_params_init(struct run_params *p, enum run_role role)
+{
+    memset(p, 0, sizeof(*p));
+    p->role = role;
+    p->report_fd = -1;
+    p->in_fd = p->out_fd = -1;
+    p->net.mtu = 1500;
+    ppp_settings_default(&p->ppp);
+}
+
+void tunnel_fail(struct tunnel *t, int status, const char *fmt, ...)
+{
+    if (!t->failed) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(t->exit_msg, sizeof(t->exit_msg), fmt, ap);
+        va_end(ap);
+        t->exit_status = status;
+        t->failed = true;
+        log_error("%s", t->exit_msg);
+    }
+    if (t->link && ppp_link_phase(t->link) != PPP_PHASE_DEAD)
+        ppp_link_close(t->link, tunnel_now(), "pppssh: local failure");
+    else
+        t->dead = true;
+}
+
+void tunnel_stop(struct tunnel *t, const char *reason)
+{
+    if (t->stopping) {
+        log_warn("stopping now, without waiting for the peer");
+        t->finished = true;
+        return;
+    }
+    log_info("stopping: %s", reason);
+    t->stopping = true;
+    t->deadline = tunnel_now() + (ppp_time)STOP_WAIT_MS * PPP_MS;
+    if (t->link && ppp_link_phase(t->link) != PPP_PHASE_DEAD)
+        ppp_link_close(t->link, tunnel_now(), reason);
+    else
+        t->dead = true;
+}
+
+void tunnel_epoll_mod(struct tunnel *t, int fd, uint32_t tag, uint32_t events)
+{
+    struct epoll_event ev = {.events = events, .data.u32 = tag};
+    if (epoll_ctl(t->epfd, EPOLL_CTL_MOD, fd, &ev) < 0 && errno == ENOENT)
+        epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static int watch(struct tunnel *t, int fd, uint32_t tag, uint32_t events)
+{
+    struct epoll_event ev = {.events = events, .data.u32 = tag};
+    return epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+/* INT/TERM stop, HUP and USR1 are the supervisor's (the next step); CHLD
+ * tells us the transport child exited.  Blocked, read through signalfd. */
+static int signals_start(struct tunnel *t)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &set, &t->old_mask);
+    signal(SIGPIPE, SIG_IGN);
+    t->signal_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (t->signal_fd < 0)
+        return -errno;
+    return watch(t, t->signal_fd, TAG_SIGNAL, EPOLLIN);
+}
+
+static void signal_readable(struct tunnel *t)
+{
+    struct signalfd_siginfo si;
+    while (read(t->signal_fd, &si, sizeof(si)) == sizeof(si)) {
+        switch (si.ssi_signo) {
+        case SIGINT:
+        case SIGTERM:
+            tunnel_stop(t, si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+            break;
+        case SIGHUP:
+            log_info("SIGHUP: reset is not supported yet; use down and up");
+            break;
+        case SIGUSR1:
+            if (t->link && ppp_link_echo(t->link, tunnel_now()) == PPP_OK)
+                log_info("SIGUSR1: LCP Echo-Request sent");
+            break;
+        case SIGCHLD:
+            stream_child_changed(t);
+            break;
+        }
+    }
+}
+
+static void timer_arm(struct tunnel *t)
+{
+    ppp_time when = t->link ? ppp_link_expiry(t->link) : PPP_TIME_NEVER;
+    if (t->deadline < when)
+        when = t->deadline;
+    struct itimerspec its = {0};
+    if (when != PPP_TIME_NEVER) {
+        if (when == 0)
+            when = 1; /* 0 would disarm */
+        its.it_value.tv_sec = (time_t)(when / 1000000000u);
+        its.it_value.tv_nsec = (long)(when % 1000000000u);
+    }
+    timerfd_settime(t->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+static void timer_expired(struct tunnel *t)
+{
+    uint64_t ticks;
+    if (read(t->timer_fd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+        log_warn("timerfd: %s", strerror(errno));
+    ppp_time now = tunnel_now();
+    if (t->link && now >= ppp_link_expiry(t->link))
+        ppp_link_handle_expiry(t->link, now);
+    if (now >= t->deadline) {
+        if (!t->dead)
+            log_warn("the peer did not complete LCP Terminate in time");
+        t->finished = true;
+    }
+}
+
+/* The link is Dead: wait (bounded) for the transport child to exit and to
+ * say why on stderr, unless we are the ones ending it. */
+static void check_finished(struct tunnel *t)
+{
+    if (!t->dead || t->finished)
+        return;
+    bool child_done = t->child.pid == 0 || (t->child_exited && t->err_eof);
+    if (child_done || t->stopping || t->failed) {
+        t->finished = true;
+        return;
+    }
+    if (!t->stream_gone) {
+        t->finished = true; /* the link died on its own: nothing to wait for */
+        return;
+    }
+    ppp_time limit = tunnel_now() + (ppp_time)FINISH_WAIT_MS * PPP_MS;
+    if (t->deadline == PPP_TIME_NEVER)
+        t->deadline = limit;
+}
+
+static void after_io(struct tunnel *t)
+{
+    stream_flush(t);
+    tun_update_reading(t);
+    check_finished(t);
+    timer_arm(t);
+}
+
+static void dispatch(struct tunnel *t, const struct epoll_event *ev)
+{
+    uint32_t tag = ev->data.u32;
+    switch (tag) {
+    case TAG_TIMER: timer_expired(t); break;
+    case TAG_SIGNAL: signal_readable(t); break;
+    case TAG_TUN: tun_readable(t); break;
+    case TAG_STREAM_IN: stream_readable(t); break;
+    case TAG_STREAM_OUT: stream_flush(t); break;
+    case TAG_STDERR: stream_stderr_readable(t); break;
+    case TAG_CTL_LISTEN: ctl_accept(t); break;
+    default:
+        if (tag >= TAG_CTL_CLIENT && tag < TAG_CTL_CLIENT + CONTROL_MAX_CLIENTS)
+            ctl_readable(t, tag - TAG_CTL_CLIENT);
+        break;
+    }
+}
+
+static void loop(struct tunnel *t)
+{
+    struct epoll_event events[16];
+    after_io(t);
+    while (!t->finished) {
+        int n = epoll_wait(t->epfd, events, 16, -1);
+        if (n < 0 && errno != EINTR) {
+            tunnel_fail(t, RUN_EXIT_FATAL, "epoll_wait: %s", strerror(errno));
+            break;
+        }
+        for (int i = 0; i < n && !t->finished; i++)
+            dispatch(t, &events[i]);
+        after_io(t);
+    }
+}
+
+static int control_start(struct tunnel *t)
+{
+    char err[256];
+    if (!t->p->name)
+        return 0;
+    t->ctl_fd = control_listen(t->p->name, err, sizeof(err));
+    if (t->ctl_fd == -EADDRINUSE) {
+        tunnel_fail(t, RUN_EXIT_IN_USE, "%s", err);
+        return -1;
+    }
+    if (t->ctl_fd < 0) {
+        tunnel_fail(t, RUN_EXIT_FATAL, "%s", err);
+        return -1;
+    }
+    return watch(t, t->ctl_fd, TAG_CTL_LISTEN, EPOLLIN);
+}
+
+static int engine_start(struct tunnel *t)
+{
+    static const struct ppp_callbacks callbacks = {
+        .event = ifup_event,
+        .ip_packet = tun_ip_packet,
+        .log = ifup_log,
+    };
+    int r = ppp_link_new(&t->link, &t->p->ppp, &callbacks, t);
+    if (r != PPP_OK) {
+        tunnel_fail(t, RUN_EXIT_CONFIG, "invalid PPP settings: %s", ppp_strerror(r));
+        return -1;
+    }
+    t->started = tunnel_now();
+    return ppp_link_open(t->link, t->started) == PPP_OK ? 0 : -1;
+}
+
+static int fds_start(struct tunnel *t)
+{
+    t->epfd = epoll_create1(EPOLL_CLOEXEC);
+    t->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (t->epfd < 0 || t->timer_fd < 0 || watch(t, t->timer_fd, TAG_TIMER, EPOLLIN) < 0) {
+        tunnel_fail(t, RUN_EXIT_FATAL, "cannot create the event loop: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Order matters for the error the user sees: a tunnel of that name already
+ * running beats "interface name taken"; the TUN is created before anything
+ * is spawned; the transport's child is started before signals are blocked
+ * so that it does not inherit a blocked SIGTERM. */
+static int setup(struct tunnel *t)
+{
+    if (fds_start(t) < 0 || control_start(t) < 0 || tun_start(t) < 0)
+        return -1;
+    if (stream_start(t) < 0)
+        return -1;
+    if (signals_start(t) < 0) {
+        tunnel_fail(t, RUN_EXIT_FATAL, "cannot set up signal handling: %s", strerror(errno));
+        return -1;
+    }
+    stream_child_changed(t); /* it may have exited before SIGCHLD was blocked */
+    return engine_start(t);
+}
+
+static const char *cause_message(struct tunnel *t, enum ppp_cause cause, char *buf, size_t size)
+{
+    const char *why = t->engine_warning[0] ? t->engine_warning : ppp_cause_name(cause);
+    switch (cause) {
+    case PPP_CAUSE_NEGOTIATION_FAILED:
+    case PPP_CAUSE_NO_NETWORK:
+        snprintf(buf, size, "PPP negotiation failed: %s", why);
+        break;
+    case PPP_CAUSE_LOOPBACK:
+        snprintf(buf, size, "the link is looped back (our own Magic-Number came back)");
+        break;
+    case PPP_CAUSE_PEER_DEAD:
+        snprintf(buf, size, "the peer stopped answering LCP echo requests");
+        break;
+    case PPP_CAUSE_PEER_TERMINATED:
+        snprintf(buf, size, "the peer ended the link (LCP Terminate-Request)");
+        break;
+    default:
+        if (t->child.pid && t->child_exited) {
+            char st[64];
+            snprintf(buf, size, "the transport closed: %s exited (%s)%s%s",
+                     t->p->spawn.shell_command ? "Command" : "ssh",
+                     spawn_describe_status(t->child_status, st, sizeof(st)),
+                     t->last_line[0] ? ": " : "", t->last_line);
+        } else {
+            snprintf(buf, size, "the transport closed%s%s", t->last_line[0] ? ": " : "",
+                     t->last_line);
+        }
+    }
+    return buf;
+}
+
+static int ssh_exit_status(enum ssh_failure f)
+{
+    switch (f) {
+    case SSH_FAIL_AUTH: return RUN_EXIT_AUTH_REFUSED;
+    case SSH_FAIL_HOST_KEY: return RUN_EXIT_HOST_KEY;
+    case SSH_FAIL_REFUSED:
+    case SSH_FAIL_UNREACHABLE:
+    case SSH_FAIL_TIMEOUT:
+    case SSH_FAIL_RESOLVE: return RUN_EXIT_CONNECT_FAILED;
+    case SSH_FAIL_COMMAND_MISSING:
+    case SSH_FAIL_NOT_PERMITTED: return RUN_EXIT_COMMAND_FAILED;
+    default: return RUN_EXIT_HANGUP;
+    }
+}
+
+/* Why the tunnel ended, most specific first. */
+static void decide_exit(struct tunnel *t)
+{
+    if (t->failed)
+        return;
+    enum ppp_cause cause = t->link ? ppp_link_cause(t->link) : PPP_CAUSE_NONE;
+    char msg[512];
+    t->failed = true;
+    if (t->stopping && cause != PPP_CAUSE_PEER_TERMINATED) {
+        t->exit_status = RUN_EXIT_USER_REQUEST;
+        snprintf(t->exit_msg, sizeof(t->exit_msg), "stopped on request");
+    } else if (t->ssh_failure != SSH_FAIL_NONE && t->ssh_failure != SSH_FAIL_CLOSED) {
+        t->exit_status = ssh_exit_status(t->ssh_failure);
+        snprintf(t->exit_msg, sizeof(t->exit_msg), "%s (%s)", ssh_failure_text(t->ssh_failure),
+                 t->ssh_line);
+    } else if (t->child_exited && WIFEXITED(t->child_status) &&
+               WEXITSTATUS(t->child_status) == 127) {
+        /* The remote shell's (or sh -c's) "command not found". */
+        t->exit_status = RUN_EXIT_COMMAND_FAILED;
+        snprintf(t->exit_msg, sizeof(t->exit_msg), "remote command not found%s%s",
+                 t->last_line[0] ? ": " : "", t->last_line);
+    } else {
+        t->exit_status = ppp_cause_exit_status(cause);
+        if (t->exit_status == 0)
+            t->exit_status = RUN_EXIT_HANGUP;
+        snprintf(t->exit_msg, sizeof(t->exit_msg), "%s", cause_message(t, cause, msg, sizeof(msg)));
+    }
+    if (t->exit_status == RUN_EXIT_USER_REQUEST)
+        log_info("%s", t->exit_msg);
+    else
+        log_error("%s", t->exit_msg);
+}
+
+static void fmt_addr4(struct in_addr a, char *buf, size_t size)
+{
+    struct os_ip ip = {.family = AF_INET, .v4 = a};
+    os_ip_format(&ip, buf, size);
+}
+
+/* One key=value line per server session (npppd's accounting), for grep. */
+static void account(struct tunnel *t)
+{
+    if (t->p->role != RUN_SERVER || !t->link)
+        return;
+    const struct ppp_stats *s = ppp_link_stats(t->link);
+    char local[INET_ADDRSTRLEN], remote[INET_ADDRSTRLEN];
+    fmt_addr4(t->local4, local, sizeof(local));
+    fmt_addr4(t->remote4, remote, sizeof(remote));
+    double duration = (double)(tunnel_now() - t->started) / 1e9;
+    log_msg(LOG_LEVEL_INFO,
+            "session user=%s interface=%s local=%s remote=%s duration=%.1f bytes_in=%llu "
+            "bytes_out=%llu packets_in=%llu packets_out=%llu spoofed=%llu cause=%s",
+            t->p->user ? t->p->user : "-", t->ifname, local, remote, duration,
+            (unsigned long long)s->rx_ip_bytes, (unsigned long long)s->tx_ip_bytes,
+            (unsigned long long)s->rx_ip_packets, (unsigned long long)s->tx_ip_packets,
+            (unsigned long long)t->spoofed, ppp_cause_name(ppp_link_cause(t->link)));
+}
+
+static void teardown(struct tunnel *t)
+{
+    account(t);
+    netcfg_undo(&t->net, AF_UNSPEC);
+    if (t->tun_fd >= 0) {
+        log_info("[#] ip link delete %s", t->ifname);
+        close(t->tun_fd); /* a non-persistent TUN goes with its descriptor */
+    }
+    if (t->link)
+        ppp_link_del(t->link);
+    ctl_close_all(t); /* `pppssh down` returns now: everything is gone */
+    if (t->ctl_fd >= 0) {
+        close(t->ctl_fd);
+        control_unlink(t->p->name);
+    }
+    if (t->signal_fd >= 0) {
+        close(t->signal_fd);
+        sigprocmask(SIG_SETMASK, &t->old_mask, NULL);
+    }
+    if (t->timer_fd >= 0)
+        close(t->timer_fd);
+    if (t->epfd >= 0)
+        close(t->epfd);
+}
+
+static void tunnel_init(struct tunnel *t, const struct run_params *p)
+{
+    memset(t, 0, sizeof(*t));
+    t->p = p;
+    t->epfd = t->timer_fd = t->signal_fd = t->tun_fd = t->ctl_fd = -1;
+    t->in_fd = t->out_fd = -1;
+    t->child.io_fd = t->child.stderr_fd = -1;
+    t->deadline = PPP_TIME_NEVER;
+    for (size_t i = 0; i < CONTROL_MAX_CLIENTS; i++)
+        t->clients[i].fd = -1;
+}
+
+int run_tunnel(const struct run_params *p)
+{
+    struct tunnel *t = malloc(sizeof(*t));
+    if (!t) {
+        report_error(p->report_fd, RUN_EXIT_FATAL, "out of memory");
+        return RUN_EXIT_FATAL;
+    }
+    tunnel_init(t, p);
+    if (setup(t) == 0)
+        loop(t);
+    stream_stop(t); /* reaps the child and reads its last words first */
+    decide_exit(t);
+    teardown(t);
+    int status = t->exit_status;
+    if (!t->reported_up)
+        report_error(p->report_fd, status, t->exit_msg);
+    free(t);
+    return status;
+}

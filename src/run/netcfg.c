@@ -1,0 +1,290 @@
+/*
+ * netcfg.c - apply and undo a tunnel's changes to the system.
+ */
+#include "netcfg.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "dns.h"
+#include "log.h"
+
+/* Default routes of interface N live in table 0x53530000 + N, and its
+ * rules at priorities 20000 + 3 * (N % 1000) .. + 2: deterministic, so a
+ * leftover from a crashed run can be found, and distinct per tunnel. */
+uint32_t netcfg_table(unsigned ifindex) { return 0x53530000u + ifindex; }
+uint32_t netcfg_rule_priority(unsigned ifindex) { return 20000u + 3u * (ifindex % 1000u); }
+
+void netcfg_init(struct netcfg *nc, const char *ifname, unsigned ifindex)
+{
+    memset(nc, 0, sizeof(*nc));
+    snprintf(nc->ifname, sizeof(nc->ifname), "%s", ifname);
+    nc->ifindex = ifindex;
+}
+
+static struct netcfg_change *record(struct netcfg *nc, enum netcfg_kind kind, int family)
+{
+    if (nc->n == NETCFG_MAX_CHANGES)
+        return NULL;
+    struct netcfg_change *c = &nc->changes[nc->n++];
+    memset(c, 0, sizeof(*c));
+    c->kind = kind;
+    c->family = family;
+    return c;
+}
+
+static int full(struct netcfg *nc)
+{
+    snprintf(nc->err, sizeof(nc->err), "too many changes to %s to keep track of", nc->ifname);
+    return -ENOSPC;
+}
+
+int netcfg_mtu_up(struct netcfg *nc, unsigned mtu)
+{
+    log_info("[#] ip link set %s mtu %u up", nc->ifname, mtu);
+    int r = nl_link_set_mtu(nc->ifname, mtu, nc->err, sizeof(nc->err));
+    if (r == 0)
+        r = nl_link_set_up(nc->ifname, true, nc->err, sizeof(nc->err));
+    return r;
+}
+
+int netcfg_addr4(struct netcfg *nc, struct in_addr local, struct in_addr peer)
+{
+    char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &local, a, sizeof(a));
+    inet_ntop(AF_INET, &peer, b, sizeof(b));
+    log_info("[#] ip addr add %s peer %s/32 dev %s", a, b, nc->ifname);
+    struct netcfg_change *c = record(nc, NETCFG_ADDR4, AF_INET);
+    if (!c)
+        return full(nc);
+    int r = nl_addr_add_p2p4(nc->ifname, local, peer, nc->err, sizeof(nc->err));
+    if (r < 0) {
+        nc->n--;
+        return r;
+    }
+    c->u.addr4.local = local;
+    c->u.addr4.peer = peer;
+    return 0;
+}
+
+int netcfg_addr6(struct netcfg *nc, const struct os_prefix *addr)
+{
+    char text[OS_PREFIX_TEXT_MAX];
+    log_info("[#] ip -6 addr add %s dev %s nodad", os_prefix_format(addr, text, sizeof(text)),
+             nc->ifname);
+    struct netcfg_change *c = record(nc, NETCFG_ADDR6, AF_INET6);
+    if (!c)
+        return full(nc);
+    int r = nl_addr_add6(nc->ifname, addr, true, nc->err, sizeof(nc->err));
+    if (r < 0) {
+        nc->n--;
+        return r;
+    }
+    c->u.addr6 = *addr;
+    return 0;
+}
+
+static int add_route(struct netcfg *nc, const struct nl_route *route)
+{
+    char text[OS_PREFIX_TEXT_MAX];
+    if (route->table)
+        log_info("[#] ip route add %s dev %s table %u",
+                 os_prefix_format(&route->dst, text, sizeof(text)), nc->ifname, route->table);
+    else
+        log_info("[#] ip route add %s dev %s", os_prefix_format(&route->dst, text, sizeof(text)),
+                 nc->ifname);
+    struct netcfg_change *c = record(nc, NETCFG_ROUTE, route->dst.ip.family);
+    if (!c)
+        return full(nc);
+    int r = nl_route_add(route, nc->err, sizeof(nc->err));
+    if (r < 0) {
+        nc->n--;
+        return r;
+    }
+    c->u.route = *route;
+    return 0;
+}
+
+static int add_rule(struct netcfg *nc, const struct nl_rule *rule, const char *what)
+{
+    log_info("[#] ip%s rule add priority %u %s", rule->family == AF_INET6 ? " -6" : "",
+             rule->priority, what);
+    struct netcfg_change *c = record(nc, NETCFG_RULE, rule->family);
+    if (!c)
+        return full(nc);
+    int r = nl_rule_add(rule, nc->err, sizeof(nc->err));
+    if (r < 0) {
+        nc->n--;
+        return r;
+    }
+    c->u.rule = *rule;
+    return 0;
+}
+
+/* wg-quick's trio, with the SSH server's address pinned to main first:
+ *   P    to SERVER lookup main                  (the transport stays outside)
+ *   P+1  lookup main suppress_prefixlength 0    (main's specific routes win)
+ *   P+2  lookup T                               (T: default dev IF)        */
+static int default_route(struct netcfg *nc, const struct os_prefix *dst,
+                         const struct os_ip *keep_outside)
+{
+    int family = dst->ip.family;
+    uint32_t prio = netcfg_rule_priority(nc->ifindex);
+    struct nl_rule rule;
+    int r;
+
+    if (keep_outside && keep_outside->family == family) {
+        nl_rule_init(&rule, family);
+        rule.priority = prio;
+        rule.has_to = true;
+        rule.to.ip = *keep_outside;
+        rule.to.len = family == AF_INET ? 32 : 128;
+        char text[INET6_ADDRSTRLEN], what[96];
+        snprintf(what, sizeof(what), "to %s lookup main",
+                 os_ip_format(keep_outside, text, sizeof(text)));
+        if ((r = add_rule(nc, &rule, what)) < 0)
+            return r;
+    } else if (keep_outside && keep_outside->family) {
+        log_warn("the SSH server is not reached over IPv%d: no exception needed",
+                 family == AF_INET ? 4 : 6);
+    }
+    nl_rule_init(&rule, family);
+    rule.priority = prio + 1;
+    rule.suppress_prefixlen = 0;
+    if ((r = add_rule(nc, &rule, "lookup main suppress_prefixlength 0")) < 0)
+        return r;
+
+    struct nl_route route = {.dst = *dst, .ifindex = nc->ifindex, .table = netcfg_table(nc->ifindex)};
+    if ((r = add_route(nc, &route)) < 0)
+        return r;
+    nl_rule_init(&rule, family);
+    rule.priority = prio + 2;
+    rule.table = route.table;
+    char what[32];
+    snprintf(what, sizeof(what), "lookup %u", route.table);
+    return add_rule(nc, &rule, what);
+}
+
+int netcfg_route(struct netcfg *nc, const struct os_prefix *dst, const struct os_ip *keep_outside)
+{
+    if (dst->len == 0)
+        return default_route(nc, dst, keep_outside);
+    struct nl_route route = {.dst = *dst, .ifindex = nc->ifindex};
+    return add_route(nc, &route);
+}
+
+int netcfg_dns(struct netcfg *nc, const struct os_ip *dns, size_t n)
+{
+    if (n == 0)
+        return 0;
+    struct netcfg_change *c = record(nc, NETCFG_DNS, AF_INET);
+    if (!c)
+        return full(nc);
+    int r = dns_apply(nc->ifname, dns, n, nc->err, sizeof(nc->err));
+    if (r < 0)
+        nc->n--;
+    return r;
+}
+
+static int read_sysctl(const char *path, char *buf, size_t size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    ssize_t n = read(fd, buf, size - 1);
+    int e = errno;
+    close(fd);
+    if (n < 0)
+        return -e;
+    buf[n] = 0;
+    buf[strcspn(buf, "\n")] = 0;
+    return 0;
+}
+
+static int write_sysctl(const char *path, const char *value)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    ssize_t n = write(fd, value, strlen(value));
+    int e = errno;
+    close(fd);
+    return n < 0 ? -e : 0;
+}
+
+int netcfg_sysctl(struct netcfg *nc, const char *path, const char *value)
+{
+    struct netcfg_change *c = record(nc, NETCFG_SYSCTL, AF_INET);
+    if (!c)
+        return full(nc);
+    snprintf(c->u.sysctl_path, sizeof(c->u.sysctl_path), "/proc/sys/%s", path);
+    int r = read_sysctl(c->u.sysctl_path, c->sysctl_old, sizeof(c->sysctl_old));
+    if (r == 0) {
+        log_info("[#] sysctl -w %s=%s", path, value);
+        r = write_sysctl(c->u.sysctl_path, value);
+    }
+    if (r < 0) {
+        snprintf(nc->err, sizeof(nc->err), "cannot set %s: %s", path, strerror(-r));
+        nc->n--;
+    }
+    return r;
+}
+
+static void undo_one(struct netcfg *nc, const struct netcfg_change *c)
+{
+    char err[256] = "";
+    int r = 0;
+    switch (c->kind) {
+    case NETCFG_ADDR4:
+        r = nl_addr_del_p2p4(nc->ifname, c->u.addr4.local, c->u.addr4.peer, err, sizeof(err));
+        break;
+    case NETCFG_ADDR6:
+        r = nl_addr_del6(nc->ifname, &c->u.addr6, err, sizeof(err));
+        break;
+    case NETCFG_ROUTE:
+        r = nl_route_del(&c->u.route, err, sizeof(err));
+        break;
+    case NETCFG_RULE:
+        r = nl_rule_del(&c->u.rule, err, sizeof(err));
+        break;
+    case NETCFG_DNS:
+        r = dns_remove(nc->ifname, err, sizeof(err));
+        break;
+    case NETCFG_SYSCTL:
+        r = write_sysctl(c->u.sysctl_path, c->sysctl_old);
+        if (r < 0)
+            snprintf(err, sizeof(err), "cannot restore %s: %s", c->u.sysctl_path, strerror(-r));
+        break;
+    }
+    /* The interface may already be gone, taking its addresses and routes
+     * with it: that is the outcome we wanted. */
+    if (r < 0 && r != -ENODEV)
+        log_warn("undo: %s", err);
+}
+
+void netcfg_undo(struct netcfg *nc, int family)
+{
+    size_t kept = 0;
+    for (size_t i = nc->n; i-- > 0;) {
+        if (family == AF_UNSPEC || nc->changes[i].family == family)
+            undo_one(nc, &nc->changes[i]);
+    }
+    for (size_t i = 0; i < nc->n; i++) {
+        if (!(family == AF_UNSPEC || nc->changes[i].family == family))
+            nc->changes[kept++] = nc->changes[i];
+    }
+    nc->n = kept;
+}
+
+bool netcfg_has_addr4(const struct netcfg *nc)
+{
+    for (size_t i = 0; i < nc->n; i++)
+        if (nc->changes[i].kind == NETCFG_ADDR4)
+            return true;
+    return false;
+}

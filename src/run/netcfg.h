@@ -1,0 +1,67 @@
+/*
+ * netcfg.h - the changes a tunnel makes to the system (addresses, routes,
+ * policy rules, resolvers, sysctls), remembered in order so that they can
+ * be undone in reverse whatever fails half-way (wg-quick's manners: each
+ * change is logged as it is made).
+ */
+#ifndef PPPSSH_RUN_NETCFG_H
+#define PPPSSH_RUN_NETCFG_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "netlink.h"
+
+#define NETCFG_MAX_CHANGES 160
+
+enum netcfg_kind { NETCFG_ADDR4, NETCFG_ADDR6, NETCFG_ROUTE, NETCFG_RULE, NETCFG_DNS, NETCFG_SYSCTL };
+
+struct netcfg_change {
+    enum netcfg_kind kind;
+    int family; /* which protocol's "down" removes it: AF_INET or AF_INET6 */
+    union {
+        struct { struct in_addr local, peer; } addr4;
+        struct os_prefix addr6;
+        struct nl_route route;
+        struct nl_rule rule;
+        char sysctl_path[128];
+    } u;
+    char sysctl_old[16];
+};
+
+struct netcfg {
+    char ifname[IFNAMSIZ];
+    unsigned ifindex;
+    struct netcfg_change changes[NETCFG_MAX_CHANGES];
+    size_t n;
+    char err[256]; /* why the last call failed */
+};
+
+void netcfg_init(struct netcfg *nc, const char *ifname, unsigned ifindex);
+
+/* Each returns 0, or -errno with nc->err set; what succeeded is recorded. */
+int netcfg_mtu_up(struct netcfg *nc, unsigned mtu);
+int netcfg_addr4(struct netcfg *nc, struct in_addr local, struct in_addr peer);
+int netcfg_addr6(struct netcfg *nc, const struct os_prefix *addr);
+/* A route into the tunnel.  A default route (length 0) goes into a table of
+ * its own with the three wg-quick rules, so that keep_outside (the SSH
+ * server) still uses the main table's route; see pppssh.8, ROUTING. */
+int netcfg_route(struct netcfg *nc, const struct os_prefix *dst, const struct os_ip *keep_outside);
+int netcfg_dns(struct netcfg *nc, const struct os_ip *dns, size_t n);
+/* Writes value to /proc/sys/<path>, remembering the old value. */
+int netcfg_sysctl(struct netcfg *nc, const char *path, const char *value);
+
+/* Undoes, newest first, the changes of family (AF_UNSPEC = all). */
+void netcfg_undo(struct netcfg *nc, int family);
+
+/* The IPv4 address pair, 0 if none is set. */
+bool netcfg_has_addr4(const struct netcfg *nc);
+
+/* Routing table and first rule priority used for default routes. */
+uint32_t netcfg_table(unsigned ifindex);
+uint32_t netcfg_rule_priority(unsigned ifindex);
+
+#endif

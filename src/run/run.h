@@ -1,0 +1,67 @@
+/*
+ * run.h - one tunnel process: the engine wired to a TUN interface and a
+ * byte stream (an ssh child, a `Command`, or our own stdin/stdout for
+ * `pppssh serve`), with the interface configured from what IPCP/IPV6CP
+ * negotiated.  The command line (src/cli/) turns configuration files into
+ * a struct run_params and calls run_tunnel().
+ */
+#ifndef PPPSSH_RUN_RUN_H
+#define PPPSSH_RUN_RUN_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "addr.h"
+#include "ppp.h"
+#include "spawn.h"
+
+enum run_role {
+    RUN_CLIENT, /* `pppssh up`: spawns the transport, may detach */
+    RUN_SERVER, /* `pppssh serve`: PPP on stdin/stdout */
+};
+
+#define RUN_MAX_ROUTES 64
+#define RUN_MAX_DNS 4
+
+/* What to do to the interface once the link is up. */
+struct run_net {
+    unsigned mtu;                               /* upper bound on the interface MTU */
+    struct os_prefix routes[RUN_MAX_ROUTES];    /* networks reached through the tunnel */
+    size_t n_routes;
+    struct os_ip dns[RUN_MAX_DNS];              /* client: resolvers to install */
+    size_t n_dns;
+    bool use_peer_dns;                          /* client: also the ones IPCP gave us */
+    bool has_address6;                          /* e.g. fd00:5353::2/64 */
+    struct os_prefix address6;
+    struct os_ip transport_peer;                /* client: the SSH server, kept outside the
+                                                   tunnel when a route is a default route */
+    bool proxy_arp;                             /* server: answer ARP for the peer on the LAN */
+    bool antispoof;                             /* server: drop packets whose source is
+                                                   neither the peer nor one of routes */
+};
+
+struct run_params {
+    enum run_role role;
+    const char *name;            /* control socket /run/pppssh/NAME.sock; NULL = none */
+    char interface[IFNAMSIZ];    /* TUN name to create; "" = kernel's choice */
+    const char *user;            /* server: the user, for accounting */
+    bool foreground;             /* client: -f (don't detach) */
+    int report_fd;               /* client: where to say "UP" or why not (-1 = none) */
+
+    /* The transport: a child to spawn, or (spawn.argv and
+     * spawn.shell_command both NULL) the descriptors in_fd / out_fd. */
+    struct spawn_request spawn;
+    int in_fd, out_fd;
+
+    struct ppp_settings ppp;
+    struct run_net net;
+};
+
+void run_params_init(struct run_params *p, enum run_role role);
+
+/* Runs the tunnel until it ends; returns the process exit status
+ * (exitcode.h).  Everything it set up is undone before it returns. */
+int run_tunnel(const struct run_params *p);
+
+#endif

@@ -1,0 +1,182 @@
+/*
+ * serve_ctl.c - answering requests on the control socket: "status" and
+ * "down" (control.h describes the protocol).
+ */
+#include "tunnel.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static void close_client(struct tunnel *t, struct ctl_client *c)
+{
+    epoll_ctl(t->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+    close(c->fd);
+    c->fd = -1;
+    c->len = 0;
+    c->waiting_down = false;
+}
+
+void ctl_accept(struct tunnel *t)
+{
+    int fd = accept4(t->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0)
+        return;
+    for (unsigned i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+        struct ctl_client *c = &t->clients[i];
+        if (c->fd >= 0)
+            continue;
+        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = TAG_CTL_CLIENT + i};
+        if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) == 0) {
+            c->fd = fd;
+            return;
+        }
+        break;
+    }
+    close(fd); /* busy: the client sees the connection closed */
+}
+
+struct text {
+    char buf[4096];
+    size_t len;
+};
+
+__attribute__((format(printf, 2, 3))) static void put(struct text *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out->buf + out->len, sizeof(out->buf) - out->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        out->len += (size_t)n < sizeof(out->buf) - out->len ? (size_t)n : sizeof(out->buf) - out->len - 1;
+}
+
+static const char *state_name(const struct tunnel *t)
+{
+    if (t->stopping)
+        return "stopping";
+    if (t->ipcp_up || t->ipv6cp_up)
+        return "up";
+    return t->link ? ppp_phase_name(ppp_link_phase(t->link)) : "starting";
+}
+
+static void put_duration(struct text *out, const char *key, ppp_time ns)
+{
+    unsigned long long s = ns / 1000000000u;
+    put(out, "%s: %llud %02lluh %02llum %02llus\n", key, s / 86400, s / 3600 % 24, s / 60 % 60, s % 60);
+}
+
+static void put_addresses(struct text *out, const struct tunnel *t)
+{
+    char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], p[OS_PREFIX_TEXT_MAX];
+    if (t->ipcp_up) {
+        struct os_ip l = {.family = AF_INET, .v4 = t->local4}, r = {.family = AF_INET, .v4 = t->remote4};
+        put(out, "local: %s\nremote: %s\n", os_ip_format(&l, a, sizeof(a)), os_ip_format(&r, b, sizeof(b)));
+    }
+    if (t->ipv6cp_up) {
+        struct os_ip ll = {.family = AF_INET6};
+        ll.v6.s6_addr[0] = 0xfe;
+        ll.v6.s6_addr[1] = 0x80;
+        memcpy(&ll.v6.s6_addr[8], t->local_ifid, 8);
+        put(out, "local6: %s\n", os_ip_format(&ll, a, sizeof(a)));
+        memcpy(&ll.v6.s6_addr[8], t->remote_ifid, 8);
+        put(out, "remote6: %s\n", os_ip_format(&ll, a, sizeof(a)));
+        if (t->p->net.has_address6)
+            put(out, "address6: %s\n", os_prefix_format(&t->p->net.address6, p, sizeof(p)));
+    }
+    for (size_t i = 0; i < t->p->net.n_routes; i++) {
+        const struct os_prefix *r = &t->p->net.routes[i];
+        bool active = r->ip.family == AF_INET ? t->ipcp_up : t->ipv6cp_up;
+        put(out, "route: %s%s\n", os_prefix_format(r, p, sizeof(p)), active ? "" : " (inactive)");
+    }
+}
+
+static void status(struct tunnel *t, struct text *out)
+{
+    ppp_time now = tunnel_now();
+    put(out, "tunnel: %s\nstate: %s\ninterface: %s\n", t->p->name ? t->p->name : "-", state_name(t),
+        t->ifname);
+    if (t->link)
+        put(out, "phase: %s\n", ppp_phase_name(ppp_link_phase(t->link)));
+    if (t->child.pid)
+        put(out, "transport-pid: %d\n", (int)t->child.pid);
+    put_addresses(out, t);
+    if (t->reported_up)
+        put_duration(out, "uptime", now - t->up_since);
+    if (!t->link)
+        return;
+    const struct ppp_stats *s = ppp_link_stats(t->link);
+    put(out, "sent: %llu bytes, %llu packets\n", (unsigned long long)s->tx_ip_bytes,
+        (unsigned long long)s->tx_ip_packets);
+    put(out, "received: %llu bytes, %llu packets\n", (unsigned long long)s->rx_ip_bytes,
+        (unsigned long long)s->rx_ip_packets);
+    put(out, "stream: %llu bytes out, %llu bytes in\n", (unsigned long long)s->tx_bytes,
+        (unsigned long long)s->rx_bytes);
+    put(out, "dropped: %llu to peer, %llu from peer, %llu bad frames\n",
+        (unsigned long long)t->tun_in_dropped, (unsigned long long)(t->tun_out_dropped + s->rx_dropped),
+        (unsigned long long)(s->rx_bad_fcs + s->rx_runts + s->rx_too_long));
+    if (s->echo_replies)
+        put(out, "echo-rtt: %.3f ms\n", (double)t->echo_rtt / 1e6);
+    else
+        put(out, "echo-rtt: -\n");
+}
+
+static void answer(struct tunnel *t, struct ctl_client *c, const char *request)
+{
+    struct text out = {.len = 0};
+    if (strcmp(request, "status") == 0) {
+        status(t, &out);
+    } else if (strcmp(request, "down") == 0) {
+        put(&out, "stopping %s\n", t->p->name ? t->p->name : t->ifname);
+        c->waiting_down = true;
+        tunnel_stop(t, "down requested");
+    } else {
+        put(&out, "error: unknown request '%s' (known: status, down)\n", request);
+    }
+    /* A few hundred bytes into a fresh socket buffer: never blocks. */
+    if (write(c->fd, out.buf, out.len) < 0)
+        log_debug("control: %s", strerror(errno));
+    if (!c->waiting_down)
+        close_client(t, c);
+    else
+        epoll_ctl(t->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+}
+
+void ctl_readable(struct tunnel *t, unsigned index)
+{
+    struct ctl_client *c = &t->clients[index];
+    ssize_t n = read(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n <= 0) {
+        close_client(t, c);
+        return;
+    }
+    c->len += (size_t)n;
+    c->buf[c->len] = 0;
+    char *nl = strchr(c->buf, '\n');
+    if (!nl && c->len < sizeof(c->buf) - 1)
+        return;
+    if (nl)
+        *nl = 0;
+    answer(t, c, c->buf);
+}
+
+void ctl_close_all(struct tunnel *t)
+{
+    for (unsigned i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+        struct ctl_client *c = &t->clients[i];
+        if (c->fd < 0)
+            continue;
+        if (c->waiting_down && write(c->fd, "down\n", 5) < 0)
+            log_debug("control: %s", strerror(errno));
+        close(c->fd); /* the epoll set is about to go */
+        c->fd = -1;
+    }
+}

@@ -1,0 +1,221 @@
+/*
+ * stream.c - the byte stream that carries PPP: the transport child (ssh or
+ * a `Command`) on a socketpair, with its stderr read line by line to learn
+ * why it failed, or (pppssh serve) our own stdin/stdout.
+ */
+#include "tunnel.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "exitcode.h"
+#include "log.h"
+
+#define READ_ROUNDS 16 /* reads per wake-up, so the TUN side gets its turn */
+
+static void set_nonblocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0)
+        fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+static int add(struct tunnel *t, int fd, uint32_t tag, uint32_t events)
+{
+    struct epoll_event ev = {.events = events, .data.u32 = tag};
+    return epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+static int spawn_transport(struct tunnel *t)
+{
+    char err[256];
+    int r = spawn_start(&t->p->spawn, &t->child, err, sizeof(err));
+    if (r < 0) {
+        tunnel_fail(t, RUN_EXIT_COMMAND_FAILED, "%s", err);
+        return -1;
+    }
+    log_info("started %s (pid %d)", t->p->spawn.shell_command ? "Command" : "ssh",
+             (int)t->child.pid);
+    t->in_fd = t->out_fd = t->child.io_fd;
+    return add(t, t->child.stderr_fd, TAG_STDERR, EPOLLIN);
+}
+
+int stream_start(struct tunnel *t)
+{
+    const struct run_params *p = t->p;
+    int r;
+    if (p->spawn.argv || p->spawn.shell_command) {
+        if (spawn_transport(t) < 0)
+            return -1;
+    } else {
+        t->in_fd = p->in_fd;
+        t->out_fd = p->out_fd;
+        set_nonblocking(t->in_fd);
+        set_nonblocking(t->out_fd);
+        t->err_eof = true;
+    }
+    t->stream_events = EPOLLIN;
+    r = add(t, t->in_fd, TAG_STREAM_IN, EPOLLIN);
+    if (r == 0 && t->out_fd != t->in_fd)
+        r = add(t, t->out_fd, TAG_STREAM_OUT, 0);
+    if (r < 0) {
+        tunnel_fail(t, RUN_EXIT_FATAL, "cannot watch the transport: %s", strerror(-r));
+        return -1;
+    }
+    return 0;
+}
+
+/* The stream is gone: stop watching it (a hung-up socket would wake epoll
+ * forever) and tell the engine (RFC 1661 Down event). */
+static void stream_lost(struct tunnel *t, const char *why)
+{
+    if (t->stream_gone)
+        return;
+    log_info("transport closed (%s)", why);
+    t->stream_gone = true;
+    epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->in_fd, NULL);
+    if (t->out_fd != t->in_fd)
+        epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->out_fd, NULL);
+    if (t->link)
+        ppp_link_lower_down(t->link, tunnel_now());
+    t->dead = true;
+}
+
+void stream_readable(struct tunnel *t)
+{
+    for (int i = 0; i < READ_ROUNDS && !t->stream_gone; i++) {
+        ssize_t n = read(t->in_fd, t->packet, sizeof(t->packet));
+        if (n > 0) {
+            ppp_link_input(t->link, t->packet, (size_t)n, tunnel_now());
+            continue;
+        }
+        if (n == 0)
+            stream_lost(t, "end of stream");
+        else if (errno != EAGAIN && errno != EINTR)
+            stream_lost(t, strerror(errno));
+        return;
+    }
+}
+
+static void want_output(struct tunnel *t, bool on)
+{
+    if (t->out_fd == t->in_fd) {
+        uint32_t events = EPOLLIN | (on ? EPOLLOUT : 0);
+        if (events != t->stream_events) {
+            tunnel_epoll_mod(t, t->in_fd, TAG_STREAM_IN, events);
+            t->stream_events = events;
+        }
+    } else {
+        uint32_t events = on ? EPOLLOUT : 0;
+        if (events != t->out_events) {
+            tunnel_epoll_mod(t, t->out_fd, TAG_STREAM_OUT, events);
+            t->out_events = events;
+        }
+    }
+}
+
+void stream_flush(struct tunnel *t)
+{
+    const uint8_t *data;
+    size_t len;
+    if (!t->link || t->stream_gone)
+        return;
+    while ((len = ppp_link_tx_data(t->link, &data)) > 0) {
+        ssize_t n = write(t->out_fd, data, len);
+        if (n > 0) {
+            ppp_link_tx_consume(t->link, (size_t)n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN) {
+            want_output(t, true);
+            return;
+        }
+        stream_lost(t, n < 0 ? strerror(errno) : "write returned 0");
+        return;
+    }
+    want_output(t, false);
+}
+
+static void stderr_line(struct tunnel *t, char *line)
+{
+    size_t len = strlen(line);
+    while (len && (line[len - 1] == '\r' || line[len - 1] == '\n'))
+        line[--len] = 0;
+    if (!len)
+        return;
+    log_info("%s: %s", t->p->spawn.shell_command ? "command" : "ssh", line);
+    snprintf(t->last_line, sizeof(t->last_line), "%s", line);
+    enum ssh_failure f = ssh_classify_line(line);
+    /* "Connection closed" follows the real reason: never let it replace one. */
+    if (f != SSH_FAIL_NONE && (t->ssh_failure == SSH_FAIL_NONE || t->ssh_failure == SSH_FAIL_CLOSED)) {
+        t->ssh_failure = f;
+        snprintf(t->ssh_line, sizeof(t->ssh_line), "%s", line);
+    }
+}
+
+void stream_stderr_readable(struct tunnel *t)
+{
+    ssize_t n = read(t->child.stderr_fd, t->err_buf + t->err_len,
+                     sizeof(t->err_buf) - 1 - t->err_len);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n <= 0) {
+        if (t->err_len) {
+            t->err_buf[t->err_len] = 0;
+            stderr_line(t, t->err_buf);
+            t->err_len = 0;
+        }
+        epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->child.stderr_fd, NULL);
+        t->err_eof = true;
+        return;
+    }
+    t->err_len += (size_t)n;
+    t->err_buf[t->err_len] = 0;
+    char *start = t->err_buf, *nl;
+    while ((nl = strchr(start, '\n'))) {
+        *nl = 0;
+        stderr_line(t, start);
+        start = nl + 1;
+    }
+    t->err_len = strlen(start);
+    memmove(t->err_buf, start, t->err_len);
+    if (t->err_len == sizeof(t->err_buf) - 1) { /* an endless line: take it as it is */
+        stderr_line(t, t->err_buf);
+        t->err_len = 0;
+    }
+}
+
+void stream_child_changed(struct tunnel *t)
+{
+    if (t->child.pid == 0 || t->child_exited)
+        return;
+    int status;
+    if (spawn_reap(t->child.pid, &status) == 1) {
+        char text[64];
+        t->child_exited = true;
+        t->child_status = status;
+        log_info("%s %s", t->p->spawn.shell_command ? "Command" : "ssh",
+                 spawn_describe_status(status, text, sizeof(text)));
+    }
+}
+
+void stream_stop(struct tunnel *t)
+{
+    if (t->child.pid && !t->child_exited) {
+        int status;
+        if (spawn_terminate(t->child.pid, 2000, &status) == 0) {
+            t->child_exited = true;
+            t->child_status = status;
+        }
+    }
+    /* Pick up the last words of the child, if any are left. */
+    if (t->child.stderr_fd >= 0 && !t->err_eof)
+        stream_stderr_readable(t);
+    spawn_close(&t->child);
+}

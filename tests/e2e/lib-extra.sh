@@ -1,0 +1,243 @@
+# lib-extra.sh - more of the end-to-end test bed, on top of lib.sh (source
+# lib.sh first, then this, then call x_setup instead of e2e_setup).
+#
+# Adds: remote-office LANs behind a client, more client hosts on the
+# transport (a bridge in the server namespace), more users with their own
+# keys, client configuration files, `pppssh up` with a time bound, a packet
+# counter that runs inside a namespace, and snapshots of a namespace's
+# interfaces/routes/processes to prove an error left nothing behind.
+# Every namespace made here is deleted by x_cleanup (the EXIT trap), and
+# every process in it killed by PID, even when the test fails half-way.
+
+X_NS=""              # namespaces made by this file
+X_UP_TIMEOUT=${X_UP_TIMEOUT:-40}   # bound on one `pppssh up`, seconds
+
+x_cleanup() {
+    x_status=$?
+    for ns in $X_NS; do
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null; done
+    done
+    for ns in $X_NS; do ip netns del "$ns" 2>/dev/null; done
+    (exit $x_status)
+    e2e_cleanup   # lib.sh: its own namespaces, processes, files; exits
+}
+
+# x_setup: lib.sh's bed (client, server + sshd, head-office LAN), with our
+# cleanup chained in front of lib.sh's.
+# lib.sh's key runs `pppssh serve` as root (user "root" for [User root]);
+# here it also logs to $E2E_TMP/serve.log (errors, the accounting line) and
+# keeps its address leases in this test's own directory, not /run/pppssh.
+x_setup() {
+    e2e_setup
+    trap x_cleanup EXIT
+    sed -i "s|^command=\"\([^ ]*\) serve -c \([^\"]*\)\"|command=\"PPPSSH_RUN_DIR=$E2E_TMP/srv-run \1 serve --stderr -c \2 2>>$E2E_TMP/serve.log\"|" \
+        "$E2E_TMP/authorized_keys"
+    grep -q 'serve.log' "$E2E_TMP/authorized_keys" || { echo "x_setup: cannot rewrite authorized_keys"; exit 1; }
+    x_sshd_restart_clean_home
+}
+
+# The forced command runs through root's login shell, and bash sources
+# ~/.bashrc under sshd: whatever root's dotfiles do (here: pyenv, which
+# can block a minute on a stale lock) would be part of every login.  A
+# HOME without dotfiles keeps the bed independent of the machine.
+x_sshd_restart_clean_home() {
+    echo "SetEnv HOME=$E2E_TMP" >>"$E2E_TMP/sshd_config"
+    x_old=$(cat "$E2E_TMP/sshd.pid")
+    kill "$x_old"
+    x_i=0
+    while kill -0 "$x_old" 2>/dev/null && [ $x_i -lt 100 ]; do sleep 0.05; x_i=$((x_i + 1)); done
+    rm -f "$E2E_TMP/sshd.pid"
+    in_srv /usr/sbin/sshd -f "$E2E_TMP/sshd_config" -E "$E2E_TMP/sshd.log"
+    x_i=0
+    while [ ! -s "$E2E_TMP/sshd.pid" ] && [ $x_i -lt 100 ]; do sleep 0.05; x_i=$((x_i + 1)); done
+    [ -s "$E2E_TMP/sshd.pid" ] || { echo "x_setup: sshd did not restart"; exit 1; }
+    E2E_PIDS="$E2E_PIDS $(cat "$E2E_TMP/sshd.pid")"
+}
+
+# x_serve_log: show the server side's log (after a failure).
+x_serve_log() {
+    sed 's/^/    serve| /' "$E2E_TMP"/serve*.log 2>/dev/null
+}
+
+# x_ns SHORTNAME: create namespace pppssh-e2e-ID-SHORTNAME (lo up); the
+# name is left in X_LAST_NS.
+x_ns() {
+    X_LAST_NS=pppssh-e2e-$E2E_ID-$1
+    ip netns add "$X_LAST_NS" || return 1
+    X_NS="$X_NS $X_LAST_NS"
+    ip netns exec "$X_LAST_NS" ip link set lo up
+}
+
+# x_office CLIENT_NS N: remote-office LAN 198.19.N.0/24 behind CLIENT_NS
+# (client side .1, one host .2 in a new namespace "officeN", name left in
+# X_LAST_NS).  The office host and the head-office LAN host get routes to
+# each other's LAN and to the tunnel range through their gateway; the
+# client forwards.  No default route anywhere.
+x_office() {
+    x_client_ns=$1 n=$2
+    x_ns "office$n" || return 1
+    ip link add "v-off$n" netns "$x_client_ns" type veth peer name v-gw netns "$X_LAST_NS"
+    ip -n "$x_client_ns" addr add "198.19.$n.1/24" dev "v-off$n"
+    ip -n "$x_client_ns" link set "v-off$n" up
+    ip -n "$X_LAST_NS" addr add "198.19.$n.2/24" dev v-gw
+    ip -n "$X_LAST_NS" link set v-gw up
+    ip -n "$X_LAST_NS" route add 198.18.255.0/24 via "198.19.$n.1"
+    ip -n "$X_LAST_NS" route add 198.19.0.0/24 via "198.19.$n.1"
+    ip -n "$NS_LAN" route add "198.19.$n.0/24" via "$LAN_SRV_IP"
+    ip netns exec "$x_client_ns" sysctl -qw net.ipv4.ip_forward=1
+}
+
+# x_transport_bridge: turn the server's transport port into a bridge, so
+# more clients can join the 198.18.0.0/24 "Internet" (x_client).
+x_transport_bridge() {
+    in_srv ip addr del "$SRV_IP/24" dev v-cli
+    in_srv ip link add br-wan type bridge
+    in_srv ip link set v-cli master br-wan
+    in_srv ip addr add "$SRV_IP/24" dev br-wan
+    in_srv ip link set br-wan up
+}
+
+# x_client SHORTNAME IP: one more client host on the transport with
+# address IP (from 198.18.0.0/24); name left in X_LAST_NS.
+x_client() {
+    x_ns "$1" || return 1
+    ip link add v-srv netns "$X_LAST_NS" type veth peer name "v-$1" netns "$NS_SRV"
+    in_srv ip link set "v-$1" master br-wan
+    in_srv ip link set "v-$1" up
+    ip -n "$X_LAST_NS" addr add "$2/24" dev v-srv
+    ip -n "$X_LAST_NS" link set v-srv up
+}
+
+# x_user NAME [SERVE_ARGS...]: a key for user NAME whose forced command is
+# `pppssh serve -c server.conf --user NAME --stderr`, its log (the
+# accounting line) appended to $E2E_TMP/serve-NAME.log.  Key:
+# $E2E_TMP/key-NAME.  Leases go to this test's run directory.
+x_user() {
+    x_name=$1; shift
+    ssh-keygen -q -t ed25519 -N '' -C "e2e-$x_name" -f "$E2E_TMP/key-$x_name"
+    printf 'command="PPPSSH_RUN_DIR=%s %s serve -c %s --user %s --stderr %s 2>>%s" %s\n' \
+        "$E2E_TMP/srv-run" "$PPPSSH" "$E2E_TMP/server.conf" "$x_name" "$*" \
+        "$E2E_TMP/serve-$x_name.log" "$(cat "$E2E_TMP/key-$x_name.pub")" >>"$E2E_TMP/authorized_keys"
+}
+
+# x_conf FILE [LINE...]: a client configuration reaching the bed's sshd
+# as root with lib.sh's key and known_hosts, plus the given lines.
+x_conf() {
+    x_file=$1; shift
+    {
+        echo "[Tunnel]"
+        echo "Server = root@$SRV_IP"
+        e2e_ssh_options
+        for x_line in "$@"; do echo "$x_line"; done
+    } >"$x_file"
+}
+
+# x_conf_user FILE NAME [LINE...]: same, with user NAME's key (x_user).
+x_conf_user() {
+    x_file=$1 x_name=$2; shift 2
+    x_conf "$x_file" "$@"
+    sed -i "s|^IdentityFile = .*|IdentityFile = $E2E_TMP/key-$x_name|" "$x_file"
+}
+
+# x_up NS CONF: `pppssh up -c CONF` in NS, bounded by X_UP_TIMEOUT; its
+# output in $E2E_TMP/up.out, its status in X_RC, time in X_MS (ms).
+x_up() {
+    x_t0=$(date +%s%N)
+    timeout "$X_UP_TIMEOUT" ip netns exec "$1" "$PPPSSH" up -c "$2" >"$E2E_TMP/up.out" 2>&1
+    X_RC=$?
+    X_MS=$(( ($(date +%s%N) - x_t0) / 1000000 ))
+    [ $X_RC = 0 ] || { echo "pppssh up: status $X_RC after $X_MS ms:"; cat "$E2E_TMP/up.out"; x_serve_log; }
+    return $X_RC
+}
+
+# x_down NS CONF: `pppssh down NAME` in NS (bounded), NAME being CONF's
+# file name without ".conf" (the tunnel's name).
+x_down() {
+    timeout 20 ip netns exec "$1" "$PPPSSH" down "$(basename "$2" .conf)"
+}
+
+# x_ping NS ADDR: 2 echoes answered within 2 s each (ping or ping -6).
+x_ping() {
+    ip netns exec "$1" ping -c 2 -i 0.2 -W 2 "$2"
+}
+
+# x_has_text FILE TEXT: FILE contains TEXT (case-insensitive, fixed string).
+x_has_text() {
+    grep -qiF -- "$2" "$1" || { echo "no '$2' in:"; cat "$1"; return 1; }
+}
+
+# x_snapshot NS: interfaces, addresses, routes (v4 and v6), policy rules
+# and processes of NS, in a stable form, to compare before/after.
+x_snapshot() {
+    ip -n "$1" -o link show | awk '{print $2}' | sed 's/@.*//'
+    ip -n "$1" -o addr show | awk '{print $2, $3, $4}'
+    ip -n "$1" route show table all
+    ip -n "$1" -6 route show table all 2>/dev/null
+    ip -n "$1" rule show
+    ip -n "$1" -6 rule show 2>/dev/null
+    ip netns pids "$1" | while read -r p; do
+        printf 'pid %s %s\n' "$p" "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
+    done | sort
+}
+
+# x_same_state NS BEFORE_FILE: NS looks exactly like the snapshot; waits up
+# to 5 s for processes to finish exiting, then shows the difference.
+x_same_state() {
+    x_i=0
+    while [ $x_i -lt 50 ]; do
+        x_snapshot "$1" >"$E2E_TMP/after.snap"
+        cmp -s "$2" "$E2E_TMP/after.snap" && return 0
+        sleep 0.1
+        x_i=$((x_i + 1))
+    done
+    diff "$2" "$E2E_TMP/after.snap"
+    return 1
+}
+
+# x_sniff_start NS DEV SRC SECONDS: count IPv4 packets from source SRC
+# seen on DEV inside NS for SECONDS (AF_PACKET, any direction); the count
+# goes to $E2E_TMP/sniff-DEV.count at the end.  Returns once the socket is
+# open (so nothing sent after it is missed); the PID is in X_SNIFF_PID.
+x_sniff_start() {
+    x_out=$E2E_TMP/sniff-$2.count
+    rm -f "$x_out" "$x_out.ready"
+    ip netns exec "$1" python3 - "$2" "$3" "$4" "$x_out" <<'PY' &
+import select, socket, sys, time
+dev, src, seconds, out = sys.argv[1], socket.inet_aton(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+s.bind((dev, 0))
+open(out + ".ready", "w").close()
+count, end = 0, time.monotonic() + seconds
+while (left := end - time.monotonic()) > 0:
+    if select.select([s], [], [], left)[0]:
+        pkt = s.recv(65535)
+        count += len(pkt) >= 20 and pkt[12:16] == src
+open(out, "w").write(f"{count}\n")
+PY
+    X_SNIFF_PID=$!
+    E2E_PIDS="$E2E_PIDS $X_SNIFF_PID"
+    x_i=0
+    while [ ! -e "$x_out.ready" ] && [ $x_i -lt 100 ]; do sleep 0.05; x_i=$((x_i + 1)); done
+    [ -e "$x_out.ready" ]
+}
+
+# x_sniff_count DEV: wait for the sniffer to end, print its count.
+x_sniff_count() {
+    wait "$X_SNIFF_PID" 2>/dev/null
+    cat "$E2E_TMP/sniff-$1.count" 2>/dev/null || echo "sniffer-failed"
+}
+
+# x_tun_addr NS IFACE: the IPv4 address on IFACE (without prefix).
+x_tun_addr() {
+    ip -n "$1" -4 -o addr show dev "$2" | awk '{print $4}' | cut -d/ -f1 | head -n1
+}
+
+# x_wait_file_text FILE TEXT [SECONDS]: up to SECONDS (5) for TEXT in FILE.
+x_wait_file_text() {
+    x_i=0 x_max=$(( ${3:-5} * 20 ))
+    while ! grep -qF -- "$2" "$1" 2>/dev/null && [ $x_i -lt $x_max ]; do
+        sleep 0.05
+        x_i=$((x_i + 1))
+    done
+    grep -qF -- "$2" "$1" 2>/dev/null
+}

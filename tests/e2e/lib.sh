@@ -1,0 +1,181 @@
+# lib.sh - shared setup for the pppssh end-to-end tests (source it).
+#
+# Builds a private test bed out of network namespaces, with NO link to the
+# host's namespace and no default route out (DESIGN.md, "Test bed
+# conventions"):
+#
+#   $NS_CLI  v-srv 198.18.0.1/24 ══ veth ══ 198.18.0.2/24 v-cli  $NS_SRV
+#   $NS_SRV  v-lan 198.19.0.1/24 ══ veth ══ 198.19.0.2/24 v-srv  $NS_LAN
+#
+# and a throwaway sshd in $NS_SRV listening on 198.18.0.2 with its own host
+# key and a throwaway client key.  e2e_cleanup (installed as an EXIT trap by
+# e2e_setup) kills what it started by PID and deletes the namespaces, even
+# when a test fails half-way.
+#
+# Needs: PPPSSH (absolute path of the pppssh binary), root.
+
+E2E_ID=${E2E_ID:-$$}
+NS_CLI=pppssh-e2e-$E2E_ID-cli
+NS_SRV=pppssh-e2e-$E2E_ID-srv
+NS_LAN=pppssh-e2e-$E2E_ID-lan
+E2E_TMP=""
+E2E_PIDS=""
+E2E_PASSED=0
+E2E_FAILED=0
+
+# The transport ("the Internet") and the tunnel and LAN addresses.
+CLI_IP=198.18.0.1
+SRV_IP=198.18.0.2
+TUN_SRV_IP=198.18.255.1
+LAN_SRV_IP=198.19.0.1
+LAN_HOST_IP=198.19.0.2
+
+in_cli() { ip netns exec "$NS_CLI" "$@"; }
+in_srv() { ip netns exec "$NS_SRV" "$@"; }
+in_lan() { ip netns exec "$NS_LAN" "$@"; }
+
+pass() { E2E_PASSED=$((E2E_PASSED + 1)); echo "PASS: $*"; }
+fail() { E2E_FAILED=$((E2E_FAILED + 1)); echo "FAIL: $*"; }
+
+# check DESCRIPTION COMMAND...: PASS if the command succeeds.
+check() {
+    desc=$1; shift
+    if "$@" >"$E2E_TMP/check.out" 2>&1; then
+        pass "$desc"
+    else
+        fail "$desc"
+        sed 's/^/    | /' "$E2E_TMP/check.out"
+    fi
+}
+
+# check_not DESCRIPTION COMMAND...: PASS if the command fails.
+check_not() {
+    desc=$1; shift
+    if "$@" >"$E2E_TMP/check.out" 2>&1; then
+        fail "$desc"
+        sed 's/^/    | /' "$E2E_TMP/check.out"
+    else
+        pass "$desc"
+    fi
+}
+
+# Print the summary line; exit status 0 only if nothing failed.
+e2e_summary() {
+    echo "$E2E_PASSED passed, $E2E_FAILED failed"
+    [ "$E2E_FAILED" -eq 0 ] && [ "$E2E_PASSED" -gt 0 ]
+}
+
+e2e_skip_unless_root() {
+    if [ "$(id -u)" != 0 ]; then
+        echo "SKIP: end-to-end tests need root (network namespaces, TUN, sshd)"
+        exit 77
+    fi
+}
+
+e2e_netns() {
+    for ns in "$NS_CLI" "$NS_SRV" "$NS_LAN"; do
+        ip netns add "$ns"
+        ip netns exec "$ns" ip link set lo up
+    done
+    ip link add v-srv netns "$NS_CLI" type veth peer name v-cli netns "$NS_SRV"
+    ip link add v-lan netns "$NS_SRV" type veth peer name v-srv netns "$NS_LAN"
+    in_cli ip addr add "$CLI_IP/24" dev v-srv
+    in_cli ip link set v-srv up
+    in_srv ip addr add "$SRV_IP/24" dev v-cli
+    in_srv ip link set v-cli up
+    in_srv ip addr add "$LAN_SRV_IP/24" dev v-lan
+    in_srv ip link set v-lan up
+    in_lan ip addr add "$LAN_HOST_IP/24" dev v-srv
+    in_lan ip link set v-srv up
+    # The LAN host answers tunnel clients through the server (route back).
+    in_lan ip route add 198.18.255.0/24 via "$LAN_SRV_IP"
+    in_srv sysctl -qw net.ipv4.ip_forward=1
+}
+
+# e2e_sshd: host key, client key, known_hosts, sshd_config; start sshd.
+# The client key is forced to run "$PPPSSH serve -c $E2E_TMP/server.conf"
+# (write server.conf before or after; it is read per session).
+e2e_sshd() {
+    ssh-keygen -q -t ed25519 -N '' -f "$E2E_TMP/host_key"
+    ssh-keygen -q -t ed25519 -N '' -f "$E2E_TMP/client_key"
+    echo "$SRV_IP $(cat "$E2E_TMP/host_key.pub")" >"$E2E_TMP/known_hosts"
+    printf 'command="%s serve -c %s" %s\n' "$PPPSSH" "$E2E_TMP/server.conf" \
+        "$(cat "$E2E_TMP/client_key.pub")" >"$E2E_TMP/authorized_keys"
+    cat >"$E2E_TMP/sshd_config" <<SSHD
+ListenAddress $SRV_IP
+HostKey $E2E_TMP/host_key
+PidFile $E2E_TMP/sshd.pid
+AuthorizedKeysFile $E2E_TMP/authorized_keys
+UsePAM no
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+StrictModes no
+LogLevel VERBOSE
+SSHD
+    mkdir -p /run/sshd # privilege-separation directory sshd insists on
+    in_srv /usr/sbin/sshd -f "$E2E_TMP/sshd_config" -E "$E2E_TMP/sshd.log"
+    # sshd forks into the background and writes its pidfile once listening.
+    i=0
+    while [ ! -s "$E2E_TMP/sshd.pid" ] && [ $i -lt 100 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    [ -s "$E2E_TMP/sshd.pid" ] || { echo "sshd did not start"; cat "$E2E_TMP/sshd.log"; return 1; }
+    E2E_PIDS="$E2E_PIDS $(cat "$E2E_TMP/sshd.pid")"
+}
+
+# Client-side ssh options every test config uses.
+e2e_ssh_options() {
+    cat <<OPTS
+IdentityFile = $E2E_TMP/client_key
+SSHOption = UserKnownHostsFile=$E2E_TMP/known_hosts
+SSHOption = StrictHostKeyChecking=yes
+SSHOption = ConnectTimeout=5
+OPTS
+}
+
+e2e_cleanup() {
+    status=$?
+    for pid in $E2E_PIDS; do
+        kill "$pid" 2>/dev/null
+    done
+    # Anything still running in our namespaces was started by this test.
+    for ns in "$NS_CLI" "$NS_SRV" "$NS_LAN"; do
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do
+            kill "$pid" 2>/dev/null
+        done
+    done
+    for ns in "$NS_CLI" "$NS_SRV" "$NS_LAN"; do
+        ip netns del "$ns" 2>/dev/null
+    done
+    # E2E_KEEP=1 keeps the logs and configs for a post-mortem.
+    if [ -n "$E2E_TMP" ] && [ -z "$E2E_KEEP" ]; then
+        rm -rf "$E2E_TMP"
+    elif [ -n "$E2E_TMP" ]; then
+        echo "kept $E2E_TMP"
+    fi
+    exit $status
+}
+
+e2e_setup() {
+    e2e_skip_unless_root
+    [ -x "$PPPSSH" ] || { echo "PPPSSH=$PPPSSH is not an executable"; exit 1; }
+    E2E_TMP=$(mktemp -d /tmp/pppssh-e2e.XXXXXX)
+    # Control sockets and address leases of this test stay out of /run/pppssh.
+    export PPPSSH_RUN_DIR="$E2E_TMP/run"
+    trap e2e_cleanup EXIT
+    trap 'exit 1' INT TERM
+    e2e_netns
+    e2e_sshd
+}
+
+# wait_gone COMMAND...: up to 5 s for COMMAND to start failing.
+wait_gone() {
+    i=0
+    while "$@" >/dev/null 2>&1 && [ $i -lt 100 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    ! "$@" >/dev/null 2>&1
+}

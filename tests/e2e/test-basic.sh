@@ -1,0 +1,75 @@
+#!/bin/sh
+# test-basic.sh - one client through a real sshd to `pppssh serve`:
+# `pppssh up` returns 0 only once the link is up, both tunnel ends and a
+# LAN host behind the server answer pings, `pppssh status` reports it,
+# `pppssh down` removes the interface and routes on both ends and leaves
+# no process behind.
+. "$(dirname "$0")/lib.sh"
+e2e_setup
+
+NAME=e2e$E2E_ID
+NAME=$(printf '%.12s' "$NAME") # an interface name has at most 15 characters
+
+cat >"$E2E_TMP/server.conf" <<CONF
+[Server]
+Address = $TUN_SRV_IP
+Pool = 198.18.255.100-198.18.255.120
+
+[User e2e]
+Address = 198.18.255.2
+CONF
+
+cat >"$E2E_TMP/$NAME.conf" <<CONF
+[Tunnel]
+Server = root@$SRV_IP
+$(e2e_ssh_options)
+Interface = $NAME
+Route = 198.19.0.0/24
+KeepaliveInterval = 5
+CONF
+chmod 600 "$E2E_TMP/$NAME.conf"
+# One key per user; the forced command names the user.
+sed -i "s|serve -c|serve --user e2e --stderr -c|; s|^command=\"|command=\"PPPSSH_RUN_DIR=$E2E_TMP/srvrun |" \
+    "$E2E_TMP/authorized_keys"
+sed -i "s|serve --user e2e --stderr -c \([^\"]*\)\"|serve --user e2e --stderr -c \1 2>>$E2E_TMP/serve.log\"|" \
+    "$E2E_TMP/authorized_keys"
+
+check "pppssh config prints the effective configuration" \
+    sh -c "'$PPPSSH' config -c '$E2E_TMP/$NAME.conf' | grep -q '^Route = 198.19.0.0/24'"
+
+if in_cli "$PPPSSH" up -c "$E2E_TMP/$NAME.conf" 2>"$E2E_TMP/up.err"; then
+    pass "pppssh up returns 0"
+else
+    fail "pppssh up returns 0 (exit $?: $(cat "$E2E_TMP/up.err"))"
+    sed 's/^/    serve| /' "$E2E_TMP/serve.log" 2>/dev/null
+fi
+
+# Up means up: no waiting from here on.
+check "interface $NAME has the server's address as peer" \
+    sh -c "ip netns exec $NS_CLI ip -4 addr show dev $NAME | grep -q 'peer $TUN_SRV_IP/32'"
+check "route to the LAN goes through $NAME" \
+    sh -c "ip netns exec $NS_CLI ip route show 198.19.0.0/24 | grep -q 'dev $NAME'"
+check "ping the server's tunnel end $TUN_SRV_IP" in_cli ping -c 2 -i 0.2 -W 2 "$TUN_SRV_IP"
+check "ping the LAN host $LAN_HOST_IP" in_cli ping -c 2 -i 0.2 -W 2 "$LAN_HOST_IP"
+check "server has the client's route on its tunnel" \
+    sh -c "ip netns exec $NS_SRV ip route show 198.18.255.2 | grep -q 'dev pppssh-e2e'"
+
+in_cli "$PPPSSH" status "$NAME" >"$E2E_TMP/status" 2>&1
+sed 's/^/    up| /' "$E2E_TMP/up.err"
+check "pppssh status says up" grep -q '^state: up' "$E2E_TMP/status"
+check "pppssh status shows the addresses" grep -q "^remote: $TUN_SRV_IP" "$E2E_TMP/status"
+check "pppssh status counts packets" grep -Eq '^received: [1-9][0-9]* bytes' "$E2E_TMP/status"
+sed 's/^/    | /' "$E2E_TMP/status"
+
+check "pppssh down" in_cli "$PPPSSH" down "$NAME"
+check "client interface is gone" wait_gone in_cli ip link show "$NAME"
+check_not "client route is gone" sh -c "ip netns exec $NS_CLI ip route show 198.19.0.0/24 | grep -q ."
+check "server interface is gone" wait_gone in_srv ip link show pppssh-e2e
+check_not "server route is gone" sh -c "ip netns exec $NS_SRV ip route | grep -q 198.18.255"
+check "no pppssh or ssh process left" \
+    wait_gone sh -c "ps -eo args | grep -v grep | grep -Eq '^($PPPSSH|ssh ).*$E2E_TMP'"
+check "status says no tunnel is running" \
+    sh -c "! '$PPPSSH' status '$NAME' 2>&1 | grep -q . || '$PPPSSH' status '$NAME' 2>&1 | grep -q 'no tunnel $NAME is running'"
+check "the server logged an accounting line" grep -q 'user=e2e .*remote=198.18.255.2' "$E2E_TMP/serve.log"
+
+e2e_summary
