@@ -396,6 +396,36 @@ static void keepalive_declares_a_silent_peer_dead(void **state)
     pair_free(p);
 }
 
+/* After LCP is up the line gets looped back: A hears only its own
+ * frames.  Its own Echo-Requests (dropped for carrying A's magic) must not
+ * count as proof of life, or a looped line would never be declared dead. */
+static void keepalive_ignores_our_own_echoes_on_a_looped_line(void **state)
+{
+    struct ppp_settings a, b;
+    struct h_pair *p;
+    ppp_time loop_start;
+
+    settings(&a);
+    a.echo_interval_ms = 1000;
+    a.echo_failures = 4;
+    peer_settings(&b);
+    p = pair_up(&a, &b);
+    h_run_for(p, 2 * SECOND, 10 * PPP_MS);
+    loop_start = p->now;
+    while (p->now < loop_start + 30 * SECOND && !p->a.dead) {
+        h_transmit(p, &p->a, &p->ab);
+        h_deliver(p, &p->ab, &p->a); /* A's bytes come straight back */
+        h_timers(p, &p->a);
+        p->now += 10 * PPP_MS;
+    }
+    assert_true(p->a.dead);
+    assert_int_equal(p->a.dead_cause, PPP_CAUSE_PEER_DEAD);
+    /* four intervals without the peer, the one under way, and the
+     * looped Terminate-Request/Ack exchange */
+    assert_true(p->a.dead_at <= loop_start + 6 * SECOND);
+    pair_free(p);
+}
+
 /* A's data queue holds seconds of traffic; B sends nothing but Echo
  * replies.  Only if A's Echo-Requests jump the queue does A hear B in time. */
 static void keepalive_survives_a_saturated_data_queue(void **state)
@@ -553,6 +583,7 @@ int main(void)
         cmocka_unit_test(peer_terminate_request_ends_the_link),
         cmocka_unit_test(keepalive_declares_a_silent_peer_dead),
         cmocka_unit_test(keepalive_survives_a_saturated_data_queue),
+        cmocka_unit_test(keepalive_ignores_our_own_echoes_on_a_looped_line),
         cmocka_unit_test(rejects_ccp_with_protocol_reject),
         cmocka_unit_test(ssh_banner_before_the_first_flag_does_not_matter),
         cmocka_unit_test(accepts_compressed_headers_from_the_peer),
