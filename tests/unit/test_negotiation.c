@@ -507,6 +507,57 @@ static void received_ip(struct h_end *end, int family, const uint8_t *pkt, size_
         (*count)++;
 }
 
+static void count_big_ip(struct h_end *end, int family, const uint8_t *pkt, size_t len)
+{
+    size_t *count = end->ctx;
+
+    if (family == 4 && len == 3000 && pkt[2999] == 0x5a)
+        (*count)++;
+}
+
+static void big_ip_packet(uint8_t *pkt, size_t len)
+{
+    memset(pkt, 0x41, len);
+    pkt[0] = 0x45;
+    put16(pkt + 2, (uint16_t)len);
+    pkt[len - 1] = 0x5a;
+}
+
+/* The receive buffer holds 64 KiB (room for any MRU a Nak may bring),
+ * but frames are only kept up to the MRU in force plus slack. */
+static void over_long_frames_are_bounded_by_the_negotiated_mru(void **state)
+{
+    struct ppp_settings a, b;
+    struct h_pair *p;
+    static uint8_t pkt[3000];
+    size_t delivered = 0;
+
+    big_ip_packet(pkt, sizeof(pkt));
+    settings(&a);
+    peer_settings(&b);
+    p = pair_up(&a, &b);
+    p->a.on_ip = count_big_ip;
+    p->a.ctx = &delivered;
+    assert_int_equal(p->a.lcp.u.lcp.mru_rx, 1500);
+    h_feed(p->a.link, PPP_PROTO_IP, pkt, sizeof(pkt), NULL, p->now);
+    assert_int_equal(ppp_link_stats(p->a.link)->rx_too_long, 1);
+    assert_int_equal(delivered, 0);
+    pair_free(p);
+
+    settings(&a);
+    a.mru = 4000;
+    peer_settings(&b);
+    p = pair_up(&a, &b);
+    p->a.on_ip = count_big_ip;
+    p->a.ctx = &delivered;
+    assert_int_equal(p->a.lcp.u.lcp.mru_rx, 4000);
+    assert_int_equal(ppp_link_send_ip(p->b.link, pkt, sizeof(pkt), p->now), PPP_OK);
+    h_run_for(p, 100 * PPP_MS, PPP_MS);
+    assert_int_equal(delivered, 1);
+    assert_int_equal(ppp_link_stats(p->a.link)->rx_too_long, 0);
+    pair_free(p);
+}
+
 /* pppd with ACFC/PFC agreed (or just sloppy peers) sends NCP frames
  * without ff 03 and IP with a one-byte Protocol; accept both always. */
 static void accepts_compressed_headers_from_the_peer(void **state)
@@ -584,6 +635,7 @@ int main(void)
         cmocka_unit_test(keepalive_declares_a_silent_peer_dead),
         cmocka_unit_test(keepalive_survives_a_saturated_data_queue),
         cmocka_unit_test(keepalive_ignores_our_own_echoes_on_a_looped_line),
+        cmocka_unit_test(over_long_frames_are_bounded_by_the_negotiated_mru),
         cmocka_unit_test(rejects_ccp_with_protocol_reject),
         cmocka_unit_test(ssh_banner_before_the_first_flag_does_not_matter),
         cmocka_unit_test(accepts_compressed_headers_from_the_peer),
