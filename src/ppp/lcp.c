@@ -586,7 +586,7 @@ static void rcv_protocol_reject(struct lcp *lcp, ppp_time now, const uint8_t *da
     if (len < 2)
         return;
     proto = get16(data);
-    lcp_log(lcp, PPP_LOG_INFO, "LCP: peer rejected protocol 0x%04x", proto);
+    /* logged by the hook's owner, which knows what it does about it */
     lcp->hooks->protocol_rejected(lcp->fsm.parent->owner, proto, now);
 }
 

@@ -619,6 +619,32 @@ static void ends_when_the_peer_rejects_every_network_protocol(void **state)
     sc_free(&sc);
 }
 
+static void count_protocol_reject_lines(struct h_end *end, const char *line)
+{
+    size_t *count = end->ctx;
+
+    if (strstr(line, "rejected protocol 0x8057"))
+        (*count)++;
+}
+
+/* One Protocol-Reject received, one line in the log about it. */
+static void a_protocol_reject_is_logged_once(void **state)
+{
+    const uint8_t rej_ipv6cp[] = {0x80, 0x57, 1, 1, 0, 4};
+    struct ppp_settings s;
+    struct script sc;
+    size_t lines = 0;
+
+    settings(&s);
+    sc_new(&sc, &s);
+    sc.us.on_log = count_protocol_reject_lines;
+    sc.us.ctx = &lines;
+    assert_true(sc_lcp_up(&sc));
+    sc_send(&sc, PPP_PROTO_LCP, LCP_PROTO_REJ, 21, rej_ipv6cp, sizeof(rej_ipv6cp));
+    assert_int_equal(lines, 1);
+    sc_free(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -636,6 +662,7 @@ int main(void)
         cmocka_unit_test(keepalive_survives_a_saturated_data_queue),
         cmocka_unit_test(keepalive_ignores_our_own_echoes_on_a_looped_line),
         cmocka_unit_test(over_long_frames_are_bounded_by_the_negotiated_mru),
+        cmocka_unit_test(a_protocol_reject_is_logged_once),
         cmocka_unit_test(rejects_ccp_with_protocol_reject),
         cmocka_unit_test(ssh_banner_before_the_first_flag_does_not_matter),
         cmocka_unit_test(accepts_compressed_headers_from_the_peer),
