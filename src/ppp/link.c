@@ -128,6 +128,15 @@ static void limit_rx(struct ppp_link *link, size_t mru)
     link->decoder.cap = cap < link->rx_alloc ? cap : link->rx_alloc;
 }
 
+/* RFC 1661 sections 5.6 and 5.7: what we send (a Code-Reject's copy of
+ * the rejected packet above all) must fit the peer's MRU. */
+static void limit_tx_packets(struct ppp_link *link, size_t peer_mru)
+{
+    link->lcp.fsm.max_packet = peer_mru;
+    link->ipcp.fsm.max_packet = peer_mru;
+    link->ipv6cp.fsm.max_packet = peer_mru;
+}
+
 /* ---- LCP's layer events move the link through its phases ---- */
 
 static void lcp_layer_up(struct ppp_link *link)
@@ -138,6 +147,7 @@ static void lcp_layer_up(struct ppp_link *link)
     /* RFC 1570: the FCS negotiated for our receive side applies from now. */
     link->decoder.fcs32 = link->lcp_params.u.lcp.fcs32_rx;
     limit_rx(link, link->lcp_params.u.lcp.mru_rx);
+    limit_tx_packets(link, link->lcp_params.u.lcp.mru_tx);
     link_log(link, PPP_LOG_INFO, "LCP: up, mru %u/%u, magic %08x/%08x",
              link->lcp_params.u.lcp.mru_rx, link->lcp_params.u.lcp.mru_tx,
              link->lcp_params.u.lcp.magic_local, link->lcp_params.u.lcp.magic_peer);
@@ -154,6 +164,7 @@ static void lcp_layer_down(struct ppp_link *link)
     link->lcp_up = false;
     link->decoder.fcs32 = false;
     limit_rx(link, link->settings.mru);
+    limit_tx_packets(link, FSM_MAX_PACKET);
     keepalive_stop(&link->keepalive);
     ncps_down(link, link->now);
     link_log(link, PPP_LOG_INFO, "LCP: down");

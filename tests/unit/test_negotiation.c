@@ -645,6 +645,41 @@ static void a_protocol_reject_is_logged_once(void **state)
     sc_free(&sc);
 }
 
+/* RFC 1661 section 5.6: the rejected packet inside a Code-Reject is
+ * truncated to fit the peer's MRU, here 200. */
+static void code_reject_fits_the_peers_mru(void **state)
+{
+    const uint8_t opts[] = {LCP_OPT_MRU, 4, 0, 200, LCP_OPT_MAGIC, 6, 0x5e, 0xed, 0x12, 0x34};
+    static uint8_t unknown[600];
+    struct ppp_settings s;
+    struct script sc;
+    const struct h_frame *req, *rej;
+
+    settings(&s);
+    sc_new(&sc, &s);
+    ppp_link_open(sc.us.link, sc.now);
+    sc_read(&sc);
+    req = sc_find(&sc, PPP_PROTO_LCP, FSM_CONF_REQ);
+    assert_non_null(req);
+    sc_ack(&sc, req);
+    sc_send(&sc, PPP_PROTO_LCP, FSM_CONF_REQ, 0x41, opts, sizeof(opts));
+    sc_read(&sc);
+    assert_true(sc.us.lcp_up);
+    assert_int_equal(sc.us.lcp.u.lcp.mru_tx, 200);
+    for (size_t i = 0; i < sizeof(unknown); i++)
+        unknown[i] = (uint8_t)i;
+    sc_send(&sc, PPP_PROTO_IPCP, 99, 7, unknown, sizeof(unknown));
+    sc_read(&sc);
+    rej = sc_find(&sc, PPP_PROTO_IPCP, FSM_CODE_REJ);
+    assert_non_null(rej);
+    assert_int_equal(rej->len, 200);
+    assert_int_equal(get16(rej->info + 2), 200);
+    assert_int_equal(rej->info[4], 99); /* the rejected packet, from its start */
+    assert_int_equal(rej->info[5], 7);
+    assert_memory_equal(rej->info + 8, unknown, 200 - 8);
+    sc_free(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -663,6 +698,7 @@ int main(void)
         cmocka_unit_test(keepalive_ignores_our_own_echoes_on_a_looped_line),
         cmocka_unit_test(over_long_frames_are_bounded_by_the_negotiated_mru),
         cmocka_unit_test(a_protocol_reject_is_logged_once),
+        cmocka_unit_test(code_reject_fits_the_peers_mru),
         cmocka_unit_test(rejects_ccp_with_protocol_reject),
         cmocka_unit_test(ssh_banner_before_the_first_flag_does_not_matter),
         cmocka_unit_test(accepts_compressed_headers_from_the_peer),
