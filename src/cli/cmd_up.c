@@ -115,19 +115,27 @@ static void ppp_params(struct up *u)
     s->seed = cli_seed();
 }
 
+/* NAME|-c FILE and -f, in any order. */
 static int parse_args(int argc, char **argv, struct up *u)
 {
-    int used;
-    u->cfg = cli_load_tunnel(argc - 1, argv + 1, &used);
-    if (!u->cfg)
-        return -1;
-    for (int i = 1 + used; i < argc; i++) {
+    char *rest[4];
+    int n = 0, used;
+    for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-f") == 0) {
             u->params.foreground = true;
+        } else if (n < 3) {
+            rest[n++] = argv[i];
         } else {
             fprintf(stderr, "pppssh up: unexpected argument '%s'\n", argv[i]);
             return -1;
         }
+    }
+    u->cfg = cli_load_tunnel(n, rest, &used);
+    if (!u->cfg)
+        return -1;
+    if (used != n) {
+        fprintf(stderr, "pppssh up: unexpected argument '%s'\n", rest[used]);
+        return -1;
     }
     return 0;
 }

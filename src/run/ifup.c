@@ -80,10 +80,8 @@ static void link_is_up(struct tunnel *t)
 
 static void ipcp_up(struct tunnel *t, const struct ppp_event *ev)
 {
-    char local[INET_ADDRSTRLEN], remote[INET_ADDRSTRLEN];
-    addr4_text(ev->u.ipcp.local, local, sizeof(local));
+    char remote[INET_ADDRSTRLEN];
     addr4_text(ev->u.ipcp.remote, remote, sizeof(remote));
-    log_info("IPCP up: local %s remote %s", local, remote);
     t->local4.s_addr = htonl(ev->u.ipcp.local);
     t->remote4.s_addr = htonl(ev->u.ipcp.remote);
     t->spoof.peer4 = (struct os_ip){.family = AF_INET, .v4 = t->remote4};
@@ -93,8 +91,8 @@ static void ipcp_up(struct tunnel *t, const struct ppp_event *ev)
         tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->net.err);
         return;
     }
-    if (t->p->role == RUN_SERVER && t->p->net.proxy_arp)
-        log_warn("ProxyArp is not implemented yet: the LAN must route %s to this server", remote);
+    if (t->p->role == RUN_SERVER && t->p->net.proxy_arp && netcfg_proxy_arp(&t->net, t->remote4) < 0)
+        log_warn("%s: the LAN must route %s to this server", t->net.err, remote);
     t->ipcp_up = true;
     link_is_up(t);
 }
@@ -107,8 +105,6 @@ static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
     memcpy(&ll.ip.v6.s6_addr[8], ev->u.ipv6cp.local_ifid, 8); /* RFC 5072 section 5 */
     memcpy(t->local_ifid, ev->u.ipv6cp.local_ifid, 8);
     memcpy(t->remote_ifid, ev->u.ipv6cp.remote_ifid, 8);
-    char text[OS_PREFIX_TEXT_MAX];
-    log_info("IPV6CP up: %s", os_prefix_format(&ll, text, sizeof(text)));
     if (iface_up(t) < 0 || netcfg_addr6(&t->net, &ll) < 0 ||
         (t->p->net.has_address6 && netcfg_addr6(&t->net, &t->p->net.address6) < 0) ||
         routes_up(t, AF_INET6) < 0) {
@@ -122,11 +118,7 @@ static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
 
 static void phase(struct tunnel *t, const struct ppp_event *ev)
 {
-    enum ppp_cause cause = ev->u.phase.cause;
-    if (cause != PPP_CAUSE_NONE)
-        log_info("phase %s (%s)", ppp_phase_name(ev->u.phase.phase), ppp_cause_name(cause));
-    else
-        log_info("phase %s", ppp_phase_name(ev->u.phase.phase));
+    /* The engine logs the transition itself. */
     if (ev->u.phase.phase == PPP_PHASE_DEAD)
         t->dead = true;
 }
@@ -140,16 +132,14 @@ void ifup_event(void *user, const struct ppp_event *ev)
         break;
     case PPP_EV_LCP_UP:
         t->mtu = ev->u.lcp.mru_tx < t->p->net.mtu ? ev->u.lcp.mru_tx : t->p->net.mtu;
-        log_info("LCP up: MRU %u/%u, interface MTU %u", ev->u.lcp.mru_rx, ev->u.lcp.mru_tx, t->mtu);
+        log_info("interface MTU %u", t->mtu);
         break;
     case PPP_EV_LCP_DOWN:
-        log_info("LCP down");
         break;
     case PPP_EV_IPCP_UP:
         ipcp_up(t, ev);
         break;
     case PPP_EV_IPCP_DOWN:
-        log_info("IPCP down");
         t->ipcp_up = false;
         netcfg_undo(&t->net, AF_INET);
         break;
@@ -157,7 +147,6 @@ void ifup_event(void *user, const struct ppp_event *ev)
         ipv6cp_up(t, ev);
         break;
     case PPP_EV_IPV6CP_DOWN:
-        log_info("IPV6CP down");
         t->ipv6cp_up = false;
         netcfg_undo(&t->net, AF_INET6);
         break;

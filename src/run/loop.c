@@ -345,13 +345,15 @@ static void decide_exit(struct tunnel *t)
         snprintf(t->exit_msg, sizeof(t->exit_msg), "stopped on request");
     } else if (t->ssh_failure != SSH_FAIL_NONE && t->ssh_failure != SSH_FAIL_CLOSED) {
         t->exit_status = ssh_exit_status(t->ssh_failure);
-        snprintf(t->exit_msg, sizeof(t->exit_msg), "%s (%s)", ssh_failure_text(t->ssh_failure),
-                 t->ssh_line);
+        bool command = t->p->spawn.shell_command && t->ssh_failure == SSH_FAIL_COMMAND_MISSING;
+        snprintf(t->exit_msg, sizeof(t->exit_msg), "%s (%s)",
+                 command ? "Command not found" : ssh_failure_text(t->ssh_failure), t->ssh_line);
     } else if (t->child_exited && WIFEXITED(t->child_status) &&
                WEXITSTATUS(t->child_status) == 127) {
         /* The remote shell's (or sh -c's) "command not found". */
         t->exit_status = RUN_EXIT_COMMAND_FAILED;
-        snprintf(t->exit_msg, sizeof(t->exit_msg), "remote command not found%s%s",
+        snprintf(t->exit_msg, sizeof(t->exit_msg), "%s not found%s%s",
+                 t->p->spawn.shell_command ? "Command" : "remote command",
                  t->last_line[0] ? ": " : "", t->last_line);
     } else {
         t->exit_status = ppp_cause_exit_status(cause);
@@ -423,6 +425,10 @@ static void tunnel_init(struct tunnel *t, const struct run_params *p)
     t->in_fd = t->out_fd = -1;
     t->child.io_fd = t->child.stderr_fd = -1;
     t->deadline = PPP_TIME_NEVER;
+    /* The client may use its own addresses and the networks routed to it
+     * (serve puts the user's Address6 among them as a /128). */
+    t->spoof.routes = p->net.routes;
+    t->spoof.n_routes = p->net.n_routes;
     for (size_t i = 0; i < CONTROL_MAX_CLIENTS; i++)
         t->clients[i].fd = -1;
 }

@@ -13,6 +13,7 @@
 
 #include "dns.h"
 #include "log.h"
+#include "proxyarp.h"
 
 /* Default routes of interface N live in table 0x53530000 + N, and its
  * rules at priorities 20000 + 3 * (N % 1000) .. + 2: deterministic, so a
@@ -191,6 +192,26 @@ int netcfg_dns(struct netcfg *nc, const struct os_ip *dns, size_t n)
     return r;
 }
 
+int netcfg_proxy_arp(struct netcfg *nc, struct in_addr addr)
+{
+    char lan[IFNAMSIZ], text[INET_ADDRSTRLEN];
+    int r = proxyarp_find_lan(addr, nc->ifname, lan, nc->err, sizeof(nc->err));
+    if (r < 0)
+        return r;
+    log_info("[#] ip neigh add proxy %s dev %s", inet_ntop(AF_INET, &addr, text, sizeof(text)), lan);
+    struct netcfg_change *c = record(nc, NETCFG_PROXY_ARP, AF_INET);
+    if (!c)
+        return full(nc);
+    r = proxyarp_add(lan, addr, nc->err, sizeof(nc->err));
+    if (r < 0) {
+        nc->n--;
+        return r;
+    }
+    snprintf(c->u.proxy.lan, sizeof(c->u.proxy.lan), "%s", lan);
+    c->u.proxy.addr = addr;
+    return 0;
+}
+
 static int read_sysctl(const char *path, char *buf, size_t size)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -254,6 +275,9 @@ static void undo_one(struct netcfg *nc, const struct netcfg_change *c)
         break;
     case NETCFG_DNS:
         r = dns_remove(nc->ifname, err, sizeof(err));
+        break;
+    case NETCFG_PROXY_ARP:
+        r = proxyarp_del(c->u.proxy.lan, c->u.proxy.addr, err, sizeof(err));
         break;
     case NETCFG_SYSCTL:
         r = write_sysctl(c->u.sysctl_path, c->sysctl_old);

@@ -17,7 +17,15 @@
 
 #define NETCFG_MAX_CHANGES 160
 
-enum netcfg_kind { NETCFG_ADDR4, NETCFG_ADDR6, NETCFG_ROUTE, NETCFG_RULE, NETCFG_DNS, NETCFG_SYSCTL };
+enum netcfg_kind {
+    NETCFG_ADDR4,
+    NETCFG_ADDR6,
+    NETCFG_ROUTE,
+    NETCFG_RULE,
+    NETCFG_DNS,
+    NETCFG_SYSCTL,
+    NETCFG_PROXY_ARP,
+};
 
 struct netcfg_change {
     enum netcfg_kind kind;
@@ -28,6 +36,7 @@ struct netcfg_change {
         struct nl_route route;
         struct nl_rule rule;
         char sysctl_path[128];
+        struct { char lan[IFNAMSIZ]; struct in_addr addr; } proxy;
     } u;
     char sysctl_old[16];
 };
@@ -51,6 +60,8 @@ int netcfg_addr6(struct netcfg *nc, const struct os_prefix *addr);
  * server) still uses the main table's route; see pppssh.8, ROUTING. */
 int netcfg_route(struct netcfg *nc, const struct os_prefix *dst, const struct os_ip *keep_outside);
 int netcfg_dns(struct netcfg *nc, const struct os_ip *dns, size_t n);
+/* Answers ARP for addr on the LAN interface whose subnet holds it. */
+int netcfg_proxy_arp(struct netcfg *nc, struct in_addr addr);
 /* Writes value to /proc/sys/<path>, remembering the old value. */
 int netcfg_sysctl(struct netcfg *nc, const char *path, const char *value);
 

@@ -85,11 +85,34 @@ static void stream_lost(struct tunnel *t, const char *why)
     t->dead = true;
 }
 
+static void stderr_line(struct tunnel *t, char *line);
+
+/* Before the link is up, text lines on the stream that carry no PPP flag
+ * are the remote's messages (with ssh -tt its stderr shares the pty):
+ * treat them as stderr lines so that their reason reaches the user. */
+static void note_text(struct tunnel *t, const uint8_t *data, size_t n)
+{
+    if (t->reported_up || memchr(data, 0x7e, n))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = data[i];
+        if (c == '\n' || c == '\r' || t->text_len == sizeof(t->text_acc) - 1) {
+            t->text_acc[t->text_len] = 0;
+            if (t->text_len)
+                stderr_line(t, t->text_acc);
+            t->text_len = 0;
+        } else if (c >= 0x20 && c < 0x7f) {
+            t->text_acc[t->text_len++] = (char)c;
+        }
+    }
+}
+
 void stream_readable(struct tunnel *t)
 {
     for (int i = 0; i < READ_ROUNDS && !t->stream_gone; i++) {
         ssize_t n = read(t->in_fd, t->packet, sizeof(t->packet));
         if (n > 0) {
+            note_text(t, t->packet, (size_t)n);
             ppp_link_input(t->link, t->packet, (size_t)n, tunnel_now());
             continue;
         }
@@ -150,8 +173,12 @@ static void stderr_line(struct tunnel *t, char *line)
     if (!len)
         return;
     log_info("%s: %s", t->p->spawn.shell_command ? "command" : "ssh", line);
-    snprintf(t->last_line, sizeof(t->last_line), "%s", line);
     enum ssh_failure f = ssh_classify_line(line);
+    /* ssh's own "Connection to X closed." says less than what came before. */
+    bool says_little = f == SSH_FAIL_CLOSED ||
+                       (strncmp(line, "Connection to ", 14) == 0 && strstr(line, " closed"));
+    if (!says_little || !t->last_line[0])
+        snprintf(t->last_line, sizeof(t->last_line), "%s", line);
     /* "Connection closed" follows the real reason: never let it replace one. */
     if (f != SSH_FAIL_NONE && (t->ssh_failure == SSH_FAIL_NONE || t->ssh_failure == SSH_FAIL_CLOSED)) {
         t->ssh_failure = f;

@@ -70,6 +70,8 @@ struct tunnel {
     enum ssh_failure ssh_failure;
     char ssh_line[256];  /* the line that classified it */
     char last_line[256]; /* the transport's last stderr line */
+    char text_acc[256];  /* text on the stream before the link is up (ssh -tt */
+    size_t text_len;     /* merges the remote's stderr into the pty) */
 
     /* The control socket. */
     int ctl_fd;

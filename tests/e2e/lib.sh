@@ -39,23 +39,23 @@ fail() { E2E_FAILED=$((E2E_FAILED + 1)); echo "FAIL: $*"; }
 
 # check DESCRIPTION COMMAND...: PASS if the command succeeds.
 check() {
-    desc=$1; shift
+    _desc=$1; shift
     if "$@" >"$E2E_TMP/check.out" 2>&1; then
-        pass "$desc"
+        pass "$_desc"
     else
-        fail "$desc"
+        fail "$_desc"
         sed 's/^/    | /' "$E2E_TMP/check.out"
     fi
 }
 
 # check_not DESCRIPTION COMMAND...: PASS if the command fails.
 check_not() {
-    desc=$1; shift
+    _desc=$1; shift
     if "$@" >"$E2E_TMP/check.out" 2>&1; then
-        fail "$desc"
+        fail "$_desc"
         sed 's/^/    | /' "$E2E_TMP/check.out"
     else
-        pass "$desc"
+        pass "$_desc"
     fi
 }
 
@@ -114,7 +114,12 @@ StrictModes no
 LogLevel VERBOSE
 SSHD
     mkdir -p /run/sshd # privilege-separation directory sshd insists on
-    in_srv /usr/sbin/sshd -f "$E2E_TMP/sshd_config" -E "$E2E_TMP/sshd.log"
+    # sshd runs the forced command with the account's login shell, and a
+    # root bash sources ~/.bashrc for ssh sessions (which may take seconds).
+    # In a private mount namespace, sshd sees root's shell as /bin/sh.
+    sed 's|^\(root:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:\).*|\1/bin/sh|' /etc/passwd >"$E2E_TMP/passwd"
+    in_srv unshare -m sh -c "mount --bind '$E2E_TMP/passwd' /etc/passwd &&
+        exec /usr/sbin/sshd -f '$E2E_TMP/sshd_config' -E '$E2E_TMP/sshd.log'"
     # sshd forks into the background and writes its pidfile once listening.
     i=0
     while [ ! -s "$E2E_TMP/sshd.pid" ] && [ $i -lt 100 ]; do

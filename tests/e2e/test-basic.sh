@@ -61,6 +61,16 @@ check "pppssh status shows the addresses" grep -q "^remote: $TUN_SRV_IP" "$E2E_T
 check "pppssh status counts packets" grep -Eq '^received: [1-9][0-9]* bytes' "$E2E_TMP/status"
 sed 's/^/    | /' "$E2E_TMP/status"
 
+# A source the client does not own never reaches the LAN.
+lan_echos() { in_lan awk '/^Icmp:/ { if (n++) { for (i = 1; i <= NF; i++) if (h[i] == "InEchos") print $i } else for (i = 1; i <= NF; i++) h[i] = $i }' /proc/net/snmp; }
+in_cli ip addr add 198.19.9.9/32 dev lo
+before=$(lan_echos)
+in_cli ping -c 3 -i 0.2 -W 1 -I 198.19.9.9 "$LAN_HOST_IP" >/dev/null 2>&1
+after=$(lan_echos)
+check "spoofed pings never reach the LAN host (InEchos $before -> $after)" test "$before" = "$after"
+in_cli ping -c 1 -W 2 "$LAN_HOST_IP" >/dev/null 2>&1
+check "genuine pings still do (InEchos -> $(lan_echos))" test "$(lan_echos)" -gt "$after"
+
 check "pppssh down" in_cli "$PPPSSH" down "$NAME"
 check "client interface is gone" wait_gone in_cli ip link show "$NAME"
 check_not "client route is gone" sh -c "ip netns exec $NS_CLI ip route show 198.19.0.0/24 | grep -q ."
@@ -71,5 +81,6 @@ check "no pppssh or ssh process left" \
 check "status says no tunnel is running" \
     sh -c "! '$PPPSSH' status '$NAME' 2>&1 | grep -q . || '$PPPSSH' status '$NAME' 2>&1 | grep -q 'no tunnel $NAME is running'"
 check "the server logged an accounting line" grep -q 'user=e2e .*remote=198.18.255.2' "$E2E_TMP/serve.log"
+check "the accounting line counts the 3 spoofed packets" grep -q 'user=e2e .*spoofed=3 ' "$E2E_TMP/serve.log"
 
 e2e_summary
