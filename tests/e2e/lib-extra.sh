@@ -167,14 +167,18 @@ x_has_text() {
 }
 
 # x_snapshot NS: interfaces, addresses, routes (v4 and v6), policy rules
-# and processes of NS, in a stable form, to compare before/after.
+# and processes of NS, in a stable form, to compare before/after.  IPv6
+# link-local entries are left out: the kernel adds them to a new veth by
+# itself, some time after the bed is built.
 x_snapshot() {
-    ip -n "$1" -o link show | awk '{print $2}' | sed 's/@.*//'
-    ip -n "$1" -o addr show | awk '{print $2, $3, $4}'
-    ip -n "$1" route show table all
-    ip -n "$1" -6 route show table all 2>/dev/null
-    ip -n "$1" rule show
-    ip -n "$1" -6 rule show 2>/dev/null
+    {
+        ip -n "$1" -o link show | awk '{print $2}' | sed 's/@.*//'
+        ip -n "$1" -o addr show | awk '{print $2, $3, $4}'
+        ip -n "$1" -4 route show table all
+        ip -n "$1" -6 route show table all 2>/dev/null
+        ip -n "$1" -4 rule show
+        ip -n "$1" -6 rule show 2>/dev/null
+    } | grep -v 'fe80::'
     ip netns pids "$1" | while read -r p; do
         printf 'pid %s %s\n' "$p" "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
     done | sort
@@ -240,4 +244,39 @@ x_wait_file_text() {
         x_i=$((x_i + 1))
     done
     grep -qF -- "$2" "$1" 2>/dev/null
+}
+
+# x_pty_session LABEL NS_OF_PTY_REDIR PEER_ADDR COMMAND...: run COMMAND under
+# pty-redir in that namespace, `pppssh up` over the pty in the client,
+# ping PEER_ADDR, `pppssh down`, and check the command is gone.  Needs
+# PTY_REDIR (the pty-redir binary).
+x_pty_session() {
+    label=$1 ns=$2 peer=$3; shift 3
+    x_snapshot "$NS_CLI" >"$E2E_TMP/pty-cli.snap"
+    x_snapshot "$NS_SRV" >"$E2E_TMP/pty-srv.snap"
+    ip netns exec "$ns" "$PTY_REDIR" "$@" >"$E2E_TMP/device" 2>>"$E2E_TMP/pty-redir.log"
+    rc=$?
+    dev=$(cat "$E2E_TMP/device")
+    check "$label: pty-redir exits 0 and prints a pty ($dev)" \
+        bash -c "[ $rc = 0 ] && [ -c '$dev' ] && case '$dev' in /dev/pts/*) exit 0;; esac; exit 1"
+    x_conf "$E2E_TMP/e2epty.conf" "Interface = e2epty" "Command = socat - $dev,raw,echo=0"
+    sed -i '/^Server\|^IdentityFile\|^SSHOption/d' "$E2E_TMP/e2epty.conf"
+    check "$label: pppssh up over the pty exits 0" x_up "$NS_CLI" "$E2E_TMP/e2epty.conf"
+    echo "    (up took $X_MS ms)"
+    check "$label: ping $peer across" x_ping "$NS_CLI" "$peer"
+    check "$label: pppssh down exits 0" x_down "$NS_CLI" "$E2E_TMP/e2epty.conf"
+    check "$label: e2epty is gone" wait_gone ip -n "$NS_CLI" link show e2epty
+    check "$label: the command pty-redir started has ended, client as before" \
+        x_same_state "$NS_CLI" "$E2E_TMP/pty-cli.snap"
+    check "$label: server as before" x_same_state "$NS_SRV" "$E2E_TMP/pty-srv.snap"
+}
+
+# x_wait_dead PID [SECONDS]: up to SECONDS (15) for process PID to end.
+x_wait_dead() {
+    x_i=0 x_max=$(( ${2:-15} * 20 ))
+    while kill -0 "$1" 2>/dev/null && [ $x_i -lt $x_max ]; do
+        sleep 0.05
+        x_i=$((x_i + 1))
+    done
+    ! kill -0 "$1" 2>/dev/null
 }
