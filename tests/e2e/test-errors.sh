@@ -77,6 +77,25 @@ expect_failure 9 "not found" "Command missing" "Command = /nonexistent/ppp-peer"
 expect_failure 10 "negotiation failed" "a peer that never answers" "Command = exec cat >/dev/null"
 expect_failure 17 "looped back" "a transport that echoes (loopback)" "Command = exec cat"
 
+# Ctrl-C while up waits: the tunnel being set up is stopped and rolled back.
+printf '[Tunnel]\nCommand = exec cat >/dev/null\nInterface = intr0\n' >"$E2E_TMP/intr.conf"
+chmod 600 "$E2E_TMP/intr.conf"
+ip netns exec "$NS_CLI" "$PPPSSH" up -c "$E2E_TMP/intr.conf" 2>"$E2E_TMP/intr.err" &
+upid=$!
+i=0
+while ! in_cli ip link show intr0 >/dev/null 2>&1 && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+kill -INT $upid
+wait $upid
+got=$?
+if [ "$got" = 5 ] && grep -q 'stopped on request' "$E2E_TMP/intr.err"; then
+    pass "INT while up waits: exit 5, $(cat "$E2E_TMP/intr.err")"
+else
+    fail "INT while up waits: exit $got (want 5): $(cat "$E2E_TMP/intr.err")"
+fi
+check "INT while up waits: no interface left" wait_gone in_cli ip link show intr0
+check "INT while up waits: no process left" \
+    wait_gone sh -c "ps -eo args | grep -v grep | grep -Eq '^$PPPSSH.*intr.conf'"
+
 # Not root: no CAP_NET_ADMIN for the TUN (the run directory is writable, so
 # that the TUN is what fails), and not even the run directory.
 mkdir -m 0777 "$E2E_TMP/nobody-run"
