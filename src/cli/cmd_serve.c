@@ -32,8 +32,10 @@ struct serve {
     int lease_fd;
 };
 
+static bool logging_to_syslog;
+
 /* Errors go to stderr, which ssh carries back to the client, where
- * `pppssh up` shows them. */
+ * `pppssh up` shows them, and to syslog for the server's administrator. */
 __attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...)
 {
     char line[512];
@@ -42,7 +44,8 @@ __attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...)
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
     fprintf(stderr, "pppssh serve: %s\n", line);
-    log_error("%s", line);
+    if (logging_to_syslog)
+        log_error("%s", line);
     return -1;
 }
 
@@ -135,7 +138,8 @@ static int check_forwarding(const struct server_user *u)
         v4 |= u->routes[i].ip.family == AF_INET;
     if (v4 && os_ip_forwarding(AF_INET, &on, err, sizeof(err)) == 0 && !on)
         return fail("IP forwarding is off (sysctl net.ipv4.ip_forward=0) but [User %s] routes "
-                    "networks through the tunnel", u->name);
+                    "networks through the tunnel",
+                    u->name);
     return 0;
 }
 
@@ -205,6 +209,8 @@ int cmd_serve(int argc, char **argv)
     run_params_init(&s.params, RUN_SERVER);
     if (parse_args(argc, argv, &s) < 0)
         return RUN_EXIT_CONFIG;
+    logging_to_syslog = !s.log_stderr && !s.check;
+    log_setup("pppssh-serve", logging_to_syslog, LOG_LEVEL_INFO);
     if (!s.local || s.check) {
         if (load_config(&s) < 0)
             return RUN_EXIT_CONFIG;
@@ -213,7 +219,6 @@ int cmd_serve(int argc, char **argv)
         printf("%s: OK (%zu users)\n", s.config_path, s.cfg->n_users);
         return 0;
     }
-    log_setup("pppssh-serve", !s.log_stderr, LOG_LEVEL_INFO);
     if (!s.user)
         s.user = current_user();
     s.params.user = s.user;

@@ -86,12 +86,15 @@ static void ipcp_up(struct tunnel *t, const struct ppp_event *ev)
     t->remote4.s_addr = htonl(ev->u.ipcp.remote);
     t->spoof.peer4 = (struct os_ip){.family = AF_INET, .v4 = t->remote4};
     if (iface_up(t) < 0 || netcfg_addr4(&t->net, t->local4, t->remote4) < 0 ||
-        routes_up(t, AF_INET) < 0 ||
-        (t->p->role == RUN_CLIENT && dns_up(t, ev->u.ipcp.dns) < 0)) {
+        routes_up(t, AF_INET) < 0) {
         tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->net.err);
         return;
     }
-    if (t->p->role == RUN_SERVER && t->p->net.proxy_arp && netcfg_proxy_arp(&t->net, t->remote4) < 0)
+    /* No resolvconf/resolvectl is no reason to refuse the tunnel. */
+    if (t->p->role == RUN_CLIENT && dns_up(t, ev->u.ipcp.dns) < 0)
+        log_warn("DNS not applied: %s", t->net.err);
+    if (t->p->role == RUN_SERVER && t->p->net.proxy_arp &&
+        netcfg_proxy_arp(&t->net, t->remote4) < 0)
         log_warn("%s: the LAN must route %s to this server", t->net.err, remote);
     t->ipcp_up = true;
     link_is_up(t);

@@ -7,15 +7,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "exitcode.h"
 #include "log.h"
 
-#define READ_ROUNDS 16 /* reads per wake-up, so the TUN side gets its turn */
+#define READ_ROUNDS 16         /* reads per wake-up, so the TUN side gets its turn */
+#define CHILD_EOF_WAIT_MS 1000 /* for the child to exit on end of stream */
 
 static void set_nonblocking(int fd)
 {
@@ -180,7 +184,8 @@ static void stderr_line(struct tunnel *t, char *line)
     if (!says_little || !t->last_line[0])
         snprintf(t->last_line, sizeof(t->last_line), "%s", line);
     /* "Connection closed" follows the real reason: never let it replace one. */
-    if (f != SSH_FAIL_NONE && (t->ssh_failure == SSH_FAIL_NONE || t->ssh_failure == SSH_FAIL_CLOSED)) {
+    if (f != SSH_FAIL_NONE &&
+        (t->ssh_failure == SSH_FAIL_NONE || t->ssh_failure == SSH_FAIL_CLOSED)) {
         t->ssh_failure = f;
         snprintf(t->ssh_line, sizeof(t->ssh_line), "%s", line);
     }
@@ -188,8 +193,8 @@ static void stderr_line(struct tunnel *t, char *line)
 
 void stream_stderr_readable(struct tunnel *t)
 {
-    ssize_t n = read(t->child.stderr_fd, t->err_buf + t->err_len,
-                     sizeof(t->err_buf) - 1 - t->err_len);
+    ssize_t n =
+        read(t->child.stderr_fd, t->err_buf + t->err_len, sizeof(t->err_buf) - 1 - t->err_len);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
     if (n <= 0) {
@@ -232,8 +237,33 @@ void stream_child_changed(struct tunnel *t)
     }
 }
 
+/* Waits up to timeout_ms for SIGCHLD (the signalfd is still open). */
+static void wait_child(struct tunnel *t, int timeout_ms)
+{
+    ppp_time deadline = tunnel_now() + (ppp_time)timeout_ms * PPP_MS;
+    while (!t->child_exited && t->signal_fd >= 0) {
+        ppp_time now = tunnel_now();
+        if (now >= deadline)
+            return;
+        struct pollfd pfd = {.fd = t->signal_fd, .events = POLLIN};
+        if (poll(&pfd, 1, (int)((deadline - now) / PPP_MS) + 1) > 0) {
+            struct signalfd_siginfo si;
+            while (read(t->signal_fd, &si, sizeof(si)) == sizeof(si))
+                ; /* we are ending anyway: only SIGCHLD matters now */
+        }
+        stream_child_changed(t);
+    }
+}
+
 void stream_stop(struct tunnel *t)
 {
+    /* End of stream first: ssh passes the EOF on, the far end's pppssh
+     * serve sees it, logs its accounting line and exits, and ssh with it.
+     * Only a child that does not follow gets SIGTERM. */
+    if (t->child.pid && !t->child_exited && !t->stream_gone) {
+        shutdown(t->child.io_fd, SHUT_WR);
+        wait_child(t, CHILD_EOF_WAIT_MS);
+    }
     if (t->child.pid && !t->child_exited) {
         int status;
         if (spawn_terminate(t->child.pid, 2000, &status) == 0) {
