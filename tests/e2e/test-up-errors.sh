@@ -1,5 +1,5 @@
 #!/bin/sh
-# test-up-errors.sh - the tunnel author's error cases of `pppssh up` (loopback, a tunnel already running, a server with no entry for the user, Ctrl-C while waiting, ...): each exits non-zero with its message and leaves nothing behind.
+# test-up-errors.sh - every way `pppssh up` can fail says so in ONE line on
 # stderr, exits with its documented status (pppssh.8, EXIT STATUS), and
 # leaves no interface, route or process behind.
 . "$(dirname "$0")/lib.sh"
