@@ -138,7 +138,8 @@ static int check_forwarding(const struct server_user *u)
         v4 |= u->routes[i].ip.family == AF_INET;
     if (v4 && os_ip_forwarding(AF_INET, &on, err, sizeof(err)) == 0 && !on)
         return fail("IP forwarding is off (sysctl net.ipv4.ip_forward=0) but [User %s] routes "
-                    "networks through the tunnel", u->name);
+                    "networks through the tunnel",
+                    u->name);
     return 0;
 }
 

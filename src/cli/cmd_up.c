@@ -33,7 +33,8 @@ static bool want_tty(const struct tunnel_config *cfg)
 {
     if (cfg->ssh_tty != CONFIG_TTY_AUTO)
         return cfg->ssh_tty == CONFIG_TTY_YES;
-    return strncmp(cfg->remote_command, "pppssh ", 7) == 0 || strstr(cfg->remote_command, "/pppssh ");
+    return strncmp(cfg->remote_command, "pppssh ", 7) == 0 ||
+           strstr(cfg->remote_command, "/pppssh ");
 }
 
 static int build_ssh(struct up *u, char *err, size_t errlen)

@@ -461,7 +461,13 @@ static void open_single(struct parser *p, enum section_kind kind, bool *seen, vo
 /* name: the text between '[' and ']', spaces trimmed. */
 static void open_section(struct parser *p, const char *name)
 {
-    snprintf(p->section_name, sizeof(p->section_name), "%s", name);
+    size_t len = strnlen(name, sizeof(p->section_name));
+
+    /* inih allows longer names than any section we know: cut, the name is only for messages */
+    if (len == sizeof(p->section_name))
+        len--;
+    memcpy(p->section_name, name, len);
+    p->section_name[len] = '\0';
     p->seen = 0;
     p->section = SECTION_NONE;
     if (!p->is_server && strcasecmp(name, "Tunnel") == 0)

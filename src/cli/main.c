@@ -15,11 +15,13 @@ struct command {
 
 static const struct command COMMANDS[] = {
     {"up", cmd_up, "NAME|-c FILE [-f]   bring a tunnel up (returns once it is up)"},
-    {"down", cmd_down, "NAME              stop a tunnel: LCP Terminate, routes and interface removed"},
+    {"down", cmd_down,
+     "NAME              stop a tunnel: LCP Terminate, routes and interface removed"},
     {"status", cmd_status, "NAME            state, addresses, routes, uptime, traffic"},
     {"config", cmd_config, "NAME|-c FILE    print the effective configuration"},
-    {"serve", cmd_serve, "[-c FILE] [--user NAME] [--local A --remote B] [--check]\n"
-                         "                        the server end: PPP on stdin/stdout"},
+    {"serve", cmd_serve,
+     "[-c FILE] [--user NAME] [--local A --remote B] [--check]\n"
+     "                        the server end: PPP on stdin/stdout"},
 };
 
 static void usage(FILE *out)

@@ -309,9 +309,12 @@ static uint8_t fresh_id(struct ppp_fsm *fsm)
 void fsm_send(struct ppp_fsm *fsm, uint8_t code, uint8_t id, const uint8_t *data, size_t len)
 {
     uint8_t pkt[FSM_MAX_PACKET];
+    size_t limit = fsm->max_packet < FSM_MAX_PACKET ? fsm->max_packet : FSM_MAX_PACKET;
 
-    if (len > FSM_MAX_DATA)
-        len = FSM_MAX_DATA;
+    if (limit < FSM_HEADER_LEN)
+        limit = FSM_HEADER_LEN;
+    if (len > limit - FSM_HEADER_LEN)
+        len = limit - FSM_HEADER_LEN;
     pkt[0] = code;
     pkt[1] = id;
     put16(pkt + 2, (uint16_t)(FSM_HEADER_LEN + len));
@@ -521,6 +524,7 @@ void fsm_init(struct ppp_fsm *fsm, const struct fsm_ops *ops, const struct fsm_p
     fsm->state = FSM_INITIAL;
     fsm->deadline = PPP_TIME_NEVER;
     fsm->cause = PPP_CAUSE_NONE;
+    fsm->max_packet = FSM_MAX_PACKET; /* the default MRU, until LCP says more */
     /* Start Identifiers at a random point so a restarted session's replies
      * are unlikely to match stale packets still in flight. */
     fsm->next_id = parent->random ? (uint8_t)parent->random(parent->owner) : 0;
@@ -671,7 +675,7 @@ static void receive_code_reject(struct ppp_fsm *fsm, ppp_time now, const uint8_t
 static void receive_unknown_code(struct ppp_fsm *fsm, ppp_time now, const uint8_t *pkt, size_t len)
 {
     /* Section 5.7: the Code-Reject carries the rejected packet, truncated
-     * to fit (fsm_send cuts it at FSM_MAX_PACKET). */
+     * to fit (fsm_send cuts it at the peer's MRU, fsm->max_packet). */
     struct event_ctx ctx = {.id = pkt[1], .data = pkt, .len = len};
 
     fsm_log(fsm, PPP_LOG_DEBUG, "%s: unknown code %u", fsm->ops->name, pkt[0]);

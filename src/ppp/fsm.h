@@ -143,6 +143,11 @@ struct ppp_fsm {
     enum ppp_cause cause; /* why we last left Opened / gave up */
     uint8_t term_reason[64];
     size_t term_reason_len;
+    /* Longest packet we send (Code..Data): the peer's MRU while LCP is
+     * Opened, set by the link, so a Code-Reject's copy of the rejected
+     * packet is truncated to fit it (RFC 1661 section 5.6).  fsm_init sets
+     * FSM_MAX_PACKET; larger values are capped at it. */
+    size_t max_packet;
 };
 
 void fsm_init(struct ppp_fsm *fsm, const struct fsm_ops *ops, const struct fsm_parent *parent,

@@ -209,7 +209,9 @@ static size_t rx_discard(struct hdlc_decoder *dec, const uint8_t *in, size_t n)
  * the buffer is never written past cap. */
 static bool rx_store(struct hdlc_decoder *dec, const uint8_t *src, size_t n)
 {
-    if (n > dec->cap - dec->len) {
+    /* cap may have shrunk under a partial frame (the link lowers it when
+     * LCP goes down): that frame is too long now. */
+    if (dec->len > dec->cap || n > dec->cap - dec->len) {
         dec->stats.too_long++;
         rx_restart(dec, HDLC_RX_DISCARD);
         return false;

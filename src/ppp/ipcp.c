@@ -61,7 +61,10 @@ static void ipcp_reset(struct ppp_fsm *fsm)
     ipcp->want_dns1 = 0;
     ipcp->want_dns2 = 0;
     ipcp->local = ipcp->remote = ipcp->dns1 = ipcp->dns2 = 0;
-    ipcp->peer_address = 0;
+    /* peer_address stays, as lcp.c keeps `his`: in Stopped and Opened the
+     * automaton judges (and Acks) the peer's request just before this
+     * reset (scr), and every way into Opened passes such an Ack, which
+     * sets it afresh. */
     ipcp->last_req_len = 0;
     ipcp->failure = NULL;
 }
@@ -408,13 +411,6 @@ static void ipcp_up(struct ppp_fsm *fsm)
                 ipv4_text(ipcp->dns2).s);
 }
 
-static void ipcp_down(struct ppp_fsm *fsm)
-{
-    struct ipcp *ipcp = to_ipcp(fsm);
-
-    ipcp->peer_address = 0;
-}
-
 static const struct fsm_ops ipcp_ops = {
     .name = "IPCP",
     .protocol = PPP_PROTO_IPCP,
@@ -425,7 +421,6 @@ static const struct fsm_ops ipcp_ops = {
     .nak = ipcp_nak,
     .reject = ipcp_reject,
     .up = ipcp_up,
-    .down = ipcp_down,
 };
 
 void ipcp_init(struct ipcp *ipcp, const struct ppp_settings *settings,

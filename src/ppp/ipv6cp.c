@@ -86,7 +86,9 @@ static void ipv6cp_reset(struct ppp_fsm *fsm)
 
     ipv6cp->req_ifid = true;
     memset(ipv6cp->remote_ifid, 0, IFID_LEN);
-    memset(ipv6cp->peer_ifid, 0, IFID_LEN);
+    /* peer_ifid stays, as lcp.c keeps `his`: in Stopped and Opened the
+     * automaton judges (and Acks) the peer's request just before this
+     * reset (scr); every way into Opened passes such an Ack. */
     /* A configured identifier is asked for again on each negotiation; a
      * random one stays the same across renegotiations of this link. */
     if (!ifid_zero(s->local_ifid))
@@ -165,8 +167,10 @@ static void judge_ifid(struct ipv6cp *ipv6cp, struct reply *r, const struct opt 
     }
     if (ifid_equal(theirs, ipv6cp->local_ifid)) {
         /* section 4.1: equal identifiers; Nak with a new one for the peer
-         * and pick a new one of our own for the next request */
-        ifid_random(ipv6cp, ipv6cp->local_ifid, theirs);
+         * and pick a new one of our own for the next request, unless the
+         * peer has already Acked ours (Ack-Rcvd: no next request) */
+        if (ipv6cp->fsm.state != FSM_ACK_RCVD)
+            ifid_random(ipv6cp, ipv6cp->local_ifid, theirs);
         ifid_random(ipv6cp, suggestion, ipv6cp->local_ifid);
         if (ifid_equal(suggestion, theirs))
             suggestion[0] ^= 0x80;
@@ -304,13 +308,6 @@ static void ipv6cp_up(struct ppp_fsm *fsm)
                 ifid_text(ipv6cp->local_ifid).s, ifid_text(ipv6cp->remote_ifid).s);
 }
 
-static void ipv6cp_down(struct ppp_fsm *fsm)
-{
-    struct ipv6cp *ipv6cp = to_ipv6cp(fsm);
-
-    memset(ipv6cp->peer_ifid, 0, IFID_LEN);
-}
-
 static const struct fsm_ops ipv6cp_ops = {
     .name = "IPV6CP",
     .protocol = PPP_PROTO_IPV6CP,
@@ -321,7 +318,6 @@ static const struct fsm_ops ipv6cp_ops = {
     .nak = ipv6cp_nak,
     .reject = ipv6cp_reject,
     .up = ipv6cp_up,
-    .down = ipv6cp_down,
 };
 
 void ipv6cp_init(struct ipv6cp *ipv6cp, const struct ppp_settings *settings,

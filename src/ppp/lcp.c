@@ -586,7 +586,7 @@ static void rcv_protocol_reject(struct lcp *lcp, ppp_time now, const uint8_t *da
     if (len < 2)
         return;
     proto = get16(data);
-    lcp_log(lcp, PPP_LOG_INFO, "LCP: peer rejected protocol 0x%04x", proto);
+    /* logged by the hook's owner, which knows what it does about it */
     lcp->hooks->protocol_rejected(lcp->fsm.parent->owner, proto, now);
 }
 
@@ -596,6 +596,7 @@ static void rcv_echo_request(struct lcp *lcp, uint8_t id, const uint8_t *data, s
         return;
     if (is_our_magic(lcp, data)) {
         lcp_log(lcp, PPP_LOG_WARN, "LCP: received our own Echo-Request: line looped back?");
+        lcp->own_echo = true;
         return;
     }
     send_with_magic(lcp, LCP_ECHO_REPLY, id, data + 4, len - 4);
@@ -608,6 +609,7 @@ static void rcv_echo_reply(struct lcp *lcp, ppp_time now, uint8_t id, const uint
         return;
     if (is_our_magic(lcp, data)) {
         lcp_log(lcp, PPP_LOG_WARN, "LCP: received our own Echo-Reply: line looped back?");
+        lcp->own_echo = true;
         return;
     }
     lcp->hooks->echo_reply(lcp->fsm.parent->owner, id, data + 4, len - 4, now);
@@ -707,15 +709,15 @@ void lcp_init(struct lcp *lcp, const struct ppp_settings *settings, const struct
     lcp_reset(&lcp->fsm);
 }
 
-void lcp_input(struct lcp *lcp, ppp_time now, const uint8_t *pkt, size_t len)
+bool lcp_input(struct lcp *lcp, ppp_time now, const uint8_t *pkt, size_t len)
 {
+    lcp->own_echo = false;
     fsm_input(&lcp->fsm, now, pkt, len);
-    if (!lcp->looped_back)
-        return;
-    if (lcp->fsm.state >= FSM_REQ_SENT) {
+    if (lcp->looped_back && lcp->fsm.state >= FSM_REQ_SENT) {
         lcp->fsm.cause = PPP_CAUSE_LOOPBACK;
         fsm_close(&lcp->fsm, now, "Loopback detected");
         /* whatever fsm_close assumed, the reason is the loop */
         lcp->fsm.cause = PPP_CAUSE_LOOPBACK;
     }
+    return !lcp->own_echo;
 }

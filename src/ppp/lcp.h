@@ -67,6 +67,7 @@ struct lcp {
     struct lcp_options his;  /* what we Acked of the peer's */
     uint8_t loopback_naks;   /* our own magic seen in the peer's requests */
     bool looped_back;        /* gave up: the line is looped back */
+    bool own_echo;           /* the packet being input is our own Echo come back */
     uint8_t proto_rej_id;
     /* Our last Configure-Request's options: an Ack must repeat them byte
      * for byte and a Reject may only hold some of them, in the same order
@@ -83,8 +84,11 @@ void lcp_init(struct lcp *lcp, const struct ppp_settings *settings,
  * fsm_input(&lcp->fsm, ...): after the automaton has handled the packet it
  * closes the layer with cause PPP_CAUSE_LOOPBACK (fsm.cause) once the
  * peer's requests carried our own Magic-Number settings->max_loopback times
- * in a row; lcp->looped_back is then true until the next negotiation. */
-void lcp_input(struct lcp *lcp, ppp_time now, const uint8_t *pkt, size_t len);
+ * in a row; lcp->looped_back is then true until the next negotiation.
+ * Returns false when the packet was our own Echo-Request or Echo-Reply
+ * (our Magic-Number) coming back: it proves nothing about the peer, so
+ * the keepalive must not count it (pppd ignores it too). */
+bool lcp_input(struct lcp *lcp, ppp_time now, const uint8_t *pkt, size_t len);
 
 /* Negotiated values (valid while Opened) in the form of PPP_EV_LCP_UP. */
 void lcp_result(const struct lcp *lcp, struct ppp_event *ev);

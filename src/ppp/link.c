@@ -99,6 +99,44 @@ static void ncps_down(struct ppp_link *link, ppp_time now)
         fsm_down(&link->ipv6cp.fsm, now);
 }
 
+/* ---- the receive buffer ---- */
+
+/* Longest frame kept for an MRU: RFC 1661 section 6.1 says 1500 must
+ * always be accepted, whatever was negotiated.  Address, Control, 2-byte
+ * Protocol and a 32-bit FCS come on top, and a little slack for peers
+ * that overshoot. */
+static size_t frame_limit(size_t mru)
+{
+    if (mru < 1500)
+        mru = 1500;
+    return mru + 4 + 4 + 16;
+}
+
+/* The buffer is allocated once for the largest MRU a Nak may bring us to;
+ * the decoder only keeps frames up to what is in force now. */
+static size_t decoder_capacity(const struct ppp_settings *s)
+{
+    return frame_limit(s->mru_max > s->mru ? s->mru_max : s->mru);
+}
+
+/* Over-long frames are dropped at the MRU in force plus slack, not at
+ * the buffer's size (RFC 1662 section 4 leaves no reason to keep more). */
+static void limit_rx(struct ppp_link *link, size_t mru)
+{
+    size_t cap = frame_limit(mru);
+
+    link->decoder.cap = cap < link->rx_alloc ? cap : link->rx_alloc;
+}
+
+/* RFC 1661 sections 5.6 and 5.7: what we send (a Code-Reject's copy of
+ * the rejected packet above all) must fit the peer's MRU. */
+static void limit_tx_packets(struct ppp_link *link, size_t peer_mru)
+{
+    link->lcp.fsm.max_packet = peer_mru;
+    link->ipcp.fsm.max_packet = peer_mru;
+    link->ipv6cp.fsm.max_packet = peer_mru;
+}
+
 /* ---- LCP's layer events move the link through its phases ---- */
 
 static void lcp_layer_up(struct ppp_link *link)
@@ -108,6 +146,8 @@ static void lcp_layer_up(struct ppp_link *link)
     link->lcp_up = true;
     /* RFC 1570: the FCS negotiated for our receive side applies from now. */
     link->decoder.fcs32 = link->lcp_params.u.lcp.fcs32_rx;
+    limit_rx(link, link->lcp_params.u.lcp.mru_rx);
+    limit_tx_packets(link, link->lcp_params.u.lcp.mru_tx);
     link_log(link, PPP_LOG_INFO, "LCP: up, mru %u/%u, magic %08x/%08x",
              link->lcp_params.u.lcp.mru_rx, link->lcp_params.u.lcp.mru_tx,
              link->lcp_params.u.lcp.magic_local, link->lcp_params.u.lcp.magic_peer);
@@ -123,6 +163,8 @@ static void lcp_layer_down(struct ppp_link *link)
 {
     link->lcp_up = false;
     link->decoder.fcs32 = false;
+    limit_rx(link, link->settings.mru);
+    limit_tx_packets(link, FSM_MAX_PACKET);
     keepalive_stop(&link->keepalive);
     ncps_down(link, link->now);
     link_log(link, PPP_LOG_INFO, "LCP: down");
@@ -328,18 +370,6 @@ void link_settle(struct ppp_link *link, ppp_time now)
 
 /* ---- life cycle ---- */
 
-static size_t decoder_capacity(const struct ppp_settings *s)
-{
-    size_t mru = s->mru_max > s->mru ? s->mru_max : s->mru;
-
-    /* RFC 1661 section 6.1: 1500 must always be accepted, whatever was
-     * negotiated.  Address, Control, 2-byte Protocol and a 32-bit FCS
-     * come on top, and a little slack for peers that overshoot. */
-    if (mru < 1500)
-        mru = 1500;
-    return mru + 4 + 4 + 16;
-}
-
 static void init_protocols(struct ppp_link *link)
 {
     lcp_init(&link->lcp, &link->settings, &link->parent, &link_lcp_hooks);
@@ -380,6 +410,8 @@ int ppp_link_new(struct ppp_link **out, const struct ppp_settings *settings,
     };
     prng_seed(&link->prng, settings->seed);
     hdlc_decoder_init(&link->decoder, mem + head, rx_cap);
+    link->rx_alloc = rx_cap;
+    limit_rx(link, settings->mru);
     txbuf_init(&link->control, mem + head + rx_cap, LINK_CONTROL_BUFFER);
     txbuf_init(&link->data, mem + head + rx_cap + LINK_CONTROL_BUFFER, settings->tx_buffer);
     keepalive_init(&link->keepalive, settings->echo_interval_ms, settings->echo_failures);
@@ -403,6 +435,7 @@ static void reset_session(struct ppp_link *link)
     link->decoder.len = 0;
     link->decoder.escaped = false;
     link->decoder.fcs32 = false;
+    limit_rx(link, link->settings.mru);
     txbuf_clear(&link->control);
     txbuf_clear(&link->data);
     link->handed_out = NULL;

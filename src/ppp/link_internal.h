@@ -52,6 +52,7 @@ struct ppp_link {
     ppp_time now;
 
     struct hdlc_decoder decoder;
+    size_t rx_alloc; /* the decoder's buffer; decoder.cap is what the MRU allows of it */
     struct txbuf control, data;
     struct txbuf *handed_out; /* buffer the last ppp_link_tx_data() returned */
 

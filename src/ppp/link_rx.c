@@ -31,7 +31,8 @@ static void reject(struct ppp_link *link, uint16_t protocol, const uint8_t *info
     lcp_send_protocol_reject(&link->lcp, protocol, info, len);
 }
 
-static void lcp_packet(struct ppp_link *link, const uint8_t *info, size_t len, ppp_time now)
+/* Returns false for our own Echo looped back (not a sign of the peer). */
+static bool lcp_packet(struct ppp_link *link, const uint8_t *info, size_t len, ppp_time now)
 {
     /* Noted before the automaton runs: its layer-down must already know
      * the link is ending, not renegotiating. */
@@ -39,7 +40,7 @@ static void lcp_packet(struct ppp_link *link, const uint8_t *info, size_t len, p
         link_set_cause(link, PPP_CAUSE_PEER_TERMINATED);
         link_log(link, PPP_LOG_INFO, "LCP: terminated by peer");
     }
-    lcp_input(&link->lcp, now, info, len);
+    return lcp_input(&link->lcp, now, info, len);
 }
 
 static void ncp_packet(struct ppp_link *link, bool enabled, struct ppp_fsm *fsm,
@@ -70,20 +71,20 @@ static void ip_packet(struct ppp_link *link, bool enabled, const struct ppp_fsm 
         link->callbacks.ip_packet(link->user, family, info, len);
 }
 
-static void demux(struct ppp_link *link, uint16_t protocol, const uint8_t *info, size_t len,
+/* Returns whether the frame proves the peer alive: every one does except
+ * our own LCP Echo coming back on a looped line. */
+static bool demux(struct ppp_link *link, uint16_t protocol, const uint8_t *info, size_t len,
                   ppp_time now)
 {
     const struct ppp_settings *s = &link->settings;
 
-    if (protocol == PPP_PROTO_LCP) {
-        lcp_packet(link, info, len, now);
-        return;
-    }
+    if (protocol == PPP_PROTO_LCP)
+        return lcp_packet(link, info, len, now);
     /* RFC 1661 section 3.4: until LCP is Opened, every other packet is
      * silently discarded. */
     if (!link->lcp_up) {
         drop(link);
-        return;
+        return true;
     }
     switch (protocol) {
     case PPP_PROTO_IPCP:
@@ -104,6 +105,7 @@ static void demux(struct ppp_link *link, uint16_t protocol, const uint8_t *info,
         reject(link, protocol, info, len);
         break;
     }
+    return true;
 }
 
 static void handle_frame(struct ppp_link *link, const uint8_t *frame, size_t len, ppp_time now)
@@ -113,17 +115,20 @@ static void handle_frame(struct ppp_link *link, const uint8_t *frame, size_t len
     size_t info_len;
 
     link->stats.rx_frames++;
-    /* Any good frame proves the peer alive, not only Echo-Replies. */
-    keepalive_heard(&link->keepalive, now);
     if (link->phase == PPP_PHASE_DEAD) {
         drop(link);
         return;
     }
     if (!ppp_frame_parse(frame, len, &protocol, &info, &info_len)) {
+        keepalive_heard(&link->keepalive, now); /* garbled, but someone sent it */
         drop(link);
         return;
     }
-    demux(link, protocol, info, info_len, now);
+    /* Any good frame proves the peer alive, not only Echo-Replies; but on
+     * a looped line our own Echoes come back, and pppd declares such a
+     * line dead too. */
+    if (demux(link, protocol, info, info_len, now))
+        keepalive_heard(&link->keepalive, now);
     link_settle(link, now);
 }
 

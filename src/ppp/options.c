@@ -10,7 +10,7 @@
 void opt_iter_init(struct opt_iter *it, const uint8_t *opts, size_t len)
 {
     it->p = opts;
-    it->end = opts + len;
+    it->end = len ? opts + len : opts; /* NULL + 0 is undefined in C */
 }
 
 int opt_next(struct opt_iter *it, struct opt *o)

@@ -137,8 +137,8 @@ static int copy_answer(int fd, int out_fd, int timeout_ms, char *err, size_t err
     }
 }
 
-int control_request(const char *name, const char *request, int out_fd, int timeout_ms,
-                    char *err, size_t errlen)
+int control_request(const char *name, const char *request, int out_fd, int timeout_ms, char *err,
+                    size_t errlen)
 {
     int fd = connect_to(name);
     if (fd == -ENOENT || fd == -ECONNREFUSED) {

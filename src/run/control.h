@@ -29,7 +29,7 @@ void control_unlink(const char *name);
 /* Client side: sends request to NAME's tunnel and copies the answer to out
  * until the tunnel closes the connection (at most timeout_ms).  Returns 0,
  * -ENOENT/-ECONNREFUSED (err: "no tunnel NAME is running") or -errno. */
-int control_request(const char *name, const char *request, int out_fd, int timeout_ms,
-                    char *err, size_t errlen);
+int control_request(const char *name, const char *request, int out_fd, int timeout_ms, char *err,
+                    size_t errlen);
 
 #endif

@@ -93,7 +93,8 @@ static void ipcp_up(struct tunnel *t, const struct ppp_event *ev)
     /* No resolvconf/resolvectl is no reason to refuse the tunnel. */
     if (t->p->role == RUN_CLIENT && dns_up(t, ev->u.ipcp.dns) < 0)
         log_warn("DNS not applied: %s", t->net.err);
-    if (t->p->role == RUN_SERVER && t->p->net.proxy_arp && netcfg_proxy_arp(&t->net, t->remote4) < 0)
+    if (t->p->role == RUN_SERVER && t->p->net.proxy_arp &&
+        netcfg_proxy_arp(&t->net, t->remote4) < 0)
         log_warn("%s: the LAN must route %s to this server", t->net.err, remote);
     t->ipcp_up = true;
     link_is_up(t);

@@ -124,8 +124,7 @@ static int scan(uint32_t first, uint32_t last, const struct in_addr *skip, size_
 }
 
 int lease_from_pool(struct in_addr first, struct in_addr last, const struct in_addr *skip,
-                    size_t n_skip, const char *user, struct in_addr *addr, char *err,
-                    size_t errlen)
+                    size_t n_skip, const char *user, struct in_addr *addr, char *err, size_t errlen)
 {
     uint32_t lo = ntohl(first.s_addr), hi = ntohl(last.s_addr);
     for (int pass = 0; pass < 3; pass++) {
@@ -134,7 +133,7 @@ int lease_from_pool(struct in_addr first, struct in_addr last, const struct in_a
             return fd;
     }
     char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
-    snprintf(err, errlen, "address pool %s-%s is exhausted", inet_ntop(AF_INET, &first, a, sizeof(a)),
-             inet_ntop(AF_INET, &last, b, sizeof(b)));
+    snprintf(err, errlen, "address pool %s-%s is exhausted",
+             inet_ntop(AF_INET, &first, a, sizeof(a)), inet_ntop(AF_INET, &last, b, sizeof(b)));
     return -ENOSPC;
 }

@@ -193,13 +193,27 @@ static void dispatch(struct tunnel *t, const struct epoll_event *ev)
 {
     uint32_t tag = ev->data.u32;
     switch (tag) {
-    case TAG_TIMER: timer_expired(t); break;
-    case TAG_SIGNAL: signal_readable(t); break;
-    case TAG_TUN: tun_readable(t); break;
-    case TAG_STREAM_IN: stream_readable(t); break;
-    case TAG_STREAM_OUT: stream_flush(t); break;
-    case TAG_STDERR: stream_stderr_readable(t); break;
-    case TAG_CTL_LISTEN: ctl_accept(t); break;
+    case TAG_TIMER:
+        timer_expired(t);
+        break;
+    case TAG_SIGNAL:
+        signal_readable(t);
+        break;
+    case TAG_TUN:
+        tun_readable(t);
+        break;
+    case TAG_STREAM_IN:
+        stream_readable(t);
+        break;
+    case TAG_STREAM_OUT:
+        stream_flush(t);
+        break;
+    case TAG_STDERR:
+        stream_stderr_readable(t);
+        break;
+    case TAG_CTL_LISTEN:
+        ctl_accept(t);
+        break;
     default:
         if (tag >= TAG_CTL_CLIENT && tag < TAG_CTL_CLIENT + CONTROL_MAX_CLIENTS)
             ctl_readable(t, tag - TAG_CTL_CLIENT);
@@ -324,15 +338,20 @@ static const char *cause_message(struct tunnel *t, enum ppp_cause cause, char *b
 static int ssh_exit_status(enum ssh_failure f)
 {
     switch (f) {
-    case SSH_FAIL_AUTH: return RUN_EXIT_AUTH_REFUSED;
-    case SSH_FAIL_HOST_KEY: return RUN_EXIT_HOST_KEY;
+    case SSH_FAIL_AUTH:
+        return RUN_EXIT_AUTH_REFUSED;
+    case SSH_FAIL_HOST_KEY:
+        return RUN_EXIT_HOST_KEY;
     case SSH_FAIL_REFUSED:
     case SSH_FAIL_UNREACHABLE:
     case SSH_FAIL_TIMEOUT:
-    case SSH_FAIL_RESOLVE: return RUN_EXIT_CONNECT_FAILED;
+    case SSH_FAIL_RESOLVE:
+        return RUN_EXIT_CONNECT_FAILED;
     case SSH_FAIL_COMMAND_MISSING:
-    case SSH_FAIL_NOT_PERMITTED: return RUN_EXIT_COMMAND_FAILED;
-    default: return RUN_EXIT_HANGUP;
+    case SSH_FAIL_NOT_PERMITTED:
+        return RUN_EXIT_COMMAND_FAILED;
+    default:
+        return RUN_EXIT_HANGUP;
     }
 }
 

@@ -18,8 +18,14 @@
 /* Default routes of interface N live in table 0x53530000 + N, and its
  * rules at priorities 20000 + 3 * (N % 1000) .. + 2: deterministic, so a
  * leftover from a crashed run can be found, and distinct per tunnel. */
-uint32_t netcfg_table(unsigned ifindex) { return 0x53530000u + ifindex; }
-uint32_t netcfg_rule_priority(unsigned ifindex) { return 20000u + 3u * (ifindex % 1000u); }
+uint32_t netcfg_table(unsigned ifindex)
+{
+    return 0x53530000u + ifindex;
+}
+uint32_t netcfg_rule_priority(unsigned ifindex)
+{
+    return 20000u + 3u * (ifindex % 1000u);
+}
 
 void netcfg_init(struct netcfg *nc, const char *ifname, unsigned ifindex)
 {
@@ -160,7 +166,8 @@ static int default_route(struct netcfg *nc, const struct os_prefix *dst,
     if ((r = add_rule(nc, &rule, "lookup main suppress_prefixlength 0")) < 0)
         return r;
 
-    struct nl_route route = {.dst = *dst, .ifindex = nc->ifindex, .table = netcfg_table(nc->ifindex)};
+    struct nl_route route = {
+        .dst = *dst, .ifindex = nc->ifindex, .table = netcfg_table(nc->ifindex)};
     if ((r = add_route(nc, &route)) < 0)
         return r;
     nl_rule_init(&rule, family);
@@ -198,7 +205,8 @@ int netcfg_proxy_arp(struct netcfg *nc, struct in_addr addr)
     int r = proxyarp_find_lan(addr, nc->ifname, lan, nc->err, sizeof(nc->err));
     if (r < 0)
         return r;
-    log_info("[#] ip neigh add proxy %s dev %s", inet_ntop(AF_INET, &addr, text, sizeof(text)), lan);
+    log_info("[#] ip neigh add proxy %s dev %s", inet_ntop(AF_INET, &addr, text, sizeof(text)),
+             lan);
     struct netcfg_change *c = record(nc, NETCFG_PROXY_ARP, AF_INET);
     if (!c)
         return full(nc);

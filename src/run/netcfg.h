@@ -31,12 +31,17 @@ struct netcfg_change {
     enum netcfg_kind kind;
     int family; /* which protocol's "down" removes it: AF_INET or AF_INET6 */
     union {
-        struct { struct in_addr local, peer; } addr4;
+        struct {
+            struct in_addr local, peer;
+        } addr4;
         struct os_prefix addr6;
         struct nl_route route;
         struct nl_rule rule;
         char sysctl_path[128];
-        struct { char lan[IFNAMSIZ]; struct in_addr addr; } proxy;
+        struct {
+            char lan[IFNAMSIZ];
+            struct in_addr addr;
+        } proxy;
     } u;
     char sysctl_old[16];
 };

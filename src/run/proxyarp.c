@@ -73,16 +73,16 @@ static int neigh_request(uint16_t type, uint16_t flags, unsigned ifindex, struct
         ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
         if (n < 0)
             rc = -errno;
-        else if (mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, mnl_socket_get_portid(nl), NULL,
-                            NULL) < 0)
+        else if (mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, mnl_socket_get_portid(nl), NULL, NULL) <
+                 0)
             rc = -errno;
     }
     mnl_socket_close(nl);
     return rc;
 }
 
-static int change(uint16_t type, uint16_t flags, const char *ifname, struct in_addr addr,
-                  char *err, size_t errlen)
+static int change(uint16_t type, uint16_t flags, const char *ifname, struct in_addr addr, char *err,
+                  size_t errlen)
 {
     char text[INET_ADDRSTRLEN];
     unsigned ifindex = if_nametoindex(ifname);

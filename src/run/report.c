@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +33,26 @@ static size_t read_line(int fd, char *buf, size_t size)
     return len;
 }
 
+static pid_t waiting_for;
+
+/* Ctrl-C on a waiting `pppssh up` stops the tunnel being set up (the child
+ * is in its own session: the terminal does not signal it), and the parent
+ * still waits for its report, so that the rollback is complete on exit. */
+static void forward_signal(int sig)
+{
+    (void)sig;
+    if (waiting_for > 0)
+        kill(waiting_for, SIGTERM);
+}
+
 static _Noreturn void wait_for_child(int fd, pid_t pid)
 {
+    struct sigaction sa = {.sa_handler = forward_signal};
+    sigemptyset(&sa.sa_mask);
+    waiting_for = pid;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     char line[1024];
     size_t len = read_line(fd, line, sizeof(line));
     if (len >= 2 && strcmp(line, "UP") == 0)

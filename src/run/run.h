@@ -26,28 +26,28 @@ enum run_role {
 
 /* What to do to the interface once the link is up. */
 struct run_net {
-    unsigned mtu;                               /* upper bound on the interface MTU */
-    struct os_prefix routes[RUN_MAX_ROUTES];    /* networks reached through the tunnel */
+    unsigned mtu;                            /* upper bound on the interface MTU */
+    struct os_prefix routes[RUN_MAX_ROUTES]; /* networks reached through the tunnel */
     size_t n_routes;
-    struct os_ip dns[RUN_MAX_DNS];              /* client: resolvers to install */
+    struct os_ip dns[RUN_MAX_DNS]; /* client: resolvers to install */
     size_t n_dns;
-    bool use_peer_dns;                          /* client: also the ones IPCP gave us */
-    bool has_address6;                          /* e.g. fd00:5353::2/64 */
+    bool use_peer_dns; /* client: also the ones IPCP gave us */
+    bool has_address6; /* e.g. fd00:5353::2/64 */
     struct os_prefix address6;
-    struct os_ip transport_peer;                /* client: the SSH server, kept outside the
-                                                   tunnel when a route is a default route */
-    bool proxy_arp;                             /* server: answer ARP for the peer on the LAN */
-    bool antispoof;                             /* server: drop packets whose source is
-                                                   neither the peer nor one of routes */
+    struct os_ip transport_peer; /* client: the SSH server, kept outside the
+                                    tunnel when a route is a default route */
+    bool proxy_arp;              /* server: answer ARP for the peer on the LAN */
+    bool antispoof;              /* server: drop packets whose source is
+                                    neither the peer nor one of routes */
 };
 
 struct run_params {
     enum run_role role;
-    const char *name;            /* control socket /run/pppssh/NAME.sock; NULL = none */
-    char interface[IFNAMSIZ];    /* TUN name to create; "" = kernel's choice */
-    const char *user;            /* server: the user, for accounting */
-    bool foreground;             /* client: -f (don't detach) */
-    int report_fd;               /* client: where to say "UP" or why not (-1 = none) */
+    const char *name;         /* control socket /run/pppssh/NAME.sock; NULL = none */
+    char interface[IFNAMSIZ]; /* TUN name to create; "" = kernel's choice */
+    const char *user;         /* server: the user, for accounting */
+    bool foreground;          /* client: -f (don't detach) */
+    int report_fd;            /* client: where to say "UP" or why not (-1 = none) */
 
     /* The transport: a child to spawn, or (spawn.argv and
      * spawn.shell_command both NULL) the descriptors in_fd / out_fd. */

@@ -54,7 +54,8 @@ __attribute__((format(printf, 2, 3))) static void put(struct text *out, const ch
     int n = vsnprintf(out->buf + out->len, sizeof(out->buf) - out->len, fmt, ap);
     va_end(ap);
     if (n > 0)
-        out->len += (size_t)n < sizeof(out->buf) - out->len ? (size_t)n : sizeof(out->buf) - out->len - 1;
+        out->len +=
+            (size_t)n < sizeof(out->buf) - out->len ? (size_t)n : sizeof(out->buf) - out->len - 1;
 }
 
 static const char *state_name(const struct tunnel *t)
@@ -69,15 +70,18 @@ static const char *state_name(const struct tunnel *t)
 static void put_duration(struct text *out, const char *key, ppp_time ns)
 {
     unsigned long long s = ns / 1000000000u;
-    put(out, "%s: %llud %02lluh %02llum %02llus\n", key, s / 86400, s / 3600 % 24, s / 60 % 60, s % 60);
+    put(out, "%s: %llud %02lluh %02llum %02llus\n", key, s / 86400, s / 3600 % 24, s / 60 % 60,
+        s % 60);
 }
 
 static void put_addresses(struct text *out, const struct tunnel *t)
 {
     char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], p[OS_PREFIX_TEXT_MAX];
     if (t->ipcp_up) {
-        struct os_ip l = {.family = AF_INET, .v4 = t->local4}, r = {.family = AF_INET, .v4 = t->remote4};
-        put(out, "local: %s\nremote: %s\n", os_ip_format(&l, a, sizeof(a)), os_ip_format(&r, b, sizeof(b)));
+        struct os_ip l = {.family = AF_INET, .v4 = t->local4},
+                     r = {.family = AF_INET, .v4 = t->remote4};
+        put(out, "local: %s\nremote: %s\n", os_ip_format(&l, a, sizeof(a)),
+            os_ip_format(&r, b, sizeof(b)));
     }
     if (t->ipv6cp_up) {
         struct os_ip ll = {.family = AF_INET6};
@@ -119,7 +123,8 @@ static void status(struct tunnel *t, struct text *out)
     put(out, "stream: %llu bytes out, %llu bytes in\n", (unsigned long long)s->tx_bytes,
         (unsigned long long)s->rx_bytes);
     put(out, "dropped: %llu to peer, %llu from peer, %llu bad frames\n",
-        (unsigned long long)t->tun_in_dropped, (unsigned long long)(t->tun_out_dropped + s->rx_dropped),
+        (unsigned long long)t->tun_in_dropped,
+        (unsigned long long)(t->tun_out_dropped + s->rx_dropped),
         (unsigned long long)(s->rx_bad_fcs + s->rx_runts + s->rx_too_long));
     if (s->echo_replies)
         put(out, "echo-rtt: %.3f ms\n", (double)t->echo_rtt / 1e6);

@@ -12,10 +12,10 @@
 #include "addr.h"
 
 struct spoof_filter {
-    struct os_ip peer4;                /* the client's IPv4 address (family 0: none yet) */
+    struct os_ip peer4; /* the client's IPv4 address (family 0: none yet) */
     bool has_peer6;
-    struct os_prefix peer6;            /* the client's configured IPv6 address */
-    const struct os_prefix *routes;    /* its networks */
+    struct os_prefix peer6;         /* the client's configured IPv6 address */
+    const struct os_prefix *routes; /* its networks */
     size_t n_routes;
 };
 

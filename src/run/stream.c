@@ -7,9 +7,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -18,8 +18,8 @@
 #include "exitcode.h"
 #include "log.h"
 
-#define READ_ROUNDS 16          /* reads per wake-up, so the TUN side gets its turn */
-#define CHILD_EOF_WAIT_MS 1000  /* for the child to exit on end of stream */
+#define READ_ROUNDS 16         /* reads per wake-up, so the TUN side gets its turn */
+#define CHILD_EOF_WAIT_MS 1000 /* for the child to exit on end of stream */
 
 static void set_nonblocking(int fd)
 {
@@ -184,7 +184,8 @@ static void stderr_line(struct tunnel *t, char *line)
     if (!says_little || !t->last_line[0])
         snprintf(t->last_line, sizeof(t->last_line), "%s", line);
     /* "Connection closed" follows the real reason: never let it replace one. */
-    if (f != SSH_FAIL_NONE && (t->ssh_failure == SSH_FAIL_NONE || t->ssh_failure == SSH_FAIL_CLOSED)) {
+    if (f != SSH_FAIL_NONE &&
+        (t->ssh_failure == SSH_FAIL_NONE || t->ssh_failure == SSH_FAIL_CLOSED)) {
         t->ssh_failure = f;
         snprintf(t->ssh_line, sizeof(t->ssh_line), "%s", line);
     }
@@ -192,8 +193,8 @@ static void stderr_line(struct tunnel *t, char *line)
 
 void stream_stderr_readable(struct tunnel *t)
 {
-    ssize_t n = read(t->child.stderr_fd, t->err_buf + t->err_len,
-                     sizeof(t->err_buf) - 1 - t->err_len);
+    ssize_t n =
+        read(t->child.stderr_fd, t->err_buf + t->err_len, sizeof(t->err_buf) - 1 - t->err_len);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
     if (n <= 0) {

@@ -81,8 +81,8 @@ check "server interface is gone" wait_gone in_srv ip link show pppssh-e2e
 check_not "server route is gone" sh -c "ip netns exec $NS_SRV ip route | grep -q 198.18.255"
 check "no pppssh or ssh process left" \
     wait_gone sh -c "ps -eo args | grep -v grep | grep -Eq '^($PPPSSH|ssh ).*$E2E_TMP'"
-check "status says no tunnel is running" \
-    sh -c "! '$PPPSSH' status '$NAME' 2>&1 | grep -q . || '$PPPSSH' status '$NAME' 2>&1 | grep -q 'no tunnel $NAME is running'"
+check "status says no tunnel is running (exit 1)" \
+    sh -c "'$PPPSSH' status '$NAME' 2>&1 | grep -q 'no tunnel $NAME is running' && ! '$PPPSSH' status '$NAME'"
 check "the server logged an accounting line" grep -q 'user=e2e .*remote=198.18.255.2' "$E2E_TMP/serve.log"
 check "the accounting line counts the 3 spoofed packets" grep -q 'user=e2e .*spoofed=3 ' "$E2E_TMP/serve.log"
 

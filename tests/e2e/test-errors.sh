@@ -1,99 +1,100 @@
-#!/bin/sh
-# test-errors.sh - every way `pppssh up` can fail says so in ONE line on
-# stderr, exits with its documented status (pppssh.8, EXIT STATUS), and
-# leaves no interface, route or process behind.
-. "$(dirname "$0")/lib.sh"
-e2e_setup
-
-cat >"$E2E_TMP/server.conf" <<CONF
+#!/bin/bash
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"   # ctest runs "sh test-….sh"
+# test-errors.sh - every way `pppssh up` can fail exits non-zero with one
+# clear line saying why, and leaves nothing behind: the client's and the
+# server's namespaces (interfaces, addresses, routes, rules, processes) are
+# exactly as before the attempt.
+#   authentication refused   a key the server does not know
+#   host key mismatch        StrictHostKeyChecking=yes, another host's key pinned
+#   host unreachable         a server address with no route
+#   connection refused       the server's address, a port nobody listens on
+#   remote command missing   RemoteCommand not on the server (PATH and absolute)
+#   negotiation failed       Command = a peer that never answers
+#   interface name taken     a TUN of that name exists (and survives the attempt)
+#   not permitted            an unprivileged user (setpriv)
+#   PPPSSH=/abs/path/pppssh tests/e2e/test-errors.sh
+HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
+. "$HERE/lib.sh"
+. "$HERE/lib-extra.sh"
+x_setup
+IF=e2eerr
+cat >"$E2E_TMP/server.conf" <<EOF
 [Server]
 Address = $TUN_SRV_IP
-Pool = 198.18.255.100-198.18.255.120
-CONF
-sed -i "s|^command=\"|command=\"PPPSSH_RUN_DIR=$E2E_TMP/srvrun |" "$E2E_TMP/authorized_keys"
-# A second key without a forced command: RemoteCommand runs as written.
-ssh-keygen -q -t ed25519 -N '' -f "$E2E_TMP/free_key"
-cat "$E2E_TMP/free_key.pub" >>"$E2E_TMP/authorized_keys"
-# A key whose forced command serves a user with no entry, and no pool.
-ssh-keygen -q -t ed25519 -N '' -f "$E2E_TMP/nobody_key"
-printf '[Server]\nAddress = %s\n' "$TUN_SRV_IP" >"$E2E_TMP/nopool.conf"
-printf 'command="%s serve --user nobody -c %s" %s\n' "$PPPSSH" "$E2E_TMP/nopool.conf" \
-    "$(cat "$E2E_TMP/nobody_key.pub")" >>"$E2E_TMP/authorized_keys"
-ssh-keygen -q -t ed25519 -N '' -f "$E2E_TMP/stranger_key"
-ssh-keygen -q -t ed25519 -N '' -f "$E2E_TMP/other_host_key"
-echo "$SRV_IP $(cat "$E2E_TMP/other_host_key.pub")" >"$E2E_TMP/wrong_known_hosts"
+Pool = 198.18.255.2-198.18.255.100
+EOF
+# A key without a forced command, for RemoteCommand cases.
+ssh-keygen -q -t ed25519 -N '' -C e2e-plain -f "$E2E_TMP/key-plain"
+cat "$E2E_TMP/key-plain.pub" >>"$E2E_TMP/authorized_keys"
+ssh-keygen -q -t ed25519 -N '' -C e2e-stranger -f "$E2E_TMP/key-stranger"
+ssh-keygen -q -t ed25519 -N '' -f "$E2E_TMP/other_host"
+echo "$SRV_IP $(cat "$E2E_TMP/other_host.pub")" >"$E2E_TMP/wrong_known_hosts"
 
-N=0
-# expect_failure STATUS TEXT DESCRIPTION [CONFIG LINES...] : runs pppssh up
-# with the [Tunnel] lines given, asserts exit status, the one-line message
-# containing TEXT, and that nothing is left behind.
+# expect_failure LABEL TEXT CONF [RUNNER...]: `pppssh up -c CONF` (through
+# RUNNER, e.g. setpriv, if given) fails, says TEXT, and both namespaces
+# are left exactly as they were.
 expect_failure() {
-    want=$1 text=$2 desc=$3
-    shift 3
-    N=$((N + 1))
-    name=err$N
-    conf="$E2E_TMP/$name.conf"
-    echo "[Tunnel]" >"$conf"
-    for line in "$@"; do echo "$line" >>"$conf"; done
-    chmod 600 "$conf"
-    in_cli timeout 60 "$PPPSSH" up -c "$conf" 2>"$E2E_TMP/$name.err"
-    got=$?
-    msg=$(cat "$E2E_TMP/$name.err")
-    lines=$(wc -l <"$E2E_TMP/$name.err")
-    iface=$(sed -n 's/^Interface = //p' "$conf")
-    if [ "$got" = "$want" ] && [ "$lines" = 1 ] && echo "$msg" | grep -q "$text"; then
-        pass "$desc: exit $got, '$msg'"
-    else
-        fail "$desc: exit $got (want $want), $lines line(s): $msg"
-    fi
-    [ "$iface" = taken0 ] || check "$desc: no interface left" wait_gone in_cli ip link show "${iface:-$name}"
-    [ "$got" = 0 ] && in_cli "$PPPSSH" down "$name"
-    check "$desc: no process left" \
-        wait_gone sh -c "ps -eo args | grep -v grep | grep -Eq '^($PPPSSH|ssh ).*$conf'"
+    label=$1 text=$2 conf=$3; shift 3
+    x_snapshot "$NS_CLI" >"$E2E_TMP/cli.snap"
+    x_snapshot "$NS_SRV" >"$E2E_TMP/srv.snap"
+    t0=$(date +%s%N)
+    timeout "$X_UP_TIMEOUT" ip netns exec "$NS_CLI" "$@" "$PPPSSH" up -c "$conf" >"$E2E_TMP/up.out" 2>&1
+    rc=$?
+    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    echo "    $label: exit $rc after $ms ms: $(grep -v 'world-readable' "$E2E_TMP/up.out" | tr '\n' ' ')"
+    check "$label: exits non-zero (not by the test's timeout)" test "$rc" != 0 -a "$rc" != 124
+    check "$label: says '$text'" x_has_text "$E2E_TMP/up.out" "$text"
+    check "$label: client namespace as before (interfaces, routes, processes)" \
+        x_same_state "$NS_CLI" "$E2E_TMP/cli.snap"
+    check "$label: server namespace as before" x_same_state "$NS_SRV" "$E2E_TMP/srv.snap"
 }
 
-SSH_BASE="Server = root@$SRV_IP
-SSHOption = ConnectTimeout=5"
-KNOWN="SSHOption = UserKnownHostsFile=$E2E_TMP/known_hosts"
+c=$E2E_TMP/e2eerr.conf
+x_conf "$c" "Interface = $IF" "Route = 198.19.0.0/24"
+sed -i "s|^IdentityFile = .*|IdentityFile = $E2E_TMP/key-stranger|" "$c"
+expect_failure "authentication refused" "authentication refused" "$c"
 
-expect_failure 19 "authentication refused" "key not authorized" \
-    "$SSH_BASE" "$KNOWN" "IdentityFile = $E2E_TMP/stranger_key"
-expect_failure 11 "host key" "host key mismatch" \
-    "$SSH_BASE" "SSHOption = UserKnownHostsFile=$E2E_TMP/wrong_known_hosts" \
-    "SSHOption = StrictHostKeyChecking=yes" "IdentityFile = $E2E_TMP/client_key"
-expect_failure 8 "refused" "nothing listens on the port" \
-    "$SSH_BASE" "$KNOWN" "Port = 2222" "IdentityFile = $E2E_TMP/client_key"
-expect_failure 9 "not found" "remote command missing" \
-    "$SSH_BASE" "$KNOWN" "IdentityFile = $E2E_TMP/free_key" \
-    "RemoteCommand = /nonexistent/pppssh serve"
-expect_failure 16 "no \[User nobody\] entry" "server has no entry for the user" \
-    "$SSH_BASE" "$KNOWN" "IdentityFile = $E2E_TMP/nobody_key"
-in_cli ip tuntap add taken0 mode tun
-expect_failure 6 "already in use" "interface name taken" \
-    "$SSH_BASE" "$KNOWN" "IdentityFile = $E2E_TMP/client_key" "Interface = taken0"
-check "the existing interface taken0 is untouched" in_cli ip link show taken0
-expect_failure 9 "not found" "Command missing" "Command = /nonexistent/ppp-peer"
-# A peer that never answers: LCP gives up after Max-Configure (10 x 3 s).
-expect_failure 10 "negotiation failed" "a peer that never answers" "Command = exec cat >/dev/null"
-expect_failure 17 "looped back" "a transport that echoes (loopback)" "Command = exec cat"
+x_conf "$c" "Interface = $IF" "Route = 198.19.0.0/24"
+sed -i "s|UserKnownHostsFile=.*|UserKnownHostsFile=$E2E_TMP/wrong_known_hosts|" "$c"
+expect_failure "host key mismatch" "host key verification failed" "$c"
 
-# Not root: no CAP_NET_ADMIN for the TUN (the run directory is writable, so
-# that the TUN is what fails), and not even the run directory.
-mkdir -m 0777 "$E2E_TMP/nobody-run"
-chmod 0755 "$E2E_TMP"
-cp "$E2E_TMP/err1.conf" "$E2E_TMP/nobody.conf"
-chmod 0644 "$E2E_TMP/nobody.conf"
-for dir in "$E2E_TMP/nobody-run" "$E2E_TMP/srvrun"; do
-    PPPSSH_RUN_DIR=$dir in_cli setpriv --reuid=65534 --regid=65534 --clear-groups \
-        "$PPPSSH" up -c "$E2E_TMP/nobody.conf" 2>"$E2E_TMP/nobody.err"
-    got=$?
-    msg=$(grep -v 'world-readable' "$E2E_TMP/nobody.err")
-    if [ "$got" = 3 ] && echo "$msg" | grep -Eq 'not permitted|needs CAP_NET_ADMIN'; then
-        pass "not root ($dir): exit 3, '$msg'"
-    else
-        fail "not root ($dir): exit $got (want 3): $(cat "$E2E_TMP/nobody.err")"
-    fi
-done
-chmod 0700 "$E2E_TMP"
+x_conf "$c" "Interface = $IF" "Route = 198.19.0.0/24"
+sed -i "s|^Server = .*|Server = root@198.18.9.9|" "$c"
+expect_failure "host unreachable (no route)" "host unreachable" "$c"
+
+x_conf "$c" "Interface = $IF" "Port = 2222"
+expect_failure "nobody listening" "connection refused" "$c"
+
+x_conf "$c" "Interface = $IF" "RemoteCommand = pppssh-not-installed serve"
+sed -i "s|^IdentityFile = .*|IdentityFile = $E2E_TMP/key-plain|" "$c"
+expect_failure "remote command missing (PATH)" "remote command not found" "$c"
+
+x_conf "$c" "Interface = $IF" "RemoteCommand = /nonexistent serve"
+sed -i "s|^IdentityFile = .*|IdentityFile = $E2E_TMP/key-plain|" "$c"
+expect_failure "remote command missing (/nonexistent)" "remote command not found" "$c"
+
+# A peer that reads and never answers: LCP gives up after Max-Configure
+# Configure-Requests (RFC 1661 section 4.6), a bounded wait.
+printf '[Tunnel]\nCommand = cat >/dev/null\nInterface = %s\n' "$IF" >"$c"
+expect_failure "negotiation failed (silent peer)" "negotiation failed" "$c"
+
+printf '[Tunnel]\nCommand = cat >/dev/null\nInterface = %s\n' "$IF" >"$c"
+in_cli ip tuntap add "$IF" mode tun
+expect_failure "interface name taken" "already in use" "$c"
+check "interface name taken: the existing $IF is still there" in_cli ip link show "$IF"
+in_cli ip tuntap del "$IF" mode tun
+
+# Unprivileged: the configuration must be readable by that user, so it
+# lives in a directory of its own outside the test's private one, and so
+# does the run directory.
+PUB=$(mktemp -d /tmp/pppssh-e2e-pub.XXXXXX)
+chmod 755 "$PUB"
+printf '[Tunnel]\nCommand = cat >/dev/null\nInterface = %s\n' "$IF" >"$PUB/e2eerr.conf"
+chmod 644 "$PUB/e2eerr.conf"
+install -d -o 65534 -g 65534 -m 700 "$PUB/run"   # its control socket may go there
+expect_failure "not permitted (uid 65534)" "CAP_NET_ADMIN" "$PUB/e2eerr.conf" \
+    env PPPSSH_RUN_DIR="$PUB/run" \
+    setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all
+rm -rf "$PUB"
 
 e2e_summary

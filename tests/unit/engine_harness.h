@@ -55,6 +55,8 @@ struct h_end {
     /* received IP packets go here (may be NULL) */
     void (*on_ip)(struct h_end *end, int family, const uint8_t *pkt, size_t len);
     void *ctx;
+    /* every log line goes here too (may be NULL) */
+    void (*on_log)(struct h_end *end, const char *line);
 };
 
 static inline void h_event(void *user, const struct ppp_event *ev)
@@ -111,6 +113,8 @@ static inline void h_log(void *user, enum ppp_log_level level, const char *line)
 {
     struct h_end *e = user;
 
+    if (e->on_log)
+        e->on_log(e, line);
     if (getenv("H_VERBOSE"))
         fprintf(stderr, "%s %llu.%06llu %s\n", e->name, (unsigned long long)(*e->clock / 1000000000),
                 (unsigned long long)(*e->clock / 1000 % 1000000), line);

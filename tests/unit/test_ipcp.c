@@ -499,6 +499,67 @@ static void client_without_an_address_closes_when_none_is_given(void **state)
     assert_string_equal(client.ipcp.failure, "peer rejected IP-Address and we have no address");
 }
 
+/* --- a peer that renegotiates ------------------------------------------ */
+
+/* Feed one packet from the peer (Code, Identifier, options). */
+static void feed(struct side *s, uint8_t code, uint8_t id, const uint8_t *opts, size_t len)
+{
+    uint8_t pkt[64];
+
+    pkt[0] = code;
+    pkt[1] = id;
+    put16(pkt + 2, (uint16_t)(4 + len));
+    memcpy(pkt + 4, opts, len);
+    fsm_input(&s->ipcp.fsm, 0, pkt, 4 + len);
+}
+
+/* Identifier of the Configure-Request we sent last. */
+static uint8_t our_request_id(const struct side *s)
+{
+    for (size_t n = s->h.nsent; n > 0; n--) {
+        const uint8_t *pkt = s->h.sent[(n - 1) % HARNESS_MAX_PACKETS];
+        if (pkt[0] == FSM_CONF_REQ)
+            return pkt[1];
+    }
+    fail();
+    return 0;
+}
+
+/* The peer Naks our 0.0.0.0 with CLIENT, we then send that and it Acks. */
+static void get_client_address(struct side *s)
+{
+    const uint8_t nak[] = {3, 6, A4(CLIENT)};
+
+    feed(s, FSM_CONF_NAK, our_request_id(s), nak, sizeof(nak));
+    feed(s, FSM_CONF_ACK, our_request_id(s), nak, sizeof(nak));
+}
+
+/* RFC 1661 section 4.1, Opened + RCR: tld, scr, sca.  The peer that sent
+ * the request sends no other: the address it gave in it must survive our
+ * own restart of the negotiation (scr) and This-Layer-Down. */
+static void peer_address_survives_a_renegotiation_from_opened(void **state)
+{
+    struct side s;
+    const uint8_t peer_req[] = {3, 6, A4(SERVER)};
+
+    side_init(&s, 0, 0);
+    side_start(&s);
+    fsm_up(&s.ipcp.fsm, 0);
+    fsm_open(&s.ipcp.fsm, 0);
+    feed(&s, FSM_CONF_REQ, 1, peer_req, sizeof(peer_req));
+    get_client_address(&s);
+    assert_int_equal(s.ipcp.fsm.state, FSM_OPENED);
+    assert_int_equal(s.ipcp.remote, SERVER);
+
+    feed(&s, FSM_CONF_REQ, 2, peer_req, sizeof(peer_req));
+    assert_int_equal(s.ipcp.fsm.state, FSM_ACK_SENT);
+    get_client_address(&s);
+    assert_int_equal(s.ipcp.fsm.state, FSM_OPENED);
+    assert_false(ipcp_failed(&s.ipcp));
+    assert_int_equal(s.ipcp.local, CLIENT);
+    assert_int_equal(s.ipcp.remote, SERVER);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -523,6 +584,7 @@ int main(void)
         cmocka_unit_test(stale_or_altered_answers_are_dropped),
         cmocka_unit_test(server_and_client_agree_on_addresses_and_dns),
         cmocka_unit_test(client_without_an_address_closes_when_none_is_given),
+        cmocka_unit_test(peer_address_survives_a_renegotiation_from_opened),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

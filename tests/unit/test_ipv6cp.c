@@ -284,6 +284,91 @@ static void colliding_configured_ids_end_distinct(void **state)
     assert_memory_not_equal(b.ipv6cp.local_ifid, id_zero, 8);
 }
 
+/* --- a peer that renegotiates ------------------------------------------ */
+
+static void feed(struct side *s, uint8_t code, uint8_t id, const uint8_t *opts, size_t len)
+{
+    uint8_t pkt[64];
+
+    pkt[0] = code;
+    pkt[1] = id;
+    pkt[2] = 0;
+    pkt[3] = (uint8_t)(4 + len);
+    memcpy(pkt + 4, opts, len);
+    fsm_input(&s->ipv6cp.fsm, 0, pkt, 4 + len);
+}
+
+/* The peer Acks our last Configure-Request as sent. */
+static void ack_our_request(struct side *s)
+{
+    for (size_t n = s->h.nsent; n > 0; n--) {
+        const uint8_t *pkt = s->h.sent[(n - 1) % HARNESS_MAX_PACKETS];
+        if (pkt[0] == FSM_CONF_REQ) {
+            feed(s, FSM_CONF_ACK, pkt[1], pkt + 4, pkt[3] - 4u);
+            return;
+        }
+    }
+    fail();
+}
+
+/* RFC 1661 section 4.1, Opened + RCR: tld, scr, sca.  The peer that sent
+ * the request sends no other: its identifier must survive our own restart
+ * of the negotiation (scr) and This-Layer-Down. */
+static void peer_id_survives_a_renegotiation_from_opened(void **state)
+{
+    struct side s;
+    const uint8_t peer_req[] = {1, 10, ID_B};
+
+    side_init(&s, id_a, id_zero, 5);
+    side_start(&s);
+    fsm_up(&s.ipv6cp.fsm, 0);
+    fsm_open(&s.ipv6cp.fsm, 0);
+    feed(&s, FSM_CONF_REQ, 1, peer_req, sizeof(peer_req));
+    ack_our_request(&s);
+    assert_int_equal(s.ipv6cp.fsm.state, FSM_OPENED);
+    assert_memory_equal(s.ipv6cp.remote_ifid, id_b, 8);
+
+    feed(&s, FSM_CONF_REQ, 2, peer_req, sizeof(peer_req));
+    assert_int_equal(s.ipv6cp.fsm.state, FSM_ACK_SENT);
+    ack_our_request(&s);
+    assert_int_equal(s.ipv6cp.fsm.state, FSM_OPENED);
+    assert_false(ipv6cp_failed(&s.ipv6cp));
+    assert_memory_equal(s.ipv6cp.local_ifid, id_a, 8);
+    assert_memory_equal(s.ipv6cp.remote_ifid, id_b, 8);
+}
+
+/* In Ack-Rcvd the peer has already Acked our identifier: a colliding
+ * request from it is Naked with a suggestion, but ours must stay the one
+ * the peer Acked, or the two ends disagree on our link-local address. */
+static void collision_after_our_ack_keeps_the_acked_id(void **state)
+{
+    struct side s;
+    const uint8_t colliding[] = {1, 10, ID_A};
+    uint8_t suggestion[10];
+    size_t len;
+    const uint8_t *nak;
+
+    side_init(&s, id_a, id_zero, 5);
+    side_start(&s);
+    fsm_up(&s.ipv6cp.fsm, 0);
+    fsm_open(&s.ipv6cp.fsm, 0);
+    ack_our_request(&s);
+    assert_int_equal(s.ipv6cp.fsm.state, FSM_ACK_RCVD);
+
+    feed(&s, FSM_CONF_REQ, 1, colliding, sizeof(colliding));
+    nak = harness_last(&s.h, &len);
+    assert_int_equal(nak[0], FSM_CONF_NAK);
+    assert_int_equal(len, 14);
+    memcpy(suggestion, nak + 4, sizeof(suggestion));
+    assert_memory_not_equal(suggestion + 2, id_a, 8);
+
+    feed(&s, FSM_CONF_REQ, 2, suggestion, sizeof(suggestion));
+    assert_int_equal(s.ipv6cp.fsm.state, FSM_OPENED);
+    assert_false(ipv6cp_failed(&s.ipv6cp));
+    assert_memory_equal(s.ipv6cp.local_ifid, id_a, 8);
+    assert_memory_equal(s.ipv6cp.remote_ifid, suggestion + 2, 8);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -298,6 +383,8 @@ int main(void)
         cmocka_unit_test(no_peer_id_fails_without_a_configured_one),
         cmocka_unit_test(stale_ack_is_dropped),
         cmocka_unit_test(colliding_configured_ids_end_distinct),
+        cmocka_unit_test(peer_id_survives_a_renegotiation_from_opened),
+        cmocka_unit_test(collision_after_our_ack_keeps_the_acked_id),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

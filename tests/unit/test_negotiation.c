@@ -396,6 +396,36 @@ static void keepalive_declares_a_silent_peer_dead(void **state)
     pair_free(p);
 }
 
+/* After LCP is up the line gets looped back: A hears only its own
+ * frames.  Its own Echo-Requests (dropped for carrying A's magic) must not
+ * count as proof of life, or a looped line would never be declared dead. */
+static void keepalive_ignores_our_own_echoes_on_a_looped_line(void **state)
+{
+    struct ppp_settings a, b;
+    struct h_pair *p;
+    ppp_time loop_start;
+
+    settings(&a);
+    a.echo_interval_ms = 1000;
+    a.echo_failures = 4;
+    peer_settings(&b);
+    p = pair_up(&a, &b);
+    h_run_for(p, 2 * SECOND, 10 * PPP_MS);
+    loop_start = p->now;
+    while (p->now < loop_start + 30 * SECOND && !p->a.dead) {
+        h_transmit(p, &p->a, &p->ab);
+        h_deliver(p, &p->ab, &p->a); /* A's bytes come straight back */
+        h_timers(p, &p->a);
+        p->now += 10 * PPP_MS;
+    }
+    assert_true(p->a.dead);
+    assert_int_equal(p->a.dead_cause, PPP_CAUSE_PEER_DEAD);
+    /* four intervals without the peer, the one under way, and the
+     * looped Terminate-Request/Ack exchange */
+    assert_true(p->a.dead_at <= loop_start + 6 * SECOND);
+    pair_free(p);
+}
+
 /* A's data queue holds seconds of traffic; B sends nothing but Echo
  * replies.  Only if A's Echo-Requests jump the queue does A hear B in time. */
 static void keepalive_survives_a_saturated_data_queue(void **state)
@@ -477,6 +507,57 @@ static void received_ip(struct h_end *end, int family, const uint8_t *pkt, size_
         (*count)++;
 }
 
+static void count_big_ip(struct h_end *end, int family, const uint8_t *pkt, size_t len)
+{
+    size_t *count = end->ctx;
+
+    if (family == 4 && len == 3000 && pkt[2999] == 0x5a)
+        (*count)++;
+}
+
+static void big_ip_packet(uint8_t *pkt, size_t len)
+{
+    memset(pkt, 0x41, len);
+    pkt[0] = 0x45;
+    put16(pkt + 2, (uint16_t)len);
+    pkt[len - 1] = 0x5a;
+}
+
+/* The receive buffer holds 64 KiB (room for any MRU a Nak may bring),
+ * but frames are only kept up to the MRU in force plus slack. */
+static void over_long_frames_are_bounded_by_the_negotiated_mru(void **state)
+{
+    struct ppp_settings a, b;
+    struct h_pair *p;
+    static uint8_t pkt[3000];
+    size_t delivered = 0;
+
+    big_ip_packet(pkt, sizeof(pkt));
+    settings(&a);
+    peer_settings(&b);
+    p = pair_up(&a, &b);
+    p->a.on_ip = count_big_ip;
+    p->a.ctx = &delivered;
+    assert_int_equal(p->a.lcp.u.lcp.mru_rx, 1500);
+    h_feed(p->a.link, PPP_PROTO_IP, pkt, sizeof(pkt), NULL, p->now);
+    assert_int_equal(ppp_link_stats(p->a.link)->rx_too_long, 1);
+    assert_int_equal(delivered, 0);
+    pair_free(p);
+
+    settings(&a);
+    a.mru = 4000;
+    peer_settings(&b);
+    p = pair_up(&a, &b);
+    p->a.on_ip = count_big_ip;
+    p->a.ctx = &delivered;
+    assert_int_equal(p->a.lcp.u.lcp.mru_rx, 4000);
+    assert_int_equal(ppp_link_send_ip(p->b.link, pkt, sizeof(pkt), p->now), PPP_OK);
+    h_run_for(p, 100 * PPP_MS, PPP_MS);
+    assert_int_equal(delivered, 1);
+    assert_int_equal(ppp_link_stats(p->a.link)->rx_too_long, 0);
+    pair_free(p);
+}
+
 /* pppd with ACFC/PFC agreed (or just sloppy peers) sends NCP frames
  * without ff 03 and IP with a one-byte Protocol; accept both always. */
 static void accepts_compressed_headers_from_the_peer(void **state)
@@ -538,6 +619,67 @@ static void ends_when_the_peer_rejects_every_network_protocol(void **state)
     sc_free(&sc);
 }
 
+static void count_protocol_reject_lines(struct h_end *end, const char *line)
+{
+    size_t *count = end->ctx;
+
+    if (strstr(line, "rejected protocol 0x8057"))
+        (*count)++;
+}
+
+/* One Protocol-Reject received, one line in the log about it. */
+static void a_protocol_reject_is_logged_once(void **state)
+{
+    const uint8_t rej_ipv6cp[] = {0x80, 0x57, 1, 1, 0, 4};
+    struct ppp_settings s;
+    struct script sc;
+    size_t lines = 0;
+
+    settings(&s);
+    sc_new(&sc, &s);
+    sc.us.on_log = count_protocol_reject_lines;
+    sc.us.ctx = &lines;
+    assert_true(sc_lcp_up(&sc));
+    sc_send(&sc, PPP_PROTO_LCP, LCP_PROTO_REJ, 21, rej_ipv6cp, sizeof(rej_ipv6cp));
+    assert_int_equal(lines, 1);
+    sc_free(&sc);
+}
+
+/* RFC 1661 section 5.6: the rejected packet inside a Code-Reject is
+ * truncated to fit the peer's MRU, here 200. */
+static void code_reject_fits_the_peers_mru(void **state)
+{
+    const uint8_t opts[] = {LCP_OPT_MRU, 4, 0, 200, LCP_OPT_MAGIC, 6, 0x5e, 0xed, 0x12, 0x34};
+    static uint8_t unknown[600];
+    struct ppp_settings s;
+    struct script sc;
+    const struct h_frame *req, *rej;
+
+    settings(&s);
+    sc_new(&sc, &s);
+    ppp_link_open(sc.us.link, sc.now);
+    sc_read(&sc);
+    req = sc_find(&sc, PPP_PROTO_LCP, FSM_CONF_REQ);
+    assert_non_null(req);
+    sc_ack(&sc, req);
+    sc_send(&sc, PPP_PROTO_LCP, FSM_CONF_REQ, 0x41, opts, sizeof(opts));
+    sc_read(&sc);
+    assert_true(sc.us.lcp_up);
+    assert_int_equal(sc.us.lcp.u.lcp.mru_tx, 200);
+    for (size_t i = 0; i < sizeof(unknown); i++)
+        unknown[i] = (uint8_t)i;
+    sc_send(&sc, PPP_PROTO_IPCP, 99, 7, unknown, sizeof(unknown));
+    sc_read(&sc);
+    rej = sc_find(&sc, PPP_PROTO_IPCP, FSM_CODE_REJ);
+    assert_non_null(rej);
+    assert_int_equal(rej->len, 200);
+    assert_int_equal(get16(rej->info + 2), 200);
+    assert_int_equal(rej->info[4], 99); /* the rejected packet, from its start */
+    assert_int_equal(rej->info[5], 7);
+    assert_memory_equal(rej->info + 8, unknown, 200 - 8);
+    sc_free(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -553,6 +695,10 @@ int main(void)
         cmocka_unit_test(peer_terminate_request_ends_the_link),
         cmocka_unit_test(keepalive_declares_a_silent_peer_dead),
         cmocka_unit_test(keepalive_survives_a_saturated_data_queue),
+        cmocka_unit_test(keepalive_ignores_our_own_echoes_on_a_looped_line),
+        cmocka_unit_test(over_long_frames_are_bounded_by_the_negotiated_mru),
+        cmocka_unit_test(a_protocol_reject_is_logged_once),
+        cmocka_unit_test(code_reject_fits_the_peers_mru),
         cmocka_unit_test(rejects_ccp_with_protocol_reject),
         cmocka_unit_test(ssh_banner_before_the_first_flag_does_not_matter),
         cmocka_unit_test(accepts_compressed_headers_from_the_peer),

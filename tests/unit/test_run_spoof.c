@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <string.h>
@@ -61,9 +62,9 @@ static void ipv4_foreign_sources_drop(void **state)
 {
     struct spoof_filter f = filter();
     uint8_t pkt[64];
-    assert_false(spoof_source_allowed(&f, pkt, ipv4_from("198.18.255.3", pkt)));  /* a neighbour */
-    assert_false(spoof_source_allowed(&f, pkt, ipv4_from("198.19.0.2", pkt)));    /* the LAN */
-    assert_false(spoof_source_allowed(&f, pkt, ipv4_from("198.19.2.1", pkt)));    /* next office */
+    assert_false(spoof_source_allowed(&f, pkt, ipv4_from("198.18.255.3", pkt))); /* a neighbour */
+    assert_false(spoof_source_allowed(&f, pkt, ipv4_from("198.19.0.2", pkt)));   /* the LAN */
+    assert_false(spoof_source_allowed(&f, pkt, ipv4_from("198.19.2.1", pkt)));   /* next office */
     assert_false(spoof_source_allowed(&f, pkt, 19)); /* truncated header */
 }
 
