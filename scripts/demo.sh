@@ -6,8 +6,9 @@
 #
 # Four namespaces (no link to this machine's own network, no default route
 # out), a throwaway sshd with throwaway keys in "server", `pppssh up` in
-# "client", pings through the tunnel both ways, `pppssh status`, `pppssh
-# down`, and everything is torn down on exit, even after a failure.
+# "client", pings through the tunnel (IPv4 LAN to LAN both ways, IPv6
+# fd00:5353::/64), `pppssh status`, `pppssh down`, and everything is torn
+# down on exit (processes by PID, namespaces, files), even after a failure.
 # Needs root (namespaces, TUN, sshd).
 set -euo pipefail
 
@@ -25,7 +26,7 @@ fi
 
 # The address plan of DESIGN.md ("Test bed conventions").
 CLI_IP=198.18.0.1 SRV_IP=198.18.0.2
-TUN_SRV=198.18.255.1
+TUN_SRV=198.18.255.1 TUN6_SRV=fd00:5353::1 TUN6_CLI=fd00:5353::2
 HQ_GW=198.19.0.1 HQ_HOST=198.19.0.2
 OFFICE_GW=198.19.1.1 OFFICE_HOST=198.19.1.2
 NS_CLI=pppssh-demo-client NS_SRV=pppssh-demo-server
@@ -117,9 +118,11 @@ cat >"$TMP/server.conf" <<EOF
 [Server]
 Address = $TUN_SRV
 Pool = 198.18.255.2-198.18.255.254
+Address6 = $TUN6_SRV/64
 
 [User root]
 Route = 198.19.1.0/24
+Address6 = $TUN6_CLI/64
 EOF
 umask 077   # the client config names a key: not world-readable
 cat >"$TMP/demo.conf" <<EOF
@@ -131,6 +134,7 @@ SSHOption = StrictHostKeyChecking=yes
 SSHOption = ConnectTimeout=5
 Interface = demo0
 Route = 198.19.0.0/24
+Address6 = $TUN6_CLI/64
 EOF
 
 say "starting sshd in ns $NS_SRV on $SRV_IP:22"
@@ -158,6 +162,8 @@ say "ping the server's tunnel end $TUN_SRV from the client"
 in_ns "$NS_CLI" ping -c 3 -i 0.2 -W 2 "$TUN_SRV" | sed 's/^/         /'
 say "ping hq host $HQ_HOST (head-office LAN) from the client"
 in_ns "$NS_CLI" ping -c 3 -i 0.2 -W 2 "$HQ_HOST" | sed 's/^/         /'
+say "ping6 the server's IPv6 tunnel end $TUN6_SRV from the client"
+in_ns "$NS_CLI" ping -6 -c 3 -i 0.2 -W 2 "$TUN6_SRV" | sed 's/^/         /'
 say "ping hq host $HQ_HOST from office host $OFFICE_HOST (LAN to LAN)"
 in_ns "$NS_OFFICE" ping -c 3 -i 0.2 -W 2 "$HQ_HOST" | sed 's/^/         /'
 say "ping office host $OFFICE_HOST from hq host $HQ_HOST (the other way)"
