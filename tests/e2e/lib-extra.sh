@@ -238,12 +238,23 @@ x_pty_session() {
     ip netns exec "$ns" "$PTY_REDIR" "$@" >"$E2E_TMP/device" 2>>"$E2E_TMP/pty-redir.log"
     rc=$?
     dev=$(cat "$E2E_TMP/device")
+    # Until someone opens the slave, the command reads EIO on the master
+    # (ssh takes it for the end of its input).  pppd opens the device at
+    # once in the HOWTO; `pppssh up` opens it only after forking its
+    # Command, which a slow (sanitized, loaded) run makes later than ssh's
+    # first read.  A holder opens it at once, as pppd would, and lets go
+    # once the session is up.
+    sleep 60 <>"$dev" &
+    x_holder=$!
+    E2E_PIDS="$E2E_PIDS $x_holder"
     check "$label: pty-redir exits 0 and prints a pty ($dev)" \
         bash -c "[ $rc = 0 ] && [ -c '$dev' ] && case '$dev' in /dev/pts/*) exit 0;; esac; exit 1"
     x_conf "$E2E_TMP/e2epty.conf" "Interface = e2epty" "Command = socat - $dev,raw,echo=0"
     sed -i '/^Server\|^IdentityFile\|^SSHOption/d' "$E2E_TMP/e2epty.conf"
     check "$label: pppssh up over the pty exits 0" x_up "$NS_CLI" "$E2E_TMP/e2epty.conf"
     echo "    (up took $X_MS ms)"
+    kill "$x_holder" 2>/dev/null
+    wait "$x_holder" 2>/dev/null
     check "$label: ping $peer across" x_ping "$NS_CLI" "$peer"
     check "$label: pppssh down exits 0" x_down "$NS_CLI" "$E2E_TMP/e2epty.conf"
     check "$label: e2epty is gone" wait_gone ip -n "$NS_CLI" link show e2epty
