@@ -2,7 +2,7 @@
 # by CMakeLists.txt after it registered every test-*.sh (label e2e, root
 # only).  Tests still blocked on a missing feature live in pending/, out
 # of that glob, until they pass.
-set(E2E_EXTRA_TESTS test-bed test-networks test-clients test-errors test-ipv6-lan
+set(E2E_EXTRA_TESTS test-bed test-networks test-clients test-clients-foreign test-errors test-ipv6-lan
                     test-ipv6-ll test-pty-redir test-pty-redir-serve test-pppd)
 foreach(name ${E2E_EXTRA_TESTS})
   if(TEST e2e/${name})
