@@ -407,12 +407,7 @@ static const struct fsm_ops ipcp_ops = {
 void ipcp_init(struct ipcp *ipcp, const struct ppp_settings *settings,
                const struct fsm_parent *parent)
 {
-    const struct fsm_config config = {
-        .restart = settings->restart_ms * PPP_MS,
-        .max_configure = settings->max_configure,
-        .max_terminate = settings->max_terminate,
-        .max_failure = settings->max_failure,
-    };
+    const struct fsm_config config = fsm_config_from_settings(settings);
 
     memset(ipcp, 0, sizeof(*ipcp));
     ipcp->settings = settings;

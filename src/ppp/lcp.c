@@ -671,15 +671,10 @@ static const struct fsm_ops lcp_ops = {
 void lcp_init(struct lcp *lcp, const struct ppp_settings *settings, const struct fsm_parent *parent,
               const struct lcp_hooks *hooks)
 {
-    const struct fsm_config config = {
-        .restart = (ppp_time)settings->restart_ms * PPP_MS,
-        .max_configure = settings->max_configure,
-        .max_terminate = settings->max_terminate,
-        .max_failure = settings->max_failure,
-        .passive = settings->passive,
-        .silent = settings->silent,
-    };
+    struct fsm_config config = fsm_config_from_settings(settings);
 
+    config.passive = settings->passive;
+    config.silent = settings->silent;
     memset(lcp, 0, sizeof(*lcp));
     lcp->settings = settings;
     lcp->hooks = hooks;
