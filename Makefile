@@ -5,7 +5,7 @@ BUILD_FUZZ  ?= build-fuzz
 FUZZ_SECONDS ?= 30
 JOBS        ?= $(shell nproc)
 
-.PHONY: all deps build asan fuzz-build test unit fuzz interop bench demo format clean
+.PHONY: all deps build asan fuzz-build test unit fuzz interop e2e bench demo format clean
 
 all: build
 
@@ -40,6 +40,9 @@ fuzz: fuzz-build
 
 interop: build
 	ctest --test-dir $(BUILD) --output-on-failure -L interop
+
+e2e: build
+	ctest --test-dir $(BUILD) --output-on-failure -L e2e
 
 # A real tunnel through a real sshd between network namespaces (needs root).
 demo: deps build

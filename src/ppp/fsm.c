@@ -514,6 +514,18 @@ static void raise_event(struct ppp_fsm *fsm, ppp_time now, enum fsm_event event,
     transition(fsm, now, event, &ctx);
 }
 
+struct fsm_config fsm_config_from_settings(const struct ppp_settings *settings)
+{
+    const struct fsm_config config = {
+        .restart = (ppp_time)settings->restart_ms * PPP_MS,
+        .max_configure = settings->max_configure,
+        .max_terminate = settings->max_terminate,
+        .max_failure = settings->max_failure,
+    };
+
+    return config;
+}
+
 void fsm_init(struct ppp_fsm *fsm, const struct fsm_ops *ops, const struct fsm_parent *parent,
               const struct fsm_config *config)
 {

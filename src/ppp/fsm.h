@@ -150,6 +150,10 @@ struct ppp_fsm {
     size_t max_packet;
 };
 
+/* The timer and counter limits every protocol takes from the settings;
+ * passive and silent are left false (only LCP uses them). */
+struct fsm_config fsm_config_from_settings(const struct ppp_settings *settings);
+
 void fsm_init(struct ppp_fsm *fsm, const struct fsm_ops *ops, const struct fsm_parent *parent,
               const struct fsm_config *config);
 

@@ -329,26 +329,6 @@ static bool ipcp_nak(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
     return true;
 }
 
-/* Is every rejected option one we sent, unchanged and in our order
- * (RFC 1661 section 5.4)? */
-static bool reject_matches_request(const struct ipcp *ipcp, const uint8_t *opts, size_t len)
-{
-    struct opt_iter rej, req;
-    struct opt r, q;
-    int more;
-
-    opt_iter_init(&req, ipcp->last_req, ipcp->last_req_len);
-    opt_iter_init(&rej, opts, len);
-    while ((more = opt_next(&rej, &r)) > 0) {
-        bool found = false;
-        while (!found && opt_next(&req, &q) > 0)
-            found = q.type == r.type && q.len == r.len && memcmp(q.data, r.data, r.len) == 0;
-        if (!found)
-            return false;
-    }
-    return more == 0;
-}
-
 static bool ipcp_reject(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
 {
     struct ipcp *ipcp = to_ipcp(fsm);
@@ -356,7 +336,8 @@ static bool ipcp_reject(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
     struct opt_iter it;
     struct opt o;
 
-    if (!reject_matches_request(ipcp, opts, len))
+    /* RFC 1661 section 5.4: a Reject names only options of our last request */
+    if (!opts_subset_in_order(opts, len, ipcp->last_req, ipcp->last_req_len))
         return false;
     opt_iter_init(&it, opts, len);
     while (opt_next(&it, &o) > 0) {
@@ -426,12 +407,7 @@ static const struct fsm_ops ipcp_ops = {
 void ipcp_init(struct ipcp *ipcp, const struct ppp_settings *settings,
                const struct fsm_parent *parent)
 {
-    const struct fsm_config config = {
-        .restart = settings->restart_ms * PPP_MS,
-        .max_configure = settings->max_configure,
-        .max_terminate = settings->max_terminate,
-        .max_failure = settings->max_failure,
-    };
+    const struct fsm_config config = fsm_config_from_settings(settings);
 
     memset(ipcp, 0, sizeof(*ipcp));
     ipcp->settings = settings;

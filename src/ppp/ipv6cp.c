@@ -323,12 +323,7 @@ static const struct fsm_ops ipv6cp_ops = {
 void ipv6cp_init(struct ipv6cp *ipv6cp, const struct ppp_settings *settings,
                  const struct fsm_parent *parent)
 {
-    const struct fsm_config config = {
-        .restart = settings->restart_ms * PPP_MS,
-        .max_configure = settings->max_configure,
-        .max_terminate = settings->max_terminate,
-        .max_failure = settings->max_failure,
-    };
+    const struct fsm_config config = fsm_config_from_settings(settings);
 
     memset(ipv6cp, 0, sizeof(*ipv6cp));
     ipv6cp->settings = settings;

@@ -439,29 +439,6 @@ static bool lcp_nak(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
     return true;
 }
 
-/* RFC 1661 section 5.4: the rejected options must be a subset of our last
- * request, unchanged and not reordered. */
-static bool reject_matches_request(const struct lcp *lcp, const uint8_t *opts, size_t len)
-{
-    struct opt_iter ours, theirs;
-    struct opt mine, rej;
-    int more;
-
-    if (!opts_valid(opts, len))
-        return false;
-    opt_iter_init(&ours, lcp->req, lcp->req_len);
-    opt_iter_init(&theirs, opts, len);
-    while ((more = opt_next(&theirs, &rej)) > 0) {
-        bool found = false;
-
-        while (!found && opt_next(&ours, &mine) > 0)
-            found = mine.len == rej.len && memcmp(mine.raw, rej.raw, (size_t)rej.len + 2) == 0;
-        if (!found)
-            return false;
-    }
-    return true;
-}
-
 static void apply_reject(struct lcp *lcp, uint8_t type)
 {
     struct lcp_options *w = &lcp->want;
@@ -497,7 +474,8 @@ static bool lcp_reject(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
     struct opt_iter it;
     struct opt o;
 
-    if (!reject_matches_request(lcp, opts, len))
+    /* RFC 1661 section 5.4: a Reject names only options of our last request */
+    if (!opts_subset_in_order(opts, len, lcp->req, lcp->req_len))
         return false;
     opt_iter_init(&it, opts, len);
     while (opt_next(&it, &o) > 0)
@@ -693,15 +671,10 @@ static const struct fsm_ops lcp_ops = {
 void lcp_init(struct lcp *lcp, const struct ppp_settings *settings, const struct fsm_parent *parent,
               const struct lcp_hooks *hooks)
 {
-    const struct fsm_config config = {
-        .restart = (ppp_time)settings->restart_ms * PPP_MS,
-        .max_configure = settings->max_configure,
-        .max_terminate = settings->max_terminate,
-        .max_failure = settings->max_failure,
-        .passive = settings->passive,
-        .silent = settings->silent,
-    };
+    struct fsm_config config = fsm_config_from_settings(settings);
 
+    config.passive = settings->passive;
+    config.silent = settings->silent;
     memset(lcp, 0, sizeof(*lcp));
     lcp->settings = settings;
     lcp->hooks = hooks;

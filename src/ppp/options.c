@@ -83,3 +83,23 @@ void opt_put32(struct opt_writer *w, uint8_t type, uint32_t value)
     put32(b, value);
     opt_put(w, type, b, sizeof(b));
 }
+
+bool opts_subset_in_order(const uint8_t *sub, size_t sub_len, const uint8_t *of, size_t of_len)
+{
+    struct opt_iter subs, ofs;
+    struct opt s, o;
+
+    if (!opts_valid(sub, sub_len))
+        return false;
+    opt_iter_init(&ofs, of, of_len);
+    opt_iter_init(&subs, sub, sub_len);
+    while (opt_next(&subs, &s) > 0) {
+        bool found = false;
+
+        while (!found && opt_next(&ofs, &o) > 0)
+            found = o.len == s.len && memcmp(o.raw, s.raw, (size_t)s.len + 2) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
+}

@@ -26,6 +26,10 @@ void opt_iter_init(struct opt_iter *it, const uint8_t *opts, size_t len);
 int opt_next(struct opt_iter *it, struct opt *o);
 /* Every option well-formed, to the last byte. */
 bool opts_valid(const uint8_t *opts, size_t len);
+/* Every option of `sub` (well-formed) stands, unchanged, in `of`, in the
+ * same order: what RFC 1661 section 5.4 asks of a Configure-Reject against
+ * our last request. */
+bool opts_subset_in_order(const uint8_t *sub, size_t sub_len, const uint8_t *of, size_t of_len);
 
 struct opt_writer {
     uint8_t *buf;

@@ -151,22 +151,4 @@ static inline int harness_pump(struct harness *a, struct harness *b, ppp_time no
     return moved;
 }
 
-/* Settings as ppp_settings_default() documents them, without the link. */
-static inline void harness_settings(struct ppp_settings *s)
-{
-    memset(s, 0, sizeof(*s));
-    s->mru = 1500;
-    s->mru_max = 65535;
-    s->magic = true;
-    s->restart_ms = 3000;
-    s->max_configure = 10;
-    s->max_terminate = 2;
-    s->max_failure = 5;
-    s->max_loopback = 10;
-    s->echo_failures = 4;
-    s->ipv4 = true;
-    s->ipv6 = true;
-    s->tx_buffer = 256 * 1024;
-}
-
 #endif

@@ -27,7 +27,7 @@ struct side {
 
 static void side_init(struct side *s, uint32_t local, uint32_t remote)
 {
-    harness_settings(&s->settings);
+    ppp_settings_default(&s->settings);
     s->settings.local_ip = local;
     s->settings.remote_ip = remote;
     s->parent = harness_parent(&s->h, 7);

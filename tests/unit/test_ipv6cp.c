@@ -26,7 +26,7 @@ struct side {
 
 static void side_init(struct side *s, const uint8_t *local, const uint8_t *remote, uint32_t seed)
 {
-    harness_settings(&s->settings);
+    ppp_settings_default(&s->settings);
     memcpy(s->settings.local_ifid, local, 8);
     memcpy(s->settings.remote_ifid, remote, 8);
     s->parent = harness_parent(&s->h, seed);

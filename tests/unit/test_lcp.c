@@ -107,20 +107,6 @@ static void fake_echo_reply(void *owner, uint8_t id, const uint8_t *data, size_t
     f->echo_calls++;
 }
 
-static void default_settings(struct ppp_settings *s)
-{
-    memset(s, 0, sizeof(*s));
-    s->mru = 1500;
-    s->mru_max = 65535;
-    s->accm = 0;
-    s->magic = true;
-    s->restart_ms = 3000;
-    s->max_configure = 10;
-    s->max_terminate = 2;
-    s->max_failure = 5;
-    s->max_loopback = 10;
-}
-
 static void fake_init(struct fake_link *f, uint32_t seed)
 {
     memset(f, 0, sizeof(*f));
@@ -139,7 +125,7 @@ static void fake_init(struct fake_link *f, uint32_t seed)
         .echo_reply = fake_echo_reply,
     };
     f->random_state = seed;
-    default_settings(&f->settings);
+    ppp_settings_default(&f->settings);
 }
 
 static void fake_start(struct fake_link *f)
