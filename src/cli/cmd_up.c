@@ -103,7 +103,10 @@ static void ppp_params(struct up *u)
         s->mru = (uint16_t)cfg->mtu;
     if (cfg->has_local_address)
         s->local_ip = ntohl(cfg->local_address.s_addr);
-    s->accept_local = !cfg->has_local_address;
+    /* LocalAddress is a request: the server owns the address plan and Naks
+     * an address that is not this user's (RFC 1332 section 3.3).  Taking
+     * its answer keeps both ends agreeing on who we are. */
+    s->accept_local = true;
     if (cfg->has_remote_address)
         s->remote_ip = ntohl(cfg->remote_address.s_addr);
     s->accept_remote = !cfg->has_remote_address;

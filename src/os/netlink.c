@@ -138,6 +138,29 @@ int nl_link_set_up(const char *ifname, bool up, char *err, size_t errlen)
                        up ? "bring up interface" : "bring down interface", err, errlen);
 }
 
+int nl_link_no_ipv6_autoconf(const char *ifname, char *err, size_t errlen)
+{
+    char buf[MNL_SOCKET_BUFFER_SIZE];
+    unsigned ifindex;
+    int rc = nl_link_index(ifname, &ifindex, err, errlen);
+    if (rc < 0)
+        return rc;
+    struct nlmsghdr *nlh = nl_start(buf, RTM_NEWLINK, 0);
+    struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+    ifi->ifi_family = AF_UNSPEC;
+    ifi->ifi_index = (int)ifindex;
+    struct nlattr *spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
+    struct nlattr *inet6 = mnl_attr_nest_start(nlh, AF_INET6);
+    mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+    mnl_attr_nest_end(nlh, inet6);
+    mnl_attr_nest_end(nlh, spec);
+    rc = nl_talk(nlh, NULL, NULL);
+    if (rc < 0)
+        return errtext_set(rc, err, errlen, "cannot turn off IPv6 address generation on '%s': %s",
+                           ifname, strerror(-rc));
+    return 0;
+}
+
 int nl_link_set_mtu(const char *ifname, unsigned mtu, char *err, size_t errlen)
 {
     char what[48];

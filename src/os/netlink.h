@@ -26,6 +26,10 @@ bool nl_link_exists(const char *ifname);
 
 /* Sets the interface administratively up (up = true) or down. */
 int nl_link_set_up(const char *ifname, bool up, char *err, size_t errlen);
+/* Stop the kernel from forming an fe80:: address of its own on ifname
+ * (IFLA_INET6_ADDR_GEN_MODE none): on a PPP link the link-local addresses
+ * come from the identifiers IPV6CP negotiated (RFC 5072 section 5). */
+int nl_link_no_ipv6_autoconf(const char *ifname, char *err, size_t errlen);
 
 /* Sets the interface MTU (bytes). */
 int nl_link_set_mtu(const char *ifname, unsigned mtu, char *err, size_t errlen);

@@ -55,6 +55,9 @@ int netcfg_mtu_up(struct netcfg *nc, unsigned mtu)
 {
     log_info("[#] ip link set %s mtu %u up", nc->ifname, mtu);
     int r = nl_link_set_mtu(nc->ifname, mtu, nc->err, sizeof(nc->err));
+    /* Best effort: a host with IPv6 disabled refuses it and needs nothing. */
+    if (r == 0 && nl_link_no_ipv6_autoconf(nc->ifname, nc->err, sizeof(nc->err)) < 0)
+        log_debug("%s", nc->err);
     if (r == 0)
         r = nl_link_set_up(nc->ifname, true, nc->err, sizeof(nc->err));
     return r;
