@@ -102,7 +102,7 @@ def tables(rows, path):
         cpu = f.cpu()
         out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             LABELS[t], fmt(f.one("first_ping_s")), fmt(f.one("tput1_mbps")),
-            fmt(f.one("tput4_mbps")), fmt(f.one("tput8_mbps")), fmt(f.one("jain8")),
+            fmt(f.one("tput4_mbps")), fmt(f.one("tput8_mbps")), jain(f.one("jain8")),
             "-" if cpu is None else "%s + %s" % (fmt(f.one("cpu_cli_s_per_gb")),
                                                  fmt(f.one("cpu_srv_s_per_gb"))),
             f.rss("cli"), f.rss("srv")))
@@ -124,6 +124,10 @@ def tables(rows, path):
             "/".join(fmt(pct(conns, q)) for q in (50, 90, 100)) if conns else "-",
             f.dist("icmp_conns_ms"), f.lost("icmp_conns")))
     return out + [""]
+
+
+def jain(v):
+    return "-" if v is None else "%.3f" % v
 
 
 def ratio(a, b):
