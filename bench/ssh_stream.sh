@@ -68,8 +68,14 @@ StrictModes no
 X11Forwarding no
 AllowTcpForwarding no
 EOF
-    # -D: stays in the foreground, so $! is sshd itself (ip netns exec execs).
-    ip netns exec "$ns_server" /usr/sbin/sshd -D -f "$work/sshd_config" -E "$work/sshd.log" &
+    # sshd runs the remote command with root's login shell, whose bash
+    # start-up files may take seconds (or a minute) here: in a private
+    # mount namespace, sshd sees /bin/sh as root's shell.
+    sed 's|^\(root:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:\).*|\1/bin/sh|' /etc/passwd >"$work/passwd"
+    mkdir -p /run/sshd
+    # -D: stays in the foreground, so $! is sshd itself (exec all the way).
+    ip netns exec "$ns_server" unshare -m sh -c "mount --bind '$work/passwd' /etc/passwd &&
+        exec /usr/sbin/sshd -D -f '$work/sshd_config' -E '$work/sshd.log'" &
     sshd_pid=$!
 }
 

@@ -1,0 +1,110 @@
+#!/bin/bash
+# compare.sh [BUILD_DIR] - the tunnels side by side, in one run: the raw ssh
+# stream, `ssh -w`, wireguard-go and pppssh (and no tunnel at all), on a bare
+# veth and on a shaped path (20 Mbit/s, 20 ms each way, a 100-packet
+# bottleneck queue), through a real sshd between network namespaces
+# (lib/bed.sh).  Needs root.  Writes bench/results/: results.tsv (raw rows),
+# results.md (the table and the issue's target ratios), *.png (gnuplot).
+#
+# Knobs (environment), for quick partial runs:
+#   BENCH_TUNNELS="none ssh-w wireguard-go pppssh"   which tunnels
+#   BENCH_PATHS="bare shaped"                        which paths
+#   BENCH_SECONDS=10     length of each iperf3 run (4 per tunnel and path)
+#   BENCH_RESULTS=dir    where the results go (default bench/results)
+#   BENCH_PPPSSH_MTU=N   pppssh's MTU (default: its own)
+#   BENCH_RATE=20mbit BENCH_DELAY_MS=20 BENCH_QUEUE=100   the shaped path
+#   BENCH_KEEP=1         keep the logs and configs in /tmp afterwards
+# The full default run takes about 7 minutes.
+set -u
+
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "${1:-build}" && pwd) || exit 1
+PPPSSH=$build/pppssh
+BENCH_BIN=$build/bench
+TUNNELS=${BENCH_TUNNELS:-none ssh-w wireguard-go pppssh}
+PATHS=${BENCH_PATHS:-bare shaped}
+RESULTS=${BENCH_RESULTS:-$BENCH_DIR/results}
+TSV=$RESULTS/results.tsv
+
+. "$BENCH_DIR/lib/bed.sh"
+. "$BENCH_DIR/lib/measure.sh"
+
+preflight() {
+    [ "$(id -u)" = 0 ] || { echo "compare.sh: needs root (network namespaces)" >&2; exit 77; }
+    for f in "$PPPSSH" "$BENCH_BIN/delayline"; do
+        [ -x "$f" ] || { echo "compare.sh: $f not built (make build)" >&2; exit 1; }
+    done
+    for c in iperf3 wireguard-go wg gnuplot ethtool tc ssh /usr/sbin/sshd "$PY"; do
+        command -v "$c" >/dev/null || { echo "compare.sh: $c missing (make deps)" >&2; exit 1; }
+    done
+}
+
+machine() {
+    echo "- date: $(date -u +%FT%TZ); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- host: $(uname -sr), $(nproc) cores ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1))"
+    echo "- $(ssh -V 2>&1); wireguard-go $(wireguard-go --version 2>/dev/null | awk '{ print $2; exit }'); $(iperf3 --version | head -1)"
+    echo "- pppssh: $(git -C "$BENCH_DIR" describe --always --dirty 2>/dev/null || echo '?') ($PPPSSH)"
+    echo "- TCP congestion control $BENCH_CC; iperf3 and probes client -> host on the server's LAN, ${SECONDS_PER_RUN} s per iperf3 run"
+    echo "- shaped path: tbf rate $SHAPE_RATE, queue $SHAPE_QUEUE packets, + ${SHAPE_DELAY_MS} ms each way (bench/tools/delayline; no sch_netem in this kernel)"
+}
+
+# The sshd sessions of the last tunnel are gone (at most 5 s).
+wait_sessions_gone() {
+    for _i in $(seq 100); do
+        [ -z "$(ps -o pid= --ppid "$SSHD_PID")" ] && return 0
+        sleep 0.05
+    done
+}
+
+scenario() {
+    TUN_NAME=$1
+    RUN=$BED_TMP/$PATH_NAME-$TUN_NAME
+    mkdir -p "$RUN"
+    log "== $PATH_NAME / $TUN_NAME"
+    # shellcheck disable=SC1090
+    . "$BENCH_DIR/tunnels/$TUN_NAME.sh"
+    tun_prepare
+    _t0=$(now)
+    if ! tun_up || ! _fp=$(first_ping "$_t0"); then
+        log "   $TUN_NAME did not come up (logs: $RUN)"
+        rec up_failed 1
+        tun_down
+        return
+    fi
+    [ "$TUN_NAME" = none ] || rec first_ping_s "$_fp"
+    log "   first ping after ${_fp}s"
+    measure_idle
+    measure_one_flow
+    measure_flows 4
+    measure_flows 8
+    measure_conns
+    measure_rss
+    tun_down
+    wait_sessions_gone
+    mkdir -p "$RESULTS/logs/$PATH_NAME-$TUN_NAME"
+    cp "$RUN"/*.log "$RUN"/*.json "$RUN"/*.ping "$RUN"/*.rr "$RUN"/conns.out \
+        "$RESULTS/logs/$PATH_NAME-$TUN_NAME/" 2>/dev/null
+}
+
+preflight
+mkdir -p "$RESULTS"
+rm -rf "$RESULTS/logs"
+: >"$TSV"
+machine >"$RESULTS/machine.md"
+bed_setup || exit 1
+start_servers || exit 1
+for PATH_NAME in $PATHS; do
+    case $PATH_NAME in
+        bare) bed_link_bare ;;
+        shaped) bed_link_shaped || exit 1 ;;
+        *) echo "compare.sh: unknown path $PATH_NAME (bare, shaped)" >&2; exit 2 ;;
+    esac
+    TUN_NAME=stream
+    ssh_baseline
+    for t in $TUNNELS; do
+        [ -f "$BENCH_DIR/tunnels/$t.sh" ] || { echo "compare.sh: no tunnel $t" >&2; exit 2; }
+        scenario "$t"
+    done
+done
+cp "$BED_TMP"/sshd.log "$BED_TMP"/serve.log "$BED_TMP"/delayline.log "$RESULTS/logs/" 2>/dev/null
+"$PY" "$BENCH_DIR/tools/report.py" "$RESULTS"

@@ -1,0 +1,275 @@
+#!/usr/bin/python3
+"""report.py RESULTS_DIR - turn RESULTS_DIR/results.tsv (rows "path tunnel
+metric value", written by bench/compare.sh) into RESULTS_DIR/results.md
+(tables, then issue 5's target ratios with PASS/FAIL) and gnuplot plots:
+latency-cdf-PATH.png (ICMP RTT under one TCP flow) and
+throughput-PATH.png (TCP Mbit/s with 1, 4 and 8 flows, and the raw ssh
+stream).  The markdown is also printed.
+"""
+import collections
+import os
+import subprocess
+import sys
+
+TUNNELS = ["none", "stream", "ssh-w", "wireguard-go", "pppssh"]
+LABELS = {"none": "bare link", "stream": "raw ssh stream", "ssh-w": "ssh -w",
+          "wireguard-go": "wireguard-go", "pppssh": "pppssh"}
+
+
+def load(path):
+    rows = collections.defaultdict(list)
+    with open(path) as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 4:
+                continue
+            try:
+                rows[(parts[0], parts[1], parts[2])].append(float(parts[3]))
+            except ValueError:
+                pass
+    return rows
+
+
+def pct(values, p):
+    """Nearest-rank percentile; None for no samples."""
+    if not values:
+        return None
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, int(round(p / 100 * len(s) + 0.5)) - 1))]
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    if v == int(v) and abs(v) < 1e6:
+        return "%d" % v
+    if abs(v) >= 100:
+        return "%.0f" % v
+    if abs(v) >= 10:
+        return "%.1f" % v
+    return "%.2f" % v if abs(v) >= 1 else "%.3f" % v
+
+
+class Figures:
+    def __init__(self, rows, path, tunnel):
+        self.rows, self.path, self.tunnel = rows, path, tunnel
+
+    def all(self, metric):
+        return self.rows.get((self.path, self.tunnel, metric), [])
+
+    def one(self, metric):
+        return pct(self.all(metric), 50)
+
+    def p(self, metric, q):
+        return pct(self.all(metric), q)
+
+    def dist(self, metric):
+        v = self.all(metric)
+        return "/".join(fmt(pct(v, q)) for q in (50, 90, 99)) if v else "-"
+
+    def cpu(self):
+        c, s = self.one("cpu_cli_s_per_gb"), self.one("cpu_srv_s_per_gb")
+        return None if c is None or s is None else c + s
+
+    def rss(self, side):
+        own, total = self.one("rss_%s_kb" % side), self.one("rss_%s_all_kb" % side)
+        return "-" if own is None else "%.1f (%.1f)" % (own / 1024, total / 1024)
+
+    def lost(self, metric):
+        n = self.one(metric + "_lost")
+        return "" if not n else " (%d lost)" % n
+
+
+def tunnels_in(rows, path):
+    present = {k[1] for k in rows if k[0] == path}
+    return [t for t in TUNNELS if t in present]
+
+
+def tables(rows, path):
+    out = ["## %s path" % path, ""]
+    out.append("| tunnel | first ping s | TCP x1 Mbit/s | x4 | x8 | Jain (8) | CPU s/GB cli+srv "
+               "| peak RSS MB cli: own (all) | srv: own (all) |")
+    out.append("|---|---|---|---|---|---|---|---|---|")
+    for t in tunnels_in(rows, path):
+        f = Figures(rows, path, t)
+        if t == "stream":
+            out.append("| raw ssh stream (`ssh true`: %s s) | - | %s | - | - | - | - | - | - |"
+                       % (fmt(f.one("ssh_true_s")), fmt(f.one("stream_mbps"))))
+            continue
+        if f.one("up_failed"):
+            out.append("| %s | did not come up | | | | | | | |" % LABELS[t])
+            continue
+        cpu = f.cpu()
+        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            LABELS[t], fmt(f.one("first_ping_s")), fmt(f.one("tput1_mbps")),
+            fmt(f.one("tput4_mbps")), fmt(f.one("tput8_mbps")), jain(f.one("jain8")),
+            "-" if cpu is None else "%s + %s" % (fmt(f.one("cpu_cli_s_per_gb")),
+                                                 fmt(f.one("cpu_srv_s_per_gb"))),
+            f.rss("cli"), f.rss("srv")))
+    out += ["", "Latency in ms, p50/p90/p99 (under load: one TCP flow; TCP RR: 1-byte "
+            "request/response, first = the first exchange on a new connection)", ""]
+    out.append("| tunnel | ICMP idle | ICMP load | TCP RR idle | first | TCP RR load | first "
+               "| 30 conns done | conn s p50/p90/max | ICMP during conns |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|")
+    for t in tunnels_in(rows, path):
+        f = Figures(rows, path, t)
+        if t == "stream" or f.one("up_failed"):
+            continue
+        conns = f.all("conn_s")
+        out.append("| %s | %s%s | %s%s | %s | %s | %s | %s | %s/%s | %s | %s%s |" % (
+            LABELS[t], f.dist("icmp_idle_ms"), f.lost("icmp_idle"), f.dist("icmp_load_ms"),
+            f.lost("icmp_load"), f.dist("rr_idle_ms"), fmt(f.one("rr_idle_first_ms")),
+            f.dist("rr_load_ms"), fmt(f.one("rr_load_first_ms")), fmt(f.one("conns_done")),
+            fmt(f.one("conns_total")),
+            "/".join(fmt(pct(conns, q)) for q in (50, 90, 100)) if conns else "-",
+            f.dist("icmp_conns_ms"), f.lost("icmp_conns")))
+    return out + [""]
+
+
+def jain(v):
+    return "-" if v is None else "%.3f" % v
+
+
+def ratio(a, b):
+    return None if a is None or b is None or b == 0 else a / b
+
+
+def target(name, value, ok, detail):
+    verdict = "?" if ok is None else ("PASS" if ok else "FAIL")
+    return "| %s | %s | %s | %s |" % (name, value, verdict, detail)
+
+
+def targets(rows):
+    out = ["## Issue 5 targets (pppssh, this run)", "",
+           "| target | measured | verdict | from |", "|---|---|---|---|"]
+    bare = {t: Figures(rows, "bare", t) for t in TUNNELS}
+    shaped = {t: Figures(rows, "shaped", t) for t in TUNNELS}
+    p, b = bare["pppssh"], bare
+    x1 = p.one("tput1_mbps")
+    for ref, want, label in (("ssh-w", 2.5, "ssh -w"), ("wireguard-go", 2.0, "wireguard-go")):
+        r = ratio(x1, b[ref].one("tput1_mbps"))
+        out.append(target("bare: TCP x1 >= %sx %s" % (want, label), fmt(r) + "x",
+                          None if r is None else r >= want,
+                          "%s vs %s Mbit/s" % (fmt(x1), fmt(b[ref].one("tput1_mbps")))))
+    r = ratio(x1, b["stream"].one("stream_mbps"))
+    out.append(target("bare: TCP x1 >= 50% of the raw ssh stream", fmt(r and r * 100) + "%",
+                      None if r is None else r >= 0.5,
+                      "%s vs %s Mbit/s" % (fmt(x1), fmt(b["stream"].one("stream_mbps")))))
+    r = ratio(p.cpu(), b["wireguard-go"].cpu())
+    out.append(target("bare: CPU s/GB (both ends) <= half of wireguard-go's", fmt(r) + "x",
+                      None if r is None else r <= 0.5,
+                      "%s vs %s s/GB" % (fmt(p.cpu()), fmt(b["wireguard-go"].cpu()))))
+    for side in ("cli", "srv"):
+        kb = p.one("rss_%s_kb" % side)
+        out.append(target("bare: peak RSS <= 4 MB (%s end)" % side, fmt(kb and kb / 1024) + " MB",
+                          None if kb is None else kb <= 4096, "VmHWM of pppssh"))
+    s = shaped["pppssh"]
+    r = ratio(s.one("tput1_mbps"), shaped["none"].one("tput1_mbps"))
+    out.append(target("shaped: TCP x1 >= 90% of the bare shaped link", fmt(r and r * 100) + "%",
+                      None if r is None else r >= 0.9,
+                      "%s vs %s Mbit/s" % (fmt(s.one("tput1_mbps")),
+                                           fmt(shaped["none"].one("tput1_mbps")))))
+    p90, idle = s.p("icmp_load_ms", 90), s.p("icmp_idle_ms", 50)
+    out.append(target("shaped: ICMP p90 under load <= idle p50 + 20 ms", fmt(p90) + " ms",
+                      None if p90 is None or idle is None else p90 <= idle + 20,
+                      "idle p50 %s ms" % fmt(idle)))
+    for ref, label in (("none", "the bare link's"), ("wireguard-go", "wireguard-go's")):
+        q = shaped[ref].p("icmp_load_ms", 90)
+        out.append(target("shaped: ICMP p90 under load < %s" % label, fmt(p90) + " ms",
+                          None if p90 is None or q is None else p90 < q, "%s ms" % fmt(q)))
+    q = shaped["ssh-w"].p("icmp_load_ms", 90)
+    r = ratio(q, p90)
+    out.append(target("shaped: ICMP p90 under load <= 1/30 of ssh -w's", fmt(r) + "x lower",
+                      None if r is None else r >= 30, "ssh -w %s ms" % fmt(q)))
+    j = s.one("jain8")
+    out.append(target("shaped: Jain's index over 8 flows >= 0.95", fmt(j), None if j is None
+                      else j >= 0.95, "bare path: %s" % fmt(p.one("jain8"))))
+    done, total = s.one("conns_done"), s.one("conns_total")
+    out.append(target("shaped: all 30 concurrent connections complete",
+                      "%s/%s" % (fmt(done), fmt(total)),
+                      None if done is None else done == total,
+                      "bare path: %s/%s" % (fmt(p.one("conns_done")), fmt(p.one("conns_total")))))
+    for path, figs in (("bare", bare), ("shaped", shaped)):
+        fp, st = figs["pppssh"].one("first_ping_s"), figs["stream"].one("ssh_true_s")
+        out.append(target("%s: time to first ping <= `ssh host true` + 50 ms" % path,
+                          fmt(fp) + " s", None if fp is None or st is None else fp <= st + 0.05,
+                          "ssh true %s s" % fmt(st)))
+        first, later = figs["pppssh"].one("rr_idle_first_ms"), figs["pppssh"].p("rr_idle_ms", 90)
+        out.append(target("%s: first TCP RR of a connection <= later ones (p90)" % path,
+                          fmt(first) + " ms", None if first is None or later is None
+                          else first <= later, "later p90 %s ms" % fmt(later)))
+    return out + [""]
+
+
+def gnuplot(script):
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, check=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as e:
+        print("report.py: gnuplot failed: %s" % e, file=sys.stderr)
+
+
+def plot_cdf(rows, path, outdir):
+    curves = []
+    for t in tunnels_in(rows, path):
+        v = sorted(rows.get((path, t, "icmp_load_ms"), []))
+        if not v:
+            continue
+        data = os.path.join(outdir, "cdf-%s-%s.dat" % (path, t))
+        with open(data, "w") as f:
+            for i, x in enumerate(v):
+                f.write("%g %g\n" % (max(x, 0.01), (i + 1) / len(v)))
+        curves.append("'%s' using 1:2 with steps lw 2 title '%s'" % (data, LABELS[t]))
+    if curves:
+        gnuplot("set terminal png size 900,560\nset output '%s'\n"
+                "set title 'ICMP RTT under one TCP flow, %s path'\nset logscale x\n"
+                "set xlabel 'RTT (ms)'\nset ylabel 'fraction of pings'\nset key bottom right\n"
+                "set grid\nplot %s\n" % (os.path.join(outdir, "latency-cdf-%s.png" % path),
+                                          path, ", ".join(curves)))
+
+
+def plot_throughput(rows, path, outdir):
+    data = os.path.join(outdir, "throughput-%s.dat" % path)
+    with open(data, "w") as f:
+        for t in tunnels_in(rows, path):
+            fig = Figures(rows, path, t)
+            vals = ([fig.one("stream_mbps"), None, None] if t == "stream" else
+                    [fig.one("tput1_mbps"), fig.one("tput4_mbps"), fig.one("tput8_mbps")])
+            f.write('"%s" %s\n' % (LABELS[t], " ".join("-" if v is None else "%g" % v
+                                                        for v in vals)))
+    gnuplot("set terminal png size 900,560\nset output '%s'\n"
+            "set title 'TCP throughput, %s path'\nset style data histograms\n"
+            "set style histogram clustered\nset style fill solid border -1\n"
+            "set datafile missing '-'\nset ylabel 'Mbit/s'\nset logscale y\nset yrange [1:*]\n"
+            "set grid ytics\nplot '%s' using 2:xtic(1) title '1 flow', '' using 3 title '4 flows',"
+            " '' using 4 title '8 flows'\n"
+            % (os.path.join(outdir, "throughput-%s.png" % path), path, data))
+
+
+def main():
+    outdir = sys.argv[1]
+    rows = load(os.path.join(outdir, "results.tsv"))
+    paths = [p for p in ("bare", "shaped") if any(k[0] == p for k in rows)]
+    md = ["# pppssh benchmark: tunnels compared", ""]
+    try:
+        with open(os.path.join(outdir, "machine.md")) as f:
+            md += [f.read().rstrip(), ""]
+    except OSError:
+        pass
+    md += ["One run, one sample per figure (latency percentiles over that run's pings). "
+           "CPU: user+system seconds of every process carrying the tunnel (ssh, the sshd "
+           "session, pppssh, wireguard-go) during the 1-flow run, per GB received. "
+           "Peak RSS: VmHWM of the tunnel's own process (all its processes, ssh and sshd "
+           "included, in parentheses).", ""]
+    for path in paths:
+        md += tables(rows, path)
+        plot_cdf(rows, path, outdir)
+        plot_throughput(rows, path, outdir)
+    md += targets(rows)
+    text = "\n".join(md) + "\n"
+    with open(os.path.join(outdir, "results.md"), "w") as f:
+        f.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

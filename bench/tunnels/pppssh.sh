@@ -1,0 +1,40 @@
+# shellcheck shell=bash
+# pppssh - the project: `pppssh up -c FILE` on the client, `pppssh serve`
+# as the sshd forced command of its key (bed.sh).  Whatever pppssh is in
+# the build directory given is what gets measured; BENCH_PPPSSH_MTU sets
+# the client's MTU (= the MRU it asks for), default pppssh's own.
+ENGINE_CLI=pppssh
+ENGINE_SRV=pppssh
+PPP_IF=pbp$BED_ID
+tun_prepare() {
+    cat >"$BED_TMP/server.conf" <<CONF
+[Server]
+Address = $TUN_SRV_IP
+
+[User bench]
+Address = $TUN_CLI_IP
+CONF
+    cat >"$RUN/$PPP_IF.conf" <<CONF
+[Tunnel]
+Server = root@$SRV_IP
+IdentityFile = $BED_TMP/pppssh_key
+SSHOption = UserKnownHostsFile=$BED_TMP/known_hosts
+SSHOption = StrictHostKeyChecking=yes
+SSHOption = IdentitiesOnly=yes
+SSHOption = ConnectTimeout=5
+Interface = $PPP_IF
+Route = $LAN_NET
+${BENCH_PPPSSH_MTU:+MTU = $BENCH_PPPSSH_MTU}
+CONF
+    chmod 600 "$RUN/$PPP_IF.conf"
+}
+tun_up() {
+    PPPSSH_RUN_DIR=$RUN/run in_cli "$PPPSSH" up -c "$RUN/$PPP_IF.conf" 2>>"$RUN/pppssh-up.log"
+}
+tun_down() {
+    PPPSSH_RUN_DIR=$RUN/run in_cli "$PPPSSH" down "$PPP_IF" >/dev/null 2>&1
+    # Whatever is left of it (a failed down) goes by PID.
+    stop_pids $(pids_named "$NS_CLI" pppssh) $(pids_named "$NS_SRV" pppssh)
+    ip -n "$NS_CLI" link del "$PPP_IF" 2>/dev/null
+    return 0
+}
