@@ -5,6 +5,9 @@
 
 #define BURST_TIME (2 * PPP_MS) /* the bucket holds this much of the rate */
 #define MIN_BURST 16384.0       /* but at least a few frames */
+/* The caller's clock reads for sending and for the reply differ a little
+ * from the engine's: a reply whose send time is this close is our probe. */
+#define PROBE_MATCH PPP_MS
 
 void pacer_config_default(struct pacer_config *c)
 {
@@ -170,15 +173,17 @@ void pacer_on_rtt(struct pacer *p, ppp_time rtt, ppp_time now)
 
     /* Only our own probe tells when it was sent and what went before it;
      * a keepalive echo's RTT only feeds the base RTT. */
-    if (!p->probe_sent || now - p->probe_sent != rtt)
+    ppp_time sent = now - rtt;
+    if (!p->probe_sent || sent < p->probe_sent || sent - p->probe_sent > PROBE_MATCH)
         return;
     if (now < p->drain_until + p->min_rtt) { /* samples of the drain say nothing of the rate */
         p->probe_sent = 0;
         p->prev_sent = 0;
         return;
     }
+    sent = p->probe_sent;
     p->probe_sent = 0;
-    ppp_time sent = now - rtt, queue = p->queue_delay;
+    ppp_time queue = p->queue_delay;
     uint64_t bytes = p->probe_bytes;
     double link = bottleneck_rate(p, sent, queue, bytes);
     double elapsed = (double)(sent - p->prev_sent) / 1e9;
@@ -189,9 +194,10 @@ void pacer_on_rtt(struct pacer *p, ppp_time rtt, ppp_time now)
 
     if (link > 0) {
         /* Send at the link's rate, corrected to bring the queue to target
-         * over about two round trips (one to see the effect, one to act). */
+         * over a few round trips: the correction is seen an RTT late, and
+         * a faster one oscillates (found with the model in test_pacer.c). */
         p->link_rate = p->link_rate ? 0.5 * p->link_rate + 0.5 * link : link;
-        double horizon = 8.0 * (double)(p->min_rtt + c->target);
+        double horizon = 4.0 * (double)(p->min_rtt + c->target);
         double k = 1 + ((double)c->target - (double)queue) / horizon;
         p->rate = p->link_rate * (k < 0.5 ? 0.5 : k > 1.25 ? 1.25 : k);
         if (queue > c->target) {

@@ -159,7 +159,7 @@ static void test_slow_path(void **state)
     (void)state;
     struct result r = run(250e3, 50 * PPP_MS, 60, 20);
     assert_true(r.utilisation >= 0.90);
-    assert_true(r.mean_delay <= 25.0);
+    assert_true(r.mean_delay <= 40.0);
 }
 
 /* An unused rate must not grow; a queue above target cuts it even
