@@ -155,6 +155,7 @@ void ifup_event(void *user, const struct ppp_event *ev)
         break;
     case PPP_EV_ECHO_RTT:
         t->echo_rtt = ev->u.echo_rtt;
+        tun_echo_rtt(t, ev->u.echo_rtt);
         break;
     }
 }

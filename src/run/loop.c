@@ -134,6 +134,9 @@ static void signal_readable(struct tunnel *t)
 static void timer_arm(struct tunnel *t)
 {
     ppp_time when = t->link ? ppp_link_expiry(t->link) : PPP_TIME_NEVER;
+    ppp_time queue = tun_expiry(t); /* pacing: after_io() does the work */
+    if (queue < when)
+        when = queue;
     if (t->deadline < when)
         when = t->deadline;
     struct itimerspec its = {0};
@@ -425,6 +428,7 @@ static void teardown(struct tunnel *t)
     }
     if (t->link)
         ppp_link_del(t->link);
+    tun_stop(t);
     ctl_close_all(t); /* `pppssh down` returns now: everything is gone */
     if (t->ctl_fd >= 0) {
         close(t->ctl_fd);

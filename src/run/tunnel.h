@@ -14,7 +14,9 @@
 #include <stdint.h>
 
 #include "control.h"
+#include "fq.h"
 #include "netcfg.h"
+#include "pacer.h"
 #include "ppp.h"
 #include "run.h"
 #include "spawn.h"
@@ -55,6 +57,10 @@ struct tunnel {
     unsigned mtu;
     struct netcfg net;
     uint8_t packet[65536];
+    /* Our outbound queue and the pace at which it feeds the stream. */
+    struct fq *fq;
+    struct pacer pacer;
+    bool stream_backlogged; /* the engine holds unwritten bytes: wait for EPOLLOUT */
 
     /* The transport. */
     struct spawn_child child; /* pid 0: none (serve) */
@@ -121,6 +127,14 @@ void tun_readable(struct tunnel *t);
 void tun_update_reading(struct tunnel *t);
 /* The engine's ip_packet callback: a datagram from the peer. */
 void tun_ip_packet(void *user, int family, const uint8_t *pkt, size_t len);
+/* When the queue next needs a call (pacing, probes); PPP_TIME_NEVER if not.
+ * Any wake-up does that call: tun_update_reading(). */
+ppp_time tun_expiry(struct tunnel *t);
+/* An LCP echo's RTT (PPP_EV_ECHO_RTT): the pacer's measure of the stream. */
+void tun_echo_rtt(struct tunnel *t, ppp_time rtt);
+/* "queue: ..." lines for `pppssh status`; returns the length written. */
+size_t tun_queue_status(const struct tunnel *t, char *buf, size_t size);
+void tun_stop(struct tunnel *t);
 
 /* ifup.c */
 void ifup_event(void *user, const struct ppp_event *ev);

@@ -1,0 +1,221 @@
+/* pacer.c - token bucket at a rate steered by the in-band queue delay */
+#include "pacer.h"
+
+#include <string.h>
+
+#define BURST_TIME (2 * PPP_MS) /* the bucket holds this much of the rate */
+#define MIN_BURST 16384.0       /* but at least a few frames */
+/* The caller's clock reads for sending and for the reply differ a little
+ * from the engine's: a reply whose send time is this close is our probe. */
+#define PROBE_MATCH PPP_MS
+
+void pacer_config_default(struct pacer_config *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->target = 5 * PPP_MS;
+    c->probe_interval = 20 * PPP_MS;
+    c->probe_timeout = 1000 * PPP_MS;
+    c->min_rtt_window = 10000 * PPP_MS;
+    c->initial_rate = 125e3; /* 1 Mbit/s, doubling per RTT until the link shows */
+    c->min_rate = 32e3;
+    c->max_rate = 50e9;
+    c->gain_up = 0.25;
+    c->gain_down = 0.25;
+}
+
+void pacer_init(struct pacer *p, const struct pacer_config *config, ppp_time now)
+{
+    memset(p, 0, sizeof(*p));
+    p->config = *config;
+    p->rate = config->initial_rate;
+    p->refilled = now;
+}
+
+static double burst(const struct pacer *p)
+{
+    double b = p->rate * (double)BURST_TIME / 1e9;
+    return b > MIN_BURST ? b : MIN_BURST;
+}
+
+/* Half the rate while draining the queue to see the base RTT again. */
+static double current_rate(const struct pacer *p, ppp_time now)
+{
+    return now < p->drain_until ? p->rate / 2 : p->rate;
+}
+
+static void refill(struct pacer *p, ppp_time now)
+{
+    if (now <= p->refilled)
+        return;
+    p->tokens += current_rate(p, now) * (double)(now - p->refilled) / 1e9;
+    if (p->tokens > burst(p))
+        p->tokens = burst(p);
+    p->refilled = now;
+}
+
+static void clamp_rate(struct pacer *p)
+{
+    if (p->rate < p->config.min_rate)
+        p->rate = p->config.min_rate;
+    if (p->rate > p->config.max_rate)
+        p->rate = p->config.max_rate;
+}
+
+/* A probe still out is a sample too: its RTT is at least its age.  Once
+ * that shows the queue above target, cut the rate without waiting for the
+ * reply (which a queue of seconds would delay by seconds), at most once
+ * per base RTT, as a reply would. */
+static void late_probe(struct pacer *p, ppp_time now)
+{
+    const struct pacer_config *c = &p->config;
+    if (!p->probe_sent || p->samples == 0)
+        return;
+    ppp_time age = now - p->probe_sent;
+    ppp_time period = p->min_rtt + c->target;
+    if (age < period + 4 * c->target || now - p->last_cut < period)
+        return;
+    ppp_time queue = age - p->min_rtt;
+    double off = ((double)c->target - (double)queue) / (double)c->target;
+    p->rate *= 1 + c->gain_down * (off < -1 ? -1 : off);
+    p->last_cut = now;
+    p->decreases++;
+    clamp_rate(p);
+}
+
+bool pacer_can_send(struct pacer *p, ppp_time now)
+{
+    late_probe(p, now);
+    refill(p, now);
+    return p->tokens > 0;
+}
+
+void pacer_sent(struct pacer *p, size_t bytes)
+{
+    p->tokens -= (double)bytes;
+    p->bytes_total += bytes;
+}
+
+ppp_time pacer_next_send(const struct pacer *p, ppp_time now)
+{
+    double tokens = p->tokens, rate = current_rate(p, now);
+    if (now > p->refilled)
+        tokens += rate * (double)(now - p->refilled) / 1e9;
+    if (tokens > 0)
+        return now;
+    return now + (ppp_time)(-tokens / rate * 1e9) + 1;
+}
+
+ppp_time pacer_next_probe(const struct pacer *p)
+{
+    if (p->samples == 0 && !p->probe_sent)
+        return 0; /* the first as soon as there is data: learn the base RTT */
+    ppp_time next = p->last_probe + p->config.probe_interval;
+    /* One probe in flight: its reply is the once-per-RTT sample. */
+    if (p->probe_sent && p->probe_sent + p->config.probe_timeout > next)
+        next = p->probe_sent + p->config.probe_timeout;
+    return next;
+}
+
+bool pacer_probe_due(const struct pacer *p, ppp_time now, bool backlogged)
+{
+    return backlogged && now >= pacer_next_probe(p);
+}
+
+void pacer_probe_sent(struct pacer *p, ppp_time now)
+{
+    p->probe_sent = now;
+    p->probe_bytes = p->bytes_total;
+    p->last_probe = now;
+}
+
+/* The base RTT is the smallest over the last window, kept as the minima
+ * of two half windows so an old minimum (a path that got longer) ages out.
+ * A queue we keep standing would hide the base RTT from the new half
+ * window: each one starts by sending at half the rate for two RTTs, which
+ * drains the queue (BBR's ProbeRTT idea) at the cost of ~1% of the rate. */
+static void update_min_rtt(struct pacer *p, ppp_time rtt, ppp_time now)
+{
+    if (p->samples == 0 || now - p->min_rtt_cur_start > p->config.min_rtt_window / 2) {
+        p->min_rtt_prev = p->samples ? p->min_rtt_cur : rtt;
+        p->min_rtt_cur = rtt;
+        p->min_rtt_cur_start = now;
+        if (p->samples)
+            p->drain_until = now + 2 * (p->min_rtt + p->config.target);
+    } else if (rtt < p->min_rtt_cur) {
+        p->min_rtt_cur = rtt;
+    }
+    p->min_rtt = p->min_rtt_cur < p->min_rtt_prev ? p->min_rtt_cur : p->min_rtt_prev;
+}
+
+/* While the queue below us never ran empty between two probes, the link
+ * drained at its own rate C: the bytes handed over between the probes'
+ * send times went out, plus the growth of the queue, so
+ *     C * (T + d2 - d1) = S.
+ * Returns 0 when the samples cannot tell. */
+static double bottleneck_rate(const struct pacer *p, ppp_time sent, ppp_time queue, uint64_t bytes)
+{
+    ppp_time floor = p->config.target / 4; /* below this the queue may have emptied */
+    if (!p->prev_sent || p->prev_queue < floor || queue < floor || sent <= p->prev_sent)
+        return 0;
+    double interval = (double)(sent - p->prev_sent) + (double)queue - (double)p->prev_queue;
+    if (interval <= 0)
+        return 0;
+    return (double)(bytes - p->prev_bytes) / interval * 1e9;
+}
+
+void pacer_on_rtt(struct pacer *p, ppp_time rtt, ppp_time now)
+{
+    const struct pacer_config *c = &p->config;
+    update_min_rtt(p, rtt, now);
+    p->samples++;
+    p->last_rtt = rtt;
+    p->queue_delay = rtt - p->min_rtt;
+
+    /* Only our own probe tells when it was sent and what went before it;
+     * a keepalive echo's RTT only feeds the base RTT. */
+    ppp_time sent = now - rtt;
+    if (!p->probe_sent || sent < p->probe_sent || sent - p->probe_sent > PROBE_MATCH)
+        return;
+    if (now < p->drain_until + p->min_rtt) { /* samples of the drain say nothing of the rate */
+        p->probe_sent = 0;
+        p->prev_sent = 0;
+        return;
+    }
+    sent = p->probe_sent;
+    p->probe_sent = 0;
+    ppp_time queue = p->queue_delay;
+    uint64_t bytes = p->probe_bytes;
+    double link = bottleneck_rate(p, sent, queue, bytes);
+    double elapsed = (double)(sent - p->prev_sent) / 1e9;
+    double sending = p->prev_sent && elapsed > 0 ? (double)(bytes - p->prev_bytes) / elapsed : 0;
+    p->prev_sent = sent;
+    p->prev_queue = queue;
+    p->prev_bytes = bytes;
+
+    if (link > 0) {
+        /* Send at the link's rate, corrected to bring the queue to target
+         * over a few round trips: the correction is seen an RTT late, and
+         * a faster one oscillates (found with the model in test_pacer.c). */
+        p->link_rate = p->link_rate ? 0.5 * p->link_rate + 0.5 * link : link;
+        double horizon = 4.0 * (double)(p->min_rtt + c->target);
+        double k = 1 + ((double)c->target - (double)queue) / horizon;
+        p->rate = p->link_rate * (k < 0.5 ? 0.5 : k > 1.25 ? 1.25 : k);
+        if (queue > c->target) {
+            p->last_cut = now;
+            p->decreases++;
+        }
+    } else if (queue <= c->target) {
+        /* The queue is (nearly) empty: the link can take more, if the
+         * rate is in use at all (an idle tunnel must not claim a rate the
+         * path never showed). */
+        if (sending >= p->rate / 2)
+            p->rate *= p->link_rate ? 1 + c->gain_up : 2; /* slow start */
+    } else if (now - p->last_cut >= p->min_rtt) {
+        /* Above target without an estimate yet (the first samples). */
+        double off = ((double)c->target - (double)queue) / (double)c->target;
+        p->rate *= 1 + c->gain_down * (off < -1 ? -1 : off);
+        p->last_cut = now;
+        p->decreases++;
+    }
+    clamp_rate(p);
+}

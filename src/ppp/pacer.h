@@ -1,0 +1,72 @@
+/*
+ * pacer.h - how fast to hand packets to the stream so that the queue
+ * below us (ssh's buffers, its TCP socket, the path) stays short.
+ *
+ * The delay of that queue is measured in band: an LCP Echo-Request (sent
+ * by the caller when pacer_probe_due() says so) travels behind the data
+ * already handed over, and its reply's RTT minus the smallest RTT seen
+ * recently is the standing queue.  A token bucket paces at a rate that a
+ * delay-based controller (LEDBAT's idea, RFC 6817, applied to a rate)
+ * raises while that queue is below target and lowers while above, once
+ * per RTT.  The backlog that the rate holds back waits in our own fair
+ * queue (fq.h), where CoDel keeps it short.
+ *
+ * Sans I/O: time is passed in; rates are bytes per second.
+ */
+#ifndef PPPSSH_PACER_H
+#define PPPSSH_PACER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ppp.h"
+
+struct pacer_config {
+    ppp_time target;                         /* standing delay below us to aim at (5 ms) */
+    ppp_time probe_interval;                 /* least time between probes (20 ms) */
+    ppp_time probe_timeout;                  /* a reply this late is given up on (1 s) */
+    ppp_time min_rtt_window;                 /* how long the base RTT is remembered (10 s) */
+    double initial_rate, min_rate, max_rate; /* bytes/s */
+    double gain_up, gain_down;               /* rate change per sample at full off-target */
+};
+
+void pacer_config_default(struct pacer_config *config);
+
+struct pacer {
+    struct pacer_config config;
+    double rate;         /* bytes/s */
+    double tokens;       /* bytes that may go now; negative: wait */
+    ppp_time refilled;   /* when tokens were last brought up to date */
+    ppp_time probe_sent; /* outstanding probe, 0 if none */
+    ppp_time last_probe;
+    ppp_time min_rtt, min_rtt_cur, min_rtt_cur_start, min_rtt_prev;
+    ppp_time drain_until;           /* half rate until then */
+    ppp_time last_cut;              /* last rate decrease */
+    ppp_time last_rtt, queue_delay; /* last sample, and its queueing part */
+    uint64_t bytes_total;           /* handed over, ever */
+    uint64_t probe_bytes;           /* bytes_total when the probe left */
+    ppp_time prev_sent, prev_queue; /* the previous probe's send time and queue */
+    uint64_t prev_bytes;
+    double link_rate; /* bottleneck estimate, 0 = none yet */
+    uint64_t samples, decreases;
+};
+
+void pacer_init(struct pacer *p, const struct pacer_config *config, ppp_time now);
+
+/* May a packet be handed over now?  (It may overdraw the bucket once.) */
+bool pacer_can_send(struct pacer *p, ppp_time now);
+void pacer_sent(struct pacer *p, size_t bytes);
+/* When pacer_can_send() turns true (now if it is). */
+ppp_time pacer_next_send(const struct pacer *p, ppp_time now);
+
+/* Should a probe go out now?  backlogged: data is waiting for the rate. */
+bool pacer_probe_due(const struct pacer *p, ppp_time now, bool backlogged);
+void pacer_probe_sent(struct pacer *p, ppp_time now);
+/* When a probe will next be due, if the backlog lasts. */
+ppp_time pacer_next_probe(const struct pacer *p);
+
+/* A probe's (or any timestamped echo's) round trip time. */
+void pacer_on_rtt(struct pacer *p, ppp_time rtt, ppp_time now);
+
+#endif

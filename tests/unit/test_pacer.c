@@ -1,0 +1,202 @@
+/* test_pacer.c - the pacer against a model bottleneck: a link of fixed
+ * rate and delay with an unbounded FIFO in front (ssh's socket buffer),
+ * where the probes queue behind the data as LCP echoes do. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pacer.h"
+
+#define STEP (100 * 1000) /* 100 us */
+#define MAX_ITEMS 200000
+#define PACKET 1500
+#define PROBE 20
+
+struct item {
+    uint32_t bytes;
+    ppp_time sent; /* probes: when sent; 0 for data */
+};
+
+struct model {
+    double rate;    /* bytes/s */
+    ppp_time delay; /* one way */
+    struct item fifo[MAX_ITEMS];
+    size_t head, tail;
+    double queued, budget;
+    ppp_time replies[64]; /* arrival times of probe replies */
+    ppp_time reply_sent[64];
+    size_t n_replies;
+    double delivered;
+};
+
+static struct model m;
+
+static void push(uint32_t bytes, ppp_time sent)
+{
+    assert_true(m.tail - m.head < MAX_ITEMS);
+    m.fifo[m.tail++ % MAX_ITEMS] = (struct item){bytes, sent};
+    m.queued += bytes;
+}
+
+/* Serve the FIFO at the link rate for one step; a probe that leaves it
+ * comes back (as a reply) two delays later. */
+static void serve(ppp_time now, bool measure)
+{
+    m.budget += m.rate * (double)STEP / 1e9;
+    while (m.head < m.tail && m.budget >= m.fifo[m.head % MAX_ITEMS].bytes) {
+        struct item *it = &m.fifo[m.head++ % MAX_ITEMS];
+        m.budget -= it->bytes;
+        m.queued -= it->bytes;
+        if (measure && !it->sent)
+            m.delivered += it->bytes;
+        if (it->sent && m.n_replies < 64) {
+            m.replies[m.n_replies] = now + 2 * m.delay;
+            m.reply_sent[m.n_replies++] = it->sent;
+        }
+    }
+    if (m.head == m.tail) {
+        m.head = m.tail = 0;
+        m.budget = m.budget > PACKET ? PACKET : m.budget; /* an idle link saves nothing */
+    }
+}
+
+static void replies(struct pacer *p, ppp_time now)
+{
+    for (size_t i = 0; i < m.n_replies;) {
+        if (m.replies[i] <= now) {
+            pacer_on_rtt(p, now - m.reply_sent[i], now);
+            m.replies[i] = m.replies[m.n_replies - 1];
+            m.reply_sent[i] = m.reply_sent[--m.n_replies];
+        } else {
+            i++;
+        }
+    }
+}
+
+struct result {
+    double utilisation; /* delivered / link rate over the measured part */
+    double mean_delay;  /* standing queue in the FIFO, ms */
+    double p90_delay;
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A sender that always has data: run for `seconds`, measure after `warmup`. */
+static struct result run(double rate, ppp_time delay, int seconds, int warmup)
+{
+    static double delays[400000];
+    size_t n_delays = 0;
+    struct pacer_config c;
+    struct pacer p;
+    memset(&m, 0, sizeof(m));
+    m.rate = rate;
+    m.delay = delay;
+    pacer_config_default(&c);
+    pacer_init(&p, &c, 1);
+    ppp_time end = (ppp_time)seconds * 1000 * PPP_MS;
+    ppp_time from = (ppp_time)warmup * 1000 * PPP_MS;
+    for (ppp_time now = 1; now < end; now += STEP) {
+        bool measure = now >= from;
+        replies(&p, now);
+        if (pacer_probe_due(&p, now, true)) {
+            push(PROBE, now);
+            pacer_probe_sent(&p, now);
+        }
+        while (pacer_can_send(&p, now)) {
+            push(PACKET, 0);
+            pacer_sent(&p, PACKET);
+        }
+        serve(now, measure);
+        if (measure && n_delays < 400000)
+            delays[n_delays++] = m.queued / rate * 1e3;
+    }
+    struct result r = {0};
+    double sum = 0;
+    for (size_t i = 0; i < n_delays; i++)
+        sum += delays[i];
+    qsort(delays, n_delays, sizeof(double), cmp_double);
+    r.mean_delay = sum / (double)n_delays;
+    r.p90_delay = delays[n_delays * 9 / 10];
+    r.utilisation = m.delivered / (rate * (double)(end - from) / 1e9);
+    print_message(
+        "rate %.0f Mbit/s delay %.1f ms: utilisation %.3f, queue mean %.2f ms p90 %.2f ms\n",
+        rate * 8 / 1e6, (double)delay / 1e6, r.utilisation, r.mean_delay, r.p90_delay);
+    return r;
+}
+
+/* The shaped path: 20 Mbit/s, 20 ms each way. */
+static void test_shaped_path(void **state)
+{
+    (void)state;
+    struct result r = run(2.5e6, 20 * PPP_MS, 30, 5);
+    assert_true(r.utilisation >= 0.90);
+    assert_true(r.mean_delay <= 10.0);
+    assert_true(r.p90_delay <= 20.0);
+}
+
+/* A fast short path (what ssh over a veth does): 1 Gbit/s, 0.2 ms. */
+static void test_fast_path(void **state)
+{
+    (void)state;
+    struct result r = run(125e6, 200 * 1000, 10, 3);
+    assert_true(r.utilisation >= 0.90);
+    assert_true(r.mean_delay <= 10.0);
+}
+
+/* A slow long path: 2 Mbit/s, 50 ms, where one 1500-byte packet alone
+ * is 6 ms of queue: a few packets' worth is the best there is. */
+static void test_slow_path(void **state)
+{
+    (void)state;
+    struct result r = run(250e3, 50 * PPP_MS, 60, 20);
+    assert_true(r.utilisation >= 0.90);
+    assert_true(r.mean_delay <= 40.0);
+}
+
+/* An unused rate must not grow; a queue above target cuts it even
+ * before the link's rate is known. */
+static void test_idle_rate_does_not_grow(void **state)
+{
+    (void)state;
+    struct pacer_config c;
+    struct pacer p;
+    pacer_config_default(&c);
+    pacer_init(&p, &c, 1);
+    ppp_time now = 1;
+    for (int i = 0; i < 100; i++) {
+        pacer_probe_sent(&p, now);
+        pacer_sent(&p, 100); /* a trickle */
+        now += PPP_MS;
+        pacer_on_rtt(&p, PPP_MS, now);
+        now += 49 * PPP_MS;
+    }
+    assert_true(p.rate <= c.initial_rate);
+    /* A queue above target brings the rate down. */
+    for (int i = 0; i < 10; i++) {
+        pacer_probe_sent(&p, now);
+        now += 30 * PPP_MS;
+        pacer_on_rtt(&p, 30 * PPP_MS, now);
+    }
+    assert_true(p.rate <= c.initial_rate / 2);
+    assert_true(p.decreases >= 5);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shaped_path),
+        cmocka_unit_test(test_fast_path),
+        cmocka_unit_test(test_slow_path),
+        cmocka_unit_test(test_idle_rate_does_not_grow),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
