@@ -233,11 +233,14 @@ int cmd_serve(int argc, char **argv)
     if (!s.user)
         s.user = current_user();
     s.params.user = s.user;
-    if (session_params(&s) < 0)
-        return RUN_EXIT_CONFIG;
+    /* ssh -tt: PPP needs an 8-bit clean, echo-free pty, and before a
+     * takeover's wait: an echoing pty would bounce the client's first
+     * Configure-Requests back to it. */
     char err[256];
     if (isatty(STDIN_FILENO) && pty_set_raw(STDIN_FILENO, err, sizeof(err)) < 0)
-        fail("%s", err); /* ssh -tt: PPP needs an 8-bit clean, echo-free pty */
+        fail("%s", err);
+    if (session_params(&s) < 0)
+        return RUN_EXIT_CONFIG;
     interface_name(&s);
     if (s.lease_fd >= 0 && !strchr(s.params.interface, '%'))
         lease_note_interface(s.lease_fd, s.params.interface); /* for a successor's cleanup */
