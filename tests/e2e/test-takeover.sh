@@ -7,7 +7,10 @@
 # host.  The new session ends the old one and gets the same address back,
 # and the server ends up with exactly one interface for the user and one
 # copy of each route.  Done for a static address (alice, with a routed
-# office network) and for a pool address (bob).
+# office network) and for a pool address (bob); and once more for alice
+# with the old `pppssh serve` itself frozen too, so that it ignores the
+# SIGTERMs and is SIGKILLed after 5 s (its TUN, and with it its routes,
+# must still be gone).
 #   PPPSSH=/abs/path/pppssh tests/e2e/test-takeover.sh
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..
 . "$HERE/lib.sh"
@@ -45,9 +48,10 @@ serve_pid() {
 count_links() { ip -n "$NS_SRV" -o link show | grep -c "$1"; }
 count_routes() { ip -n "$NS_SRV" -4 route show "$1" | grep -c .; }
 
-# takeover USER IFACE [EXTRA_ROUTE]
+# takeover USER IFACE EXTRA_ROUTE|- [freeze-serve]
 takeover() {
-    u=$1 ifc=$2 route=$3
+    u=$1 ifc=$2 route=$3 freeze=$4
+    [ "$route" = - ] && route=""
     x_conf_user "$E2E_TMP/${u}old.conf" "$u" "Interface = e2eo"
     x_conf_user "$E2E_TMP/${u}new.conf" "$u" "Interface = e2en"
     check "$u: first session up" x_up "$NS_OLD" "$E2E_TMP/${u}old.conf"
@@ -59,6 +63,7 @@ takeover() {
     # The client host dies: nothing answers, nothing closes.
     stopped=$(ip netns pids "$NS_OLD")
     for p in $stopped; do kill -STOP "$p"; done
+    [ -n "$freeze" ] && kill -STOP "$old"
 
     check "$u: second session up from another host" x_up "$NS_NEW" "$E2E_TMP/${u}new.conf"
     echo "    (up with takeover took $X_MS ms)"
@@ -73,8 +78,14 @@ takeover() {
     check "$u: the new session pings the server's tunnel end" x_ping "$NS_NEW" "$TUN_SRV_IP"
     check "$u: serve logged the takeover" \
         x_has_text "$E2E_TMP/serve-$u.log" "replacing the stale session of $u (pid $old"
-    check "$u: the old session wrote its accounting line" \
-        x_wait_file_text "$E2E_TMP/serve-$u.log" "remote=$first" 5
+    if [ -n "$freeze" ]; then
+        check "$u: the frozen serve was killed after 5 s" test "$X_MS" -ge 5000
+        check "$u: serve logged the SIGKILL" \
+            x_has_text "$E2E_TMP/serve-$u.log" "stale session pid $old did not stop within 5000 ms"
+    else
+        check "$u: the old session wrote its accounting line" \
+            x_wait_file_text "$E2E_TMP/serve-$u.log" "remote=$first" 5
+    fi
 
     check "$u: pppssh down of the new session" x_down "$NS_NEW" "$E2E_TMP/${u}new.conf"
     check "$u: server has no $ifc left" wait_gone ip -n "$NS_SRV" link show "$ifc"
@@ -84,6 +95,8 @@ takeover() {
 }
 
 takeover alice pppssh-alice 198.19.1.0/24
-takeover bob pppssh-bob
+takeover bob pppssh-bob -
+: >"$E2E_TMP/serve-alice.log"
+takeover alice pppssh-alice 198.19.1.0/24 freeze-serve
 grep -h 'session user=' "$E2E_TMP"/serve-*.log | sed 's/^/    /'
 e2e_summary
