@@ -132,8 +132,8 @@ static int assign_address(struct serve *s, const struct server_user *u, struct i
         static struct in_addr skip[CONFIG_MAX_USERS];
         size_t n = static_addresses(s->cfg, skip, CONFIG_MAX_USERS);
         if (s->lease_fd < 0)
-            s->lease_fd = lease_from_pool(s->cfg->pool_first, s->cfg->pool_last, skip, n,
-                                          s->user, remote, err, sizeof(err));
+            s->lease_fd = lease_from_pool(s->cfg->pool_first, s->cfg->pool_last, skip, n, s->user,
+                                          remote, err, sizeof(err));
     } else {
         return fail("no address for user %s: no Address in [User %s] and no Pool in [Server]",
                     s->user, s->user);

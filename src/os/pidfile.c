@@ -82,8 +82,7 @@ static bool same_file(int fd, const char *path)
            a.st_ino == b.st_ino;
 }
 
-int pidfile_create(struct pidfile *pf, const char *dir, const char *name, char *err,
-                   size_t errlen)
+int pidfile_create(struct pidfile *pf, const char *dir, const char *name, char *err, size_t errlen)
 {
     pf->fd = -1;
     pf->path[0] = 0;

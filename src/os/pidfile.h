@@ -26,8 +26,7 @@ struct pidfile {
  * held) is replaced.  -EEXIST if a live process holds it (err: "tunnel
  * NAME is already running (pid N)"), other -errno with err set.
  */
-int pidfile_create(struct pidfile *pf, const char *dir, const char *name, char *err,
-                   size_t errlen);
+int pidfile_create(struct pidfile *pf, const char *dir, const char *name, char *err, size_t errlen);
 
 /*
  * The pid of the process running tunnel name, if one holds the lock;

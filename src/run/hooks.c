@@ -101,8 +101,8 @@ static _Noreturn void exec_hook(const char *path, const struct hook_call *c)
         dup2(null, 2);
     }
     syscall(SYS_close_range, 3U, ~0U, 0U);
-    char *const argv[] = {(char *)path,      (char *)c->ifname, (char *)c->tty, (char *)c->speed,
-                          (char *)c->local,  (char *)c->remote, (char *)c->ipparam, NULL};
+    char *const argv[] = {(char *)path,     (char *)c->ifname, (char *)c->tty,     (char *)c->speed,
+                          (char *)c->local, (char *)c->remote, (char *)c->ipparam, NULL};
     execve(path, argv, (char *const *)c->envp);
     _exit(126);
 }
@@ -215,8 +215,7 @@ struct hook_tally {
     size_t errlen;
 };
 
-static void tally(struct hook_tally *t, const char *path, const struct hook_call *c,
-                  int timeout_ms)
+static void tally(struct hook_tally *t, const char *path, const struct hook_call *c, int timeout_ms)
 {
     char one[512];
     if (run_one(path, c, timeout_ms, one, sizeof(one)) == 0)
@@ -225,8 +224,7 @@ static void tally(struct hook_tally *t, const char *path, const struct hook_call
         snprintf(t->err, t->errlen, "%s", one);
 }
 
-static int run_dir(const char *dir, const struct hook_call *c, int timeout_ms,
-                   struct hook_tally *t)
+static int run_dir(const char *dir, const struct hook_call *c, int timeout_ms, struct hook_tally *t)
 {
     struct dirent **names = NULL;
     int n = scandir(dir, &names, runparts_name, by_bytes);

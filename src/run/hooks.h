@@ -41,12 +41,12 @@ enum hook_kind {
 };
 
 struct hook_env {
-    const char *ifname;  /* interface-name ($1, PPP_IFACE, IFNAME) */
-    const char *tty;     /* NULL: "/dev/null" ($2, PPP_TTY, DEVICE) */
-    unsigned speed;      /* 0 if none ($3, PPP_SPEED, SPEED) */
+    const char *ifname;    /* interface-name ($1, PPP_IFACE, IFNAME) */
+    const char *tty;       /* NULL: "/dev/null" ($2, PPP_TTY, DEVICE) */
+    unsigned speed;        /* 0 if none ($3, PPP_SPEED, SPEED) */
     struct in_addr local;  /* $4, PPP_LOCAL, IPLOCAL */
     struct in_addr remote; /* $5, PPP_REMOTE, IPREMOTE */
-    const char *ipparam; /* NULL: "" ($6, PPP_IPPARAM); pppssh passes the tunnel name */
+    const char *ipparam;   /* NULL: "" ($6, PPP_IPPARAM); pppssh passes the tunnel name */
     bool has_dns1, has_dns2;
     struct in_addr dns1, dns2; /* DNS1, DNS2 */
 };

@@ -9,9 +9,9 @@
  * It gets SIGTERM through sigqueue() with TAKEOVER_SIGVAL as its value, so
  * it can log cause=replaced, and a second SIGTERM after TAKEOVER_POLITE_MS
  * (stop without waiting for the dead peer's Terminate-Ack); it removes its
- * own interface, routes and proxy ARP entry and exits.  If it has not let go after term_ms it is SIGKILLed
- * and what it left (its interface by name - its routes go with it - and
- * the proxy ARP entry for the address) is removed here.
+ * own interface, routes and proxy ARP entry and exits.  If it has not let go after term_ms it is
+ * SIGKILLed and what it left (its interface by name - its routes go with it - and the proxy ARP
+ * entry for the address) is removed here.
  */
 #ifndef PPPSSH_RUN_TAKEOVER_H
 #define PPPSSH_RUN_TAKEOVER_H
