@@ -107,6 +107,9 @@ static void ppp_params(struct up *u)
      * an address that is not this user's (RFC 1332 section 3.3).  Taking
      * its answer keeps both ends agreeing on who we are. */
     s->accept_local = true;
+    /* Learn the server's DNS servers (RFC 1877, pppd's usepeerdns) for
+     * status and the hooks' DNS1/DNS2; only DNS= lines are applied. */
+    s->request_dns = true;
     if (cfg->has_remote_address)
         s->remote_ip = ntohl(cfg->remote_address.s_addr);
     s->accept_remote = !cfg->has_remote_address;
