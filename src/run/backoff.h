@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define BACKOFF_NET_MAX_MS 3000
+#define BACKOFF_NET_MAX_MS 2500
 #define BACKOFF_REFUSED_MS 60000
 #define BACKOFF_MIN_STEP_MS 250 /* doubling starts here when Holdoff is 0 */
 
