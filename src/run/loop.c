@@ -5,6 +5,7 @@
  * after_io(): flush the engine's output, adjust what epoll watches, re-arm
  * the timer, and decide whether the tunnel is finished.
  */
+#include "takeover.h"
 #include "tunnel.h"
 
 #include <errno.h>
@@ -117,7 +118,12 @@ static void signal_readable(struct tunnel *t)
         switch (si.ssi_signo) {
         case SIGINT:
         case SIGTERM:
-            tunnel_stop(t, si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+            /* takeover.h: a new session of the same user ends this one */
+            if (si.ssi_code == SI_QUEUE && si.ssi_int == TAKEOVER_SIGVAL)
+                t->replaced = true;
+            tunnel_stop(t, t->replaced              ? "replaced by a new session of the user"
+                           : si.ssi_signo == SIGINT ? "SIGINT"
+                                                    : "SIGTERM");
             break;
         case SIGHUP:
             supervisor_reset(t, "SIGHUP");
@@ -349,7 +355,8 @@ static void account(struct tunnel *t)
             t->p->user ? t->p->user : "-", t->ifname, local, remote, duration,
             (unsigned long long)s->rx_ip_bytes, (unsigned long long)s->tx_ip_bytes,
             (unsigned long long)s->rx_ip_packets, (unsigned long long)s->tx_ip_packets,
-            (unsigned long long)t->spoofed, ppp_cause_name(ppp_link_cause(t->link)));
+            (unsigned long long)t->spoofed,
+            t->replaced ? "replaced" : ppp_cause_name(ppp_link_cause(t->link)));
 }
 
 static void teardown(struct tunnel *t)

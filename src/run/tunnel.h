@@ -134,6 +134,7 @@ struct tunnel {
 
     /* How it ends. */
     bool stopping, dead, finished;
+    bool replaced;     /* SIGTERM from a new session of the user (takeover.h) */
     ppp_time deadline; /* PPP_TIME_NEVER or when to give up waiting */
     int exit_status;
     char exit_msg[512];
