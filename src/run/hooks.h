@@ -1,0 +1,72 @@
+/*
+ * hooks.h - ip-up / ip-down scripts run the way pppd runs them, so the
+ * PPP-SSH mini-HOWTO's hook scripts work unchanged.
+ *
+ * Each script gets pppd's positional arguments
+ *     interface-name tty-device speed local-IP-address remote-IP-address ipparam
+ * and an environment built from nothing (none of ours leaks in):
+ *     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+ *     PPP_IFACE PPP_TTY PPP_SPEED PPP_LOCAL PPP_REMOTE PPP_IPPARAM
+ *         (Debian's /etc/ppp/ip-up wrapper exports these from $1..$6)
+ *     IFNAME DEVICE SPEED IPLOCAL IPREMOTE (pppd's own names), and
+ *     DNS1 DNS2 (only when known, as pppd's usepeerdns does).
+ *
+ * A ssh tunnel has no tty and no line speed.  tty-device is "/dev/null"
+ * unless the caller names one (scripts that test -c "$2" still pass) and
+ * speed is "0" unless given: pppd passes the baud rate as a decimal
+ * integer, so scripts doing arithmetic on it keep working.
+ *
+ * Order: the config's UpScript (DownScript) first, then every executable
+ * regular file of dir/ip-up.d (ip-down.d) in strcmp order, skipping names
+ * run-parts would skip (anything but [A-Za-z0-9_-]).  Each script runs in
+ * its own process group with stdin on /dev/null, stdout/stderr on
+ * /dev/null; each gets at most timeout_ms, then its group is SIGKILLed by
+ * PID so a hung hook cannot hang the tunnel.  Every exit status is logged
+ * (log.h) as one line: "hook /etc/pppssh/ip-up.d/50route exited with status 1".
+ */
+#ifndef PPPSSH_RUN_HOOKS_H
+#define PPPSSH_RUN_HOOKS_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define HOOKS_DEFAULT_DIR "/etc/pppssh"
+#define HOOKS_DEFAULT_TIMEOUT_MS 10000
+#define HOOKS_MAX_DIR_ENTRIES 256 /* scripts run from one .d directory at most */
+
+enum hook_kind {
+    HOOK_IP_UP,
+    HOOK_IP_DOWN,
+};
+
+struct hook_env {
+    const char *ifname;  /* interface-name ($1, PPP_IFACE, IFNAME) */
+    const char *tty;     /* NULL: "/dev/null" ($2, PPP_TTY, DEVICE) */
+    unsigned speed;      /* 0 if none ($3, PPP_SPEED, SPEED) */
+    struct in_addr local;  /* $4, PPP_LOCAL, IPLOCAL */
+    struct in_addr remote; /* $5, PPP_REMOTE, IPREMOTE */
+    const char *ipparam; /* NULL: "" ($6, PPP_IPPARAM); pppssh passes the tunnel name */
+    bool has_dns1, has_dns2;
+    struct in_addr dns1, dns2; /* DNS1, DNS2 */
+};
+
+struct hook_config {
+    const char *up_script;   /* NULL or "": none (config UpScript) */
+    const char *down_script; /* (config DownScript) */
+    const char *dir;         /* NULL: HOOKS_DEFAULT_DIR; ip-up.d / ip-down.d inside */
+    int timeout_ms;          /* per script; <= 0: HOOKS_DEFAULT_TIMEOUT_MS */
+};
+
+/*
+ * Runs every hook of kind, in order, each to its end or timeout.  A
+ * missing .d directory or unset script is not an error.  Returns the
+ * number of scripts that failed (non-zero exit, signal, timeout, cannot
+ * run) - 0 if all succeeded or none exist - with err describing the first
+ * failure; -errno only if the hooks could not be looked for at all.
+ * Blocks the caller for at most (scripts) x timeout_ms.
+ */
+int hooks_run(enum hook_kind kind, const struct hook_env *env, const struct hook_config *cfg,
+              char *err, size_t errlen);
+
+#endif
