@@ -1,9 +1,10 @@
 /*
- * cmd_ctl.c - `pppssh down NAME` and `pppssh status NAME`: requests to the
+ * cmd_ctl.c - `pppssh down|status|check|reset NAME`: requests to the
  * running tunnel's control socket.
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -11,7 +12,9 @@
 #include "exitcode.h"
 
 #define STATUS_TIMEOUT_MS 5000
-#define DOWN_TIMEOUT_MS 15000 /* LCP Terminate may take Max-Terminate restarts */
+#define CHECK_TIMEOUT_MS 6000  /* the tunnel gives up on the Echo-Reply after 3 s */
+#define RESET_TIMEOUT_MS 30000 /* a new ssh session and PPP negotiation */
+#define DOWN_TIMEOUT_MS 15000  /* LCP Terminate may take Max-Terminate restarts */
 
 static int request(int argc, char **argv, const char *what, int timeout_ms, int out_fd)
 {
@@ -28,9 +31,53 @@ static int request(int argc, char **argv, const char *what, int timeout_ms, int 
     return 0;
 }
 
+/* Runs the request with its answer captured in answer (NUL-terminated,
+ * truncated to size). */
+static int request_captured(int argc, char **argv, const char *what, int timeout_ms, char *answer,
+                            size_t size)
+{
+    answer[0] = 0;
+    int fd = memfd_create("pppssh-answer", MFD_CLOEXEC);
+    if (fd < 0) {
+        perror("pppssh: memfd_create");
+        return RUN_EXIT_FATAL;
+    }
+    int r = request(argc, argv, what, timeout_ms, fd);
+    ssize_t n = pread(fd, answer, size - 1, 0);
+    answer[n > 0 ? n : 0] = 0;
+    close(fd);
+    return r;
+}
+
 int cmd_status(int argc, char **argv)
 {
     return request(argc, argv, "status", STATUS_TIMEOUT_MS, STDOUT_FILENO);
+}
+
+/* The seed vpnd's USR1: an LCP Echo-Request now; 0 if the reply came. */
+int cmd_check(int argc, char **argv)
+{
+    char answer[512];
+    int r = request_captured(argc, argv, "check", CHECK_TIMEOUT_MS, answer, sizeof(answer));
+    fputs(answer, stdout);
+    if (r)
+        return r;
+    return strncmp(answer, "alive:", 6) == 0 ? 0 : RUN_EXIT_FATAL;
+}
+
+/* The seed vpnd's HUP: drop the transport and reconnect now (interface,
+ * addresses and routes stay); returns 0 once the link is up again. */
+int cmd_reset(int argc, char **argv)
+{
+    char answer[512];
+    int r = request_captured(argc, argv, "reset", RESET_TIMEOUT_MS, answer, sizeof(answer));
+    if (r)
+        return r;
+    size_t len = strlen(answer);
+    if (len >= 3 && strcmp(answer + len - 3, "up\n") == 0)
+        return 0;
+    fprintf(stderr, "pppssh reset: %s", len ? answer : "the link did not come back up\n");
+    return RUN_EXIT_FATAL;
 }
 
 int cmd_down(int argc, char **argv)

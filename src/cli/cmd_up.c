@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "commands.h"
@@ -22,8 +23,20 @@ struct up {
     struct tunnel_config *cfg;
     struct run_params params;
     struct ssh_argv ssh;
-    const char *options[CONFIG_MAX_SSH_OPTIONS];
+    const char *options[CONFIG_MAX_SSH_OPTIONS + 1];
 };
+
+/* A reconnect attempt on a dead path must fail within seconds, so that the
+ * next one catches the path when it heals (unless the config says else). */
+#define SSH_CONNECT_TIMEOUT "ConnectTimeout=3"
+
+static bool has_option(const struct tunnel_config *cfg, const char *key)
+{
+    for (size_t i = 0; i < cfg->n_ssh_options; i++)
+        if (strncasecmp(cfg->ssh_options[i], key, strlen(key)) == 0)
+            return true;
+    return false;
+}
 
 /* SSHTTY=auto: -tt (OpenSSH sets TCP_NODELAY only for a pty session, see
  * pppssh.8 "SSH TTY") when the far end is pppssh serve, which puts its pty
@@ -40,14 +53,17 @@ static bool want_tty(const struct tunnel_config *cfg)
 static int build_ssh(struct up *u, char *err, size_t errlen)
 {
     const struct tunnel_config *cfg = u->cfg;
+    size_t n = 0;
     for (size_t i = 0; i < cfg->n_ssh_options; i++)
-        u->options[i] = cfg->ssh_options[i];
+        u->options[n++] = cfg->ssh_options[i];
+    if (!has_option(cfg, "ConnectTimeout"))
+        u->options[n++] = SSH_CONNECT_TIMEOUT;
     struct ssh_params sp = {
         .server = cfg->server,
         .port = cfg->port,
         .identity_file = cfg->identity_file[0] ? cfg->identity_file : NULL,
         .options = u->options,
-        .n_options = cfg->n_ssh_options,
+        .n_options = n,
         .remote_command = cfg->remote_command[0] ? cfg->remote_command : NULL,
         .tty = want_tty(cfg),
     };
@@ -114,6 +130,23 @@ static void ppp_params(struct up *u)
      * it did. */
     s->silent = u->params.spawn.argv && want_tty(cfg);
     s->seed = cli_seed();
+    /* One interface identifier for the life of the tunnel, so that a
+     * reconnect keeps the fe80:: address (RFC 5072 section 4.1 lets it
+     * be any non-zero value that is stable). */
+    unsigned long long ifid = cli_seed() | 1;
+    memcpy(s->local_ifid, &ifid, sizeof(s->local_ifid));
+}
+
+static void sup_params(struct up *u)
+{
+    const struct tunnel_config *cfg = u->cfg;
+    struct run_supervise *sup = &u->params.sup;
+    sup->persist = cfg->persist;
+    sup->max_fail = cfg->max_fail;
+    sup->holdoff_ms = cfg->holdoff * 1000u;
+    sup->up_script = cfg->up_script[0] ? cfg->up_script : NULL;
+    sup->down_script = cfg->down_script[0] ? cfg->down_script : NULL;
+    sup->hook_dir = getenv("PPPSSH_HOOK_DIR"); /* tests; NULL = /etc/pppssh */
 }
 
 /* NAME|-c FILE and -f, in any order. */
@@ -159,6 +192,7 @@ int cmd_up(int argc, char **argv)
     }
     net_params(&u);
     ppp_params(&u);
+    sup_params(&u);
     if (!p->foreground) {
         /* From here on the parent only waits for "UP" or the error line. */
         if (report_detach(&p->report_fd) < 0) {

@@ -573,7 +573,8 @@ void config_tunnel_defaults(struct tunnel_config *cfg, const char *name)
     cfg->mtu = 1500;
     cfg->keepalive_interval = 10;
     cfg->keepalive_failures = 3;
-    cfg->holdoff = 5;
+    cfg->holdoff = 1;
+    cfg->persist = true;
 }
 
 void config_server_defaults(struct server_config *cfg)

@@ -72,9 +72,9 @@ struct tunnel_config {
     unsigned keepalive_failures; /* default 3, 1..100 */
 
     /* Supervisor. */
-    bool persist;                   /* default false: reconnect after a drop */
+    bool persist;                   /* default true: reconnect after a drop */
     unsigned max_fail;              /* default 0 = unlimited consecutive failures */
-    unsigned holdoff;               /* default 5 s between attempts */
+    unsigned holdoff;               /* default 1 s before reconnecting (doubles) */
     char up_script[CONFIG_STR_MAX]; /* "" = none */
     char down_script[CONFIG_STR_MAX];
 };

@@ -17,7 +17,11 @@ static const struct command COMMANDS[] = {
     {"up", cmd_up, "NAME|-c FILE [-f]   bring a tunnel up (returns once it is up)"},
     {"down", cmd_down,
      "NAME              stop a tunnel: LCP Terminate, routes and interface removed"},
-    {"status", cmd_status, "NAME            state, addresses, routes, uptime, traffic"},
+    {"status", cmd_status,
+     "NAME            state, addresses, routes, uptime, reconnects, last error, traffic"},
+    {"check", cmd_check, "NAME             LCP echo now: 0 if the peer answers (the seed's USR1)"},
+    {"reset", cmd_reset,
+     "NAME             reconnect now, interface and routes kept (the seed's HUP)"},
     {"config", cmd_config, "NAME|-c FILE    print the effective configuration"},
     {"serve", cmd_serve,
      "[-c FILE] [--user NAME] [--local A --remote B] [--check]\n"

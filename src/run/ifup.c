@@ -61,11 +61,10 @@ static int dns_up(struct tunnel *t, const uint32_t peer_dns[2])
 /* The link is usable: tell a waiting `pppssh up`, then leave the terminal. */
 static void link_is_up(struct tunnel *t)
 {
+    supervisor_link_up(t);
     if (t->reported_up)
         return;
     t->reported_up = true;
-    t->up_since = tunnel_now();
-    log_info("link up on %s", t->ifname);
     if (t->p->report_fd >= 0) {
         report_up(t->p->report_fd);
         int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -78,12 +77,32 @@ static void link_is_up(struct tunnel *t)
     }
 }
 
+/* A reconnect that negotiated the addresses the interface still has:
+ * nothing to change (tunnelled connections never noticed).  Different
+ * ones: the old addresses, routes and resolvers go first, never twice. */
+static bool addr4_kept(struct tunnel *t, struct in_addr local, struct in_addr remote)
+{
+    if (!netcfg_has_addr4(&t->net))
+        return false;
+    if (local.s_addr == t->local4.s_addr && remote.s_addr == t->remote4.s_addr)
+        return true;
+    log_info("the addresses changed on reconnecting: reconfiguring %s", t->ifname);
+    netcfg_undo(&t->net, AF_INET);
+    return false;
+}
+
 static void ipcp_up(struct tunnel *t, const struct ppp_event *ev)
 {
     char remote[INET_ADDRSTRLEN];
+    struct in_addr local4 = {htonl(ev->u.ipcp.local)}, remote4 = {htonl(ev->u.ipcp.remote)};
     addr4_text(ev->u.ipcp.remote, remote, sizeof(remote));
-    t->local4.s_addr = htonl(ev->u.ipcp.local);
-    t->remote4.s_addr = htonl(ev->u.ipcp.remote);
+    if (addr4_kept(t, local4, remote4)) {
+        t->ipcp_up = true;
+        link_is_up(t);
+        return;
+    }
+    t->local4 = local4;
+    t->remote4 = remote4;
     t->spoof.peer4 = (struct os_ip){.family = AF_INET, .v4 = t->remote4};
     if (iface_up(t) < 0 || netcfg_addr4(&t->net, t->local4, t->remote4) < 0 ||
         routes_up(t, AF_INET) < 0) {
@@ -100,8 +119,29 @@ static void ipcp_up(struct tunnel *t, const struct ppp_event *ev)
     link_is_up(t);
 }
 
+static bool addr6_kept(struct tunnel *t, const struct ppp_event *ev)
+{
+    if (!t->ipv6_configured)
+        return false;
+    /* Only ours is on the interface; the peer's may change freely. */
+    if (!memcmp(t->local_ifid, ev->u.ipv6cp.local_ifid, 8)) {
+        memcpy(t->remote_ifid, ev->u.ipv6cp.remote_ifid, 8);
+        return true;
+    }
+    log_info("the IPv6 interface identifier changed on reconnecting: reconfiguring %s", t->ifname);
+    netcfg_undo(&t->net, AF_INET6);
+    t->ipv6_configured = false;
+    return false;
+}
+
 static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
 {
+    if (addr6_kept(t, ev)) {
+        t->ipv6cp_up = true;
+        if (!t->p->ppp.ipv4)
+            link_is_up(t);
+        return;
+    }
     struct os_prefix ll = {.ip.family = AF_INET6, .len = 64};
     ll.ip.v6.s6_addr[0] = 0xfe;
     ll.ip.v6.s6_addr[1] = 0x80;
@@ -114,7 +154,7 @@ static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
         tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->net.err);
         return;
     }
-    t->ipv6cp_up = true;
+    t->ipv6cp_up = t->ipv6_configured = true;
     if (!t->p->ppp.ipv4)
         link_is_up(t);
 }
@@ -124,6 +164,8 @@ static void phase(struct tunnel *t, const struct ppp_event *ev)
     /* The engine logs the transition itself. */
     if (ev->u.phase.phase == PPP_PHASE_DEAD)
         t->dead = true;
+    else if (ev->u.phase.phase == PPP_PHASE_TERMINATE && ev->u.phase.cause == PPP_CAUSE_PEER_DEAD)
+        supervisor_peer_dead(t);
 }
 
 void ifup_event(void *user, const struct ppp_event *ev)
@@ -143,18 +185,24 @@ void ifup_event(void *user, const struct ppp_event *ev)
         ipcp_up(t, ev);
         break;
     case PPP_EV_IPCP_DOWN:
+        /* Addresses and routes stay while the supervisor reconnects. */
         t->ipcp_up = false;
-        netcfg_undo(&t->net, AF_INET);
+        if (!supervisor_keeps_config(t))
+            netcfg_undo(&t->net, AF_INET);
         break;
     case PPP_EV_IPV6CP_UP:
         ipv6cp_up(t, ev);
         break;
     case PPP_EV_IPV6CP_DOWN:
         t->ipv6cp_up = false;
-        netcfg_undo(&t->net, AF_INET6);
+        if (!supervisor_keeps_config(t)) {
+            netcfg_undo(&t->net, AF_INET6);
+            t->ipv6_configured = false;
+        }
         break;
     case PPP_EV_ECHO_RTT:
         t->echo_rtt = ev->u.echo_rtt;
+        supervisor_echo_reply(t);
         break;
     }
 }

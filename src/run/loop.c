@@ -23,8 +23,7 @@
 #include "log.h"
 #include "report.h"
 
-#define FINISH_WAIT_MS 2000 /* for ssh to exit and say why, after the stream closed */
-#define STOP_WAIT_MS 10000  /* for LCP Terminate to complete on down/INT/TERM */
+#define STOP_WAIT_MS 10000 /* for LCP Terminate to complete on down/INT/TERM */
 
 ppp_time tunnel_now(void)
 {
@@ -89,8 +88,9 @@ static int watch(struct tunnel *t, int fd, uint32_t tag, uint32_t events)
     return epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
-/* INT/TERM stop, HUP and USR1 are the supervisor's (the next step); CHLD
- * tells us the transport child exited.  Blocked, read through signalfd. */
+/* The seed vpnd's signals: INT/TERM stop, HUP resets the link, USR1
+ * checks it now; CHLD tells us the transport child exited.  Blocked, read
+ * through signalfd (spawn.c unblocks them in the child). */
 static int signals_start(struct tunnel *t)
 {
     sigset_t set;
@@ -118,12 +118,14 @@ static void signal_readable(struct tunnel *t)
             tunnel_stop(t, si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
             break;
         case SIGHUP:
-            log_info("SIGHUP: reset is not supported yet; use down and up");
+            supervisor_reset(t, "SIGHUP");
             break;
-        case SIGUSR1:
-            if (t->link && ppp_link_echo(t->link, tunnel_now()) == PPP_OK)
-                log_info("SIGUSR1: LCP Echo-Request sent");
+        case SIGUSR1: {
+            char why[320];
+            log_info("SIGUSR1: checking the link");
+            supervisor_check(t, why, sizeof(why));
             break;
+        }
         case SIGCHLD:
             stream_child_changed(t);
             break;
@@ -136,6 +138,9 @@ static void timer_arm(struct tunnel *t)
     ppp_time when = t->link ? ppp_link_expiry(t->link) : PPP_TIME_NEVER;
     if (t->deadline < when)
         when = t->deadline;
+    ppp_time sup = supervisor_expiry(t);
+    if (sup < when)
+        when = sup;
     struct itimerspec its = {0};
     if (when != PPP_TIME_NEVER) {
         if (when == 0)
@@ -154,6 +159,7 @@ static void timer_expired(struct tunnel *t)
     ppp_time now = tunnel_now();
     if (t->link && now >= ppp_link_expiry(t->link))
         ppp_link_handle_expiry(t->link, now);
+    supervisor_timer(t, now);
     if (now >= t->deadline) {
         if (!t->dead)
             log_warn("the peer did not complete LCP Terminate in time");
@@ -161,31 +167,11 @@ static void timer_expired(struct tunnel *t)
     }
 }
 
-/* The link is Dead: wait (bounded) for the transport child to exit and to
- * say why on stderr, unless we are the ones ending it. */
-static void check_finished(struct tunnel *t)
-{
-    if (!t->dead || t->finished)
-        return;
-    bool child_done = t->child.pid == 0 || (t->child_exited && t->err_eof);
-    if (child_done || t->stopping || t->failed) {
-        t->finished = true;
-        return;
-    }
-    if (!t->stream_gone) {
-        t->finished = true; /* the link died on its own: nothing to wait for */
-        return;
-    }
-    ppp_time limit = tunnel_now() + (ppp_time)FINISH_WAIT_MS * PPP_MS;
-    if (t->deadline == PPP_TIME_NEVER)
-        t->deadline = limit;
-}
-
 static void after_io(struct tunnel *t)
 {
     stream_flush(t);
+    supervise(t);
     tun_update_reading(t);
-    check_finished(t);
     timer_arm(t);
 }
 
@@ -271,7 +257,7 @@ static int engine_start(struct tunnel *t)
         return -1;
     }
     t->started = tunnel_now();
-    return ppp_link_open(t->link, t->started) == PPP_OK ? 0 : -1;
+    return 0;
 }
 
 static int fds_start(struct tunnel *t)
@@ -287,72 +273,16 @@ static int fds_start(struct tunnel *t)
 
 /* Order matters for the error the user sees: a tunnel of that name already
  * running beats "interface name taken"; the TUN is created before anything
- * is spawned; the transport's child is started before signals are blocked
- * so that it does not inherit a blocked SIGTERM. */
+ * is spawned. */
 static int setup(struct tunnel *t)
 {
-    if (fds_start(t) < 0 || control_start(t) < 0 || tun_start(t) < 0)
-        return -1;
-    if (stream_start(t) < 0)
+    if (fds_start(t) < 0 || control_start(t) < 0 || tun_start(t) < 0 || engine_start(t) < 0)
         return -1;
     if (signals_start(t) < 0) {
         tunnel_fail(t, RUN_EXIT_FATAL, "cannot set up signal handling: %s", strerror(errno));
         return -1;
     }
-    stream_child_changed(t); /* it may have exited before SIGCHLD was blocked */
-    return engine_start(t);
-}
-
-static const char *cause_message(struct tunnel *t, enum ppp_cause cause, char *buf, size_t size)
-{
-    const char *why = t->engine_warning[0] ? t->engine_warning : ppp_cause_name(cause);
-    switch (cause) {
-    case PPP_CAUSE_NEGOTIATION_FAILED:
-    case PPP_CAUSE_NO_NETWORK:
-        snprintf(buf, size, "PPP negotiation failed: %s", why);
-        break;
-    case PPP_CAUSE_LOOPBACK:
-        snprintf(buf, size, "the link is looped back (our own Magic-Number came back)");
-        break;
-    case PPP_CAUSE_PEER_DEAD:
-        snprintf(buf, size, "the peer stopped answering LCP echo requests");
-        break;
-    case PPP_CAUSE_PEER_TERMINATED:
-        snprintf(buf, size, "the peer ended the link (LCP Terminate-Request)");
-        break;
-    default:
-        if (t->child.pid && t->child_exited) {
-            char st[64];
-            snprintf(buf, size, "the transport closed: %s exited (%s)%s%s",
-                     t->p->spawn.shell_command ? "Command" : "ssh",
-                     spawn_describe_status(t->child_status, st, sizeof(st)),
-                     t->last_line[0] ? ": " : "", t->last_line);
-        } else {
-            snprintf(buf, size, "the transport closed%s%s", t->last_line[0] ? ": " : "",
-                     t->last_line);
-        }
-    }
-    return buf;
-}
-
-static int ssh_exit_status(enum ssh_failure f)
-{
-    switch (f) {
-    case SSH_FAIL_AUTH:
-        return RUN_EXIT_AUTH_REFUSED;
-    case SSH_FAIL_HOST_KEY:
-        return RUN_EXIT_HOST_KEY;
-    case SSH_FAIL_REFUSED:
-    case SSH_FAIL_UNREACHABLE:
-    case SSH_FAIL_TIMEOUT:
-    case SSH_FAIL_RESOLVE:
-        return RUN_EXIT_CONNECT_FAILED;
-    case SSH_FAIL_COMMAND_MISSING:
-    case SSH_FAIL_NOT_PERMITTED:
-        return RUN_EXIT_COMMAND_FAILED;
-    default:
-        return RUN_EXIT_HANGUP;
-    }
+    return supervisor_first_session(t);
 }
 
 /* Why the tunnel ended, most specific first. */
@@ -361,28 +291,12 @@ static void decide_exit(struct tunnel *t)
     if (t->failed)
         return;
     enum ppp_cause cause = t->link ? ppp_link_cause(t->link) : PPP_CAUSE_NONE;
-    char msg[512];
     t->failed = true;
     if (t->stopping && cause != PPP_CAUSE_PEER_TERMINATED) {
         t->exit_status = RUN_EXIT_USER_REQUEST;
         snprintf(t->exit_msg, sizeof(t->exit_msg), "stopped on request");
-    } else if (t->ssh_failure != SSH_FAIL_NONE && t->ssh_failure != SSH_FAIL_CLOSED) {
-        t->exit_status = ssh_exit_status(t->ssh_failure);
-        bool command = t->p->spawn.shell_command && t->ssh_failure == SSH_FAIL_COMMAND_MISSING;
-        snprintf(t->exit_msg, sizeof(t->exit_msg), "%s (%s)",
-                 command ? "Command not found" : ssh_failure_text(t->ssh_failure), t->ssh_line);
-    } else if (t->child_exited && WIFEXITED(t->child_status) &&
-               WEXITSTATUS(t->child_status) == 127) {
-        /* The remote shell's (or sh -c's) "command not found". */
-        t->exit_status = RUN_EXIT_COMMAND_FAILED;
-        snprintf(t->exit_msg, sizeof(t->exit_msg), "%s not found%s%s",
-                 t->p->spawn.shell_command ? "Command" : "remote command",
-                 t->last_line[0] ? ": " : "", t->last_line);
     } else {
-        t->exit_status = ppp_cause_exit_status(cause);
-        if (t->exit_status == 0)
-            t->exit_status = RUN_EXIT_HANGUP;
-        snprintf(t->exit_msg, sizeof(t->exit_msg), "%s", cause_message(t, cause, msg, sizeof(msg)));
+        t->exit_status = session_cause(t, t->exit_msg, sizeof(t->exit_msg));
     }
     if (t->exit_status == RUN_EXIT_USER_REQUEST)
         log_info("%s", t->exit_msg);
@@ -448,6 +362,7 @@ static void tunnel_init(struct tunnel *t, const struct run_params *p)
     t->in_fd = t->out_fd = -1;
     t->child.io_fd = t->child.stderr_fd = -1;
     t->deadline = PPP_TIME_NEVER;
+    t->retry_at = t->words_until = t->check_until = PPP_TIME_NEVER;
     /* The client may use its own addresses and the networks routed to it
      * (serve puts the user's Address6 among them as a /128). */
     t->spoof.routes = p->net.routes;
@@ -466,7 +381,7 @@ int run_tunnel(const struct run_params *p)
     tunnel_init(t, p);
     if (setup(t) == 0)
         loop(t);
-    stream_stop(t); /* reaps the child and reads its last words first */
+    stream_stop(t, true); /* reaps the child and reads its last words first */
     decide_exit(t);
     teardown(t);
     int status = t->exit_status;

@@ -41,6 +41,15 @@ struct run_net {
                                     neither the peer nor one of routes */
 };
 
+/* The supervisor (client): pppd's persist, maxfail, holdoff, and hooks. */
+struct run_supervise {
+    bool persist;        /* reconnect after the link went down (once it was up) */
+    unsigned max_fail;   /* consecutive failed attempts before giving up; 0 = never */
+    unsigned holdoff_ms; /* wait before reconnecting (backoff.h) */
+    const char *up_script, *down_script; /* NULL or "" = none */
+    const char *hook_dir;                /* ip-up.d/ and ip-down.d/ in it; NULL = /etc/pppssh */
+};
+
 struct run_params {
     enum run_role role;
     const char *name;         /* control socket /run/pppssh/NAME.sock; NULL = none */
@@ -56,6 +65,7 @@ struct run_params {
 
     struct ppp_settings ppp;
     struct run_net net;
+    struct run_supervise sup;
 };
 
 void run_params_init(struct run_params *p, enum run_role role);

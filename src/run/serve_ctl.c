@@ -1,6 +1,6 @@
 /*
- * serve_ctl.c - answering requests on the control socket: "status" and
- * "down" (control.h describes the protocol).
+ * serve_ctl.c - answering requests on the control socket: "status",
+ * "check", "reset" and "down" (control.h describes the protocol).
  */
 #include "tunnel.h"
 
@@ -20,7 +20,7 @@ static void close_client(struct tunnel *t, struct ctl_client *c)
     close(c->fd);
     c->fd = -1;
     c->len = 0;
-    c->waiting_down = false;
+    c->waiting_down = c->waiting_up = c->waiting_echo = false;
 }
 
 void ctl_accept(struct tunnel *t)
@@ -56,15 +56,6 @@ __attribute__((format(printf, 2, 3))) static void put(struct text *out, const ch
     if (n > 0)
         out->len +=
             (size_t)n < sizeof(out->buf) - out->len ? (size_t)n : sizeof(out->buf) - out->len - 1;
-}
-
-static const char *state_name(const struct tunnel *t)
-{
-    if (t->stopping)
-        return "stopping";
-    if (t->ipcp_up || t->ipv6cp_up)
-        return "up";
-    return t->link ? ppp_phase_name(ppp_link_phase(t->link)) : "starting";
 }
 
 static void put_duration(struct text *out, const char *key, ppp_time ns)
@@ -104,15 +95,23 @@ static void put_addresses(struct text *out, const struct tunnel *t)
 static void status(struct tunnel *t, struct text *out)
 {
     ppp_time now = tunnel_now();
-    put(out, "tunnel: %s\nstate: %s\ninterface: %s\n", t->p->name ? t->p->name : "-", state_name(t),
-        t->ifname);
+    put(out, "tunnel: %s\nstate: %s\ninterface: %s\n", t->p->name ? t->p->name : "-",
+        supervisor_state_name(t), t->ifname);
     if (t->link)
         put(out, "phase: %s\n", ppp_phase_name(ppp_link_phase(t->link)));
+    put(out, "pid: %d\n", (int)getpid());
     if (t->child.pid)
         put(out, "transport-pid: %d\n", (int)t->child.pid);
     put_addresses(out, t);
-    if (t->reported_up)
+    if (t->state == SUP_UP)
         put_duration(out, "uptime", now - t->up_since);
+    put_duration(out, "running", now - t->started);
+    put(out, "reconnects: %u\n", t->reconnects);
+    if (t->state != SUP_UP && t->reported_up)
+        put(out, "attempt: %u\n", t->fails + 1);
+    if (t->state == SUP_BACKOFF && t->retry_at != PPP_TIME_NEVER)
+        put(out, "retry-in: %.1f s\n", t->retry_at > now ? (double)(t->retry_at - now) / 1e9 : 0.0);
+    put(out, "last-error: %s\n", t->last_error[0] ? t->last_error : "-");
     if (!t->link)
         return;
     const struct ppp_stats *s = ppp_link_stats(t->link);
@@ -137,20 +136,59 @@ static void answer(struct tunnel *t, struct ctl_client *c, const char *request)
     struct text out = {.len = 0};
     if (strcmp(request, "status") == 0) {
         status(t, &out);
+    } else if (strcmp(request, "check") == 0) {
+        char why[320];
+        if (supervisor_check(t, why, sizeof(why)))
+            c->waiting_echo = true;
+        else
+            put(&out, "%s\n", why);
+    } else if (strcmp(request, "reset") == 0) {
+        if (!t->reported_up || t->stopping) {
+            put(&out, "not reset: the link has not been up yet\n");
+        } else {
+            put(&out, "resetting %s\n", t->p->name ? t->p->name : t->ifname);
+            c->waiting_up = true;
+            supervisor_reset(t, "reset requested");
+        }
     } else if (strcmp(request, "down") == 0) {
         put(&out, "stopping %s\n", t->p->name ? t->p->name : t->ifname);
         c->waiting_down = true;
         tunnel_stop(t, "down requested");
     } else {
-        put(&out, "error: unknown request '%s' (known: status, down)\n", request);
+        put(&out, "error: unknown request '%s' (known: status, check, reset, down)\n", request);
     }
     /* A few hundred bytes into a fresh socket buffer: never blocks. */
     if (write(c->fd, out.buf, out.len) < 0)
         log_debug("control: %s", strerror(errno));
-    if (!c->waiting_down)
+    if (!c->waiting_down && !c->waiting_up && !c->waiting_echo)
         close_client(t, c);
     else
         epoll_ctl(t->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+}
+
+static void answer_waiting(struct tunnel *t, bool up, const char *text)
+{
+    for (unsigned i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+        struct ctl_client *c = &t->clients[i];
+        if (c->fd < 0 || !(up ? c->waiting_up : c->waiting_echo))
+            continue;
+        if (write(c->fd, text, strlen(text)) < 0)
+            log_debug("control: %s", strerror(errno));
+        close(c->fd); /* no longer in the epoll set */
+        c->fd = -1;
+        c->len = 0;
+        c->waiting_down = c->waiting_up = c->waiting_echo = false;
+    }
+}
+
+void ctl_answer_up(struct tunnel *t)
+{
+    answer_waiting(t, true, "up\n");
+}
+
+void ctl_answer_echo(struct tunnel *t, const char *text)
+{
+    answer_waiting(t, false, text);
 }
 
 void ctl_readable(struct tunnel *t, unsigned index)

@@ -38,6 +38,11 @@ static int spawn_transport(struct tunnel *t)
 {
     char err[256];
     int r = spawn_start(&t->p->spawn, &t->child, err, sizeof(err));
+    if (r < 0 && t->reported_up) {
+        /* A reconnect: one failed attempt, the supervisor tries again. */
+        snprintf(t->last_line, sizeof(t->last_line), "%s", err);
+        return -1;
+    }
     if (r < 0) {
         tunnel_fail(t, RUN_EXIT_COMMAND_FAILED, "%s", err);
         return -1;
@@ -79,7 +84,10 @@ static void stream_lost(struct tunnel *t, const char *why)
 {
     if (t->stream_gone)
         return;
-    log_info("transport closed (%s)", why);
+    if (t->reported_up)
+        log_debug("transport closed (%s)", why);
+    else
+        log_info("transport closed (%s)", why);
     t->stream_gone = true;
     epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->in_fd, NULL);
     if (t->out_fd != t->in_fd)
@@ -118,6 +126,7 @@ void stream_readable(struct tunnel *t)
         if (n > 0) {
             note_text(t, t->packet, (size_t)n);
             ppp_link_input(t->link, t->packet, (size_t)n, tunnel_now());
+            supervisor_heard(t);
             continue;
         }
         if (n == 0)
@@ -255,22 +264,33 @@ static void wait_child(struct tunnel *t, int timeout_ms)
     }
 }
 
-void stream_stop(struct tunnel *t)
+static void terminate_child(struct tunnel *t, int timeout_ms)
+{
+    int status;
+    if (t->child.pid && !t->child_exited &&
+        spawn_terminate(t->child.pid, timeout_ms, &status) == 0) {
+        t->child_exited = true;
+        t->child_status = status;
+    }
+}
+
+void stream_kill(struct tunnel *t, const char *why)
+{
+    /* ssh leaves at once on SIGTERM, whatever state its connection is in. */
+    terminate_child(t, 1000);
+    stream_lost(t, why);
+}
+
+void stream_stop(struct tunnel *t, bool graceful)
 {
     /* End of stream first: ssh passes the EOF on, the far end's pppssh
      * serve sees it, logs its accounting line and exits, and ssh with it.
      * Only a child that does not follow gets SIGTERM. */
-    if (t->child.pid && !t->child_exited && !t->stream_gone) {
+    if (graceful && t->child.pid && !t->child_exited && !t->stream_gone) {
         shutdown(t->child.io_fd, SHUT_WR);
         wait_child(t, CHILD_EOF_WAIT_MS);
     }
-    if (t->child.pid && !t->child_exited) {
-        int status;
-        if (spawn_terminate(t->child.pid, 2000, &status) == 0) {
-            t->child_exited = true;
-            t->child_status = status;
-        }
-    }
+    terminate_child(t, 2000);
     /* Pick up the last words of the child, if any are left. */
     if (t->child.stderr_fd >= 0 && !t->err_eof)
         stream_stderr_readable(t);

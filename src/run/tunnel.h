@@ -1,9 +1,11 @@
 /*
  * tunnel.h - the state of one running tunnel, shared by the files of
  * src/run/ that each handle one part of it: loop.c (epoll, timer,
- * signals, start and end), stream.c (the transport child and its bytes),
- * tunio.c (packets to and from the TUN interface), ifup.c (engine events:
- * configuring the interface), serve_ctl.c (control socket requests).
+ * signals, start and end), supervisor.c (one transport session after
+ * another: liveness, reconnect, backoff, reset, check), stream.c (the
+ * transport child and its bytes), tunio.c (packets to and from the TUN
+ * interface), ifup.c (engine events: configuring the interface),
+ * serve_ctl.c (control socket requests).
  */
 #ifndef PPPSSH_RUN_TUNNEL_H
 #define PPPSSH_RUN_TUNNEL_H
@@ -38,6 +40,15 @@ struct ctl_client {
     char buf[64];
     size_t len;
     bool waiting_down; /* answered when the tunnel is gone */
+    bool waiting_up;   /* reset: answered when the link is up again */
+    bool waiting_echo; /* check: answered by the Echo-Reply or its timeout */
+};
+
+/* What the supervisor is doing (status "state:"). */
+enum sup_state {
+    SUP_CONNECTING, /* a transport session is starting */
+    SUP_UP,         /* the link is up */
+    SUP_BACKOFF,    /* no transport: waiting to reconnect */
 };
 
 struct tunnel {
@@ -79,6 +90,7 @@ struct tunnel {
 
     /* The link as negotiated. */
     bool ipcp_up, ipv6cp_up, reported_up;
+    bool ipv6_configured; /* fe80::IFID and Address6 on the interface */
     struct in_addr local4, remote4;
     uint8_t local_ifid[8], remote_ifid[8];
     ppp_time started, up_since, echo_rtt;
@@ -89,6 +101,26 @@ struct tunnel {
     uint64_t tun_in_dropped;  /* from TUN, refused by the engine */
     uint64_t tun_out_dropped; /* to TUN, not written (queue full) */
     uint64_t spoofed;         /* from the client with a foreign source */
+
+    /* The supervisor (supervisor.c). */
+    enum sup_state state;
+    unsigned sessions;   /* transport sessions started */
+    unsigned reconnects; /* times the link came up again after the first */
+    unsigned fails;      /* consecutive sessions that did not bring it up */
+    bool session_was_up; /* this session reached "link up" */
+    ppp_time session_start;
+    ppp_time retry_at;    /* SUP_BACKOFF: when to start the next session */
+    ppp_time words_until; /* how long to wait for the child's last words */
+    ppp_time last_rx;     /* when a good frame last arrived */
+    uint64_t rx_frames_seen, echo_sent_at_rx;
+    bool kill_pending; /* end this session now: kill_reason says why */
+    char kill_reason[160];
+    bool down_logged;   /* "link down: ..." already said for this session */
+    bool reset_pending; /* reconnect without waiting */
+    bool check_pending; /* an Echo-Request of `check` or SIGUSR1 is out */
+    ppp_time check_until;
+    char last_error[256];
+    uint64_t rng;
 
     /* How it ends. */
     bool stopping, dead, finished;
@@ -107,13 +139,35 @@ void tunnel_fail(struct tunnel *t, int status, const char *fmt, ...)
 void tunnel_stop(struct tunnel *t, const char *reason);
 void tunnel_epoll_mod(struct tunnel *t, int fd, uint32_t tag, uint32_t events);
 
+/* supervisor.c */
+int supervisor_first_session(struct tunnel *t);
+void supervise(struct tunnel *t);
+ppp_time supervisor_expiry(const struct tunnel *t);
+void supervisor_timer(struct tunnel *t, ppp_time now);
+void supervisor_heard(struct tunnel *t);      /* after input to the engine */
+void supervisor_link_up(struct tunnel *t);    /* the first NCP is up */
+void supervisor_peer_dead(struct tunnel *t);  /* the engine gave up on echoes */
+void supervisor_echo_reply(struct tunnel *t); /* PPP_EV_ECHO_RTT */
+void supervisor_reset(struct tunnel *t, const char *why);
+/* Sends an Echo-Request; false (with why) if the link is not up. */
+bool supervisor_check(struct tunnel *t, char *why, size_t size);
+/* Keep addresses and routes while the link is down: it will come back. */
+bool supervisor_keeps_config(const struct tunnel *t);
+const char *supervisor_state_name(const struct tunnel *t);
+/* Why this session ended (status, message), most specific first. */
+int session_cause(struct tunnel *t, char *msg, size_t size);
+
 /* stream.c */
 int stream_start(struct tunnel *t);
 void stream_readable(struct tunnel *t);
 void stream_flush(struct tunnel *t);
 void stream_stderr_readable(struct tunnel *t);
 void stream_child_changed(struct tunnel *t);
-void stream_stop(struct tunnel *t);
+/* Ends the child: graceful = end of stream first and a moment for it to
+ * leave by itself (the far end logs its session); else SIGTERM now. */
+void stream_stop(struct tunnel *t, bool graceful);
+/* The session is over: kill the child now and tell the engine (Down). */
+void stream_kill(struct tunnel *t, const char *why);
 
 /* tunio.c */
 int tun_start(struct tunnel *t);
@@ -130,5 +184,8 @@ void ifup_log(void *user, enum ppp_log_level level, const char *line);
 void ctl_accept(struct tunnel *t);
 void ctl_readable(struct tunnel *t, unsigned index);
 void ctl_close_all(struct tunnel *t);
+/* Answers the clients waiting for the link (reset) or an echo (check). */
+void ctl_answer_up(struct tunnel *t);
+void ctl_answer_echo(struct tunnel *t, const char *text);
 
 #endif

@@ -72,7 +72,7 @@ static const char full_tunnel[] = "# office link\n"
                                   "DNS = fd00:5353:1::53\n"
                                   "KeepaliveInterval = 5\n"
                                   "KeepaliveFailures = 4\n"
-                                  "Persist = yes\n"
+                                  "Persist = no\n"
                                   "MaxFail = 10\n"
                                   "Holdoff = 30\n"
                                   "UpScript = /etc/pppssh/up.sh\n"
@@ -106,7 +106,7 @@ static void parses_every_tunnel_key(void **state)
     assert_int_equal(c->dns[1].family, AF_INET6);
     assert_int_equal(c->keepalive_interval, 5);
     assert_int_equal(c->keepalive_failures, 4);
-    assert_true(c->persist);
+    assert_false(c->persist);
     assert_int_equal(c->max_fail, 10);
     assert_int_equal(c->holdoff, 30);
     assert_string_equal(c->up_script, "/etc/pppssh/up.sh");
@@ -125,8 +125,8 @@ static void minimal_tunnel_gets_defaults(void **state)
     assert_int_equal(c->ssh_tty, CONFIG_TTY_AUTO);
     assert_int_equal(c->keepalive_interval, 10);
     assert_int_equal(c->keepalive_failures, 3);
-    assert_false(c->persist);
-    assert_int_equal(c->holdoff, 5);
+    assert_true(c->persist);
+    assert_int_equal(c->holdoff, 1);
     assert_false(c->has_local_address);
     assert_false(c->has_remote_address);
     assert_int_equal(c->n_routes, 0);
