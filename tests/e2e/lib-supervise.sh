@@ -232,10 +232,16 @@ s_kill_tcp() {
     echo "killed $s_before"
 }
 
-# s_blackhole / s_heal: drop the client's packets to the SSH server
-# (blackhole route in the client namespace) / stop doing so.
-s_blackhole() { in_cli ip route add blackhole "$SRV_IP/32"; }
-s_heal() { in_cli ip route del blackhole "$SRV_IP/32"; }
+# s_blackhole / s_heal: the transport path fails both ways (blackhole
+# routes in the client and the server namespace: a one-way blackhole
+# would still let the server's frames - its own echoes, data in flight -
+# reach the client, which rightly counts them as life) / heals.
+s_blackhole() {
+    in_cli ip route add blackhole "$SRV_IP/32" && in_srv ip route add blackhole "$CLI_IP/32"
+}
+s_heal() {
+    in_cli ip route del blackhole "$SRV_IP/32" && in_srv ip route del blackhole "$CLI_IP/32"
+}
 
 # s_receiver PORT OUT: a TCP receiver on S_CLI_TUN:PORT in the client
 # namespace; it writes its byte count to OUT.progress every 0.2 s and,

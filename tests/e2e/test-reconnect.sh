@@ -43,7 +43,7 @@ echo "    (back up after $(( $(s_ms) - t0 )) ms, $(s_progress "$RX") bytes so fa
 
 check "50% transferred" s_wait_progress "$RX" $((TOTAL / 2)) 90
 before=$(s_progress "$RX")
-check "fault 3: path to the SSH server blackholed" s_blackhole
+check "fault 3: transport path blackholed (both ways)" s_blackhole
 sleep 5
 check "fault 3: path healed after 5 s" s_heal
 t0=$(s_ms)
