@@ -3,6 +3,8 @@
  * stdin/stdout, run as an ssh forced command, ForceCommand or login shell.
  * The session's addresses come from the user's [User NAME] entry or the
  * pool (leases held for the session, lease.h), or from --local/--remote.
+ * A stale session of the same user still holding the address is ended
+ * first (takeover.h), so a reconnecting client gets its address back.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,6 +23,7 @@
 #include "netlink.h"
 #include "pty.h"
 #include "run.h"
+#include "takeover.h"
 
 struct serve {
     const char *config_path;
@@ -117,12 +120,20 @@ static int assign_address(struct serve *s, const struct server_user *u, struct i
     char err[512];
     if (u && u->has_address) {
         *remote = u->address;
-        s->lease_fd = lease_take(*remote, s->user, err, sizeof(err));
+        s->lease_fd = takeover_lease(*remote, s->user, TAKEOVER_TERM_MS, err, sizeof(err));
     } else if (s->cfg->has_pool) {
+        s->lease_fd = -EBUSY;
+        /* Our own stale session's pool address first: the same one again. */
+        if (lease_find_held(s->cfg->pool_first, s->cfg->pool_last, s->user, remote) == 1) {
+            s->lease_fd = takeover_lease(*remote, s->user, TAKEOVER_TERM_MS, err, sizeof(err));
+            if (s->lease_fd < 0)
+                log_warn("%s; taking another address from the pool", err);
+        }
         static struct in_addr skip[CONFIG_MAX_USERS];
         size_t n = static_addresses(s->cfg, skip, CONFIG_MAX_USERS);
-        s->lease_fd = lease_from_pool(s->cfg->pool_first, s->cfg->pool_last, skip, n, s->user,
-                                      remote, err, sizeof(err));
+        if (s->lease_fd < 0)
+            s->lease_fd = lease_from_pool(s->cfg->pool_first, s->cfg->pool_last, skip, n,
+                                          s->user, remote, err, sizeof(err));
     } else {
         return fail("no address for user %s: no Address in [User %s] and no Pool in [Server]",
                     s->user, s->user);
@@ -228,6 +239,8 @@ int cmd_serve(int argc, char **argv)
     if (isatty(STDIN_FILENO) && pty_set_raw(STDIN_FILENO, err, sizeof(err)) < 0)
         fail("%s", err); /* ssh -tt: PPP needs an 8-bit clean, echo-free pty */
     interface_name(&s);
+    if (s.lease_fd >= 0 && !strchr(s.params.interface, '%'))
+        lease_note_interface(s.lease_fd, s.params.interface); /* for a successor's cleanup */
     s.params.in_fd = STDIN_FILENO;
     s.params.out_fd = STDOUT_FILENO;
     int status = run_tunnel(&s.params);

@@ -95,6 +95,8 @@ static void ipcp_up(struct tunnel *t, const struct ppp_event *ev)
 {
     char remote[INET_ADDRSTRLEN];
     struct in_addr local4 = {htonl(ev->u.ipcp.local)}, remote4 = {htonl(ev->u.ipcp.remote)};
+    t->peer_dns[0] = ev->u.ipcp.dns[0];
+    t->peer_dns[1] = ev->u.ipcp.dns[1];
     addr4_text(ev->u.ipcp.remote, remote, sizeof(remote));
     if (addr4_kept(t, local4, remote4)) {
         t->ipcp_up = true;

@@ -4,11 +4,13 @@
 #include "lease.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -56,6 +58,47 @@ static void last_user(const char *path, char *user, size_t size)
     user[strcspn(user, "\n")] = 0;
 }
 
+/* Field 22 of /proc/PID/stat, 0 if unreadable; *state gets field 3. */
+static unsigned long long proc_start_time(pid_t pid, char *state)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = 0;
+    char *p = strrchr(buf, ')'); /* the name (field 2) may hold spaces */
+    if (!p || p[1] != ' ')
+        return 0;
+    if (state)
+        *state = p[2];
+    p += 2;
+    for (int field = 3; field < 22 && p; field++) {
+        p = strchr(p, ' ');
+        if (p)
+            p++;
+    }
+    return p ? strtoull(p, NULL, 10) : 0;
+}
+
+/* "user\nPID START\nifname\n" (lease.h), rewritten under our lock. */
+static int write_record(int fd, const char *user, const char *ifname)
+{
+    char text[256];
+    pid_t self = getpid();
+    int len = snprintf(text, sizeof(text), "%s\n%d %llu\n%s\n", user, (int)self,
+                       proc_start_time(self, NULL), ifname);
+    if (len < 0 || (size_t)len >= sizeof(text))
+        return -ENAMETOOLONG;
+    if (ftruncate(fd, 0) < 0 || pwrite(fd, text, (size_t)len, 0) != len)
+        return -errno;
+    return 0;
+}
+
 /* Opens and locks; -EBUSY if another session holds it. */
 static int try_lock(const char *path, const char *user)
 {
@@ -67,8 +110,9 @@ static int try_lock(const char *path, const char *user)
         close(fd);
         return e == EWOULDBLOCK ? -EBUSY : -e;
     }
-    if (ftruncate(fd, 0) == 0 && write(fd, user, strlen(user)) < 0) {
-        /* the name is only a preference for next time: not fatal */
+    if (write_record(fd, user, "") < 0) {
+        /* the record is a preference for next time and a hint for a
+         * successor: not fatal */
     }
     return fd;
 }
@@ -136,4 +180,122 @@ int lease_from_pool(struct in_addr first, struct in_addr last, const struct in_a
     snprintf(err, errlen, "address pool %s-%s is exhausted",
              inet_ntop(AF_INET, &first, a, sizeof(a)), inet_ntop(AF_INET, &last, b, sizeof(b)));
     return -ENOSPC;
+}
+
+int lease_note_interface(int fd, const char *ifname)
+{
+    char text[256];
+    ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
+    text[n > 0 ? n : 0] = 0;
+    text[strcspn(text, "\n")] = 0;
+    return write_record(fd, text, ifname);
+}
+
+int lease_read_holder(struct in_addr addr, struct lease_holder *h)
+{
+    char path[512], err[256], text[512];
+    memset(h, 0, sizeof(*h));
+    int r = lease_path(addr, path, sizeof(path), err, sizeof(err));
+    if (r < 0)
+        return r;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    ssize_t n = read(fd, text, sizeof(text) - 1);
+    close(fd);
+    text[n > 0 ? n : 0] = 0;
+    char *line2 = strchr(text, '\n');
+    size_t ulen = line2 ? (size_t)(line2 - text) : strlen(text);
+    snprintf(h->user, sizeof(h->user), "%.*s", (int)ulen, text);
+    if (!line2)
+        return 0;
+    int pid = 0;
+    if (sscanf(line2 + 1, "%d %llu", &pid, &h->start_time) == 2 && pid > 0)
+        h->pid = pid;
+    char *line3 = strchr(line2 + 1, '\n');
+    if (line3) {
+        line3++;
+        size_t ilen = strcspn(line3, "\n");
+        if (ilen < IFNAMSIZ)
+            snprintf(h->ifname, sizeof(h->ifname), "%.*s", (int)ilen, line3);
+    }
+    return 0;
+}
+
+static int held_at(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : -errno;
+    int held = 0;
+    if (flock(fd, LOCK_SH | LOCK_NB) < 0)
+        held = errno == EWOULDBLOCK ? 1 : -errno;
+    close(fd); /* drops our shared probe lock, if we got it */
+    return held;
+}
+
+int lease_is_held(struct in_addr addr)
+{
+    char path[512], err[256];
+    int r = lease_path(addr, path, sizeof(path), err, sizeof(err));
+    return r < 0 ? r : held_at(path);
+}
+
+int lease_find_held(struct in_addr first, struct in_addr last, const char *user,
+                    struct in_addr *addr)
+{
+    uint32_t lo = ntohl(first.s_addr), hi = ntohl(last.s_addr);
+    for (uint32_t a = lo; a <= hi && a - lo < POOL_MAX; a++) {
+        struct in_addr candidate = {.s_addr = htonl(a)};
+        char path[512], err[256], holder[64];
+        if (lease_path(candidate, path, sizeof(path), err, sizeof(err)) == 0) {
+            last_user(path, holder, sizeof(holder));
+            if (strcmp(holder, user) == 0 && held_at(path) == 1) {
+                *addr = candidate;
+                return 1;
+            }
+        }
+        if (a == UINT32_MAX)
+            break;
+    }
+    return 0;
+}
+
+bool lease_holder_running(const struct lease_holder *h)
+{
+    char state = 0;
+    if (h->pid <= 0)
+        return false;
+    unsigned long long start = proc_start_time(h->pid, &state);
+    return start != 0 && start == h->start_time && state != 'Z' && state != 'X';
+}
+
+/* true if pid has the file at path open (same device and inode). */
+static bool has_open(pid_t pid, const char *path)
+{
+    struct stat want;
+    if (stat(path, &want) < 0)
+        return false;
+    char dir[64];
+    snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+    DIR *d = opendir(dir);
+    if (!d)
+        return false;
+    bool found = false;
+    struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL) {
+        struct stat st;
+        if (e->d_name[0] != '.' && fstatat(dirfd(d), e->d_name, &st, 0) == 0)
+            found = st.st_dev == want.st_dev && st.st_ino == want.st_ino;
+    }
+    closedir(d);
+    return found;
+}
+
+bool lease_holder_verified(struct in_addr addr, const struct lease_holder *h)
+{
+    char path[512], err[256];
+    if (!lease_holder_running(h) || lease_path(addr, path, sizeof(path), err, sizeof(err)) < 0)
+        return false;
+    return has_open(h->pid, path);
 }

@@ -22,6 +22,7 @@
 #include "exitcode.h"
 #include "log.h"
 #include "report.h"
+#include "sdnotify.h"
 
 #define STOP_WAIT_MS 10000 /* for LCP Terminate to complete on down/INT/TERM */
 
@@ -68,6 +69,7 @@ void tunnel_stop(struct tunnel *t, const char *reason)
     }
     log_info("stopping: %s", reason);
     t->stopping = true;
+    sd_notify_stopping(reason);
     t->deadline = tunnel_now() + (ppp_time)STOP_WAIT_MS * PPP_MS;
     if (t->link && ppp_link_phase(t->link) != PPP_PHASE_DEAD)
         ppp_link_close(t->link, tunnel_now(), reason);
@@ -223,11 +225,29 @@ static void loop(struct tunnel *t)
     }
 }
 
+/* /run/pppssh/NAME.pid, locked for our lifetime: a second `up NAME` is
+ * refused (with our pid), a stale file of a crashed one is replaced. */
+static int pidfile_start(struct tunnel *t, char *err, size_t errlen)
+{
+    int r = control_make_run_dir(err, errlen);
+    if (r == 0)
+        r = pidfile_create(&t->pidfile, control_run_dir(), t->p->name, err, errlen);
+    if (r == -EEXIST)
+        tunnel_fail(t, RUN_EXIT_IN_USE, "%s", err);
+    else if (r == -EACCES || r == -EPERM || r == -EROFS)
+        tunnel_fail(t, RUN_EXIT_NOT_PERMITTED, "not permitted: %s (pppssh up needs root)", err);
+    else if (r < 0)
+        tunnel_fail(t, RUN_EXIT_FATAL, "%s", err);
+    return r < 0 ? -1 : 0;
+}
+
 static int control_start(struct tunnel *t)
 {
     char err[256];
     if (!t->p->name)
         return 0;
+    if (t->p->role == RUN_CLIENT && pidfile_start(t, err, sizeof(err)) < 0)
+        return -1;
     t->ctl_fd = control_listen(t->p->name, err, sizeof(err));
     if (t->ctl_fd == -EADDRINUSE) {
         tunnel_fail(t, RUN_EXIT_IN_USE, "%s", err);
@@ -344,6 +364,7 @@ static void teardown(struct tunnel *t)
         close(t->ctl_fd);
         control_unlink(t->p->name);
     }
+    pidfile_remove(&t->pidfile);
     if (t->signal_fd >= 0) {
         close(t->signal_fd);
         sigprocmask(SIG_SETMASK, &t->old_mask, NULL);
@@ -360,6 +381,7 @@ static void tunnel_init(struct tunnel *t, const struct run_params *p)
     t->p = p;
     t->epfd = t->timer_fd = t->signal_fd = t->tun_fd = t->ctl_fd = -1;
     t->in_fd = t->out_fd = -1;
+    t->pidfile.fd = -1;
     t->child.io_fd = t->child.stderr_fd = -1;
     t->deadline = PPP_TIME_NEVER;
     t->retry_at = t->words_until = t->check_until = PPP_TIME_NEVER;
@@ -383,6 +405,7 @@ int run_tunnel(const struct run_params *p)
         loop(t);
     stream_stop(t, true); /* reaps the child and reads its last words first */
     decide_exit(t);
+    supervisor_finish(t);
     teardown(t);
     int status = t->exit_status;
     if (!t->reported_up)

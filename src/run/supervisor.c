@@ -25,7 +25,9 @@
 
 #include "backoff.h"
 #include "exitcode.h"
+#include "hooks.h"
 #include "log.h"
+#include "sdnotify.h"
 
 #define FINISH_WAIT_MS 2000     /* for ssh to exit and say why, after the stream closed */
 #define ESTABLISH_WAIT_MS 15000 /* a reconnect that does not negotiate is dead */
@@ -128,6 +130,54 @@ static bool refused(int status)
            status == RUN_EXIT_COMMAND_FAILED;
 }
 
+/* ---- hooks (pppd's ip-up / ip-down) ---- */
+
+static void run_hooks(struct tunnel *t, enum hook_kind kind)
+{
+    const struct run_supervise *sup = &t->p->sup;
+    struct hook_env env = {
+        .ifname = t->ifname,
+        .local = t->local4,
+        .remote = t->remote4,
+        .ipparam = t->p->name,
+        .has_dns1 = t->peer_dns[0] != 0,
+        .has_dns2 = t->peer_dns[1] != 0,
+        .dns1.s_addr = htonl(t->peer_dns[0]),
+        .dns2.s_addr = htonl(t->peer_dns[1]),
+    };
+    struct hook_config cfg = {
+        .up_script = sup->up_script,
+        .down_script = sup->down_script,
+        .dir = sup->hook_dir,
+    };
+    char err[256];
+    if (hooks_run(kind, &env, &cfg, err, sizeof(err)) < 0)
+        log_warn("%s hooks: %s", kind == HOOK_IP_UP ? "ip-up" : "ip-down", err);
+    /* The loop stood still meanwhile: that silence was ours, not the peer's. */
+    t->last_rx = tunnel_now();
+}
+
+static void hooks_up(struct tunnel *t)
+{
+    if (t->p->role != RUN_CLIENT || !t->ipcp_up)
+        return;
+    t->hook_up_ran = true;
+    run_hooks(t, HOOK_IP_UP);
+}
+
+static void hooks_down(struct tunnel *t)
+{
+    if (!t->hook_up_ran)
+        return;
+    t->hook_up_ran = false;
+    run_hooks(t, HOOK_IP_DOWN);
+}
+
+void supervisor_finish(struct tunnel *t)
+{
+    hooks_down(t); /* when the end did not wait for the link to go Dead */
+}
+
 /* ---- sessions ---- */
 
 static void session_reset_fields(struct tunnel *t)
@@ -197,6 +247,7 @@ static bool may_retry(const struct tunnel *t)
  * not wait for them): reconnect later, or end the tunnel. */
 static void session_over(struct tunnel *t)
 {
+    hooks_down(t);
     if (!may_retry(t)) {
         t->finished = true;
         return;
@@ -223,6 +274,9 @@ static void session_over(struct tunnel *t)
         return;
     }
     back_off(t, status);
+    char text[320];
+    snprintf(text, sizeof(text), "%s: %s", supervisor_state_name(t), t->last_error);
+    sd_notify_status(text);
 }
 
 /* Bounded wait for a child that closed the stream to exit and say why;
@@ -377,12 +431,18 @@ void supervisor_link_up(struct tunnel *t)
         os_ip_format(&l, local, sizeof(local));
         os_ip_format(&r, remote, sizeof(remote));
     }
+    char text[160];
+    int n = snprintf(text, sizeof(text), "link up: %s -> %s on %s", local, remote, t->ifname);
     if (t->sessions > 1) {
         t->reconnects++;
-        log_info("link up: %s -> %s on %s (reconnect %u)", local, remote, t->ifname, t->reconnects);
-    } else {
-        log_info("link up: %s -> %s on %s", local, remote, t->ifname);
+        snprintf(text + n, sizeof(text) - (size_t)n, " (reconnect %u)", t->reconnects);
     }
+    log_info("%s", text);
+    hooks_up(t);
+    if (t->sessions > 1)
+        sd_notify_status(text);
+    else
+        sd_notify_ready(text); /* Type=notify: ready once the link is up */
     ctl_answer_up(t);
 }
 

@@ -17,6 +17,7 @@
 
 #include "control.h"
 #include "netcfg.h"
+#include "pidfile.h"
 #include "ppp.h"
 #include "run.h"
 #include "spawn.h"
@@ -84,14 +85,17 @@ struct tunnel {
     char text_acc[256];  /* text on the stream before the link is up (ssh -tt */
     size_t text_len;     /* merges the remote's stderr into the pty) */
 
-    /* The control socket. */
+    /* The control socket and the pidfile. */
     int ctl_fd;
+    struct pidfile pidfile;
     struct ctl_client clients[CONTROL_MAX_CLIENTS];
 
     /* The link as negotiated. */
     bool ipcp_up, ipv6cp_up, reported_up;
     bool ipv6_configured; /* fe80::IFID and Address6 on the interface */
     struct in_addr local4, remote4;
+    uint32_t peer_dns[2]; /* from IPCP, host order, 0 = none */
+    bool hook_up_ran;     /* ip-up ran: ip-down is due when the link goes */
     uint8_t local_ifid[8], remote_ifid[8];
     ppp_time started, up_since, echo_rtt;
     char engine_warning[256]; /* the engine's last warning: the "why" */
@@ -142,6 +146,7 @@ void tunnel_epoll_mod(struct tunnel *t, int fd, uint32_t tag, uint32_t events);
 /* supervisor.c */
 int supervisor_first_session(struct tunnel *t);
 void supervise(struct tunnel *t);
+void supervisor_finish(struct tunnel *t); /* before the interface goes */
 ppp_time supervisor_expiry(const struct tunnel *t);
 void supervisor_timer(struct tunnel *t, ppp_time now);
 void supervisor_heard(struct tunnel *t);      /* after input to the engine */
