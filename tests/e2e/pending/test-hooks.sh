@@ -13,7 +13,8 @@ HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # 
 . "$HERE/lib.sh"
 . "$HERE/lib-extra.sh"
 . "$HERE/lib-supervise.sh"
-s_setup "UpScript = $E2E_TMP/up-script" "DownScript = $E2E_TMP/down-script"
+s_setup
+printf "UpScript = %s\nDownScript = %s\n" "$E2E_TMP/up-script" "$E2E_TMP/down-script" >>"$S_CONF"
 HOOKS=$E2E_TMP/hooks
 export PPPSSH_HOOK_DIR=$HOOKS
 # The server hands out resolvers in IPCP (RFC 1877); pppd's hooks see
