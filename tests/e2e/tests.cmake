@@ -18,3 +18,18 @@ foreach(name test-pppd test-errors test-clients)
     set_tests_properties(e2e/${name} PROPERTIES TIMEOUT 300)
   endif()
 endforeach()
+# Issue 4, supervision (lib-supervise.sh): each brings up its own bed, so
+# one at a time.  test-reconnect moves 200 MB through three faults (about
+# 60 s here), test-load runs 60 s of iperf3 then a dead path (about 80 s).
+foreach(name test-reconnect test-resets test-load test-signals test-hooks test-takeover
+             test-pidfile)
+  if(TEST e2e/${name})
+    set_tests_properties(e2e/${name} PROPERTIES RUN_SERIAL TRUE)
+  endif()
+endforeach()
+if(TEST e2e/test-reconnect)
+  set_tests_properties(e2e/test-reconnect PROPERTIES TIMEOUT 300)
+endif()
+if(TEST e2e/test-load)
+  set_tests_properties(e2e/test-load PROPERTIES TIMEOUT 200)
+endif()
