@@ -31,6 +31,7 @@
 #define CONFIG_MAX_DNS 4       /* DNS= lines */
 #define CONFIG_MAX_SSH_OPTIONS 32
 #define CONFIG_MAX_USERS 256
+#define CONFIG_MTU_AUTO 0      /* MTU = auto: as large as the peer takes (run.h) */
 
 /* SSHTTY: whether ssh gets -tt (a remote pty, TCP_NODELAY) or -T. */
 enum config_tty {
