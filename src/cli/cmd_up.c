@@ -98,7 +98,8 @@ static void net_params(struct up *u)
     const struct tunnel_config *cfg = u->cfg;
     struct run_net *net = &u->params.net;
     bool default_route = false;
-    net->mtu = cfg->mtu;
+    if (cfg->mtu != CONFIG_MTU_AUTO)
+        net->mtu = cfg->mtu;
     for (size_t i = 0; i < cfg->n_routes && i < RUN_MAX_ROUTES; i++) {
         net->routes[net->n_routes++] = cfg->routes[i];
         default_route |= cfg->routes[i].len == 0;
@@ -115,7 +116,7 @@ static void ppp_params(struct up *u)
 {
     const struct tunnel_config *cfg = u->cfg;
     struct ppp_settings *s = &u->params.ppp;
-    if (cfg->mtu != 1500)
+    if (cfg->mtu != CONFIG_MTU_AUTO)
         s->mru = (uint16_t)cfg->mtu;
     if (cfg->has_local_address)
         s->local_ip = ntohl(cfg->local_address.s_addr);

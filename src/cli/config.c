@@ -26,6 +26,7 @@ enum section_kind { SECTION_NONE, SECTION_TUNNEL, SECTION_SERVER, SECTION_USER }
 enum value_type {
     V_STRING, /* char[size] */
     V_UINT,   /* unsigned, min..max */
+    V_MTU,    /* unsigned, min..max, or "auto" = CONFIG_MTU_AUTO */
     V_BOOL,   /* bool */
     V_IPV4,   /* struct in_addr, with a has_ flag */
     V_ADDR6,  /* struct os_prefix: an IPv6 interface address with prefix length */
@@ -64,7 +65,7 @@ static const struct key_def tunnel_keys[] = {
     {"RemoteAddress", V_IPV4, T(remote_address), T(has_remote_address), 0, 0, 0},
     {"Address6", V_ADDR6, T(address6), T(has_address6), 0, 0, 0},
     {"Route", V_ROUTE, T(routes), NO_FIELD, T(n_routes), 0, CONFIG_MAX_ROUTES},
-    {"MTU", V_UINT, T(mtu), NO_FIELD, 0, 576, 65535},
+    {"MTU", V_MTU, T(mtu), NO_FIELD, 0, 576, 65535},
     {"DNS", V_DNS, T(dns), NO_FIELD, T(n_dns), 0, CONFIG_MAX_DNS},
     {"KeepaliveInterval", V_UINT, T(keepalive_interval), NO_FIELD, 0, 0, 3600},
     {"KeepaliveFailures", V_UINT, T(keepalive_failures), NO_FIELD, 0, 1, 100},
@@ -158,6 +159,28 @@ static int parse_uint(struct parser *p, const struct key_def *k, const char *v, 
     return 0;
 bad:
     fail(p, "'%s' must be %u..%u, not '%s'", k->name, k->min, k->max, v);
+    return -1;
+}
+
+/* "auto" (CONFIG_MTU_AUTO) or a number in the key's range. */
+static int parse_mtu(struct parser *p, const struct key_def *k, const char *v, unsigned *out)
+{
+    size_t n = strlen(v);
+    unsigned long value;
+
+    if (strcasecmp(v, "auto") == 0) {
+        *out = CONFIG_MTU_AUTO;
+        return 0;
+    }
+    if (n == 0 || n > 10 || strspn(v, "0123456789") != n)
+        goto bad;
+    value = strtoul(v, NULL, 10);
+    if (value < k->min || value > k->max)
+        goto bad;
+    *out = (unsigned)value;
+    return 0;
+bad:
+    fail(p, "'%s' must be auto or %u..%u, not '%s'", k->name, k->min, k->max, v);
     return -1;
 }
 
@@ -330,6 +353,9 @@ static int store_single(struct parser *p, const struct key_def *k, const char *v
         break;
     case V_UINT:
         rc = parse_uint(p, k, v, field);
+        break;
+    case V_MTU:
+        rc = parse_mtu(p, k, v, field);
         break;
     case V_BOOL:
         rc = parse_bool(p, k->name, v, field);
@@ -570,7 +596,7 @@ void config_tunnel_defaults(struct tunnel_config *cfg, const char *name)
         snprintf(cfg->name, sizeof(cfg->name), "%s", name);
     snprintf(cfg->remote_command, sizeof(cfg->remote_command), "pppssh serve");
     cfg->ssh_tty = CONFIG_TTY_AUTO;
-    cfg->mtu = 1500;
+    cfg->mtu = CONFIG_MTU_AUTO;
     cfg->keepalive_interval = 10;
     cfg->keepalive_failures = 3;
     cfg->holdoff = 1;
@@ -620,7 +646,7 @@ static void check_tunnel(struct parser *p)
     }
     if (strpbrk(c->interface, "/: \t"))
         return fail_file(p, "'Interface' '%s' has invalid characters", c->interface);
-    if (c->has_address6 && c->mtu < 1280)
+    if (c->has_address6 && c->mtu != CONFIG_MTU_AUTO && c->mtu < 1280)
         return fail_file(p, "'MTU' must be at least 1280 with 'Address6' (RFC 8200 section 5)");
 }
 
@@ -857,7 +883,10 @@ void config_print_tunnel(FILE *out, const struct tunnel_config *c)
         print_prefix(out, "Address6", &c->address6);
     for (size_t i = 0; i < c->n_routes; i++)
         print_prefix(out, "Route", &c->routes[i]);
-    fprintf(out, "MTU = %u\n", c->mtu);
+    if (c->mtu == CONFIG_MTU_AUTO)
+        fprintf(out, "MTU = auto\n");
+    else
+        fprintf(out, "MTU = %u\n", c->mtu);
     for (size_t i = 0; i < c->n_dns; i++)
         print_ip(out, "DNS", &c->dns[i]);
     fprintf(out, "KeepaliveInterval = %u\nKeepaliveFailures = %u\n", c->keepalive_interval,

@@ -31,6 +31,7 @@
 #define CONFIG_MAX_DNS 4       /* DNS= lines */
 #define CONFIG_MAX_SSH_OPTIONS 32
 #define CONFIG_MAX_USERS 256
+#define CONFIG_MTU_AUTO 0 /* MTU = auto: as large as the peer takes (run.h) */
 
 /* SSHTTY: whether ssh gets -tt (a remote pty, TCP_NODELAY) or -T. */
 enum config_tty {
@@ -62,7 +63,7 @@ struct tunnel_config {
     struct os_prefix address6;
     struct os_prefix routes[CONFIG_MAX_ROUTES]; /* Route: networks, v4 or v6 */
     size_t n_routes;
-    unsigned mtu; /* default 1500, 576..65535 */
+    unsigned mtu; /* 576..65535, or CONFIG_MTU_AUTO (default) */
     struct os_ip dns[CONFIG_MAX_DNS];
     size_t n_dns;
 

@@ -1,5 +1,6 @@
 /*
- * fcs.c - FCS-16 and FCS-32 of RFC 1662 Appendix C, slicing-by-16.
+ * fcs.c - FCS-16 and FCS-32 of RFC 1662 Appendix C, slicing-by-16, and the
+ * choice of fcs_clmul.c for long runs on CPUs that have PCLMULQDQ.
  *
  * Both FCSs are reflected CRCs (bits leave the shift register LSB first),
  * polynomials x^16+x^12+x^5+1 (0x8408 reflected) and the CRC-32 polynomial
@@ -63,7 +64,7 @@ static inline uint32_t load_le32(const uint8_t *p)
               t[3][w3 & 0xff] ^ t[2][(w3 >> 8) & 0xff] ^ t[1][(w3 >> 16) & 0xff] ^ t[0][w3 >> 24]; \
     } while (0)
 
-uint16_t ppp_fcs16(uint16_t fcs, const uint8_t *data, size_t len)
+uint16_t ppp_fcs16_slicing(uint16_t fcs, const uint8_t *data, size_t len)
 {
     const uint16_t(*t)[256] = fcs16_table;
 
@@ -74,7 +75,7 @@ uint16_t ppp_fcs16(uint16_t fcs, const uint8_t *data, size_t len)
     return fcs;
 }
 
-uint32_t ppp_fcs32(uint32_t fcs, const uint8_t *data, size_t len)
+uint32_t ppp_fcs32_slicing(uint32_t fcs, const uint8_t *data, size_t len)
 {
     const uint32_t(*t)[256] = fcs32_table;
 
@@ -83,4 +84,16 @@ uint32_t ppp_fcs32(uint32_t fcs, const uint8_t *data, size_t len)
     for (; len > 0; data++, len--)
         fcs = (fcs >> 8) ^ t[0][(fcs ^ *data) & 0xff];
     return fcs;
+}
+
+/* Short runs (headers, the FCS field itself, small packets) stay on the
+ * tables, long ones take the carry-less multiply where the CPU has it. */
+uint16_t ppp_fcs16(uint16_t fcs, const uint8_t *data, size_t len)
+{
+    return ppp_fcs16_clmul(fcs, data, len);
+}
+
+uint32_t ppp_fcs32(uint32_t fcs, const uint8_t *data, size_t len)
+{
+    return ppp_fcs32_clmul(fcs, data, len);
 }

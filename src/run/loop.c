@@ -40,8 +40,9 @@ void run_params_init(struct run_params *p, enum run_role role)
     p->role = role;
     p->report_fd = -1;
     p->in_fd = p->out_fd = -1;
-    p->net.mtu = 1500;
+    p->net.mtu = RUN_MTU_MAX;
     ppp_settings_default(&p->ppp);
+    p->ppp.mru = RUN_AUTO_MRU;
 }
 
 void tunnel_fail(struct tunnel *t, int status, const char *fmt, ...)

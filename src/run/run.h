@@ -21,12 +21,22 @@ enum run_role {
     RUN_SERVER, /* `pppssh serve`: PPP on stdin/stdout */
 };
 
+/* MTU = auto, the default of both roles: ask the peer for frames this
+ * large and let the interface MTU follow what the peer accepts.  Fewer,
+ * larger packets mean fewer syscalls, frames and FCS set-ups per byte:
+ * pppssh's CPU per GB falls by 3x from 1500 to 65535 (docs/pppssh.conf.5).
+ * pppd Acks any MRU and keeps its own (1500) as its MTU, so against pppd
+ * both directions stay at 1500. */
+#define RUN_AUTO_MRU 65535
+#define RUN_MTU_MAX 65535
+
 #define RUN_MAX_ROUTES 64
 #define RUN_MAX_DNS 4
 
 /* What to do to the interface once the link is up. */
 struct run_net {
-    unsigned mtu;                            /* upper bound on the interface MTU */
+    unsigned mtu;                            /* upper bound on the interface MTU
+                                                (RUN_MTU_MAX by default) */
     struct os_prefix routes[RUN_MAX_ROUTES]; /* networks reached through the tunnel */
     size_t n_routes;
     struct os_ip dns[RUN_MAX_DNS]; /* client: resolvers to install */

@@ -121,7 +121,7 @@ static void minimal_tunnel_gets_defaults(void **state)
     assert_string_equal(c->interface, "vpn");
     assert_string_equal(c->remote_command, "pppssh serve");
     assert_int_equal(c->port, 0);
-    assert_int_equal(c->mtu, 1500);
+    assert_int_equal(c->mtu, CONFIG_MTU_AUTO);
     assert_int_equal(c->ssh_tty, CONFIG_TTY_AUTO);
     assert_int_equal(c->keepalive_interval, 10);
     assert_int_equal(c->keepalive_failures, 3);
@@ -151,9 +151,13 @@ static void reports_unknown_key_with_line(void **state)
 static void reports_bad_numbers(void **state)
 {
     tunnel_fails_with("[Tunnel]\nServer = h\nMTU = 100\n",
-                      "vpn.conf:3: 'MTU' must be 576..65535, not '100'");
+                      "vpn.conf:3: 'MTU' must be auto or 576..65535, not '100'");
     tunnel_fails_with("[Tunnel]\nServer = h\nMTU = 15OO\n",
-                      "vpn.conf:3: 'MTU' must be 576..65535, not '15OO'");
+                      "vpn.conf:3: 'MTU' must be auto or 576..65535, not '15OO'");
+    tunnel_fails_with("[Tunnel]\nServer = h\nMTU = 65536\n",
+                      "vpn.conf:3: 'MTU' must be auto or 576..65535, not '65536'");
+    tunnel_fails_with("[Tunnel]\nServer = h\nMTU = automatic\n",
+                      "vpn.conf:3: 'MTU' must be auto or 576..65535, not 'automatic'");
     tunnel_fails_with("[Tunnel]\nServer = h\nPort = 0\n",
                       "vpn.conf:3: 'Port' must be 1..65535, not '0'");
     tunnel_fails_with("[Tunnel]\nServer = h\nPort = -22\n",
@@ -267,6 +271,30 @@ static void printed_config_parses_back(void **state)
     assert_int_equal(tunnel(text, b), 0);
     assert_memory_equal(a, b, sizeof(*a));
     assert_non_null(strstr(text, "Route = fd00:5353:1::/64\n"));
+    free(text);
+    free(a);
+    free(b);
+}
+
+/* MTU = auto is the default, is accepted spelled out, passes the IPv6
+ * minimum check (the peer's MRU decides) and is printed back as auto. */
+static void mtu_auto_default_and_round_trip(void **state)
+{
+    struct tunnel_config *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+    char *text = NULL;
+    size_t len = 0;
+
+    assert_int_equal(tunnel("[Tunnel]\nServer = h\nMTU = auto\nAddress6 = fd00:5353::2/64\n", a),
+                     0);
+    assert_int_equal(a->mtu, CONFIG_MTU_AUTO);
+    FILE *out = open_memstream(&text, &len);
+    config_print_tunnel(out, a);
+    fclose(out);
+    assert_non_null(strstr(text, "MTU = auto\n"));
+    assert_int_equal(tunnel(text, b), 0);
+    assert_int_equal(b->mtu, CONFIG_MTU_AUTO);
+    assert_int_equal(tunnel("[Tunnel]\nServer = h\nMTU = 9000\n", b), 0);
+    assert_int_equal(b->mtu, 9000);
     free(text);
     free(a);
     free(b);
@@ -408,6 +436,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parses_every_tunnel_key),
         cmocka_unit_test(minimal_tunnel_gets_defaults),
+        cmocka_unit_test(mtu_auto_default_and_round_trip),
         cmocka_unit_test(command_transport),
         cmocka_unit_test(reports_unknown_key_with_line),
         cmocka_unit_test(reports_bad_numbers),

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -104,6 +105,52 @@ static void slicing_matches_bitwise_reference(void **state)
     }
 }
 
+/* Random data, lengths across the carry-less path's thresholds (64 bytes,
+ * each 64-byte step, 16-byte blocks, a tail), unaligned starts, random
+ * registers: both ways must give the bitwise CRC exactly. */
+static void both_ways_match_bitwise_reference(void **state)
+{
+    static uint8_t buf[70000];
+
+    for (size_t i = 0; i < sizeof(buf); i++)
+        buf[i] = (uint8_t)rng();
+    for (int round = 0; round < 3000; round++) {
+        size_t offset = rng() % 16;
+        size_t len = round < 300 ? (size_t)round : rng() % (round % 10 ? 2000 : 65600);
+        const uint8_t *p = buf + offset;
+        uint16_t seed16 = (uint16_t)rng();
+        uint32_t seed32 = rng();
+        uint16_t want16 = ref_fcs16(seed16, p, len);
+        uint32_t want32 = ref_fcs32(seed32, p, len);
+
+        assert_int_equal(ppp_fcs16_slicing(seed16, p, len), want16);
+        assert_int_equal(ppp_fcs16_clmul(seed16, p, len), want16);
+        assert_int_equal(ppp_fcs16(seed16, p, len), want16);
+        assert_int_equal(ppp_fcs32_slicing(seed32, p, len), want32);
+        assert_int_equal(ppp_fcs32_clmul(seed32, p, len), want32);
+        assert_int_equal(ppp_fcs32(seed32, p, len), want32);
+    }
+}
+
+/* The carry-less path must really run where it can, or the test above
+ * proves nothing about it. */
+static void clmul_used_where_available(void **state)
+{
+#if defined(__x86_64__)
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[4096];
+    bool listed = false;
+
+    while (f && fgets(line, sizeof(line), f))
+        listed |= strncmp(line, "flags", 5) == 0 && strstr(line, " pclmulqdq");
+    if (f)
+        fclose(f);
+    assert_int_equal(ppp_fcs_clmul_available(), listed);
+#else
+    assert_false(ppp_fcs_clmul_available());
+#endif
+}
+
 static void split_input_equals_whole(void **state)
 {
     uint8_t buf[600];
@@ -128,6 +175,8 @@ int main(void)
         cmocka_unit_test(empty_input_leaves_fcs_unchanged),
         cmocka_unit_test(data_plus_fcs_gives_good_constant),
         cmocka_unit_test(slicing_matches_bitwise_reference),
+        cmocka_unit_test(both_ways_match_bitwise_reference),
+        cmocka_unit_test(clmul_used_where_available),
         cmocka_unit_test(split_input_equals_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
