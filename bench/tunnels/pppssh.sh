@@ -2,7 +2,8 @@
 # pppssh - the project: `pppssh up -c FILE` on the client, `pppssh serve`
 # as the sshd forced command of its key (bed.sh).  Whatever pppssh is in
 # the build directory given is what gets measured; BENCH_PPPSSH_MTU sets
-# the client's MTU (= the MRU it asks for), default pppssh's own.
+# the client's MTU (= the MRU it asks for), default pppssh's own, and
+# BENCH_PPPSSH_SSHTTY its SSHTTY (yes = ssh -tt, no = ssh -T), default auto.
 ENGINE_CLI=pppssh
 ENGINE_SRV=pppssh
 PPP_IF=pbp$BED_ID
@@ -25,6 +26,7 @@ SSHOption = ConnectTimeout=5
 Interface = $PPP_IF
 Route = $LAN_NET
 ${BENCH_PPPSSH_MTU:+MTU = $BENCH_PPPSSH_MTU}
+${BENCH_PPPSSH_SSHTTY:+SSHTTY = $BENCH_PPPSSH_SSHTTY}
 CONF
     chmod 600 "$RUN/$PPP_IF.conf"
 }
