@@ -18,6 +18,7 @@
 #include "control.h"
 #include "fq.h"
 #include "netcfg.h"
+#include "outage.h"
 #include "pacer.h"
 #include "pidfile.h"
 #include "ppp.h"
@@ -72,6 +73,7 @@ struct tunnel {
     /* Our outbound queue and the pace at which it feeds the stream. */
     struct fq *fq;
     struct pacer pacer;
+    struct outage_queue outage; /* what the queue takes while the link is down */
     bool stream_backlogged; /* the engine holds unwritten bytes: wait for EPOLLOUT */
 
     /* The transport. */
