@@ -27,12 +27,12 @@
 #include "ppp.h"
 
 #define OUTAGE_QUEUE_MAX (256u * 1024u) /* arena bytes held while the link is down */
-#define OUTAGE_NCP_GRACE_MS 2000          /* for the other NCP after the first is up */
+#define OUTAGE_NCP_GRACE_MS 2000        /* for the other NCP after the first is up */
 
 struct outage_queue {
-    size_t limit;    /* arena bytes: min(OUTAGE_QUEUE_MAX, the queue's capacity) */
-    uint64_t queued; /* packets taken into the queue while the link was down */
-    uint64_t dropped; /* packets refused while the link was down: over the limit */
+    size_t limit;        /* arena bytes: min(OUTAGE_QUEUE_MAX, the queue's capacity) */
+    uint64_t queued;     /* packets taken into the queue while the link was down */
+    uint64_t dropped;    /* packets refused while the link was down: over the limit */
     bool had_v4, had_v6; /* IPCP / IPV6CP have been up */
     ppp_time back_at;    /* when the first NCP came up again; PPP_TIME_NEVER: down */
 };

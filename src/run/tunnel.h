@@ -25,6 +25,7 @@
 #include "run.h"
 #include "spawn.h"
 #include "spoof.h"
+#include "superv_policy.h" /* enum sup_state */
 #include "ssh.h"
 
 /* epoll tags */
@@ -46,13 +47,6 @@ struct ctl_client {
     bool waiting_down; /* answered when the tunnel is gone */
     bool waiting_up;   /* reset: answered when the link is up again */
     bool waiting_echo; /* check: answered by the Echo-Reply or its timeout */
-};
-
-/* What the supervisor is doing (status "state:"). */
-enum sup_state {
-    SUP_CONNECTING, /* a transport session is starting */
-    SUP_UP,         /* the link is up */
-    SUP_BACKOFF,    /* no transport: waiting to reconnect */
 };
 
 struct tunnel {

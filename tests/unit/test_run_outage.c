@@ -40,7 +40,7 @@ static void empty_or_over_limit_queue_drops(void **state)
     (void)state;
     struct outage_queue o;
     outage_init(&o, 1000);
-    assert_false(outage_admit(&o, 0, 0, FQ_CHUNK));    /* nothing read */
+    assert_false(outage_admit(&o, 0, 0, FQ_CHUNK));     /* nothing read */
     assert_false(outage_admit(&o, 5000, 40, FQ_CHUNK)); /* queue fuller than the bound */
     assert_int_equal(o.dropped, 2);
     assert_int_equal(o.queued, 0);
