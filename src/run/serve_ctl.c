@@ -129,7 +129,7 @@ static void status(struct tunnel *t, struct text *out)
         put(out, "echo-rtt: %.3f ms\n", (double)t->echo_rtt / 1e6);
     else
         put(out, "echo-rtt: -\n");
-    char queue[512];
+    char queue[768];
     if (tun_queue_status(t, queue, sizeof(queue)))
         put(out, "%s", queue);
 }

@@ -23,15 +23,14 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "backoff.h"
 #include "exitcode.h"
 #include "hooks.h"
 #include "log.h"
 #include "sdnotify.h"
+#include "superv_policy.h"
 
-#define FINISH_WAIT_MS 2000     /* for ssh to exit and say why, after the stream closed */
-#define ESTABLISH_WAIT_MS 15000 /* a reconnect that does not negotiate is dead */
-#define CHECK_WAIT_MS 3000      /* for the Echo-Reply of a check */
+#define FINISH_WAIT_MS 2000 /* for ssh to exit and say why, after the stream closed */
+#define CHECK_WAIT_MS 3000  /* for the Echo-Reply of a check */
 
 static uint64_t next_random(struct tunnel *t)
 {
@@ -50,26 +49,6 @@ static ppp_time earlier(ppp_time a, ppp_time b)
 }
 
 /* ---- why a session ended ---- */
-
-static int ssh_exit_status(enum ssh_failure f)
-{
-    switch (f) {
-    case SSH_FAIL_AUTH:
-        return RUN_EXIT_AUTH_REFUSED;
-    case SSH_FAIL_HOST_KEY:
-        return RUN_EXIT_HOST_KEY;
-    case SSH_FAIL_REFUSED:
-    case SSH_FAIL_UNREACHABLE:
-    case SSH_FAIL_TIMEOUT:
-    case SSH_FAIL_RESOLVE:
-        return RUN_EXIT_CONNECT_FAILED;
-    case SSH_FAIL_COMMAND_MISSING:
-    case SSH_FAIL_NOT_PERMITTED:
-        return RUN_EXIT_COMMAND_FAILED;
-    default:
-        return RUN_EXIT_HANGUP;
-    }
-}
 
 static void cause_message(struct tunnel *t, enum ppp_cause cause, char *buf, size_t size)
 {
@@ -109,7 +88,7 @@ int session_cause(struct tunnel *t, char *msg, size_t size)
         bool command = t->p->spawn.shell_command && t->ssh_failure == SSH_FAIL_COMMAND_MISSING;
         snprintf(msg, size, "%s (%s)",
                  command ? "Command not found" : ssh_failure_text(t->ssh_failure), t->ssh_line);
-        return ssh_exit_status(t->ssh_failure);
+        return superv_ssh_exit_status(t->ssh_failure);
     }
     if (t->child_exited && WIFEXITED(t->child_status) && WEXITSTATUS(t->child_status) == 127) {
         /* The remote shell's (or sh -c's) "command not found". */
@@ -121,13 +100,6 @@ int session_cause(struct tunnel *t, char *msg, size_t size)
     cause_message(t, cause, msg, size);
     int status = ppp_cause_exit_status(cause);
     return status ? status : RUN_EXIT_HANGUP;
-}
-
-/* Failures that waiting a few seconds will not cure. */
-static bool refused(int status)
-{
-    return status == RUN_EXIT_AUTH_REFUSED || status == RUN_EXIT_HOST_KEY ||
-           status == RUN_EXIT_COMMAND_FAILED;
 }
 
 /* ---- hooks (pppd's ip-up / ip-down) ---- */
@@ -220,17 +192,20 @@ int supervisor_first_session(struct tunnel *t)
     return session_start(t);
 }
 
-static void back_off(struct tunnel *t, int status)
+static struct superv_config policy_config(const struct tunnel *t)
 {
-    ppp_time now = tunnel_now();
-    bool no_point = refused(status);
-    uint32_t ms = t->reset_pending
-                      ? 0
-                      : backoff_delay_ms(t->p->sup.holdoff_ms, t->fails, no_point, next_random(t));
+    return (struct superv_config){.persist = t->p->sup.persist,
+                                  .max_fail = t->p->sup.max_fail,
+                                  .holdoff_ms = t->p->sup.holdoff_ms};
+}
+
+static void back_off(struct tunnel *t, const struct superv_decision *d)
+{
+    uint32_t ms = d->delay_ms;
     t->reset_pending = false;
     t->state = SUP_BACKOFF;
-    t->retry_at = now + (ppp_time)ms * PPP_MS;
-    if (no_point)
+    t->retry_at = tunnel_now() + (ppp_time)ms * PPP_MS;
+    if (d->refused)
         log_warn("reconnecting in %.1f s (attempt %u): %s will not go away by retrying sooner",
                  ms / 1000.0, t->fails + 1, t->last_error);
     else
@@ -239,8 +214,9 @@ static void back_off(struct tunnel *t, int status)
 
 static bool may_retry(const struct tunnel *t)
 {
-    return t->p->role == RUN_CLIENT && (t->p->sup.persist || t->reset_pending) && t->reported_up &&
-           !t->stopping && !t->failed;
+    struct superv_config c = policy_config(t);
+    return superv_may_retry(&c, t->p->role == RUN_CLIENT, t->reset_pending, t->reported_up,
+                            t->stopping, t->failed);
 }
 
 /* The session is Dead and its child has said its last words (or we will
@@ -262,18 +238,23 @@ static void session_over(struct tunnel *t)
         else
             log_warn("attempt %u failed: %s", t->fails + 1, why);
     }
-    if (!t->session_was_up && !t->reset_pending)
-        t->fails++;
+    struct superv_config c = policy_config(t);
+    struct superv_ending e = {.was_up = t->session_was_up,
+                              .reset = t->reset_pending,
+                              .status = status,
+                              .random = next_random(t)};
+    struct superv_decision d = superv_after_session(&c, t->fails, &e);
+    t->fails = d.fails;
     t->child.pid = 0;
     t->stream_gone = true; /* its descriptors are closed */
     t->ipcp_up = t->ipv6cp_up = false;
-    if (t->p->sup.max_fail && t->fails >= t->p->sup.max_fail) {
+    if (d.give_up) {
         tunnel_fail(t, status, "giving up after %u failed attempts (MaxFail): %s", t->fails,
                     t->last_error);
         t->finished = true;
         return;
     }
-    back_off(t, status);
+    back_off(t, &d);
     char text[320];
     snprintf(text, sizeof(text), "%s: %s", supervisor_state_name(t), t->last_error);
     sd_notify_status(text);
@@ -352,14 +333,17 @@ void supervisor_heard(struct tunnel *t)
  * life (a busy link needs no echo replies), so only a quiet one is dead. */
 static ppp_time silence_deadline(const struct tunnel *t)
 {
-    const struct ppp_settings *s = &t->p->ppp;
-    if (!t->reported_up || t->dead || t->state == SUP_BACKOFF || t->stopping)
-        return PPP_TIME_NEVER;
-    if (t->state == SUP_CONNECTING)
-        return t->session_start + (ppp_time)ESTABLISH_WAIT_MS * PPP_MS;
-    if (!s->echo_interval_ms)
-        return PPP_TIME_NEVER;
-    return t->last_rx + (ppp_time)s->echo_interval_ms * s->echo_failures * PPP_MS;
+    struct superv_liveness l = {
+        .state = t->state,
+        .reported_up = t->reported_up,
+        .dead = t->dead,
+        .stopping = t->stopping,
+        .session_start = t->session_start,
+        .last_rx = t->last_rx,
+        .echo_interval_ms = t->p->ppp.echo_interval_ms,
+        .echo_failures = t->p->ppp.echo_failures,
+    };
+    return superv_silence_deadline(&l);
 }
 
 ppp_time supervisor_expiry(const struct tunnel *t)
@@ -387,7 +371,7 @@ void supervisor_timer(struct tunnel *t, ppp_time now)
         check_timed_out(t);
     if (now >= silence_deadline(t) && !t->kill_pending) {
         if (t->state == SUP_CONNECTING)
-            end_session(t, "no link within %d s of reconnecting", ESTABLISH_WAIT_MS / 1000);
+            end_session(t, "no link within %d s of reconnecting", SUPERV_ESTABLISH_WAIT_MS / 1000);
         else
             end_session(t, "peer not responding (%llu echo-requests, no frame for %.1f s)",
                         (unsigned long long)echoes_unanswered(t), (double)(now - t->last_rx) / 1e9);
@@ -492,15 +476,5 @@ void supervisor_echo_reply(struct tunnel *t)
 
 const char *supervisor_state_name(const struct tunnel *t)
 {
-    if (t->stopping)
-        return "stopping";
-    switch (t->state) {
-    case SUP_UP:
-        return "up";
-    case SUP_BACKOFF:
-        return "backing off";
-    case SUP_CONNECTING:
-    default:
-        return t->reported_up ? "reconnecting" : "connecting";
-    }
+    return superv_state_name(t->state, t->stopping, t->reported_up);
 }

@@ -7,6 +7,10 @@
  * stays a few milliseconds long and the backlog sits where flows are kept
  * apart and CoDel can signal their senders.  The pacer's probes are LCP
  * Echo-Requests, which go ahead of data in the engine and behind it in ssh.
+ *
+ * While the supervisor reconnects, the TUN is still read: up to a small
+ * bound the packets wait in the same queue for the link to come back, the
+ * rest are dropped and counted (outage.h).
  */
 #include "tunnel.h"
 
@@ -57,6 +61,7 @@ int tun_start(struct tunnel *t)
         tunnel_fail(t, RUN_EXIT_FATAL, "out of memory for the packet queue");
         return -1;
     }
+    outage_init(&t->outage, fq_capacity(t->fq));
     pacer_config_default(&pc);
     /* Pacing is opt-in for now (PPPSSH_PACE=1): on a CPU-bound path its
      * delay signal also counts scheduling delays and it gives up too much
@@ -85,6 +90,22 @@ static bool network_up(const struct tunnel *t)
     return t->link && !t->stream_gone && (t->ipcp_up || t->ipv6cp_up);
 }
 
+/* The queue drains into the engine only once the network protocols are
+ * back (outage.h): a reconnect's queue holds packets of both families. */
+static bool may_drain(struct tunnel *t)
+{
+    bool v4 = network_up(t) && t->ipcp_up, v6 = network_up(t) && t->ipv6cp_up;
+    return outage_may_drain(&t->outage, v4, v6, tunnel_now());
+}
+
+/* The link is down but will come back: the interface and its routes stay
+ * (supervisor_keeps_config), so its packets are ours to hold or drop. */
+static bool link_down_kept(const struct tunnel *t)
+{
+    return t->iface_up && t->reported_up && !t->stopping && !network_up(t) &&
+           supervisor_keeps_config(t);
+}
+
 static bool engine_can_take(struct tunnel *t)
 {
     const uint8_t *data;
@@ -96,7 +117,7 @@ static bool engine_can_take(struct tunnel *t)
  * with a probe whenever one is due. */
 static void pump(struct tunnel *t)
 {
-    if (!network_up(t) || !t->fq)
+    if (!t->fq || !may_drain(t))
         return;
     ppp_time now = tunnel_now();
     while (!fq_empty(t->fq) && engine_can_take(t) && pacer_can_send(&t->pacer, now)) {
@@ -119,13 +140,14 @@ static void pump(struct tunnel *t)
 }
 
 /* Read the TUN whenever a network protocol is up: a backlog waits in our
- * queue, which drops by its own policy (CoDel, fattest flow first). */
+ * queue, which drops by its own policy (CoDel, fattest flow first); and
+ * while the link is down between sessions, within the outage bound. */
 void tun_update_reading(struct tunnel *t)
 {
     if (t->tun_fd < 0)
         return;
     pump(t);
-    bool want = network_up(t);
+    bool want = network_up(t) || link_down_kept(t);
     if (want != t->tun_reading) {
         tunnel_epoll_mod(t, t->tun_fd, TAG_TUN, want ? EPOLLIN : 0);
         t->tun_reading = want;
@@ -134,6 +156,7 @@ void tun_update_reading(struct tunnel *t)
 
 void tun_readable(struct tunnel *t)
 {
+    bool down = link_down_kept(t);
     for (int i = 0; i < TUN_READ_ROUNDS; i++) {
         ssize_t n = read(t->tun_fd, t->packet, sizeof(t->packet));
         if (n < 0) {
@@ -141,6 +164,9 @@ void tun_readable(struct tunnel *t)
                 log_warn("reading %s: %s", t->ifname, strerror(errno));
             break;
         }
+        if (down && !outage_admit(&t->outage, fq_stats(t->fq)->chunks_used * (size_t)FQ_CHUNK,
+                                  (size_t)n, FQ_CHUNK))
+            continue; /* counted as dropped-while-down */
         if (n == 0 || fq_enqueue(t->fq, t->packet, (size_t)n, tunnel_now()) != PPP_OK)
             t->tun_in_dropped++;
     }
@@ -151,6 +177,8 @@ ppp_time tun_expiry(struct tunnel *t)
 {
     if (!network_up(t) || !t->fq || fq_empty(t->fq) || t->stream_backlogged)
         return PPP_TIME_NEVER;
+    if (!may_drain(t))
+        return outage_drain_at(&t->outage);
     return pacer_next_send(&t->pacer, tunnel_now());
 }
 
@@ -165,16 +193,19 @@ size_t tun_queue_status(const struct tunnel *t, char *buf, size_t size)
         return 0;
     const struct fq_stats *q = fq_stats(t->fq);
     const struct pacer *p = &t->pacer;
-    int n =
-        snprintf(buf, size,
-                 "queue: %u packets, %u bytes, %u flows; max sojourn %.1f ms\n"
-                 "queue-drops: %llu codel, %llu overflow; ecn-marks: %llu\n"
-                 "pacer: %.1f Mbit/s (link %.1f Mbit/s), rtt %.2f ms, base %.2f ms, "
-                 "queue below %.2f ms\n",
-                 q->packets, q->bytes, q->active_flows, (double)q->max_sojourn / 1e6,
-                 (unsigned long long)q->codel_drops, (unsigned long long)q->overflow_drops,
-                 (unsigned long long)q->ecn_marks, p->rate * 8 / 1e6, p->link_rate * 8 / 1e6,
-                 (double)p->last_rtt / 1e6, (double)p->min_rtt / 1e6, (double)p->queue_delay / 1e6);
+    int n = snprintf(buf, size,
+                     "queue: %u packets, %u bytes, %u flows; max sojourn %.1f ms\n"
+                     "queue-drops: %llu codel, %llu overflow; ecn-marks: %llu\n"
+                     "queued-while-down: %llu packets (bound %zu bytes)\n"
+                     "dropped-while-down: %llu packets\n"
+                     "pacer: %.1f Mbit/s (link %.1f Mbit/s), rtt %.2f ms, base %.2f ms, "
+                     "queue below %.2f ms\n",
+                     q->packets, q->bytes, q->active_flows, (double)q->max_sojourn / 1e6,
+                     (unsigned long long)q->codel_drops, (unsigned long long)q->overflow_drops,
+                     (unsigned long long)q->ecn_marks, (unsigned long long)t->outage.queued,
+                     t->outage.limit, (unsigned long long)t->outage.dropped, p->rate * 8 / 1e6,
+                     p->link_rate * 8 / 1e6, (double)p->last_rtt / 1e6, (double)p->min_rtt / 1e6,
+                     (double)p->queue_delay / 1e6);
     return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 

@@ -18,12 +18,14 @@
 #include "control.h"
 #include "fq.h"
 #include "netcfg.h"
+#include "outage.h"
 #include "pacer.h"
 #include "pidfile.h"
 #include "ppp.h"
 #include "run.h"
 #include "spawn.h"
 #include "spoof.h"
+#include "superv_policy.h" /* enum sup_state */
 #include "ssh.h"
 
 /* epoll tags */
@@ -47,13 +49,6 @@ struct ctl_client {
     bool waiting_echo; /* check: answered by the Echo-Reply or its timeout */
 };
 
-/* What the supervisor is doing (status "state:"). */
-enum sup_state {
-    SUP_CONNECTING, /* a transport session is starting */
-    SUP_UP,         /* the link is up */
-    SUP_BACKOFF,    /* no transport: waiting to reconnect */
-};
-
 struct tunnel {
     const struct run_params *p;
     int epfd, timer_fd, signal_fd;
@@ -72,6 +67,7 @@ struct tunnel {
     /* Our outbound queue and the pace at which it feeds the stream. */
     struct fq *fq;
     struct pacer pacer;
+    struct outage_queue outage; /* what the queue takes while the link is down */
     bool stream_backlogged; /* the engine holds unwritten bytes: wait for EPOLLOUT */
 
     /* The transport. */

@@ -1,0 +1,81 @@
+/*
+ * superv_policy.c - the supervisor's decisions (see superv_policy.h).
+ */
+#include "superv_policy.h"
+
+#include "backoff.h"
+#include "exitcode.h"
+
+int superv_ssh_exit_status(enum ssh_failure failure)
+{
+    switch (failure) {
+    case SSH_FAIL_AUTH:
+        return RUN_EXIT_AUTH_REFUSED;
+    case SSH_FAIL_HOST_KEY:
+        return RUN_EXIT_HOST_KEY;
+    case SSH_FAIL_REFUSED:
+    case SSH_FAIL_UNREACHABLE:
+    case SSH_FAIL_TIMEOUT:
+    case SSH_FAIL_RESOLVE:
+        return RUN_EXIT_CONNECT_FAILED;
+    case SSH_FAIL_COMMAND_MISSING:
+    case SSH_FAIL_NOT_PERMITTED:
+        return RUN_EXIT_COMMAND_FAILED;
+    default:
+        return RUN_EXIT_HANGUP;
+    }
+}
+
+bool superv_refused(int status)
+{
+    return status == RUN_EXIT_AUTH_REFUSED || status == RUN_EXIT_HOST_KEY ||
+           status == RUN_EXIT_COMMAND_FAILED;
+}
+
+bool superv_may_retry(const struct superv_config *c, bool client, bool reset_pending,
+                      bool reported_up, bool stopping, bool failed)
+{
+    return client && (c->persist || reset_pending) && reported_up && !stopping && !failed;
+}
+
+struct superv_decision superv_after_session(const struct superv_config *c, unsigned fails,
+                                            const struct superv_ending *e)
+{
+    struct superv_decision d = {.fails = fails, .refused = superv_refused(e->status)};
+    /* A reset is asked for, not a failure; a session that was up resets the
+     * count (pppd's maxfail counts consecutive failed attempts). */
+    if (!e->was_up && !e->reset)
+        d.fails++;
+    if (c->max_fail && d.fails >= c->max_fail) {
+        d.give_up = true;
+        return d;
+    }
+    d.delay_ms = e->reset ? 0 : backoff_delay_ms(c->holdoff_ms, d.fails, d.refused, e->random);
+    return d;
+}
+
+ppp_time superv_silence_deadline(const struct superv_liveness *l)
+{
+    if (!l->reported_up || l->dead || l->state == SUP_BACKOFF || l->stopping)
+        return PPP_TIME_NEVER;
+    if (l->state == SUP_CONNECTING)
+        return l->session_start + (ppp_time)SUPERV_ESTABLISH_WAIT_MS * PPP_MS;
+    if (!l->echo_interval_ms)
+        return PPP_TIME_NEVER;
+    return l->last_rx + (ppp_time)l->echo_interval_ms * l->echo_failures * PPP_MS;
+}
+
+const char *superv_state_name(enum sup_state state, bool stopping, bool reported_up)
+{
+    if (stopping)
+        return "stopping";
+    switch (state) {
+    case SUP_UP:
+        return "up";
+    case SUP_BACKOFF:
+        return "backing off";
+    case SUP_CONNECTING:
+    default:
+        return reported_up ? "reconnecting" : "connecting";
+    }
+}

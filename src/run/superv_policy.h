@@ -1,0 +1,81 @@
+/*
+ * superv_policy.h - the supervisor's decisions, without its I/O: which
+ * failure is worth a quick retry, how long to wait, when MaxFail gives up,
+ * when silence means the peer is gone, and what `status` calls the state.
+ * supervisor.c feeds it the facts of the tunnel and acts on the answers.
+ */
+#ifndef PPPSSH_RUN_SUPERV_POLICY_H
+#define PPPSSH_RUN_SUPERV_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ppp.h"
+#include "ssh.h"
+
+/* What the supervisor is doing (status "state:"). */
+enum sup_state {
+    SUP_CONNECTING, /* a transport session is starting */
+    SUP_UP,         /* the link is up */
+    SUP_BACKOFF,    /* no transport: waiting to reconnect */
+};
+
+#define SUPERV_ESTABLISH_WAIT_MS 15000 /* a reconnect that does not negotiate is dead */
+
+/* pppd's knobs (run.h's run_supervise). */
+struct superv_config {
+    bool persist;
+    unsigned max_fail; /* 0: never give up */
+    uint32_t holdoff_ms;
+};
+
+/* The exit status (exitcode.h) an ssh failure stands for. */
+int superv_ssh_exit_status(enum ssh_failure failure);
+
+/* Failures that waiting a few seconds will not cure: authentication, host
+ * key, missing or forbidden remote command. */
+bool superv_refused(int status);
+
+/* May the tunnel start another session once this one is over?  Only a
+ * client whose link has been up once (the first failure is reported, not
+ * retried), with Persist or a reset asked for, neither stopping nor failed. */
+bool superv_may_retry(const struct superv_config *c, bool client, bool reset_pending,
+                      bool reported_up, bool stopping, bool failed);
+
+/* How a session ended. */
+struct superv_ending {
+    bool was_up;     /* it brought the link up */
+    bool reset;      /* a reset (HUP, `pppssh reset`) ended it */
+    int status;      /* its cause as an exit status */
+    uint64_t random; /* for the jitter */
+};
+
+struct superv_decision {
+    unsigned fails;    /* consecutive failed attempts, this one included */
+    bool give_up;      /* MaxFail reached: end the tunnel with status */
+    bool refused;      /* superv_refused(status): the long wait */
+    uint32_t delay_ms; /* before the next attempt (0 after a reset) */
+};
+
+/* What follows a session that ended; fails: consecutive failures before it. */
+struct superv_decision superv_after_session(const struct superv_config *c, unsigned fails,
+                                            const struct superv_ending *e);
+
+/* The facts the liveness deadline depends on. */
+struct superv_liveness {
+    enum sup_state state;
+    bool reported_up, dead, stopping;
+    ppp_time session_start, last_rx;
+    uint32_t echo_interval_ms, echo_failures;
+};
+
+/* When the session counts as dead: a reconnect with no link after
+ * SUPERV_ESTABLISH_WAIT_MS, an up link with no frame at all for
+ * interval x failures (any frame is life); PPP_TIME_NEVER when nothing is
+ * watched (the first session, backoff, stopping, echoes off). */
+ppp_time superv_silence_deadline(const struct superv_liveness *l);
+
+/* "connecting", "up", "reconnecting", "backing off", "stopping". */
+const char *superv_state_name(enum sup_state state, bool stopping, bool reported_up);
+
+#endif
