@@ -57,7 +57,9 @@ void fq_config_default(struct fq_config *c)
 {
     memset(c, 0, sizeof(*c));
     c->flows = 1024;
-    c->memory = 2u << 20;
+    /* 1 MiB is 8 ms at 1 Gbit/s, well above the 5 ms CoDel aims for, and
+     * keeps a saturated tunnel process under issue 5's 4 MB peak RSS. */
+    c->memory = 1u << 20;
     c->quantum = 1514;
     c->target = 5 * PPP_MS;
     c->interval = 100 * PPP_MS;

@@ -26,7 +26,7 @@
 
 struct fq_config {
     uint32_t flows;    /* number of flow queues (1024) */
-    uint32_t memory;   /* bytes of packet arena (2 MiB) */
+    uint32_t memory;   /* bytes of packet arena (1 MiB) */
     uint32_t quantum;  /* DRR quantum in bytes, about one MTU (1514) */
     ppp_time target;   /* CoDel target (5 ms) */
     ppp_time interval; /* CoDel interval (100 ms) */

@@ -15,7 +15,7 @@ HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # 
 s_setup
 
 BOUND=262144          # OUTAGE_QUEUE_MAX (src/run/outage.h)
-RSS_GROWTH_KB=768     # the bound, plus slack (the whole 2 MiB arena would not fit)
+RSS_GROWTH_KB=768     # the bound, plus slack (the whole 1 MiB arena would not fit)
 FLOOD_S=6
 
 # rss_kb PID: VmRSS of PID in kB.
