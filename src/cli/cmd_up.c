@@ -10,10 +10,12 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "commands.h"
 #include "config.h"
 #include "exitcode.h"
+#include "hooks.h"
 #include "log.h"
 #include "report.h"
 #include "run.h"
@@ -112,6 +114,24 @@ static void net_params(struct up *u)
         resolve_server(u);
 }
 
+/* Is there a hook that could read DNS1/DNS2?  The config's scripts, or an
+ * ip-up.d / ip-down.d directory (hooks.h); PPPSSH_HOOK_DIR for the tests. */
+static bool hooks_configured(const struct tunnel_config *cfg)
+{
+    if (cfg->up_script[0] || cfg->down_script[0])
+        return true;
+    const char *dir = getenv("PPPSSH_HOOK_DIR");
+    static const char *const subdirs[] = {"ip-up.d", "ip-down.d"};
+    for (size_t i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
+        char path[4096];
+        struct stat st;
+        snprintf(path, sizeof(path), "%s/%s", dir ? dir : HOOKS_DEFAULT_DIR, subdirs[i]);
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            return true;
+    }
+    return false;
+}
+
 static void ppp_params(struct up *u)
 {
     const struct tunnel_config *cfg = u->cfg;
@@ -124,9 +144,12 @@ static void ppp_params(struct up *u)
      * an address that is not this user's (RFC 1332 section 3.3).  Taking
      * its answer keeps both ends agreeing on who we are. */
     s->accept_local = true;
-    /* Learn the server's DNS servers (RFC 1877, pppd's usepeerdns) for
-     * status and the hooks' DNS1/DNS2; only DNS= lines are applied. */
-    s->request_dns = true;
+    /* Learn the server's DNS servers (RFC 1877, pppd's usepeerdns) for the
+     * hooks' DNS1/DNS2; only DNS= lines are applied.  Only when a hook is
+     * there to read them: a server without DNS servers must Configure-Reject
+     * the options (RFC 1661 section 5.4: a Reject before any Nak), which
+     * costs a round trip before the address can be Nak'd. */
+    s->request_dns = hooks_configured(cfg);
     if (cfg->has_remote_address)
         s->remote_ip = ntohl(cfg->remote_address.s_addr);
     s->accept_remote = !cfg->has_remote_address;
