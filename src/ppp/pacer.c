@@ -219,3 +219,37 @@ void pacer_on_rtt(struct pacer *p, ppp_time rtt, ppp_time now)
     }
     clamp_rate(p);
 }
+
+/* Once per base RTT plus target (what a rate change takes to show in the
+ * smoothed RTT): above target, the delivery rate is the bottleneck's (its
+ * queue never ran empty), so send at it, corrected to bring the queue to
+ * target over a few round trips; at or below target, grow as
+ * pacer_on_rtt() does while the rate is in use. */
+void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time queue,
+                   double delivery_rate)
+{
+    const struct pacer_config *c = &p->config;
+    p->samples++;
+    p->last_probe = now;
+    p->probe_sent = 0;
+    p->min_rtt = base_rtt;
+    p->queue_delay = queue;
+    p->last_rtt = base_rtt + queue;
+    ppp_time period = base_rtt + c->target;
+    if (p->prev_sent && now - p->prev_sent < period)
+        return;
+    double elapsed = p->prev_sent ? (double)(now - p->prev_sent) / 1e9 : 0;
+    double sending = elapsed > 0 ? (double)(p->bytes_total - p->prev_bytes) / elapsed : 0;
+    p->prev_sent = now;
+    p->prev_bytes = p->bytes_total;
+    if (queue > c->target && delivery_rate > 0) {
+        p->link_rate = p->link_rate ? 0.5 * p->link_rate + 0.5 * delivery_rate : delivery_rate;
+        double k = 1 + ((double)c->target - (double)queue) / (4.0 * (double)period);
+        p->rate = p->link_rate * (k < 0.5 ? 0.5 : k);
+        p->last_cut = now;
+        p->decreases++;
+    } else if (queue <= c->target && sending >= p->rate / 2) {
+        p->rate *= p->link_rate ? 1 + c->gain_up : 2;
+    }
+    clamp_rate(p);
+}

@@ -69,4 +69,15 @@ ppp_time pacer_next_probe(const struct pacer *p);
 /* A probe's (or any timestamped echo's) round trip time. */
 void pacer_on_rtt(struct pacer *p, ppp_time rtt, ppp_time now);
 
+/* The other signal, when the caller can read the outer TCP connection's
+ * own state (TCP_INFO) instead of probing: its base RTT, the queueing
+ * delay in it and on its path (RTT above the base, plus the unsent bytes
+ * at the delivery rate), and its delivery rate in bytes/s.  Only that
+ * queue is counted, not the time bytes wait for a busy ssh or CPU, so a
+ * CPU-bound path is not throttled while a bottleneck queue is kept near
+ * the target.  Call it when pacer_probe_due() says so: the sample is
+ * the probe (do not call pacer_probe_sent()). */
+void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time queue,
+                   double delivery_rate);
+
 #endif
