@@ -76,6 +76,9 @@ static int build_ssh(struct up *u, char *err, size_t errlen)
         u->options[sp.n_options++] = u->fdpass.proxy_command;
         u->options[sp.n_options++] = "ProxyUseFdpass=yes";
         u->params.fdpass_name = u->fdpass.name;
+        /* ssh runs the ProxyCommand with $SHELL -c: the user's shell and
+         * its start-up files would cost every connect time (or hang it). */
+        setenv("SHELL", "/bin/sh", 1);
     }
     int r = ssh_build_argv(&sp, &u->ssh, err, errlen);
     if (r == 0)

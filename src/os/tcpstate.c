@@ -23,6 +23,7 @@ int tcp_state_read(int fd, struct tcp_state *out)
     out->notsent_bytes = ti.tcpi_notsent_bytes;
     out->unacked = ti.tcpi_unacked;
     out->delivery_rate = ti.tcpi_delivery_rate;
+    out->bytes_acked = ti.tcpi_bytes_acked;
     out->app_limited = ti.tcpi_delivery_rate_app_limited;
     return 0;
 }

@@ -14,6 +14,7 @@ struct tcp_state {
     uint32_t notsent_bytes;      /* written but not yet sent */
     uint32_t unacked;            /* segments in flight */
     uint64_t delivery_rate;      /* bytes/s, as of the latest ACK */
+    uint64_t bytes_acked;        /* ever */
     bool app_limited;            /* that rate was limited by the sender */
 };
 

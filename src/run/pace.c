@@ -58,8 +58,16 @@ void pace_probe(struct tunnel *t, ppp_time now)
     struct tcp_state s;
     if (t->tcp_fd < 0 || tcp_state_read(t->tcp_fd, &s) < 0)
         return;
-    pacer_on_path(&t->pacer, now, (ppp_time)s.min_rtt_us * 1000, (ppp_time)tcp_state_queue_ns(&s),
-                  (double)s.delivery_rate);
+    /* The connection's bytes in ours: ssh's and PPP's overhead, from the
+     * totals (a few percent; 1 until both have counted something). */
+    double scale = 1;
+    if (s.bytes_acked > 65536 && t->pacer.bytes_total > 65536)
+        scale = (double)t->pacer.bytes_total / (double)s.bytes_acked;
+    if (scale > 1)
+        scale = 1;
+    ppp_time path = s.rtt_us > s.min_rtt_us ? (ppp_time)(s.rtt_us - s.min_rtt_us) * 1000 : 0;
+    pacer_on_path(&t->pacer, now, (ppp_time)s.min_rtt_us * 1000, path,
+                  (double)s.notsent_bytes * scale, (double)s.bytes_acked * scale);
 }
 
 void pace_echo_rtt(struct tunnel *t, ppp_time rtt)
