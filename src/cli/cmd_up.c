@@ -20,12 +20,14 @@
 #include "report.h"
 #include "run.h"
 #include "ssh.h"
+#include "up_fdpass.h"
 
 struct up {
     struct tunnel_config *cfg;
     struct run_params params;
     struct ssh_argv ssh;
-    const char *options[CONFIG_MAX_SSH_OPTIONS + 1];
+    const char *options[CONFIG_MAX_SSH_OPTIONS + 3];
+    struct up_fdpass fdpass;
 };
 
 /* A reconnect attempt on a dead path must fail within seconds, so that the
@@ -69,6 +71,17 @@ static int build_ssh(struct up *u, char *err, size_t errlen)
         .remote_command = cfg->remote_command[0] ? cfg->remote_command : NULL,
         .tty = want_tty(cfg),
     };
+    /* The pacer's best signal is the SSH connection's TCP_INFO: have ssh
+     * take the connection from us (fdpass.h) unless PPPSSH_PACE chose
+     * (0: no pacing, 1: in-band echo pacing) or ssh has its own route. */
+    if (!getenv("PPPSSH_PACE") && up_fdpass_plan(&sp, &u->fdpass)) {
+        u->options[sp.n_options++] = u->fdpass.proxy_command;
+        u->options[sp.n_options++] = "ProxyUseFdpass=yes";
+        u->params.fdpass_name = u->fdpass.name;
+        /* ssh runs the ProxyCommand with $SHELL -c: the user's shell and
+         * its start-up files would cost every connect time (or hang it). */
+        setenv("SHELL", "/bin/sh", 1);
+    }
     int r = ssh_build_argv(&sp, &u->ssh, err, errlen);
     if (r == 0)
         u->params.spawn.argv = u->ssh.argv;

@@ -10,7 +10,7 @@
 struct command {
     const char *name;
     int (*fn)(int argc, char **argv);
-    const char *help;
+    const char *help; /* NULL: hidden (internal) */
 };
 
 static const struct command COMMANDS[] = {
@@ -26,13 +26,15 @@ static const struct command COMMANDS[] = {
     {"serve", cmd_serve,
      "[-c FILE] [--user NAME] [--local A --remote B] [--check]\n"
      "                        the server end: PPP on stdin/stdout"},
+    {"fdpass", cmd_fdpass, NULL},
 };
 
 static void usage(FILE *out)
 {
     fprintf(out, "Usage: pppssh COMMAND [ARGS]\n\n");
     for (size_t i = 0; i < sizeof(COMMANDS) / sizeof(COMMANDS[0]); i++)
-        fprintf(out, "  %-6s %s\n", COMMANDS[i].name, COMMANDS[i].help);
+        if (COMMANDS[i].help)
+            fprintf(out, "  %-6s %s\n", COMMANDS[i].name, COMMANDS[i].help);
     fprintf(out, "\nSee pppssh(8) and pppssh.conf(5).\n");
 }
 

@@ -2,6 +2,8 @@
 #include "ssh.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -85,6 +87,43 @@ int ssh_build_argv(const struct ssh_params *p, struct ssh_argv *out, char *err, 
     if (rc < 0)
         return errtext_set(rc, err, errlen, "too many ssh arguments (at most %d)", SSH_ARGV_MAX);
     return 0;
+}
+
+/* One "keyword value" line of ssh -G. */
+static void effective_line(const char *key, const char *value, struct ssh_effective *out)
+{
+    if (strcmp(key, "hostname") == 0) {
+        snprintf(out->hostname, sizeof(out->hostname), "%s", value);
+    } else if (strcmp(key, "port") == 0) {
+        out->port = (unsigned)strtoul(value, NULL, 10);
+    } else if (strcmp(key, "addressfamily") == 0) {
+        out->family = strcmp(value, "inet") == 0    ? AF_INET
+                      : strcmp(value, "inet6") == 0 ? AF_INET6
+                                                    : AF_UNSPEC;
+    } else if (strcmp(key, "connecttimeout") == 0) {
+        out->connect_timeout = (unsigned)strtoul(value, NULL, 10); /* "none" is 0 */
+    } else if (strcmp(key, "proxycommand") == 0 || strcmp(key, "proxyjump") == 0 ||
+               strcmp(key, "bindaddress") == 0 || strcmp(key, "bindinterface") == 0) {
+        out->own_route |= strcmp(value, "none") != 0;
+    }
+}
+
+int ssh_parse_effective(const char *text, struct ssh_effective *out)
+{
+    memset(out, 0, sizeof(*out));
+    while (*text) {
+        char line[512], *value;
+        size_t len = strcspn(text, "\n");
+        snprintf(line, sizeof(line), "%.*s", (int)(len < sizeof(line) ? len : sizeof(line) - 1),
+                 text);
+        text += len + (text[len] == '\n');
+        value = strchr(line, ' ');
+        if (!value)
+            continue;
+        *value++ = 0;
+        effective_line(line, value, out);
+    }
+    return out->hostname[0] && out->port && out->port <= 65535 ? 0 : -EINVAL;
 }
 
 struct ssh_pattern {

@@ -41,6 +41,20 @@ struct ssh_argv {
  */
 int ssh_build_argv(const struct ssh_params *params, struct ssh_argv *out, char *err, size_t errlen);
 
+/* What `ssh -G` says ssh would do (ssh_config(5) after every source). */
+struct ssh_effective {
+    char hostname[256];
+    unsigned port;
+    int family;               /* AF_UNSPEC, AF_INET, AF_INET6 (AddressFamily) */
+    unsigned connect_timeout; /* seconds, 0 = none */
+    bool own_route;           /* a ProxyCommand, ProxyJump, BindAddress or
+                                 BindInterface: ssh must connect itself */
+};
+
+/* Reads `ssh -G` output.  Returns 0, or -EINVAL when it names no
+ * hostname or port. */
+int ssh_parse_effective(const char *text, struct ssh_effective *out);
+
 /* What an ssh (or remote shell) stderr line says went wrong. */
 enum ssh_failure {
     SSH_FAIL_NONE = 0,        /* nothing we recognise */

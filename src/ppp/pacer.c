@@ -219,3 +219,54 @@ void pacer_on_rtt(struct pacer *p, ppp_time rtt, ppp_time now)
     }
     clamp_rate(p);
 }
+
+/* Once per base RTT plus target (what a rate change takes to show in the
+ * smoothed RTT).  Above target the bottleneck never ran idle, so what the
+ * connection delivered since the last decision is the link's rate: send
+ * at it, corrected to bring the queue to target over a few round trips.
+ * At or below target, grow as pacer_on_rtt() does while the rate is in
+ * use.  (The kernel's own per-ACK tcpi_delivery_rate overshoots a token
+ * bucket's bursts by half: an average over the interval does not.) */
+void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time path_queue,
+                   double unsent, double delivered)
+{
+    const struct pacer_config *c = &p->config;
+    ppp_time queue = path_queue;
+    if (p->link_rate > 0)
+        queue += (ppp_time)(unsent / p->link_rate * 1e9);
+    p->samples++;
+    p->last_probe = now;
+    p->probe_sent = 0;
+    p->min_rtt = base_rtt;
+    p->queue_delay = queue;
+    p->last_rtt = base_rtt + path_queue;
+    ppp_time period = base_rtt + c->target;
+    if (p->prev_sent && now - p->prev_sent < period)
+        return;
+    double elapsed = p->prev_sent ? (double)(now - p->prev_sent) / 1e9 : 0;
+    double sending = elapsed > 0 ? (double)(p->bytes_total - p->prev_bytes) / elapsed : 0;
+    double link = elapsed > 0 ? (delivered - p->prev_delivered) / elapsed : 0;
+    p->prev_sent = now;
+    p->prev_bytes = p->bytes_total;
+    p->prev_delivered = delivered;
+    if (queue > c->target && link > 0) {
+        p->link_rate = p->link_rate ? 0.5 * p->link_rate + 0.5 * link : link;
+        double k = 1 + ((double)c->target - (double)queue) / (4.0 * (double)period);
+        p->rate = p->link_rate * (k < 0.5 ? 0.5 : k);
+        p->last_cut = now;
+        p->decreases++;
+    } else if (queue <= c->target && sending >= p->rate / 2) {
+        if (!p->link_rate) {
+            p->rate *= 2; /* slow start */
+        } else {
+            /* Toward a little above the link, to fill the queue to target;
+             * a queue still short there says the link got faster. */
+            double k = 1 + ((double)c->target - (double)queue) / (4.0 * (double)period);
+            double want = p->link_rate * (k > 1.25 ? 1.25 : k);
+            if (p->rate >= want)
+                p->link_rate *= 1 + c->gain_up / 2;
+            p->rate = p->rate * (1 + c->gain_up) < want ? p->rate * (1 + c->gain_up) : want;
+        }
+    }
+    clamp_rate(p);
+}

@@ -49,6 +49,7 @@ struct pacer {
     ppp_time prev_sent, prev_queue; /* the previous probe's send time and queue */
     uint64_t prev_bytes;
     double link_rate; /* bottleneck estimate, 0 = none yet */
+    double prev_delivered; /* pacer_on_path(): delivered at prev_sent */
     uint64_t samples, decreases;
 };
 
@@ -68,5 +69,18 @@ ppp_time pacer_next_probe(const struct pacer *p);
 
 /* A probe's (or any timestamped echo's) round trip time. */
 void pacer_on_rtt(struct pacer *p, ppp_time rtt, ppp_time now);
+
+/* The other signal, when the caller can read the outer TCP connection's
+ * own state (TCP_INFO) instead of probing: its base RTT, the queueing
+ * delay on its path (RTT above the base), the bytes it holds unsent, and
+ * the bytes it has delivered in all, the last two in the pacer's own
+ * units (the caller scales the connection's bytes by its overhead).
+ * Only the queue in the connection is counted, not the time bytes wait
+ * for a busy ssh or CPU, so a CPU-bound path is not throttled while a
+ * bottleneck queue is kept near the target.  Call it when
+ * pacer_probe_due() says so: the sample is the probe (no
+ * pacer_probe_sent()). */
+void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time path_queue,
+                   double unsent, double delivered);
 
 #endif

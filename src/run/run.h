@@ -72,6 +72,9 @@ struct run_params {
      * spawn.shell_command both NULL) the descriptors in_fd / out_fd. */
     struct spawn_request spawn;
     int in_fd, out_fd;
+    /* Client: the abstract unix socket on which ssh's ProxyCommand hands
+     * us a copy of the SSH connection (fdpass.h); NULL = ssh connects. */
+    const char *fdpass_name;
 
     struct ppp_settings ppp;
     struct run_net net;

@@ -58,6 +58,7 @@ int stream_start(struct tunnel *t)
     const struct run_params *p = t->p;
     int r;
     if (p->spawn.argv || p->spawn.shell_command) {
+        pace_stream_start(t);
         if (spawn_transport(t) < 0)
             return -1;
     } else {
@@ -124,6 +125,7 @@ void stream_readable(struct tunnel *t)
     for (int i = 0; i < READ_ROUNDS && !t->stream_gone; i++) {
         ssize_t n = read(t->in_fd, t->packet, sizeof(t->packet));
         if (n > 0) {
+            pace_stream_readable(t);
             note_text(t, t->packet, (size_t)n);
             ppp_link_input(t->link, t->packet, (size_t)n, tunnel_now());
             supervisor_heard(t);
@@ -295,4 +297,5 @@ void stream_stop(struct tunnel *t, bool graceful)
     if (t->child.stderr_fd >= 0 && !t->err_eof)
         stream_stderr_readable(t);
     spawn_close(&t->child);
+    pace_stream_stop(t);
 }

@@ -5,8 +5,8 @@
  * the engine, ssh or the kernel: the engine is fed only while its buffer
  * is nearly empty and the pacer (pacer.h) allows, so the queue below us
  * stays a few milliseconds long and the backlog sits where flows are kept
- * apart and CoDel can signal their senders.  The pacer's probes are LCP
- * Echo-Requests, which go ahead of data in the engine and behind it in ssh.
+ * apart and CoDel can signal their senders.  What steers the pacer is
+ * pace.c's business.
  *
  * While the supervisor reconnects, the TUN is still read: up to a small
  * bound the packets wait in the same queue for the link to come back, the
@@ -54,7 +54,6 @@ int tun_start(struct tunnel *t)
     }
     netcfg_init(&t->net, ifname, t->ifindex);
     struct fq_config fqc;
-    struct pacer_config pc;
     fq_config_default(&fqc);
     fqc.seed = tunnel_now() ^ (uint64_t)getpid() << 32; /* flows collide differently per run */
     if (fq_new(&t->fq, &fqc) != PPP_OK) {
@@ -62,15 +61,7 @@ int tun_start(struct tunnel *t)
         return -1;
     }
     outage_init(&t->outage, fq_capacity(t->fq));
-    pacer_config_default(&pc);
-    /* Pacing is opt-in for now (PPPSSH_PACE=1): on a CPU-bound path its
-     * delay signal also counts scheduling delays and it gives up too much
-     * rate (see the fq branch's report).  Unpaced, the fair queue still
-     * holds whatever backlog the stream pushes back. */
-    const char *pace = getenv("PPPSSH_PACE");
-    if (!pace || strcmp(pace, "1") != 0)
-        pc.initial_rate = pc.min_rate = pc.max_rate = 1e12;
-    pacer_init(&t->pacer, &pc, tunnel_now());
+    pace_setup(t);
     struct epoll_event ev = {.events = 0, .data.u32 = TAG_TUN};
     if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
         tunnel_fail(t, RUN_EXIT_FATAL, "cannot watch %s: %s", ifname, strerror(errno));
@@ -121,8 +112,7 @@ static void pump(struct tunnel *t)
         return;
     ppp_time now = tunnel_now();
     while (!fq_empty(t->fq) && engine_can_take(t) && pacer_can_send(&t->pacer, now)) {
-        if (pacer_probe_due(&t->pacer, now, true) && ppp_link_echo(t->link, now) == PPP_OK)
-            pacer_probe_sent(&t->pacer, now);
+        pace_probe(t, now);
         size_t n = fq_dequeue(t->fq, now, t->packet, sizeof(t->packet));
         if (n == 0)
             break;
@@ -184,7 +174,7 @@ ppp_time tun_expiry(struct tunnel *t)
 
 void tun_echo_rtt(struct tunnel *t, ppp_time rtt)
 {
-    pacer_on_rtt(&t->pacer, rtt, tunnel_now());
+    pace_echo_rtt(t, rtt);
 }
 
 size_t tun_queue_status(const struct tunnel *t, char *buf, size_t size)

@@ -49,6 +49,13 @@ struct ctl_client {
     bool waiting_echo; /* check: answered by the Echo-Reply or its timeout */
 };
 
+/* What steers the pacer (pace.c). */
+enum pace_mode {
+    PACE_OFF,  /* PPPSSH_PACE=0, or no TCP_INFO: the stream's backpressure only */
+    PACE_ECHO, /* PPPSSH_PACE=1: timestamped LCP echoes in band */
+    PACE_TCP,  /* the default: the SSH connection's TCP_INFO, when we hold it */
+};
+
 struct tunnel {
     const struct run_params *p;
     int epfd, timer_fd, signal_fd;
@@ -69,6 +76,9 @@ struct tunnel {
     struct pacer pacer;
     struct outage_queue outage; /* what the queue takes while the link is down */
     bool stream_backlogged; /* the engine holds unwritten bytes: wait for EPOLLOUT */
+    enum pace_mode pace_mode;
+    int fdpass_fd; /* where ssh's ProxyCommand hands us the connection, or -1 */
+    int tcp_fd;    /* our copy of the SSH connection (pace.c), or -1 */
 
     /* The transport. */
     struct spawn_child child; /* pid 0: none (serve) */
@@ -191,6 +201,15 @@ void tun_echo_rtt(struct tunnel *t, ppp_time rtt);
 /* "queue: ..." lines for `pppssh status`; returns the length written. */
 size_t tun_queue_status(const struct tunnel *t, char *buf, size_t size);
 void tun_stop(struct tunnel *t);
+
+/* pace.c */
+void pace_setup(struct tunnel *t); /* in tun_start: the mode and the pacer */
+/* In the pump, before each packet: a probe or a TCP_INFO sample if due. */
+void pace_probe(struct tunnel *t, ppp_time now);
+void pace_echo_rtt(struct tunnel *t, ppp_time rtt);
+void pace_stream_start(struct tunnel *t);    /* before the child starts */
+void pace_stream_readable(struct tunnel *t); /* the child has the connection by now */
+void pace_stream_stop(struct tunnel *t);
 
 /* ifup.c */
 void ifup_event(void *user, const struct ppp_event *ev);

@@ -1,0 +1,34 @@
+/*
+ * tcpstate.h - what the kernel knows about a TCP connection (tcp(7)
+ * TCP_INFO), reduced to what the pacer needs: how long bytes now wait
+ * in it, and how fast it delivers.
+ */
+#ifndef PPPSSH_OS_TCPSTATE_H
+#define PPPSSH_OS_TCPSTATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct tcp_state {
+    uint32_t rtt_us, min_rtt_us; /* smoothed RTT, and the smallest seen */
+    uint32_t notsent_bytes;      /* written but not yet sent */
+    uint32_t unacked;            /* segments in flight */
+    uint64_t delivery_rate;      /* bytes/s, as of the latest ACK */
+    uint64_t bytes_acked;        /* ever */
+    bool app_limited;            /* that rate was limited by the sender */
+};
+
+/* 0, or -errno (e.g. -EOPNOTSUPP: not TCP, or a kernel too old for
+ * tcpi_min_rtt / tcpi_delivery_rate). */
+int tcp_state_read(int fd, struct tcp_state *out);
+
+/* TCP_NOTSENT_LOWAT: the socket takes more only while fewer than bytes
+ * wait unsent, so a backlog stays above it (in ssh, then in our queue).
+ * 0, or -errno. */
+int tcp_state_set_notsent_lowat(int fd, unsigned bytes);
+
+/* The part of the delay inside the sender and on the path: the RTT above
+ * its minimum, plus the unsent bytes at the delivery rate; nanoseconds. */
+uint64_t tcp_state_queue_ns(const struct tcp_state *s);
+
+#endif

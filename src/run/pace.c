@@ -1,0 +1,118 @@
+/*
+ * pace.c - what steers the pacer (pacer.h).
+ *
+ * By default the SSH connection's own TCP state: `pppssh up` has ssh take
+ * the connection from its ProxyCommand (fdpass.h), which hands us a copy;
+ * TCP_INFO then tells the queueing delay in the sender and on the path
+ * without counting the time bytes wait for a busy ssh (which in-band
+ * echoes do, so on a CPU-bound path they throttle for nothing).
+ * TCP_NOTSENT_LOWAT keeps the kernel's send buffer short, so that a
+ * backlog waits in our fair queue.  Without that copy (a `Command`, the
+ * user's own ProxyCommand, serve) nothing is paced unless PPPSSH_PACE=1
+ * asks for the in-band echo probes; PPPSSH_PACE=0 turns pacing off.
+ */
+#include "tunnel.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fdpass.h"
+#include "log.h"
+#include "tcpstate.h"
+
+/* Unsent bytes the kernel may hold: 13 ms at 20 Mbit/s, well under a
+ * millisecond at the rates of a CPU-bound path. */
+#define PACE_NOTSENT_LOWAT 32768
+
+static void pacer_reset(struct tunnel *t, bool paced)
+{
+    struct pacer_config pc;
+    pacer_config_default(&pc);
+    if (!paced)
+        pc.initial_rate = pc.min_rate = pc.max_rate = 1e12;
+    pacer_init(&t->pacer, &pc, tunnel_now());
+}
+
+void pace_setup(struct tunnel *t)
+{
+    const char *env = getenv("PPPSSH_PACE");
+    if (env && strcmp(env, "1") == 0)
+        t->pace_mode = PACE_ECHO;
+    else if ((!env || strcmp(env, "0") != 0) && t->p->fdpass_name)
+        t->pace_mode = PACE_TCP;
+    else
+        t->pace_mode = PACE_OFF;
+    pacer_reset(t, t->pace_mode == PACE_ECHO);
+}
+
+void pace_probe(struct tunnel *t, ppp_time now)
+{
+    if (!pacer_probe_due(&t->pacer, now, true))
+        return;
+    if (t->pace_mode == PACE_ECHO) {
+        if (ppp_link_echo(t->link, now) == PPP_OK)
+            pacer_probe_sent(&t->pacer, now);
+        return;
+    }
+    struct tcp_state s;
+    if (t->tcp_fd < 0 || tcp_state_read(t->tcp_fd, &s) < 0)
+        return;
+    /* The connection's bytes in ours: ssh's and PPP's overhead, from the
+     * totals (a few percent; 1 until both have counted something). */
+    double scale = 1;
+    if (s.bytes_acked > 65536 && t->pacer.bytes_total > 65536)
+        scale = (double)t->pacer.bytes_total / (double)s.bytes_acked;
+    if (scale > 1)
+        scale = 1;
+    ppp_time path = s.rtt_us > s.min_rtt_us ? (ppp_time)(s.rtt_us - s.min_rtt_us) * 1000 : 0;
+    pacer_on_path(&t->pacer, now, (ppp_time)s.min_rtt_us * 1000, path,
+                  (double)s.notsent_bytes * scale, (double)s.bytes_acked * scale);
+}
+
+void pace_echo_rtt(struct tunnel *t, ppp_time rtt)
+{
+    if (t->pace_mode == PACE_ECHO)
+        pacer_on_rtt(&t->pacer, rtt, tunnel_now());
+}
+
+void pace_stream_start(struct tunnel *t)
+{
+    char err[256];
+    if (t->pace_mode != PACE_TCP || t->fdpass_fd >= 0)
+        return;
+    t->fdpass_fd = fdpass_listen(t->p->fdpass_name, err, sizeof(err));
+    if (t->fdpass_fd < 0)
+        log_warn("%s: pacing off for this session", err);
+}
+
+/* ssh sends nothing before it has the connection, and the ProxyCommand
+ * hands it to us before it hands it to ssh. */
+void pace_stream_readable(struct tunnel *t)
+{
+    if (t->fdpass_fd < 0 || t->tcp_fd >= 0)
+        return;
+    int fd = fdpass_take(t->fdpass_fd);
+    close(t->fdpass_fd);
+    t->fdpass_fd = -1;
+    if (fd < 0) {
+        log_info("no copy of the SSH connection arrived: pacing off for this session");
+        return;
+    }
+    t->tcp_fd = fd;
+    if (tcp_state_set_notsent_lowat(fd, PACE_NOTSENT_LOWAT) < 0)
+        log_debug("TCP_NOTSENT_LOWAT not set on the SSH connection");
+    pacer_reset(t, true);
+    log_debug("pacing on the SSH connection's TCP_INFO");
+}
+
+void pace_stream_stop(struct tunnel *t)
+{
+    if (t->fdpass_fd >= 0)
+        close(t->fdpass_fd);
+    if (t->tcp_fd >= 0)
+        close(t->tcp_fd);
+    t->fdpass_fd = t->tcp_fd = -1;
+    if (t->pace_mode == PACE_TCP)
+        pacer_reset(t, false);
+}
