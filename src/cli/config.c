@@ -424,6 +424,12 @@ static int handle_pair(void *user, const char *section, const char *name, const 
         fail(p, "value of '%s' starts with ';' (a comment character)", name);
         return 0;
     }
+    /* `pppssh config` writes "Key = Value": a line that fits only without
+     * the spaces around '=' would not read back (found by fuzz_config). */
+    if (strlen(name) + 3 + strlen(value) > CONFIG_LINE_MAX) {
+        fail(p, "line too long (at most %d characters as '%s = value')", CONFIG_LINE_MAX, name);
+        return 0;
+    }
     keys_of_section(p->section, &keys, &n);
     for (size_t i = 0; i < n; i++) {
         const struct key_def *k = &keys[i];

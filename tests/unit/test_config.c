@@ -244,6 +244,16 @@ static void enforces_bounds(void **state)
     snprintf(expected, sizeof(expected), "vpn.conf:2: line too long (at most %d characters)",
              CONFIG_LINE_MAX);
     tunnel_fails_with(longline, expected);
+
+    /* Fits as "SSHOption =v" but not as "SSHOption = v", the form that
+     * `pppssh config` prints: refused, so printing always reads back. */
+    char tight[400] = "[Tunnel]\nServer = a\nSSHOption =";
+    size_t used = strlen("SSHOption =");
+    memset(tight + strlen(tight), 'y', CONFIG_LINE_MAX - used);
+    snprintf(expected, sizeof(expected),
+             "vpn.conf:3: line too long (at most %d characters as 'SSHOption = value')",
+             CONFIG_LINE_MAX);
+    tunnel_fails_with(tight, expected);
 }
 
 static void interface_name_must_fit(void **state)
