@@ -36,7 +36,7 @@ unit: build
 	ctest --test-dir $(BUILD) --output-on-failure -L unit
 
 fuzz: fuzz-build
-	ctest --test-dir $(BUILD_FUZZ) --output-on-failure -L fuzz -j $(JOBS)
+	FUZZ_SEED=0 ctest --test-dir $(BUILD_FUZZ) --output-on-failure -L fuzz -j $(JOBS)
 
 interop: build
 	ctest --test-dir $(BUILD) --output-on-failure -L interop
