@@ -46,7 +46,7 @@ Route = 198.19.1.0/24
 CONF
 check "serve --check accepts a valid configuration" \
     sh -c "'$PPPSSH' serve --check -c '$E2E_TMP/good.conf' | grep -q OK"
-printf '[Server]\nAdress = 1.2.3.4\n' >"$E2E_TMP/bad.conf"
+printf '[Server]\nAdress = 198.18.255.1\n' >"$E2E_TMP/bad.conf"
 "$PPPSSH" serve --check -c "$E2E_TMP/bad.conf" 2>"$E2E_TMP/bad.err"
 got=$?
 if [ "$got" = 2 ] && grep -q 'bad.conf:2' "$E2E_TMP/bad.err"; then

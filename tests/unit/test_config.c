@@ -381,8 +381,8 @@ static void server_errors(void **state)
                       "or an IPv4 CIDR, not 'lots'");
     server_fails_with("[Server]\nAddress = 198.18.255.1\nProxyArp = si\n",
                       "server.conf:3: 'ProxyArp' must be yes or no, not 'si'");
-    server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\nRoute = 10.0.0.0/33\n",
-                      "server.conf:4: bad CIDR '10.0.0.0/33' for 'Route' (expected like "
+    server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\nRoute = 198.19.0.0/33\n",
+                      "server.conf:4: bad CIDR '198.19.0.0/33' for 'Route' (expected like "
                       "198.19.0.0/24 or fd00:5353:1::/64)");
     server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\n[User a]\n",
                       "server.conf:4: duplicate section [User a]");
@@ -391,7 +391,7 @@ static void server_errors(void **state)
         "server.conf:3: bad user name 'a/b' in [User NAME] (letters, digits, _ . - @)");
     server_fails_with("[Server]\nAddress = 198.18.255.1\n[Tunnel]\n",
                       "server.conf:3: unknown section [Tunnel] (expected [Server] or [User NAME])");
-    server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\nPool = 1.2.3.4-1.2.3.5\n",
+    server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\nPool = 198.18.255.4-198.18.255.5\n",
                       "server.conf:4: unknown key 'Pool' in [User a]");
     server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\nAddress = 198.18.255.5\n"
                       "[User b]\nAddress = 198.18.255.5\n",
