@@ -111,7 +111,14 @@ static void pump(struct tunnel *t)
     if (!t->fq || !may_drain(t))
         return;
     ppp_time now = tunnel_now();
-    while (!fq_empty(t->fq) && engine_can_take(t) && pacer_can_send(&t->pacer, now)) {
+    while (!fq_empty(t->fq) && pacer_can_send(&t->pacer, now)) {
+        /* Write only when the engine is past its low-water mark: small
+         * frames then leave in one write, not one write per packet. */
+        if (!engine_can_take(t)) {
+            stream_flush(t);
+            if (!engine_can_take(t))
+                break;
+        }
         pace_probe(t, now);
         size_t n = fq_dequeue(t->fq, now, t->packet, sizeof(t->packet));
         if (n == 0)
@@ -124,7 +131,6 @@ static void pump(struct tunnel *t)
             continue;
         }
         pacer_sent(&t->pacer, n);
-        stream_flush(t);
     }
     stream_flush(t);
 }
