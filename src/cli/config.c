@@ -145,19 +145,24 @@ __attribute__((format(printf, 2, 3))) static void fail_file(struct parser *p, co
 
 /* ---- value parsers: 0, or -1 after fail() ---- */
 
-static int parse_uint(struct parser *p, const struct key_def *k, const char *v, unsigned *out)
+/* A decimal number within the key's range; false for anything else. */
+static bool uint_in_range(const struct key_def *k, const char *v, unsigned *out)
 {
-    unsigned long value = 0;
     size_t n = strlen(v);
 
     if (n == 0 || n > 10 || strspn(v, "0123456789") != n)
-        goto bad;
-    value = strtoul(v, NULL, 10);
+        return false;
+    unsigned long value = strtoul(v, NULL, 10);
     if (value < k->min || value > k->max)
-        goto bad;
+        return false;
     *out = (unsigned)value;
-    return 0;
-bad:
+    return true;
+}
+
+static int parse_uint(struct parser *p, const struct key_def *k, const char *v, unsigned *out)
+{
+    if (uint_in_range(k, v, out))
+        return 0;
     fail(p, "'%s' must be %u..%u, not '%s'", k->name, k->min, k->max, v);
     return -1;
 }
@@ -165,21 +170,12 @@ bad:
 /* "auto" (CONFIG_MTU_AUTO) or a number in the key's range. */
 static int parse_mtu(struct parser *p, const struct key_def *k, const char *v, unsigned *out)
 {
-    size_t n = strlen(v);
-    unsigned long value;
-
     if (strcasecmp(v, "auto") == 0) {
         *out = CONFIG_MTU_AUTO;
         return 0;
     }
-    if (n == 0 || n > 10 || strspn(v, "0123456789") != n)
-        goto bad;
-    value = strtoul(v, NULL, 10);
-    if (value < k->min || value > k->max)
-        goto bad;
-    *out = (unsigned)value;
-    return 0;
-bad:
+    if (uint_in_range(k, v, out))
+        return 0;
     fail(p, "'%s' must be auto or %u..%u, not '%s'", k->name, k->min, k->max, v);
     return -1;
 }
