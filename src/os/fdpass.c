@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -131,6 +133,11 @@ static int connect_one(const struct addrinfo *ai, unsigned timeout_s)
     int s = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK, ai->ai_protocol);
     if (s < 0)
         return -errno;
+    /* Nagle off: the stream carries whole PPP frames, and an ACK frame
+     * followed by a data frame must not wait a delayed ACK (~40 ms) for
+     * the first.  ssh sets this itself only for a pty session. */
+    int one = 1;
+    (void)setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     int e = 0;
     if (connect(s, ai->ai_addr, ai->ai_addrlen) < 0) {
         e = errno;

@@ -32,7 +32,7 @@ int fdpass_take(int sock);
 
 /* Connects to host:port (family AF_UNSPEC, AF_INET or AF_INET6), giving
  * up after timeout_s seconds (0: the kernel's own limit).  Returns the
- * blocking, connected socket, or -errno with err set in ssh's own words
+ * blocking, connected socket (TCP_NODELAY set), or -errno with err set in ssh's own words
  * ("connect to host H port P: Connection refused"), so that the same
  * classifier (ssh.h) reads it. */
 int fdpass_connect(const char *host, unsigned port, int family, unsigned timeout_s, char *err,

@@ -34,6 +34,12 @@ int tcp_state_set_notsent_lowat(int fd, unsigned bytes)
     return setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &v, sizeof(v)) < 0 ? -errno : 0;
 }
 
+int tcp_state_ack_now(int fd)
+{
+    int one = 1;
+    return setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one)) < 0 ? -errno : 0;
+}
+
 uint64_t tcp_state_queue_ns(const struct tcp_state *s)
 {
     uint64_t q = 0;

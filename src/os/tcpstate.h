@@ -27,6 +27,10 @@ int tcp_state_read(int fd, struct tcp_state *out);
  * 0, or -errno. */
 int tcp_state_set_notsent_lowat(int fd, unsigned bytes);
 
+/* TCP_QUICKACK: send a delayed ACK now.  The kernel may delay again
+ * later, so this is per event, not a mode.  0, or -errno. */
+int tcp_state_ack_now(int fd);
+
 /* The part of the delay inside the sender and on the path: the RTT above
  * its minimum, plus the unsent bytes at the delivery rate; nanoseconds. */
 uint64_t tcp_state_queue_ns(const struct tcp_state *s);

@@ -25,6 +25,10 @@
  * millisecond at the rates of a CPU-bound path. */
 #define PACE_NOTSENT_LOWAT 32768
 
+/* A wake-up that brought less than this is light traffic (see
+ * pace_stream_drained). */
+#define PACE_QUICKACK_BELOW 16384
+
 static void pacer_reset(struct tunnel *t, bool paced)
 {
     struct pacer_config pc;
@@ -104,6 +108,18 @@ void pace_stream_readable(struct tunnel *t)
         log_debug("TCP_NOTSENT_LOWAT not set on the SSH connection");
     pacer_reset(t, true);
     log_debug("pacing on the SSH connection's TCP_INFO");
+}
+
+/* The far sshd leaves Nagle on when ssh runs without a pty (-T): a small
+ * frame it sends while an earlier one is unacknowledged waits for our ACK,
+ * which the kernel delays up to 40 ms when traffic is light.  Once ssh
+ * has passed on everything that arrived, that ACK has nothing left to
+ * ride on: send it now.  Bulk reads are left alone; there, ACKs flow
+ * anyway and Nagle holds nothing back for long. */
+void pace_stream_drained(struct tunnel *t, size_t bytes)
+{
+    if (t->tcp_fd >= 0 && bytes > 0 && bytes < PACE_QUICKACK_BELOW)
+        (void)tcp_state_ack_now(t->tcp_fd);
 }
 
 void pace_stream_stop(struct tunnel *t)

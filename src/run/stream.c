@@ -122,6 +122,7 @@ static void note_text(struct tunnel *t, const uint8_t *data, size_t n)
 
 void stream_readable(struct tunnel *t)
 {
+    size_t got = 0;
     for (int i = 0; i < READ_ROUNDS && !t->stream_gone; i++) {
         ssize_t n = read(t->in_fd, t->packet, sizeof(t->packet));
         if (n > 0) {
@@ -129,12 +130,15 @@ void stream_readable(struct tunnel *t)
             note_text(t, t->packet, (size_t)n);
             ppp_link_input(t->link, t->packet, (size_t)n, tunnel_now());
             supervisor_heard(t);
+            got += (size_t)n;
             continue;
         }
         if (n == 0)
             stream_lost(t, "end of stream");
         else if (errno != EAGAIN && errno != EINTR)
             stream_lost(t, strerror(errno));
+        else
+            pace_stream_drained(t, got);
         return;
     }
 }

@@ -209,6 +209,7 @@ void pace_probe(struct tunnel *t, ppp_time now);
 void pace_echo_rtt(struct tunnel *t, ppp_time rtt);
 void pace_stream_start(struct tunnel *t);    /* before the child starts */
 void pace_stream_readable(struct tunnel *t); /* the child has the connection by now */
+void pace_stream_drained(struct tunnel *t, size_t bytes); /* read all there was */
 void pace_stream_stop(struct tunnel *t);
 
 /* ifup.c */
