@@ -8,6 +8,8 @@
 /* The caller's clock reads for sending and for the reply differ a little
  * from the engine's: a reply whose send time is this close is our probe. */
 #define PROBE_MATCH PPP_MS
+/* How long pacer_on_path() remembers the link's best rate. */
+#define LINK_WINDOW (2000 * PPP_MS)
 
 void pacer_config_default(struct pacer_config *c)
 {
@@ -220,13 +222,34 @@ void pacer_on_rtt(struct pacer *p, ppp_time rtt, ppp_time now)
     clamp_rate(p);
 }
 
+/* The link's rate is the best that a busy bottleneck delivered over the
+ * last window (BBR's max filter).  A worse sample says that the flows
+ * inside backed off for a while (a CoDel drop, a pause), not that the
+ * link got slower: taking it as the rate would throttle them long after
+ * they came back.  Two half windows, so that a link that did get slower
+ * is believed within a window.  Time counts only while samples come, so
+ * an idle spell forgets nothing. */
+static void note_link_rate(struct pacer *p, double rate, ppp_time now)
+{
+    ppp_time age = now - p->link_max_start;
+    if (!p->link_max_start || age > LINK_WINDOW / 2) {
+        p->link_max_prev = age > LINK_WINDOW ? 0 : p->link_max_cur;
+        p->link_max_cur = 0;
+        p->link_max_start = now;
+    }
+    if (rate > p->link_max_cur)
+        p->link_max_cur = rate;
+    p->link_rate = p->link_max_cur > p->link_max_prev ? p->link_max_cur : p->link_max_prev;
+}
+
 /* Once per base RTT plus target (what a rate change takes to show in the
- * smoothed RTT).  Above target the bottleneck never ran idle, so what the
- * connection delivered since the last decision is the link's rate: send
- * at it, corrected to bring the queue to target over a few round trips.
- * At or below target, grow as pacer_on_rtt() does while the rate is in
- * use.  (The kernel's own per-ACK tcpi_delivery_rate overshoots a token
- * bucket's bursts by half: an average over the interval does not.) */
+ * smoothed RTT).  What the connection delivered since the last decision
+ * is a sample of the link's rate (at least: the bottleneck may have had
+ * room to spare); send at the best recent one, corrected to bring the
+ * queue to target over a few round trips.  Below target that is up to a
+ * quarter above it, so delivery can show a faster link.  (The kernel's
+ * own per-ACK tcpi_delivery_rate overshoots a token bucket's bursts by
+ * half: an average over the interval does not.) */
 void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time path_queue,
                    double unsent, double delivered)
 {
@@ -249,24 +272,19 @@ void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time pa
     p->prev_sent = now;
     p->prev_bytes = p->bytes_total;
     p->prev_delivered = delivered;
-    if (queue > c->target && link > 0) {
-        p->link_rate = p->link_rate ? 0.5 * p->link_rate + 0.5 * link : link;
-        double k = 1 + ((double)c->target - (double)queue) / (4.0 * (double)period);
+    if (link > 0)
+        note_link_rate(p, link, now);
+    double k = 1 + ((double)c->target - (double)queue) / (4.0 * (double)period);
+    if (queue > c->target && p->link_rate > 0) {
         p->rate = p->link_rate * (k < 0.5 ? 0.5 : k);
         p->last_cut = now;
         p->decreases++;
     } else if (queue <= c->target && sending >= p->rate / 2) {
-        if (!p->link_rate) {
+        double want = p->link_rate * (k > 1.25 ? 1.25 : k);
+        if (p->samples < 8 || want <= 0)
             p->rate *= 2; /* slow start */
-        } else {
-            /* Toward a little above the link, to fill the queue to target;
-             * a queue still short there says the link got faster. */
-            double k = 1 + ((double)c->target - (double)queue) / (4.0 * (double)period);
-            double want = p->link_rate * (k > 1.25 ? 1.25 : k);
-            if (p->rate >= want)
-                p->link_rate *= 1 + c->gain_up / 2;
+        else
             p->rate = p->rate * (1 + c->gain_up) < want ? p->rate * (1 + c->gain_up) : want;
-        }
     }
     clamp_rate(p);
 }

@@ -50,6 +50,10 @@ struct pacer {
     uint64_t prev_bytes;
     double link_rate; /* bottleneck estimate, 0 = none yet */
     double prev_delivered; /* pacer_on_path(): delivered at prev_sent */
+    /* pacer_on_path(): the best rate a busy bottleneck delivered, over
+     * the current and the previous half window */
+    double link_max_cur, link_max_prev;
+    ppp_time link_max_start;
     uint64_t samples, decreases;
 };
 

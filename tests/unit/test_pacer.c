@@ -190,6 +190,138 @@ static void test_idle_rate_does_not_grow(void **state)
     assert_true(p.decreases >= 5);
 }
 
+/* pacer_on_path(): the caller reads the outer TCP connection's state.
+ * The model's connection shows what TCP_INFO would, a one-way delay
+ * late: the bytes delivered (counted by ACKs) and a smoothed RTT. */
+#define HISTORY 4096 /* steps of delivered-byte history: 400 ms */
+
+struct path_view {
+    double delivered_at[HISTORY]; /* served bytes, by step */
+    double queue_at[HISTORY];     /* FIFO delay (ns), by step */
+    double srtt_queue;            /* the smoothed queue part of the RTT */
+};
+
+static struct path_view view;
+
+/* A sender whose flows pause for `off_ms` out of every `cycle_ms` (TCP
+ * backing off after a drop), or never with off_ms 0.  The link rate
+ * becomes rate2 at `change_s` (0: never).  Measures from `warmup` s. */
+struct path_run {
+    double rate, rate2;
+    ppp_time delay;
+    int seconds, warmup, change_s;
+    int off_ms, cycle_ms;
+};
+
+static struct result run_on_path(const struct path_run *pr, struct pacer *p)
+{
+    static double delays[400000];
+    size_t n_delays = 0;
+    struct pacer_config c;
+    memset(&m, 0, sizeof(m));
+    memset(&view, 0, sizeof(view));
+    m.rate = pr->rate;
+    m.delay = pr->delay;
+    pacer_config_default(&c);
+    pacer_init(p, &c, 1);
+    ppp_time end = (ppp_time)pr->seconds * 1000 * PPP_MS;
+    ppp_time from = (ppp_time)pr->warmup * 1000 * PPP_MS;
+    ppp_time change = (ppp_time)pr->change_s * 1000 * PPP_MS;
+    double used = 0, capacity = 0;
+    size_t lag = (size_t)(pr->delay / STEP);
+    for (uint64_t step = 0; (ppp_time)step * STEP < end; step++) {
+        ppp_time now = 1 + (ppp_time)step * STEP;
+        bool measure = now >= from;
+        if (change && now >= change)
+            m.rate = pr->rate2;
+        bool on = pr->off_ms == 0 || (now / PPP_MS) % (ppp_time)pr->cycle_ms >= (ppp_time)pr->off_ms;
+        size_t seen = (size_t)((step + HISTORY - lag) % HISTORY);
+        /* The RTT is smoothed over ACKs: with none, it stays as it was. */
+        if (view.delivered_at[seen] != view.delivered_at[(seen + HISTORY - 1) % HISTORY])
+            view.srtt_queue += (view.queue_at[seen] - view.srtt_queue) / 80; /* ~8 ms */
+        if (pacer_probe_due(p, now, true)) /* a trickle keeps it backlogged */
+            pacer_on_path(p, now, 2 * pr->delay, (ppp_time)view.srtt_queue, 0,
+                          view.delivered_at[seen]);
+        while (on && pacer_can_send(p, now)) {
+            push(PACKET, 0);
+            pacer_sent(p, PACKET);
+        }
+        double before = m.delivered;
+        serve(now, true);
+        if (measure && on)
+            used += m.delivered - before;
+        view.delivered_at[step % HISTORY] = m.delivered;
+        view.queue_at[step % HISTORY] = m.queued / m.rate * 1e9;
+        if (measure) {
+            if (on)
+                capacity += m.rate * (double)STEP / 1e9;
+            if (n_delays < 400000)
+                delays[n_delays++] = m.queued / m.rate * 1e3;
+        }
+    }
+    struct result r = {0};
+    double sum = 0;
+    for (size_t i = 0; i < n_delays; i++)
+        sum += delays[i];
+    qsort(delays, n_delays, sizeof(double), cmp_double);
+    r.mean_delay = sum / (double)n_delays;
+    r.p90_delay = delays[n_delays * 9 / 10];
+    r.utilisation = used / capacity;
+    print_message("on path %.0f Mbit/s, %.1f ms, off %d/%d ms: utilisation %.3f, queue mean %.2f "
+                  "ms p90 %.2f ms, rate %.1f Mbit/s\n",
+                  m.rate * 8 / 1e6, (double)pr->delay / 1e6, pr->off_ms, pr->cycle_ms,
+                  r.utilisation, r.mean_delay, r.p90_delay, p->rate * 8 / 1e6);
+    return r;
+}
+
+static void test_on_path_shaped(void **state)
+{
+    (void)state;
+    struct pacer p;
+    struct path_run pr = {.rate = 2.5e6, .delay = 20 * PPP_MS, .seconds = 30, .warmup = 5};
+    struct result r = run_on_path(&pr, &p);
+    assert_true(r.utilisation >= 0.90);
+    assert_true(r.p90_delay <= 20.0);
+}
+
+/* Flows that pause (400 ms in every two seconds, as TCP does after a
+ * timeout) find the rate where they left it: a pause, and the stale RTT
+ * it leaves behind, are no evidence that the link got slower. */
+static void test_on_path_pauses_keep_the_rate(void **state)
+{
+    (void)state;
+    struct pacer p;
+    struct path_run pr = {.rate = 2.5e6, .delay = 20 * PPP_MS, .seconds = 30, .warmup = 5,
+                          .off_ms = 400, .cycle_ms = 2000};
+    struct result r = run_on_path(&pr, &p);
+    assert_true(r.utilisation >= 0.85);
+    assert_true(r.p90_delay <= 20.0);
+}
+
+/* The link halves: within a few seconds the queue is short again. */
+static void test_on_path_link_slows(void **state)
+{
+    (void)state;
+    struct pacer p;
+    struct path_run pr = {.rate = 2.5e6, .rate2 = 1.25e6, .delay = 20 * PPP_MS,
+                          .seconds = 30, .warmup = 15, .change_s = 10};
+    struct result r = run_on_path(&pr, &p);
+    assert_true(r.utilisation >= 0.90);
+    assert_true(r.p90_delay <= 20.0);
+}
+
+/* The link doubles: the rate follows. */
+static void test_on_path_link_speeds_up(void **state)
+{
+    (void)state;
+    struct pacer p;
+    struct path_run pr = {.rate = 1.25e6, .rate2 = 2.5e6, .delay = 20 * PPP_MS,
+                          .seconds = 30, .warmup = 15, .change_s = 10};
+    struct result r = run_on_path(&pr, &p);
+    assert_true(r.utilisation >= 0.90);
+    assert_true(r.p90_delay <= 20.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -197,6 +329,10 @@ int main(void)
         cmocka_unit_test(test_fast_path),
         cmocka_unit_test(test_slow_path),
         cmocka_unit_test(test_idle_rate_does_not_grow),
+        cmocka_unit_test(test_on_path_shaped),
+        cmocka_unit_test(test_on_path_pauses_keep_the_rate),
+        cmocka_unit_test(test_on_path_link_slows),
+        cmocka_unit_test(test_on_path_link_speeds_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
