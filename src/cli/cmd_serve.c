@@ -246,6 +246,9 @@ int cmd_serve(int argc, char **argv)
         lease_note_interface(s.lease_fd, s.params.interface); /* for a successor's cleanup */
     s.params.in_fd = STDIN_FILENO;
     s.params.out_fd = STDOUT_FILENO;
+    /* Where sshd's connection runs, so that the pacer can watch it. */
+    if (tcp_conn_id_parse_ssh(getenv("SSH_CONNECTION"), &s.params.ssh_conn) < 0)
+        s.params.ssh_conn.family = 0;
     int status = run_tunnel(&s.params);
     free(s.cfg);
     return status;

@@ -8,6 +8,21 @@
 #include <string.h>
 #include <sys/socket.h>
 
+static int from_info(const struct tcp_info *ti, size_t len, struct tcp_state *out)
+{
+    /* tcpi_delivery_rate is the newest field used (Linux 4.9). */
+    if (len < offsetof(struct tcp_info, tcpi_delivery_rate) + sizeof(ti->tcpi_delivery_rate))
+        return -EOPNOTSUPP;
+    out->rtt_us = ti->tcpi_rtt;
+    out->min_rtt_us = ti->tcpi_min_rtt;
+    out->notsent_bytes = ti->tcpi_notsent_bytes;
+    out->unacked = ti->tcpi_unacked;
+    out->delivery_rate = ti->tcpi_delivery_rate;
+    out->bytes_acked = ti->tcpi_bytes_acked;
+    out->app_limited = ti->tcpi_delivery_rate_app_limited;
+    return 0;
+}
+
 int tcp_state_read(int fd, struct tcp_state *out)
 {
     struct tcp_info ti;
@@ -15,17 +30,15 @@ int tcp_state_read(int fd, struct tcp_state *out)
     memset(&ti, 0, sizeof(ti));
     if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
         return -errno;
-    /* tcpi_delivery_rate is the newest field used (Linux 4.9). */
-    if (len < offsetof(struct tcp_info, tcpi_delivery_rate) + sizeof(ti.tcpi_delivery_rate))
-        return -EOPNOTSUPP;
-    out->rtt_us = ti.tcpi_rtt;
-    out->min_rtt_us = ti.tcpi_min_rtt;
-    out->notsent_bytes = ti.tcpi_notsent_bytes;
-    out->unacked = ti.tcpi_unacked;
-    out->delivery_rate = ti.tcpi_delivery_rate;
-    out->bytes_acked = ti.tcpi_bytes_acked;
-    out->app_limited = ti.tcpi_delivery_rate_app_limited;
-    return 0;
+    return from_info(&ti, len, out);
+}
+
+int tcp_state_read_diag(struct sock_diag *d, const struct tcp_conn_id *id, struct tcp_state *out)
+{
+    struct tcp_info ti;
+    size_t len = 0;
+    int r = sock_diag_tcp_info(d, id, &ti, &len);
+    return r < 0 ? r : from_info(&ti, len, out);
 }
 
 int tcp_state_set_notsent_lowat(int fd, unsigned bytes)

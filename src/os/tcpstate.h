@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sockdiag.h"
+
 struct tcp_state {
     uint32_t rtt_us, min_rtt_us; /* smoothed RTT, and the smallest seen */
     uint32_t notsent_bytes;      /* written but not yet sent */
@@ -21,6 +23,10 @@ struct tcp_state {
 /* 0, or -errno (e.g. -EOPNOTSUPP: not TCP, or a kernel too old for
  * tcpi_min_rtt / tcpi_delivery_rate). */
 int tcp_state_read(int fd, struct tcp_state *out);
+
+/* The same for a connection another process holds (sockdiag.h); also
+ * -ENOENT once it is gone. */
+int tcp_state_read_diag(struct sock_diag *d, const struct tcp_conn_id *id, struct tcp_state *out);
 
 /* TCP_NOTSENT_LOWAT: the socket takes more only while fewer than bytes
  * wait unsent, so a backlog stays above it (in ssh, then in our queue).

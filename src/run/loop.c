@@ -371,6 +371,7 @@ static void teardown(struct tunnel *t)
     if (t->link)
         ppp_link_del(t->link);
     tun_stop(t);
+    pace_stop(t);
     ctl_close_all(t); /* `pppssh down` returns now: everything is gone */
     if (t->ctl_fd >= 0) {
         close(t->ctl_fd);
@@ -393,7 +394,7 @@ static void tunnel_init(struct tunnel *t, const struct run_params *p)
     t->p = p;
     t->epfd = t->timer_fd = t->signal_fd = t->tun_fd = t->ctl_fd = -1;
     t->in_fd = t->out_fd = -1;
-    t->fdpass_fd = t->tcp_fd = -1;
+    t->fdpass_fd = t->tcp_fd = t->diag.fd = -1;
     t->pidfile.fd = -1;
     t->child.io_fd = t->child.stderr_fd = -1;
     t->deadline = PPP_TIME_NEVER;

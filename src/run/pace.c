@@ -7,12 +7,16 @@
  * without counting the time bytes wait for a busy ssh (which in-band
  * echoes do, so on a CPU-bound path they throttle for nothing).
  * TCP_NOTSENT_LOWAT keeps the kernel's send buffer short, so that a
- * backlog waits in our fair queue.  Without that copy (a `Command`, the
- * user's own ProxyCommand, serve) nothing is paced unless PPPSSH_PACE=1
- * asks for the in-band echo probes; PPPSSH_PACE=0 turns pacing off.
+ * backlog waits in our fair queue.  `pppssh serve` has no copy, but
+ * sshd names the connection in SSH_CONNECTION and the kernel tells its
+ * TCP_INFO to anyone who asks by address (sockdiag.h).  Without either
+ * (a `Command`, the user's own ProxyCommand) nothing is paced unless
+ * PPPSSH_PACE=1 asks for the in-band echo probes; PPPSSH_PACE=0 turns
+ * pacing off.
  */
 #include "tunnel.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -38,16 +42,35 @@ static void pacer_reset(struct tunnel *t, bool paced)
     pacer_init(&t->pacer, &pc, tunnel_now());
 }
 
+/* serve: the kernel's view of sshd's connection, from now on. */
+static bool watch_sshd_connection(struct tunnel *t)
+{
+    struct tcp_state s;
+    if (!t->p->ssh_conn.family || sock_diag_open(&t->diag) < 0)
+        return false;
+    int r = tcp_state_read_diag(&t->diag, &t->p->ssh_conn, &s);
+    if (r == 0) {
+        log_info("pacing by the SSH connection's TCP_INFO (sock_diag)");
+        return true;
+    }
+    log_info("cannot read the SSH connection's state (%s): pacing off", strerror(-r));
+    sock_diag_close(&t->diag);
+    return false;
+}
+
 void pace_setup(struct tunnel *t)
 {
     const char *env = getenv("PPPSSH_PACE");
+    bool off = env && strcmp(env, "0") == 0;
     if (env && strcmp(env, "1") == 0)
         t->pace_mode = PACE_ECHO;
-    else if ((!env || strcmp(env, "0") != 0) && t->p->fdpass_name)
+    else if (!off && t->p->fdpass_name)
+        t->pace_mode = PACE_TCP;
+    else if (!off && watch_sshd_connection(t))
         t->pace_mode = PACE_TCP;
     else
         t->pace_mode = PACE_OFF;
-    pacer_reset(t, t->pace_mode == PACE_ECHO);
+    pacer_reset(t, t->pace_mode == PACE_ECHO || t->diag.fd >= 0);
 }
 
 void pace_probe(struct tunnel *t, ppp_time now)
@@ -60,7 +83,10 @@ void pace_probe(struct tunnel *t, ppp_time now)
         return;
     }
     struct tcp_state s;
-    if (t->tcp_fd < 0 || tcp_state_read(t->tcp_fd, &s) < 0)
+    int r = t->tcp_fd >= 0      ? tcp_state_read(t->tcp_fd, &s)
+            : t->diag.fd >= 0 ? tcp_state_read_diag(&t->diag, &t->p->ssh_conn, &s)
+                              : -ENOTCONN;
+    if (r < 0)
         return;
     /* The connection's bytes in ours: ssh's and PPP's overhead, from the
      * totals (a few percent; 1 until both have counted something). */
@@ -130,5 +156,21 @@ void pace_stream_stop(struct tunnel *t)
         close(t->tcp_fd);
     t->fdpass_fd = t->tcp_fd = -1;
     if (t->pace_mode == PACE_TCP)
-        pacer_reset(t, false);
+        pacer_reset(t, t->diag.fd >= 0);
+}
+
+const char *pace_signal_name(const struct tunnel *t)
+{
+    if (t->pace_mode == PACE_ECHO)
+        return "LCP echo probes";
+    if (t->tcp_fd >= 0)
+        return "TCP_INFO of the SSH connection (ours)";
+    if (t->diag.fd >= 0)
+        return "TCP_INFO of the SSH connection (sock_diag)";
+    return "off";
+}
+
+void pace_stop(struct tunnel *t)
+{
+    sock_diag_close(&t->diag);
 }

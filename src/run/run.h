@@ -14,6 +14,7 @@
 
 #include "addr.h"
 #include "ppp.h"
+#include "sockdiag.h"
 #include "spawn.h"
 
 enum run_role {
@@ -75,6 +76,9 @@ struct run_params {
     /* Client: the abstract unix socket on which ssh's ProxyCommand hands
      * us a copy of the SSH connection (fdpass.h); NULL = ssh connects. */
     const char *fdpass_name;
+    /* Server: the SSH connection as sshd's SSH_CONNECTION names it, whose
+     * state the kernel tells anyone (sockdiag.h); family 0 = unknown. */
+    struct tcp_conn_id ssh_conn;
 
     struct ppp_settings ppp;
     struct run_net net;

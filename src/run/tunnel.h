@@ -79,6 +79,7 @@ struct tunnel {
     enum pace_mode pace_mode;
     int fdpass_fd; /* where ssh's ProxyCommand hands us the connection, or -1 */
     int tcp_fd;    /* our copy of the SSH connection (pace.c), or -1 */
+    struct sock_diag diag; /* serve: asks the kernel about sshd's connection */
 
     /* The transport. */
     struct spawn_child child; /* pid 0: none (serve) */
@@ -211,6 +212,8 @@ void pace_stream_start(struct tunnel *t);    /* before the child starts */
 void pace_stream_readable(struct tunnel *t); /* the child has the connection by now */
 void pace_stream_drained(struct tunnel *t, size_t bytes); /* read all there was */
 void pace_stream_stop(struct tunnel *t);
+void pace_stop(struct tunnel *t); /* in teardown */
+const char *pace_signal_name(const struct tunnel *t); /* what steers the pacer now */
 
 /* ifup.c */
 void ifup_event(void *user, const struct ppp_event *ev);

@@ -1,0 +1,147 @@
+/* sockdiag.c - one connection's tcp_info through NETLINK_SOCK_DIAG */
+#include "sockdiag.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+static int parse_addr(const char *text, int *family, uint8_t addr[16])
+{
+    memset(addr, 0, 16);
+    if (inet_pton(AF_INET, text, addr) == 1) {
+        *family = AF_INET;
+        return 0;
+    }
+    if (inet_pton(AF_INET6, text, addr) == 1) {
+        *family = AF_INET6;
+        return 0;
+    }
+    return -EINVAL;
+}
+
+static int parse_port(const char *text, uint16_t *port)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno || end == text || *end || v == 0 || v > 65535)
+        return -EINVAL;
+    *port = (uint16_t)v;
+    return 0;
+}
+
+int tcp_conn_id_parse_ssh(const char *text, struct tcp_conn_id *out)
+{
+    char cip[64], cport[8], sip[64], sport[8], extra;
+    int cfam, sfam;
+    if (!text || sscanf(text, "%63s %7s %63s %7s %c", cip, cport, sip, sport, &extra) != 4)
+        return -EINVAL;
+    memset(out, 0, sizeof(*out));
+    if (parse_addr(cip, &cfam, out->remote) < 0 || parse_addr(sip, &sfam, out->local) < 0 ||
+        cfam != sfam || parse_port(cport, &out->remote_port) < 0 ||
+        parse_port(sport, &out->local_port) < 0)
+        return -EINVAL;
+    out->family = cfam;
+    return 0;
+}
+
+/* The kernel answers while we send; a reply that does not come within
+ * this is not coming. */
+#define REPLY_TIMEOUT_US 100000
+
+int sock_diag_open(struct sock_diag *d)
+{
+    d->seq = 0;
+    d->fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (d->fd < 0)
+        return -errno;
+    struct timeval tv = {.tv_sec = 0, .tv_usec = REPLY_TIMEOUT_US};
+    (void)setsockopt(d->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    return 0;
+}
+
+void sock_diag_close(struct sock_diag *d)
+{
+    if (d->fd >= 0)
+        close(d->fd);
+    d->fd = -1;
+}
+
+static void request(char *buf, const struct tcp_conn_id *id, uint32_t seq)
+{
+    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+    nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    nlh->nlmsg_flags = NLM_F_REQUEST; /* an exact lookup, not a dump */
+    nlh->nlmsg_seq = seq;
+    struct inet_diag_req_v2 *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+    req->sdiag_family = (uint8_t)id->family;
+    req->sdiag_protocol = IPPROTO_TCP;
+    req->idiag_ext = 1u << (INET_DIAG_INFO - 1);
+    req->idiag_states = 1u << 1; /* TCP_ESTABLISHED */
+    req->id.idiag_sport = htons(id->local_port);
+    req->id.idiag_dport = htons(id->remote_port);
+    memcpy(req->id.idiag_src, id->local, 16);
+    memcpy(req->id.idiag_dst, id->remote, 16);
+    req->id.idiag_cookie[0] = req->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+}
+
+struct info_out {
+    struct tcp_info *info;
+    size_t len;
+};
+
+static int on_attr(const struct nlattr *attr, void *data)
+{
+    struct info_out *o = data;
+    if (mnl_attr_get_type(attr) == INET_DIAG_INFO) {
+        size_t n = mnl_attr_get_payload_len(attr);
+        o->len = n < sizeof(*o->info) ? n : sizeof(*o->info);
+        memcpy(o->info, mnl_attr_get_payload(attr), o->len);
+    }
+    return MNL_CB_OK;
+}
+
+static int on_reply(const struct nlmsghdr *nlh, void *data)
+{
+    return mnl_attr_parse(nlh, sizeof(struct inet_diag_msg), on_attr, data) < 0 ? MNL_CB_ERROR
+                                                                               : MNL_CB_OK;
+}
+
+int sock_diag_tcp_info(struct sock_diag *d, const struct tcp_conn_id *id, struct tcp_info *out,
+                       size_t *len)
+{
+    char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
+    struct info_out o = {.info = out, .len = 0};
+    memset(out, 0, sizeof(*out));
+    request(buf, id, ++d->seq);
+    const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+    if (send(d->fd, buf, nlh->nlmsg_len, 0) < 0)
+        return -errno;
+    /* One message or an error answers; an answer to an earlier query
+     * that timed out is skipped by its sequence number. */
+    for (int tries = 0; tries < 4; tries++) {
+        ssize_t n = recv(d->fd, buf, sizeof(buf), 0);
+        if (n < 0)
+            return -errno;
+        int r = mnl_cb_run(buf, (size_t)n, d->seq, 0, on_reply, &o);
+        if (r < 0 && errno == ESRCH)
+            continue;
+        if (r < 0)
+            return -errno;
+        if (o.len) {
+            *len = o.len;
+            return 0;
+        }
+        return -ENOENT;
+    }
+    return -ENOENT;
+}
