@@ -28,6 +28,7 @@ struct up {
     struct ssh_argv ssh;
     const char *options[CONFIG_MAX_SSH_OPTIONS + 3];
     struct up_fdpass fdpass;
+    bool tty; /* ssh -tt */
 };
 
 /* A reconnect attempt on a dead path must fail within seconds, so that the
@@ -42,14 +43,18 @@ static bool has_option(const struct tunnel_config *cfg, const char *key)
     return false;
 }
 
-/* SSHTTY=auto: -tt (OpenSSH sets TCP_NODELAY only for a pty session, see
- * pppssh.8 "SSH TTY") when the far end is pppssh serve, which puts its pty
- * in raw mode before it speaks; -T for anything else (a stock pppd with
- * notty would leave a pty in cooked mode and mangle the frames). */
-static bool want_tty(const struct tunnel_config *cfg)
+/* SSHTTY=auto (pppssh.8 "SSH TTY"): -T when we hold the connection and
+ * so set TCP_NODELAY on it ourselves: a pty in the path costs half the
+ * throughput.  Otherwise OpenSSH sets TCP_NODELAY only for a pty session:
+ * -tt when the far end is pppssh serve, which puts its pty in raw mode
+ * before it speaks; -T for anything else (a stock pppd with notty would
+ * leave a pty in cooked mode and mangle the frames). */
+static bool want_tty(const struct tunnel_config *cfg, bool own_connection)
 {
     if (cfg->ssh_tty != CONFIG_TTY_AUTO)
         return cfg->ssh_tty == CONFIG_TTY_YES;
+    if (own_connection)
+        return false;
     return strncmp(cfg->remote_command, "pppssh ", 7) == 0 ||
            strstr(cfg->remote_command, "/pppssh ");
 }
@@ -69,7 +74,6 @@ static int build_ssh(struct up *u, char *err, size_t errlen)
         .options = u->options,
         .n_options = n,
         .remote_command = cfg->remote_command[0] ? cfg->remote_command : NULL,
-        .tty = want_tty(cfg),
     };
     /* The pacer's best signal is the SSH connection's TCP_INFO: have ssh
      * take the connection from us (fdpass.h) unless PPPSSH_PACE chose
@@ -82,6 +86,7 @@ static int build_ssh(struct up *u, char *err, size_t errlen)
          * its start-up files would cost every connect time (or hang it). */
         setenv("SHELL", "/bin/sh", 1);
     }
+    u->tty = sp.tty = want_tty(cfg, u->params.fdpass_name != NULL);
     int r = ssh_build_argv(&sp, &u->ssh, err, errlen);
     if (r == 0)
         u->params.spawn.argv = u->ssh.argv;
@@ -171,7 +176,7 @@ static void ppp_params(struct up *u)
     /* With -tt the remote pty echoes and edits until the far end makes it
      * raw; pppd's "silent" keeps us quiet until its first frame shows that
      * it did. */
-    s->silent = u->params.spawn.argv && want_tty(cfg);
+    s->silent = u->params.spawn.argv && u->tty;
     s->seed = cli_seed();
     /* One interface identifier for the life of the tunnel, so that a
      * reconnect keeps the fe80:: address (RFC 5072 section 4.1 lets it

@@ -62,6 +62,14 @@ sed 's/^/    up| /' "$E2E_TMP/up.err"
 check "pppssh status says up" grep -q '^state: up' "$E2E_TMP/status"
 check "pppssh status shows the addresses" grep -q "^remote: $TUN_SRV_IP" "$E2E_TMP/status"
 check "pppssh status counts packets" grep -Eq '^received: [1-9][0-9]* bytes' "$E2E_TMP/status"
+# Both ends pace by the SSH connection's own TCP state: the client by the
+# copy its ProxyCommand handed over, serve by asking the kernel (sock_diag).
+check "the client paces by its copy of the SSH connection" \
+    grep -q '^pacing: TCP_INFO of the SSH connection (ours)' "$E2E_TMP/status"
+check "serve paces by sshd's connection through sock_diag" \
+    grep -q "pacing by the SSH connection's TCP_INFO (sock_diag)" "$E2E_TMP/serve.log"
+check "ssh runs without a pty (SSHTTY=auto with our own connection)" \
+    sh -c "ip netns exec $NS_CLI ps -o args= -C ssh | grep -q -- ' -T '"
 sed 's/^/    | /' "$E2E_TMP/status"
 
 # A source the client does not own never reaches the LAN.

@@ -15,6 +15,9 @@ HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # 
 . "$HERE/lib-supervise.sh"
 s_setup
 printf "UpScript = %s\nDownScript = %s\n" "$E2E_TMP/up-script" "$E2E_TMP/down-script" >>"$S_CONF"
+# The pty transport (ssh -tt), which SSHTTY=auto no longer picks when it
+# holds the connection, is exercised here.
+echo "SSHTTY = yes" >>"$S_CONF"
 HOOKS=$E2E_TMP/hooks
 export PPPSSH_HOOK_DIR=$HOOKS
 # The server hands out resolvers in IPCP (RFC 1877); pppd's hooks see
@@ -90,6 +93,9 @@ check "up: order is UpScript, then ip-up.d in name order ($(tr '\n' ' ' <"$E2E_T
 check_not "up: a hook named with a dot is skipped (as run-parts does)" test -e "$E2E_TMP/skipped-dot.out"
 check_not "up: a non-executable hook is skipped" test -e "$E2E_TMP/skipped-noexec.out"
 check_not "up: no down hook ran yet" test -e "$E2E_TMP/down-script.out"
+check "SSHTTY=yes: serve's stdin is a pty" sh -c "for p in \$(ip netns exec $NS_SRV ps -o pid= -C pppssh); do
+    readlink /proc/\$p/fd/0; done | grep -q '^/dev/pts/'"
+check "SSHTTY=yes: the tunnel carries pings" in_cli ping -c 2 -i 0.2 -W 2 "$LAN_HOST_IP"
 
 : >"$E2E_TMP/order"
 check "pppssh down" s_down
