@@ -75,6 +75,7 @@ scenario() {
     log "   first ping after ${_fp}s"
     measure_idle
     measure_one_flow
+    measure_download
     measure_flows 4
     measure_flows 8
     measure_conns

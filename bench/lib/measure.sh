@@ -126,10 +126,11 @@ rr_collect() {
         END { print p "\t" t "\t" m "_fail\t" (f ? 1 : 0) }' "$RUN/$1.rr" >>"$TSV"
 }
 
-# iperf STREAMS JSON: TCP client -> LAN host for SECONDS_PER_RUN s.
+# iperf STREAMS JSON [-R]: TCP client -> LAN host (-R: LAN host -> client)
+# for SECONDS_PER_RUN s.
 iperf() {
     in_cli timeout $((SECONDS_PER_RUN + 60)) iperf3 -c "$LAN_IP" -p $IPERF_PORT -t "$SECONDS_PER_RUN" \
-        -P "$1" -C "$BENCH_CC" -J --connect-timeout 5000 >"$2" 2>"$2.err"
+        -P "$1" -C "$BENCH_CC" -J --connect-timeout 5000 ${3:-} >"$2" 2>"$2.err"
 }
 iperf_field() { "$PY" "$BENCH_DIR/tools/iperf_json.py" "$1" "$2"; }
 
@@ -168,6 +169,22 @@ measure_one_flow() {
         rec cpu_srv_s_per_gb "$(awk -v d=$((_s1 - _s0)) -v b="$_bytes" -v hz="$_hz" 'BEGIN { printf "%.2f", d / hz / (b / 1e9) }')"
     fi
     log "   1 flow: $_mbps Mbit/s"
+}
+
+# One TCP flow the other way (the LAN host sends to the client: a
+# download), with pings meanwhile: the server end's queue control.
+measure_download() {
+    iperf 1 "$RUN/iperf-down.json" -R &
+    _ip=$!
+    sleep 2
+    _n=$(((SECONDS_PER_RUN - 3) * 10))
+    [ $_n -ge 10 ] || _n=10
+    ping_rec icmp_down $_n
+    ping_collect icmp_down $_n
+    wait $_ip
+    _mbps=$(iperf_field "$RUN/iperf-down.json" mbps)
+    rec tput_down_mbps "$_mbps"
+    log "   1 flow down: $_mbps Mbit/s"
 }
 
 measure_flows() {

@@ -87,38 +87,41 @@ def tunnels_in(rows, path):
 
 def tables(rows, path):
     out = ["## %s path" % path, ""]
-    out.append("| tunnel | first ping s | TCP x1 Mbit/s | x4 | x8 | Jain (8) | CPU s/GB cli+srv "
-               "| peak RSS MB cli: own (all) | srv: own (all) |")
-    out.append("|---|---|---|---|---|---|---|---|---|")
+    out.append("| tunnel | first ping s | TCP x1 Mbit/s | x4 | x8 | x1 down | Jain (8) "
+               "| CPU s/GB cli+srv | peak RSS MB cli: own (all) | srv: own (all) |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|")
     for t in tunnels_in(rows, path):
         f = Figures(rows, path, t)
         if t == "stream":
-            out.append("| raw ssh stream (`ssh true`: %s s) | - | %s | - | - | - | - | - | - |"
+            out.append("| raw ssh stream (`ssh true`: %s s) | - | %s | - | - | - | - | - | - | - |"
                        % (fmt(f.one("ssh_true_s")), fmt(f.one("stream_mbps"))))
             continue
         if f.one("up_failed"):
-            out.append("| %s | did not come up | | | | | | | |" % LABELS[t])
+            out.append("| %s | did not come up | | | | | | | | |" % LABELS[t])
             continue
         cpu = f.cpu()
-        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             LABELS[t], fmt(f.one("first_ping_s")), fmt(f.one("tput1_mbps")),
-            fmt(f.one("tput4_mbps")), fmt(f.one("tput8_mbps")), jain(f.one("jain8")),
+            fmt(f.one("tput4_mbps")), fmt(f.one("tput8_mbps")), fmt(f.one("tput_down_mbps")),
+            jain(f.one("jain8")),
             "-" if cpu is None else "%s + %s" % (fmt(f.one("cpu_cli_s_per_gb")),
                                                  fmt(f.one("cpu_srv_s_per_gb"))),
             f.rss("cli"), f.rss("srv")))
-    out += ["", "Latency in ms, p50/p90/p99 (under load: one TCP flow; TCP RR: 1-byte "
-            "request/response, first = the first exchange on a new connection)", ""]
-    out.append("| tunnel | ICMP idle | ICMP load | TCP RR idle | first | TCP RR load | first "
-               "| 30 conns done | conn s p50/p90/max | ICMP during conns |")
-    out.append("|---|---|---|---|---|---|---|---|---|---|")
+    out += ["", "Latency in ms, p50/p90/p99 (under load: one TCP flow from the client; "
+            "download: one to it; TCP RR: 1-byte request/response, first = the first "
+            "exchange on a new connection)", ""]
+    out.append("| tunnel | ICMP idle | ICMP load | ICMP download | TCP RR idle | first "
+               "| TCP RR load | first | 30 conns done | conn s p50/p90/max | ICMP during conns |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|")
     for t in tunnels_in(rows, path):
         f = Figures(rows, path, t)
         if t == "stream" or f.one("up_failed"):
             continue
         conns = f.all("conn_s")
-        out.append("| %s | %s%s | %s%s | %s | %s | %s | %s | %s/%s | %s | %s%s |" % (
+        out.append("| %s | %s%s | %s%s | %s%s | %s | %s | %s | %s | %s/%s | %s | %s%s |" % (
             LABELS[t], f.dist("icmp_idle_ms"), f.lost("icmp_idle"), f.dist("icmp_load_ms"),
-            f.lost("icmp_load"), f.dist("rr_idle_ms"), fmt(f.one("rr_idle_first_ms")),
+            f.lost("icmp_load"), f.dist("icmp_down_ms"), f.lost("icmp_down"),
+            f.dist("rr_idle_ms"), fmt(f.one("rr_idle_first_ms")),
             f.dist("rr_load_ms"), fmt(f.one("rr_load_first_ms")), fmt(f.one("conns_done")),
             fmt(f.one("conns_total")),
             "/".join(fmt(pct(conns, q)) for q in (50, 90, 100)) if conns else "-",
