@@ -93,7 +93,13 @@ int ssh_build_argv(const struct ssh_params *p, struct ssh_argv *out, char *err, 
 static void effective_line(const char *key, const char *value, struct ssh_effective *out)
 {
     if (strcmp(key, "hostname") == 0) {
-        snprintf(out->hostname, sizeof(out->hostname), "%s", value);
+        /* Cut short it would name another host; DNS names are at most
+         * 255 octets (RFC 1035 2.3.4), so none that fits is lost. */
+        size_t len = strlen(value);
+        if (len < sizeof(out->hostname))
+            memcpy(out->hostname, value, len + 1);
+        else
+            out->hostname[0] = 0;
     } else if (strcmp(key, "port") == 0) {
         out->port = (unsigned)strtoul(value, NULL, 10);
     } else if (strcmp(key, "addressfamily") == 0) {

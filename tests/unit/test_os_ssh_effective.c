@@ -201,6 +201,22 @@ static void longest_hostname_fits(void **state)
     assert_string_equal(eff.hostname, name);
 }
 
+static void too_long_hostname_is_refused(void **state)
+{
+    /* Cut to 255 characters it would name another host: none is
+     * better, ssh then connects by itself.  (DNS names are at most 255
+     * octets, RFC 1035 2.3.4, so no real one is lost.) */
+    static char text[1024];
+    char name[700];
+    for (size_t len = 256; len < sizeof(name); len += 300) {
+        memset(name, 'a', len);
+        name[len] = 0;
+        snprintf(text, sizeof(text), "hostname %s\nport 22\n", name);
+        if (parse(text) != -EINVAL)
+            fail_msg("a %zu-character hostname was read as '%.20s...'", len, eff.hostname);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -214,6 +230,7 @@ int main(void)
         cmocka_unit_test(garbage_lines_are_skipped),
         cmocka_unit_test(long_lines_stay_one_line),
         cmocka_unit_test(longest_hostname_fits),
+        cmocka_unit_test(too_long_hostname_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
