@@ -217,6 +217,24 @@ static void too_long_hostname_is_refused(void **state)
     }
 }
 
+static void numbers_must_be_whole(void **state)
+{
+    /* 2^32 + 22 would wrap to port 22 in an unsigned. */
+    static const char *const ports[] = {
+        "4294967318", "18446744073709551638", "22x", "-22", "+22", " 22", "0x16"};
+    char text[128];
+    for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+        snprintf(text, sizeof(text), "hostname h\nport %s\n", ports[i]);
+        if (parse(text) != -EINVAL)
+            fail_msg("port '%s' was read as %u", ports[i], eff.port);
+    }
+    /* A timeout that does not parse is no timeout, not a wrapped one. */
+    assert_int_equal(parse("hostname h\nport 22\nconnecttimeout 4294967297\n"), 0);
+    assert_int_equal(eff.connect_timeout, 0);
+    assert_int_equal(parse("hostname h\nport 22\nconnecttimeout 4294967295\n"), 0);
+    assert_int_equal(eff.connect_timeout, 4294967295u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +249,7 @@ int main(void)
         cmocka_unit_test(long_lines_stay_one_line),
         cmocka_unit_test(longest_hostname_fits),
         cmocka_unit_test(too_long_hostname_is_refused),
+        cmocka_unit_test(numbers_must_be_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
