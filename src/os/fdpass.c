@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -128,6 +129,15 @@ int fdpass_take(int sock)
     return -EAGAIN;
 }
 
+/* poll(2)'s timeout: int milliseconds, -1 for none.  ssh -G prints
+ * ConnectTimeout=4w as 2419200 s, which times 1000 overflows an int. */
+static int poll_ms(unsigned timeout_s)
+{
+    if (timeout_s == 0)
+        return -1;
+    return timeout_s > INT_MAX / 1000 ? INT_MAX : (int)timeout_s * 1000;
+}
+
 static int connect_one(const struct addrinfo *ai, unsigned timeout_s)
 {
     int s = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK, ai->ai_protocol);
@@ -145,7 +155,7 @@ static int connect_one(const struct addrinfo *ai, unsigned timeout_s)
             struct pollfd pfd = {.fd = s, .events = POLLOUT};
             int r;
             do {
-                r = poll(&pfd, 1, timeout_s ? (int)timeout_s * 1000 : -1);
+                r = poll(&pfd, 1, poll_ms(timeout_s));
             } while (r < 0 && errno == EINTR);
             socklen_t len = sizeof(e);
             if (r == 0)

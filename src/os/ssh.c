@@ -2,6 +2,7 @@
 #include "ssh.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <stdio.h>
@@ -89,19 +90,37 @@ int ssh_build_argv(const struct ssh_params *p, struct ssh_argv *out, char *err, 
     return 0;
 }
 
+/* value as a decimal number, all of it and at most max; else 0.  Bare
+ * strtoul would read "22x" as 22 and 2^32 + 22 as 22 in an unsigned. */
+static unsigned whole_number(const char *value, unsigned long max)
+{
+    char *end;
+    if (*value < '0' || *value > '9')
+        return 0;
+    errno = 0;
+    unsigned long n = strtoul(value, &end, 10);
+    return *end || errno || n > max ? 0 : (unsigned)n;
+}
+
 /* One "keyword value" line of ssh -G. */
 static void effective_line(const char *key, const char *value, struct ssh_effective *out)
 {
     if (strcmp(key, "hostname") == 0) {
-        snprintf(out->hostname, sizeof(out->hostname), "%s", value);
+        /* Cut short it would name another host; DNS names are at most
+         * 255 octets (RFC 1035 2.3.4), so none that fits is lost. */
+        size_t len = strlen(value);
+        if (len < sizeof(out->hostname))
+            memcpy(out->hostname, value, len + 1);
+        else
+            out->hostname[0] = 0;
     } else if (strcmp(key, "port") == 0) {
-        out->port = (unsigned)strtoul(value, NULL, 10);
+        out->port = whole_number(value, 65535);
     } else if (strcmp(key, "addressfamily") == 0) {
         out->family = strcmp(value, "inet") == 0    ? AF_INET
                       : strcmp(value, "inet6") == 0 ? AF_INET6
                                                     : AF_UNSPEC;
     } else if (strcmp(key, "connecttimeout") == 0) {
-        out->connect_timeout = (unsigned)strtoul(value, NULL, 10); /* "none" is 0 */
+        out->connect_timeout = whole_number(value, UINT_MAX); /* "none" is 0 */
     } else if (strcmp(key, "proxycommand") == 0 || strcmp(key, "proxyjump") == 0 ||
                strcmp(key, "bindaddress") == 0 || strcmp(key, "bindinterface") == 0) {
         out->own_route |= strcmp(value, "none") != 0;

@@ -52,7 +52,7 @@ struct ssh_effective {
 };
 
 /* Reads `ssh -G` output.  Returns 0, or -EINVAL when it names no
- * hostname or port. */
+ * hostname (or one too long for the field) or port. */
 int ssh_parse_effective(const char *text, struct ssh_effective *out);
 
 /* What an ssh (or remote shell) stderr line says went wrong. */

@@ -1,0 +1,158 @@
+/* test_os_tcpstate.c - the queueing delay computed from TCP_INFO, and
+ * the TCP socket options refused (not faked) on anything but TCP.  No
+ * connection is made: an unconnected TCP socket is the only TCP here. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "tcpstate.h"
+
+static void queue_is_rtt_above_min_plus_unsent_at_rate(void **state)
+{
+    /* 30 ms smoothed over a 20 ms floor: 10 ms waiting on the path. */
+    struct tcp_state s = {.rtt_us = 30000, .min_rtt_us = 20000};
+    assert_int_equal(tcp_state_queue_ns(&s), 10000000);
+    /* 125 kB unsent at 1.25 MB/s: another 100 ms. */
+    s.notsent_bytes = 125000;
+    s.delivery_rate = 1250000;
+    assert_int_equal(tcp_state_queue_ns(&s), 110000000);
+    /* Sub-microsecond remainders are kept: 1 byte at 3 B/s. */
+    struct tcp_state t = {.notsent_bytes = 1, .delivery_rate = 3};
+    assert_int_equal(tcp_state_queue_ns(&t), 333333333);
+}
+
+static void zero_rate_counts_only_the_rtt(void **state)
+{
+    /* No delivery yet: the unsent bytes cannot be timed (and no
+     * division by zero). */
+    struct tcp_state s = {.rtt_us = 25000, .min_rtt_us = 20000, .notsent_bytes = 65536};
+    assert_int_equal(tcp_state_queue_ns(&s), 5000000);
+}
+
+static void zero_min_counts_only_the_unsent(void **state)
+{
+    /* No RTT sample yet: the whole RTT is not queueing. */
+    struct tcp_state s = {.rtt_us = 25000, .notsent_bytes = 1000, .delivery_rate = 1000000};
+    assert_int_equal(tcp_state_queue_ns(&s), 1000000);
+    /* Smoothed RTT below the minimum sample: no negative delay. */
+    s.min_rtt_us = 30000;
+    assert_int_equal(tcp_state_queue_ns(&s), 1000000);
+    s.notsent_bytes = 0;
+    assert_int_equal(tcp_state_queue_ns(&s), 0);
+    struct tcp_state idle = {0};
+    assert_int_equal(tcp_state_queue_ns(&idle), 0);
+}
+
+static void extremes_do_not_overflow(void **state)
+{
+    struct tcp_state s = {
+        .rtt_us = UINT32_MAX, .min_rtt_us = 1, .notsent_bytes = UINT32_MAX, .delivery_rate = 1};
+    assert_true(tcp_state_queue_ns(&s) ==
+                (uint64_t)(UINT32_MAX - 1) * 1000 + (uint64_t)UINT32_MAX * 1000000000ull);
+}
+
+/* Every call on fd fails with -expected and leaves out alone. */
+static void assert_refused(int fd, int expected)
+{
+    struct tcp_state out;
+    memset(&out, 0x5A, sizeof(out));
+    struct tcp_state before = out;
+    assert_int_equal(tcp_state_read(fd, &out), -expected);
+    assert_memory_equal(&out, &before, sizeof(out));
+    assert_int_equal(tcp_state_set_notsent_lowat(fd, 16384), -expected);
+    assert_int_equal(tcp_state_ack_now(fd), -expected);
+}
+
+static void unix_socketpair_is_refused(void **state)
+{
+    /* A unix socket has no IPPROTO_TCP options at all. */
+    int sv[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+    assert_refused(sv[0], EOPNOTSUPP);
+    close(sv[0]);
+    close(sv[1]);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv), 0);
+    assert_refused(sv[1], EOPNOTSUPP);
+    close(sv[0]);
+    close(sv[1]);
+}
+
+static void pipe_is_refused(void **state)
+{
+    int p[2];
+    assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+    assert_refused(p[0], ENOTSOCK);
+    assert_refused(p[1], ENOTSOCK);
+    close(p[0]);
+    close(p[1]);
+}
+
+static void closed_fd_is_refused(void **state)
+{
+    int p[2];
+    assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+    close(p[0]);
+    close(p[1]);
+    struct tcp_state out;
+    assert_int_equal(tcp_state_read(p[0], &out), -EBADF);
+    assert_int_equal(tcp_state_set_notsent_lowat(p[0], 1), -EBADF);
+    assert_int_equal(tcp_state_ack_now(p[0]), -EBADF);
+}
+
+static void tcp_socket_is_accepted(void **state)
+{
+    /* Never connected: TCP_INFO of a socket with nothing in flight. */
+    int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    assert_true(s >= 0);
+    struct tcp_state out;
+    memset(&out, 0x5A, sizeof(out));
+    assert_int_equal(tcp_state_read(s, &out), 0);
+    assert_int_equal(out.notsent_bytes, 0);
+    assert_int_equal(out.unacked, 0);
+    assert_int_equal(out.delivery_rate, 0);
+    assert_int_equal(out.bytes_acked, 0);
+    assert_int_equal(out.rtt_us, 0);
+
+    assert_int_equal(tcp_state_set_notsent_lowat(s, 16384), 0);
+    int lowat = 0;
+    socklen_t len = sizeof(lowat);
+    assert_int_equal(getsockopt(s, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, &len), 0);
+    assert_int_equal(lowat, 16384);
+
+    /* Delayed ACKs on first, so that the call has something to undo. */
+    int quick = 0;
+    assert_int_equal(setsockopt(s, IPPROTO_TCP, TCP_QUICKACK, &quick, sizeof(quick)), 0);
+    len = sizeof(quick);
+    assert_int_equal(getsockopt(s, IPPROTO_TCP, TCP_QUICKACK, &quick, &len), 0);
+    assert_int_equal(quick, 0);
+    assert_int_equal(tcp_state_ack_now(s), 0);
+    assert_int_equal(getsockopt(s, IPPROTO_TCP, TCP_QUICKACK, &quick, &len), 0);
+    assert_int_equal(quick, 1);
+    close(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(queue_is_rtt_above_min_plus_unsent_at_rate),
+        cmocka_unit_test(zero_rate_counts_only_the_rtt),
+        cmocka_unit_test(zero_min_counts_only_the_unsent),
+        cmocka_unit_test(extremes_do_not_overflow),
+        cmocka_unit_test(unix_socketpair_is_refused),
+        cmocka_unit_test(pipe_is_refused),
+        cmocka_unit_test(closed_fd_is_refused),
+        cmocka_unit_test(tcp_socket_is_accepted),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
