@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
+#include <linux/tcp.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -54,6 +55,10 @@ int tcp_conn_id_parse_ssh(const char *text, struct tcp_conn_id *out)
     return 0;
 }
 
+/* TCP_ESTABLISHED of the kernel's tcp_states.h (<netinet/tcp.h>, which
+ * has it, clashes with <linux/tcp.h>). */
+#define SOCK_DIAG_ESTABLISHED 1
+
 /* The kernel answers while we send; a reply that does not come within
  * this is not coming. */
 #define REPLY_TIMEOUT_US 100000
@@ -86,7 +91,7 @@ static void request(char *buf, const struct tcp_conn_id *id, uint32_t seq)
     req->sdiag_family = (uint8_t)id->family;
     req->sdiag_protocol = IPPROTO_TCP;
     req->idiag_ext = 1u << (INET_DIAG_INFO - 1);
-    req->idiag_states = 1u << 1; /* TCP_ESTABLISHED */
+    req->idiag_states = 1u << SOCK_DIAG_ESTABLISHED;
     req->id.idiag_sport = htons(id->local_port);
     req->id.idiag_dport = htons(id->remote_port);
     memcpy(req->id.idiag_src, id->local, 16);
@@ -97,6 +102,7 @@ static void request(char *buf, const struct tcp_conn_id *id, uint32_t seq)
 struct info_out {
     struct tcp_info *info;
     size_t len;
+    uint8_t state; /* the socket's TCP state */
 };
 
 static int on_attr(const struct nlattr *attr, void *data)
@@ -112,6 +118,10 @@ static int on_attr(const struct nlattr *attr, void *data)
 
 static int on_reply(const struct nlmsghdr *nlh, void *data)
 {
+    struct info_out *o = data;
+    if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct inet_diag_msg))
+        return MNL_CB_ERROR;
+    o->state = ((const struct inet_diag_msg *)mnl_nlmsg_get_payload(nlh))->idiag_state;
     return mnl_attr_parse(nlh, sizeof(struct inet_diag_msg), on_attr, data) < 0 ? MNL_CB_ERROR
                                                                                : MNL_CB_OK;
 }
@@ -137,7 +147,9 @@ int sock_diag_tcp_info(struct sock_diag *d, const struct tcp_conn_id *id, struct
             continue;
         if (r < 0)
             return -errno;
-        if (o.len) {
+        /* An exact lookup finds a closing socket too (states filter only
+         * dumps): it is not the connection any more. */
+        if (o.len && o.state == SOCK_DIAG_ESTABLISHED) {
             *len = o.len;
             return 0;
         }

@@ -10,9 +10,10 @@
 #ifndef PPPSSH_OS_SOCKDIAG_H
 #define PPPSSH_OS_SOCKDIAG_H
 
-#include <linux/tcp.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct tcp_info; /* <linux/tcp.h>, which clashes with <netinet/tcp.h> */
 
 struct tcp_conn_id {
     int family;             /* AF_INET or AF_INET6 */

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "sockdiag.h"
+
 static int from_info(const struct tcp_info *ti, size_t len, struct tcp_state *out)
 {
     /* tcpi_delivery_rate is the newest field used (Linux 4.9). */

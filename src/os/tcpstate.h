@@ -9,7 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sockdiag.h"
+struct sock_diag;
+struct tcp_conn_id;
 
 struct tcp_state {
     uint32_t rtt_us, min_rtt_us; /* smoothed RTT, and the smallest seen */
