@@ -8,8 +8,10 @@
 /* The caller's clock reads for sending and for the reply differ a little
  * from the engine's: a reply whose send time is this close is our probe. */
 #define PROBE_MATCH PPP_MS
-/* How long pacer_on_path() remembers the link's best rate. */
-#define LINK_WINDOW (2000 * PPP_MS)
+/* Sending below this share of the rate, we were not what the rate held
+ * back; unsent bytes in the connection beyond this, it was the limit. */
+#define APP_LIMITED_SHARE 0.8
+#define APP_LIMITED_UNSENT 2048.0
 
 void pacer_config_default(struct pacer_config *c)
 {
@@ -23,6 +25,11 @@ void pacer_config_default(struct pacer_config *c)
     c->max_rate = 50e9;
     c->gain_up = 0.25;
     c->gain_down = 0.25;
+}
+
+void pacer_config_for_path(struct pacer_config *c)
+{
+    c->initial_rate = c->max_rate;
 }
 
 void pacer_init(struct pacer *p, const struct pacer_config *config, ppp_time now)
@@ -222,34 +229,31 @@ void pacer_on_rtt(struct pacer *p, ppp_time rtt, ppp_time now)
     clamp_rate(p);
 }
 
-/* The link's rate is the best that a busy bottleneck delivered over the
- * last window (BBR's max filter).  A worse sample says that the flows
- * inside backed off for a while (a CoDel drop, a pause), not that the
- * link got slower: taking it as the rate would throttle them long after
- * they came back.  Two half windows, so that a link that did get slower
- * is believed within a window.  Time counts only while samples come, so
- * an idle spell forgets nothing. */
-static void note_link_rate(struct pacer *p, double rate, ppp_time now)
+/* The link's rate, smoothed over samples of what a busy bottleneck
+ * delivered.  One sample is noisy by an ACK's worth of bytes (a
+ * receiver's stretch ACK acknowledges up to 64 KB at once), so each
+ * counts a quarter; and one lower sample may say that the flows inside
+ * paused for a moment, so none lowers the estimate by more than a
+ * quarter. */
+static void note_link_rate(struct pacer *p, double rate)
 {
-    ppp_time age = now - p->link_max_start;
-    if (!p->link_max_start || age > LINK_WINDOW / 2) {
-        p->link_max_prev = age > LINK_WINDOW ? 0 : p->link_max_cur;
-        p->link_max_cur = 0;
-        p->link_max_start = now;
+    if (p->link_rate <= 0) {
+        p->link_rate = rate;
+        return;
     }
-    if (rate > p->link_max_cur)
-        p->link_max_cur = rate;
-    p->link_rate = p->link_max_cur > p->link_max_prev ? p->link_max_cur : p->link_max_prev;
+    double next = 0.75 * p->link_rate + 0.25 * rate;
+    p->link_rate = next < 0.75 * p->link_rate ? 0.75 * p->link_rate : next;
 }
 
 /* Once per base RTT plus target (what a rate change takes to show in the
  * smoothed RTT).  What the connection delivered since the last decision
- * is a sample of the link's rate (at least: the bottleneck may have had
- * room to spare); send at the best recent one, corrected to bring the
- * queue to target over a few round trips.  Below target that is up to a
- * quarter above it, so delivery can show a faster link.  (The kernel's
- * own per-ACK tcpi_delivery_rate overshoots a token bucket's bursts by
- * half: an average over the interval does not.) */
+ * is a sample of the link's rate, unless we had less to send (our queue
+ * ran dry while the one below stayed short: BBR's application-limited
+ * samples).  Send at the link's rate, corrected to bring the queue to
+ * target over a few round trips; below target that is up to a quarter
+ * above it, so delivery can show a faster link.  (The kernel's own
+ * per-ACK tcpi_delivery_rate overshoots a token bucket's bursts by half:
+ * an average over the interval does not.) */
 void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time path_queue,
                    double unsent, double delivered)
 {
@@ -263,28 +267,52 @@ void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time pa
     p->min_rtt = base_rtt;
     p->queue_delay = queue;
     p->last_rtt = base_rtt + path_queue;
+    if (unsent > p->unsent_max)
+        p->unsent_max = unsent;
     ppp_time period = base_rtt + c->target;
     if (p->prev_sent && now - p->prev_sent < period)
         return;
     double elapsed = p->prev_sent ? (double)(now - p->prev_sent) / 1e9 : 0;
     double sending = elapsed > 0 ? (double)(p->bytes_total - p->prev_bytes) / elapsed : 0;
-    double link = elapsed > 0 ? (delivered - p->prev_delivered) / elapsed : 0;
+    /* Nothing delivered when the interval began: the first round trip
+     * is in it, which says nothing of the rate. */
+    double link = elapsed > 0 && p->prev_delivered > 0 ? (delivered - p->prev_delivered) / elapsed
+                                                        : 0;
     p->prev_sent = now;
     p->prev_bytes = p->bytes_total;
     p->prev_delivered = delivered;
-    if (link > 0)
-        note_link_rate(p, link, now);
+    /* Application-limited: we had less to send than the rate allowed,
+     * and the connection never held bytes back either.  Its RTT may still
+     * be long, but for another reason (the peer's delayed ACKs, ACKs
+     * coming back through the other direction's queue): cutting our rate
+     * would not shorten it. */
+    bool app_limited = sending < APP_LIMITED_SHARE * p->rate && p->unsent_max < APP_LIMITED_UNSENT;
+    p->unsent_max = 0;
+    if (link > 0 && (!app_limited || link > p->link_rate))
+        note_link_rate(p, link);
     double k = 1 + ((double)c->target - (double)queue) / (4.0 * (double)period);
-    if (queue > c->target && p->link_rate > 0) {
+    if (app_limited) {
+        /* the rate stays where the last busy spell left it */
+    } else if (queue > c->target && p->link_rate > 0) {
         p->rate = p->link_rate * (k < 0.5 ? 0.5 : k);
         p->last_cut = now;
         p->decreases++;
-    } else if (queue <= c->target && sending >= p->rate / 2) {
-        double want = p->link_rate * (k > 1.25 ? 1.25 : k);
-        if (p->samples < 8 || want <= 0)
+    } else {
+        /* The queue below is short and ours held packets back: the rate
+         * is what limits.  Back to the link's rate at once; beyond it,
+         * once the queue has stayed short for two periods since the last
+         * cut (which empties it on purpose), probe a little above what
+         * got through, as the link may have got faster; else creep up
+         * toward target. */
+        bool settled = now - p->last_cut >= 2 * period;
+        double base = link > 0 ? link : sending;
+        double want = base * (settled && queue < c->target / 2 ? 1 + c->gain_up / 2 : k);
+        if (want < p->link_rate * (k < 1 ? k : 1))
+            want = p->link_rate * (k < 1 ? k : 1);
+        if (base <= 0)
             p->rate *= 2; /* slow start */
-        else
-            p->rate = p->rate * (1 + c->gain_up) < want ? p->rate * (1 + c->gain_up) : want;
+        else if (want > p->rate)
+            p->rate = want;
     }
     clamp_rate(p);
 }

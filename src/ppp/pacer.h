@@ -32,6 +32,12 @@ struct pacer_config {
 };
 
 void pacer_config_default(struct pacer_config *config);
+/* For pacer_on_path(): start unpaced.  The flows inside are in slow start
+ * then, and a rate that has to find the link first would make CoDel cut
+ * them down to a few packets, to crawl back over seconds; the path's own
+ * TCP shows a queue within a round trip, and pacing begins at what it
+ * delivered. */
+void pacer_config_for_path(struct pacer_config *config);
 
 struct pacer {
     struct pacer_config config;
@@ -50,10 +56,7 @@ struct pacer {
     uint64_t prev_bytes;
     double link_rate; /* bottleneck estimate, 0 = none yet */
     double prev_delivered; /* pacer_on_path(): delivered at prev_sent */
-    /* pacer_on_path(): the best rate a busy bottleneck delivered, over
-     * the current and the previous half window */
-    double link_max_cur, link_max_prev;
-    ppp_time link_max_start;
+    double unsent_max; /* pacer_on_path(): the most unsent since the last decision */
     uint64_t samples, decreases;
 };
 
@@ -81,9 +84,11 @@ void pacer_on_rtt(struct pacer *p, ppp_time rtt, ppp_time now);
  * units (the caller scales the connection's bytes by its overhead).
  * Only the queue in the connection is counted, not the time bytes wait
  * for a busy ssh or CPU, so a CPU-bound path is not throttled while a
- * bottleneck queue is kept near the target.  Call it when
- * pacer_probe_due() says so: the sample is the probe (no
- * pacer_probe_sent()). */
+ * bottleneck queue is kept near the target.  An interval in which we
+ * sent less than the rate allowed and the connection held nothing back
+ * changes nothing (its RTT may be long for reasons a lower rate would not
+ * cure).  Call it when pacer_probe_due() says so: the sample is the probe
+ * (no pacer_probe_sent()). */
 void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time path_queue,
                    double unsent, double delivered);
 

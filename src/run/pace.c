@@ -29,6 +29,9 @@
  * millisecond at the rates of a CPU-bound path. */
 #define PACE_NOTSENT_LOWAT 32768
 
+/* Segments in flight below which the RTT tells no queue (pace_probe). */
+#define PACE_QUEUE_SEGMENTS 4
+
 /* A wake-up that brought less than this is light traffic (see
  * pace_stream_drained). */
 #define PACE_QUICKACK_BELOW 16384
@@ -39,6 +42,8 @@ static void pacer_reset(struct tunnel *t, bool paced)
     pacer_config_default(&pc);
     if (!paced)
         pc.initial_rate = pc.min_rate = pc.max_rate = 1e12;
+    else if (t->pace_mode == PACE_TCP)
+        pacer_config_for_path(&pc);
     pacer_init(&t->pacer, &pc, tunnel_now());
 }
 
@@ -95,7 +100,11 @@ void pace_probe(struct tunnel *t, ppp_time now)
         scale = (double)t->pacer.bytes_total / (double)s.bytes_acked;
     if (scale > 1)
         scale = 1;
-    ppp_time path = s.rtt_us > s.min_rtt_us ? (ppp_time)(s.rtt_us - s.min_rtt_us) * 1000 : 0;
+    /* With a trickle in flight, an RTT above the base is the peer's
+     * delayed ACK, not a queue: it takes a few segments to make one. */
+    ppp_time path = s.rtt_us > s.min_rtt_us && s.unacked >= PACE_QUEUE_SEGMENTS
+                        ? (ppp_time)(s.rtt_us - s.min_rtt_us) * 1000
+                        : 0;
     pacer_on_path(&t->pacer, now, (ppp_time)s.min_rtt_us * 1000, path,
                   (double)s.notsent_bytes * scale, (double)s.bytes_acked * scale);
 }

@@ -223,11 +223,12 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
     m.rate = pr->rate;
     m.delay = pr->delay;
     pacer_config_default(&c);
+    pacer_config_for_path(&c);
     pacer_init(p, &c, 1);
     ppp_time end = (ppp_time)pr->seconds * 1000 * PPP_MS;
     ppp_time from = (ppp_time)pr->warmup * 1000 * PPP_MS;
     ppp_time change = (ppp_time)pr->change_s * 1000 * PPP_MS;
-    double used = 0, capacity = 0;
+    double used = 0, capacity = 0, held = 0;
     size_t lag = (size_t)(pr->delay / STEP);
     for (uint64_t step = 0; (ppp_time)step * STEP < end; step++) {
         ppp_time now = 1 + (ppp_time)step * STEP;
@@ -240,9 +241,17 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
         if (view.delivered_at[seen] != view.delivered_at[(seen + HISTORY - 1) % HISTORY])
             view.srtt_queue += (view.queue_at[seen] - view.srtt_queue) / 80; /* ~8 ms */
         if (pacer_probe_due(p, now, true)) /* a trickle keeps it backlogged */
-            pacer_on_path(p, now, 2 * pr->delay, (ppp_time)view.srtt_queue, 0,
+            pacer_on_path(p, now, 2 * pr->delay, (ppp_time)view.srtt_queue, held,
                           view.delivered_at[seen]);
+        /* The connection takes no more than the path's queue holds (100
+         * packets, as the bench's shaper): beyond, its window is full and
+         * what is written waits in it unsent (TCP_NOTSENT_LOWAT's worth). */
+        held = 0;
         while (on && pacer_can_send(p, now)) {
+            if (m.queued >= 100 * PACKET) {
+                held = 32768;
+                break;
+            }
             push(PACKET, 0);
             pacer_sent(p, PACKET);
         }
@@ -282,6 +291,50 @@ static void test_on_path_shaped(void **state)
     struct result r = run_on_path(&pr, &p);
     assert_true(r.utilisation >= 0.90);
     assert_true(r.p90_delay <= 20.0);
+}
+
+/* From the first second on, the link is full (the flows inside are in
+ * slow start: a pacer that had to find the rate first would have CoDel
+ * cut them short), and a second later the queue is back at target. */
+static void test_on_path_starts_unpaced(void **state)
+{
+    (void)state;
+    struct pacer p;
+    struct path_run first = {.rate = 2.5e6, .delay = 20 * PPP_MS, .seconds = 1, .warmup = 0};
+    assert_true(run_on_path(&first, &p).utilisation >= 0.90);
+    struct path_run later = {.rate = 2.5e6, .delay = 20 * PPP_MS, .seconds = 4, .warmup = 1};
+    assert_true(run_on_path(&later, &p).p90_delay <= 20.0);
+}
+
+/* A trickle (TCP ACKs of a download the other way) whose RTT is long
+ * for a reason of its own (the ACKs coming back through the other
+ * direction's queue) leaves the rate alone: cutting it to the trickle's
+ * would throttle the next bulk flow for seconds. */
+static void test_on_path_trickle_keeps_the_rate(void **state)
+{
+    (void)state;
+    struct pacer_config c;
+    struct pacer p;
+    pacer_config_default(&c);
+    pacer_config_for_path(&c);
+    pacer_init(&p, &c, 1);
+    double delivered = 1;
+    for (ppp_time now = PPP_MS; now < 5000 * PPP_MS; now += 20 * PPP_MS) {
+        assert_true(pacer_can_send(&p, now));
+        pacer_sent(&p, 120);
+        delivered += 120;
+        pacer_on_path(&p, now, 40 * PPP_MS, 15 * PPP_MS, 0, delivered);
+    }
+    assert_true(p.rate >= c.initial_rate);
+    assert_int_equal(p.decreases, 0);
+    /* Bytes held back in the connection are no trickle: that cuts. */
+    for (ppp_time now = 5000 * PPP_MS; now < 5500 * PPP_MS; now += 20 * PPP_MS) {
+        pacer_sent(&p, 50000);
+        delivered += 50000;
+        pacer_on_path(&p, now, 40 * PPP_MS, 15 * PPP_MS, 60000, delivered);
+    }
+    assert_true(p.decreases > 0);
+    assert_true(p.rate < 50000 / 0.020);
 }
 
 /* Flows that pause (400 ms in every two seconds, as TCP does after a
@@ -330,6 +383,8 @@ int main(void)
         cmocka_unit_test(test_slow_path),
         cmocka_unit_test(test_idle_rate_does_not_grow),
         cmocka_unit_test(test_on_path_shaped),
+        cmocka_unit_test(test_on_path_starts_unpaced),
+        cmocka_unit_test(test_on_path_trickle_keeps_the_rate),
         cmocka_unit_test(test_on_path_pauses_keep_the_rate),
         cmocka_unit_test(test_on_path_link_slows),
         cmocka_unit_test(test_on_path_link_speeds_up),
