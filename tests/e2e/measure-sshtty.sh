@@ -9,12 +9,8 @@
 . "$(dirname "$0")/lib.sh"
 e2e_setup
 
-cat >"$E2E_TMP/server.conf" <<CONF
-[Server]
-Address = $TUN_SRV_IP
-Pool = 198.18.255.100-198.18.255.120
-CONF
-sed -i "s|^command=\"|command=\"PPPSSH_RUN_DIR=$E2E_TMP/srvrun |" "$E2E_TMP/authorized_keys"
+e2e_server_conf 198.18.255.100-198.18.255.120
+e2e_serve_args
 
 cat >"$E2E_TMP/echo.py" <<'PY'
 import socket, sys
@@ -58,14 +54,7 @@ E2E_PIDS="$E2E_PIDS $!"
 for tty in no yes; do
     NAME=m$tty$E2E_ID
     NAME=$(printf '%.12s' "$NAME")
-    cat >"$E2E_TMP/$NAME.conf" <<CONF
-[Tunnel]
-Server = root@$SRV_IP
-$(e2e_ssh_options)
-SSHTTY = $tty
-Route = 198.19.0.0/24
-CONF
-    chmod 600 "$E2E_TMP/$NAME.conf"
+    e2e_conf "$E2E_TMP/$NAME.conf" "SSHTTY = $tty" "Route = 198.19.0.0/24"
     in_cli "$PPPSSH" up -c "$E2E_TMP/$NAME.conf" || { fail "up with SSHTTY=$tty"; continue; }
     echo "SSHTTY=$tty: $(in_cli python3 "$E2E_TMP/rr.py" "$LAN_HOST_IP")"
     # Bulk traffic first, so that the ssh TCP connection leaves quick-ACK mode.
