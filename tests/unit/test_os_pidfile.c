@@ -16,8 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "pidfile.h"
 #include "child_pipes.h"
+#include "pidfile.h"
 #include "tmpdir.h"
 
 static void read_file(const char *name, char *buf, size_t size)

@@ -20,9 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child_pipes.h"
 #include "lease.h"
 #include "takeover.h"
-#include "child_pipes.h"
 #include "tmpdir.h"
 
 /* The leases go to a fresh run directory. */
