@@ -24,6 +24,17 @@ static void settings(struct ppp_settings *s)
     s->seed = 99;
 }
 
+/* Reads what we sent: our latest LCP Configure-Request must be among it. */
+static const struct h_frame *read_our_lcp_request(struct script *sc)
+{
+    const struct h_frame *req;
+
+    sc_read(sc);
+    req = sc_find(sc, PPP_PROTO_LCP, FSM_CONF_REQ);
+    assert_non_null(req);
+    return req;
+}
+
 /* ---- LCP options ---- */
 
 static void accepts_the_peers_nak_of_our_mru(void **state)
@@ -39,17 +50,13 @@ static void accepts_the_peers_nak_of_our_mru(void **state)
     s.mru = 1400;
     sc_new(&sc, &s);
     ppp_link_open(sc.us.link, sc.now);
-    sc_read(&sc);
-    req = sc_find(&sc, PPP_PROTO_LCP, FSM_CONF_REQ);
-    assert_non_null(req);
+    req = read_our_lcp_request(&sc);
     mru = sc_option(req, LCP_OPT_MRU, &len);
     assert_non_null(mru);
     assert_int_equal(get16(mru), 1400);
 
     sc_send(&sc, PPP_PROTO_LCP, FSM_CONF_NAK, req->info[1], nak, sizeof(nak));
-    sc_read(&sc);
-    req = sc_find(&sc, PPP_PROTO_LCP, FSM_CONF_REQ);
-    assert_non_null(req);
+    req = read_our_lcp_request(&sc);
     mru = sc_option(req, LCP_OPT_MRU, &len);
     assert_non_null(mru);
     assert_int_equal(get16(mru), 1300);
@@ -73,17 +80,13 @@ static void goes_on_without_a_rejected_magic_number(void **state)
     settings(&s);
     sc_new(&sc, &s);
     ppp_link_open(sc.us.link, sc.now);
-    sc_read(&sc);
-    req = sc_find(&sc, PPP_PROTO_LCP, FSM_CONF_REQ);
-    assert_non_null(req);
+    req = read_our_lcp_request(&sc);
     magic = sc_option(req, LCP_OPT_MAGIC, NULL);
     assert_non_null(magic);
     memcpy(rej + 2, magic, 4);
 
     sc_send(&sc, PPP_PROTO_LCP, FSM_CONF_REJ, req->info[1], rej, sizeof(rej));
-    sc_read(&sc);
-    req = sc_find(&sc, PPP_PROTO_LCP, FSM_CONF_REQ);
-    assert_non_null(req);
+    req = read_our_lcp_request(&sc);
     assert_null(sc_option(req, LCP_OPT_MAGIC, NULL));
     sc_ack(&sc, req);
     sc_send(&sc, PPP_PROTO_LCP, FSM_CONF_REQ, 7, NULL, 0);
@@ -661,9 +664,7 @@ static void code_reject_fits_the_peers_mru(void **state)
     settings(&s);
     sc_new(&sc, &s);
     ppp_link_open(sc.us.link, sc.now);
-    sc_read(&sc);
-    req = sc_find(&sc, PPP_PROTO_LCP, FSM_CONF_REQ);
-    assert_non_null(req);
+    req = read_our_lcp_request(&sc);
     sc_ack(&sc, req);
     sc_send(&sc, PPP_PROTO_LCP, FSM_CONF_REQ, 0x41, opts, sizeof(opts));
     sc_read(&sc);
