@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "ncp.h"
 #include "options.h"
 #include "protocols.h"
 #include "util.h"
@@ -88,73 +89,19 @@ static size_t ipcp_build_request(struct ppp_fsm *fsm, uint8_t *buf, size_t cap)
     return w.len;
 }
 
-/* A reply being built: only options of the worst verdict so far are kept,
- * in the peer's order (RFC 1661 sections 5.3, 5.4: a Reject wins over a
- * Nak, which wins over an Ack). */
-struct reply {
-    struct opt_writer w;
-    int code;
-    bool reject_naks;
-};
-
-static void reply_init(struct reply *r, uint8_t *out, size_t cap, bool reject_naks)
+/* Nak o suggesting the address `ours` (a Reject past Max-Failure). */
+static void reply_nak32(struct ncp_reply *r, const struct opt *o, uint32_t ours)
 {
-    opt_writer_init(&r->w, out, cap);
-    r->code = FSM_CONF_ACK;
-    r->reject_naks = reject_naks;
-}
+    uint8_t data[IPCP_ADDR_LEN];
 
-static bool reply_escalate(struct reply *r, int code)
-{
-    if (code < r->code)
-        return false;
-    if (code > r->code) {
-        r->w.len = 0;
-        r->code = code;
-    }
-    return true;
-}
-
-static void reply_ack(struct reply *r, const struct opt *o)
-{
-    if (reply_escalate(r, FSM_CONF_ACK))
-        opt_put_raw(&r->w, o);
-}
-
-static void reply_reject(struct reply *r, const struct opt *o)
-{
-    if (reply_escalate(r, FSM_CONF_REJ))
-        opt_put_raw(&r->w, o);
-}
-
-/* RFC 1661 section 4.6: past Max-Failure, what we would Nak is Rejected. */
-static void reply_nak32(struct reply *r, const struct opt *o, uint32_t ours)
-{
-    if (r->reject_naks) {
-        reply_reject(r, o);
-        return;
-    }
-    if (reply_escalate(r, FSM_CONF_NAK))
-        opt_put32(&r->w, o->type, ours);
-}
-
-/* A list that breaks off mid-option: reject the rest verbatim (pppd does
- * the same), so the peer sees exactly which bytes we could not parse. */
-static void reply_reject_tail(struct reply *r, const uint8_t *p, size_t len)
-{
-    if (!reply_escalate(r, FSM_CONF_REJ))
-        return;
-    if (r->w.cap - r->w.len < len) {
-        r->w.overflow = true;
-        return;
-    }
-    memcpy(r->w.buf + r->w.len, p, len);
-    r->w.len += len;
+    put32(data, ours);
+    ncp_reply_nak(r, o, data, sizeof(data));
 }
 
 /* The peer's IP-Address (RFC 1332 section 3.3).  Sets *taken to the
  * address an Ack would give the peer. */
-static void judge_address(struct ipcp *ipcp, struct reply *r, const struct opt *o, uint32_t *taken)
+static void judge_address(struct ipcp *ipcp, struct ncp_reply *r, const struct opt *o,
+                          uint32_t *taken)
 {
     const struct ppp_settings *s = ipcp->settings;
     uint32_t theirs = get32(o->data);
@@ -164,42 +111,43 @@ static void judge_address(struct ipcp *ipcp, struct reply *r, const struct opt *
         if (s->remote_ip && s->remote_ip != ipcp->want_local)
             reply_nak32(r, o, s->remote_ip);
         else
-            reply_reject(r, o);
+            ncp_reply_reject(r, o);
         return;
     }
     if (s->remote_ip == 0) {
         /* pppd: if neither end knows the peer's address, Reject the
          * option rather than Ack 0.0.0.0; up() then finds no address. */
         if (theirs == 0) {
-            reply_reject(r, o);
+            ncp_reply_reject(r, o);
             return;
         }
         *taken = theirs;
-        reply_ack(r, o);
+        ncp_reply_ack(r, o);
         return;
     }
     if (theirs == s->remote_ip || (theirs != 0 && s->accept_remote)) {
         *taken = theirs;
-        reply_ack(r, o);
+        ncp_reply_ack(r, o);
         return;
     }
     reply_nak32(r, o, s->remote_ip);
 }
 
 /* The peer asks us for a DNS server (RFC 1877 section 1). */
-static void judge_dns(struct ipcp *ipcp, struct reply *r, const struct opt *o, int index)
+static void judge_dns(struct ipcp *ipcp, struct ncp_reply *r, const struct opt *o, int index)
 {
     uint32_t ours = ipcp->settings->dns[index];
 
     if (ours == 0)
-        reply_reject(r, o);
+        ncp_reply_reject(r, o);
     else if (get32(o->data) == ours)
-        reply_ack(r, o);
+        ncp_reply_ack(r, o);
     else
         reply_nak32(r, o, ours);
 }
 
-static void judge_option(struct ipcp *ipcp, struct reply *r, const struct opt *o, uint32_t *taken)
+static void judge_option(struct ipcp *ipcp, struct ncp_reply *r, const struct opt *o,
+                         uint32_t *taken)
 {
     bool addr_len = o->len == IPCP_ADDR_LEN;
 
@@ -208,19 +156,19 @@ static void judge_option(struct ipcp *ipcp, struct reply *r, const struct opt *o
         if (addr_len)
             judge_address(ipcp, r, o, taken);
         else
-            reply_reject(r, o);
+            ncp_reply_reject(r, o);
         break;
     case IPCP_OPT_DNS1:
     case IPCP_OPT_DNS2:
         if (addr_len)
             judge_dns(ipcp, r, o, o->type == IPCP_OPT_DNS2);
         else
-            reply_reject(r, o);
+            ncp_reply_reject(r, o);
         break;
     default:
         /* IP-Addresses (RFC 1332 section 3.1, deprecated), IP-Compression-
          * Protocol (section 3.2: we have no VJ), NBNS and anything unknown */
-        reply_reject(r, o);
+        ncp_reply_reject(r, o);
         break;
     }
 }
@@ -229,18 +177,18 @@ static int ipcp_judge_request(struct ppp_fsm *fsm, const uint8_t *opts, size_t l
                               size_t cap, size_t *out_len, bool reject_naks)
 {
     struct ipcp *ipcp = to_ipcp(fsm);
-    struct reply r;
+    struct ncp_reply r;
     struct opt_iter it;
     struct opt o;
     uint32_t taken = 0;
     int more;
 
-    reply_init(&r, out, cap, reject_naks);
+    ncp_reply_init(&r, out, cap, reject_naks);
     opt_iter_init(&it, opts, len);
     while ((more = opt_next(&it, &o)) > 0)
         judge_option(ipcp, &r, &o, &taken);
     if (more < 0)
-        reply_reject_tail(&r, it.p, (size_t)(it.end - it.p));
+        ncp_reply_reject_tail(&r, it.p, (size_t)(it.end - it.p));
 
     if (r.code == FSM_CONF_ACK) {
         ipcp->peer_address = taken;
@@ -407,12 +355,9 @@ static const struct fsm_ops ipcp_ops = {
 void ipcp_init(struct ipcp *ipcp, const struct ppp_settings *settings,
                const struct fsm_parent *parent)
 {
-    const struct fsm_config config = fsm_config_from_settings(settings);
-
     memset(ipcp, 0, sizeof(*ipcp));
     ipcp->settings = settings;
-    fsm_init(&ipcp->fsm, &ipcp_ops, parent, &config);
-    ipcp_reset(&ipcp->fsm);
+    ncp_fsm_init(&ipcp->fsm, &ipcp_ops, settings, parent);
 }
 
 bool ipcp_failed(const struct ipcp *ipcp)

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "ncp.h"
 #include "options.h"
 #include "protocols.h"
 #include "util.h"
@@ -115,41 +116,8 @@ static size_t ipv6cp_build_request(struct ppp_fsm *fsm, uint8_t *buf, size_t cap
     return w.len;
 }
 
-/* The reply being built (see ipcp.c): worst verdict wins, peer's order. */
-struct reply {
-    struct opt_writer w;
-    int code;
-    bool reject_naks;
-};
-
-static bool reply_escalate(struct reply *r, int code)
-{
-    if (code < r->code)
-        return false;
-    if (code > r->code) {
-        r->w.len = 0;
-        r->code = code;
-    }
-    return true;
-}
-
-static void reply_put(struct reply *r, int code, const struct opt *o)
-{
-    if (reply_escalate(r, code))
-        opt_put_raw(&r->w, o);
-}
-
-static void reply_nak(struct reply *r, const struct opt *o, const uint8_t *suggestion)
-{
-    /* RFC 1661 section 4.6: past Max-Failure, Naks turn into Rejects */
-    if (r->reject_naks)
-        reply_put(r, FSM_CONF_REJ, o);
-    else if (reply_escalate(r, FSM_CONF_NAK))
-        opt_put(&r->w, o->type, suggestion, IFID_LEN);
-}
-
 /* The peer's Interface-Identifier (RFC 5072 section 4.1). */
-static void judge_ifid(struct ipv6cp *ipv6cp, struct reply *r, const struct opt *o)
+static void judge_ifid(struct ipv6cp *ipv6cp, struct ncp_reply *r, const struct opt *o)
 {
     const uint8_t *theirs = o->data;
     const uint8_t *configured = ipv6cp->settings->remote_ifid;
@@ -162,7 +130,7 @@ static void judge_ifid(struct ipv6cp *ipv6cp, struct reply *r, const struct opt 
             memcpy(suggestion, configured, IFID_LEN);
         else
             ifid_random(ipv6cp, suggestion, ipv6cp->local_ifid);
-        reply_nak(r, o, suggestion);
+        ncp_reply_nak(r, o, suggestion, IFID_LEN);
         return;
     }
     if (ifid_equal(theirs, ipv6cp->local_ifid)) {
@@ -174,7 +142,7 @@ static void judge_ifid(struct ipv6cp *ipv6cp, struct reply *r, const struct opt 
         ifid_random(ipv6cp, suggestion, ipv6cp->local_ifid);
         if (ifid_equal(suggestion, theirs))
             suggestion[0] ^= 0x80;
-        reply_nak(r, o, suggestion);
+        ncp_reply_nak(r, o, suggestion, IFID_LEN);
         return;
     }
     /* pppd: a configured peer identifier is suggested once; a peer that
@@ -182,23 +150,23 @@ static void judge_ifid(struct ipv6cp *ipv6cp, struct reply *r, const struct opt 
     if (!ifid_zero(configured) && !ifid_equal(theirs, configured) && !ipv6cp->suggested_remote &&
         !ifid_equal(configured, ipv6cp->local_ifid)) {
         ipv6cp->suggested_remote = true;
-        reply_nak(r, o, configured);
+        ncp_reply_nak(r, o, configured, IFID_LEN);
         return;
     }
-    reply_put(r, FSM_CONF_ACK, o);
+    ncp_reply_ack(r, o);
 }
 
 static int ipv6cp_judge_request(struct ppp_fsm *fsm, const uint8_t *opts, size_t len, uint8_t *out,
                                 size_t cap, size_t *out_len, bool reject_naks)
 {
     struct ipv6cp *ipv6cp = to_ipv6cp(fsm);
-    struct reply r = {.code = FSM_CONF_ACK, .reject_naks = reject_naks};
+    struct ncp_reply r;
     struct opt_iter it;
     struct opt o;
     const uint8_t *taken = NULL;
     int more;
 
-    opt_writer_init(&r.w, out, cap);
+    ncp_reply_init(&r, out, cap, reject_naks);
     opt_iter_init(&it, opts, len);
     while ((more = opt_next(&it, &o)) > 0) {
         if (o.type == IPV6CP_OPT_IFID && o.len == IFID_LEN) {
@@ -207,17 +175,11 @@ static int ipv6cp_judge_request(struct ppp_fsm *fsm, const uint8_t *opts, size_t
         } else {
             /* IPv6-Compression-Protocol (we have none), unknown options and
              * wrong lengths */
-            reply_put(&r, FSM_CONF_REJ, &o);
+            ncp_reply_reject(&r, &o);
         }
     }
-    if (more < 0 && reply_escalate(&r, FSM_CONF_REJ)) {
-        /* a list that breaks off mid-option: reject the rest verbatim */
-        size_t tail = (size_t)(it.end - it.p);
-        if (r.w.cap - r.w.len >= tail) {
-            memcpy(r.w.buf + r.w.len, it.p, tail);
-            r.w.len += tail;
-        }
-    }
+    if (more < 0)
+        ncp_reply_reject_tail(&r, it.p, (size_t)(it.end - it.p));
     /* peer_ifid follows the peer's latest proposal; an Acked request
      * without one means the peer did not negotiate an identifier */
     if (taken)
@@ -323,12 +285,9 @@ static const struct fsm_ops ipv6cp_ops = {
 void ipv6cp_init(struct ipv6cp *ipv6cp, const struct ppp_settings *settings,
                  const struct fsm_parent *parent)
 {
-    const struct fsm_config config = fsm_config_from_settings(settings);
-
     memset(ipv6cp, 0, sizeof(*ipv6cp));
     ipv6cp->settings = settings;
-    fsm_init(&ipv6cp->fsm, &ipv6cp_ops, parent, &config);
-    ipv6cp_reset(&ipv6cp->fsm);
+    ncp_fsm_init(&ipv6cp->fsm, &ipv6cp_ops, settings, parent);
 }
 
 bool ipv6cp_failed(const struct ipv6cp *ipv6cp)

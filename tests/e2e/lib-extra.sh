@@ -68,6 +68,41 @@ x_office() {
     ip netns exec "$x_client_ns" sysctl -qw net.ipv4.ip_forward=1
 }
 
+# x_ipv6_setup: x_setup with IPv6 on top.  The head-office LAN gets
+# V6_LAN_GW (server) and V6_LAN_HOST in fd00:5353:1::/64, routed back to
+# the tunnel range fd00:5353::/64 through the server, which forwards; the
+# server's end is V6_SRV, root's is V6_CLI (server.conf, with an IPv4
+# pool); the client configuration V6_CONF brings up interface V6_IF with
+# V6_CLI and routes the LAN through it.
+V6_IF=e2ev6
+V6_SRV=fd00:5353::1 V6_CLI=fd00:5353::2
+V6_LAN_GW=fd00:5353:1::1 V6_LAN_HOST=fd00:5353:1::2
+x_ipv6_setup() {
+    x_setup
+    in_srv ip -6 addr add "$V6_LAN_GW/64" dev v-lan nodad
+    in_lan ip -6 addr add "$V6_LAN_HOST/64" dev v-srv nodad
+    in_lan ip -6 route add fd00:5353::/64 via "$V6_LAN_GW"
+    in_srv sysctl -qw net.ipv6.conf.all.forwarding=1
+    e2e_server_conf 198.18.255.2-198.18.255.100 "Address6 = $V6_SRV/64" \
+        "[User root]" "Address6 = $V6_CLI/64"
+    V6_CONF=$E2E_TMP/$V6_IF.conf
+    e2e_conf "$V6_CONF" "Interface = $V6_IF" "Address6 = $V6_CLI/64" "Route = fd00:5353:1::/64"
+}
+
+# x_ipv6_up: check that `pppssh up` of V6_CONF in the client exits 0;
+# the server's tunnel interface is left in V6_SRV_IF.
+x_ipv6_up() {
+    check "pppssh up exits 0" x_up "$NS_CLI" "$V6_CONF"
+    echo "    (up took $X_MS ms)"
+    V6_SRV_IF=$(x_srv_tunnel)
+}
+
+# x_srv_tunnel: the name of the (first) tunnel interface in the server's
+# namespace.
+x_srv_tunnel() {
+    ip -n "$NS_SRV" -o link show | awk -F': ' '$2 ~ /^pppssh/ {print $2; exit}'
+}
+
 # x_transport_bridge: turn the server's transport port into a bridge, so
 # more clients can join the 198.18.0.0/24 "Internet" (x_client).
 x_transport_bridge() {
@@ -101,22 +136,11 @@ x_user() {
         "$E2E_TMP/serve-$x_name.log" "$(cat "$E2E_TMP/key-$x_name.pub")" >>"$E2E_TMP/authorized_keys"
 }
 
-# x_conf FILE [LINE...]: a client configuration reaching the bed's sshd
-# as root with lib.sh's key and known_hosts, plus the given lines.
-x_conf() {
-    x_file=$1; shift
-    {
-        echo "[Tunnel]"
-        echo "Server = root@$SRV_IP"
-        e2e_ssh_options
-        for x_line in "$@"; do echo "$x_line"; done
-    } >"$x_file"
-}
-
-# x_conf_user FILE NAME [LINE...]: same, with user NAME's key (x_user).
+# x_conf_user FILE NAME [LINE...]: lib.sh's e2e_conf with user NAME's key
+# (x_user) in place of the bed's.
 x_conf_user() {
     x_file=$1 x_name=$2; shift 2
-    x_conf "$x_file" "$@"
+    e2e_conf "$x_file" "$@"
     sed -i "s|^IdentityFile = .*|IdentityFile = $E2E_TMP/key-$x_name|" "$x_file"
 }
 
@@ -168,15 +192,31 @@ x_snapshot() {
 # x_same_state NS BEFORE_FILE: NS looks exactly like the snapshot; waits up
 # to 5 s for processes to finish exiting, then shows the difference.
 x_same_state() {
+    x_settles "$2" x_snapshot "$1"
+}
+
+# x_settles BEFORE_FILE COMMAND...: up to 5 s for COMMAND's output to equal
+# BEFORE_FILE (what a session started may take a moment to finish
+# exiting), then shows the difference.
+x_settles() {
+    x_before=$1; shift
     x_i=0
     while [ $x_i -lt 50 ]; do
-        x_snapshot "$1" >"$E2E_TMP/after.snap"
-        cmp -s "$2" "$E2E_TMP/after.snap" && return 0
+        "$@" >"$E2E_TMP/after.snap"
+        cmp -s "$x_before" "$E2E_TMP/after.snap" && return 0
         sleep 0.1
         x_i=$((x_i + 1))
     done
-    diff "$2" "$E2E_TMP/after.snap"
+    diff "$x_before" "$E2E_TMP/after.snap"
     return 1
+}
+
+# x_wait_exists FILE: up to 5 s for FILE to exist (a helper process
+# creates it once it is ready).
+x_wait_exists() {
+    x_i=0
+    while [ ! -e "$1" ] && [ $x_i -lt 100 ]; do sleep 0.05; x_i=$((x_i + 1)); done
+    [ -e "$1" ]
 }
 
 # x_sniff_start NS DEV SRC SECONDS: count IPv4 packets from source SRC
@@ -201,9 +241,7 @@ open(out, "w").write(f"{count}\n")
 PY
     X_SNIFF_PID=$!
     E2E_PIDS="$E2E_PIDS $X_SNIFF_PID"
-    x_i=0
-    while [ ! -e "$x_out.ready" ] && [ $x_i -lt 100 ]; do sleep 0.05; x_i=$((x_i + 1)); done
-    [ -e "$x_out.ready" ]
+    x_wait_exists "$x_out.ready"
 }
 
 # x_sniff_count DEV: wait for the sniffer to end, print its count.
@@ -225,6 +263,23 @@ x_wait_file_text() {
         x_i=$((x_i + 1))
     done
     grep -qF -- "$2" "$1" 2>/dev/null
+}
+
+# x_pty_setup: x_setup for the pty-redir tests: PTY_REDIR (default: the
+# pty-redir next to PPPSSH) must exist, and the server gives root an
+# address from a pool.
+x_pty_setup() {
+    PTY_REDIR=${PTY_REDIR:-$(dirname "$PPPSSH")/pty-redir}
+    x_setup
+    [ -x "$PTY_REDIR" ] || { echo "no pty-redir at $PTY_REDIR"; exit 1; }
+    e2e_server_conf 198.18.255.2-198.18.255.100
+}
+
+# x_pty_summary: pty-redir's and the server's logs if a check failed,
+# then lib.sh's summary (the test's exit status).
+x_pty_summary() {
+    [ "$E2E_FAILED" = 0 ] || { sed 's/^/    pty-redir| /' "$E2E_TMP/pty-redir.log"; x_serve_log; }
+    e2e_summary
 }
 
 # x_pty_session LABEL NS_OF_PTY_REDIR PEER_ADDR COMMAND...: run COMMAND under
@@ -249,7 +304,7 @@ x_pty_session() {
     E2E_PIDS="$E2E_PIDS $x_holder"
     check "$label: pty-redir exits 0 and prints a pty ($dev)" \
         bash -c "[ $rc = 0 ] && [ -c '$dev' ] && case '$dev' in /dev/pts/*) exit 0;; esac; exit 1"
-    x_conf "$E2E_TMP/e2epty.conf" "Interface = e2epty" "Command = socat - $dev,raw,echo=0"
+    e2e_conf "$E2E_TMP/e2epty.conf" "Interface = e2epty" "Command = socat - $dev,raw,echo=0"
     sed -i '/^Server\|^IdentityFile\|^SSHOption/d' "$E2E_TMP/e2epty.conf"
     check "$label: pppssh up over the pty exits 0" x_up "$NS_CLI" "$E2E_TMP/e2epty.conf"
     echo "    (up took $X_MS ms)"

@@ -23,20 +23,12 @@ S_KA_FAILURES=3
 # given lines.
 s_setup() {
     x_setup
-    cat >"$E2E_TMP/server.conf" <<CONF
-[Server]
-Address = $TUN_SRV_IP
-Pool = 198.18.255.100-198.18.255.120
-
-[User e2e]
-Address = $S_CLI_TUN
-CONF
+    e2e_server_conf 198.18.255.100-198.18.255.120 "[User e2e]" "Address = $S_CLI_TUN"
     x_user e2e
     S_CONF=$E2E_TMP/$S_NAME.conf
     x_conf_user "$S_CONF" e2e "Interface = $S_NAME" "Route = 198.19.0.0/24" \
         "KeepaliveInterval = $S_KA_INTERVAL" "KeepaliveFailures = $S_KA_FAILURES" \
         "Persist = yes" "Holdoff = 0" "$@"
-    chmod 600 "$S_CONF"
 }
 
 # s_ms: monotonic-enough wall clock in milliseconds.
@@ -274,9 +266,7 @@ open(out, "w").write(f"{n} {h.hexdigest()}\n")
 PY
     S_RX_PID=$!
     E2E_PIDS="$E2E_PIDS $S_RX_PID"
-    s_i=0
-    while [ ! -e "$2.ready" ] && [ $s_i -lt 100 ]; do sleep 0.05; s_i=$((s_i + 1)); done
-    [ -e "$2.ready" ]
+    x_wait_exists "$2.ready"
 }
 
 # s_sender NS DEST PORT MBYTES RATE_MBPS OUT: send MBYTES of random data

@@ -140,6 +140,41 @@ SSHOption = ConnectTimeout=5
 OPTS
 }
 
+# e2e_serve_args ARG...: the bed's key runs `pppssh serve ARG... -c
+# server.conf` (e.g. --user NAME), its address leases in this test's own
+# directory, not /run/pppssh.
+e2e_serve_args() {
+    sed -i "s|serve -c|serve $* -c|; s|^command=\"|command=\"PPPSSH_RUN_DIR=$E2E_TMP/srvrun |" \
+        "$E2E_TMP/authorized_keys"
+}
+
+# e2e_server_conf POOL [LINE...]: $E2E_TMP/server.conf with the server's
+# tunnel address, the address pool POOL ("-" for none) and the given
+# lines (more [Server] keys first, then [User] sections).
+e2e_server_conf() {
+    _pool=$1; shift
+    {
+        echo "[Server]"
+        echo "Address = $TUN_SRV_IP"
+        [ "$_pool" = - ] || echo "Pool = $_pool"
+        for _line in "$@"; do echo "$_line"; done
+    } >"$E2E_TMP/server.conf"
+}
+
+# e2e_conf FILE [LINE...]: a client configuration reaching the bed's sshd
+# as root with the bed's key and known_hosts, plus the given lines.  Mode
+# 600, as a real one would be (`up` warns about a world-readable one).
+e2e_conf() {
+    _file=$1; shift
+    {
+        echo "[Tunnel]"
+        echo "Server = root@$SRV_IP"
+        e2e_ssh_options
+        for _line in "$@"; do echo "$_line"; done
+    } >"$_file"
+    chmod 600 "$_file"
+}
+
 e2e_cleanup() {
     status=$?
     for pid in $E2E_PIDS; do

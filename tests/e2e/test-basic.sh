@@ -10,28 +10,11 @@ e2e_setup
 NAME=e2e$E2E_ID
 NAME=$(printf '%.12s' "$NAME") # an interface name has at most 15 characters
 
-cat >"$E2E_TMP/server.conf" <<CONF
-[Server]
-Address = $TUN_SRV_IP
-Pool = 198.18.255.100-198.18.255.120
-
-[User e2e]
-Address = 198.18.255.2
-CONF
-
-cat >"$E2E_TMP/$NAME.conf" <<CONF
-[Tunnel]
-Server = root@$SRV_IP
-$(e2e_ssh_options)
-Interface = $NAME
-Route = 198.19.0.0/24
-KeepaliveInterval = 5
-DNS = 198.19.0.53
-CONF
-chmod 600 "$E2E_TMP/$NAME.conf"
+e2e_server_conf 198.18.255.100-198.18.255.120 "[User e2e]" "Address = 198.18.255.2"
+e2e_conf "$E2E_TMP/$NAME.conf" "Interface = $NAME" "Route = 198.19.0.0/24" \
+    "KeepaliveInterval = 5" "DNS = 198.19.0.53"
 # One key per user; the forced command names the user.
-sed -i "s|serve -c|serve --user e2e --stderr -c|; s|^command=\"|command=\"PPPSSH_RUN_DIR=$E2E_TMP/srvrun |" \
-    "$E2E_TMP/authorized_keys"
+e2e_serve_args --user e2e --stderr
 sed -i "s|serve --user e2e --stderr -c \([^\"]*\)\"|serve --user e2e --stderr -c \1 2>>$E2E_TMP/serve.log\"|" \
     "$E2E_TMP/authorized_keys"
 

@@ -12,17 +12,9 @@ HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # 
 . "$HERE/lib-extra.sh"
 x_setup
 A_IP=198.18.255.2 C_IP=198.18.255.3
-cat >"$E2E_TMP/server.conf" <<EOF
-[Server]
-Address = $TUN_SRV_IP
-Pool = 198.18.255.100-198.18.255.110
-
-[User alice]
-Address = $A_IP
-
-[User carol]
-Address = $C_IP
-EOF
+e2e_server_conf 198.18.255.100-198.18.255.110 \
+    "[User alice]" "Address = $A_IP" \
+    "[User carol]" "Address = $C_IP"
 x_user carol
 x_conf_user "$E2E_TMP/carol.conf" carol "Interface = e2ec" "LocalAddress = $A_IP"
 check "carol: pppssh up exits 0" x_up "$NS_CLI" "$E2E_TMP/carol.conf"

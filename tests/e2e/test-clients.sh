@@ -26,20 +26,10 @@ NS_C=$X_LAST_NS
 x_office "$NS_A" 1
 A_IP=198.18.255.2 C_IP=198.18.255.3
 
-cat >"$E2E_TMP/server.conf" <<EOF
-[Server]
-Address = $TUN_SRV_IP
-Pool = 198.18.255.100-198.18.255.110
-
-[User alice]
-Address = $A_IP
-Route = 198.19.1.0/24
-
-[User bob]
-
-[User carol]
-Address = $C_IP
-EOF
+e2e_server_conf 198.18.255.100-198.18.255.110 \
+    "[User alice]" "Address = $A_IP" "Route = 198.19.1.0/24" \
+    "[User bob]" \
+    "[User carol]" "Address = $C_IP"
 for u in alice bob carol; do x_user "$u"; done
 x_conf_user "$E2E_TMP/alice.conf" alice "Interface = e2ea" "Route = 198.19.0.0/24"
 x_conf_user "$E2E_TMP/bob.conf" bob "Interface = e2eb" "Route = 198.19.0.0/24"

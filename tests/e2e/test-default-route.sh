@@ -7,20 +7,9 @@
 e2e_setup
 
 NAME=$(printf '%.12s' "dr$E2E_ID")
-cat >"$E2E_TMP/server.conf" <<CONF
-[Server]
-Address = $TUN_SRV_IP
-Pool = 198.18.255.100-198.18.255.120
-CONF
-sed -i "s|^command=\"|command=\"PPPSSH_RUN_DIR=$E2E_TMP/srvrun |" "$E2E_TMP/authorized_keys"
-cat >"$E2E_TMP/$NAME.conf" <<CONF
-[Tunnel]
-Server = root@$SRV_IP
-$(e2e_ssh_options)
-Interface = $NAME
-Route = 0.0.0.0/0
-CONF
-chmod 600 "$E2E_TMP/$NAME.conf"
+e2e_server_conf 198.18.255.100-198.18.255.120
+e2e_serve_args
+e2e_conf "$E2E_TMP/$NAME.conf" "Interface = $NAME" "Route = 0.0.0.0/0"
 # The client's own default route on the transport, as on a real host: the
 # tunnel must not steal the server's address from it.
 in_cli ip route add default via "$SRV_IP"

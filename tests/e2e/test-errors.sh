@@ -18,11 +18,7 @@ HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # 
 . "$HERE/lib-extra.sh"
 x_setup
 IF=e2eerr
-cat >"$E2E_TMP/server.conf" <<EOF
-[Server]
-Address = $TUN_SRV_IP
-Pool = 198.18.255.2-198.18.255.100
-EOF
+e2e_server_conf 198.18.255.2-198.18.255.100
 # A key without a forced command, for RemoteCommand cases.
 ssh-keygen -q -t ed25519 -N '' -C e2e-plain -f "$E2E_TMP/key-plain"
 cat "$E2E_TMP/key-plain.pub" >>"$E2E_TMP/authorized_keys"
@@ -50,26 +46,26 @@ expect_failure() {
 }
 
 c=$E2E_TMP/e2eerr.conf
-x_conf "$c" "Interface = $IF" "Route = 198.19.0.0/24"
+e2e_conf "$c" "Interface = $IF" "Route = 198.19.0.0/24"
 sed -i "s|^IdentityFile = .*|IdentityFile = $E2E_TMP/key-stranger|" "$c"
 expect_failure "authentication refused" "authentication refused" "$c"
 
-x_conf "$c" "Interface = $IF" "Route = 198.19.0.0/24"
+e2e_conf "$c" "Interface = $IF" "Route = 198.19.0.0/24"
 sed -i "s|UserKnownHostsFile=.*|UserKnownHostsFile=$E2E_TMP/wrong_known_hosts|" "$c"
 expect_failure "host key mismatch" "host key verification failed" "$c"
 
-x_conf "$c" "Interface = $IF" "Route = 198.19.0.0/24"
+e2e_conf "$c" "Interface = $IF" "Route = 198.19.0.0/24"
 sed -i "s|^Server = .*|Server = root@198.18.9.9|" "$c"
 expect_failure "host unreachable (no route)" "host unreachable" "$c"
 
-x_conf "$c" "Interface = $IF" "Port = 2222"
+e2e_conf "$c" "Interface = $IF" "Port = 2222"
 expect_failure "nobody listening" "connection refused" "$c"
 
-x_conf "$c" "Interface = $IF" "RemoteCommand = pppssh-not-installed serve"
+e2e_conf "$c" "Interface = $IF" "RemoteCommand = pppssh-not-installed serve"
 sed -i "s|^IdentityFile = .*|IdentityFile = $E2E_TMP/key-plain|" "$c"
 expect_failure "remote command missing (PATH)" "remote command not found" "$c"
 
-x_conf "$c" "Interface = $IF" "RemoteCommand = /nonexistent serve"
+e2e_conf "$c" "Interface = $IF" "RemoteCommand = /nonexistent serve"
 sed -i "s|^IdentityFile = .*|IdentityFile = $E2E_TMP/key-plain|" "$c"
 expect_failure "remote command missing (/nonexistent)" "remote command not found" "$c"
 

@@ -10,56 +10,34 @@
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
 . "$HERE/lib.sh"
 . "$HERE/lib-extra.sh"
-x_setup
-IF=e2ev6
-SRV6=fd00:5353::1 CLI6=fd00:5353::2
-LAN6_GW=fd00:5353:1::1 LAN6_HOST=fd00:5353:1::2
-in_srv ip -6 addr add "$LAN6_GW/64" dev v-lan nodad
-in_lan ip -6 addr add "$LAN6_HOST/64" dev v-srv nodad
-in_lan ip -6 route add fd00:5353::/64 via "$LAN6_GW"
-in_srv sysctl -qw net.ipv6.conf.all.forwarding=1
-
-cat >"$E2E_TMP/server.conf" <<EOF
-[Server]
-Address = $TUN_SRV_IP
-Pool = 198.18.255.2-198.18.255.100
-Address6 = $SRV6/64
-
-[User root]
-Address6 = $CLI6/64
-EOF
-c=$E2E_TMP/$IF.conf
-x_conf "$c" "Interface = $IF" "Address6 = $CLI6/64" "Route = fd00:5353:1::/64"
-
-check "pppssh up exits 0" x_up "$NS_CLI" "$c"
-echo "    (up took $X_MS ms)"
-srv_if=$(ip -n "$NS_SRV" -o link show | awk -F': ' '$2 ~ /^pppssh/ {print $2; exit}')
-cli_ll=$(ip -n "$NS_CLI" -6 -o addr show dev "$IF" scope link | awk '{print $4}' | cut -d/ -f1 | head -n1)
-srv_ll=$(ip -n "$NS_SRV" -6 -o addr show dev "$srv_if" scope link 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -n1)
-echo "    client $IF: $cli_ll; server $srv_if: $srv_ll"
-check "client has a link-local address on $IF" test -n "$cli_ll"
+x_ipv6_setup
+x_ipv6_up
+cli_ll=$(ip -n "$NS_CLI" -6 -o addr show dev "$V6_IF" scope link | awk '{print $4}' | cut -d/ -f1 | head -n1)
+srv_ll=$(ip -n "$NS_SRV" -6 -o addr show dev "$V6_SRV_IF" scope link 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -n1)
+echo "    client $V6_IF: $cli_ll; server $V6_SRV_IF: $srv_ll"
+check "client has a link-local address on $V6_IF" test -n "$cli_ll"
 check "server has a link-local address on its tunnel" test -n "$srv_ll"
 check "the two link-local addresses differ (distinct interface identifiers)" test "$cli_ll" != "$srv_ll"
-check "client has $CLI6/64 on $IF" \
-    bash -c "ip -n $NS_CLI -6 -o addr show dev $IF | grep -q 'inet6 $CLI6/64'"
+check "client has $V6_CLI/64 on $V6_IF" \
+    bash -c "ip -n $NS_CLI -6 -o addr show dev $V6_IF | grep -q 'inet6 $V6_CLI/64'"
 check "no address is still tentative (DAD) once up returned" \
-    bash -c "! ip -n $NS_CLI -6 -o addr show dev $IF | grep -q tentative"
-check "client: route to fd00:5353:1::/64 through $IF" \
-    bash -c "ip -n $NS_CLI -6 route show fd00:5353:1::/64 | grep -q 'dev $IF'"
-check "ping6 the server's link-local address" x_ping "$NS_CLI" "$srv_ll%$IF"
-check "ping6 the server's tunnel end $SRV6" x_ping "$NS_CLI" "$SRV6"
-check "ping6 the LAN host $LAN6_HOST" x_ping "$NS_CLI" "$LAN6_HOST"
-check "the LAN host pings6 the client $CLI6" x_ping "$NS_LAN" "$CLI6"
-in_cli "$PPPSSH" status "$IF" >"$E2E_TMP/status" 2>&1
+    bash -c "! ip -n $NS_CLI -6 -o addr show dev $V6_IF | grep -q tentative"
+check "client: route to fd00:5353:1::/64 through $V6_IF" \
+    bash -c "ip -n $NS_CLI -6 route show fd00:5353:1::/64 | grep -q 'dev $V6_IF'"
+check "ping6 the server's link-local address" x_ping "$NS_CLI" "$srv_ll%$V6_IF"
+check "ping6 the server's tunnel end $V6_SRV" x_ping "$NS_CLI" "$V6_SRV"
+check "ping6 the LAN host $V6_LAN_HOST" x_ping "$NS_CLI" "$V6_LAN_HOST"
+check "the LAN host pings6 the client $V6_CLI" x_ping "$NS_LAN" "$V6_CLI"
+in_cli "$PPPSSH" status "$V6_IF" >"$E2E_TMP/status" 2>&1
 sed 's/^/    status| /' "$E2E_TMP/status"
-check "pppssh status shows the IPv6 address" grep -q "$CLI6" "$E2E_TMP/status"
+check "pppssh status shows the IPv6 address" grep -q "$V6_CLI" "$E2E_TMP/status"
 
-check "pppssh down exits 0" x_down "$NS_CLI" "$c"
-check "client: $IF is gone" wait_gone ip -n "$NS_CLI" link show "$IF"
+check "pppssh down exits 0" x_down "$NS_CLI" "$V6_CONF"
+check "client: $V6_IF is gone" wait_gone ip -n "$NS_CLI" link show "$V6_IF"
 check "client: no route to fd00:5353:1::/64 left" \
     test -z "$(ip -n "$NS_CLI" -6 route show fd00:5353:1::/64)"
-check "server: its tunnel is gone" wait_gone ip -n "$NS_SRV" link show "$srv_if"
+check "server: its tunnel is gone" wait_gone ip -n "$NS_SRV" link show "$V6_SRV_IF"
 check "server: no IPv6 route to the client left" \
-    wait_gone bash -c "ip -n $NS_SRV -6 route show | grep -q '$CLI6'"
+    wait_gone bash -c "ip -n $NS_SRV -6 route show | grep -q '$V6_CLI'"
 
 e2e_summary

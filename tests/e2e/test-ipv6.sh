@@ -5,25 +5,10 @@
 e2e_setup
 
 NAME=$(printf '%.12s' "v6$E2E_ID")
-cat >"$E2E_TMP/server.conf" <<CONF
-[Server]
-Address = $TUN_SRV_IP
-Address6 = fd00:5353::1/64
-
-[User e2e]
-Address = 198.18.255.2
-Address6 = fd00:5353::2/64
-CONF
-sed -i "s|serve -c|serve --user e2e -c|; s|^command=\"|command=\"PPPSSH_RUN_DIR=$E2E_TMP/srvrun |" \
-    "$E2E_TMP/authorized_keys"
-cat >"$E2E_TMP/$NAME.conf" <<CONF
-[Tunnel]
-Server = root@$SRV_IP
-$(e2e_ssh_options)
-Interface = $NAME
-Address6 = fd00:5353::2/64
-CONF
-chmod 600 "$E2E_TMP/$NAME.conf"
+e2e_server_conf - "Address6 = fd00:5353::1/64" \
+    "[User e2e]" "Address = 198.18.255.2" "Address6 = fd00:5353::2/64"
+e2e_serve_args --user e2e
+e2e_conf "$E2E_TMP/$NAME.conf" "Interface = $NAME" "Address6 = fd00:5353::2/64"
 
 check "pppssh up" in_cli "$PPPSSH" up -c "$E2E_TMP/$NAME.conf"
 # IPV6CP may finish a moment after IPCP, which is what up waits for.

@@ -23,15 +23,8 @@ CONF=$E2E_TMP/e2enet.conf
 IF=e2enet
 
 # --- 1. routed networks, both ways -------------------------------------
-cat >"$E2E_TMP/server.conf" <<EOF
-[Server]
-Address = $TUN_SRV_IP
-Pool = 198.18.255.2-198.18.255.100
-
-[User root]
-Route = 198.19.1.0/24
-EOF
-x_conf "$CONF" "Interface = $IF" "Route = 198.19.0.0/24"
+e2e_server_conf 198.18.255.2-198.18.255.100 "[User root]" "Route = 198.19.1.0/24"
+e2e_conf "$CONF" "Interface = $IF" "Route = 198.19.0.0/24"
 in_srv ip -o link show | awk '{print $2}' >"$E2E_TMP/srv-links.before"
 
 check "pppssh up exits 0" x_up "$NS_CLI" "$CONF"
@@ -62,14 +55,7 @@ check "server: no route to 198.19.1.0/24 left" \
 
 # --- 2. proxy ARP: the client is a host of the LAN ----------------------
 PROXY_IP=198.19.0.50
-cat >"$E2E_TMP/server.conf" <<EOF
-[Server]
-Address = $TUN_SRV_IP
-ProxyArp = yes
-
-[User root]
-Address = $PROXY_IP
-EOF
+e2e_server_conf - "ProxyArp = yes" "[User root]" "Address = $PROXY_IP"
 # The LAN host may not use its route for the tunnel range: only ARP helps.
 in_lan ip route del 198.18.255.0/24
 check "proxyarp: pppssh up exits 0" x_up "$NS_CLI" "$CONF"

@@ -7,24 +7,9 @@
 e2e_setup
 
 NAME=$(printf '%.12s' "pa$E2E_ID")
-cat >"$E2E_TMP/server.conf" <<CONF
-[Server]
-Address = $TUN_SRV_IP
-ProxyArp = yes
-
-[User e2e]
-Address = 198.19.0.50
-CONF
-sed -i "s|serve -c|serve --user e2e -c|; s|^command=\"|command=\"PPPSSH_RUN_DIR=$E2E_TMP/srvrun |" \
-    "$E2E_TMP/authorized_keys"
-cat >"$E2E_TMP/$NAME.conf" <<CONF
-[Tunnel]
-Server = root@$SRV_IP
-$(e2e_ssh_options)
-Interface = $NAME
-Route = 198.19.0.0/24
-CONF
-chmod 600 "$E2E_TMP/$NAME.conf"
+e2e_server_conf - "ProxyArp = yes" "[User e2e]" "Address = 198.19.0.50"
+e2e_serve_args --user e2e
+e2e_conf "$E2E_TMP/$NAME.conf" "Interface = $NAME" "Route = 198.19.0.0/24"
 # No route back: the LAN host only knows its own subnet.
 in_lan ip route del 198.18.255.0/24
 

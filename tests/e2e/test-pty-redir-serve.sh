@@ -9,18 +9,10 @@
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
 . "$HERE/lib.sh"
 . "$HERE/lib-extra.sh"
-PTY_REDIR=${PTY_REDIR:-$(dirname "$PPPSSH")/pty-redir}
-x_setup
-[ -x "$PTY_REDIR" ] || { echo "no pty-redir at $PTY_REDIR"; exit 1; }
-cat >"$E2E_TMP/server.conf" <<EOF
-[Server]
-Address = $TUN_SRV_IP
-Pool = 198.18.255.2-198.18.255.100
-EOF
+x_pty_setup
 
 # A. The engine's own server end on the pty, in the server's namespace.
 x_pty_session "serve on a pty" "$NS_SRV" 198.18.254.1 \
     "$PPPSSH" serve --local 198.18.254.1 --remote 198.18.254.2 --stderr
 
-[ "$E2E_FAILED" = 0 ] || { sed 's/^/    pty-redir| /' "$E2E_TMP/pty-redir.log"; x_serve_log; }
-e2e_summary
+x_pty_summary

@@ -10,14 +10,7 @@
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
 . "$HERE/lib.sh"
 . "$HERE/lib-extra.sh"
-PTY_REDIR=${PTY_REDIR:-$(dirname "$PPPSSH")/pty-redir}
-x_setup
-[ -x "$PTY_REDIR" ] || { echo "no pty-redir at $PTY_REDIR"; exit 1; }
-cat >"$E2E_TMP/server.conf" <<EOF
-[Server]
-Address = $TUN_SRV_IP
-Pool = 198.18.255.2-198.18.255.100
-EOF
+x_pty_setup
 
 # ssh on the pty (client namespace), sshd's forced command (`pppssh serve
 # -c server.conf`) at the far end; first with -T (no remote pty), then with
@@ -31,5 +24,4 @@ x_pty_session "ssh -t on a pty (HOWTO)" "$NS_CLI" "$TUN_SRV_IP" \
     -o UserKnownHostsFile="$E2E_TMP/known_hosts" -o StrictHostKeyChecking=yes \
     -o ConnectTimeout=5 "root@$SRV_IP"
 
-[ "$E2E_FAILED" = 0 ] || { sed 's/^/    pty-redir| /' "$E2E_TMP/pty-redir.log"; x_serve_log; }
-e2e_summary
+x_pty_summary

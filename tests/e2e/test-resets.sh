@@ -12,8 +12,8 @@ s_setup
 
 RESETS=10
 
-# s_census FILE: what the tunnel owns right now, PIDs left out (the ssh
-# child and the server's session are new after each reset).
+# census: what the tunnel owns right now, PIDs left out (the ssh child
+# and the server's session are new after each reset).
 census() {
     {
         echo "client tree: $(s_tree "$pid" | while read -r p; do cat "/proc/$p/comm" 2>/dev/null; done | sort | tr '\n' ' ')"
@@ -26,21 +26,7 @@ census() {
         ip -n "$NS_CLI" -4 route show table all | sed 's/^/client route /'
         ip -n "$NS_SRV" -4 route show table all | sed 's/^/server route /'
         ip -n "$NS_CLI" -4 addr show | grep inet | sed 's/^/client /'
-    } >"$1"
-}
-
-# same_census BEFORE: up to 5 s for the census to equal BEFORE (an old
-# session on the server may take a moment to finish exiting).
-same_census() {
-    i=0
-    while [ $i -lt 50 ]; do
-        census "$E2E_TMP/after.census"
-        cmp -s "$1" "$E2E_TMP/after.census" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    diff "$1" "$E2E_TMP/after.census"
-    return 1
+    }
 }
 
 check "pppssh up" s_up
@@ -53,7 +39,7 @@ ifindex=$(s_ifindex "$NS_CLI" "$S_NAME")
 check "a first reset" timeout 10 ip netns exec "$NS_CLI" "$PPPSSH" reset "$S_NAME"
 check "up again after the first reset" s_wait_reconnects 1 30
 s_wait_count "$NS_SRV" pppssh 1 >/dev/null
-census "$E2E_TMP/before.census"
+census >"$E2E_TMP/before.census"
 sed 's/^/    before| /' "$E2E_TMP/before.census" | grep -v route
 
 n=0 worst=0 total=0
@@ -79,7 +65,7 @@ done
 check "status counts $((RESETS + 1)) reconnects" test "$(s_reconnects)" = $((RESETS + 1))
 check "the same daemon runs ($pid)" test "$(s_find_daemon)" = "$pid"
 check "the interface was kept (ifindex $ifindex)" test "$(s_ifindex "$NS_CLI" "$S_NAME")" = "$ifindex"
-check "no leaked process, interface, route, address or fd" same_census "$E2E_TMP/before.census"
+check "no leaked process, interface, route, address or fd" x_settles "$E2E_TMP/before.census" census
 check "one interface and one copy of each route on both ends" s_one_of_each
 check "a ping crosses" x_ping "$NS_CLI" "$LAN_HOST_IP"
 

@@ -22,17 +22,9 @@ x_client again 198.18.0.12
 NS_NEW=$X_LAST_NS
 A_IP=198.18.255.2
 
-cat >"$E2E_TMP/server.conf" <<EOF
-[Server]
-Address = $TUN_SRV_IP
-Pool = 198.18.255.100-198.18.255.110
-
-[User alice]
-Address = $A_IP
-Route = 198.19.1.0/24
-
-[User bob]
-EOF
+e2e_server_conf 198.18.255.100-198.18.255.110 \
+    "[User alice]" "Address = $A_IP" "Route = 198.19.1.0/24" \
+    "[User bob]"
 x_user alice
 x_user bob
 

@@ -5,12 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 e2e_setup
 
-cat >"$E2E_TMP/server.conf" <<CONF
-[Server]
-Address = $TUN_SRV_IP
-Pool = 198.18.255.100-198.18.255.120
-CONF
-sed -i "s|^command=\"|command=\"PPPSSH_RUN_DIR=$E2E_TMP/srvrun |" "$E2E_TMP/authorized_keys"
+e2e_server_conf 198.18.255.100-198.18.255.120
+e2e_serve_args
 # A second key without a forced command: RemoteCommand runs as written.
 ssh-keygen -q -t ed25519 -N '' -f "$E2E_TMP/free_key"
 cat "$E2E_TMP/free_key.pub" >>"$E2E_TMP/authorized_keys"

@@ -2,7 +2,8 @@
  * ncp_harness.h - a recording struct fsm_parent for the IPCP and IPV6CP
  * tests: keeps every packet sent, counts layer events, keeps the last log
  * line, draws "random" numbers from a fixed xorshift sequence, and can join
- * two automatons back to back.
+ * two automatons back to back; and drives one NCP directly (judge
+ * a request, build ours, take an Ack, feed it packets).
  */
 #ifndef NCP_HARNESS_H
 #define NCP_HARNESS_H
@@ -149,6 +150,75 @@ static inline int harness_pump(struct harness *a, struct harness *b, ppp_time no
         }
     }
     return moved;
+}
+
+/* ---- driving one NCP directly (the test includes <cmocka.h> first) ---- */
+
+/* The reply judge_request built: its Code and options. */
+struct verdict {
+    int code;
+    uint8_t out[64];
+    size_t len;
+};
+
+static inline struct verdict judge_rn(struct harness *h, const uint8_t *opts, size_t len,
+                                      bool reject_naks)
+{
+    struct verdict v;
+
+    v.code =
+        h->fsm->ops->judge_request(h->fsm, opts, len, v.out, sizeof(v.out), &v.len, reject_naks);
+    return v;
+}
+
+/* The verdict on the peer's request, before Max-Failure. */
+static inline struct verdict judge(struct harness *h, const uint8_t *opts, size_t len)
+{
+    return judge_rn(h, opts, len, false);
+}
+
+/* Our request's options into buf (64 bytes); their length. */
+static inline size_t request(struct harness *h, uint8_t *buf)
+{
+    return h->fsm->ops->build_request(h->fsm, buf, 64);
+}
+
+/* Our request is Acked as sent; This-Layer-Up runs. */
+static inline void ack_and_up(struct harness *h)
+{
+    uint8_t req[64];
+    size_t len = request(h, req);
+
+    assert_true(h->fsm->ops->ack(h->fsm, req, len));
+    h->fsm->ops->up(h->fsm);
+}
+
+/* A packet from the peer (Code, Identifier, options) into the automaton,
+ * at time 0. */
+static inline void feed(struct harness *h, uint8_t code, uint8_t id, const uint8_t *opts,
+                        size_t len)
+{
+    uint8_t pkt[64];
+
+    pkt[0] = code;
+    pkt[1] = id;
+    pkt[2] = 0; /* Length: never above 64 here */
+    pkt[3] = (uint8_t)(4 + len);
+    memcpy(pkt + 4, opts, len);
+    fsm_input(h->fsm, 0, pkt, 4 + len);
+}
+
+/* The Configure-Request we sent last, Code first; fails the test if we
+ * sent none. */
+static inline const uint8_t *our_last_request(const struct harness *h)
+{
+    for (size_t n = h->nsent; n > 0; n--) {
+        const uint8_t *pkt = h->sent[(n - 1) % HARNESS_MAX_PACKETS];
+        if (pkt[0] == FSM_CONF_REQ)
+            return pkt;
+    }
+    fail();
+    return NULL;
 }
 
 #endif

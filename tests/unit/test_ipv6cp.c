@@ -38,35 +38,6 @@ static void side_start(struct side *s)
     s->h.fsm = &s->ipv6cp.fsm;
 }
 
-struct verdict {
-    int code;
-    uint8_t out[64];
-    size_t len;
-};
-
-static struct verdict judge(struct side *s, const uint8_t *opts, size_t len)
-{
-    struct verdict v;
-
-    v.code = s->ipv6cp.fsm.ops->judge_request(&s->ipv6cp.fsm, opts, len, v.out, sizeof(v.out),
-                                              &v.len, false);
-    return v;
-}
-
-static size_t request(struct side *s, uint8_t *buf)
-{
-    return s->ipv6cp.fsm.ops->build_request(&s->ipv6cp.fsm, buf, 64);
-}
-
-static void ack_and_up(struct side *s)
-{
-    uint8_t req[64];
-    size_t len = request(s, req);
-
-    assert_true(s->ipv6cp.fsm.ops->ack(&s->ipv6cp.fsm, req, len));
-    s->ipv6cp.fsm.ops->up(&s->ipv6cp.fsm);
-}
-
 static void configured_id_is_requested_and_peers_acked(void **state)
 {
     struct side s;
@@ -77,13 +48,13 @@ static void configured_id_is_requested_and_peers_acked(void **state)
 
     side_init(&s, id_a, id_zero, 1);
     side_start(&s);
-    assert_int_equal(request(&s, req), 10);
+    assert_int_equal(request(&s.h, req), 10);
     assert_memory_equal(req, ((uint8_t[]){1, 10, ID_A}), 10);
-    v = judge(&s, peer, sizeof(peer));
+    v = judge(&s.h, peer, sizeof(peer));
     assert_int_equal(v.code, FSM_CONF_ACK);
     assert_int_equal(v.len, sizeof(peer));
     assert_memory_equal(v.out, peer, sizeof(peer));
-    ack_and_up(&s);
+    ack_and_up(&s.h);
     assert_false(ipv6cp_failed(&s.ipv6cp));
     ipv6cp_result(&s.ipv6cp, &ev);
     assert_int_equal(ev.type, PPP_EV_IPV6CP_UP);
@@ -101,7 +72,7 @@ static void unconfigured_id_is_random_and_not_zero(void **state)
 
     side_init(&s, id_zero, id_zero, 99);
     side_start(&s);
-    assert_int_equal(request(&s, req), 10);
+    assert_int_equal(request(&s.h, req), 10);
     assert_int_equal(req[0], 1);
     assert_memory_not_equal(req + 2, id_zero, 8);
     assert_memory_equal(req + 2, s.ipv6cp.local_ifid, 8);
@@ -115,7 +86,7 @@ static void zero_id_is_naked_with_a_distinct_one(void **state)
 
     side_init(&s, id_a, id_zero, 5);
     side_start(&s);
-    v = judge(&s, peer, sizeof(peer));
+    v = judge(&s.h, peer, sizeof(peer));
     assert_int_equal(v.code, FSM_CONF_NAK);
     assert_int_equal(v.len, 10);
     assert_memory_not_equal(v.out + 2, id_zero, 8);
@@ -124,7 +95,7 @@ static void zero_id_is_naked_with_a_distinct_one(void **state)
     /* a configured peer identifier is the suggestion */
     side_init(&s, id_a, id_b, 5);
     side_start(&s);
-    v = judge(&s, peer, sizeof(peer));
+    v = judge(&s.h, peer, sizeof(peer));
     assert_int_equal(v.code, FSM_CONF_NAK);
     assert_memory_equal(v.out, ((uint8_t[]){1, 10, ID_B}), 10);
 }
@@ -138,11 +109,11 @@ static void collision_naks_the_peer_and_renews_ours(void **state)
 
     side_init(&s, id_a, id_zero, 5);
     side_start(&s);
-    v = judge(&s, peer, sizeof(peer));
+    v = judge(&s.h, peer, sizeof(peer));
     assert_int_equal(v.code, FSM_CONF_NAK);
     assert_memory_not_equal(v.out + 2, id_a, 8);
     assert_memory_not_equal(v.out + 2, id_zero, 8);
-    request(&s, req);
+    request(&s.h, req);
     assert_memory_not_equal(req + 2, id_a, 8);
     assert_memory_not_equal(req + 2, id_zero, 8);
     assert_memory_not_equal(req + 2, v.out + 2, 8);
@@ -155,12 +126,12 @@ static void configured_peer_id_is_suggested_once(void **state)
 
     side_init(&s, id_a, id_b, 5);
     side_start(&s);
-    struct verdict v = judge(&s, peer, sizeof(peer));
+    struct verdict v = judge(&s.h, peer, sizeof(peer));
     assert_int_equal(v.code, FSM_CONF_NAK);
     assert_memory_equal(v.out, ((uint8_t[]){1, 10, ID_B}), 10);
     /* pppd: a peer that insists keeps its own */
-    assert_int_equal(judge(&s, peer, sizeof(peer)).code, FSM_CONF_ACK);
-    ack_and_up(&s);
+    assert_int_equal(judge(&s.h, peer, sizeof(peer)).code, FSM_CONF_ACK);
+    ack_and_up(&s.h);
     assert_memory_equal(s.ipv6cp.remote_ifid, peer + 2, 8);
 }
 
@@ -174,11 +145,11 @@ static void naked_id_is_taken(void **state)
     side_init(&s, id_a, id_zero, 5);
     side_start(&s);
     assert_true(s.ipv6cp.fsm.ops->nak(&s.ipv6cp.fsm, nak, sizeof(nak)));
-    request(&s, req);
+    request(&s.h, req);
     assert_memory_equal(req, nak, sizeof(nak));
     /* a zero suggestion is not usable: we draw a fresh one */
     assert_true(s.ipv6cp.fsm.ops->nak(&s.ipv6cp.fsm, nak_zero, sizeof(nak_zero)));
-    request(&s, req);
+    request(&s.h, req);
     assert_memory_not_equal(req + 2, id_zero, 8);
     /* wrong length: dropped */
     assert_false(s.ipv6cp.fsm.ops->nak(&s.ipv6cp.fsm, (uint8_t[]){1, 6, 1, 2, 3, 4}, 6));
@@ -193,7 +164,7 @@ static void compression_and_unknown_options_are_rejected(void **state)
 
     side_init(&s, id_a, id_zero, 5);
     side_start(&s);
-    v = judge(&s, opts, sizeof(opts));
+    v = judge(&s.h, opts, sizeof(opts));
     assert_int_equal(v.code, FSM_CONF_REJ);
     assert_int_equal(v.len, sizeof(want));
     assert_memory_equal(v.out, want, sizeof(want));
@@ -207,12 +178,12 @@ static void rejected_id_carries_on_with_ours(void **state)
 
     side_init(&s, id_a, id_zero, 5);
     side_start(&s);
-    size_t len = request(&s, req);
+    size_t len = request(&s.h, req);
     assert_false(s.ipv6cp.fsm.ops->reject(&s.ipv6cp.fsm, peer, sizeof(peer)));
     assert_true(s.ipv6cp.fsm.ops->reject(&s.ipv6cp.fsm, req, len));
-    assert_int_equal(request(&s, req), 0);
-    judge(&s, peer, sizeof(peer));
-    ack_and_up(&s);
+    assert_int_equal(request(&s.h, req), 0);
+    judge(&s.h, peer, sizeof(peer));
+    ack_and_up(&s.h);
     assert_false(ipv6cp_failed(&s.ipv6cp));
     assert_memory_equal(s.ipv6cp.local_ifid, id_a, 8);
     assert_memory_equal(s.ipv6cp.remote_ifid, id_b, 8);
@@ -224,15 +195,15 @@ static void no_peer_id_fails_without_a_configured_one(void **state)
 
     side_init(&s, id_a, id_zero, 5);
     side_start(&s);
-    assert_int_equal(judge(&s, id_zero, 0).code, FSM_CONF_ACK);
-    ack_and_up(&s);
+    assert_int_equal(judge(&s.h, id_zero, 0).code, FSM_CONF_ACK);
+    ack_and_up(&s.h);
     assert_true(ipv6cp_failed(&s.ipv6cp));
     assert_int_equal(s.h.log_level, PPP_LOG_ERROR);
 
     side_init(&s, id_a, id_b, 5);
     side_start(&s);
-    assert_int_equal(judge(&s, id_zero, 0).code, FSM_CONF_ACK);
-    ack_and_up(&s);
+    assert_int_equal(judge(&s.h, id_zero, 0).code, FSM_CONF_ACK);
+    ack_and_up(&s.h);
     assert_false(ipv6cp_failed(&s.ipv6cp));
     assert_memory_equal(s.ipv6cp.remote_ifid, id_b, 8);
 }
@@ -245,9 +216,9 @@ static void stale_ack_is_dropped(void **state)
 
     side_init(&s, id_a, id_zero, 5);
     side_start(&s);
-    size_t old_len = request(&s, old);
+    size_t old_len = request(&s.h, old);
     assert_true(s.ipv6cp.fsm.ops->nak(&s.ipv6cp.fsm, nak, sizeof(nak)));
-    size_t len = request(&s, req);
+    size_t len = request(&s.h, req);
     assert_false(s.ipv6cp.fsm.ops->ack(&s.ipv6cp.fsm, old, old_len));
     assert_true(s.ipv6cp.fsm.ops->ack(&s.ipv6cp.fsm, req, len));
 }
@@ -286,29 +257,12 @@ static void colliding_configured_ids_end_distinct(void **state)
 
 /* --- a peer that renegotiates ------------------------------------------ */
 
-static void feed(struct side *s, uint8_t code, uint8_t id, const uint8_t *opts, size_t len)
-{
-    uint8_t pkt[64];
-
-    pkt[0] = code;
-    pkt[1] = id;
-    pkt[2] = 0;
-    pkt[3] = (uint8_t)(4 + len);
-    memcpy(pkt + 4, opts, len);
-    fsm_input(&s->ipv6cp.fsm, 0, pkt, 4 + len);
-}
-
 /* The peer Acks our last Configure-Request as sent. */
 static void ack_our_request(struct side *s)
 {
-    for (size_t n = s->h.nsent; n > 0; n--) {
-        const uint8_t *pkt = s->h.sent[(n - 1) % HARNESS_MAX_PACKETS];
-        if (pkt[0] == FSM_CONF_REQ) {
-            feed(s, FSM_CONF_ACK, pkt[1], pkt + 4, pkt[3] - 4u);
-            return;
-        }
-    }
-    fail();
+    const uint8_t *req = our_last_request(&s->h);
+
+    feed(&s->h, FSM_CONF_ACK, req[1], req + 4, req[3] - 4u);
 }
 
 /* RFC 1661 section 4.1, Opened + RCR: tld, scr, sca.  The peer that sent
@@ -323,12 +277,12 @@ static void peer_id_survives_a_renegotiation_from_opened(void **state)
     side_start(&s);
     fsm_up(&s.ipv6cp.fsm, 0);
     fsm_open(&s.ipv6cp.fsm, 0);
-    feed(&s, FSM_CONF_REQ, 1, peer_req, sizeof(peer_req));
+    feed(&s.h, FSM_CONF_REQ, 1, peer_req, sizeof(peer_req));
     ack_our_request(&s);
     assert_int_equal(s.ipv6cp.fsm.state, FSM_OPENED);
     assert_memory_equal(s.ipv6cp.remote_ifid, id_b, 8);
 
-    feed(&s, FSM_CONF_REQ, 2, peer_req, sizeof(peer_req));
+    feed(&s.h, FSM_CONF_REQ, 2, peer_req, sizeof(peer_req));
     assert_int_equal(s.ipv6cp.fsm.state, FSM_ACK_SENT);
     ack_our_request(&s);
     assert_int_equal(s.ipv6cp.fsm.state, FSM_OPENED);
@@ -355,14 +309,14 @@ static void collision_after_our_ack_keeps_the_acked_id(void **state)
     ack_our_request(&s);
     assert_int_equal(s.ipv6cp.fsm.state, FSM_ACK_RCVD);
 
-    feed(&s, FSM_CONF_REQ, 1, colliding, sizeof(colliding));
+    feed(&s.h, FSM_CONF_REQ, 1, colliding, sizeof(colliding));
     nak = harness_last(&s.h, &len);
     assert_int_equal(nak[0], FSM_CONF_NAK);
     assert_int_equal(len, 14);
     memcpy(suggestion, nak + 4, sizeof(suggestion));
     assert_memory_not_equal(suggestion + 2, id_a, 8);
 
-    feed(&s, FSM_CONF_REQ, 2, suggestion, sizeof(suggestion));
+    feed(&s.h, FSM_CONF_REQ, 2, suggestion, sizeof(suggestion));
     assert_int_equal(s.ipv6cp.fsm.state, FSM_OPENED);
     assert_false(ipv6cp_failed(&s.ipv6cp));
     assert_memory_equal(s.ipv6cp.local_ifid, id_a, 8);

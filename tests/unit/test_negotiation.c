@@ -24,6 +24,17 @@ static void settings(struct ppp_settings *s)
     s->seed = 99;
 }
 
+/* Reads what we sent: our latest LCP Configure-Request must be among it. */
+static const struct h_frame *read_our_lcp_request(struct script *sc)
+{
+    const struct h_frame *req;
+
+    sc_read(sc);
+    req = sc_find(sc, PPP_PROTO_LCP, FSM_CONF_REQ);
+    assert_non_null(req);
+    return req;
+}
+
 /* ---- LCP options ---- */
 
 static void accepts_the_peers_nak_of_our_mru(void **state)
@@ -39,17 +50,13 @@ static void accepts_the_peers_nak_of_our_mru(void **state)
     s.mru = 1400;
     sc_new(&sc, &s);
     ppp_link_open(sc.us.link, sc.now);
-    sc_read(&sc);
-    req = sc_find(&sc, PPP_PROTO_LCP, FSM_CONF_REQ);
-    assert_non_null(req);
+    req = read_our_lcp_request(&sc);
     mru = sc_option(req, LCP_OPT_MRU, &len);
     assert_non_null(mru);
     assert_int_equal(get16(mru), 1400);
 
     sc_send(&sc, PPP_PROTO_LCP, FSM_CONF_NAK, req->info[1], nak, sizeof(nak));
-    sc_read(&sc);
-    req = sc_find(&sc, PPP_PROTO_LCP, FSM_CONF_REQ);
-    assert_non_null(req);
+    req = read_our_lcp_request(&sc);
     mru = sc_option(req, LCP_OPT_MRU, &len);
     assert_non_null(mru);
     assert_int_equal(get16(mru), 1300);
@@ -73,17 +80,13 @@ static void goes_on_without_a_rejected_magic_number(void **state)
     settings(&s);
     sc_new(&sc, &s);
     ppp_link_open(sc.us.link, sc.now);
-    sc_read(&sc);
-    req = sc_find(&sc, PPP_PROTO_LCP, FSM_CONF_REQ);
-    assert_non_null(req);
+    req = read_our_lcp_request(&sc);
     magic = sc_option(req, LCP_OPT_MAGIC, NULL);
     assert_non_null(magic);
     memcpy(rej + 2, magic, 4);
 
     sc_send(&sc, PPP_PROTO_LCP, FSM_CONF_REJ, req->info[1], rej, sizeof(rej));
-    sc_read(&sc);
-    req = sc_find(&sc, PPP_PROTO_LCP, FSM_CONF_REQ);
-    assert_non_null(req);
+    req = read_our_lcp_request(&sc);
     assert_null(sc_option(req, LCP_OPT_MAGIC, NULL));
     sc_ack(&sc, req);
     sc_send(&sc, PPP_PROTO_LCP, FSM_CONF_REQ, 7, NULL, 0);
@@ -257,11 +260,20 @@ static void dies_after_max_configure_when_nobody_answers(void **state)
     sc_free(&sc);
 }
 
-static void pair_new(struct h_pair *p, const struct ppp_settings *a, const struct ppp_settings *b)
+/* A pair of engines, neither opened yet: A with the given settings, B a
+ * peer with the defaults. */
+static struct h_pair *pair_new(const struct ppp_settings *a)
 {
+    struct h_pair *p = malloc(sizeof(*p));
+    struct ppp_settings b;
+
+    assert_non_null(p);
+    ppp_settings_default(&b);
+    b.seed = 1234;
     h_pair_init(p, 5);
     assert_int_equal(h_end_new(&p->a, "A", a, &p->now), PPP_OK);
-    assert_int_equal(h_end_new(&p->b, "B", b, &p->now), PPP_OK);
+    assert_int_equal(h_end_new(&p->b, "B", &b, &p->now), PPP_OK);
+    return p;
 }
 
 static void pair_free(struct h_pair *p)
@@ -271,69 +283,70 @@ static void pair_free(struct h_pair *p)
     free(p);
 }
 
-static void peer_settings(struct ppp_settings *s)
+/* B opens (A is open already): the link must come up. */
+static void open_b_until_up(struct h_pair *p)
 {
-    ppp_settings_default(s);
-    s->seed = 1234;
+    ppp_link_open(p->b.link, p->now);
+    assert_true(h_run_until_up(p, 10 * SECOND));
+}
+
+/* pair_new, only A opened, and left alone for a while (B is late). */
+static struct h_pair *pair_a_alone_for(const struct ppp_settings *a, ppp_time how_long)
+{
+    struct h_pair *p = pair_new(a);
+
+    ppp_link_open(p->a.link, p->now);
+    h_run_for(p, how_long, 10 * PPP_MS);
+    return p;
 }
 
 static void passive_keeps_waiting_for_a_late_peer(void **state)
 {
-    struct h_pair *p = malloc(sizeof(*p));
-    struct ppp_settings a, b;
+    struct h_pair *p;
+    struct ppp_settings a;
 
     settings(&a);
     a.passive = true;
-    peer_settings(&b);
-    pair_new(p, &a, &b);
-    ppp_link_open(p->a.link, p->now);
-    h_run_for(p, 60 * SECOND, 10 * PPP_MS); /* well past Max-Configure */
+    p = pair_a_alone_for(&a, 60 * SECOND); /* well past Max-Configure */
     assert_false(p->a.dead);
     assert_int_equal(ppp_link_phase(p->a.link), PPP_PHASE_ESTABLISH);
     assert_int_equal(ppp_link_expiry(p->a.link), PPP_TIME_NEVER);
-    ppp_link_open(p->b.link, p->now);
-    assert_true(h_run_until_up(p, 10 * SECOND));
+    open_b_until_up(p);
     pair_free(p);
 }
 
 static void silent_waits_for_the_first_request(void **state)
 {
-    struct h_pair *p = malloc(sizeof(*p));
-    struct ppp_settings a, b;
+    struct h_pair *p;
+    struct ppp_settings a;
 
     settings(&a);
     a.silent = true;
-    peer_settings(&b);
-    pair_new(p, &a, &b);
-    ppp_link_open(p->a.link, p->now);
-    h_run_for(p, 20 * SECOND, 10 * PPP_MS);
+    p = pair_a_alone_for(&a, 20 * SECOND);
     assert_int_equal(ppp_link_stats(p->a.link)->tx_bytes, 0);
     assert_int_equal(ppp_link_phase(p->a.link), PPP_PHASE_ESTABLISH);
-    ppp_link_open(p->b.link, p->now);
-    assert_true(h_run_until_up(p, 10 * SECOND));
+    open_b_until_up(p);
     assert_int_equal(p->a.ipcp.u.ipcp.remote, ADDR_PEER);
     pair_free(p);
 }
 
-static struct h_pair *pair_up(struct ppp_settings *a, struct ppp_settings *b)
+/* pair_new, both ends opened, the link up. */
+static struct h_pair *pair_up(const struct ppp_settings *a)
 {
-    struct h_pair *p = malloc(sizeof(*p));
+    struct h_pair *p = pair_new(a);
 
-    pair_new(p, a, b);
     ppp_link_open(p->a.link, p->now);
-    ppp_link_open(p->b.link, p->now);
-    assert_true(h_run_until_up(p, 10 * SECOND));
+    open_b_until_up(p);
     return p;
 }
 
 static void peer_terminate_request_ends_the_link(void **state)
 {
-    struct ppp_settings a, b;
+    struct ppp_settings a;
     struct h_pair *p;
 
     settings(&a);
-    peer_settings(&b);
-    p = pair_up(&a, &b);
+    p = pair_up(&a);
     assert_int_equal(ppp_link_close(p->b.link, p->now, "bye"), PPP_OK);
     h_run_for(p, 10 * SECOND, 10 * PPP_MS);
     assert_true(p->a.dead && p->b.dead);
@@ -366,7 +379,7 @@ static bool terminating(const struct h_end *e, enum ppp_cause *cause)
 
 static void keepalive_declares_a_silent_peer_dead(void **state)
 {
-    struct ppp_settings a, b;
+    struct ppp_settings a;
     struct h_pair *p;
     ppp_time cut, terminate_at = 0;
     enum ppp_cause cause = PPP_CAUSE_NONE;
@@ -374,8 +387,7 @@ static void keepalive_declares_a_silent_peer_dead(void **state)
     settings(&a);
     a.echo_interval_ms = 1000;
     a.echo_failures = 4;
-    peer_settings(&b);
-    p = pair_up(&a, &b);
+    p = pair_up(&a);
     h_run_for(p, 5 * SECOND + 370 * PPP_MS, 10 * PPP_MS);
     assert_true(p->a.echo_rtts >= 4);
     cut = p->now;
@@ -401,15 +413,14 @@ static void keepalive_declares_a_silent_peer_dead(void **state)
  * count as proof of life, or a looped line would never be declared dead. */
 static void keepalive_ignores_our_own_echoes_on_a_looped_line(void **state)
 {
-    struct ppp_settings a, b;
+    struct ppp_settings a;
     struct h_pair *p;
     ppp_time loop_start;
 
     settings(&a);
     a.echo_interval_ms = 1000;
     a.echo_failures = 4;
-    peer_settings(&b);
-    p = pair_up(&a, &b);
+    p = pair_up(&a);
     h_run_for(p, 2 * SECOND, 10 * PPP_MS);
     loop_start = p->now;
     while (p->now < loop_start + 30 * SECOND && !p->a.dead) {
@@ -430,7 +441,7 @@ static void keepalive_ignores_our_own_echoes_on_a_looped_line(void **state)
  * replies.  Only if A's Echo-Requests jump the queue does A hear B in time. */
 static void keepalive_survives_a_saturated_data_queue(void **state)
 {
-    struct ppp_settings a, b;
+    struct ppp_settings a;
     struct h_pair *p;
     uint8_t pkt[1500] = {0x45};
     uint64_t sent = 0;
@@ -439,8 +450,7 @@ static void keepalive_survives_a_saturated_data_queue(void **state)
     a.echo_interval_ms = 500;
     a.echo_failures = 3;
     a.tx_buffer = 4 * 1024 * 1024;
-    peer_settings(&b);
-    p = pair_up(&a, &b);
+    p = pair_up(&a);
     p->budget = 1000; /* 1 MB/s */
     put16(pkt + 2, sizeof(pkt));
     for (int i = 0; i < 10000; i++) { /* 10 s */
@@ -485,16 +495,14 @@ static void ssh_banner_before_the_first_flag_does_not_matter(void **state)
 {
     static const char banner[] = "Welcome to ~host~ (GNU/Linux)\r\n"
                                  "Last login: Tue from 198.18.0.1 ~~ }}} ~\r\n$ ";
-    struct ppp_settings a, b;
-    struct h_pair *p = malloc(sizeof(*p));
+    struct ppp_settings a;
+    struct h_pair *p;
 
     settings(&a);
-    peer_settings(&b);
-    pair_new(p, &a, &b);
+    p = pair_new(&a);
     h_wire_put(&p->ba, (const uint8_t *)banner, sizeof(banner) - 1, &p->seed);
     ppp_link_open(p->a.link, p->now);
-    ppp_link_open(p->b.link, p->now);
-    assert_true(h_run_until_up(p, 10 * SECOND));
+    open_b_until_up(p);
     assert_true(ppp_link_stats(p->a.link)->rx_bytes_outside_frames > 0);
     pair_free(p);
 }
@@ -527,15 +535,14 @@ static void big_ip_packet(uint8_t *pkt, size_t len)
  * but frames are only kept up to the MRU in force plus slack. */
 static void over_long_frames_are_bounded_by_the_negotiated_mru(void **state)
 {
-    struct ppp_settings a, b;
+    struct ppp_settings a;
     struct h_pair *p;
     static uint8_t pkt[3000];
     size_t delivered = 0;
 
     big_ip_packet(pkt, sizeof(pkt));
     settings(&a);
-    peer_settings(&b);
-    p = pair_up(&a, &b);
+    p = pair_up(&a);
     p->a.on_ip = count_big_ip;
     p->a.ctx = &delivered;
     assert_int_equal(p->a.lcp.u.lcp.mru_rx, 1500);
@@ -546,8 +553,7 @@ static void over_long_frames_are_bounded_by_the_negotiated_mru(void **state)
 
     settings(&a);
     a.mru = 4000;
-    peer_settings(&b);
-    p = pair_up(&a, &b);
+    p = pair_up(&a);
     p->a.on_ip = count_big_ip;
     p->a.ctx = &delivered;
     assert_int_equal(p->a.lcp.u.lcp.mru_rx, 4000);
@@ -658,9 +664,7 @@ static void code_reject_fits_the_peers_mru(void **state)
     settings(&s);
     sc_new(&sc, &s);
     ppp_link_open(sc.us.link, sc.now);
-    sc_read(&sc);
-    req = sc_find(&sc, PPP_PROTO_LCP, FSM_CONF_REQ);
-    assert_non_null(req);
+    req = read_our_lcp_request(&sc);
     sc_ack(&sc, req);
     sc_send(&sc, PPP_PROTO_LCP, FSM_CONF_REQ, 0x41, opts, sizeof(opts));
     sc_read(&sc);

@@ -16,33 +16,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child_pipes.h"
 #include "pidfile.h"
-
-static char dir[64];
-
-static int make_dir(void **state)
-{
-    snprintf(dir, sizeof(dir), "/tmp/pppssh-pidfile-test.XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    return 0;
-}
-
-static int remove_dir(void **state)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    return system(cmd);
-}
+#include "tmpdir.h"
 
 static void read_file(const char *name, char *buf, size_t size)
 {
-    char path[256];
-    snprintf(path, sizeof(path), "%s/%s.pid", dir, name);
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    size_t n = fread(buf, 1, size - 1, f);
-    buf[n] = 0;
-    fclose(f);
+    char file[64];
+    snprintf(file, sizeof(file), "%s.pid", name);
+    assert_true(tmpdir_read(file, buf, size));
 }
 
 /* A child that takes the pid file and holds it until told (write to
@@ -50,16 +32,13 @@ static void read_file(const char *name, char *buf, size_t size)
 static pid_t holder(const char *name, int *release)
 {
     int ready[2], go[2];
-    assert_int_equal(pipe(ready), 0);
-    assert_int_equal(pipe(go), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
+    pid_t pid = fork_with_pipes(ready, go);
     if (pid == 0) {
         close(go[1]); /* else our own copy keeps the pipe open forever */
         close(ready[0]);
         struct pidfile pf;
         char err[256];
-        char ok = pidfile_create(&pf, dir, name, err, sizeof(err)) == 0 ? 'y' : 'n';
+        char ok = pidfile_create(&pf, tmpdir, name, err, sizeof(err)) == 0 ? 'y' : 'n';
         (void)!write(ready[1], &ok, 1);
         char c;
         (void)!read(go[0], &c, 1);
@@ -67,10 +46,7 @@ static pid_t holder(const char *name, int *release)
     }
     close(ready[1]);
     close(go[0]);
-    char ok = 0;
-    assert_int_equal(read(ready[0], &ok, 1), 1);
-    assert_int_equal(ok, 'y');
-    close(ready[0]);
+    await_child_ready(ready[0]);
     *release = go[1];
     return pid;
 }
@@ -79,11 +55,11 @@ static void second_start_is_refused_then_stale_file_is_taken_over(void **state)
 {
     int release;
     pid_t first = holder("vpn", &release);
-    assert_int_equal(pidfile_running(dir, "vpn"), first);
+    assert_int_equal(pidfile_running(tmpdir, "vpn"), first);
 
     struct pidfile pf;
     char err[256], expect[128], text[32];
-    assert_int_equal(pidfile_create(&pf, dir, "vpn", err, sizeof(err)), -EEXIST);
+    assert_int_equal(pidfile_create(&pf, tmpdir, "vpn", err, sizeof(err)), -EEXIST);
     snprintf(expect, sizeof(expect), "tunnel vpn is already running (pid %d)", (int)first);
     assert_string_equal(err, expect);
     assert_int_equal(pf.fd, -1);
@@ -93,32 +69,27 @@ static void second_start_is_refused_then_stale_file_is_taken_over(void **state)
     assert_int_equal(waitpid(first, NULL, 0), first);
     read_file("vpn", text, sizeof(text));
     assert_int_equal(atoi(text), first);
-    assert_int_equal(pidfile_running(dir, "vpn"), 0);
+    assert_int_equal(pidfile_running(tmpdir, "vpn"), 0);
 
-    assert_int_equal(pidfile_create(&pf, dir, "vpn", err, sizeof(err)), 0);
-    assert_int_equal(pidfile_running(dir, "vpn"), getpid());
+    assert_int_equal(pidfile_create(&pf, tmpdir, "vpn", err, sizeof(err)), 0);
+    assert_int_equal(pidfile_running(tmpdir, "vpn"), getpid());
     read_file("vpn", text, sizeof(text));
     assert_int_equal(atoi(text), getpid());
     pidfile_remove(&pf);
-    assert_int_equal(pidfile_running(dir, "vpn"), 0);
+    assert_int_equal(pidfile_running(tmpdir, "vpn"), 0);
     char path[256];
-    snprintf(path, sizeof(path), "%s/vpn.pid", dir);
+    tmpdir_path(path, sizeof(path), "vpn.pid");
     assert_int_equal(access(path, F_OK), -1);
 }
 
 static void live_unrelated_pid_in_file_is_stale(void **state)
 {
     /* pid 1 is alive but holds no lock on our file: not a tunnel. */
-    char path[256];
-    snprintf(path, sizeof(path), "%s/old.pid", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("1\n", f);
-    fclose(f);
-    assert_int_equal(pidfile_running(dir, "old"), 0);
+    tmpdir_write("old.pid", "1\n");
+    assert_int_equal(pidfile_running(tmpdir, "old"), 0);
     struct pidfile pf;
     char err[256];
-    assert_int_equal(pidfile_create(&pf, dir, "old", err, sizeof(err)), 0);
+    assert_int_equal(pidfile_create(&pf, tmpdir, "old", err, sizeof(err)), 0);
     assert_int_equal(pidfile_update(&pf, 12345), 0);
     char text[32];
     read_file("old", text, sizeof(text));
@@ -142,5 +113,5 @@ int main(void)
         cmocka_unit_test(live_unrelated_pid_in_file_is_stale),
         cmocka_unit_test(unwritable_dir_is_a_clear_error),
     };
-    return cmocka_run_group_tests(tests, make_dir, remove_dir);
+    return cmocka_run_group_tests(tests, tmpdir_make, tmpdir_remove);
 }

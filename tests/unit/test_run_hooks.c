@@ -19,32 +19,12 @@
 #include <unistd.h>
 
 #include "hooks.h"
-
-static char dir[64];
-
-static int make_dir(void **state)
-{
-    snprintf(dir, sizeof(dir), "/tmp/pppssh-hooks-test.XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    return 0;
-}
-
-static int remove_dir(void **state)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    return system(cmd);
-}
-
-static void path_in(char *buf, size_t size, const char *name)
-{
-    snprintf(buf, size, "%s/%s", dir, name);
-}
+#include "tmpdir.h"
 
 static void write_script(const char *name, const char *body, mode_t mode)
 {
     char path[256];
-    path_in(path, sizeof(path), name);
+    tmpdir_path(path, sizeof(path), name);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fprintf(f, "#!/bin/sh\n%s\n", body);
@@ -55,15 +35,7 @@ static void write_script(const char *name, const char *body, mode_t mode)
 static char *slurp(const char *name)
 {
     static char buf[8192];
-    char path[256];
-    path_in(path, sizeof(path), name);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return NULL;
-    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    return buf;
+    return tmpdir_read(name, buf, sizeof(buf)) ? buf : NULL;
 }
 
 static struct hook_env sample_env(void)
@@ -86,7 +58,7 @@ static long long now_ms(void)
 static void up_script_gets_pppd_arguments_and_environment(void **state)
 {
     char out[256], script[256], err[256];
-    path_in(out, sizeof(out), "up.out");
+    tmpdir_path(out, sizeof(out), "up.out");
     char body[1024];
     /* The script's own initial environment, exactly as exec'd. */
     snprintf(body, sizeof(body),
@@ -94,11 +66,11 @@ static void up_script_gets_pppd_arguments_and_environment(void **state)
              "tr '\\0' '\\n' < /proc/$$/environ | sort >> %s",
              out, out);
     write_script("up", body, 0755);
-    path_in(script, sizeof(script), "up");
+    tmpdir_path(script, sizeof(script), "up");
     setenv("PPPSSH_SECRET_OF_OURS", "leak", 1);
 
     struct hook_env e = sample_env();
-    struct hook_config c = {.up_script = script, .dir = dir, .timeout_ms = 5000};
+    struct hook_config c = {.up_script = script, .dir = tmpdir, .timeout_ms = 5000};
     assert_int_equal(hooks_run(HOOK_IP_UP, &e, &c, err, sizeof(err)), 0);
     assert_string_equal(slurp("up.out"), "arg=vpn0\n"
                                          "arg=/dev/null\n"
@@ -126,8 +98,8 @@ static void up_script_gets_pppd_arguments_and_environment(void **state)
 static void down_runs_down_script_and_dir_in_lexical_order(void **state)
 {
     char out[256], script[256], body[1024], err[256], d[256];
-    path_in(out, sizeof(out), "order.out");
-    path_in(d, sizeof(d), "ip-down.d");
+    tmpdir_path(out, sizeof(out), "order.out");
+    tmpdir_path(d, sizeof(d), "ip-down.d");
     assert_int_equal(mkdir(d, 0755), 0);
     snprintf(body, sizeof(body), "echo down:$PPP_IFACE >> %s", out);
     write_script("down", body, 0755);
@@ -137,9 +109,9 @@ static void down_runs_down_script_and_dir_in_lexical_order(void **state)
         snprintf(body, sizeof(body), "echo %s:$5 >> %s", strchr(names[i], '/') + 1, out);
         write_script(names[i], body, strstr(names[i], "noexec") ? 0644 : 0755);
     }
-    path_in(script, sizeof(script), "down");
+    tmpdir_path(script, sizeof(script), "down");
     struct hook_env e = sample_env();
-    struct hook_config c = {.up_script = "/nonexistent-up", .down_script = script, .dir = dir};
+    struct hook_config c = {.up_script = "/nonexistent-up", .down_script = script, .dir = tmpdir};
     assert_int_equal(hooks_run(HOOK_IP_DOWN, &e, &c, err, sizeof(err)), 0);
     /* strcmp order ('1' < 'B'), the .bak name and the non-executable skipped. */
     assert_string_equal(slurp("order.out"), "down:vpn0\n10-a:198.18.0.1\n20-b:198.18.0.1\n"
@@ -149,12 +121,12 @@ static void down_runs_down_script_and_dir_in_lexical_order(void **state)
 static void failing_and_missing_hooks_are_counted(void **state)
 {
     char err[256], d[256];
-    path_in(d, sizeof(d), "ip-up.d");
+    tmpdir_path(d, sizeof(d), "ip-up.d");
     mkdir(d, 0755);
     write_script("ip-up.d/10-fails", "exit 3", 0755);
     write_script("ip-up.d/20-ok", "exit 0", 0755);
     struct hook_env e = sample_env();
-    struct hook_config c = {.up_script = "/nonexistent/up", .dir = dir};
+    struct hook_config c = {.up_script = "/nonexistent/up", .dir = tmpdir};
     assert_int_equal(hooks_run(HOOK_IP_UP, &e, &c, err, sizeof(err)), 2);
     assert_string_equal(err, "hook /nonexistent/up cannot be run (exited with status 126)");
 
@@ -182,11 +154,11 @@ static bool gone(pid_t pid)
 static void hanging_hook_is_killed_at_the_timeout(void **state)
 {
     char out[256], body[1024], script[256], err[256];
-    path_in(out, sizeof(out), "hang.pid");
+    tmpdir_path(out, sizeof(out), "hang.pid");
     /* Its own child (the sleep) must die with it: the whole group goes. */
     snprintf(body, sizeof(body), "sleep 30 & echo $! > %s\nwait", out);
     write_script("hang", body, 0755);
-    path_in(script, sizeof(script), "hang");
+    tmpdir_path(script, sizeof(script), "hang");
     struct hook_env e = sample_env();
     struct hook_config c = {.up_script = script, .dir = "/nonexistent-dir", .timeout_ms = 300};
     long long t0 = now_ms();
@@ -215,5 +187,5 @@ int main(void)
         cmocka_unit_test(failing_and_missing_hooks_are_counted),
         cmocka_unit_test(hanging_hook_is_killed_at_the_timeout),
     };
-    return cmocka_run_group_tests(tests, make_dir, remove_dir);
+    return cmocka_run_group_tests(tests, tmpdir_make, tmpdir_remove);
 }

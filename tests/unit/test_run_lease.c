@@ -20,24 +20,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child_pipes.h"
 #include "lease.h"
 #include "takeover.h"
+#include "tmpdir.h"
 
-static char dir[64];
-
-static int make_dir(void **state)
+/* The leases go to a fresh run directory. */
+static int make_run_dir(void **state)
 {
-    snprintf(dir, sizeof(dir), "/tmp/pppssh-lease-test.XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    setenv("PPPSSH_RUN_DIR", dir, 1);
+    tmpdir_make(state);
+    setenv("PPPSSH_RUN_DIR", tmpdir, 1);
     return 0;
-}
-
-static int remove_dir(void **state)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    return system(cmd);
 }
 
 static struct in_addr ip(const char *text)
@@ -164,10 +157,7 @@ static _Noreturn void stale_main(struct in_addr addr, const char *user, int term
 static struct stale start_stale(struct in_addr addr, const char *user, int terms)
 {
     int ready[2], report[2];
-    assert_int_equal(pipe(ready), 0);
-    assert_int_equal(pipe(report), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
+    pid_t pid = fork_with_pipes(ready, report);
     if (pid == 0) {
         close(ready[0]);
         close(report[0]);
@@ -175,10 +165,7 @@ static struct stale start_stale(struct in_addr addr, const char *user, int terms
     }
     close(ready[1]);
     close(report[1]);
-    char ok = 0;
-    assert_int_equal(read(ready[0], &ok, 1), 1);
-    assert_int_equal(ok, 'y');
-    close(ready[0]);
+    await_child_ready(ready[0]);
     return (struct stale){pid, report[0]};
 }
 
@@ -201,58 +188,59 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void stale_session_leaving_on_term_is_replaced(void **state)
+/* What a successful takeover from alice's stale session did. */
+struct takeover_run {
+    int fd;                     /* the lease, now ours */
+    long long took_ms;          /* how long takeover_lease took */
+    struct stale_report report; /* the SIGTERMs the stale session got */
+    int status;                 /* its wait status */
+};
+
+/* alice takes ADDR over (waiting at most WAIT_MS) from her own stale
+ * session, which leaves after TERMS SIGTERMs (0: never). */
+static struct takeover_run takeover_from_stale(struct in_addr addr, int terms, int wait_ms)
 {
     char err[256];
-    struct in_addr a = ip("198.18.255.6");
-    struct stale st = start_stale(a, "alice", 1);
+    struct takeover_run run;
+    struct stale st = start_stale(addr, "alice", terms);
     long long t0 = now_ms();
-    int fd = takeover_lease(a, "alice", 3000, err, sizeof(err));
-    assert_true(fd >= 0);
-    assert_true(now_ms() - t0 < 900); /* no second TERM needed */
-    int status;
-    struct stale_report r = finish_stale(st, &status);
-    assert_int_equal(r.terms, 1);
-    assert_int_equal(r.first_value, TAKEOVER_SIGVAL); /* it can log cause=replaced */
-    assert_true(WIFEXITED(status));
+    run.fd = takeover_lease(addr, "alice", wait_ms, err, sizeof(err));
+    run.took_ms = now_ms() - t0;
+    assert_true(run.fd >= 0);
+    run.report = finish_stale(st, &run.status);
+    return run;
+}
+
+static void stale_session_leaving_on_term_is_replaced(void **state)
+{
+    struct in_addr a = ip("198.18.255.6");
+    struct takeover_run run = takeover_from_stale(a, 1, 3000);
+    assert_true(run.took_ms < 900); /* no second TERM needed */
+    assert_int_equal(run.report.terms, 1);
+    assert_int_equal(run.report.first_value, TAKEOVER_SIGVAL); /* it can log cause=replaced */
+    assert_true(WIFEXITED(run.status));
     struct lease_holder h;
     assert_int_equal(lease_read_holder(a, &h), 0);
     assert_int_equal(h.pid, getpid()); /* the lease is ours now */
-    close(fd);
+    close(run.fd);
 }
 
 static void stale_session_waiting_for_its_peer_gets_a_second_term(void **state)
 {
-    char err[256];
-    struct in_addr a = ip("198.18.255.7");
-    struct stale st = start_stale(a, "alice", 2);
-    long long t0 = now_ms();
-    int fd = takeover_lease(a, "alice", 3000, err, sizeof(err));
-    long long took = now_ms() - t0;
-    assert_true(fd >= 0);
-    assert_true(took >= TAKEOVER_POLITE_MS && took < 2500);
-    int status;
-    struct stale_report r = finish_stale(st, &status);
-    assert_int_equal(r.terms, 2);
-    assert_true(WIFEXITED(status));
-    close(fd);
+    struct takeover_run run = takeover_from_stale(ip("198.18.255.7"), 2, 3000);
+    assert_true(run.took_ms >= TAKEOVER_POLITE_MS && run.took_ms < 2500);
+    assert_int_equal(run.report.terms, 2);
+    assert_true(WIFEXITED(run.status));
+    close(run.fd);
 }
 
 static void stale_session_ignoring_term_is_killed(void **state)
 {
-    char err[256];
-    struct in_addr a = ip("198.18.255.8");
-    struct stale st = start_stale(a, "alice", 0);
-    long long t0 = now_ms();
-    int fd = takeover_lease(a, "alice", 400, err, sizeof(err));
-    long long took = now_ms() - t0;
-    assert_true(fd >= 0);
-    assert_true(took >= 400 && took < 2500);
-    int status;
-    finish_stale(st, &status);
-    assert_true(WIFSIGNALED(status));
-    assert_int_equal(WTERMSIG(status), SIGKILL);
-    close(fd);
+    struct takeover_run run = takeover_from_stale(ip("198.18.255.8"), 0, 400);
+    assert_true(run.took_ms >= 400 && run.took_ms < 2500);
+    assert_true(WIFSIGNALED(run.status));
+    assert_int_equal(WTERMSIG(run.status), SIGKILL);
+    close(run.fd);
 }
 
 static void other_users_session_is_never_touched(void **state)
@@ -269,16 +257,12 @@ static void other_users_session_is_never_touched(void **state)
 
 static void unverifiable_holder_is_not_signalled(void **state)
 {
-    char err[256], path[256];
+    char err[256];
     struct in_addr a = ip("198.18.255.10");
     struct stale st = start_stale(a, "alice", 1);
     /* The record names pid 1, which does not hold the lock: signalling it
      * would hit an innocent process. */
-    snprintf(path, sizeof(path), "%s/leases/198.18.255.10", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("alice\n1 1\n\n", f);
-    fclose(f);
+    tmpdir_write("leases/198.18.255.10", "alice\n1 1\n\n");
     assert_int_equal(takeover_lease(a, "alice", 400, err, sizeof(err)), -EBUSY);
     assert_non_null(strstr(err, "cannot be verified: not replacing it"));
     int status;
@@ -312,5 +296,5 @@ int main(void)
         cmocka_unit_test(unverifiable_holder_is_not_signalled),
         cmocka_unit_test(held_pool_lease_of_user_is_found),
     };
-    return cmocka_run_group_tests(tests, make_dir, remove_dir);
+    return cmocka_run_group_tests(tests, make_run_dir, tmpdir_remove);
 }

@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -18,24 +19,21 @@ static struct os_prefix prefix(const char *text)
     return p;
 }
 
-static size_t ipv4_from(const char *src, uint8_t *pkt)
+/* A bare IPv4 or IPv6 header (the family of SRC) with source SRC in pkt;
+ * its length. */
+static size_t packet_from(const char *src, uint8_t *pkt)
 {
     struct os_ip ip;
-    memset(pkt, 0, 20);
-    pkt[0] = 0x45;
     assert_int_equal(os_ip_parse(src, &ip), 0);
-    memcpy(pkt + 12, &ip.v4, 4);
-    return 20;
-}
-
-static size_t ipv6_from(const char *src, uint8_t *pkt)
-{
-    struct os_ip ip;
-    memset(pkt, 0, 40);
-    pkt[0] = 0x60;
-    assert_int_equal(os_ip_parse(src, &ip), 0);
-    memcpy(pkt + 8, &ip.v6, 16);
-    return 40;
+    bool v4 = ip.family == AF_INET;
+    size_t len = v4 ? 20 : 40;
+    memset(pkt, 0, len);
+    pkt[0] = v4 ? 0x45 : 0x60; /* version 4, IHL 5 words; version 6 */
+    if (v4)
+        memcpy(pkt + 12, &ip.v4, sizeof(ip.v4));
+    else
+        memcpy(pkt + 8, &ip.v6, sizeof(ip.v6));
+    return len;
 }
 
 static struct os_prefix routes[2];
@@ -54,17 +52,17 @@ static void ipv4_own_address_and_networks_pass(void **state)
 {
     struct spoof_filter f = filter();
     uint8_t pkt[64];
-    assert_true(spoof_source_allowed(&f, pkt, ipv4_from("198.18.255.2", pkt)));
-    assert_true(spoof_source_allowed(&f, pkt, ipv4_from("198.19.1.77", pkt)));
+    assert_true(spoof_source_allowed(&f, pkt, packet_from("198.18.255.2", pkt)));
+    assert_true(spoof_source_allowed(&f, pkt, packet_from("198.19.1.77", pkt)));
 }
 
 static void ipv4_foreign_sources_drop(void **state)
 {
     struct spoof_filter f = filter();
     uint8_t pkt[64];
-    assert_false(spoof_source_allowed(&f, pkt, ipv4_from("198.18.255.3", pkt))); /* a neighbour */
-    assert_false(spoof_source_allowed(&f, pkt, ipv4_from("198.19.0.2", pkt)));   /* the LAN */
-    assert_false(spoof_source_allowed(&f, pkt, ipv4_from("198.19.2.1", pkt)));   /* next office */
+    assert_false(spoof_source_allowed(&f, pkt, packet_from("198.18.255.3", pkt))); /* a neighbour */
+    assert_false(spoof_source_allowed(&f, pkt, packet_from("198.19.0.2", pkt)));   /* the LAN */
+    assert_false(spoof_source_allowed(&f, pkt, packet_from("198.19.2.1", pkt)));   /* next office */
     assert_false(spoof_source_allowed(&f, pkt, 19)); /* truncated header */
 }
 
@@ -72,13 +70,13 @@ static void ipv6_sources(void **state)
 {
     struct spoof_filter f = filter();
     uint8_t pkt[64];
-    assert_true(spoof_source_allowed(&f, pkt, ipv6_from("fe80::1234", pkt)));
-    assert_true(spoof_source_allowed(&f, pkt, ipv6_from("fd00:5353::2", pkt)));
-    assert_true(spoof_source_allowed(&f, pkt, ipv6_from("fd00:5353:1::9", pkt)));
-    assert_false(spoof_source_allowed(&f, pkt, ipv6_from("fd00:5353::3", pkt)));
-    assert_false(spoof_source_allowed(&f, pkt, ipv6_from("fd00:5353:2::1", pkt)));
+    assert_true(spoof_source_allowed(&f, pkt, packet_from("fe80::1234", pkt)));
+    assert_true(spoof_source_allowed(&f, pkt, packet_from("fd00:5353::2", pkt)));
+    assert_true(spoof_source_allowed(&f, pkt, packet_from("fd00:5353:1::9", pkt)));
+    assert_false(spoof_source_allowed(&f, pkt, packet_from("fd00:5353::3", pkt)));
+    assert_false(spoof_source_allowed(&f, pkt, packet_from("fd00:5353:2::1", pkt)));
     f.has_peer6 = false;
-    assert_false(spoof_source_allowed(&f, pkt, ipv6_from("fd00:5353::2", pkt)));
+    assert_false(spoof_source_allowed(&f, pkt, packet_from("fd00:5353::2", pkt)));
 }
 
 static void not_ip_drops(void **state)
