@@ -55,7 +55,7 @@ static void ipcp_reset(struct ppp_fsm *fsm)
 
     /* RFC 1332 section 3.3: 0.0.0.0 asks the peer to assign us one */
     ipcp->req_address = true;
-    ipcp->want_local = s->local_ip;
+    ipcp->want_local = s->local_ip ? s->local_ip : ipcp->remembered_local;
     /* RFC 1877 section 1: 0.0.0.0 asks the peer for its servers */
     ipcp->req_dns1 = s->request_dns;
     ipcp->req_dns2 = s->request_dns;
@@ -358,6 +358,11 @@ void ipcp_init(struct ipcp *ipcp, const struct ppp_settings *settings,
     memset(ipcp, 0, sizeof(*ipcp));
     ipcp->settings = settings;
     ncp_fsm_init(&ipcp->fsm, &ipcp_ops, settings, parent);
+}
+
+void ipcp_remember(struct ipcp *ipcp, uint32_t address)
+{
+    ipcp->remembered_local = address;
 }
 
 bool ipcp_failed(const struct ipcp *ipcp)

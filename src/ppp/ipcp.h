@@ -22,6 +22,9 @@ struct ipcp {
     const struct ppp_settings *settings;
     /* our request */
     bool req_address, req_dns1, req_dns2;
+    /* the address to ask for when the settings name none: the one the
+     * peer gave us last session (ipcp_remember), else 0 */
+    uint32_t remembered_local;
     uint32_t want_local, want_dns1, want_dns2;
     /* the outcome */
     uint32_t local, remote, dns1, dns2;
@@ -41,6 +44,11 @@ struct ipcp {
 
 void ipcp_init(struct ipcp *ipcp, const struct ppp_settings *settings,
                const struct fsm_parent *parent);
+/* Ask for `address` first from now on, when the settings name none: a
+ * reconnect then takes the address it had without the round trip of a
+ * Nak (RFC 1332 section 3.3 lets a request name any address; a peer that
+ * would give another Naks it, and we take that). */
+void ipcp_remember(struct ipcp *ipcp, uint32_t address);
 /* This-Layer-Up found no usable addresses (see ipcp->failure). */
 bool ipcp_failed(const struct ipcp *ipcp);
 /* Negotiated values (valid while Opened) in the form of PPP_EV_IPCP_UP. */

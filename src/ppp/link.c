@@ -218,6 +218,7 @@ static void ncp_up(struct ppp_link *link, struct ppp_fsm *fsm)
         }
         ipcp_result(&link->ipcp, &ev);
         link->ipcp_announced = true;
+        link->last_local_ip = link->ipcp.local;
     } else {
         if (ipv6cp_failed(&link->ipv6cp)) {
             link->ncp_failed = true;
@@ -447,6 +448,7 @@ static void reset_session(struct ppp_link *link)
     link->not_converging = false;
     keepalive_stop(&link->keepalive);
     init_protocols(link);
+    ipcp_remember(&link->ipcp, link->last_local_ip);
 }
 
 int ppp_link_open(struct ppp_link *link, ppp_time now)

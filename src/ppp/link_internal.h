@@ -39,6 +39,9 @@ struct ppp_link {
     /* PPP_EV_IPCP_UP / PPP_EV_IPV6CP_UP went out (and a DOWN is owed). */
     bool ipcp_announced, ipv6cp_announced;
     struct ppp_event lcp_params;
+    /* Our address from the last IPCP that came up, asked for first in
+     * the next session (ipcp_remember); 0 = none yet. */
+    uint32_t last_local_ip;
 
     /* Work that must wait until the automaton that asked for it has
      * returned (an fsm's callback must not re-enter the fsm machinery). */

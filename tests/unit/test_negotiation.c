@@ -260,6 +260,53 @@ static void dies_after_max_configure_when_nobody_answers(void **state)
     sc_free(&sc);
 }
 
+/* Our IPCP request's IP-Address in what we sent, or 0xffffffff if none. */
+static uint32_t our_requested_address(struct script *sc)
+{
+    const struct h_frame *req = sc_find(sc, PPP_PROTO_IPCP, FSM_CONF_REQ);
+    const uint8_t *addr;
+
+    assert_non_null(req);
+    addr = sc_option(req, 3, NULL);
+    return addr ? get32(addr) : 0xffffffffu;
+}
+
+/* With no address configured, the first session asks for 0.0.0.0 and
+ * takes the peer's Nak; a reconnect asks for that address at once. */
+static void a_reconnect_asks_for_the_address_it_had(void **state)
+{
+    struct ppp_settings s;
+    struct script sc;
+    uint8_t opt[6] = {3, 6};
+    const struct h_frame *req;
+
+    settings(&s);
+    s.ipv6 = false;
+    s.local_ip = 0;
+    s.accept_local = true;
+    sc_new(&sc, &s);
+    for (int session = 0; session < 2; session++) {
+        assert_true(sc_lcp_up(&sc));
+        if (session == 0) {
+            assert_int_equal(our_requested_address(&sc), 0);
+            req = sc_find(&sc, PPP_PROTO_IPCP, FSM_CONF_REQ);
+            put32(opt + 2, ADDR_US);
+            sc_send(&sc, PPP_PROTO_IPCP, FSM_CONF_NAK, req->info[1], opt, sizeof(opt));
+            sc_read(&sc);
+        }
+        assert_int_equal(our_requested_address(&sc), ADDR_US);
+        sc_ack(&sc, sc_find(&sc, PPP_PROTO_IPCP, FSM_CONF_REQ));
+        put32(opt + 2, ADDR_PEER);
+        sc_send(&sc, PPP_PROTO_IPCP, FSM_CONF_REQ, (uint8_t)(0x60 + session), opt, sizeof(opt));
+        assert_true(sc.us.ipcp_up);
+        assert_int_equal(sc.us.ipcp.u.ipcp.local, ADDR_US);
+        ppp_link_lower_down(sc.us.link, sc.now);
+        sc_advance(&sc, SECOND);
+        sc_read(&sc);
+    }
+    sc_free(&sc);
+}
+
 /* A pair of engines, neither opened yet: A with the given settings, B a
  * peer with the defaults. */
 static struct h_pair *pair_new(const struct ppp_settings *a)
@@ -692,6 +739,7 @@ int main(void)
         cmocka_unit_test(gives_up_on_a_peer_insisting_on_chap),
         cmocka_unit_test(gives_a_peer_asking_for_0000_our_configured_remote),
         cmocka_unit_test(naks_a_forbidden_address_with_the_allowed_one),
+        cmocka_unit_test(a_reconnect_asks_for_the_address_it_had),
         cmocka_unit_test(detects_a_looped_back_line),
         cmocka_unit_test(dies_after_max_configure_when_nobody_answers),
         cmocka_unit_test(passive_keeps_waiting_for_a_late_peer),
