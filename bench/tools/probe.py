@@ -2,18 +2,22 @@
 """probe.py - TCP probes for the pppssh benchmark (bench/compare.sh).
 
   probe.py serve PORT
-      PORT echoes whatever it receives; PORT+1 reads a 4-byte big-endian
+      PORT echoes whatever it receives (one thread for all connections, so
+      that a new connection's first answer waits for no thread to start);
+      PORT+1 reads a 4-byte big-endian
       size and sends that many bytes back, then closes.  Runs until killed.
   probe.py rr HOST PORT COUNT INTERVAL
-      One new connection, COUNT one-byte request/responses INTERVAL s apart.
-      Prints "first MS" for the connection's first exchange, "rr MS" for the
-      others, "fail REASON" if one times out (5 s) or the peer goes away.
+      COUNT one-byte request/responses INTERVAL s apart, over up to 10 new
+      connections in turn.  Prints "first MS" for each connection's first
+      exchange, "rr MS" for the others, "fail REASON" if one times out
+      (5 s) or the peer goes away.
   probe.py conns HOST PORT N SIZE DEADLINE
       N connections at once to PORT+1, each fetching SIZE bytes.  Prints
       "conn SECONDS" per completed connection, "fail REASON" per failed one;
       nothing waits past DEADLINE seconds.
 Every loop is bounded in count and every socket in time.
 """
+import selectors
 import socket
 import struct
 import sys
@@ -59,32 +63,68 @@ def source(conn):
             pass
 
 
+def echo_all(port):
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("0.0.0.0", port))
+    listener.listen(128)
+    listener.setblocking(False)
+    sel = selectors.DefaultSelector()
+    sel.register(listener, selectors.EVENT_READ)
+    while True:
+        for key, _ in sel.select():
+            if key.fileobj is listener:
+                try:
+                    conn, _ = listener.accept()
+                except OSError:
+                    continue
+                conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                sel.register(conn, selectors.EVENT_READ)
+                continue
+            conn = key.fileobj
+            try:
+                data = conn.recv(65536)
+                if data:
+                    conn.sendall(data)  # a few bytes: never blocks for long
+                    continue
+            except OSError:
+                pass
+            sel.unregister(conn)
+            conn.close()
+
+
 def serve(port):
     threading.Thread(target=serve_forever, args=(port + 1, source), daemon=True).start()
-    serve_forever(port, echo)
+    echo_all(port)
+
+
+def exchange(conn):
+    start = time.monotonic()
+    conn.sendall(b"x")
+    if not conn.recv(1):
+        raise ConnectionResetError("closed")
+    return time.monotonic() - start
 
 
 def request_response(host, port, count, interval):
-    try:
-        conn = socket.create_connection((host, port), timeout=5)
-        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    except OSError as e:
-        print("fail connect", e.__class__.__name__)
-        return
-    for i in range(min(count, 10000)):
-        start = time.monotonic()
+    count = min(count, 10000)
+    conns = min(10, count)
+    for c in range(conns):
         try:
-            conn.sendall(b"x")
-            if not conn.recv(1):
-                print("fail closed")
-                return
+            conn = socket.create_connection((host, port), timeout=5)
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except OSError as e:
-            print("fail", e.__class__.__name__)
+            print("fail connect", e.__class__.__name__)
             return
-        took = time.monotonic() - start
-        print("first" if i == 0 else "rr", "%.3f" % (took * 1000), flush=True)
-        time.sleep(max(0.0, interval - took))
-    conn.close()
+        with conn:
+            for i in range(count * (c + 1) // conns - count * c // conns):
+                try:
+                    took = exchange(conn)
+                except OSError as e:
+                    print("fail", e.__class__.__name__)
+                    return
+                print("first" if i == 0 else "rr", "%.3f" % (took * 1000), flush=True)
+                time.sleep(max(0.0, interval - took))
 
 
 def fetch(host, port, size, deadline, results):
