@@ -5,6 +5,9 @@
 
 #define BURST_TIME (2 * PPP_MS) /* the bucket holds this much of the rate */
 #define MIN_BURST 16384.0       /* but at least a few frames */
+#define BATCH_TIME (2 * PPP_MS) /* a backlog leaves in batches of this much */
+#define MIN_BATCH 3000.0        /* two full-size Ethernet frames */
+#define MAX_BATCH 65536.0       /* beyond, batching gains ssh nothing */
 /* The caller's clock reads for sending and for the reply differ a little
  * from the engine's: a reply whose send time is this close is our probe. */
 #define PROBE_MATCH PPP_MS
@@ -91,11 +94,26 @@ static void late_probe(struct pacer *p, ppp_time now)
     clamp_rate(p);
 }
 
+/* What the bucket must hold before a batch starts. */
+static double batch(const struct pacer *p, ppp_time now)
+{
+    double b = current_rate(p, now) * (double)BATCH_TIME / 1e9;
+    b = b < MIN_BATCH ? MIN_BATCH : b > MAX_BATCH ? MAX_BATCH : b;
+    return b < burst(p) ? b : burst(p);
+}
+
 bool pacer_can_send(struct pacer *p, ppp_time now)
 {
     late_probe(p, now);
     refill(p, now);
-    return p->tokens > 0;
+    if (p->tokens <= 0) {
+        p->in_batch = false;
+        return false;
+    }
+    if (!p->in_batch && p->tokens < batch(p, now))
+        return false;
+    p->in_batch = true;
+    return true;
 }
 
 void pacer_sent(struct pacer *p, size_t bytes)
@@ -109,9 +127,10 @@ ppp_time pacer_next_send(const struct pacer *p, ppp_time now)
     double tokens = p->tokens, rate = current_rate(p, now);
     if (now > p->refilled)
         tokens += rate * (double)(now - p->refilled) / 1e9;
-    if (tokens > 0)
+    double want = p->in_batch ? 0 : batch(p, now);
+    if (tokens > 0 && tokens >= want)
         return now;
-    return now + (ppp_time)(-tokens / rate * 1e9) + 1;
+    return now + (ppp_time)((want - tokens) / rate * 1e9) + 1;
 }
 
 ppp_time pacer_next_probe(const struct pacer *p)

@@ -43,6 +43,7 @@ struct pacer {
     struct pacer_config config;
     double rate;         /* bytes/s */
     double tokens;       /* bytes that may go now; negative: wait */
+    bool in_batch;       /* sending a batch: until the tokens run out */
     ppp_time refilled;   /* when tokens were last brought up to date */
     ppp_time probe_sent; /* outstanding probe, 0 if none */
     ppp_time last_probe;
@@ -62,7 +63,10 @@ struct pacer {
 
 void pacer_init(struct pacer *p, const struct pacer_config *config, ppp_time now);
 
-/* May a packet be handed over now?  (It may overdraw the bucket once.) */
+/* May a packet be handed over now?  (It may overdraw the bucket once.)
+ * A backlog goes in batches of a couple of milliseconds' worth: ssh then
+ * reads, encrypts and frames several packets at once, where one at a time
+ * would cost it a header, a MAC and a wake-up each. */
 bool pacer_can_send(struct pacer *p, ppp_time now);
 void pacer_sent(struct pacer *p, size_t bytes);
 /* When pacer_can_send() turns true (now if it is). */

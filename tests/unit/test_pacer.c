@@ -190,6 +190,39 @@ static void test_idle_rate_does_not_grow(void **state)
     assert_true(p.decreases >= 5);
 }
 
+/* A backlog leaves in batches of about 2 ms of the rate, not a packet per
+ * wake-up; a lone packet on a rested bucket goes at once. */
+static void test_backlog_goes_in_batches(void **state)
+{
+    (void)state;
+    struct pacer_config c;
+    struct pacer p;
+    pacer_config_default(&c);
+    c.initial_rate = c.min_rate = c.max_rate = 2.5e6; /* 20 Mbit/s: 5000 bytes in 2 ms */
+    pacer_init(&p, &c, 1);
+    ppp_time now = 1000 * PPP_MS;
+    assert_true(pacer_can_send(&p, now)); /* rested: at once */
+    int sent = 0;
+    while (pacer_can_send(&p, now) && sent < 100) {
+        pacer_sent(&p, 1500);
+        sent++;
+    }
+    assert_true(sent > 1 && sent < 100);
+    /* A packet's worth of tokens (0.6 ms) is not a batch yet. */
+    now += 700 * 1000;
+    assert_false(pacer_can_send(&p, now));
+    ppp_time next = pacer_next_send(&p, now);
+    assert_true(next > now + PPP_MS);
+    assert_true(next <= now + 3 * PPP_MS);
+    now = next;
+    int batch = 0;
+    while (pacer_can_send(&p, now) && batch < 100) {
+        pacer_sent(&p, 1500);
+        batch++;
+    }
+    assert_in_range(batch, 3, 5); /* 5000 bytes of tokens, overdrawn once */
+}
+
 /* pacer_on_path(): the caller reads the outer TCP connection's state.
  * The model's connection shows what TCP_INFO would, a one-way delay
  * late: the bytes delivered (counted by ACKs) and a smoothed RTT. */
@@ -382,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_fast_path),
         cmocka_unit_test(test_slow_path),
         cmocka_unit_test(test_idle_rate_does_not_grow),
+        cmocka_unit_test(test_backlog_goes_in_batches),
         cmocka_unit_test(test_on_path_shaped),
         cmocka_unit_test(test_on_path_starts_unpaced),
         cmocka_unit_test(test_on_path_trickle_keeps_the_rate),
