@@ -78,8 +78,8 @@ static void lane_take(struct lane *l, uint64_t delay_ns)
         struct frame *f = &l->ring[(l->head + l->count) % SLOTS];
         struct sockaddr_ll src;
         socklen_t srclen = sizeof src;
-        ssize_t n = recvfrom(l->from, f->data, FRAME_MAX, MSG_TRUNC, (struct sockaddr *)&src,
-                             &srclen);
+        ssize_t n =
+            recvfrom(l->from, f->data, FRAME_MAX, MSG_TRUNC, (struct sockaddr *)&src, &srclen);
         if (n < 0)
             return;
         /* Our own sends show up as outgoing on the other socket: skip them. */

@@ -32,7 +32,8 @@ int cmd_fdpass(int argc, char **argv)
 {
     char err[512];
     if (argc != 6) {
-        fprintf(stderr, "usage: pppssh fdpass NAME HOST PORT TIMEOUT FAMILY (ssh's ProxyCommand)\n");
+        fprintf(stderr,
+                "usage: pppssh fdpass NAME HOST PORT TIMEOUT FAMILY (ssh's ProxyCommand)\n");
         return 2;
     }
     unsigned port = (unsigned)strtoul(argv[3], NULL, 10);

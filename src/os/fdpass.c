@@ -63,8 +63,7 @@ int fdpass_listen(const char *name, char *err, size_t errlen)
     int on = 1;
     int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (s < 0)
-        return errtext_set(-errno, err, errlen, "cannot create a unix socket: %s",
-                           strerror(errno));
+        return errtext_set(-errno, err, errlen, "cannot create a unix socket: %s", strerror(errno));
     if (setsockopt(s, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) < 0 ||
         bind(s, (struct sockaddr *)&sun, len) < 0) {
         int e = errno;

@@ -5,8 +5,8 @@
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
-#include <linux/tcp.h>
 #include <linux/sock_diag.h>
+#include <linux/tcp.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,7 +123,7 @@ static int on_reply(const struct nlmsghdr *nlh, void *data)
         return MNL_CB_ERROR;
     o->state = ((const struct inet_diag_msg *)mnl_nlmsg_get_payload(nlh))->idiag_state;
     return mnl_attr_parse(nlh, sizeof(struct inet_diag_msg), on_attr, data) < 0 ? MNL_CB_ERROR
-                                                                               : MNL_CB_OK;
+                                                                                : MNL_CB_OK;
 }
 
 int sock_diag_tcp_info(struct sock_diag *d, const struct tcp_conn_id *id, struct tcp_info *out,

@@ -16,8 +16,8 @@
 struct tcp_info; /* <linux/tcp.h>, which clashes with <netinet/tcp.h> */
 
 struct tcp_conn_id {
-    int family;             /* AF_INET or AF_INET6 */
-    uint8_t local[16], remote[16]; /* network order; IPv4 in the first 4 */
+    int family;                       /* AF_INET or AF_INET6 */
+    uint8_t local[16], remote[16];    /* network order; IPv4 in the first 4 */
     uint16_t local_port, remote_port; /* host order */
 };
 

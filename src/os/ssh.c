@@ -3,11 +3,11 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdlib.h>
-#include <sys/socket.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include "errtext.h"
 

@@ -45,18 +45,18 @@ enum fsm_event {
     FSM_EV_DOWN,
     FSM_EV_OPEN,
     FSM_EV_CLOSE,
-    FSM_EV_TO_PLUS,  /* TO+ restart timer expired, counter > 0 */
-    FSM_EV_TO_MINUS, /* TO- restart timer expired, counter exhausted */
-    FSM_EV_RCR_PLUS, /* RCR+ good Configure-Request */
-    FSM_EV_RCR_MINUS,/* RCR- bad Configure-Request */
+    FSM_EV_TO_PLUS,   /* TO+ restart timer expired, counter > 0 */
+    FSM_EV_TO_MINUS,  /* TO- restart timer expired, counter exhausted */
+    FSM_EV_RCR_PLUS,  /* RCR+ good Configure-Request */
+    FSM_EV_RCR_MINUS, /* RCR- bad Configure-Request */
     FSM_EV_RCA,
-    FSM_EV_RCN,      /* Configure-Nak or Configure-Reject */
+    FSM_EV_RCN, /* Configure-Nak or Configure-Reject */
     FSM_EV_RTR,
     FSM_EV_RTA,
-    FSM_EV_RUC,      /* unknown code */
-    FSM_EV_RXJ_PLUS, /* permitted Code-Reject / Protocol-Reject */
-    FSM_EV_RXJ_MINUS,/* catastrophic Code-Reject / Protocol-Reject */
-    FSM_EV_RXR,      /* Echo-Request, Echo-Reply, Discard-Request */
+    FSM_EV_RUC,       /* unknown code */
+    FSM_EV_RXJ_PLUS,  /* permitted Code-Reject / Protocol-Reject */
+    FSM_EV_RXJ_MINUS, /* catastrophic Code-Reject / Protocol-Reject */
+    FSM_EV_RXR,       /* Echo-Request, Echo-Reply, Discard-Request */
 };
 #define FSM_NEVENTS 16
 
@@ -118,12 +118,12 @@ struct fsm_parent {
 };
 
 struct fsm_config {
-    ppp_time restart;      /* Restart timer */
+    ppp_time restart; /* Restart timer */
     uint8_t max_configure;
     uint8_t max_terminate;
     uint8_t max_failure;
-    bool passive;          /* TO- in Req-Sent/Ack-Sent: Stopped, not Tlf (pppd) */
-    bool silent;           /* Open does not send a request until one arrives */
+    bool passive; /* TO- in Req-Sent/Ack-Sent: Stopped, not Tlf (pppd) */
+    bool silent;  /* Open does not send a request until one arrives */
 };
 
 #define FSM_MAX_PACKET 1500 /* our Configure packets fit in the default MRU */
@@ -133,14 +133,14 @@ struct ppp_fsm {
     const struct fsm_parent *parent;
     struct fsm_config config;
     enum fsm_state state;
-    uint8_t id;          /* Identifier of our last Configure- or Terminate-Request */
-    uint8_t next_id;     /* next fresh Identifier (Code-Reject takes one too, RFC 1661 5.7) */
-    bool reply_seen;     /* a reply to request `id` was already taken (pppd's seen_ack) */
+    uint8_t id;      /* Identifier of our last Configure- or Terminate-Request */
+    uint8_t next_id; /* next fresh Identifier (Code-Reject takes one too, RFC 1661 5.7) */
+    bool reply_seen; /* a reply to request `id` was already taken (pppd's seen_ack) */
     uint8_t restart_count;
     uint8_t failure_count; /* Naks sent since the last Ack (Max-Failure) */
-    ppp_time deadline;   /* Restart timer; PPP_TIME_NEVER when stopped */
-    bool silent_waiting; /* silent: no request sent yet */
-    enum ppp_cause cause; /* why we last left Opened / gave up */
+    ppp_time deadline;     /* Restart timer; PPP_TIME_NEVER when stopped */
+    bool silent_waiting;   /* silent: no request sent yet */
+    enum ppp_cause cause;  /* why we last left Opened / gave up */
     uint8_t term_reason[64];
     size_t term_reason_len;
     /* Longest packet we send (Code..Data): the peer's MRU while LCP is

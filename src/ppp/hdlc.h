@@ -21,10 +21,10 @@
 
 /* How one frame is to be sent. */
 struct hdlc_tx {
-    uint32_t accm;  /* control characters (0x00-0x1f) to escape; 0x7d, 0x7e always are */
-    bool acfc;      /* omit Address and Control (RFC 1661 section 6.6) */
-    bool pfc;       /* one-byte Protocol when it fits (RFC 1661 section 6.5) */
-    bool fcs32;     /* 32-bit FCS instead of 16-bit */
+    uint32_t accm; /* control characters (0x00-0x1f) to escape; 0x7d, 0x7e always are */
+    bool acfc;     /* omit Address and Control (RFC 1661 section 6.6) */
+    bool pfc;      /* one-byte Protocol when it fits (RFC 1661 section 6.5) */
+    bool fcs32;    /* 32-bit FCS instead of 16-bit */
 };
 
 /* Bytes that encoding `len` bytes of information can take at most, flags,
@@ -39,12 +39,12 @@ size_t hdlc_encode(uint8_t *out, size_t cap, const struct hdlc_tx *tx, uint16_t 
                    const uint8_t *info, size_t len, bool opening_flag);
 
 struct hdlc_rx_stats {
-    uint64_t frames;        /* good frames handed out */
+    uint64_t frames; /* good frames handed out */
     uint64_t bad_fcs;
-    uint64_t runts;         /* shorter than header + FCS */
-    uint64_t too_long;      /* longer than the buffer: dropped */
-    uint64_t aborts;        /* 0x7d 0x7e: abort sequence (RFC 1662 section 4.4.1) */
-    uint64_t outside_frames;/* bytes before the first flag (banner, MOTD) */
+    uint64_t runts;          /* shorter than header + FCS */
+    uint64_t too_long;       /* longer than the buffer: dropped */
+    uint64_t aborts;         /* 0x7d 0x7e: abort sequence (RFC 1662 section 4.4.1) */
+    uint64_t outside_frames; /* bytes before the first flag (banner, MOTD) */
 };
 
 enum hdlc_rx_state {
@@ -55,7 +55,7 @@ enum hdlc_rx_state {
 
 struct hdlc_decoder {
     uint8_t *buf;
-    size_t cap;      /* longest frame kept, header and FCS included */
+    size_t cap; /* longest frame kept, header and FCS included */
     size_t len;
     enum hdlc_rx_state state;
     bool escaped;
@@ -69,13 +69,13 @@ void hdlc_decoder_init(struct hdlc_decoder *dec, uint8_t *buf, size_t cap);
  * Returns the number of bytes consumed.  When a good frame ended, *frame
  * and *frame_len give it (Address..Information, FCS removed; valid until
  * the next call), otherwise *frame is NULL.  Call again with the rest. */
-size_t hdlc_decode(struct hdlc_decoder *dec, const uint8_t *in, size_t len,
-                   const uint8_t **frame, size_t *frame_len);
+size_t hdlc_decode(struct hdlc_decoder *dec, const uint8_t *in, size_t len, const uint8_t **frame,
+                   size_t *frame_len);
 
 /* Split a decoded frame into Protocol and Information, accepting Address
  * and Control present or omitted and a 1- or 2-byte Protocol.  Returns
  * false for a frame that has no valid Protocol field. */
-bool ppp_frame_parse(const uint8_t *frame, size_t len, uint16_t *protocol,
-                     const uint8_t **info, size_t *info_len);
+bool ppp_frame_parse(const uint8_t *frame, size_t len, uint16_t *protocol, const uint8_t **info,
+                     size_t *info_len);
 
 #endif

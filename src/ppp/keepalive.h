@@ -17,11 +17,11 @@
 #include "ppp.h"
 
 struct keepalive {
-    ppp_time interval;  /* 0 = off */
+    ppp_time interval; /* 0 = off */
     uint8_t failures;
     uint8_t misses;
-    ppp_time deadline;  /* next check, PPP_TIME_NEVER when stopped */
-    ppp_time last_rx;   /* when a good frame last arrived */
+    ppp_time deadline; /* next check, PPP_TIME_NEVER when stopped */
+    ppp_time last_rx;  /* when a good frame last arrived */
     ppp_time period_start;
 };
 

@@ -77,8 +77,8 @@ struct lcp {
 };
 
 /* fsm_parent->owner is also passed to the hooks. */
-void lcp_init(struct lcp *lcp, const struct ppp_settings *settings,
-              const struct fsm_parent *parent, const struct lcp_hooks *hooks);
+void lcp_init(struct lcp *lcp, const struct ppp_settings *settings, const struct fsm_parent *parent,
+              const struct lcp_hooks *hooks);
 
 /* Feed one received LCP packet (Code..Data).  Use this rather than
  * fsm_input(&lcp->fsm, ...): after the automaton has handled the packet it
@@ -97,7 +97,6 @@ void lcp_result(const struct lcp *lcp, struct ppp_event *ev);
 void lcp_send_echo_request(struct lcp *lcp, uint8_t id, const uint8_t *data, size_t len);
 /* Protocol-Reject a received packet (RFC 1661 section 5.7): the rejected
  * information is truncated so the whole packet fits the peer's MRU. */
-void lcp_send_protocol_reject(struct lcp *lcp, uint16_t protocol, const uint8_t *info,
-                              size_t len);
+void lcp_send_protocol_reject(struct lcp *lcp, uint16_t protocol, const uint8_t *info, size_t len);
 
 #endif

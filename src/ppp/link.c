@@ -233,8 +233,7 @@ static void ncp_up(struct ppp_link *link, struct ppp_fsm *fsm)
 
 static void ncp_down(struct ppp_link *link, struct ppp_fsm *fsm)
 {
-    bool *announced =
-        fsm == &link->ipcp.fsm ? &link->ipcp_announced : &link->ipv6cp_announced;
+    bool *announced = fsm == &link->ipcp.fsm ? &link->ipcp_announced : &link->ipv6cp_announced;
 
     if (!*announced)
         return;
@@ -359,8 +358,7 @@ void link_settle(struct ppp_link *link, ppp_time now)
         link->ncp_finished = false;
         /* pppd: with no network protocol left there is no use for the link. */
         if (link->lcp_up && !any_ncp_running(link))
-            link_start_termination(link, now, PPP_CAUSE_NO_NETWORK,
-                                   "No network protocols running");
+            link_start_termination(link, now, PPP_CAUSE_NO_NETWORK, "No network protocols running");
     }
     if (link->lcp_finished) {
         link->lcp_finished = false;

@@ -73,8 +73,7 @@ void link_start_termination(struct ppp_link *link, ppp_time now, enum ppp_cause 
                             const char *reason);
 
 /* link_tx.c */
-void link_send_control(struct ppp_link *link, uint16_t protocol, const uint8_t *pkt,
-                       size_t len);
+void link_send_control(struct ppp_link *link, uint16_t protocol, const uint8_t *pkt, size_t len);
 void link_send_echo(struct ppp_link *link, ppp_time now);
 
 /* link_rx.c */

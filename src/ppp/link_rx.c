@@ -43,8 +43,8 @@ static bool lcp_packet(struct ppp_link *link, const uint8_t *info, size_t len, p
     return lcp_input(&link->lcp, now, info, len);
 }
 
-static void ncp_packet(struct ppp_link *link, bool enabled, struct ppp_fsm *fsm,
-                       uint16_t protocol, const uint8_t *info, size_t len, ppp_time now)
+static void ncp_packet(struct ppp_link *link, bool enabled, struct ppp_fsm *fsm, uint16_t protocol,
+                       const uint8_t *info, size_t len, ppp_time now)
 {
     if (enabled)
         fsm_input(fsm, now, info, len);

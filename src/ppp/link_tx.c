@@ -73,8 +73,8 @@ void link_send_echo(struct ppp_link *link, ppp_time now)
     lcp_send_echo_request(&link->lcp, link->echo_id, stamp, sizeof(stamp));
 }
 
-static int classify(const struct ppp_link *link, const uint8_t *pkt, size_t len,
-                    uint16_t *protocol, const struct ppp_fsm **ncp, bool *enabled)
+static int classify(const struct ppp_link *link, const uint8_t *pkt, size_t len, uint16_t *protocol,
+                    const struct ppp_fsm **ncp, bool *enabled)
 {
     if (!pkt || len == 0)
         return PPP_ERR_BAD_PACKET;

@@ -11,9 +11,9 @@
 
 struct opt {
     uint8_t type;
-    uint8_t len;          /* of data, i.e. the Length field minus 2 */
+    uint8_t len; /* of data, i.e. the Length field minus 2 */
     const uint8_t *data;
-    const uint8_t *raw;   /* the whole option, Type first: for copying into a reply */
+    const uint8_t *raw; /* the whole option, Type first: for copying into a reply */
 };
 
 struct opt_iter {
@@ -34,7 +34,7 @@ bool opts_subset_in_order(const uint8_t *sub, size_t sub_len, const uint8_t *of,
 struct opt_writer {
     uint8_t *buf;
     size_t cap, len;
-    bool overflow;        /* a put did not fit; len stays as it was before it */
+    bool overflow; /* a put did not fit; len stays as it was before it */
 };
 
 void opt_writer_init(struct opt_writer *w, uint8_t *buf, size_t cap);

@@ -295,8 +295,8 @@ void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time pa
     double sending = elapsed > 0 ? (double)(p->bytes_total - p->prev_bytes) / elapsed : 0;
     /* Nothing delivered when the interval began: the first round trip
      * is in it, which says nothing of the rate. */
-    double link = elapsed > 0 && p->prev_delivered > 0 ? (delivered - p->prev_delivered) / elapsed
-                                                        : 0;
+    double link =
+        elapsed > 0 && p->prev_delivered > 0 ? (delivered - p->prev_delivered) / elapsed : 0;
     p->prev_sent = now;
     p->prev_bytes = p->bytes_total;
     p->prev_delivered = delivered;

@@ -55,9 +55,9 @@ struct pacer {
     uint64_t probe_bytes;           /* bytes_total when the probe left */
     ppp_time prev_sent, prev_queue; /* the previous probe's send time and queue */
     uint64_t prev_bytes;
-    double link_rate; /* bottleneck estimate, 0 = none yet */
+    double link_rate;      /* bottleneck estimate, 0 = none yet */
     double prev_delivered; /* pacer_on_path(): delivered at prev_sent */
-    double unsent_max; /* pacer_on_path(): the most unsent since the last decision */
+    double unsent_max;     /* pacer_on_path(): the most unsent since the last decision */
     uint64_t samples, decreases;
 };
 

@@ -83,54 +83,54 @@ enum ppp_log_level { PPP_LOG_ERROR, PPP_LOG_WARN, PPP_LOG_INFO, PPP_LOG_DEBUG };
 
 struct ppp_settings {
     /* LCP (RFC 1661 section 6) */
-    uint16_t mru;            /* MRU we ask for; 1500 is not sent (default) */
-    uint16_t mru_max;        /* largest MRU we will accept from a peer's Nak (65535) */
-    uint32_t accm;           /* async map we ask the peer to use (default 0) */
-    bool pfc, acfc;          /* ask for protocol / address-control compression */
-    bool magic;              /* use a Magic-Number (default true) */
-    bool fcs32;              /* ask for 32-bit FCS, RFC 1570 (default false) */
-    bool passive;            /* pppd "passive": keep waiting after Max-Configure */
-    bool silent;             /* pppd "silent": wait for the peer's first request */
-    uint32_t restart_ms;     /* Restart timer (3000) */
-    uint8_t max_configure;   /* Max-Configure (10) */
-    uint8_t max_terminate;   /* Max-Terminate (2) */
-    uint8_t max_failure;     /* Max-Failure (5) */
-    uint8_t max_loopback;    /* Naks of our own magic before giving up (10) */
+    uint16_t mru;              /* MRU we ask for; 1500 is not sent (default) */
+    uint16_t mru_max;          /* largest MRU we will accept from a peer's Nak (65535) */
+    uint32_t accm;             /* async map we ask the peer to use (default 0) */
+    bool pfc, acfc;            /* ask for protocol / address-control compression */
+    bool magic;                /* use a Magic-Number (default true) */
+    bool fcs32;                /* ask for 32-bit FCS, RFC 1570 (default false) */
+    bool passive;              /* pppd "passive": keep waiting after Max-Configure */
+    bool silent;               /* pppd "silent": wait for the peer's first request */
+    uint32_t restart_ms;       /* Restart timer (3000) */
+    uint8_t max_configure;     /* Max-Configure (10) */
+    uint8_t max_terminate;     /* Max-Terminate (2) */
+    uint8_t max_failure;       /* Max-Failure (5) */
+    uint8_t max_loopback;      /* Naks of our own magic before giving up (10) */
     uint32_t echo_interval_ms; /* LCP Echo-Request period; 0 = no keepalive (0) */
     uint8_t echo_failures;     /* unanswered intervals before PEER_DEAD (4) */
 
     /* IPCP (RFC 1332, RFC 1877) */
-    bool ipv4;               /* run IPCP (default true) */
-    uint32_t local_ip;       /* our address; 0 = ask the peer for one */
-    uint32_t remote_ip;      /* the peer's address; 0 = take the peer's */
-    bool accept_local;       /* take the peer's Nak of local_ip (ipcp-accept-local) */
-    bool accept_remote;      /* take the peer's idea of its address (ipcp-accept-remote) */
-    bool request_dns;        /* ask the peer for DNS servers (pppd usepeerdns) */
-    uint32_t dns[2];         /* DNS servers to give a peer that asks; 0 = none */
+    bool ipv4;          /* run IPCP (default true) */
+    uint32_t local_ip;  /* our address; 0 = ask the peer for one */
+    uint32_t remote_ip; /* the peer's address; 0 = take the peer's */
+    bool accept_local;  /* take the peer's Nak of local_ip (ipcp-accept-local) */
+    bool accept_remote; /* take the peer's idea of its address (ipcp-accept-remote) */
+    bool request_dns;   /* ask the peer for DNS servers (pppd usepeerdns) */
+    uint32_t dns[2];    /* DNS servers to give a peer that asks; 0 = none */
 
     /* IPV6CP (RFC 5072) */
-    bool ipv6;               /* run IPV6CP (default true) */
-    uint8_t local_ifid[8];   /* all zero = pick a random one */
-    uint8_t remote_ifid[8];  /* all zero = take the peer's */
+    bool ipv6;              /* run IPV6CP (default true) */
+    uint8_t local_ifid[8];  /* all zero = pick a random one */
+    uint8_t remote_ifid[8]; /* all zero = take the peer's */
 
     /* buffers, fixed at ppp_link_new() */
-    uint32_t tx_buffer;      /* bytes of encoded frames held for the caller (256 KiB) */
+    uint32_t tx_buffer; /* bytes of encoded frames held for the caller (256 KiB) */
 
-    uint64_t seed;           /* seeds Magic-Number and identifier choice */
+    uint64_t seed; /* seeds Magic-Number and identifier choice */
 };
 
 /* Fill with the defaults documented above. */
 void ppp_settings_default(struct ppp_settings *settings);
 
 enum ppp_event_type {
-    PPP_EV_PHASE,       /* u.phase */
-    PPP_EV_LCP_UP,      /* u.lcp */
+    PPP_EV_PHASE,  /* u.phase */
+    PPP_EV_LCP_UP, /* u.lcp */
     PPP_EV_LCP_DOWN,
-    PPP_EV_IPCP_UP,     /* u.ipcp */
+    PPP_EV_IPCP_UP, /* u.ipcp */
     PPP_EV_IPCP_DOWN,
-    PPP_EV_IPV6CP_UP,   /* u.ipv6cp */
+    PPP_EV_IPV6CP_UP, /* u.ipv6cp */
     PPP_EV_IPV6CP_DOWN,
-    PPP_EV_ECHO_RTT,    /* u.echo_rtt: an Echo-Reply to one of our requests */
+    PPP_EV_ECHO_RTT, /* u.echo_rtt: an Echo-Reply to one of our requests */
 };
 
 struct ppp_event {
@@ -141,8 +141,8 @@ struct ppp_event {
             enum ppp_cause cause; /* set when entering Terminate or Dead */
         } phase;
         struct {
-            uint16_t mru_rx;  /* largest frame we accept */
-            uint16_t mru_tx;  /* largest frame the peer accepts: the TUN MTU */
+            uint16_t mru_rx; /* largest frame we accept */
+            uint16_t mru_tx; /* largest frame the peer accepts: the TUN MTU */
             uint32_t accm_rx, accm_tx;
             bool pfc_tx, acfc_tx, fcs32_rx, fcs32_tx;
             uint32_t magic_local, magic_peer;
@@ -168,15 +168,15 @@ struct ppp_callbacks {
 };
 
 struct ppp_stats {
-    uint64_t rx_bytes, tx_bytes;        /* stream bytes */
-    uint64_t rx_frames, tx_frames;      /* good frames */
+    uint64_t rx_bytes, tx_bytes;   /* stream bytes */
+    uint64_t rx_frames, tx_frames; /* good frames */
     uint64_t rx_ip_packets, tx_ip_packets;
     uint64_t rx_ip_bytes, tx_ip_bytes;
     uint64_t rx_bad_fcs, rx_runts, rx_too_long, rx_aborts;
-    uint64_t rx_bytes_outside_frames;   /* banners, MOTD, line noise */
-    uint64_t rx_unknown_protocol;       /* answered with Protocol-Reject */
-    uint64_t rx_dropped;                /* valid frames we could not use */
-    uint64_t tx_dropped_control;        /* control frames dropped: tx buffer full */
+    uint64_t rx_bytes_outside_frames; /* banners, MOTD, line noise */
+    uint64_t rx_unknown_protocol;     /* answered with Protocol-Reject */
+    uint64_t rx_dropped;              /* valid frames we could not use */
+    uint64_t tx_dropped_control;      /* control frames dropped: tx buffer full */
     uint64_t echo_sent, echo_replies;
     ppp_time echo_rtt_last;
 };

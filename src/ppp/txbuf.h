@@ -4,8 +4,8 @@
  *
  * Bytes are appended at the tail and consumed from the head; the free space
  * is compacted lazily (one memmove once half the buffer has been written
- * out and an append would not fit), so no allocation happens after init.  Every frame ends with a flag, and a flag
- * never occurs inside an escaped frame (RFC 1662 section 4.2), so "the last
+ * out and an append would not fit), so no allocation happens after init.  Every frame ends with a
+ * flag, and a flag never occurs inside an escaped frame (RFC 1662 section 4.2), so "the last
  * consumed byte was a flag" tells exactly whether the writer stands at a
  * frame boundary, where frames from another buffer may be slipped in.
  */

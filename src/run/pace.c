@@ -88,7 +88,7 @@ void pace_probe(struct tunnel *t, ppp_time now)
         return;
     }
     struct tcp_state s;
-    int r = t->tcp_fd >= 0      ? tcp_state_read(t->tcp_fd, &s)
+    int r = t->tcp_fd >= 0    ? tcp_state_read(t->tcp_fd, &s)
             : t->diag.fd >= 0 ? tcp_state_read_diag(&t->diag, &t->p->ssh_conn, &s)
                               : -ENOTCONN;
     if (r < 0)

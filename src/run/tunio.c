@@ -200,10 +200,9 @@ size_t tun_queue_status(const struct tunnel *t, char *buf, size_t size)
                      q->packets, q->bytes, q->active_flows, (double)q->max_sojourn / 1e6,
                      (unsigned long long)q->codel_drops, (unsigned long long)q->overflow_drops,
                      (unsigned long long)q->ecn_marks, (unsigned long long)t->outage.queued,
-                     t->outage.limit, (unsigned long long)t->outage.dropped,
-                     pace_signal_name(t), p->rate * 8 / 1e6,
-                     p->link_rate * 8 / 1e6, (double)p->last_rtt / 1e6, (double)p->min_rtt / 1e6,
-                     (double)p->queue_delay / 1e6);
+                     t->outage.limit, (unsigned long long)t->outage.dropped, pace_signal_name(t),
+                     p->rate * 8 / 1e6, p->link_rate * 8 / 1e6, (double)p->last_rtt / 1e6,
+                     (double)p->min_rtt / 1e6, (double)p->queue_delay / 1e6);
     return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 

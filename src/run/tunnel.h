@@ -25,8 +25,8 @@
 #include "run.h"
 #include "spawn.h"
 #include "spoof.h"
-#include "superv_policy.h" /* enum sup_state */
 #include "ssh.h"
+#include "superv_policy.h" /* enum sup_state */
 
 /* epoll tags */
 enum {
@@ -75,10 +75,10 @@ struct tunnel {
     struct fq *fq;
     struct pacer pacer;
     struct outage_queue outage; /* what the queue takes while the link is down */
-    bool stream_backlogged; /* the engine holds unwritten bytes: wait for EPOLLOUT */
+    bool stream_backlogged;     /* the engine holds unwritten bytes: wait for EPOLLOUT */
     enum pace_mode pace_mode;
-    int fdpass_fd; /* where ssh's ProxyCommand hands us the connection, or -1 */
-    int tcp_fd;    /* our copy of the SSH connection (pace.c), or -1 */
+    int fdpass_fd;         /* where ssh's ProxyCommand hands us the connection, or -1 */
+    int tcp_fd;            /* our copy of the SSH connection (pace.c), or -1 */
     struct sock_diag diag; /* serve: asks the kernel about sshd's connection */
 
     /* The transport. */
@@ -208,11 +208,11 @@ void pace_setup(struct tunnel *t); /* in tun_start: the mode and the pacer */
 /* In the pump, before each packet: a probe or a TCP_INFO sample if due. */
 void pace_probe(struct tunnel *t, ppp_time now);
 void pace_echo_rtt(struct tunnel *t, ppp_time rtt);
-void pace_stream_start(struct tunnel *t);    /* before the child starts */
-void pace_stream_readable(struct tunnel *t); /* the child has the connection by now */
+void pace_stream_start(struct tunnel *t);                 /* before the child starts */
+void pace_stream_readable(struct tunnel *t);              /* the child has the connection by now */
 void pace_stream_drained(struct tunnel *t, size_t bytes); /* read all there was */
 void pace_stream_stop(struct tunnel *t);
-void pace_stop(struct tunnel *t); /* in teardown */
+void pace_stop(struct tunnel *t);                     /* in teardown */
 const char *pace_signal_name(const struct tunnel *t); /* what steers the pacer now */
 
 /* ifup.c */

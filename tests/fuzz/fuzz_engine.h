@@ -43,7 +43,8 @@ static inline void fuzz_settings(struct ppp_settings *s, uint8_t variant)
     s->seed = variant;
 }
 
-static inline void fuzz_ncp_up(struct script *sc, uint16_t protocol, const uint8_t *opts, size_t len)
+static inline void fuzz_ncp_up(struct script *sc, uint16_t protocol, const uint8_t *opts,
+                               size_t len)
 {
     const struct h_frame *req = sc_find(sc, protocol, FSM_CONF_REQ);
 

@@ -116,7 +116,8 @@ static inline void h_log(void *user, enum ppp_log_level level, const char *line)
     if (e->on_log)
         e->on_log(e, line);
     if (getenv("H_VERBOSE"))
-        fprintf(stderr, "%s %llu.%06llu %s\n", e->name, (unsigned long long)(*e->clock / 1000000000),
+        fprintf(stderr, "%s %llu.%06llu %s\n", e->name,
+                (unsigned long long)(*e->clock / 1000000000),
                 (unsigned long long)(*e->clock / 1000 % 1000000), line);
 }
 
@@ -179,9 +180,9 @@ struct h_pair {
     uint64_t seed;
     struct h_end a, b;
     struct h_wire ab, ba;
-    size_t max_chunk;   /* delivery chunk sizes 1..max_chunk */
-    size_t max_write;   /* a writer takes at most this much per call (0: all) */
-    size_t budget;      /* bytes each direction may carry per step (0: the wire's room) */
+    size_t max_chunk; /* delivery chunk sizes 1..max_chunk */
+    size_t max_write; /* a writer takes at most this much per call (0: all) */
+    size_t budget;    /* bytes each direction may carry per step (0: the wire's room) */
 };
 
 static inline void h_pair_init(struct h_pair *p, uint64_t seed)
@@ -228,9 +229,8 @@ static inline void h_deliver(struct h_pair *p, struct h_wire *w, struct h_end *t
     uint8_t chunk[4096];
 
     while (w->len > 0) {
-        size_t n = 1 + h_below(&p->seed, (uint32_t)(p->max_chunk < sizeof(chunk)
-                                                        ? p->max_chunk
-                                                        : sizeof(chunk)));
+        size_t n = 1 + h_below(&p->seed, (uint32_t)(p->max_chunk < sizeof(chunk) ? p->max_chunk
+                                                                                 : sizeof(chunk)));
         if (n > w->len)
             n = w->len;
         for (size_t i = 0; i < n; i++)
@@ -342,8 +342,8 @@ static inline size_t h_drain(struct ppp_link *link, struct h_reader *r, struct h
 }
 
 /* Feed one packet to the engine as an HDLC-encoded frame on the stream. */
-static inline void h_feed(struct ppp_link *link, uint16_t protocol, const uint8_t *info,
-                          size_t len, const struct hdlc_tx *tx, ppp_time now)
+static inline void h_feed(struct ppp_link *link, uint16_t protocol, const uint8_t *info, size_t len,
+                          const struct hdlc_tx *tx, ppp_time now)
 {
     static const struct hdlc_tx plain = {.accm = 0xffffffff};
     uint8_t buf[8192];

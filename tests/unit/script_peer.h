@@ -97,7 +97,8 @@ static inline void sc_send(struct script *sc, uint16_t protocol, uint8_t code, u
 /* Answer a Configure-Request of the engine's, echoing its options. */
 static inline void sc_ack(struct script *sc, const struct h_frame *req)
 {
-    sc_send(sc, req->protocol, FSM_CONF_ACK, req->info[1], req->info + 4, get16(req->info + 2) - 4u);
+    sc_send(sc, req->protocol, FSM_CONF_ACK, req->info[1], req->info + 4,
+            get16(req->info + 2) - 4u);
 }
 
 static inline void sc_advance(struct script *sc, ppp_time dt)

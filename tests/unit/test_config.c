@@ -391,8 +391,9 @@ static void server_errors(void **state)
         "server.conf:3: bad user name 'a/b' in [User NAME] (letters, digits, _ . - @)");
     server_fails_with("[Server]\nAddress = 198.18.255.1\n[Tunnel]\n",
                       "server.conf:3: unknown section [Tunnel] (expected [Server] or [User NAME])");
-    server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\nPool = 198.18.255.4-198.18.255.5\n",
-                      "server.conf:4: unknown key 'Pool' in [User a]");
+    server_fails_with(
+        "[Server]\nAddress = 198.18.255.1\n[User a]\nPool = 198.18.255.4-198.18.255.5\n",
+        "server.conf:4: unknown key 'Pool' in [User a]");
     server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\nAddress = 198.18.255.5\n"
                       "[User b]\nAddress = 198.18.255.5\n",
                       "server.conf: [User b] 'Address' 198.18.255.5 is already given to [User a]");

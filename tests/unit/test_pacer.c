@@ -268,7 +268,8 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
         bool measure = now >= from;
         if (change && now >= change)
             m.rate = pr->rate2;
-        bool on = pr->off_ms == 0 || (now / PPP_MS) % (ppp_time)pr->cycle_ms >= (ppp_time)pr->off_ms;
+        bool on =
+            pr->off_ms == 0 || (now / PPP_MS) % (ppp_time)pr->cycle_ms >= (ppp_time)pr->off_ms;
         size_t seen = (size_t)((step + HISTORY - lag) % HISTORY);
         /* The RTT is smoothed over ACKs: with none, it stays as it was. */
         if (view.delivered_at[seen] != view.delivered_at[(seen + HISTORY - 1) % HISTORY])
@@ -377,8 +378,12 @@ static void test_on_path_pauses_keep_the_rate(void **state)
 {
     (void)state;
     struct pacer p;
-    struct path_run pr = {.rate = 2.5e6, .delay = 20 * PPP_MS, .seconds = 30, .warmup = 5,
-                          .off_ms = 400, .cycle_ms = 2000};
+    struct path_run pr = {.rate = 2.5e6,
+                          .delay = 20 * PPP_MS,
+                          .seconds = 30,
+                          .warmup = 5,
+                          .off_ms = 400,
+                          .cycle_ms = 2000};
     struct result r = run_on_path(&pr, &p);
     assert_true(r.utilisation >= 0.85);
     assert_true(r.p90_delay <= 20.0);
@@ -389,8 +394,12 @@ static void test_on_path_link_slows(void **state)
 {
     (void)state;
     struct pacer p;
-    struct path_run pr = {.rate = 2.5e6, .rate2 = 1.25e6, .delay = 20 * PPP_MS,
-                          .seconds = 30, .warmup = 15, .change_s = 10};
+    struct path_run pr = {.rate = 2.5e6,
+                          .rate2 = 1.25e6,
+                          .delay = 20 * PPP_MS,
+                          .seconds = 30,
+                          .warmup = 15,
+                          .change_s = 10};
     struct result r = run_on_path(&pr, &p);
     assert_true(r.utilisation >= 0.90);
     assert_true(r.p90_delay <= 20.0);
@@ -401,8 +410,12 @@ static void test_on_path_link_speeds_up(void **state)
 {
     (void)state;
     struct pacer p;
-    struct path_run pr = {.rate = 1.25e6, .rate2 = 2.5e6, .delay = 20 * PPP_MS,
-                          .seconds = 30, .warmup = 15, .change_s = 10};
+    struct path_run pr = {.rate = 1.25e6,
+                          .rate2 = 2.5e6,
+                          .delay = 20 * PPP_MS,
+                          .seconds = 30,
+                          .warmup = 15,
+                          .change_s = 10};
     struct result r = run_on_path(&pr, &p);
     assert_true(r.utilisation >= 0.90);
     assert_true(r.p90_delay <= 20.0);

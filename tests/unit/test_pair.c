@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include "engine_harness.h"
@@ -56,7 +57,7 @@ struct rx_check {
     int dir; /* direction of the packets this end receives */
     size_t mtu;
     bool lossless;
-    int64_t last;  /* index of the last packet delivered */
+    int64_t last; /* index of the last packet delivered */
     uint64_t good, bad, out_of_order;
 };
 
@@ -135,8 +136,7 @@ static void negotiates_everything_and_assigns_an_address(void **state)
     assert_int_equal(p->b.ipcp.u.ipcp.remote, ADDR_A);
     assert_memory_equal(p->a.ipv6cp.u.ipv6cp.local_ifid, p->b.ipv6cp.u.ipv6cp.remote_ifid, 8);
     assert_memory_equal(p->a.ipv6cp.u.ipv6cp.remote_ifid, p->b.ipv6cp.u.ipv6cp.local_ifid, 8);
-    assert_memory_not_equal(p->a.ipv6cp.u.ipv6cp.local_ifid, p->a.ipv6cp.u.ipv6cp.remote_ifid,
-                            8);
+    assert_memory_not_equal(p->a.ipv6cp.u.ipv6cp.local_ifid, p->a.ipv6cp.u.ipv6cp.remote_ifid, 8);
     assert_int_equal(p->a.lcp.u.lcp.mru_tx, 1500);
     assert_int_not_equal(p->a.lcp.u.lcp.magic_local, p->a.lcp.u.lcp.magic_peer);
     assert_int_equal(p->a.lcp.u.lcp.magic_local, p->b.lcp.u.lcp.magic_peer);
