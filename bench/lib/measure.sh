@@ -151,8 +151,7 @@ measure_one_flow() {
     iperf 1 "$RUN/iperf1.json" &
     _ip=$!
     sleep 2
-    _n=$(((SECONDS_PER_RUN - 3) * 10))
-    [ $_n -ge 10 ] || _n=10
+    _n=$(pings_during_run)
     ping_rec icmp_load $_n
     rr_rec rr_load $_n
     ping_collect icmp_load $_n
@@ -171,14 +170,19 @@ measure_one_flow() {
     log "   1 flow: $_mbps Mbit/s"
 }
 
+# How many pings fit in an iperf3 run from 2 s in (at least 10).
+pings_during_run() {
+    _pn=$(((SECONDS_PER_RUN - 3) * 10))
+    echo $((_pn < 10 ? 10 : _pn))
+}
+
 # One TCP flow the other way (the LAN host sends to the client: a
 # download), with pings meanwhile: the server end's queue control.
 measure_download() {
     iperf 1 "$RUN/iperf-down.json" -R &
     _ip=$!
     sleep 2
-    _n=$(((SECONDS_PER_RUN - 3) * 10))
-    [ $_n -ge 10 ] || _n=10
+    _n=$(pings_during_run)
     ping_rec icmp_down $_n
     ping_collect icmp_down $_n
     wait $_ip
