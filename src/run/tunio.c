@@ -189,19 +189,24 @@ size_t tun_queue_status(const struct tunnel *t, char *buf, size_t size)
         return 0;
     const struct fq_stats *q = fq_stats(t->fq);
     const struct pacer *p = &t->pacer;
+    char rate[32];
+    if (p->rate >= p->config.max_rate)
+        snprintf(rate, sizeof(rate), "unlimited"); /* no queue below us yet */
+    else
+        snprintf(rate, sizeof(rate), "%.1f Mbit/s", p->rate * 8 / 1e6);
     int n = snprintf(buf, size,
                      "queue: %u packets, %u bytes, %u flows; max sojourn %.1f ms\n"
                      "queue-drops: %llu codel, %llu overflow; ecn-marks: %llu\n"
                      "queued-while-down: %llu packets (bound %zu bytes)\n"
                      "dropped-while-down: %llu packets\n"
                      "pacing: %s\n"
-                     "pacer: %.1f Mbit/s (link %.1f Mbit/s), rtt %.2f ms, base %.2f ms, "
+                     "pacer: %s (link %.1f Mbit/s), rtt %.2f ms, base %.2f ms, "
                      "queue below %.2f ms\n",
                      q->packets, q->bytes, q->active_flows, (double)q->max_sojourn / 1e6,
                      (unsigned long long)q->codel_drops, (unsigned long long)q->overflow_drops,
                      (unsigned long long)q->ecn_marks, (unsigned long long)t->outage.queued,
                      t->outage.limit, (unsigned long long)t->outage.dropped, pace_signal_name(t),
-                     p->rate * 8 / 1e6, p->link_rate * 8 / 1e6, (double)p->last_rtt / 1e6,
+                     rate, p->link_rate * 8 / 1e6, (double)p->last_rtt / 1e6,
                      (double)p->min_rtt / 1e6, (double)p->queue_delay / 1e6);
     return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
