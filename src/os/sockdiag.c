@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 static int parse_addr(const char *text, int *family, uint8_t addr[16])
@@ -59,19 +58,11 @@ int tcp_conn_id_parse_ssh(const char *text, struct tcp_conn_id *out)
  * has it, clashes with <linux/tcp.h>). */
 #define SOCK_DIAG_ESTABLISHED 1
 
-/* The kernel answers while we send; a reply that does not come within
- * this is not coming. */
-#define REPLY_TIMEOUT_US 100000
-
 int sock_diag_open(struct sock_diag *d)
 {
     d->seq = 0;
     d->fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-    if (d->fd < 0)
-        return -errno;
-    struct timeval tv = {.tv_sec = 0, .tv_usec = REPLY_TIMEOUT_US};
-    (void)setsockopt(d->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    return 0;
+    return d->fd < 0 ? -errno : 0;
 }
 
 void sock_diag_close(struct sock_diag *d)
@@ -119,8 +110,10 @@ static int on_attr(const struct nlattr *attr, void *data)
 static int on_reply(const struct nlmsghdr *nlh, void *data)
 {
     struct info_out *o = data;
-    if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct inet_diag_msg))
+    if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct inet_diag_msg)) {
+        errno = EPROTO;
         return MNL_CB_ERROR;
+    }
     o->state = ((const struct inet_diag_msg *)mnl_nlmsg_get_payload(nlh))->idiag_state;
     return mnl_attr_parse(nlh, sizeof(struct inet_diag_msg), on_attr, data) < 0 ? MNL_CB_ERROR
                                                                                 : MNL_CB_OK;
@@ -132,28 +125,25 @@ int sock_diag_tcp_info(struct sock_diag *d, const struct tcp_conn_id *id, struct
     char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
     struct info_out o = {.info = out, .len = 0};
     memset(out, 0, sizeof(*out));
+    /* Whatever an earlier query left unread goes first. */
+    while (recv(d->fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+        ;
     request(buf, id, ++d->seq);
     const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
     if (send(d->fd, buf, nlh->nlmsg_len, 0) < 0)
         return -errno;
-    /* One message or an error answers; an answer to an earlier query
-     * that timed out is skipped by its sequence number. */
-    for (int tries = 0; tries < 4; tries++) {
-        ssize_t n = recv(d->fd, buf, sizeof(buf), 0);
-        if (n < 0)
-            return -errno;
-        int r = mnl_cb_run(buf, (size_t)n, d->seq, 0, on_reply, &o);
-        if (r < 0 && errno == ESRCH)
-            continue;
-        if (r < 0)
-            return -errno;
-        /* An exact lookup finds a closing socket too (states filter only
-         * dumps): it is not the connection any more. */
-        if (o.len && o.state == SOCK_DIAG_ESTABLISHED) {
-            *len = o.len;
-            return 0;
-        }
-        return -ENOENT;
+    /* The kernel answers within send(): one message, or an error.  Never
+     * wait for it, so that the event loop cannot stall here. */
+    ssize_t n = recv(d->fd, buf, sizeof(buf), MSG_DONTWAIT);
+    if (n < 0)
+        return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
+    if (mnl_cb_run(buf, (size_t)n, d->seq, 0, on_reply, &o) < 0)
+        return -errno;
+    /* An exact lookup finds a closing socket too (states filter only
+     * dumps): it is not the connection any more. */
+    if (o.len && o.state == SOCK_DIAG_ESTABLISHED) {
+        *len = o.len;
+        return 0;
     }
     return -ENOENT;
 }

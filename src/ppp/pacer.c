@@ -6,7 +6,7 @@
 #define BURST_TIME (2 * PPP_MS) /* the bucket holds this much of the rate */
 #define MIN_BURST 16384.0       /* but at least a few frames */
 #define BATCH_TIME (2 * PPP_MS) /* a backlog leaves in batches of this much */
-#define MIN_BATCH 3000.0        /* two full-size Ethernet frames */
+#define MIN_BATCH 1500.0        /* one full-size frame: no wait beyond the rate's own */
 #define MAX_BATCH 65536.0       /* beyond, batching gains ssh nothing */
 /* The caller's clock reads for sending and for the reply differ a little
  * from the engine's: a reply whose send time is this close is our probe. */
@@ -71,6 +71,9 @@ static void clamp_rate(struct pacer *p)
         p->rate = p->config.min_rate;
     if (p->rate > p->config.max_rate)
         p->rate = p->config.max_rate;
+    /* A cut applies now, not once the bucket of the old rate is spent. */
+    if (p->tokens > burst(p))
+        p->tokens = burst(p);
 }
 
 /* A probe still out is a sample too: its RTT is at least its age.  Once
@@ -278,8 +281,10 @@ void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time pa
 {
     const struct pacer_config *c = &p->config;
     ppp_time queue = path_queue;
-    if (p->link_rate > 0)
-        queue += (ppp_time)(unsent / p->link_rate * 1e9);
+    if (p->link_rate > 0) {
+        double wait = unsent / p->link_rate * 1e9;
+        queue += (ppp_time)(wait < 10e9 ? wait : 10e9); /* bounded before the cast */
+    }
     p->samples++;
     p->last_probe = now;
     p->probe_sent = 0;

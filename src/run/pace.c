@@ -45,6 +45,8 @@ static void pacer_reset(struct tunnel *t, bool paced)
     else if (t->pace_mode == PACE_TCP)
         pacer_config_for_path(&pc);
     pacer_init(&t->pacer, &pc, tunnel_now());
+    t->pace_delivered = 0;
+    t->pace_acked = 0;
 }
 
 /* serve: the kernel's view of sshd's connection, from now on. */
@@ -91,22 +93,29 @@ void pace_probe(struct tunnel *t, ppp_time now)
     int r = t->tcp_fd >= 0    ? tcp_state_read(t->tcp_fd, &s)
             : t->diag.fd >= 0 ? tcp_state_read_diag(&t->diag, &t->p->ssh_conn, &s)
                               : -ENOTCONN;
-    if (r < 0)
+    if (r < 0) {
+        t->pacer.last_probe = now; /* try again an interval later */
         return;
-    /* The connection's bytes in ours: ssh's and PPP's overhead, from the
-     * totals (a few percent; 1 until both have counted something). */
-    double scale = 1;
-    if (s.bytes_acked > 65536 && t->pacer.bytes_total > 65536)
-        scale = (double)t->pacer.bytes_total / (double)s.bytes_acked;
-    if (scale > 1)
-        scale = 1;
+    }
+    /* The connection's bytes in ours: ssh's and PPP's overhead make them a
+     * few percent more.  The ratio is what we handed over to what the
+     * connection took (delivered or waiting unsent); it is applied to each
+     * probe's newly delivered bytes only, so that a ratio that drifts does
+     * not rewrite what was delivered before. */
+    double taken = (double)s.bytes_acked + (double)s.notsent_bytes, scale = 1;
+    if (taken > 65536 && t->pacer.bytes_total > 65536)
+        scale = (double)t->pacer.bytes_total / taken;
+    scale = scale > 1 ? 1 : scale < 0.5 ? 0.5 : scale;
+    if (s.bytes_acked > t->pace_acked)
+        t->pace_delivered += (double)(s.bytes_acked - t->pace_acked) * scale;
+    t->pace_acked = s.bytes_acked;
     /* With a trickle in flight, an RTT above the base is the peer's
      * delayed ACK, not a queue: it takes a few segments to make one. */
     ppp_time path = s.rtt_us > s.min_rtt_us && s.unacked >= PACE_QUEUE_SEGMENTS
                         ? (ppp_time)(s.rtt_us - s.min_rtt_us) * 1000
                         : 0;
     pacer_on_path(&t->pacer, now, (ppp_time)s.min_rtt_us * 1000, path,
-                  (double)s.notsent_bytes * scale, (double)s.bytes_acked * scale);
+                  (double)s.notsent_bytes * scale, t->pace_delivered);
 }
 
 void pace_echo_rtt(struct tunnel *t, ppp_time rtt)

@@ -80,6 +80,8 @@ struct tunnel {
     int fdpass_fd;         /* where ssh's ProxyCommand hands us the connection, or -1 */
     int tcp_fd;            /* our copy of the SSH connection (pace.c), or -1 */
     struct sock_diag diag; /* serve: asks the kernel about sshd's connection */
+    double pace_delivered; /* the connection's deliveries, in our bytes */
+    uint64_t pace_acked;   /* its bytes_acked when last counted */
 
     /* The transport. */
     struct spawn_child child; /* pid 0: none (serve) */

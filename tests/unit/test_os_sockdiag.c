@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/netlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -165,6 +166,29 @@ static void live_connection_state_by_address(void **state)
     close_pair(&c);
 }
 
+/* An answer left unread on the socket (here: the kernel's reply to a
+ * stray request) does not make every later query read the wrong one. */
+static void a_stale_answer_is_skipped(void **state)
+{
+    (void)state;
+    if (!private_loopback())
+        skip();
+    struct conn c;
+    connect_pair(&c);
+    struct sock_diag d;
+    assert_int_equal(sock_diag_open(&d), 0);
+    struct nlmsghdr stray = {.nlmsg_len = sizeof(stray),
+                             .nlmsg_type = NLMSG_NOOP,
+                             .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
+                             .nlmsg_seq = 4242};
+    assert_int_equal(send(d.fd, &stray, sizeof(stray), 0), (ssize_t)sizeof(stray));
+    struct tcp_state s;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(tcp_state_read_diag(&d, &c.id, &s), 0);
+    sock_diag_close(&d);
+    close_pair(&c);
+}
+
 /* A connection that is not there is -ENOENT, and so is one that ended. */
 static void missing_connection_is_enoent(void **state)
 {
@@ -193,6 +217,7 @@ int main(void)
         cmocka_unit_test(ssh_connection_garbage_is_refused),
         cmocka_unit_test(live_connection_state_by_address),
         cmocka_unit_test(missing_connection_is_enoent),
+        cmocka_unit_test(a_stale_answer_is_skipped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
