@@ -56,6 +56,7 @@ static void ipcp_reset(struct ppp_fsm *fsm)
     /* RFC 1332 section 3.3: 0.0.0.0 asks the peer to assign us one */
     ipcp->req_address = true;
     ipcp->want_local = s->local_ip ? s->local_ip : ipcp->remembered_local;
+    ipcp->want_is_hint = s->local_ip == 0 && ipcp->remembered_local != 0;
     /* RFC 1877 section 1: 0.0.0.0 asks the peer for its servers */
     ipcp->req_dns1 = s->request_dns;
     ipcp->req_dns2 = s->request_dns;
@@ -106,8 +107,9 @@ static void judge_address(struct ipcp *ipcp, struct ncp_reply *r, const struct o
     const struct ppp_settings *s = ipcp->settings;
     uint32_t theirs = get32(o->data);
 
-    /* Two ends with one address is no link: pppd refuses it too. */
-    if (theirs != 0 && theirs == ipcp->want_local) {
+    /* Two ends with one address is no link: pppd refuses it too.  (Not
+     * against a remembered address: the peer's Nak will give us another.) */
+    if (theirs != 0 && theirs == ipcp->want_local && !ipcp->want_is_hint) {
         if (s->remote_ip && s->remote_ip != ipcp->want_local)
             reply_nak32(r, o, s->remote_ip);
         else
@@ -248,6 +250,7 @@ static void nak_address(struct ipcp *ipcp, uint32_t suggested)
      * negotiation ends at Max-Failure / Max-Configure. */
     if (s->local_ip == 0 || s->accept_local) {
         ipcp->want_local = suggested;
+        ipcp->want_is_hint = false;
         return;
     }
     parent->log(parent->owner, PPP_LOG_WARN, "IPCP: peer wants us at %s, keeping %s",
@@ -294,6 +297,9 @@ static bool ipcp_reject(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
              * one up() gives up (pppd: "Could not determine local IP
              * address"). */
             ipcp->req_address = false;
+            /* A remembered address was never this peer's to give. */
+            if (ipcp->want_is_hint)
+                ipcp->want_local = 0;
             if (ipcp->want_local == 0)
                 parent->log(parent->owner, PPP_LOG_WARN,
                             "IPCP: peer rejected IP-Address and we have no address");

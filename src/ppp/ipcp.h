@@ -25,6 +25,7 @@ struct ipcp {
     /* the address to ask for when the settings name none: the one the
      * peer gave us last session (ipcp_remember), else 0 */
     uint32_t remembered_local;
+    bool want_is_hint; /* want_local is that address, not yet agreed */
     uint32_t want_local, want_dns1, want_dns2;
     /* the outcome */
     uint32_t local, remote, dns1, dns2;

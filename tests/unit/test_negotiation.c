@@ -308,6 +308,75 @@ static void a_reconnect_asks_for_the_address_it_had(void **state)
     sc_free(&sc);
 }
 
+/* A first session (our address from the peer's Nak) ended, and the
+ * second's LCP is up: our IPCP request names the remembered address. */
+static void second_session_with_a_remembered_address(struct script *sc)
+{
+    struct ppp_settings s;
+    uint8_t opt[6] = {3, 6};
+    const struct h_frame *req;
+
+    settings(&s);
+    s.ipv6 = false;
+    s.local_ip = 0;
+    s.accept_local = true;
+    s.remote_ip = 0; /* whatever address the peer has */
+    sc_new(sc, &s);
+    assert_true(sc_lcp_up(sc));
+    req = sc_find(sc, PPP_PROTO_IPCP, FSM_CONF_REQ);
+    put32(opt + 2, ADDR_US);
+    sc_send(sc, PPP_PROTO_IPCP, FSM_CONF_NAK, req->info[1], opt, sizeof(opt));
+    sc_read(sc);
+    sc_ack(sc, sc_find(sc, PPP_PROTO_IPCP, FSM_CONF_REQ));
+    put32(opt + 2, ADDR_PEER);
+    sc_send(sc, PPP_PROTO_IPCP, FSM_CONF_REQ, 0x60, opt, sizeof(opt));
+    assert_true(sc->us.ipcp_up);
+    ppp_link_lower_down(sc->us.link, sc->now);
+    sc_advance(sc, SECOND);
+    sc_read(sc);
+    assert_true(sc_lcp_up(sc));
+    assert_int_equal(our_requested_address(sc), ADDR_US);
+}
+
+/* A peer that Rejects IP-Address never agreed to the remembered address:
+ * IPCP fails as it would have without one. */
+static void a_rejected_remembered_address_is_not_used(void **state)
+{
+    struct script sc;
+    uint8_t opt[6] = {3, 6};
+    const struct h_frame *req;
+
+    second_session_with_a_remembered_address(&sc);
+    req = sc_find(&sc, PPP_PROTO_IPCP, FSM_CONF_REQ);
+    put32(opt + 2, ADDR_US);
+    sc_send(&sc, PPP_PROTO_IPCP, FSM_CONF_REJ, req->info[1], opt, sizeof(opt));
+    sc_read(&sc);
+    req = sc_find(&sc, PPP_PROTO_IPCP, FSM_CONF_REQ);
+    assert_non_null(req);
+    assert_null(sc_option(req, 3, NULL));
+    sc_ack(&sc, req);
+    put32(opt + 2, ADDR_PEER);
+    sc_send(&sc, PPP_PROTO_IPCP, FSM_CONF_REQ, 0x61, opt, sizeof(opt));
+    assert_false(sc.us.ipcp_up);
+    sc_free(&sc);
+}
+
+/* A peer now at our remembered address is Acked, not refused as a clash:
+ * its Nak of our request will give us another. */
+static void a_peer_at_our_remembered_address_is_acked(void **state)
+{
+    struct script sc;
+    uint8_t opt[6] = {3, 6};
+
+    second_session_with_a_remembered_address(&sc);
+    put32(opt + 2, ADDR_US);
+    sc_send(&sc, PPP_PROTO_IPCP, FSM_CONF_REQ, 0x62, opt, sizeof(opt));
+    sc_read(&sc);
+    assert_non_null(sc_find(&sc, PPP_PROTO_IPCP, FSM_CONF_ACK));
+    assert_null(sc_find(&sc, PPP_PROTO_IPCP, FSM_CONF_REJ));
+    sc_free(&sc);
+}
+
 /* A pair of engines, neither opened yet: A with the given settings, B a
  * peer with the defaults. */
 static struct h_pair *pair_new(const struct ppp_settings *a)
@@ -741,6 +810,8 @@ int main(void)
         cmocka_unit_test(gives_a_peer_asking_for_0000_our_configured_remote),
         cmocka_unit_test(naks_a_forbidden_address_with_the_allowed_one),
         cmocka_unit_test(a_reconnect_asks_for_the_address_it_had),
+        cmocka_unit_test(a_rejected_remembered_address_is_not_used),
+        cmocka_unit_test(a_peer_at_our_remembered_address_is_acked),
         cmocka_unit_test(detects_a_looped_back_line),
         cmocka_unit_test(dies_after_max_configure_when_nobody_answers),
         cmocka_unit_test(passive_keeps_waiting_for_a_late_peer),
