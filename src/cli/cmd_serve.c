@@ -202,6 +202,44 @@ static int session_params(struct serve *s)
     return 0;
 }
 
+/* The parent of pid, from /proc, or 0. */
+static pid_t parent_of(pid_t pid)
+{
+    char path[64], line[512];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return 0;
+    char *ok = fgets(line, sizeof(line), f);
+    fclose(f);
+    const char *close_paren = ok ? strrchr(line, ')') : NULL; /* comm may hold spaces */
+    int ppid = 0;
+    if (!close_paren || sscanf(close_paren + 1, " %*c %d", &ppid) != 1)
+        return 0;
+    return (pid_t)ppid;
+}
+
+static bool is_sshd(pid_t pid)
+{
+    char path[64], comm[32] = "";
+    snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return false;
+    bool ok = fgets(comm, sizeof(comm), f) != NULL;
+    fclose(f);
+    return ok && strncmp(comm, "sshd", 4) == 0;
+}
+
+/* SSH_CONNECTION names our session's connection only when sshd started
+ * us (directly or through the user's shell): a serve run from a login
+ * shell inherits it from a session it has nothing to do with. */
+static bool started_by_sshd(void)
+{
+    pid_t parent = getppid();
+    return is_sshd(parent) || is_sshd(parent_of(parent));
+}
+
 static void interface_name(struct serve *s)
 {
     char name[IFNAMSIZ + 8];
@@ -247,7 +285,8 @@ int cmd_serve(int argc, char **argv)
     s.params.in_fd = STDIN_FILENO;
     s.params.out_fd = STDOUT_FILENO;
     /* Where sshd's connection runs, so that the pacer can watch it. */
-    if (tcp_conn_id_parse_ssh(getenv("SSH_CONNECTION"), &s.params.ssh_conn) < 0)
+    if (!started_by_sshd() ||
+        tcp_conn_id_parse_ssh(getenv("SSH_CONNECTION"), &s.params.ssh_conn) < 0)
         s.params.ssh_conn.family = 0;
     int status = run_tunnel(&s.params);
     free(s.cfg);
