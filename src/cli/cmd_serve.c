@@ -29,7 +29,7 @@ struct serve {
     const char *config_path;
     const char *user;
     const char *local, *remote;
-    bool check, log_stderr;
+    bool check, log_stderr, debug;
     struct server_config *cfg;
     struct run_params params;
     int lease_fd;
@@ -69,6 +69,8 @@ static int parse_args(int argc, char **argv, struct serve *s)
             s->check = true;
         else if (!strcmp(a, "--stderr"))
             s->log_stderr = true;
+        else if (!strcmp(a, "--debug"))
+            s->debug = true;
         else
             return fail("unexpected argument '%s' (see pppssh(8))", a);
     }
@@ -259,7 +261,7 @@ int cmd_serve(int argc, char **argv)
     if (parse_args(argc, argv, &s) < 0)
         return RUN_EXIT_CONFIG;
     logging_to_syslog = !s.log_stderr && !s.check;
-    log_setup("pppssh-serve", logging_to_syslog, LOG_LEVEL_INFO);
+    log_setup("pppssh-serve", logging_to_syslog, s.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
     if (!s.local || s.check) {
         if (load_config(&s) < 0)
             return RUN_EXIT_CONFIG;

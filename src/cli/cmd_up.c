@@ -28,7 +28,8 @@ struct up {
     struct ssh_argv ssh;
     const char *options[CONFIG_MAX_SSH_OPTIONS + 3];
     struct up_fdpass fdpass;
-    bool tty; /* ssh -tt */
+    bool tty;   /* ssh -tt */
+    bool debug; /* -d: log at debug level (pppd's debug) */
 };
 
 /* A reconnect attempt on a dead path must fail within seconds, so that the
@@ -197,7 +198,7 @@ static void sup_params(struct up *u)
     sup->hook_dir = getenv("PPPSSH_HOOK_DIR"); /* tests; NULL = /etc/pppssh */
 }
 
-/* NAME|-c FILE and -f, in any order. */
+/* NAME|-c FILE, -f and -d, in any order. */
 static int parse_args(int argc, char **argv, struct up *u)
 {
     char *rest[4];
@@ -205,6 +206,8 @@ static int parse_args(int argc, char **argv, struct up *u)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-f") == 0) {
             u->params.foreground = true;
+        } else if (strcmp(argv[i], "-d") == 0) {
+            u->debug = true;
         } else if (n < 3) {
             rest[n++] = argv[i];
         } else {
@@ -247,9 +250,9 @@ int cmd_up(int argc, char **argv)
             fprintf(stderr, "pppssh up: fork: %s\n", strerror(errno));
             return RUN_EXIT_FATAL;
         }
-        log_setup("pppssh", true, LOG_LEVEL_INFO);
+        log_setup("pppssh", true, u.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
     } else {
-        log_setup("pppssh", false, LOG_LEVEL_INFO);
+        log_setup("pppssh", false, u.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
     }
     int status = run_tunnel(p);
     free(u.cfg);

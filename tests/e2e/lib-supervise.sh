@@ -85,10 +85,11 @@ s_up() {
     x_up "$NS_CLI" "$S_CONF"
 }
 
-# s_up_fg: `pppssh up -f` of S_CONF in the background, its log (stderr) in
-# $E2E_TMP/fg.log, its PID in S_FG_PID; waits (bounded) until status says up.
+# s_up_fg [ARG...]: `pppssh up -f [ARG...]` of S_CONF in the background, its
+# log (stderr) in $E2E_TMP/fg.log, its PID in S_FG_PID; waits (bounded) until
+# status says up.
 s_up_fg() {
-    ip netns exec "$NS_CLI" "$PPPSSH" up -f -c "$S_CONF" 2>"$E2E_TMP/fg.log" &
+    ip netns exec "$NS_CLI" "$PPPSSH" up -f "$@" -c "$S_CONF" 2>"$E2E_TMP/fg.log" &
     S_FG_PID=$!   # ip netns exec execs pppssh: this is its PID
     E2E_PIDS="$E2E_PIDS $S_FG_PID"
     s_wait_state up 30

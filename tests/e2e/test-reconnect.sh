@@ -20,6 +20,7 @@ TOTAL=$((MB << 20))
 RX=$E2E_TMP/rx
 
 check "pppssh up" s_up_fg
+check_not "without -d, no debug lines" grep -Eq 'LCP: .* -> Opened' "$E2E_TMP/fg.log"
 check "reconnect count starts at 0" test "$(s_reconnects)" = 0
 ifindex=$(s_ifindex "$NS_CLI" "$S_NAME")
 check "receiver listens on $S_CLI_TUN:5001" s_receiver 5001 "$RX"

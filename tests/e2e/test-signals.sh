@@ -31,7 +31,8 @@ log_after() {
 }
 
 # --- in the foreground (-f), where the log is ours to read ---
-check "pppssh up -f" s_up_fg
+check "pppssh up -f -d" s_up_fg -d
+check "-d: the automaton's transitions are logged" grep -Eq 'LCP: .* -> Opened' "$E2E_TMP/fg.log"
 ifindex=$(s_ifindex "$NS_CLI" "$S_NAME")
 
 check "HUP" kill -HUP "$S_FG_PID"
