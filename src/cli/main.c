@@ -14,7 +14,7 @@ struct command {
 };
 
 static const struct command COMMANDS[] = {
-    {"up", cmd_up, "NAME|-c FILE [-f]   bring a tunnel up (returns once it is up)"},
+    {"up", cmd_up, "NAME|-c FILE [-f] [-d]   bring a tunnel up (returns once it is up)"},
     {"down", cmd_down,
      "NAME              stop a tunnel: LCP Terminate, routes and interface removed"},
     {"status", cmd_status,
@@ -24,7 +24,7 @@ static const struct command COMMANDS[] = {
      "NAME             reconnect now, interface and routes kept (the seed's HUP)"},
     {"config", cmd_config, "NAME|-c FILE    print the effective configuration"},
     {"serve", cmd_serve,
-     "[-c FILE] [--user NAME] [--local A --remote B] [--check]\n"
+     "[-c FILE] [--user NAME] [--local A --remote B] [--check] [--stderr] [--debug]\n"
      "                        the server end: PPP on stdin/stdout"},
     {"fdpass", cmd_fdpass, NULL},
 };
