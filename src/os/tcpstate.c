@@ -12,16 +12,13 @@
 
 static int from_info(const struct tcp_info *ti, size_t len, struct tcp_state *out)
 {
-    /* tcpi_delivery_rate is the newest field used (Linux 4.9). */
-    if (len < offsetof(struct tcp_info, tcpi_delivery_rate) + sizeof(ti->tcpi_delivery_rate))
+    /* tcpi_min_rtt is the newest field used (Linux 4.6). */
+    if (len < offsetof(struct tcp_info, tcpi_min_rtt) + sizeof(ti->tcpi_min_rtt))
         return -EOPNOTSUPP;
     out->rtt_us = ti->tcpi_rtt;
     out->min_rtt_us = ti->tcpi_min_rtt;
     out->notsent_bytes = ti->tcpi_notsent_bytes;
-    out->unacked = ti->tcpi_unacked;
-    out->delivery_rate = ti->tcpi_delivery_rate;
     out->bytes_acked = ti->tcpi_bytes_acked;
-    out->app_limited = ti->tcpi_delivery_rate_app_limited;
     return 0;
 }
 
@@ -53,14 +50,4 @@ int tcp_state_ack_now(int fd)
 {
     int one = 1;
     return setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one)) < 0 ? -errno : 0;
-}
-
-uint64_t tcp_state_queue_ns(const struct tcp_state *s)
-{
-    uint64_t q = 0;
-    if (s->min_rtt_us && s->rtt_us > s->min_rtt_us)
-        q = (uint64_t)(s->rtt_us - s->min_rtt_us) * 1000;
-    if (s->delivery_rate)
-        q += (uint64_t)s->notsent_bytes * 1000000000ull / s->delivery_rate;
-    return q;
 }

@@ -15,14 +15,11 @@ struct tcp_conn_id;
 struct tcp_state {
     uint32_t rtt_us, min_rtt_us; /* smoothed RTT, and the smallest seen */
     uint32_t notsent_bytes;      /* written but not yet sent */
-    uint32_t unacked;            /* segments in flight */
-    uint64_t delivery_rate;      /* bytes/s, as of the latest ACK */
     uint64_t bytes_acked;        /* ever */
-    bool app_limited;            /* that rate was limited by the sender */
 };
 
 /* 0, or -errno (e.g. -EOPNOTSUPP: not TCP, or a kernel too old for
- * tcpi_min_rtt / tcpi_delivery_rate). */
+ * tcpi_min_rtt). */
 int tcp_state_read(int fd, struct tcp_state *out);
 
 /* The same for a connection another process holds (sockdiag.h); also
@@ -37,9 +34,5 @@ int tcp_state_set_notsent_lowat(int fd, unsigned bytes);
 /* TCP_QUICKACK: send a delayed ACK now.  The kernel may delay again
  * later, so this is per event, not a mode.  0, or -errno. */
 int tcp_state_ack_now(int fd);
-
-/* The part of the delay inside the sender and on the path: the RTT above
- * its minimum, plus the unsent bytes at the delivery rate; nanoseconds. */
-uint64_t tcp_state_queue_ns(const struct tcp_state *s);
 
 #endif

@@ -29,9 +29,6 @@
  * millisecond at the rates of a CPU-bound path. */
 #define PACE_NOTSENT_LOWAT 32768
 
-/* Segments in flight below which the RTT tells no queue (pace_probe). */
-#define PACE_QUEUE_SEGMENTS 4
-
 /* A wake-up that brought less than this is light traffic (see
  * pace_stream_drained). */
 #define PACE_QUICKACK_BELOW 16384
@@ -109,11 +106,9 @@ void pace_probe(struct tunnel *t, ppp_time now)
     if (s.bytes_acked > t->pace_acked)
         t->pace_delivered += (double)(s.bytes_acked - t->pace_acked) * scale;
     t->pace_acked = s.bytes_acked;
-    /* With a trickle in flight, an RTT above the base is the peer's
-     * delayed ACK, not a queue: it takes a few segments to make one. */
-    ppp_time path = s.rtt_us > s.min_rtt_us && s.unacked >= PACE_QUEUE_SEGMENTS
-                        ? (ppp_time)(s.rtt_us - s.min_rtt_us) * 1000
-                        : 0;
+    /* (With a trickle in flight this is the peer's delayed ACK rather than
+     * a queue; the pacer leaves the rate alone then: application-limited.) */
+    ppp_time path = s.rtt_us > s.min_rtt_us ? (ppp_time)(s.rtt_us - s.min_rtt_us) * 1000 : 0;
     pacer_on_path(&t->pacer, now, (ppp_time)s.min_rtt_us * 1000, path,
                   (double)s.notsent_bytes * scale, t->pace_delivered);
 }
