@@ -223,6 +223,50 @@ static void test_backlog_goes_in_batches(void **state)
     assert_in_range(batch, 3, 5); /* 5000 bytes of tokens, overdrawn once */
 }
 
+/* At a rate where one frame takes 12 ms, a drained bucket makes the next
+ * packet wait one frame's time, no more: a batch is never less than a
+ * frame, and never more at such a rate. */
+static void test_lone_packet_waits_one_frame(void **state)
+{
+    (void)state;
+    struct pacer_config c;
+    struct pacer p;
+    pacer_config_default(&c);
+    c.initial_rate = c.min_rate = c.max_rate = 125e3; /* 1 Mbit/s */
+    pacer_init(&p, &c, 1);
+    ppp_time now = 1000 * PPP_MS;
+    while (pacer_can_send(&p, now))
+        pacer_sent(&p, 1500);
+    ppp_time next = pacer_next_send(&p, now);
+    assert_true(next - now <= 13 * PPP_MS);
+    assert_true(pacer_can_send(&p, next));
+}
+
+/* A rate cut applies to what the bucket still holds: an unpaced start
+ * that meets a queue does not go on sending its old allowance. */
+static void test_a_cut_empties_the_old_allowance(void **state)
+{
+    (void)state;
+    struct pacer_config c;
+    struct pacer p;
+    pacer_config_default(&c);
+    pacer_config_for_path(&c);
+    pacer_init(&p, &c, 1);
+    ppp_time now = 10 * PPP_MS;
+    assert_true(pacer_can_send(&p, now)); /* a full bucket of the unpaced rate */
+    pacer_on_path(&p, now, 40 * PPP_MS, 0, 0, 1000);
+    pacer_sent(&p, 250000);
+    now += 100 * PPP_MS; /* 250 kB delivered in 100 ms, a 50 ms queue, bytes unsent */
+    pacer_on_path(&p, now, 40 * PPP_MS, 50 * PPP_MS, 60000, 251000);
+    assert_true(p.rate < 2.5e6);
+    int sent = 0;
+    while (pacer_can_send(&p, now) && sent < 1000) {
+        pacer_sent(&p, 1500);
+        sent++;
+    }
+    assert_true(sent <= 12); /* the new rate's burst, 16 kB */
+}
+
 /* pacer_on_path(): the caller reads the outer TCP connection's state.
  * The model's connection shows what TCP_INFO would, a one-way delay
  * late: the bytes delivered (counted by ACKs) and a smoothed RTT. */
@@ -427,6 +471,8 @@ int main(void)
         cmocka_unit_test(test_slow_path),
         cmocka_unit_test(test_idle_rate_does_not_grow),
         cmocka_unit_test(test_backlog_goes_in_batches),
+        cmocka_unit_test(test_lone_packet_waits_one_frame),
+        cmocka_unit_test(test_a_cut_empties_the_old_allowance),
         cmocka_unit_test(test_on_path_shaped),
         cmocka_unit_test(test_on_path_starts_unpaced),
         cmocka_unit_test(test_on_path_trickle_keeps_the_rate),
