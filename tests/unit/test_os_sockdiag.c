@@ -121,15 +121,26 @@ static void close_pair(struct conn *c)
     close(c->listener);
 }
 
+/* A connected pair on a private loopback and a diag socket, or false
+ * (not root: the caller skips). */
+static bool live_start(struct conn *c, struct sock_diag *d)
+{
+    if (!private_loopback())
+        return false;
+    connect_pair(c);
+    assert_int_equal(sock_diag_open(d), 0);
+    return true;
+}
+
 /* What the server end sent and had acknowledged is what the kernel tells
  * a stranger asking by address, byte for byte. */
 static void live_connection_state_by_address(void **state)
 {
     (void)state;
-    if (!private_loopback())
-        skip();
     struct conn c;
-    connect_pair(&c);
+    struct sock_diag d;
+    if (!live_start(&c, &d))
+        skip();
     char data[3000], sink[4096];
     memset(data, 'x', sizeof(data));
     assert_int_equal(write(c.server, data, sizeof(data)), (ssize_t)sizeof(data));
@@ -139,8 +150,6 @@ static void live_connection_state_by_address(void **state)
         assert_true(n > 0);
         got += (size_t)n;
     }
-    struct sock_diag d;
-    assert_int_equal(sock_diag_open(&d), 0);
     struct tcp_state s, own;
     /* The ACK may still be on its way: the same answer both ways, once
      * the kernel has it (bounded). */
@@ -171,12 +180,10 @@ static void live_connection_state_by_address(void **state)
 static void a_stale_answer_is_skipped(void **state)
 {
     (void)state;
-    if (!private_loopback())
-        skip();
     struct conn c;
-    connect_pair(&c);
     struct sock_diag d;
-    assert_int_equal(sock_diag_open(&d), 0);
+    if (!live_start(&c, &d))
+        skip();
     struct nlmsghdr stray = {.nlmsg_len = sizeof(stray),
                              .nlmsg_type = NLMSG_NOOP,
                              .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
@@ -193,12 +200,10 @@ static void a_stale_answer_is_skipped(void **state)
 static void missing_connection_is_enoent(void **state)
 {
     (void)state;
-    if (!private_loopback())
-        skip();
     struct conn c;
-    connect_pair(&c);
     struct sock_diag d;
-    assert_int_equal(sock_diag_open(&d), 0);
+    if (!live_start(&c, &d))
+        skip();
     struct tcp_state s;
     struct tcp_conn_id wrong = c.id;
     wrong.remote_port = (uint16_t)(c.id.remote_port + 1);
