@@ -2,14 +2,22 @@
 # test-command.sh - the Command transport (no ssh: a shell command line
 # whose stdin/stdout carry PPP) to `pppssh serve --local A --remote B` in
 # the server's namespace; a second `up` of the same tunnel is refused;
-# `serve --check` validates a server configuration.
+# `serve --check` validates a server configuration; serve ignores an
+# SSH_CONNECTION that sshd did not give it.
 . "$(dirname "$0")/lib.sh"
 e2e_setup
 
 NAME=$(printf '%.12s' "cm$E2E_ID")
+# The far end as a script, with an SSH_CONNECTION it merely inherits.
+cat >"$E2E_TMP/far-end" <<SH
+#!/bin/sh
+export SSH_CONNECTION='198.18.0.9 40000 198.18.0.8 22'
+exec ip netns exec $NS_SRV $PPPSSH serve --local $TUN_SRV_IP --remote 198.18.255.9 --stderr 2>>$E2E_TMP/serve.log
+SH
+chmod 755 "$E2E_TMP/far-end"
 cat >"$E2E_TMP/$NAME.conf" <<CONF
 [Tunnel]
-Command = exec ip netns exec $NS_SRV $PPPSSH serve --local $TUN_SRV_IP --remote 198.18.255.9 --stderr 2>>$E2E_TMP/serve.log
+Command = exec $E2E_TMP/far-end
 Interface = $NAME
 Route = 198.19.0.0/24
 CONF
@@ -35,6 +43,10 @@ check "down took ${ms} ms (< 900: the far end exits on end of stream)" test "$ms
 check "the far end ended cleanly and logged its accounting line" \
     grep -q 'session user=.*remote=198.18.255.9 .*cause=' "$E2E_TMP/serve.log"
 check "server interface is gone" wait_gone in_srv ip link show pppssh-root
+# serve inherited an SSH_CONNECTION, but sshd did not start it: it is not
+# ours to pace by, and serve does not even look it up.
+check_not "serve ignores an SSH_CONNECTION it inherited" \
+    grep -q "SSH connection" "$E2E_TMP/serve.log"
 
 cat >"$E2E_TMP/good.conf" <<CONF
 [Server]
