@@ -125,8 +125,9 @@ int sock_diag_tcp_info(struct sock_diag *d, const struct tcp_conn_id *id, struct
     char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
     struct info_out o = {.info = out, .len = 0};
     memset(out, 0, sizeof(*out));
-    /* Whatever an earlier query left unread goes first. */
-    while (recv(d->fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+    /* Whatever an earlier query left unread goes first (one query leaves
+     * at most one answer). */
+    for (int i = 0; i < 8 && recv(d->fd, buf, sizeof(buf), MSG_DONTWAIT) > 0; i++)
         ;
     request(buf, id, ++d->seq);
     const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
