@@ -108,9 +108,10 @@ bool nl_link_exists(const char *ifname)
     return link_index(ifname, &ifindex) == 0;
 }
 
-/* RTM_NEWLINK / RTM_DELLINK on an existing interface; what says what for err. */
+/* RTM_NEWLINK / RTM_DELLINK on an existing interface, with one u32
+ * attribute unless attr is 0; what says what for err. */
 static int link_change(const char *ifname, uint16_t type, unsigned flags, unsigned change,
-                       unsigned mtu, const char *what, char *err, size_t errlen)
+                       uint16_t attr, uint32_t value, const char *what, char *err, size_t errlen)
 {
     char buf[MNL_SOCKET_BUFFER_SIZE];
     unsigned ifindex;
@@ -123,8 +124,8 @@ static int link_change(const char *ifname, uint16_t type, unsigned flags, unsign
     ifi->ifi_index = (int)ifindex;
     ifi->ifi_flags = flags;
     ifi->ifi_change = change;
-    if (mtu)
-        mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+    if (attr)
+        mnl_attr_put_u32(nlh, attr, value);
     rc = nl_talk(nlh, NULL, NULL);
     if (rc < 0)
         return errtext_set(rc, err, errlen, "cannot %s '%s': %s%s", what, ifname, strerror(-rc),
@@ -134,7 +135,7 @@ static int link_change(const char *ifname, uint16_t type, unsigned flags, unsign
 
 int nl_link_set_up(const char *ifname, bool up, char *err, size_t errlen)
 {
-    return link_change(ifname, RTM_NEWLINK, up ? IFF_UP : 0, IFF_UP, 0,
+    return link_change(ifname, RTM_NEWLINK, up ? IFF_UP : 0, IFF_UP, 0, 0,
                        up ? "bring up interface" : "bring down interface", err, errlen);
 }
 
@@ -167,12 +168,19 @@ int nl_link_set_mtu(const char *ifname, unsigned mtu, char *err, size_t errlen)
     snprintf(what, sizeof(what), "set MTU %u on interface", mtu);
     if (mtu == 0)
         return errtext_set(-EINVAL, err, errlen, "cannot set MTU 0 on interface '%s'", ifname);
-    return link_change(ifname, RTM_NEWLINK, 0, 0, mtu, what, err, errlen);
+    return link_change(ifname, RTM_NEWLINK, 0, 0, IFLA_MTU, mtu, what, err, errlen);
+}
+
+int nl_link_set_gso_max_size(const char *ifname, unsigned size, char *err, size_t errlen)
+{
+    char what[64];
+    snprintf(what, sizeof(what), "set gso_max_size %u on interface", size);
+    return link_change(ifname, RTM_NEWLINK, 0, 0, IFLA_GSO_MAX_SIZE, size, what, err, errlen);
 }
 
 int nl_link_delete(const char *ifname, char *err, size_t errlen)
 {
-    return link_change(ifname, RTM_DELLINK, 0, 0, 0, "delete interface", err, errlen);
+    return link_change(ifname, RTM_DELLINK, 0, 0, 0, 0, "delete interface", err, errlen);
 }
 
 /* ---- addresses ---- */

@@ -54,7 +54,9 @@ int tun_open(const char *want_name, char name_out[IFNAMSIZ], char *err, size_t e
                                         : errtext_priv_hint(e));
     }
     memset(&ifr, 0, sizeof(ifr));
-    ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+    /* The vnet header carries segmentation and checksum offload both ways
+     * (tunio.c); while offloads are off it reads as zero. */
+    ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_VNET_HDR;
     if (named)
         snprintf(ifr.ifr_name, IFNAMSIZ, "%s", want_name);
     if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
@@ -66,6 +68,24 @@ int tun_open(const char *want_name, char name_out[IFNAMSIZ], char *err, size_t e
         return errtext_set(e, err, errlen, "cannot create TUN interface '%s': %s%s", shown,
                            strerror(-e), errtext_priv_hint(e));
     }
+    int little_endian = 1;
+    if (ioctl(fd, TUNSETVNETLE, &little_endian) < 0) {
+        int e = -errno;
+        close(fd);
+        return errtext_set(e, err, errlen, "cannot set up TUN interface '%s': TUNSETVNETLE: %s",
+                           ifr.ifr_name, strerror(-e));
+    }
     snprintf(name_out, IFNAMSIZ, "%s", ifr.ifr_name);
     return fd;
+}
+
+int tun_set_offload(int fd, const char *ifname, bool on, char *err, size_t errlen)
+{
+    /* TSO needs the checksum offload: a segment's checksum is the
+     * kernel's to finish once it is cut. */
+    unsigned long flags = on ? TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN : 0;
+    if (ioctl(fd, TUNSETOFFLOAD, flags) < 0)
+        return errtext_set(-errno, err, errlen, "cannot turn %s offloads on '%s': %s",
+                           on ? "on" : "off", ifname, strerror(errno));
+    return 0;
 }

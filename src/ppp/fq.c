@@ -24,6 +24,7 @@ struct fq_packet {
     uint32_t next; /* next packet of the flow, or next free descriptor */
     uint32_t len;
     ppp_time enqueued;
+    struct ppp_offload offload; /* all zero: a plain packet */
 };
 
 struct fq_flow {
@@ -263,6 +264,12 @@ static void drop_from_fattest(struct fq *fq)
 
 int fq_enqueue(struct fq *fq, const uint8_t *pkt, size_t len, ppp_time now)
 {
+    return fq_enqueue_offloaded(fq, NULL, pkt, len, now);
+}
+
+int fq_enqueue_offloaded(struct fq *fq, const struct ppp_offload *off, const uint8_t *pkt,
+                         size_t len, ppp_time now)
+{
     if (len == 0)
         return PPP_ERR_BAD_PACKET;
     uint32_t need = len > fq_capacity(fq) ? NONE : chunks_for(len);
@@ -281,6 +288,7 @@ int fq_enqueue(struct fq *fq, const uint8_t *pkt, size_t len, ppp_time now)
     p->first_chunk = store(fq, pkt, len);
     p->len = (uint32_t)len;
     p->enqueued = now;
+    p->offload = off ? *off : (struct ppp_offload){0};
     p->next = NONE;
     if (f->tail == NONE)
         f->head = pi;
@@ -330,6 +338,12 @@ static uint32_t flow_dequeue(struct fq *fq, struct fq_flow *f, ppp_time now)
 
 size_t fq_dequeue(struct fq *fq, ppp_time now, uint8_t *out, size_t cap)
 {
+    return fq_dequeue_offloaded(fq, now, NULL, out, cap);
+}
+
+size_t fq_dequeue_offloaded(struct fq *fq, ppp_time now, struct ppp_offload *off, uint8_t *out,
+                            size_t cap)
+{
     /* Each pass sends, or takes a flow off a list, or moves one with a
      * refilled deficit to the old list: bounded by the flows and packets. */
     for (;;) {
@@ -365,6 +379,8 @@ size_t fq_dequeue(struct fq *fq, ppp_time now, uint8_t *out, size_t cap)
             continue;
         }
         load(fq, p, out);
+        if (off)
+            *off = p->offload;
         release(fq, pi);
         return len;
     }

@@ -59,11 +59,20 @@ void fq_del(struct fq *fq);
 /* Copy one packet in.  Returns PPP_OK (maybe after dropping packets of the
  * fattest flow to make room) or PPP_ERR_TOO_BIG (never fits the arena). */
 int fq_enqueue(struct fq *fq, const uint8_t *pkt, size_t len, ppp_time now);
+/* The same, keeping the packet's offload metadata (NULL: none) with it.
+ * A packet of up to 64 KiB of TCP segments is one packet to the queue:
+ * it is hashed, charged to its flow's deficit and judged by CoDel whole. */
+int fq_enqueue_offloaded(struct fq *fq, const struct ppp_offload *off, const uint8_t *pkt,
+                         size_t len, ppp_time now);
 
 /* Copy the next packet to send into out (cap must hold the largest packet
  * ever enqueued, e.g. 65535) and return its length; 0 when empty.  CoDel
  * may drop packets on the way. */
 size_t fq_dequeue(struct fq *fq, ppp_time now, uint8_t *out, size_t cap);
+/* The same, with the packet's offload metadata (all zero if it had none)
+ * in *off unless off is NULL. */
+size_t fq_dequeue_offloaded(struct fq *fq, ppp_time now, struct ppp_offload *off, uint8_t *out,
+                            size_t cap);
 
 bool fq_empty(const struct fq *fq);
 /* Arena bytes the queue may use in all (the bound on its memory). */

@@ -118,29 +118,32 @@ static size_t put_header(uint8_t *hdr, const struct hdlc_tx *tx, uint16_t protoc
     return n;
 }
 
-/* RFC 1662 Appendix C: the FCS goes out complemented, least significant
- * byte first. */
+/* RFC 1662 Appendix C: the FCS, over header and Information, goes out
+ * complemented, least significant byte first. */
 static size_t put_fcs(uint8_t *fcs_out, bool fcs32, const uint8_t *hdr, size_t hlen,
-                      const uint8_t *info, size_t len)
+                      const uint8_t *prefix, size_t prefix_len, const uint8_t *info, size_t len)
 {
     if (fcs32) {
-        uint32_t fcs = ppp_fcs32(ppp_fcs32(PPP_FCS32_INIT, hdr, hlen), info, len) ^ 0xffffffffu;
+        uint32_t fcs = ppp_fcs32(PPP_FCS32_INIT, hdr, hlen);
+        fcs = ppp_fcs32(ppp_fcs32(fcs, prefix, prefix_len), info, len) ^ 0xffffffffu;
         for (int i = 0; i < FCS32_LEN; i++)
             fcs_out[i] = (uint8_t)(fcs >> (8 * i));
         return FCS32_LEN;
     }
-    uint16_t fcs = ppp_fcs16(ppp_fcs16(PPP_FCS16_INIT, hdr, hlen), info, len) ^ 0xffffu;
+    uint16_t fcs = ppp_fcs16(PPP_FCS16_INIT, hdr, hlen);
+    fcs = ppp_fcs16(ppp_fcs16(fcs, prefix, prefix_len), info, len) ^ 0xffffu;
     fcs_out[0] = (uint8_t)fcs;
     fcs_out[1] = (uint8_t)(fcs >> 8);
     return FCS16_LEN;
 }
 
-size_t hdlc_encode(uint8_t *out, size_t cap, const struct hdlc_tx *tx, uint16_t protocol,
-                   const uint8_t *info, size_t len, bool opening_flag)
+size_t hdlc_encode_prefixed(uint8_t *out, size_t cap, const struct hdlc_tx *tx, uint16_t protocol,
+                            const uint8_t *prefix, size_t prefix_len, const uint8_t *info,
+                            size_t len, bool opening_flag)
 {
     uint8_t hdr[HEADER_MAX], fcs[FCS32_LEN];
     size_t hlen = put_header(hdr, tx, protocol);
-    size_t fcs_len = put_fcs(fcs, tx->fcs32, hdr, hlen, info, len);
+    size_t fcs_len = put_fcs(fcs, tx->fcs32, hdr, hlen, prefix, prefix_len, info, len);
     uint8_t *o = out;
     const uint8_t *end;
 
@@ -150,6 +153,8 @@ size_t hdlc_encode(uint8_t *out, size_t cap, const struct hdlc_tx *tx, uint16_t 
     if (opening_flag)
         *o++ = HDLC_FLAG;
     o = put_escaped_bytes(o, end, hdr, hlen, tx->accm);
+    if (o && prefix_len > 0)
+        o = put_escaped_bytes(o, end, prefix, prefix_len, tx->accm);
     if (o && len > 0)
         o = tx->accm ? put_escaped_bytes(o, end, info, len, tx->accm)
                      : put_escaped_runs(o, end, info, len);
@@ -159,6 +164,12 @@ size_t hdlc_encode(uint8_t *out, size_t cap, const struct hdlc_tx *tx, uint16_t 
         return 0;
     *o++ = HDLC_FLAG;
     return (size_t)(o - out);
+}
+
+size_t hdlc_encode(uint8_t *out, size_t cap, const struct hdlc_tx *tx, uint16_t protocol,
+                   const uint8_t *info, size_t len, bool opening_flag)
+{
+    return hdlc_encode_prefixed(out, cap, tx, protocol, NULL, 0, info, len, opening_flag);
 }
 
 /* ---- decoder ---------------------------------------------------------- */

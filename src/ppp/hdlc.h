@@ -38,6 +38,13 @@ size_t hdlc_encoded_max(size_t len);
 size_t hdlc_encode(uint8_t *out, size_t cap, const struct hdlc_tx *tx, uint16_t protocol,
                    const uint8_t *info, size_t len, bool opening_flag);
 
+/* The same with the Information field in two parts, a short prefix (a
+ * header of the engine's own) and the packet, so neither is copied first.
+ * hdlc_encoded_max() takes the two lengths' sum. */
+size_t hdlc_encode_prefixed(uint8_t *out, size_t cap, const struct hdlc_tx *tx, uint16_t protocol,
+                            const uint8_t *prefix, size_t prefix_len, const uint8_t *info,
+                            size_t len, bool opening_flag);
+
 struct hdlc_rx_stats {
     uint64_t frames; /* good frames handed out */
     uint64_t bad_fcs;

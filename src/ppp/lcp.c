@@ -68,6 +68,7 @@ static void lcp_reset(struct ppp_fsm *fsm)
     lcp->want.neg_pfc = s->pfc;
     lcp->want.neg_acfc = s->acfc;
     lcp->want.neg_fcs32 = s->fcs32;
+    lcp->want.neg_offload = s->offload;
     lcp->loopback_naks = 0;
     lcp->looped_back = false;
     lcp->req_len = 0;
@@ -93,6 +94,11 @@ static size_t lcp_build_request(struct ppp_fsm *fsm, uint8_t *buf, size_t cap)
     if (w->neg_fcs32) {
         uint8_t fcs = LCP_FCS_32;
         opt_put(&out, LCP_OPT_FCS_ALT, &fcs, 1);
+    }
+    if (w->neg_offload) {
+        const uint8_t vendor[] = {LCP_VENDOR_OUI >> 16, LCP_VENDOR_OUI >> 8 & 0xff,
+                                  LCP_VENDOR_OUI & 0xff, LCP_VENDOR_KIND_OFFLOAD};
+        opt_put(&out, LCP_OPT_VENDOR, vendor, sizeof(vendor));
     }
     lcp->req_len = out.len <= cap ? out.len : 0;
     memcpy(buf, lcp->req, lcp->req_len);
@@ -215,6 +221,19 @@ static enum verdict judge_fcs(struct lcp_options *peer, const struct opt *o, str
     return V_NAK;
 }
 
+/* RFC 2153 section 2.1: a Vendor-Specific option we do not know is
+ * Rejected; ours we take when we may send offloaded packets at all. */
+static enum verdict judge_vendor(struct lcp *lcp, struct lcp_options *peer, const struct opt *o)
+{
+    if (o->len != 4 || !lcp->settings->offload)
+        return V_REJ;
+    uint32_t oui = (uint32_t)o->data[0] << 16 | (uint32_t)o->data[1] << 8 | o->data[2];
+    if (oui != LCP_VENDOR_OUI || o->data[3] != LCP_VENDOR_KIND_OFFLOAD)
+        return V_REJ;
+    peer->neg_offload = true;
+    return V_ACK;
+}
+
 static void judge_option(struct lcp *lcp, struct lcp_options *peer, const struct opt *o,
                          struct judged *j, bool *saw_ours)
 {
@@ -240,6 +259,9 @@ static void judge_option(struct lcp *lcp, struct lcp_options *peer, const struct
         break;
     case LCP_OPT_FCS_ALT:
         j->v = judge_fcs(peer, o, j);
+        break;
+    case LCP_OPT_VENDOR:
+        j->v = judge_vendor(lcp, peer, o);
         break;
     default: /* Quality-Protocol (no LQR here) and anything unknown */
         j->v = V_REJ;
@@ -413,6 +435,10 @@ static void apply_nak(struct lcp *lcp, const struct opt *o)
          * the default 16-bit FCS needs no option (RFC 1570 section 2.1). */
         w->neg_fcs32 = false;
         break;
+    case LCP_OPT_VENDOR:
+        /* Ours has no value to bargain over: a Nak of it is a no. */
+        w->neg_offload = false;
+        break;
     default:
         /* Authentication-Protocol and anything else the peer would like us
          * to ask for: we cannot, so we don't (RFC 1661 section 5.3). */
@@ -463,6 +489,9 @@ static void apply_reject(struct lcp *lcp, uint8_t type)
     case LCP_OPT_FCS_ALT:
         w->neg_fcs32 = false;
         break;
+    case LCP_OPT_VENDOR:
+        w->neg_offload = false; /* a standard peer (pppd): plain IP only */
+        break;
     default:
         break;
     }
@@ -487,10 +516,10 @@ static bool lcp_reject(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
 
 static void log_options(struct lcp *lcp, const char *who, const struct lcp_options *o)
 {
-    lcp_log(lcp, PPP_LOG_INFO, "LCP: %s MRU %u, ACCM 0x%" PRIx32 ", magic 0x%08" PRIx32 "%s%s%s",
+    lcp_log(lcp, PPP_LOG_INFO, "LCP: %s MRU %u, ACCM 0x%" PRIx32 ", magic 0x%08" PRIx32 "%s%s%s%s",
             who, (unsigned)mru_or_default(o), o->neg_accm ? o->accm : LCP_ACCM_ALL,
             o->neg_magic ? o->magic : 0, o->neg_pfc ? ", PFC" : "", o->neg_acfc ? ", ACFC" : "",
-            o->neg_fcs32 ? ", 32-bit FCS" : "");
+            o->neg_fcs32 ? ", 32-bit FCS" : "", o->neg_offload ? ", offload" : "");
 }
 
 static void lcp_up(struct ppp_fsm *fsm)
@@ -518,6 +547,8 @@ void lcp_result(const struct lcp *lcp, struct ppp_event *ev)
     ev->u.lcp.fcs32_tx = his->neg_fcs32;
     ev->u.lcp.magic_local = got->neg_magic ? got->magic : 0;
     ev->u.lcp.magic_peer = his->neg_magic ? his->magic : 0;
+    ev->u.lcp.offload_rx = got->neg_offload;
+    ev->u.lcp.offload_tx = his->neg_offload;
 }
 
 /* ---- Protocol-Reject, Echo, Discard (RFC 1661 sections 5.7, 5.8) ---- */

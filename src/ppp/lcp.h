@@ -9,6 +9,7 @@
 
 /* RFC 1661 section 6 option types (and RFC 1570's FCS-Alternatives) */
 enum lcp_option {
+    LCP_OPT_VENDOR = 0, /* RFC 2153 section 2.1: OUI, Kind, Value(s) */
     LCP_OPT_MRU = 1,
     LCP_OPT_ACCM = 2,
     LCP_OPT_AUTH = 3,
@@ -19,8 +20,16 @@ enum lcp_option {
     LCP_OPT_FCS_ALT = 9,
 };
 
-/* MRU 4 + ACCM 6 + Magic 6 + PFC 2 + ACFC 2 + FCS-Alternatives 3 */
+/* MRU 4 + ACCM 6 + Magic 6 + PFC 2 + ACFC 2 + FCS-Alternatives 3 +
+ * Vendor-Specific 6 */
 #define LCP_MAX_REQUEST 32
+
+/* pppssh's Vendor-Specific option.  02-50-53 is not an IEEE OUI: its
+ * first octet has the local bit set and the SLAP quadrant IEEE never
+ * assigns (IEEE 802c), so no vendor's option can share it.  Kind 1,
+ * no Value: "send me packets with offload metadata (offload.h)". */
+#define LCP_VENDOR_OUI 0x025053u
+#define LCP_VENDOR_KIND_OFFLOAD 1
 
 /* RFC 1570 FCS-Alternatives bits */
 #define LCP_FCS_NULL 1
@@ -37,7 +46,7 @@ enum lcp_code {
 
 /* One side's options; the neg_ bits say which are in play. */
 struct lcp_options {
-    bool neg_mru, neg_accm, neg_magic, neg_pfc, neg_acfc, neg_fcs32;
+    bool neg_mru, neg_accm, neg_magic, neg_pfc, neg_acfc, neg_fcs32, neg_offload;
     uint16_t mru;
     uint32_t accm;
     uint32_t magic;

@@ -3,6 +3,7 @@
  * Protocol to LCP, the network control protocols and the IP callback.
  */
 #include "link_internal.h"
+#include "offload.h"
 #include "protocols.h"
 #include "util.h"
 
@@ -53,7 +54,8 @@ static void ncp_packet(struct ppp_link *link, bool enabled, struct ppp_fsm *fsm,
 }
 
 static void ip_packet(struct ppp_link *link, bool enabled, const struct ppp_fsm *ncp, int family,
-                      uint16_t protocol, const uint8_t *info, size_t len)
+                      uint16_t protocol, const struct ppp_offload *off, const uint8_t *info,
+                      size_t len)
 {
     if (!enabled) {
         reject(link, protocol, info, len);
@@ -68,7 +70,41 @@ static void ip_packet(struct ppp_link *link, bool enabled, const struct ppp_fsm 
     link->stats.rx_ip_packets++;
     link->stats.rx_ip_bytes += len;
     if (link->callbacks.ip_packet)
-        link->callbacks.ip_packet(link->user, family, info, len);
+        link->callbacks.ip_packet(link->user, family, off, info, len);
+}
+
+/* An IP packet with offload metadata (offload.h): only from a peer that
+ * Acked our Vendor-Specific option; anything else is a protocol we never
+ * agreed to (RFC 1661 section 5.7). */
+static void offloaded_packet(struct ppp_link *link, const uint8_t *info, size_t len)
+{
+    const struct ppp_settings *s = &link->settings;
+    struct ppp_offload off;
+
+    if (!link->lcp_params.u.lcp.offload_rx) {
+        reject(link, PPP_PROTO_VSNP, info, len);
+        return;
+    }
+    if (len < OFFLOAD_HEADER_LEN) {
+        drop(link);
+        return;
+    }
+    offload_get(info, &off);
+    info += OFFLOAD_HEADER_LEN;
+    len -= OFFLOAD_HEADER_LEN;
+    if (!offload_valid(&off, info, len)) {
+        drop(link);
+        return;
+    }
+    /* The family is one we run: we asked for the option, so none is
+     * Protocol-Rejected here (its Information is not the peer's packet). */
+    int family = info[0] >> 4;
+    if (family == 4 && s->ipv4)
+        ip_packet(link, true, &link->ipcp.fsm, 4, PPP_PROTO_VSNP, &off, info, len);
+    else if (family == 6 && s->ipv6)
+        ip_packet(link, true, &link->ipv6cp.fsm, 6, PPP_PROTO_VSNP, &off, info, len);
+    else
+        drop(link);
 }
 
 /* Returns whether the frame proves the peer alive: every one does except
@@ -94,10 +130,13 @@ static bool demux(struct ppp_link *link, uint16_t protocol, const uint8_t *info,
         ncp_packet(link, s->ipv6, &link->ipv6cp.fsm, protocol, info, len, now);
         break;
     case PPP_PROTO_IP:
-        ip_packet(link, s->ipv4, &link->ipcp.fsm, 4, protocol, info, len);
+        ip_packet(link, s->ipv4, &link->ipcp.fsm, 4, protocol, NULL, info, len);
         break;
     case PPP_PROTO_IPV6:
-        ip_packet(link, s->ipv6, &link->ipv6cp.fsm, 6, protocol, info, len);
+        ip_packet(link, s->ipv6, &link->ipv6cp.fsm, 6, protocol, NULL, info, len);
+        break;
+    case PPP_PROTO_VSNP:
+        offloaded_packet(link, info, len);
         break;
     default:
         /* CCP, VJ compression, authentication after the fact, anything
@@ -172,6 +211,8 @@ static void protocol_rejected(void *owner, uint16_t protocol, ppp_time now)
         fsm_protocol_rejected(&link->ipcp.fsm, now);
     else if ((protocol == PPP_PROTO_IPV6CP || protocol == PPP_PROTO_IPV6) && link->settings.ipv6)
         fsm_protocol_rejected(&link->ipv6cp.fsm, now);
+    else if (protocol == PPP_PROTO_VSNP) /* it Acked the option yet cannot take them */
+        link->lcp_params.u.lcp.offload_tx = false;
 }
 
 static uint64_t get64(const uint8_t *p)

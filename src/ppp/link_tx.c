@@ -5,6 +5,7 @@
  * queue of data).
  */
 #include "link_internal.h"
+#include "offload.h"
 #include "protocols.h"
 #include "util.h"
 
@@ -28,22 +29,30 @@ static struct hdlc_tx framing(const struct ppp_link *link, uint16_t protocol)
     return tx;
 }
 
-static bool queue_frame(struct ppp_link *link, struct txbuf *tb, uint16_t protocol,
-                        const uint8_t *info, size_t len)
+static bool queue_prefixed_frame(struct ppp_link *link, struct txbuf *tb, uint16_t protocol,
+                                 const uint8_t *prefix, size_t prefix_len, const uint8_t *info,
+                                 size_t len)
 {
     struct hdlc_tx tx = framing(link, protocol);
-    size_t max = hdlc_encoded_max(len);
+    size_t max = hdlc_encoded_max(prefix_len + len);
     uint8_t *out = txbuf_reserve(tb, max);
     size_t n;
 
     if (!out)
         return false;
-    n = hdlc_encode(out, max, &tx, protocol, info, len, txbuf_needs_opening_flag(tb));
+    n = hdlc_encode_prefixed(out, max, &tx, protocol, prefix, prefix_len, info, len,
+                             txbuf_needs_opening_flag(tb));
     if (n == 0)
         return false;
     txbuf_commit(tb, n);
     link->stats.tx_frames++;
     return true;
+}
+
+static bool queue_frame(struct ppp_link *link, struct txbuf *tb, uint16_t protocol,
+                        const uint8_t *info, size_t len)
+{
+    return queue_prefixed_frame(link, tb, protocol, NULL, 0, info, len);
 }
 
 void link_send_control(struct ppp_link *link, uint16_t protocol, const uint8_t *pkt, size_t len)
@@ -97,24 +106,65 @@ static int classify(const struct ppp_link *link, const uint8_t *pkt, size_t len,
     return PPP_ERR_BAD_PACKET;
 }
 
-int ppp_link_send_ip(struct ppp_link *link, const uint8_t *pkt, size_t len, ppp_time now)
+/* The packet's network protocol is Opened, or the error to return. */
+static int check_open(const struct ppp_link *link, const uint8_t *pkt, size_t len,
+                      uint16_t *protocol)
 {
     const struct ppp_fsm *ncp = NULL;
-    uint16_t protocol = 0;
     bool enabled = false;
-    int err = classify(link, pkt, len, &protocol, &ncp, &enabled);
+    int err = classify(link, pkt, len, protocol, &ncp, &enabled);
 
     if (err != PPP_OK)
         return err;
     if (!enabled || !link->lcp_up || ncp->state != FSM_OPENED)
         return PPP_ERR_NOT_OPEN;
+    return PPP_OK;
+}
+
+static void count_sent(struct ppp_link *link, size_t len)
+{
+    link->stats.tx_ip_packets++;
+    link->stats.tx_ip_bytes += len;
+}
+
+int ppp_link_send_ip(struct ppp_link *link, const uint8_t *pkt, size_t len, ppp_time now)
+{
+    uint16_t protocol = 0;
+    int err = check_open(link, pkt, len, &protocol);
+
+    (void)now;
+    if (err != PPP_OK)
+        return err;
     /* RFC 1661 section 6.1: never more than the peer said it can take. */
     if (len > link->lcp_params.u.lcp.mru_tx)
         return PPP_ERR_TOO_BIG;
     if (!queue_frame(link, &link->data, protocol, pkt, len))
         return PPP_ERR_BUFFER_FULL;
-    link->stats.tx_ip_packets++;
-    link->stats.tx_ip_bytes += len;
+    count_sent(link, len);
+    return PPP_OK;
+}
+
+int ppp_link_send_offloaded(struct ppp_link *link, const struct ppp_offload *off,
+                            const uint8_t *pkt, size_t len, ppp_time now)
+{
+    uint8_t header[OFFLOAD_HEADER_LEN];
+    uint16_t protocol = 0;
+    int err;
+
+    if (!off)
+        return ppp_link_send_ip(link, pkt, len, now);
+    if ((err = check_open(link, pkt, len, &protocol)) != PPP_OK)
+        return err;
+    if (!offload_valid(off, pkt, len))
+        return PPP_ERR_BAD_PACKET;
+    if (!link->lcp_params.u.lcp.offload_tx)
+        return PPP_ERR_NO_OFFLOAD;
+    if (OFFLOAD_HEADER_LEN + len > link->lcp_params.u.lcp.mru_tx)
+        return PPP_ERR_TOO_BIG;
+    offload_put(header, off);
+    if (!queue_prefixed_frame(link, &link->data, PPP_PROTO_VSNP, header, sizeof(header), pkt, len))
+        return PPP_ERR_BUFFER_FULL;
+    count_sent(link, len);
     return PPP_OK;
 }
 

@@ -16,7 +16,9 @@ const char *ppp_strerror(int error)
     case PPP_ERR_TOO_BIG:
         return "packet larger than the peer's MRU";
     case PPP_ERR_BAD_PACKET:
-        return "not an IPv4 or IPv6 packet";
+        return "not an IPv4 or IPv6 packet, or offload metadata that does not fit it";
+    case PPP_ERR_NO_OFFLOAD:
+        return "the peer takes no offloaded packets";
     case PPP_ERR_FATAL:
         return "fatal error";
     case PPP_ERR_NOMEM:

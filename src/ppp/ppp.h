@@ -44,7 +44,8 @@ enum ppp_error {
     PPP_ERR_BUFFER_FULL = -2,      /* no room in the transmit buffer: drain it first */
     PPP_ERR_NOT_OPEN = -3,         /* the network protocol for this packet is not up */
     PPP_ERR_TOO_BIG = -4,          /* packet larger than the peer's MRU */
-    PPP_ERR_BAD_PACKET = -5,       /* not an IPv4 or IPv6 datagram */
+    PPP_ERR_BAD_PACKET = -5,       /* not an IPv4 or IPv6 datagram, or metadata not its */
+    PPP_ERR_NO_OFFLOAD = -6,       /* offload metadata the peer did not agree to take */
     PPP_ERR_FATAL = -500,
     PPP_ERR_NOMEM = -501,
 };
@@ -113,6 +114,12 @@ struct ppp_settings {
     uint8_t local_ifid[8];  /* all zero = pick a random one */
     uint8_t remote_ifid[8]; /* all zero = take the peer's */
 
+    /* pppssh's own extension (a Vendor-Specific LCP option, RFC 2153):
+     * ask the peer to send packets with their segmentation and checksum
+     * offload metadata (struct ppp_offload), and send ours that way when
+     * it asks too.  A standard peer Rejects the option and nothing changes. */
+    bool offload; /* (default false) */
+
     /* buffers, fixed at ppp_link_new() */
     uint32_t tx_buffer; /* bytes of encoded frames held for the caller (256 KiB) */
 
@@ -146,6 +153,8 @@ struct ppp_event {
             uint32_t accm_rx, accm_tx;
             bool pfc_tx, acfc_tx, fcs32_rx, fcs32_tx;
             uint32_t magic_local, magic_peer;
+            bool offload_rx; /* the peer may send us offloaded packets */
+            bool offload_tx; /* we may send it offloaded packets */
         } lcp;
         struct {
             uint32_t local, remote;
@@ -158,11 +167,36 @@ struct ppp_event {
     } u;
 };
 
+/* Segmentation and checksum offload metadata of one packet: the fields of
+ * Linux's struct virtio_net_hdr, which a TUN with IFF_VNET_HDR reads and
+ * writes with every packet.  A TCP packet of up to 64 KiB then crosses the
+ * link as one frame and is cut into gso_size segments by the receiving
+ * kernel (or its NIC), not by either end's user space. */
+enum ppp_offload_flags {
+    PPP_OFFLOAD_NEEDS_CSUM = 1, /* the checksum at csum_start + csum_offset is partial */
+};
+enum ppp_gso_type {
+    PPP_GSO_NONE = 0,
+    PPP_GSO_TCPV4 = 1,
+    PPP_GSO_TCPV6 = 4,
+    PPP_GSO_ECN = 0x80, /* the TCP segments carry CWR on the first only */
+};
+struct ppp_offload {
+    uint8_t flags;    /* enum ppp_offload_flags */
+    uint8_t gso_type; /* enum ppp_gso_type */
+    uint16_t hdr_len; /* bytes of IP and TCP header */
+    uint16_t gso_size;
+    uint16_t csum_start, csum_offset;
+};
+
 struct ppp_callbacks {
     void (*event)(void *user, const struct ppp_event *event);
     /* A received IPv4 (family 4) or IPv6 (family 6) datagram.  pkt points
-     * into the engine and is valid only during the call. */
-    void (*ip_packet)(void *user, int family, const uint8_t *pkt, size_t len);
+     * into the engine and is valid only during the call.  off is NULL
+     * unless the peer sent the packet with offload metadata (settings
+     * offload, PPP_EV_LCP_UP offload_rx); it was checked against len. */
+    void (*ip_packet)(void *user, int family, const struct ppp_offload *off, const uint8_t *pkt,
+                      size_t len);
     /* One log line, no trailing newline.  May be NULL. */
     void (*log)(void *user, enum ppp_log_level level, const char *line);
 };
@@ -206,6 +240,12 @@ int ppp_link_input(struct ppp_link *link, const uint8_t *data, size_t len, ppp_t
  * nibble).  Returns PPP_OK, PPP_ERR_NOT_OPEN, PPP_ERR_TOO_BIG,
  * PPP_ERR_BAD_PACKET or PPP_ERR_BUFFER_FULL (drain and try again). */
 int ppp_link_send_ip(struct ppp_link *link, const uint8_t *pkt, size_t len, ppp_time now);
+/* The same with offload metadata, which the peer must have agreed to take
+ * (PPP_EV_LCP_UP offload_tx), else PPP_ERR_NO_OFFLOAD; metadata that does
+ * not fit the packet is PPP_ERR_BAD_PACKET.  off == NULL is
+ * ppp_link_send_ip(). */
+int ppp_link_send_offloaded(struct ppp_link *link, const struct ppp_offload *off,
+                            const uint8_t *pkt, size_t len, ppp_time now);
 
 /* Encoded bytes waiting to be written to the stream: sets *data and returns
  * their length (0 when there is nothing).  Control frames go ahead of data

@@ -9,6 +9,7 @@
 #define PPP_PROTO_VJ_COMP 0x002d
 #define PPP_PROTO_VJ_UNCOMP 0x002f
 #define PPP_PROTO_IPV6 0x0057
+#define PPP_PROTO_VSNP 0x005b /* RFC 3772: pppssh's offloaded IP (offload.h) */
 #define PPP_PROTO_IPCP 0x8021
 #define PPP_PROTO_IPV6CP 0x8057
 #define PPP_PROTO_CCP 0x80fd

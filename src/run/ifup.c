@@ -180,8 +180,10 @@ void ifup_event(void *user, const struct ppp_event *ev)
     case PPP_EV_LCP_UP:
         t->mtu = ev->u.lcp.mru_tx < t->p->net.mtu ? ev->u.lcp.mru_tx : t->p->net.mtu;
         log_info("interface MTU %u", t->mtu);
+        tun_offload_link_up(t, ev);
         break;
     case PPP_EV_LCP_DOWN:
+        tun_offload_link_down(t);
         break;
     case PPP_EV_IPCP_UP:
         ipcp_up(t, ev);

@@ -281,7 +281,9 @@ static int engine_start(struct tunnel *t)
         .ip_packet = tun_ip_packet,
         .log = ifup_log,
     };
-    int r = ppp_link_new(&t->link, &t->p->ppp, &callbacks, t);
+    struct ppp_settings settings = t->p->ppp;
+    settings.offload = tun_offload_wanted(); /* the TUN takes the metadata (tun.h) */
+    int r = ppp_link_new(&t->link, &settings, &callbacks, t);
     if (r != PPP_OK) {
         tunnel_fail(t, RUN_EXIT_CONFIG, "invalid PPP settings: %s", ppp_strerror(r));
         return -1;

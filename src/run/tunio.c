@@ -25,9 +25,10 @@
 #include "fq.h"
 #include "log.h"
 #include "netlink.h"
+#include "offload.h"
 #include "tun.h"
 
-#define TUN_READ_ROUNDS 64    /* packets per wake-up */
+#define TUN_READ_ROUNDS 64    /* packets per wake-up, while the queue is under half full */
 #define ENGINE_LOW_WATER 4096 /* feed the engine only below this many unwritten bytes */
 
 int tun_start(struct tunnel *t)
@@ -70,10 +71,14 @@ int tun_start(struct tunnel *t)
     return 0;
 }
 
-/* Worst case room one packet of the interface MTU needs once HDLC-escaped. */
+/* Worst case room the largest packet needs once HDLC-escaped: one of the
+ * interface MTU, or with offloads on a 64 KiB one and its header. */
 static size_t room_needed(const struct tunnel *t)
 {
-    return 2 * (size_t)(t->mtu ? t->mtu : 1500) + 10;
+    size_t largest = t->offload_on ? sizeof(t->packet) + OFFLOAD_HEADER_LEN
+                     : t->mtu      ? t->mtu
+                                   : 1500;
+    return 2 * largest + 10;
 }
 
 static bool network_up(const struct tunnel *t)
@@ -120,10 +125,11 @@ static void pump(struct tunnel *t)
                 break;
         }
         pace_probe(t, now);
-        size_t n = fq_dequeue(t->fq, now, t->packet, sizeof(t->packet));
+        struct ppp_offload off;
+        size_t n = fq_dequeue_offloaded(t->fq, now, &off, t->packet, sizeof(t->packet));
         if (n == 0)
             break;
-        int r = ppp_link_send_ip(t->link, t->packet, n, now);
+        int r = tun_offload_send(t, &off, t->packet, n, now);
         if (r != PPP_OK) {
             t->tun_in_dropped++;
             if (log_enabled(LOG_LEVEL_DEBUG))
@@ -153,17 +159,22 @@ void tun_update_reading(struct tunnel *t)
 void tun_readable(struct tunnel *t)
 {
     bool down = link_down_kept(t);
-    for (int i = 0; i < TUN_READ_ROUNDS; i++) {
-        ssize_t n = read(t->tun_fd, t->packet, sizeof(t->packet));
+    /* With offloads a read can be 64 KiB: what the queue cannot take
+     * waits in the TUN's, not dropped from ours. */
+    size_t half = fq_capacity(t->fq) / 2;
+    for (int i = 0; i < TUN_READ_ROUNDS && fq_stats(t->fq)->bytes < half; i++) {
+        struct ppp_offload off;
+        ssize_t n = tun_read_packet(t, &off);
         if (n < 0) {
-            if (errno != EAGAIN && errno != EINTR)
-                log_warn("reading %s: %s", t->ifname, strerror(errno));
+            if (n != -EAGAIN && n != -EINTR)
+                log_warn("reading %s: %s", t->ifname, strerror((int)-n));
             break;
         }
         if (down && !outage_admit(&t->outage, fq_stats(t->fq)->chunks_used * (size_t)FQ_CHUNK,
                                   (size_t)n, FQ_CHUNK))
             continue; /* counted as dropped-while-down */
-        if (n == 0 || fq_enqueue(t->fq, t->packet, (size_t)n, tunnel_now()) != PPP_OK)
+        if (n == 0 ||
+            fq_enqueue_offloaded(t->fq, &off, t->packet, (size_t)n, tunnel_now()) != PPP_OK)
             t->tun_in_dropped++;
     }
     pump(t);
@@ -201,13 +212,15 @@ size_t tun_queue_status(const struct tunnel *t, char *buf, size_t size)
                      "dropped-while-down: %llu packets\n"
                      "pacing: %s\n"
                      "pacer: %s (link %.1f Mbit/s), rtt %.2f ms, base %.2f ms, "
-                     "queue below %.2f ms\n",
+                     "queue below %.2f ms\n"
+                     "offload: %s; %llu packets the peer could not take\n",
                      q->packets, q->bytes, q->active_flows, (double)q->max_sojourn / 1e6,
                      (unsigned long long)q->codel_drops, (unsigned long long)q->overflow_drops,
                      (unsigned long long)q->ecn_marks, (unsigned long long)t->outage.queued,
                      t->outage.limit, (unsigned long long)t->outage.dropped, pace_signal_name(t),
                      rate, p->link_rate * 8 / 1e6, (double)p->last_rtt / 1e6,
-                     (double)p->min_rtt / 1e6, (double)p->queue_delay / 1e6);
+                     (double)p->min_rtt / 1e6, (double)p->queue_delay / 1e6,
+                     t->offload_on ? "on" : "off", (unsigned long long)t->offload_dropped);
     return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 
@@ -217,7 +230,8 @@ void tun_stop(struct tunnel *t)
     t->fq = NULL;
 }
 
-void tun_ip_packet(void *user, int family, const uint8_t *pkt, size_t len)
+void tun_ip_packet(void *user, int family, const struct ppp_offload *off, const uint8_t *pkt,
+                   size_t len)
 {
     struct tunnel *t = user;
     (void)family;
@@ -231,6 +245,6 @@ void tun_ip_packet(void *user, int family, const uint8_t *pkt, size_t len)
         return;
     /* A full TUN queue (EAGAIN) drops the packet, as a router would: a
      * blocking write would stall the PPP control traffic behind it. */
-    if (write(t->tun_fd, pkt, len) < 0)
+    if (tun_write_packet(t, off, pkt, len) < 0)
         t->tun_out_dropped++;
 }

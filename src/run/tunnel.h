@@ -71,6 +71,8 @@ struct tunnel {
     unsigned mtu;
     struct netcfg net;
     uint8_t packet[65536];
+    bool offload_on;          /* the kernel may hand us 64 KiB TCP packets (tunoffload.c) */
+    uint64_t offload_dropped; /* such packets the peer could not take */
     /* Our outbound queue and the pace at which it feeds the stream. */
     struct fq *fq;
     struct pacer pacer;
@@ -195,7 +197,21 @@ int tun_start(struct tunnel *t);
 void tun_readable(struct tunnel *t);
 void tun_update_reading(struct tunnel *t);
 /* The engine's ip_packet callback: a datagram from the peer. */
-void tun_ip_packet(void *user, int family, const uint8_t *pkt, size_t len);
+void tun_ip_packet(void *user, int family, const struct ppp_offload *off, const uint8_t *pkt,
+                   size_t len);
+
+/* tunoffload.c: packets with their virtio_net_hdr, and TCP segmentation
+ * offload while the peer takes it. */
+bool tun_offload_wanted(void); /* unless PPPSSH_OFFLOAD=0 */
+/* One packet into t->packet: its length, 0 for a runt, or -errno. */
+ssize_t tun_read_packet(struct tunnel *t, struct ppp_offload *off);
+int tun_write_packet(struct tunnel *t, const struct ppp_offload *off, const uint8_t *pkt,
+                     size_t len);
+void tun_offload_link_up(struct tunnel *t, const struct ppp_event *ev);
+void tun_offload_link_down(struct tunnel *t);
+/* ppp_link_send_offloaded(), or what the peer can take of it. */
+int tun_offload_send(struct tunnel *t, struct ppp_offload *off, uint8_t *pkt, size_t len,
+                     ppp_time now);
 /* When the queue next needs a call (pacing, probes); PPP_TIME_NEVER if not.
  * Any wake-up does that call: tun_update_reading(). */
 ppp_time tun_expiry(struct tunnel *t);

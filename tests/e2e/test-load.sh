@@ -56,6 +56,14 @@ check_not "no link-down line in the log under load" grep -Eiq "$DOWN_RE" "$E2E_T
 s_status
 check "LCP echoes were answered under load (echo-rtt: $(s_field echo-rtt))" \
     grep -Eq '^echo-rtt: [0-9]' "$E2E_TMP/status"
+# Both ends are pppssh: TCP crosses as segmentation-offloaded packets of
+# many segments each, so the packets sent average far above the MTU of the
+# LAN the iperf3 server sits on (1500).
+sent=$(s_field sent)
+bytes=${sent%% bytes*} packets=$(echo "$sent" | sed -n 's/.*, \([0-9]*\) packets/\1/p')
+check "offloads are on ($(s_field offload))" grep -q '^offload: on;' "$E2E_TMP/status"
+check "TCP crossed in packets of several segments ($bytes bytes in $packets packets)" \
+    test "$bytes" -gt $((4500 * ${packets:-1}))
 
 # Blackhole: how long until the link is declared down?
 lines=$(wc -l <"$E2E_TMP/fg.log")
@@ -85,6 +93,9 @@ recover=$(( $(s_ms) - t0 ))
 echo "    link up again $recover ms after the path healed"
 check "link back within 5000 ms of healing ($recover ms)" test "$recover" -le 5000
 check "one interface and one copy of each route on both ends" s_one_of_each
+s_status
+check "offloads are on again in the new session ($(s_field offload))" \
+    grep -q '^offload: on;' "$E2E_TMP/status"
 check "a ping crosses" x_ping "$NS_CLI" "$LAN_HOST_IP"
 
 check "pppssh down" s_down

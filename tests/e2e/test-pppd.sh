@@ -54,6 +54,12 @@ check "1: we got the address pppd assigned ($US peer $PPPD)" \
 check "1: ping pppd's address $PPPD" x_ping "$NS_CLI" "$PPPD"
 check "1: pppd says IPCP is up with the same addresses" \
     bash -c "grep -q 'local  IP address $PPPD' '$C' && grep -q 'remote IP address $US' '$C'"
+# Our Vendor-Specific option (OUI 02-50-53, offload): pppd Rejects it, we
+# ask again without it, and keep to plain IP frames.
+check "1: pppd Rejected our offload option" \
+    bash -c "grep -Eq 'sent \[LCP ConfRej id=0x[0-9a-f]+ < 00 06 02 50 53 01>\]' '$C'"
+check "1: pppssh status says offloads are off" \
+    bash -c "ip netns exec $NS_CLI '$PPPSSH' status e2epppd | grep -q '^offload: off;'"
 check "1: pppssh down exits 0" x_down "$NS_CLI" "$E2E_TMP/e2epppd.conf"
 check "1: pppd received our Terminate-Request" x_wait_file_text "$C" "rcvd [LCP TermReq" 10
 check "1: pppd exited, guest off" x_wait_dead "$VM_PID" 20

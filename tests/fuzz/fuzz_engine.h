@@ -9,6 +9,8 @@
 #define FUZZ_ENGINE_H
 
 #include "../unit/script_peer.h"
+#include "offload.h"
+#include "protocols.h"
 
 enum fuzz_mode {
     FUZZ_REQ_SENT,   /* just opened: LCP Req-Sent */
@@ -40,7 +42,15 @@ static inline void fuzz_settings(struct ppp_settings *s, uint8_t variant)
     s->echo_failures = 3;
     s->request_dns = variant & 1;
     s->pfc = s->acfc = variant & 2;
+    s->offload = variant & 4;
     s->seed = variant;
+}
+
+/* The engine hands on only packets whose offload metadata fits them. */
+static inline void fuzz_ip(struct h_end *end, int family, const uint8_t *pkt, size_t len)
+{
+    fuzz_check(family == 4 || family == 6);
+    fuzz_check(!end->offloaded || offload_valid(&end->last_offload, pkt, len));
 }
 
 static inline void fuzz_ncp_up(struct script *sc, uint16_t protocol, const uint8_t *opts,
@@ -112,6 +122,7 @@ static inline void fuzz_begin(struct script *sc, uint8_t first)
 
     fuzz_settings(&s, first >> 2);
     sc_new(sc, &s);
+    sc->us.on_ip = fuzz_ip;
     fuzz_enter(sc, (enum fuzz_mode)(first % FUZZ_MODES));
     fuzz_invariants(sc);
 }

@@ -142,8 +142,10 @@ static void on_event(void *user, const struct ppp_event *ev)
         fprintf(stderr, "[%7.3f] event %s\n", since_start(p), names[ev->type]);
 }
 
-static void on_ip(void *user, int family, const uint8_t *pkt, size_t len)
+static void on_ip(void *user, int family, const struct ppp_offload *off, const uint8_t *pkt,
+                  size_t len)
 {
+    (void)off; /* the peer is pppd: offload is never agreed */
     struct peer *p = user;
     uint16_t seq;
     if (family == 4 && p->ipcp_up &&

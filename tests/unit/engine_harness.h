@@ -54,6 +54,9 @@ struct h_end {
     unsigned echo_rtts;
     /* received IP packets go here (may be NULL) */
     void (*on_ip)(struct h_end *end, int family, const uint8_t *pkt, size_t len);
+    /* the last packet's offload metadata, as on_ip sees it */
+    bool offloaded;
+    struct ppp_offload last_offload;
     void *ctx;
     /* every log line goes here too (may be NULL) */
     void (*on_log)(struct h_end *end, const char *line);
@@ -101,10 +104,13 @@ static inline void h_event(void *user, const struct ppp_event *ev)
     }
 }
 
-static inline void h_ip(void *user, int family, const uint8_t *pkt, size_t len)
+static inline void h_ip(void *user, int family, const struct ppp_offload *off, const uint8_t *pkt,
+                        size_t len)
 {
     struct h_end *e = user;
 
+    e->offloaded = off != NULL;
+    e->last_offload = off ? *off : (struct ppp_offload){0};
     if (e->on_ip)
         e->on_ip(e, family, pkt, len);
 }

@@ -1,0 +1,78 @@
+/* offload.c - the offload header and its checks (offload.h) */
+#include "offload.h"
+
+#include "util.h"
+
+#define IPV4_MIN_HEADER 20
+#define IPV6_HEADER 40
+#define TCP_MIN_HEADER 20
+
+void offload_put(uint8_t out[OFFLOAD_HEADER_LEN], const struct ppp_offload *off)
+{
+    out[0] = off->flags;
+    out[1] = off->gso_type;
+    put16(out + 2, off->hdr_len);
+    put16(out + 4, off->gso_size);
+    put16(out + 6, off->csum_start);
+    put16(out + 8, off->csum_offset);
+}
+
+void offload_get(const uint8_t in[OFFLOAD_HEADER_LEN], struct ppp_offload *off)
+{
+    off->flags = in[0];
+    off->gso_type = in[1];
+    off->hdr_len = get16(in + 2);
+    off->gso_size = get16(in + 4);
+    off->csum_start = get16(in + 6);
+    off->csum_offset = get16(in + 8);
+}
+
+bool offload_is_plain(const struct ppp_offload *off)
+{
+    return !(off->flags & PPP_OFFLOAD_NEEDS_CSUM) && off->gso_type == PPP_GSO_NONE;
+}
+
+static bool segmentation_valid(const struct ppp_offload *off, const uint8_t *pkt, size_t len)
+{
+    uint8_t type = off->gso_type & (uint8_t)~PPP_GSO_ECN;
+    int version = pkt[0] >> 4;
+
+    if (type == PPP_GSO_NONE)
+        return off->gso_type == PPP_GSO_NONE;
+    if (!(type == PPP_GSO_TCPV4 && version == 4) && !(type == PPP_GSO_TCPV6 && version == 6))
+        return false;
+    /* Linux only segments a TCP packet whose checksum it may finish. */
+    if (!(off->flags & PPP_OFFLOAD_NEEDS_CSUM) || off->gso_size == 0)
+        return false;
+    size_t min_header = (version == 4 ? IPV4_MIN_HEADER : IPV6_HEADER) + TCP_MIN_HEADER;
+    return off->hdr_len >= min_header && off->hdr_len <= len;
+}
+
+bool offload_valid(const struct ppp_offload *off, const uint8_t *pkt, size_t len)
+{
+    if (len < IPV4_MIN_HEADER || off->flags & ~PPP_OFFLOAD_NEEDS_CSUM)
+        return false;
+    if (off->flags & PPP_OFFLOAD_NEEDS_CSUM && (size_t)off->csum_start + off->csum_offset + 2 > len)
+        return false;
+    return segmentation_valid(off, pkt, len);
+}
+
+void offload_complete_csum(const struct ppp_offload *off, uint8_t *pkt, size_t len)
+{
+    if (!(off->flags & PPP_OFFLOAD_NEEDS_CSUM))
+        return;
+    /* RFC 1071: the ones' complement sum of 16-bit words, an odd last
+     * byte padded with zero; the field holds the pseudo-header's sum. */
+    uint64_t sum = 0;
+    size_t i = off->csum_start;
+    for (; i + 1 < len; i += 2)
+        sum += get16(pkt + i);
+    if (i < len)
+        sum += (uint16_t)(pkt[i] << 8);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    /* As Linux does: a sum of zero goes out as 0xffff, the same number
+     * in ones' complement and the only form UDP allows (RFC 768). */
+    uint16_t csum = (uint16_t)~sum;
+    put16(pkt + off->csum_start + off->csum_offset, csum ? csum : 0xffff);
+}

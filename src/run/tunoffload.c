@@ -1,0 +1,140 @@
+/*
+ * tunoffload.c - TCP segmentation offload across the link.
+ *
+ * The TUN is opened with a virtio_net_hdr in front of every packet (tun.h).
+ * Once both ends are pppssh and agreed on the offload option (offload.h),
+ * the kernel is told it may hand us TCP packets of up to 64 KiB with a
+ * partial checksum: one read, one queue entry, one PPP frame and one write
+ * at the far end, where that kernel (or a NIC behind it) cuts the
+ * segments.  Per-packet work on both ends and in both kernels' forwarding
+ * paths drops by the segments per packet, up to 45 at 1448 bytes.
+ *
+ * Against a standard peer, or after one that could take them is gone,
+ * offloads are off: a packet still queued with a partial checksum gets it
+ * finished here; one still needing segmenting is dropped and counted (the
+ * sender's TCP repeats it), which happens only in the moment offloads are
+ * switched off.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <linux/virtio_net.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "netlink.h"
+#include "offload.h"
+#include "tun.h"
+#include "tunnel.h"
+
+static void from_vnet(const struct virtio_net_hdr *h, struct ppp_offload *off)
+{
+    /* DATA_VALID ("checksum already checked") means nothing to the far
+     * end's kernel, which checks a whole packet's checksum itself. */
+    off->flags = h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM ? PPP_OFFLOAD_NEEDS_CSUM : 0;
+    off->gso_type = h->gso_type;
+    off->hdr_len = le16toh(h->hdr_len);
+    off->gso_size = le16toh(h->gso_size);
+    off->csum_start = le16toh(h->csum_start);
+    off->csum_offset = le16toh(h->csum_offset);
+}
+
+static void to_vnet(const struct ppp_offload *off, struct virtio_net_hdr *h)
+{
+    memset(h, 0, sizeof(*h));
+    if (!off)
+        return;
+    h->flags = off->flags & PPP_OFFLOAD_NEEDS_CSUM ? VIRTIO_NET_HDR_F_NEEDS_CSUM : 0;
+    h->gso_type = off->gso_type;
+    h->hdr_len = htole16(off->hdr_len);
+    h->gso_size = htole16(off->gso_size);
+    h->csum_start = htole16(off->csum_start);
+    h->csum_offset = htole16(off->csum_offset);
+}
+
+bool tun_offload_wanted(void)
+{
+    const char *env = getenv("PPPSSH_OFFLOAD");
+    return !(env && strcmp(env, "0") == 0);
+}
+
+ssize_t tun_read_packet(struct tunnel *t, struct ppp_offload *off)
+{
+    struct virtio_net_hdr h;
+    struct iovec iov[2] = {{&h, sizeof(h)}, {t->packet, sizeof(t->packet)}};
+    ssize_t n = readv(t->tun_fd, iov, 2);
+    if (n < 0)
+        return -errno;
+    if ((size_t)n < sizeof(h))
+        return 0;
+    from_vnet(&h, off);
+    return n - (ssize_t)sizeof(h);
+}
+
+int tun_write_packet(struct tunnel *t, const struct ppp_offload *off, const uint8_t *pkt,
+                     size_t len)
+{
+    struct virtio_net_hdr h;
+    to_vnet(off, &h);
+    struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)pkt, len}};
+    return writev(t->tun_fd, iov, 2) < 0 ? -errno : 0;
+}
+
+static void offload_switch(struct tunnel *t, bool on)
+{
+    char err[256];
+    if (t->offload_on == on)
+        return;
+    if (tun_set_offload(t->tun_fd, t->ifname, on, err, sizeof(err)) < 0) {
+        log_warn("%s", err);
+        return;
+    }
+    t->offload_on = on;
+}
+
+void tun_offload_link_up(struct tunnel *t, const struct ppp_event *ev)
+{
+    char err[256];
+    if (!ev->u.lcp.offload_tx || t->tun_fd < 0) {
+        offload_switch(t, false);
+        return;
+    }
+    /* The kernel segments a packet itself before it would exceed this:
+     * with the header it must fit the peer's MRU. */
+    unsigned max = ev->u.lcp.mru_tx - OFFLOAD_HEADER_LEN;
+    if (nl_link_set_gso_max_size(t->ifname, max, err, sizeof(err)) < 0) {
+        log_info("%s: offloads stay off", err);
+        offload_switch(t, false);
+        return;
+    }
+    offload_switch(t, true);
+    if (t->offload_on)
+        log_info("offloads on: TCP packets of up to %u bytes cross as one frame", max);
+}
+
+void tun_offload_link_down(struct tunnel *t)
+{
+    offload_switch(t, false);
+}
+
+int tun_offload_send(struct tunnel *t, struct ppp_offload *off, uint8_t *pkt, size_t len,
+                     ppp_time now)
+{
+    if (offload_is_plain(off))
+        return ppp_link_send_ip(t->link, pkt, len, now);
+    int r = ppp_link_send_offloaded(t->link, off, pkt, len, now);
+    if (r != PPP_ERR_NO_OFFLOAD && r != PPP_ERR_TOO_BIG)
+        return r;
+    /* The metadata is sound (the engine checks that first): the peer
+     * just cannot take it, or no longer (it Protocol-Rejected it). */
+    if (r == PPP_ERR_NO_OFFLOAD)
+        offload_switch(t, false);
+    if (off->gso_type != PPP_GSO_NONE) {
+        t->offload_dropped++;
+        return r;
+    }
+    offload_complete_csum(off, pkt, len);
+    return ppp_link_send_ip(t->link, pkt, len, now);
+}
