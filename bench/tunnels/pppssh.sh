@@ -3,7 +3,8 @@
 # as the sshd forced command of its key (bed.sh).  Whatever pppssh is in
 # the build directory given is what gets measured; BENCH_PPPSSH_MTU sets
 # the client's MTU (= the MRU it asks for), default pppssh's own, and
-# BENCH_PPPSSH_SSHTTY its SSHTTY (yes = ssh -tt, no = ssh -T), default auto.
+# BENCH_PPPSSH_SSHTTY its SSHTTY (yes = ssh -tt, no = ssh -T), default auto,
+# BENCH_PPPSSH_OFFLOAD its Offload (yes|no), default yes.
 ENGINE_CLI=pppssh
 ENGINE_SRV=pppssh
 PPP_IF=pbp$BED_ID
@@ -27,6 +28,7 @@ Interface = $PPP_IF
 Route = $LAN_NET
 ${BENCH_PPPSSH_MTU:+MTU = $BENCH_PPPSSH_MTU}
 ${BENCH_PPPSSH_SSHTTY:+SSHTTY = $BENCH_PPPSSH_SSHTTY}
+${BENCH_PPPSSH_OFFLOAD:+Offload = $BENCH_PPPSSH_OFFLOAD}
 CONF
     chmod 600 "$RUN/$PPP_IF.conf"
 }

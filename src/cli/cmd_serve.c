@@ -200,6 +200,7 @@ static int session_params(struct serve *s)
     ps->accept_local = false;
     ps->accept_remote = false; /* a client asking for another address gets Nak'd with its own */
     ps->seed = cli_seed();
+    ps->offload = !s->cfg || s->cfg->offload;
     user_net(s, u);
     return 0;
 }

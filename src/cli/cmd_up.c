@@ -157,6 +157,7 @@ static void ppp_params(struct up *u)
     struct ppp_settings *s = &u->params.ppp;
     if (cfg->mtu != CONFIG_MTU_AUTO)
         s->mru = (uint16_t)cfg->mtu;
+    s->offload = cfg->offload;
     if (cfg->has_local_address)
         s->local_ip = ntohl(cfg->local_address.s_addr);
     /* LocalAddress is a request: the server owns the address plan and Naks

@@ -67,6 +67,7 @@ static const struct key_def tunnel_keys[] = {
     {"Route", V_ROUTE, T(routes), NO_FIELD, T(n_routes), 0, CONFIG_MAX_ROUTES},
     {"MTU", V_MTU, T(mtu), NO_FIELD, 0, 576, 65535},
     {"DNS", V_DNS, T(dns), NO_FIELD, T(n_dns), 0, CONFIG_MAX_DNS},
+    {"Offload", V_BOOL, T(offload), NO_FIELD, 0, 0, 0},
     {"KeepaliveInterval", V_UINT, T(keepalive_interval), NO_FIELD, 0, 0, 3600},
     {"KeepaliveFailures", V_UINT, T(keepalive_failures), NO_FIELD, 0, 1, 100},
     {"Persist", V_BOOL, T(persist), NO_FIELD, 0, 0, 0},
@@ -80,6 +81,7 @@ static const struct key_def server_keys[] = {
     {"Address", V_IPV4, S(address), S(has_address), 0, 0, 0},
     {"Pool", V_POOL, S(pool_first), S(has_pool), 0, 0, 0},
     {"ProxyArp", V_BOOL, S(proxy_arp), NO_FIELD, 0, 0, 0},
+    {"Offload", V_BOOL, S(offload), NO_FIELD, 0, 0, 0},
     {"DNS", V_DNS, S(dns), NO_FIELD, S(n_dns), 0, CONFIG_MAX_DNS},
     {"Address6", V_ADDR6, S(address6), S(has_address6), 0, 0, 0},
 };
@@ -603,11 +605,13 @@ void config_tunnel_defaults(struct tunnel_config *cfg, const char *name)
     cfg->keepalive_failures = 3;
     cfg->holdoff = 1;
     cfg->persist = true;
+    cfg->offload = true;
 }
 
 void config_server_defaults(struct server_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
+    cfg->offload = true;
 }
 
 /* Keys that only make sense for ssh, refused with Command. */
@@ -891,6 +895,7 @@ void config_print_tunnel(FILE *out, const struct tunnel_config *c)
         fprintf(out, "MTU = %u\n", c->mtu);
     for (size_t i = 0; i < c->n_dns; i++)
         print_ip(out, "DNS", &c->dns[i]);
+    fprintf(out, "Offload = %s\n", c->offload ? "yes" : "no");
     fprintf(out, "KeepaliveInterval = %u\nKeepaliveFailures = %u\n", c->keepalive_interval,
             c->keepalive_failures);
     fprintf(out, "Persist = %s\nMaxFail = %u\nHoldoff = %u\n", c->persist ? "yes" : "no",
@@ -910,6 +915,7 @@ void config_print_server(FILE *out, const struct server_config *s)
                 inet_ntop(AF_INET, &s->pool_last, b, sizeof(b)));
     }
     fprintf(out, "ProxyArp = %s\n", s->proxy_arp ? "yes" : "no");
+    fprintf(out, "Offload = %s\n", s->offload ? "yes" : "no");
     for (size_t i = 0; i < s->n_dns; i++)
         print_ip(out, "DNS", &s->dns[i]);
     if (s->has_address6)

@@ -66,6 +66,7 @@ struct tunnel_config {
     unsigned mtu; /* 576..65535, or CONFIG_MTU_AUTO (default) */
     struct os_ip dns[CONFIG_MAX_DNS];
     size_t n_dns;
+    bool offload; /* Offload, default true: TSO across the link with a pppssh peer */
 
     /* Liveness: LCP Echo every keepalive_interval s (0 = off); the link is
      * dead after keepalive_failures unanswered ones. */
@@ -99,6 +100,7 @@ struct server_config {
     bool has_pool; /* Pool: first..last inclusive, host order compare */
     struct in_addr pool_first, pool_last;
     bool proxy_arp; /* ProxyArp, default false */
+    bool offload;   /* Offload, default true: take and send TSO packets */
     struct os_ip dns[CONFIG_MAX_DNS];
     size_t n_dns;
     bool has_address6; /* Address6: server end, e.g. fd00:5353::1/64 */

@@ -66,15 +66,29 @@ static struct nlmsghdr *nl_start(char *buf, uint16_t type, uint16_t flags)
 
 /* ---- links ---- */
 
-static int link_index_cb(const struct nlmsghdr *nlh, void *data)
+struct link_info {
+    unsigned ifindex;
+    uint32_t gso_max_size; /* 0: not reported */
+};
+
+static int link_info_cb(const struct nlmsghdr *nlh, void *data)
 {
     const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-    if (nlh->nlmsg_type == RTM_NEWLINK)
-        *(unsigned *)data = (unsigned)ifi->ifi_index;
+    struct link_info *info = data;
+    const struct nlattr *attr;
+    if (nlh->nlmsg_type != RTM_NEWLINK)
+        return MNL_CB_OK;
+    info->ifindex = (unsigned)ifi->ifi_index;
+    mnl_attr_for_each(attr, nlh, sizeof(*ifi))
+    {
+        if (mnl_attr_get_type(attr) == IFLA_GSO_MAX_SIZE &&
+            mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+            info->gso_max_size = mnl_attr_get_u32(attr);
+    }
     return MNL_CB_OK;
 }
 
-static int link_index(const char *ifname, unsigned *ifindex)
+static int link_info(const char *ifname, struct link_info *info)
 {
     char buf[MNL_SOCKET_BUFFER_SIZE];
     struct nlmsghdr *nlh = nl_start(buf, RTM_GETLINK, 0);
@@ -84,10 +98,18 @@ static int link_index(const char *ifname, unsigned *ifindex)
         return -ENODEV;
     ifi->ifi_family = AF_UNSPEC;
     mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
-    *ifindex = 0;
-    int rc = nl_talk(nlh, link_index_cb, ifindex);
-    if (rc == 0 && *ifindex == 0)
+    *info = (struct link_info){0};
+    int rc = nl_talk(nlh, link_info_cb, info);
+    if (rc == 0 && info->ifindex == 0)
         rc = -ENODEV;
+    return rc;
+}
+
+static int link_index(const char *ifname, unsigned *ifindex)
+{
+    struct link_info info;
+    int rc = link_info(ifname, &info);
+    *ifindex = info.ifindex;
     return rc;
 }
 
@@ -174,8 +196,19 @@ int nl_link_set_mtu(const char *ifname, unsigned mtu, char *err, size_t errlen)
 int nl_link_set_gso_max_size(const char *ifname, unsigned size, char *err, size_t errlen)
 {
     char what[64];
+    struct link_info info;
     snprintf(what, sizeof(what), "set gso_max_size %u on interface", size);
-    return link_change(ifname, RTM_NEWLINK, 0, 0, IFLA_GSO_MAX_SIZE, size, what, err, errlen);
+    int rc = link_change(ifname, RTM_NEWLINK, 0, 0, IFLA_GSO_MAX_SIZE, size, what, err, errlen);
+    if (rc < 0)
+        return rc;
+    /* Before Linux 5.19 the request is acknowledged and ignored. */
+    rc = link_info(ifname, &info);
+    if (rc == 0 && info.gso_max_size != size)
+        rc = -EOPNOTSUPP;
+    if (rc < 0)
+        return errtext_set(rc, err, errlen, "cannot %s '%s': %s", what, ifname,
+                           rc == -EOPNOTSUPP ? "the kernel keeps its own" : strerror(-rc));
+    return 0;
 }
 
 int nl_link_delete(const char *ifname, char *err, size_t errlen)

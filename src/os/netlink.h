@@ -35,7 +35,8 @@ int nl_link_no_ipv6_autoconf(const char *ifname, char *err, size_t errlen);
 int nl_link_set_mtu(const char *ifname, unsigned mtu, char *err, size_t errlen);
 
 /* The largest GSO packet the kernel may hand the interface (ip link set
- * dev IFNAME gso_max_size SIZE; Linux 5.19 and later). */
+ * dev IFNAME gso_max_size SIZE; Linux 5.19 and later), read back to be
+ * sure: -EOPNOTSUPP when the kernel kept another. */
 int nl_link_set_gso_max_size(const char *ifname, unsigned size, char *err, size_t errlen);
 
 /* Deletes the interface; -ENODEV (with err set) if it does not exist. */

@@ -221,14 +221,20 @@ static enum verdict judge_fcs(struct lcp_options *peer, const struct opt *o, str
     return V_NAK;
 }
 
-/* RFC 2153 section 2.1: a Vendor-Specific option we do not know is
- * Rejected; ours we take when we may send offloaded packets at all. */
+/* pppssh's offload option (RFC 2153 section 2.1: OUI, Kind, no value). */
+static bool is_our_vendor_option(const struct opt *o)
+{
+    if (o->type != LCP_OPT_VENDOR || o->len != 4)
+        return false;
+    uint32_t oui = (uint32_t)o->data[0] << 16 | (uint32_t)o->data[1] << 8 | o->data[2];
+    return oui == LCP_VENDOR_OUI && o->data[3] == LCP_VENDOR_KIND_OFFLOAD;
+}
+
+/* A Vendor-Specific option we do not know is Rejected; ours we take when
+ * we may send offloaded packets at all. */
 static enum verdict judge_vendor(struct lcp *lcp, struct lcp_options *peer, const struct opt *o)
 {
-    if (o->len != 4 || !lcp->settings->offload)
-        return V_REJ;
-    uint32_t oui = (uint32_t)o->data[0] << 16 | (uint32_t)o->data[1] << 8 | o->data[2];
-    if (oui != LCP_VENDOR_OUI || o->data[3] != LCP_VENDOR_KIND_OFFLOAD)
+    if (!is_our_vendor_option(o) || !lcp->settings->offload)
         return V_REJ;
     peer->neg_offload = true;
     return V_ACK;
@@ -436,8 +442,10 @@ static void apply_nak(struct lcp *lcp, const struct opt *o)
         w->neg_fcs32 = false;
         break;
     case LCP_OPT_VENDOR:
-        /* Ours has no value to bargain over: a Nak of it is a no. */
-        w->neg_offload = false;
+        /* Ours has no value to bargain over: a Nak of it is a no.  One of
+         * another vendor's we cannot ask for (RFC 1661 section 5.3). */
+        if (is_our_vendor_option(o))
+            w->neg_offload = false;
         break;
     default:
         /* Authentication-Protocol and anything else the peer would like us

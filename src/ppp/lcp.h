@@ -21,8 +21,8 @@ enum lcp_option {
 };
 
 /* MRU 4 + ACCM 6 + Magic 6 + PFC 2 + ACFC 2 + FCS-Alternatives 3 +
- * Vendor-Specific 6 */
-#define LCP_MAX_REQUEST 32
+ * Vendor-Specific 6 = 29, and room for one more */
+#define LCP_MAX_REQUEST 40
 
 /* pppssh's Vendor-Specific option.  02-50-53 is not an IEEE OUI: its
  * first octet has the local bit set and the SLAP quadrant IEEE never

@@ -199,6 +199,16 @@ void ppp_link_input_frame(struct ppp_link *link, const uint8_t *frame, size_t le
     handle_frame(link, frame, len, now);
 }
 
+void ppp_link_refuse_offload(struct ppp_link *link)
+{
+    if (!link->lcp_up || !link->lcp_params.u.lcp.offload_rx)
+        return;
+    link->lcp_params.u.lcp.offload_rx = false;
+    link_log(link, PPP_LOG_WARN, "LCP: no more offloaded packets: rejecting protocol 0x%04x",
+             PPP_PROTO_VSNP);
+    lcp_send_protocol_reject(&link->lcp, PPP_PROTO_VSNP, NULL, 0);
+}
+
 /* ---- what LCP reports beyond its automaton ---- */
 
 static void protocol_rejected(void *owner, uint16_t protocol, ppp_time now)

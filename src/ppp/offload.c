@@ -6,6 +6,8 @@
 #define IPV4_MIN_HEADER 20
 #define IPV6_HEADER 40
 #define TCP_MIN_HEADER 20
+#define IPPROTO_TCP_NUMBER 6
+#define OFFLOAD_MIN_SEGMENT 48
 
 void offload_put(uint8_t out[OFFLOAD_HEADER_LEN], const struct ppp_offload *off)
 {
@@ -32,6 +34,24 @@ bool offload_is_plain(const struct ppp_offload *off)
     return !(off->flags & PPP_OFFLOAD_NEEDS_CSUM) && off->gso_type == PPP_GSO_NONE;
 }
 
+/* The IP header's length as the packet states it (IPv4 IHL; IPv6's fixed
+ * header, extension headers being the sender's business), or 0. */
+static size_t ip_header_len(const uint8_t *pkt, size_t len)
+{
+    size_t hl = pkt[0] >> 4 == 4 ? (size_t)(pkt[0] & 0x0f) * 4 : IPV6_HEADER;
+    return hl >= IPV4_MIN_HEADER && hl <= len ? hl : 0;
+}
+
+/* A partial TCP checksum sits in the TCP header after the IP header (RFC
+ * 9293 section 3.1: 16 bytes in), as Linux leaves it for TSO. */
+static bool tcp_checksum_valid(const struct ppp_offload *off, const uint8_t *pkt, size_t len)
+{
+    size_t ip = ip_header_len(pkt, len);
+    if (ip == 0 || off->csum_offset != 16 || off->csum_start < ip)
+        return false;
+    return pkt[0] >> 4 == 6 || (off->csum_start == ip && pkt[9] == IPPROTO_TCP_NUMBER);
+}
+
 static bool segmentation_valid(const struct ppp_offload *off, const uint8_t *pkt, size_t len)
 {
     uint8_t type = off->gso_type & (uint8_t)~PPP_GSO_ECN;
@@ -41,8 +61,11 @@ static bool segmentation_valid(const struct ppp_offload *off, const uint8_t *pkt
         return off->gso_type == PPP_GSO_NONE;
     if (!(type == PPP_GSO_TCPV4 && version == 4) && !(type == PPP_GSO_TCPV6 && version == 6))
         return false;
-    /* Linux only segments a TCP packet whose checksum it may finish. */
-    if (!(off->flags & PPP_OFFLOAD_NEEDS_CSUM) || off->gso_size == 0)
+    /* No Linux TCP sends smaller segments (net.ipv4.tcp_min_snd_mss): a
+     * peer asking for tinier ones would only multiply packets. */
+    if (off->gso_size < OFFLOAD_MIN_SEGMENT)
+        return false;
+    if (off->flags & PPP_OFFLOAD_NEEDS_CSUM && !tcp_checksum_valid(off, pkt, len))
         return false;
     size_t min_header = (version == 4 ? IPV4_MIN_HEADER : IPV6_HEADER) + TCP_MIN_HEADER;
     return off->hdr_len >= min_header && off->hdr_len <= len;
@@ -50,7 +73,8 @@ static bool segmentation_valid(const struct ppp_offload *off, const uint8_t *pkt
 
 bool offload_valid(const struct ppp_offload *off, const uint8_t *pkt, size_t len)
 {
-    if (len < IPV4_MIN_HEADER || off->flags & ~PPP_OFFLOAD_NEEDS_CSUM)
+    /* A TUN refuses a hdr_len past the packet's end (tun_get_user). */
+    if (len < IPV4_MIN_HEADER || off->flags & ~PPP_OFFLOAD_NEEDS_CSUM || off->hdr_len > len)
         return false;
     if (off->flags & PPP_OFFLOAD_NEEDS_CSUM && (size_t)off->csum_start + off->csum_offset + 2 > len)
         return false;

@@ -247,6 +247,11 @@ int ppp_link_send_ip(struct ppp_link *link, const uint8_t *pkt, size_t len, ppp_
 int ppp_link_send_offloaded(struct ppp_link *link, const struct ppp_offload *off,
                             const uint8_t *pkt, size_t len, ppp_time now);
 
+/* Take no more offloaded packets (the TUN refused one): LCP
+ * Protocol-Rejects VSNP now and at every later frame, and the peer sends
+ * plain IP from then on (RFC 1661 section 5.7).  No-op unless offload_rx. */
+void ppp_link_refuse_offload(struct ppp_link *link);
+
 /* Encoded bytes waiting to be written to the stream: sets *data and returns
  * their length (0 when there is nothing).  Control frames go ahead of data
  * frames at the next frame boundary.  Valid until the next call into the

@@ -15,6 +15,7 @@
 
 #include "exitcode.h"
 #include "log.h"
+#include "offload.h"
 #include "report.h"
 
 static void addr4_text(uint32_t host_order, char *buf, size_t size)
@@ -177,11 +178,15 @@ void ifup_event(void *user, const struct ppp_event *ev)
     case PPP_EV_PHASE:
         phase(t, ev);
         break;
-    case PPP_EV_LCP_UP:
-        t->mtu = ev->u.lcp.mru_tx < t->p->net.mtu ? ev->u.lcp.mru_tx : t->p->net.mtu;
+    case PPP_EV_LCP_UP: {
+        /* With offload a packet carries a header of ours in its frame:
+         * one of a whole MTU must still fit the peer's MRU. */
+        unsigned room = ev->u.lcp.mru_tx - (ev->u.lcp.offload_tx ? OFFLOAD_HEADER_LEN : 0);
+        t->mtu = room < t->p->net.mtu ? room : t->p->net.mtu;
         log_info("interface MTU %u", t->mtu);
         tun_offload_link_up(t, ev);
         break;
+    }
     case PPP_EV_LCP_DOWN:
         tun_offload_link_down(t);
         break;

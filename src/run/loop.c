@@ -43,6 +43,11 @@ void run_params_init(struct run_params *p, enum run_role role)
     p->net.mtu = RUN_MTU_MAX;
     ppp_settings_default(&p->ppp);
     p->ppp.mru = RUN_AUTO_MRU;
+    p->ppp.offload = true; /* the TUN carries offload metadata (tun.h) */
+    /* A 64 KiB frame escaped at worst (128 KiB) on top of the few KiB the
+     * engine may hold when it is fed (tunio.c): the rest would only be
+     * touched, not used. */
+    p->ppp.tx_buffer = 160 * 1024;
 }
 
 void tunnel_fail(struct tunnel *t, int status, const char *fmt, ...)
@@ -282,7 +287,7 @@ static int engine_start(struct tunnel *t)
         .log = ifup_log,
     };
     struct ppp_settings settings = t->p->ppp;
-    settings.offload = tun_offload_wanted(); /* the TUN takes the metadata (tun.h) */
+    settings.offload = settings.offload && tun_offload_wanted(); /* the TUN takes the metadata */
     int r = ppp_link_new(&t->link, &settings, &callbacks, t);
     if (r != PPP_OK) {
         tunnel_fail(t, RUN_EXIT_CONFIG, "invalid PPP settings: %s", ppp_strerror(r));

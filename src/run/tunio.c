@@ -23,13 +23,15 @@
 
 #include "exitcode.h"
 #include "fq.h"
+#include "hdlc.h"
 #include "log.h"
 #include "netlink.h"
 #include "offload.h"
 #include "tun.h"
 
-#define TUN_READ_ROUNDS 64    /* packets per wake-up, while the queue is under half full */
-#define ENGINE_LOW_WATER 4096 /* feed the engine only below this many unwritten bytes */
+#define TUN_READ_ROUNDS 64          /* packets per wake-up */
+#define TUN_READ_BYTES (256 * 1024) /* and bytes: offloaded packets are up to 64 KiB */
+#define ENGINE_LOW_WATER 4096       /* feed the engine only below this many unwritten bytes */
 
 int tun_start(struct tunnel *t)
 {
@@ -71,14 +73,15 @@ int tun_start(struct tunnel *t)
     return 0;
 }
 
-/* Worst case room the largest packet needs once HDLC-escaped: one of the
- * interface MTU, or with offloads on a 64 KiB one and its header. */
+/* Room the largest packet can need once HDLC-escaped (what the engine
+ * reserves for it): one of the interface MTU, or with offloads on a
+ * 64 KiB one and its header. */
 static size_t room_needed(const struct tunnel *t)
 {
     size_t largest = t->offload_on ? sizeof(t->packet) + OFFLOAD_HEADER_LEN
                      : t->mtu      ? t->mtu
                                    : 1500;
-    return 2 * largest + 10;
+    return hdlc_encoded_max(largest);
 }
 
 static bool network_up(const struct tunnel *t)
@@ -125,6 +128,7 @@ static void pump(struct tunnel *t)
                 break;
         }
         pace_probe(t, now);
+        tun_offload_follow_rate(t);
         struct ppp_offload off;
         size_t n = fq_dequeue_offloaded(t->fq, now, &off, t->packet, sizeof(t->packet));
         if (n == 0)
@@ -159,10 +163,10 @@ void tun_update_reading(struct tunnel *t)
 void tun_readable(struct tunnel *t)
 {
     bool down = link_down_kept(t);
-    /* With offloads a read can be 64 KiB: what the queue cannot take
-     * waits in the TUN's, not dropped from ours. */
-    size_t half = fq_capacity(t->fq) / 2;
-    for (int i = 0; i < TUN_READ_ROUNDS && fq_stats(t->fq)->bytes < half; i++) {
+    /* The queue drops by its own policy when full; reading less than it
+     * holds between pumps keeps those drops CoDel's, not a burst. */
+    size_t taken = 0;
+    for (int i = 0; i < TUN_READ_ROUNDS && taken < TUN_READ_BYTES; i++) {
         struct ppp_offload off;
         ssize_t n = tun_read_packet(t, &off);
         if (n < 0) {
@@ -170,6 +174,7 @@ void tun_readable(struct tunnel *t)
                 log_warn("reading %s: %s", t->ifname, strerror((int)-n));
             break;
         }
+        taken += (size_t)n;
         if (down && !outage_admit(&t->outage, fq_stats(t->fq)->chunks_used * (size_t)FQ_CHUNK,
                                   (size_t)n, FQ_CHUNK))
             continue; /* counted as dropped-while-down */
@@ -205,22 +210,25 @@ size_t tun_queue_status(const struct tunnel *t, char *buf, size_t size)
         snprintf(rate, sizeof(rate), "unlimited"); /* no queue below us yet */
     else
         snprintf(rate, sizeof(rate), "%.1f Mbit/s", p->rate * 8 / 1e6);
-    int n = snprintf(buf, size,
-                     "queue: %u packets, %u bytes, %u flows; max sojourn %.1f ms\n"
-                     "queue-drops: %llu codel, %llu overflow; ecn-marks: %llu\n"
-                     "queued-while-down: %llu packets (bound %zu bytes)\n"
-                     "dropped-while-down: %llu packets\n"
-                     "pacing: %s\n"
-                     "pacer: %s (link %.1f Mbit/s), rtt %.2f ms, base %.2f ms, "
-                     "queue below %.2f ms\n"
-                     "offload: %s; %llu packets the peer could not take\n",
-                     q->packets, q->bytes, q->active_flows, (double)q->max_sojourn / 1e6,
-                     (unsigned long long)q->codel_drops, (unsigned long long)q->overflow_drops,
-                     (unsigned long long)q->ecn_marks, (unsigned long long)t->outage.queued,
-                     t->outage.limit, (unsigned long long)t->outage.dropped, pace_signal_name(t),
-                     rate, p->link_rate * 8 / 1e6, (double)p->last_rtt / 1e6,
-                     (double)p->min_rtt / 1e6, (double)p->queue_delay / 1e6,
-                     t->offload_on ? "on" : "off", (unsigned long long)t->offload_dropped);
+    char offload[48] = "off";
+    if (t->offload_on)
+        snprintf(offload, sizeof(offload), "on, packets up to %u bytes", t->offload_bound);
+    int n =
+        snprintf(buf, size,
+                 "queue: %u packets, %u bytes, %u flows; max sojourn %.1f ms\n"
+                 "queue-drops: %llu codel, %llu overflow; ecn-marks: %llu\n"
+                 "queued-while-down: %llu packets (bound %zu bytes)\n"
+                 "dropped-while-down: %llu packets\n"
+                 "pacing: %s\n"
+                 "pacer: %s (link %.1f Mbit/s), rtt %.2f ms, base %.2f ms, "
+                 "queue below %.2f ms\n"
+                 "offload: %s; %llu packets the peer could not take\n",
+                 q->packets, q->bytes, q->active_flows, (double)q->max_sojourn / 1e6,
+                 (unsigned long long)q->codel_drops, (unsigned long long)q->overflow_drops,
+                 (unsigned long long)q->ecn_marks, (unsigned long long)t->outage.queued,
+                 t->outage.limit, (unsigned long long)t->outage.dropped, pace_signal_name(t), rate,
+                 p->link_rate * 8 / 1e6, (double)p->last_rtt / 1e6, (double)p->min_rtt / 1e6,
+                 (double)p->queue_delay / 1e6, offload, (unsigned long long)t->offload_dropped);
     return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 
@@ -245,6 +253,6 @@ void tun_ip_packet(void *user, int family, const struct ppp_offload *off, const 
         return;
     /* A full TUN queue (EAGAIN) drops the packet, as a router would: a
      * blocking write would stall the PPP control traffic behind it. */
-    if (tun_write_packet(t, off, pkt, len) < 0)
+    if (tun_offload_write(t, off, pkt, len) < 0)
         t->tun_out_dropped++;
 }

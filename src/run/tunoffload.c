@@ -87,9 +87,12 @@ static void offload_switch(struct tunnel *t, bool on)
     char err[256];
     if (t->offload_on == on)
         return;
+    /* A failure to turn them off is logged once: what still comes with
+     * metadata is finished or dropped in tun_offload_send(). */
     if (tun_set_offload(t->tun_fd, t->ifname, on, err, sizeof(err)) < 0) {
         log_warn("%s", err);
-        return;
+        if (on)
+            return;
     }
     t->offload_on = on;
 }
@@ -109,14 +112,68 @@ void tun_offload_link_up(struct tunnel *t, const struct ppp_event *ev)
         offload_switch(t, false);
         return;
     }
+    t->offload_cap = t->offload_bound = max;
     offload_switch(t, true);
     if (t->offload_on)
         log_info("offloads on: TCP packets of up to %u bytes cross as one frame", max);
 }
 
+/* Two segments of a 1500-byte MTU: below that offload saves nothing. */
+#define OFFLOAD_MIN_BOUND 3000
+
+/* A local TCP sizes its packets by its own pacing rate (about 1 ms of it:
+ * tcp_tso_autosize), but a packet the kernel's receive offload (GRO) built
+ * from a fast LAN is bound only by the interface's gso_max_size, which the
+ * kernel checks for each packet it forwards (and segments one that is
+ * larger).  So that bound follows the pacer; it changes only when off by
+ * a factor of two, to spare netlink round trips. */
+void tun_offload_follow_rate(struct tunnel *t)
+{
+    char err[256];
+    if (!t->offload_on)
+        return;
+    unsigned want = (unsigned)pacer_packet_bound(&t->pacer, OFFLOAD_MIN_BOUND, t->offload_cap);
+    unsigned now = t->offload_bound;
+    if (want == now || (want != t->offload_cap && want <= 2 * now && 2 * want >= now))
+        return;
+    if (nl_link_set_gso_max_size(t->ifname, want, err, sizeof(err)) < 0) {
+        log_debug("%s", err);
+        return;
+    }
+    t->offload_bound = want;
+    log_debug("offloaded packets bound to %u bytes (pacer %.1f Mbit/s)", want,
+              t->pacer.rate * 8 / 1e6);
+}
+
 void tun_offload_link_down(struct tunnel *t)
 {
     offload_switch(t, false);
+}
+
+/* Some kernels refused offloaded writes for a while (EINVAL from every
+ * TSO write, Linux 6.6.44 among them): tell the peer to stop sending them,
+ * and deliver what can be delivered without. */
+int tun_offload_write(struct tunnel *t, const struct ppp_offload *off, const uint8_t *pkt,
+                      size_t len)
+{
+    int r = tun_write_packet(t, off, pkt, len);
+    if (r != -EINVAL || !off || offload_is_plain(off))
+        return r;
+    log_warn("%s refuses offloaded packets (%s): asking the peer for plain ones", t->ifname,
+             strerror(-r));
+    ppp_link_refuse_offload(t->link);
+    if (off->gso_type != PPP_GSO_NONE || len > sizeof(t->packet))
+        return r;
+    /* pkt is the engine's; t->packet may hold the stream bytes it is
+     * decoding: a copy of our own for the rare packet that gets here. */
+    uint8_t *copy = malloc(len);
+    if (!copy)
+        return -ENOMEM;
+    memcpy(copy, pkt, len);
+    offload_complete_csum(off, copy, len);
+    r = tun_write_packet(t, NULL, copy, len);
+    free(copy);
+    return r;
 }
 
 int tun_offload_send(struct tunnel *t, struct ppp_offload *off, uint8_t *pkt, size_t len,

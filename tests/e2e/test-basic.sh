@@ -52,7 +52,7 @@ check "the client paces by its copy of the SSH connection" \
 check "serve paces by sshd's connection through sock_diag" \
     grep -q "pacing by the SSH connection's TCP_INFO (sock_diag)" "$E2E_TMP/serve.log"
 check "a few pings leave the pacer unlimited" grep -q '^pacer: unlimited' "$E2E_TMP/status"
-check "both ends are pppssh: offloads on" grep -q '^offload: on;' "$E2E_TMP/status"
+check "both ends are pppssh: offloads on" grep -q '^offload: on, ' "$E2E_TMP/status"
 check "serve turned its offloads on too" grep -q "offloads on: TCP packets of up to 65525 bytes" \
     "$E2E_TMP/serve.log"
 check "ssh runs without a pty (SSHTTY=auto with our own connection)" \
@@ -80,5 +80,16 @@ check "status says no tunnel is running (exit 1)" \
     sh -c "'$PPPSSH' status '$NAME' 2>&1 | grep -q 'no tunnel $NAME is running' && ! '$PPPSSH' status '$NAME'"
 check "the server logged an accounting line" grep -q 'user=e2e .*remote=198.18.255.2' "$E2E_TMP/serve.log"
 check "the accounting line counts the 3 spoofed packets" grep -q 'user=e2e .*spoofed=3 ' "$E2E_TMP/serve.log"
+
+# Offload = no: the client does not ask, serve does not send offloaded
+# packets to it, and the LAN is reached on plain IP frames.
+e2e_conf "$E2E_TMP/$NAME.conf" "Interface = $NAME" "Route = 198.19.0.0/24" "Offload = no"
+check "pppssh up with Offload = no" in_cli "$PPPSSH" up -c "$E2E_TMP/$NAME.conf"
+in_cli "$PPPSSH" status "$NAME" >"$E2E_TMP/status" 2>&1
+check "status says offloads are off" grep -q '^offload: off;' "$E2E_TMP/status"
+check "ping the LAN host without offload" in_cli ping -c 2 -i 0.2 -W 2 "$LAN_HOST_IP"
+check "serve turned its offloads on for the first session only" \
+    test "$(grep -c 'offloads on:' "$E2E_TMP/serve.log")" = 1
+check "pppssh down" in_cli "$PPPSSH" down "$NAME"
 
 e2e_summary

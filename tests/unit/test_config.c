@@ -70,6 +70,7 @@ static const char full_tunnel[] = "# office link\n"
                                   "MTU = 1400\n"
                                   "DNS = 198.19.0.53\n"
                                   "DNS = fd00:5353:1::53\n"
+                                  "Offload = no\n"
                                   "KeepaliveInterval = 5\n"
                                   "KeepaliveFailures = 4\n"
                                   "Persist = no\n"
@@ -104,6 +105,7 @@ static void parses_every_tunnel_key(void **state)
     assert_int_equal(c->mtu, 1400);
     assert_int_equal(c->n_dns, 2);
     assert_int_equal(c->dns[1].family, AF_INET6);
+    assert_false(c->offload);
     assert_int_equal(c->keepalive_interval, 5);
     assert_int_equal(c->keepalive_failures, 4);
     assert_false(c->persist);
@@ -126,6 +128,7 @@ static void minimal_tunnel_gets_defaults(void **state)
     assert_int_equal(c->keepalive_interval, 10);
     assert_int_equal(c->keepalive_failures, 3);
     assert_true(c->persist);
+    assert_true(c->offload);
     assert_int_equal(c->holdoff, 1);
     assert_false(c->has_local_address);
     assert_false(c->has_remote_address);
@@ -314,6 +317,7 @@ static const char full_server[] = "[Server]\n"
                                   "Address = 198.18.255.1\n"
                                   "Pool = 198.18.255.100-198.18.255.200\n"
                                   "ProxyArp = yes\n"
+                                  "Offload = no\n"
                                   "DNS = 198.19.0.53\n"
                                   "Address6 = fd00:5353::1/64\n"
                                   "\n"
@@ -333,6 +337,7 @@ static void parses_server_config(void **state)
     assert_int_equal(s->pool_first.s_addr, v4("198.18.255.100"));
     assert_int_equal(s->pool_last.s_addr, v4("198.18.255.200"));
     assert_true(s->proxy_arp);
+    assert_false(s->offload);
     assert_int_equal(s->n_dns, 1);
     assert_true(s->has_address6);
     assert_int_equal(s->n_users, 2);
@@ -366,6 +371,7 @@ static void pool_as_cidr(void **state)
     assert_int_equal(server("[Server]\nAddress = 198.18.255.1\nPool = 198.18.255.0/24\n", s), 0);
     assert_int_equal(s->pool_first.s_addr, v4("198.18.255.1"));
     assert_int_equal(s->pool_last.s_addr, v4("198.18.255.254"));
+    assert_true(s->offload); /* the default */
     free(s);
 }
 

@@ -102,6 +102,11 @@ static void a_tso_packets_metadata_is_valid(void **state)
     assert_true(offload_valid(&off, pkt, sizeof(pkt)));
     off.gso_type |= PPP_GSO_ECN;
     assert_true(offload_valid(&off, pkt, sizeof(pkt)));
+    off.gso_size = 48;
+    assert_true(offload_valid(&off, pkt, sizeof(pkt)));
+    /* Linux sets checksum offsets up itself for a packet without them */
+    off.flags = 0, off.csum_start = off.csum_offset = 0;
+    assert_true(offload_valid(&off, pkt, sizeof(pkt)));
     assert_false(offload_is_plain(&off));
     assert_true(offload_is_plain(&(struct ppp_offload){0}));
 }
@@ -119,10 +124,17 @@ static void metadata_that_does_not_fit_the_packet_is_refused(void **state)
     assert_false(offload_valid(&off, pkt, sizeof(pkt)));
     off = good, off.gso_type = 3; /* UDP fragmentation: never asked for */
     assert_false(offload_valid(&off, pkt, sizeof(pkt)));
-    off = good, off.flags = 0; /* segmenting without a partial checksum */
-    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
     off = good, off.gso_size = 0;
     assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    off = good, off.gso_size = 47; /* below any Linux TCP's smallest segment */
+    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    off = good, off.csum_offset = 6; /* not the TCP checksum field */
+    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    off = good, off.csum_start = 24; /* not where the IPv4 header ends */
+    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    pkt[9] = 17; /* UDP, segmented as TCP */
+    assert_false(offload_valid(&good, pkt, sizeof(pkt)));
+    pkt[9] = 6;
     off = good, off.hdr_len = TCP4_LEN + 1;
     assert_false(offload_valid(&off, pkt, sizeof(pkt)));
     off = good, off.hdr_len = 39; /* shorter than IPv4 + TCP */
@@ -132,6 +144,8 @@ static void metadata_that_does_not_fit_the_packet_is_refused(void **state)
     off = good, off.csum_start = 0xffff, off.csum_offset = 0xffff; /* no wrap-around */
     assert_false(offload_valid(&off, pkt, sizeof(pkt)));
     assert_false(offload_valid(&good, pkt, 19));
+    off = (struct ppp_offload){.hdr_len = TCP4_LEN + 1}; /* even without segmenting */
+    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
 }
 
 static void a_completed_checksum_is_the_full_one(void **state)
@@ -412,6 +426,59 @@ static void vsnp_frames_need_sound_metadata(void **state)
     pair_free(p);
 }
 
+/* Our kernel refused an offloaded write: the peer is told, and sends plain
+ * IP from then on; what still arrives as VSNP is Protocol-Rejected. */
+static void refusing_offload_stops_the_peer(void **state)
+{
+    uint8_t pkt[TCP4_LEN];
+    struct ppp_offload off;
+    struct h_pair *p = pair_up(true, true);
+
+    (void)state;
+    tcp4_super_packet(pkt, &off);
+    ppp_link_refuse_offload(p->b.link);
+    h_run_for(p, 5 * PPP_MS, PPP_MS);
+    assert_int_equal(ppp_link_send_offloaded(p->a.link, &off, pkt, sizeof(pkt), p->now),
+                     PPP_ERR_NO_OFFLOAD);
+    assert_true(h_all_up(&p->a) && h_all_up(&p->b));
+    /* B still sends A offloaded packets: only its own receiving stopped */
+    p->a.on_ip = keep_ip;
+    received = 0;
+    assert_int_equal(ppp_link_send_offloaded(p->b.link, &off, pkt, sizeof(pkt), p->now), PPP_OK);
+    h_run_for(p, 5 * PPP_MS, PPP_MS);
+    assert_int_equal(received, sizeof(pkt));
+    pair_free(p);
+}
+
+/* A Nak naming another vendor's option is no reason to stop asking for
+ * ours; a Nak of ours is. */
+static void a_nak_of_our_option_alone_drops_it(void **state)
+{
+    const uint8_t other[] = {LCP_OPT_VENDOR, 6, 0x00, 0x00, 0x0c, 1};
+    const uint8_t ours[] = {LCP_OPT_VENDOR, 6, 0x02, 0x50, 0x53, LCP_VENDOR_KIND_OFFLOAD};
+    struct ppp_settings s;
+    struct script sc;
+
+    (void)state;
+    script_settings(&s);
+    sc_new(&sc, &s);
+    ppp_link_open(sc.us.link, sc.now);
+    sc_read(&sc);
+    const struct h_frame *req = sc_find(&sc, PPP_PROTO_LCP, FSM_CONF_REQ);
+    assert_non_null(req);
+    sc_send(&sc, PPP_PROTO_LCP, FSM_CONF_NAK, req->info[1], other, sizeof(other));
+    sc_read(&sc);
+    req = sc_find(&sc, PPP_PROTO_LCP, FSM_CONF_REQ);
+    assert_non_null(req);
+    assert_non_null(sc_option(req, LCP_OPT_VENDOR, NULL));
+    sc_send(&sc, PPP_PROTO_LCP, FSM_CONF_NAK, req->info[1], ours, sizeof(ours));
+    sc_read(&sc);
+    req = sc_find(&sc, PPP_PROTO_LCP, FSM_CONF_REQ);
+    assert_non_null(req);
+    assert_null(sc_option(req, LCP_OPT_VENDOR, NULL));
+    sc_free(&sc);
+}
+
 static void a_protocol_reject_of_vsnp_stops_offloading(void **state)
 {
     uint8_t pkt[TCP4_LEN], rej[2 + 16];
@@ -447,6 +514,8 @@ int main(void)
         cmocka_unit_test(vsnp_frames_need_the_option),
         cmocka_unit_test(vsnp_frames_need_sound_metadata),
         cmocka_unit_test(a_protocol_reject_of_vsnp_stops_offloading),
+        cmocka_unit_test(refusing_offload_stops_the_peer),
+        cmocka_unit_test(a_nak_of_our_option_alone_drops_it),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
