@@ -94,11 +94,11 @@ static int link_info(const char *ifname, struct link_info *info)
     struct nlmsghdr *nlh = nl_start(buf, RTM_GETLINK, 0);
     struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 
+    *info = (struct link_info){0};
     if (strlen(ifname) >= IFNAMSIZ || !*ifname)
         return -ENODEV;
     ifi->ifi_family = AF_UNSPEC;
     mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
-    *info = (struct link_info){0};
     int rc = nl_talk(nlh, link_info_cb, info);
     if (rc == 0 && info->ifindex == 0)
         rc = -ENODEV;

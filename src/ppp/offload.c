@@ -8,6 +8,7 @@
 #define TCP_MIN_HEADER 20
 #define IPPROTO_TCP_NUMBER 6
 #define OFFLOAD_MIN_SEGMENT 48
+#define OFFLOAD_MAX_CSUM_END 1024
 
 void offload_put(uint8_t out[OFFLOAD_HEADER_LEN], const struct ppp_offload *off)
 {
@@ -49,7 +50,9 @@ static bool tcp_checksum_valid(const struct ppp_offload *off, const uint8_t *pkt
     size_t ip = ip_header_len(pkt, len);
     if (ip == 0 || off->csum_offset != 16 || off->csum_start < ip)
         return false;
-    return pkt[0] >> 4 == 6 || (off->csum_start == ip && pkt[9] == IPPROTO_TCP_NUMBER);
+    if (pkt[0] >> 4 == 6) /* TCP right after the header, or extension headers first */
+        return off->csum_start > ip || pkt[6] == IPPROTO_TCP_NUMBER;
+    return off->csum_start == ip && pkt[9] == IPPROTO_TCP_NUMBER;
 }
 
 static bool segmentation_valid(const struct ppp_offload *off, const uint8_t *pkt, size_t len)
@@ -62,8 +65,9 @@ static bool segmentation_valid(const struct ppp_offload *off, const uint8_t *pkt
     if (!(type == PPP_GSO_TCPV4 && version == 4) && !(type == PPP_GSO_TCPV6 && version == 6))
         return false;
     /* No Linux TCP sends smaller segments (net.ipv4.tcp_min_snd_mss): a
-     * peer asking for tinier ones would only multiply packets. */
-    if (off->gso_size < OFFLOAD_MIN_SEGMENT)
+     * peer asking for tinier ones would only multiply packets.  0xffff is
+     * Linux's GSO_BY_FRAGS, which a TUN refuses. */
+    if (off->gso_size < OFFLOAD_MIN_SEGMENT || off->gso_size == 0xffff)
         return false;
     if (off->flags & PPP_OFFLOAD_NEEDS_CSUM && !tcp_checksum_valid(off, pkt, len))
         return false;
@@ -76,7 +80,10 @@ bool offload_valid(const struct ppp_offload *off, const uint8_t *pkt, size_t len
     /* A TUN refuses a hdr_len past the packet's end (tun_get_user). */
     if (len < IPV4_MIN_HEADER || off->flags & ~PPP_OFFLOAD_NEEDS_CSUM || off->hdr_len > len)
         return false;
-    if (off->flags & PPP_OFFLOAD_NEEDS_CSUM && (size_t)off->csum_start + off->csum_offset + 2 > len)
+    /* The field must also lie in what a TUN copies into the packet's head
+     * (skb_partial_csum_set), a few KiB: any real header does. */
+    size_t csum_end = (size_t)off->csum_start + off->csum_offset + 2;
+    if (off->flags & PPP_OFFLOAD_NEEDS_CSUM && (csum_end > len || csum_end > OFFLOAD_MAX_CSUM_END))
         return false;
     return segmentation_valid(off, pkt, len);
 }

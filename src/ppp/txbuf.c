@@ -23,12 +23,15 @@ size_t txbuf_pending(const struct txbuf *tb)
 }
 
 /* Compacting moves the pending bytes to the front.  Doing it only once at
- * least half the buffer has been consumed bounds the copying to one byte
- * per byte written out; compacting whenever a frame did not fit would copy
- * a nearly full buffer for every frame of a saturated link. */
+ * least half the buffer has been consumed, or once fewer bytes are pending
+ * than have been consumed, bounds the copying to one byte per byte written
+ * out; compacting whenever a frame did not fit would copy a nearly full
+ * buffer for every frame of a saturated link.  (The second case matters
+ * for a frame larger than half the buffer: its last bytes waiting on the
+ * stream must not leave the buffer without room for the next one.) */
 static bool worth_compacting(const struct txbuf *tb)
 {
-    return tb->head >= tb->cap / 2;
+    return tb->head >= tb->cap / 2 || txbuf_pending(tb) <= tb->head;
 }
 
 size_t txbuf_room(const struct txbuf *tb)

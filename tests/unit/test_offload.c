@@ -76,6 +76,26 @@ static void tcp4_super_packet(uint8_t pkt[TCP4_LEN], struct ppp_offload *off)
                                 .csum_offset = 16};
 }
 
+#define TCP6_LEN (40 + 20 + 3000)
+
+/* The same for IPv6: next header TCP, checksum 16 bytes into it. */
+static void tcp6_super_packet(uint8_t pkt[TCP6_LEN], struct ppp_offload *off)
+{
+    memset(pkt, 0, TCP6_LEN);
+    pkt[0] = 0x60;
+    put16(pkt + 4, TCP6_LEN - 40);
+    pkt[6] = 6;
+    pkt[7] = 64;
+    pkt[8] = pkt[24] = 0xfd;
+    pkt[40 + 12] = 5 << 4;
+    *off = (struct ppp_offload){.flags = PPP_OFFLOAD_NEEDS_CSUM,
+                                .gso_type = PPP_GSO_TCPV6,
+                                .hdr_len = 60,
+                                .gso_size = 1000,
+                                .csum_start = 40,
+                                .csum_offset = 16};
+}
+
 /* ---- the header and the checks ---- */
 
 static void header_is_ten_bytes_in_network_order(void **state)
@@ -145,6 +165,32 @@ static void metadata_that_does_not_fit_the_packet_is_refused(void **state)
     assert_false(offload_valid(&off, pkt, sizeof(pkt)));
     assert_false(offload_valid(&good, pkt, 19));
     off = (struct ppp_offload){.hdr_len = TCP4_LEN + 1}; /* even without segmenting */
+    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    off = good, off.gso_size = 0xffff; /* Linux's GSO_BY_FRAGS */
+    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    /* a checksum past what a TUN puts in the packet's head */
+    off =
+        (struct ppp_offload){.flags = PPP_OFFLOAD_NEEDS_CSUM, .csum_start = 1100, .csum_offset = 6};
+    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+}
+
+static void ipv6_segmentation_needs_tcp(void **state)
+{
+    uint8_t pkt[TCP6_LEN];
+    struct ppp_offload off;
+
+    (void)state;
+    tcp6_super_packet(pkt, &off);
+    assert_true(offload_valid(&off, pkt, sizeof(pkt)));
+    pkt[6] = 17; /* UDP right after the header */
+    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    pkt[6] = 0; /* a hop-by-hop header first: TCP further in */
+    off.csum_start = 48;
+    off.hdr_len = 68;
+    assert_true(offload_valid(&off, pkt, sizeof(pkt)));
+    off.csum_start = 39; /* inside the IPv6 header */
+    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    off.csum_start = 40, off.gso_type = PPP_GSO_TCPV4;
     assert_false(offload_valid(&off, pkt, sizeof(pkt)));
 }
 
@@ -503,6 +549,7 @@ int main(void)
         cmocka_unit_test(header_is_ten_bytes_in_network_order),
         cmocka_unit_test(a_tso_packets_metadata_is_valid),
         cmocka_unit_test(metadata_that_does_not_fit_the_packet_is_refused),
+        cmocka_unit_test(ipv6_segmentation_needs_tcp),
         cmocka_unit_test(a_completed_checksum_is_the_full_one),
         cmocka_unit_test(an_odd_length_is_padded_with_zero),
         cmocka_unit_test(the_queue_keeps_each_packets_metadata),
