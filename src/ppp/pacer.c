@@ -125,16 +125,6 @@ void pacer_sent(struct pacer *p, size_t bytes)
     p->bytes_total += bytes;
 }
 
-size_t pacer_packet_bound(const struct pacer *p, size_t min, size_t max)
-{
-    if (p->rate >= p->config.max_rate)
-        return max;
-    if (min > max)
-        min = max;
-    double bytes = p->rate * (double)PACER_PACKET_TIME / 1e9;
-    return bytes >= (double)max ? max : bytes <= (double)min ? min : (size_t)bytes;
-}
-
 ppp_time pacer_next_send(const struct pacer *p, ppp_time now)
 {
     double tokens = p->tokens, rate = current_rate(p, now);

@@ -72,13 +72,6 @@ void pacer_sent(struct pacer *p, size_t bytes);
 /* When pacer_can_send() turns true (now if it is). */
 ppp_time pacer_next_send(const struct pacer *p, ppp_time now);
 
-/* The largest packet worth handing over at once: PACER_PACKET_TIME of the
- * rate, at least min and at most max; max while unpaced.  A packet is
- * atomic on the stream, so whatever is sent behind it waits its whole
- * time on the wire (64 KiB of segments is 26 ms at 20 Mbit/s). */
-#define PACER_PACKET_TIME (2 * PPP_MS)
-size_t pacer_packet_bound(const struct pacer *p, size_t min, size_t max);
-
 /* Should a probe go out now?  backlogged: data is waiting for the rate. */
 bool pacer_probe_due(const struct pacer *p, ppp_time now, bool backlogged);
 void pacer_probe_sent(struct pacer *p, ppp_time now);

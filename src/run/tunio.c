@@ -128,7 +128,6 @@ static void pump(struct tunnel *t)
                 break;
         }
         pace_probe(t, now);
-        tun_offload_follow_rate(t);
         struct ppp_offload off;
         size_t n = fq_dequeue_offloaded(t->fq, now, &off, t->packet, sizeof(t->packet));
         if (n == 0)
@@ -212,7 +211,7 @@ size_t tun_queue_status(const struct tunnel *t, char *buf, size_t size)
         snprintf(rate, sizeof(rate), "%.1f Mbit/s", p->rate * 8 / 1e6);
     char offload[48] = "off";
     if (t->offload_on)
-        snprintf(offload, sizeof(offload), "on, packets up to %u bytes", t->offload_bound);
+        snprintf(offload, sizeof(offload), "on, packets up to %u bytes", t->offload_cap);
     int n =
         snprintf(buf, size,
                  "queue: %u packets, %u bytes, %u flows; max sojourn %.1f ms\n"

@@ -73,7 +73,6 @@ struct tunnel {
     uint8_t packet[65536];
     bool offload_on;          /* the kernel may hand us 64 KiB TCP packets (tunoffload.c) */
     unsigned offload_cap;     /* their largest: the peer's MRU less our header */
-    unsigned offload_bound;   /* the interface's gso_max_size now (follows the pacer) */
     uint64_t offload_dropped; /* such packets the peer could not take */
     /* Our outbound queue and the pace at which it feeds the stream. */
     struct fq *fq;
@@ -211,8 +210,6 @@ int tun_write_packet(struct tunnel *t, const struct ppp_offload *off, const uint
                      size_t len);
 void tun_offload_link_up(struct tunnel *t, const struct ppp_event *ev);
 void tun_offload_link_down(struct tunnel *t);
-/* Bound offloaded packets to a couple of milliseconds of the pacer's rate. */
-void tun_offload_follow_rate(struct tunnel *t);
 /* tun_write_packet(); if the kernel refuses offloaded packets, the peer
  * is told to stop sending them. */
 int tun_offload_write(struct tunnel *t, const struct ppp_offload *off, const uint8_t *pkt,

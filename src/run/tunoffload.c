@@ -112,40 +112,10 @@ void tun_offload_link_up(struct tunnel *t, const struct ppp_event *ev)
         offload_switch(t, false);
         return;
     }
-    t->offload_cap = t->offload_bound = max;
+    t->offload_cap = max;
     offload_switch(t, true);
     if (t->offload_on)
         log_info("offloads on: TCP packets of up to %u bytes cross as one frame", max);
-}
-
-/* Two segments of a 1500-byte MTU: below that offload saves nothing. */
-#define OFFLOAD_MIN_BOUND 3000
-
-/* A local TCP sizes its packets by its own pacing rate (about 1 ms of it:
- * tcp_tso_autosize), but a packet the kernel's receive offload (GRO) built
- * from a fast LAN is bound only by the interface's gso_max_size, which the
- * kernel checks for each packet it forwards (one that is larger it cuts
- * into plain segments).  So that bound follows the pacer; it changes only
- * when off by a factor of two, to spare netlink round trips.  (A local
- * connection keeps the bound it saw when it started, sk_setup_caps.) */
-void tun_offload_follow_rate(struct tunnel *t)
-{
-    char err[256];
-    if (!t->offload_on)
-        return;
-    unsigned want = (unsigned)pacer_packet_bound(&t->pacer, OFFLOAD_MIN_BOUND, t->offload_cap);
-    unsigned now = t->offload_bound;
-    if (want == now || (want != t->offload_cap && want <= 2 * now && 2 * want >= now))
-        return;
-    /* Tried once per change, done or not: a failure must not cost the
-     * netlink round trips again for every packet. */
-    t->offload_bound = want;
-    if (nl_link_set_gso_max_size(t->ifname, want, err, sizeof(err)) < 0) {
-        log_debug("%s", err);
-        return;
-    }
-    log_debug("offloaded packets bound to %u bytes (pacer %.1f Mbit/s)", want,
-              t->pacer.rate * 8 / 1e6);
 }
 
 void tun_offload_link_down(struct tunnel *t)

@@ -463,33 +463,10 @@ static void test_on_path_link_speeds_up(void **state)
     holds(&pr, 0.90);
 }
 
-/* Offloaded packets are bound to 2 ms of the rate, within [min, max];
- * unpaced, to max. */
-static void test_packet_bound_follows_the_rate(void **state)
-{
-    struct pacer_config c;
-    struct pacer p;
-
-    (void)state;
-    pacer_config_default(&c);
-    pacer_config_for_path(&c);
-    pacer_init(&p, &c, 1);
-    assert_int_equal(pacer_packet_bound(&p, 3000, 65525), 65525);
-    p.rate = 20e6 / 8; /* 20 Mbit/s: 2 ms is 5000 bytes */
-    assert_int_equal(pacer_packet_bound(&p, 3000, 65525), 5000);
-    p.rate = 1e6 / 8;
-    assert_int_equal(pacer_packet_bound(&p, 3000, 65525), 3000);
-    p.rate = 1e9;
-    assert_int_equal(pacer_packet_bound(&p, 3000, 65525), 65525);
-    p.rate = 1e6 / 8; /* a peer's MRU below the floor: the MRU wins */
-    assert_int_equal(pacer_packet_bound(&p, 3000, 1390), 1390);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shaped_path),
-        cmocka_unit_test(test_packet_bound_follows_the_rate),
         cmocka_unit_test(test_fast_path),
         cmocka_unit_test(test_slow_path),
         cmocka_unit_test(test_idle_rate_does_not_grow),
