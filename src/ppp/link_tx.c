@@ -132,7 +132,6 @@ int ppp_link_send_ip(struct ppp_link *link, const uint8_t *pkt, size_t len, ppp_
     uint16_t protocol = 0;
     int err = check_open(link, pkt, len, &protocol);
 
-    (void)now;
     if (err != PPP_OK)
         return err;
     /* RFC 1661 section 6.1: never more than the peer said it can take. */
@@ -151,7 +150,7 @@ int ppp_link_send_offloaded(struct ppp_link *link, const struct ppp_offload *off
     uint16_t protocol = 0;
     int err;
 
-    if (!off)
+    if (!off || offload_is_plain(off))
         return ppp_link_send_ip(link, pkt, len, now);
     if ((err = check_open(link, pkt, len, &protocol)) != PPP_OK)
         return err;

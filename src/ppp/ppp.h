@@ -242,8 +242,8 @@ int ppp_link_input(struct ppp_link *link, const uint8_t *data, size_t len, ppp_t
 int ppp_link_send_ip(struct ppp_link *link, const uint8_t *pkt, size_t len, ppp_time now);
 /* The same with offload metadata, which the peer must have agreed to take
  * (PPP_EV_LCP_UP offload_tx), else PPP_ERR_NO_OFFLOAD; metadata that does
- * not fit the packet is PPP_ERR_BAD_PACKET.  off == NULL is
- * ppp_link_send_ip(). */
+ * not fit the packet is PPP_ERR_BAD_PACKET.  off == NULL, or metadata that
+ * asks for nothing, is ppp_link_send_ip(). */
 int ppp_link_send_offloaded(struct ppp_link *link, const struct ppp_offload *off,
                             const uint8_t *pkt, size_t len, ppp_time now);
 

@@ -211,7 +211,7 @@ int tun_write_packet(struct tunnel *t, const struct ppp_offload *off, const uint
 void tun_offload_link_up(struct tunnel *t, const struct ppp_event *ev);
 void tun_offload_link_down(struct tunnel *t);
 /* tun_write_packet(); if the kernel refuses offloaded packets, the peer
- * is told to stop sending them. */
+ * is told to stop sending them (that one is lost). */
 int tun_offload_write(struct tunnel *t, const struct ppp_offload *off, const uint8_t *pkt,
                       size_t len);
 /* ppp_link_send_offloaded(), or what the peer can take of it. */

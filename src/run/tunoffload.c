@@ -124,36 +124,23 @@ void tun_offload_link_down(struct tunnel *t)
 }
 
 /* Some kernels refused offloaded writes for a while (EINVAL from every
- * TSO write, Linux 6.6.44 among them): tell the peer to stop sending them,
- * and deliver what can be delivered without. */
+ * TSO write, Linux 6.6.44 among them): the packet is lost (its sender's
+ * TCP repeats it), and the peer is told to send plain IP from now on. */
 int tun_offload_write(struct tunnel *t, const struct ppp_offload *off, const uint8_t *pkt,
                       size_t len)
 {
     int r = tun_write_packet(t, off, pkt, len);
-    if (r != -EINVAL || !off || offload_is_plain(off))
-        return r;
-    log_warn("%s refuses offloaded packets (%s): asking the peer for plain ones", t->ifname,
-             strerror(-r));
-    ppp_link_refuse_offload(t->link);
-    if (off->gso_type != PPP_GSO_NONE || len > sizeof(t->packet))
-        return r;
-    /* pkt is the engine's; t->packet may hold the stream bytes it is
-     * decoding: a copy of our own for the rare packet that gets here. */
-    uint8_t *copy = malloc(len);
-    if (!copy)
-        return -ENOMEM;
-    memcpy(copy, pkt, len);
-    offload_complete_csum(off, copy, len);
-    r = tun_write_packet(t, NULL, copy, len);
-    free(copy);
+    if (r == -EINVAL && off && !offload_is_plain(off)) {
+        log_warn("%s refuses offloaded packets (%s): asking the peer for plain ones", t->ifname,
+                 strerror(-r));
+        ppp_link_refuse_offload(t->link);
+    }
     return r;
 }
 
 int tun_offload_send(struct tunnel *t, struct ppp_offload *off, uint8_t *pkt, size_t len,
                      ppp_time now)
 {
-    if (offload_is_plain(off))
-        return ppp_link_send_ip(t->link, pkt, len, now);
     int r = ppp_link_send_offloaded(t->link, off, pkt, len, now);
     if (r != PPP_ERR_NO_OFFLOAD && r != PPP_ERR_TOO_BIG)
         return r;

@@ -341,6 +341,9 @@ static void without_the_peers_agreement_nothing_is_offloaded(void **state)
     assert_int_equal(ppp_link_send_offloaded(p->a.link, &off, pkt, sizeof(pkt), p->now),
                      PPP_ERR_NO_OFFLOAD);
     assert_int_equal(ppp_link_send_offloaded(p->a.link, NULL, pkt, 40, p->now), PPP_OK);
+    /* metadata that asks for nothing is no offload: plain IP */
+    const struct ppp_offload none = {0};
+    assert_int_equal(ppp_link_send_offloaded(p->a.link, &none, pkt, 40, p->now), PPP_OK);
     pair_free(p);
 }
 
