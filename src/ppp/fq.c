@@ -67,6 +67,30 @@ void fq_config_default(struct fq_config *c)
     c->ecn = true;
 }
 
+/* CUBIC's (1 - beta) / beta with beta = 0.7, and the bounds on the target. */
+#define LONE_FLOW_QUEUE_NUM 3
+#define LONE_FLOW_QUEUE_DEN 7
+#define TARGET_MIN (5 * PPP_MS)
+#define TARGET_MAX (20 * PPP_MS)
+
+ppp_time fq_target_for_path(ppp_time base_rtt)
+{
+    ppp_time t = base_rtt / LONE_FLOW_QUEUE_DEN * LONE_FLOW_QUEUE_NUM;
+    return t < TARGET_MIN ? TARGET_MIN : t > TARGET_MAX ? TARGET_MAX : t;
+}
+
+void fq_set_target(struct fq *fq, ppp_time target)
+{
+    if (target < PPP_MS)
+        target = PPP_MS;
+    fq->codel.target = target < fq->codel.interval ? target : fq->codel.interval;
+}
+
+ppp_time fq_target(const struct fq *fq)
+{
+    return fq->codel.target;
+}
+
 static bool config_valid(const struct fq_config *c)
 {
     return c->flows >= 1 && c->flows <= 65536 && c->memory >= 4 * FQ_CHUNK &&

@@ -212,22 +212,22 @@ size_t tun_queue_status(const struct tunnel *t, char *buf, size_t size)
     char offload[48] = "off";
     if (t->offload_on)
         snprintf(offload, sizeof(offload), "on, packets up to %u bytes", t->offload_cap);
-    int n =
-        snprintf(buf, size,
-                 "queue: %u packets, %u bytes, %u flows; max sojourn %.1f ms\n"
-                 "queue-drops: %llu codel, %llu overflow; ecn-marks: %llu\n"
-                 "queued-while-down: %llu packets (bound %zu bytes)\n"
-                 "dropped-while-down: %llu packets\n"
-                 "pacing: %s\n"
-                 "pacer: %s (link %.1f Mbit/s), rtt %.2f ms, base %.2f ms, "
-                 "queue below %.2f ms\n"
-                 "offload: %s; %llu packets the peer could not take\n",
-                 q->packets, q->bytes, q->active_flows, (double)q->max_sojourn / 1e6,
-                 (unsigned long long)q->codel_drops, (unsigned long long)q->overflow_drops,
-                 (unsigned long long)q->ecn_marks, (unsigned long long)t->outage.queued,
-                 t->outage.limit, (unsigned long long)t->outage.dropped, pace_signal_name(t), rate,
-                 p->link_rate * 8 / 1e6, (double)p->last_rtt / 1e6, (double)p->min_rtt / 1e6,
-                 (double)p->queue_delay / 1e6, offload, (unsigned long long)t->offload_dropped);
+    int n = snprintf(buf, size,
+                     "queue: %u packets, %u bytes, %u flows; max sojourn %.1f ms, target %.1f ms\n"
+                     "queue-drops: %llu codel, %llu overflow; ecn-marks: %llu\n"
+                     "queued-while-down: %llu packets (bound %zu bytes)\n"
+                     "dropped-while-down: %llu packets\n"
+                     "pacing: %s\n"
+                     "pacer: %s (link %.1f Mbit/s), rtt %.2f ms, base %.2f ms, "
+                     "queue below %.2f ms\n"
+                     "offload: %s; %llu packets the peer could not take\n",
+                     q->packets, q->bytes, q->active_flows, (double)q->max_sojourn / 1e6,
+                     (double)fq_target(t->fq) / 1e6, (unsigned long long)q->codel_drops,
+                     (unsigned long long)q->overflow_drops, (unsigned long long)q->ecn_marks,
+                     (unsigned long long)t->outage.queued, t->outage.limit,
+                     (unsigned long long)t->outage.dropped, pace_signal_name(t), rate,
+                     p->link_rate * 8 / 1e6, (double)p->last_rtt / 1e6, (double)p->min_rtt / 1e6,
+                     (double)p->queue_delay / 1e6, offload, (unsigned long long)t->offload_dropped);
     return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 

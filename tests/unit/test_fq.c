@@ -175,6 +175,41 @@ static void test_codel_leaves_short_queue_alone(void **state)
     fq_del(fq);
 }
 
+/* A path's base RTT sets the target: 3/7 of it, within 5..20 ms. */
+static void test_target_follows_path(void **state)
+{
+    (void)state;
+    assert_int_equal(fq_target_for_path(0), 5 * PPP_MS);
+    assert_int_equal(fq_target_for_path(10 * PPP_MS), 5 * PPP_MS);
+    ppp_time shaped = fq_target_for_path(41 * PPP_MS); /* the bench's shaped path */
+    assert_true(shaped > 17 * PPP_MS && shaped < 18 * PPP_MS);
+    assert_int_equal(fq_target_for_path(1000 * PPP_MS), 20 * PPP_MS);
+}
+
+/* A raised target leaves a 10 ms standing queue alone; back at 5 ms,
+ * CoDel drops from it again.  Out-of-range targets are clamped. */
+static void test_target_set_at_run_time(void **state)
+{
+    (void)state;
+    struct fq *fq = make(4u << 20, true);
+    ppp_time mark;
+    fq_set_target(fq, 15 * PPP_MS);
+    assert_int_equal(fq_target(fq), 15 * PPP_MS);
+    assert_int_equal(run_standing_queue(fq, 10 * PPP_MS, 0, &mark), 0);
+    assert_int_equal(fq_stats(fq)->codel_drops, 0);
+    fq_del(fq);
+
+    fq = make(4u << 20, true);
+    fq_set_target(fq, 15 * PPP_MS);
+    fq_set_target(fq, 5 * PPP_MS);
+    assert_true(run_standing_queue(fq, 10 * PPP_MS, 0, &mark) > 0);
+    fq_set_target(fq, 0);
+    assert_int_equal(fq_target(fq), PPP_MS);
+    fq_set_target(fq, 10000 * PPP_MS);
+    assert_int_equal(fq_target(fq), 100 * PPP_MS); /* the interval */
+    fq_del(fq);
+}
+
 /* ECT(0) packets are marked CE, not dropped, and keep a valid checksum. */
 static void test_codel_marks_ecn(void **state)
 {
@@ -337,6 +372,8 @@ int main(void)
         cmocka_unit_test(test_sparse_flow_first),
         cmocka_unit_test(test_codel_drops_after_interval),
         cmocka_unit_test(test_codel_leaves_short_queue_alone),
+        cmocka_unit_test(test_target_follows_path),
+        cmocka_unit_test(test_target_set_at_run_time),
         cmocka_unit_test(test_codel_marks_ecn),
         cmocka_unit_test(test_overflow_drops_fattest),
         cmocka_unit_test(test_flood_bounded),
