@@ -256,10 +256,15 @@ void pacer_on_rtt(struct pacer *p, ppp_time rtt, ppp_time now)
  * receiver's stretch ACK acknowledges up to 64 KB at once), so each
  * counts a quarter; and one lower sample may say that the flows inside
  * paused for a moment, so none lowers the estimate by more than a
- * quarter. */
+ * quarter.  Before the first cut, though, the flows inside are in slow
+ * start and each sample is larger than the last: the newest is the best
+ * (as BBR's Startup keeps the largest).  Smoothed, the estimate lagged
+ * at a third of the link when the first queue showed, and the cut to it
+ * held the flows to a crawl for half a second while CoDel dropped them
+ * out of slow start. */
 static void note_link_rate(struct pacer *p, double rate)
 {
-    if (p->link_rate <= 0) {
+    if (p->link_rate <= 0 || (p->decreases == 0 && rate > p->link_rate)) {
         p->link_rate = rate;
         return;
     }

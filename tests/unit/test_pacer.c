@@ -422,6 +422,39 @@ static void test_on_path_trickle_keeps_the_rate(void **state)
     assert_true(p.rate < 50000 / 0.020);
 }
 
+/* The flows inside start (in slow start, as in the bench's trace): what
+ * the connection delivers doubles each 50 ms period up to the link's
+ * 2.5 MB/s, and bytes then wait in it unsent.  The first cut goes to about
+ * the link's rate, not to half of a smoothed estimate that still lags
+ * at a third of it: that would hold the flows to a crawl while the path
+ * stands empty, and have CoDel drop them out of slow start. */
+static void test_on_path_first_cut_at_the_link_rate(void **state)
+{
+    (void)state;
+    struct pacer_config c;
+    struct pacer p;
+    pacer_config_default(&c);
+    pacer_config_for_path(&c);
+    pacer_init(&p, &c, 1);
+    const double link = 2.5e6;
+    double delivered = 1, per_period = 4000;
+    ppp_time now = PPP_MS;
+    for (; p.decreases == 0 && now < 2000 * PPP_MS; now += 50 * PPP_MS) {
+        double unsent = per_period >= link / 20 ? 30000 : 0;
+        if (per_period > link / 20)
+            per_period = link / 20;
+        assert_true(pacer_can_send(&p, now));
+        pacer_sent(&p, (size_t)per_period);
+        delivered += per_period;
+        pacer_on_path(&p, now, 40 * PPP_MS, 4 * PPP_MS, unsent, delivered);
+        per_period *= 2;
+    }
+    assert_int_equal(p.decreases, 1);
+    print_message("first cut to %.2f Mbit/s, link %.2f\n", p.rate * 8 / 1e6, link * 8 / 1e6);
+    assert_true(p.rate >= 0.8 * link);
+    assert_true(p.rate <= link);
+}
+
 /* Flows that pause (400 ms in every two seconds, as TCP does after a
  * timeout) find the rate where they left it: a pause, and the stale RTT
  * it leaves behind, are no evidence that the link got slower. */
@@ -476,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_on_path_shaped),
         cmocka_unit_test(test_on_path_starts_unpaced),
         cmocka_unit_test(test_on_path_trickle_keeps_the_rate),
+        cmocka_unit_test(test_on_path_first_cut_at_the_link_rate),
         cmocka_unit_test(test_on_path_pauses_keep_the_rate),
         cmocka_unit_test(test_on_path_link_slows),
         cmocka_unit_test(test_on_path_link_speeds_up),
