@@ -67,23 +67,19 @@ void fq_config_default(struct fq_config *c)
     c->ecn = true;
 }
 
-/* CUBIC's (1 - beta) / beta with beta = 0.7, and the bounds on the target. */
+/* CUBIC's (1 - beta) / beta with beta = 0.7, and the target's ceiling as
+ * a share of the interval. */
 #define LONE_FLOW_QUEUE_NUM 3
 #define LONE_FLOW_QUEUE_DEN 7
-#define TARGET_MIN (5 * PPP_MS)
-#define TARGET_MAX (20 * PPP_MS)
+#define TARGET_MAX_SHARE 5
 
-ppp_time fq_target_for_path(ppp_time base_rtt)
+void fq_set_path_rtt(struct fq *fq, ppp_time base_rtt)
 {
+    ppp_time floor = fq->config.target, ceiling = fq->config.interval / TARGET_MAX_SHARE;
     ppp_time t = base_rtt / LONE_FLOW_QUEUE_DEN * LONE_FLOW_QUEUE_NUM;
-    return t < TARGET_MIN ? TARGET_MIN : t > TARGET_MAX ? TARGET_MAX : t;
-}
-
-void fq_set_target(struct fq *fq, ppp_time target)
-{
-    if (target < PPP_MS)
-        target = PPP_MS;
-    fq->codel.target = target < fq->codel.interval ? target : fq->codel.interval;
+    if (ceiling < floor)
+        ceiling = floor;
+    fq->codel.target = t < floor ? floor : t > ceiling ? ceiling : t;
 }
 
 ppp_time fq_target(const struct fq *fq)

@@ -74,18 +74,18 @@ size_t fq_dequeue(struct fq *fq, ppp_time now, uint8_t *out, size_t cap);
 size_t fq_dequeue_offloaded(struct fq *fq, ppp_time now, struct ppp_offload *off, uint8_t *out,
                             size_t cap);
 
-/* CoDel's target for a path of this base RTT (0: unknown).  The fair
- * queue is the bottleneck queue of the flows inside, and a flow alone
- * must keep the link busy across its own backoffs: a CUBIC sender cuts
- * its window to beta = 0.7 of what it was (RFC 9438 section 4.6), so the
- * link stays busy only if the queue it had standing was at least
- * (1 - beta) / beta of the base RTT.  5 ms (RFC 8289) covers paths up to
- * about 12 ms; above, the target grows with the RTT, up to 20 ms (a fifth
- * of the 100 ms interval, within which CoDel must see the queue drain).
- * Other flows do not wait behind it: new flows go first. */
-ppp_time fq_target_for_path(ppp_time base_rtt);
-/* CoDel's target from now on (at least 1 ms, at most the interval). */
-void fq_set_target(struct fq *fq, ppp_time target);
+/* Tell the queue the base RTT of the path below (0: unknown); CoDel's
+ * target follows it.  The fair queue is the bottleneck queue of the
+ * flows inside, and a flow alone must keep the link busy across its own
+ * backoffs: a CUBIC sender cuts its window to beta = 0.7 of what it was
+ * (RFC 9438 section 4.6), so the link stays busy only if the queue it had
+ * standing was at least (1 - beta) / beta of the base RTT.  The configured
+ * target (5 ms, RFC 8289) covers paths up to about 12 ms; above, the
+ * target grows with the RTT, up to a fifth of the interval (20 ms), within
+ * which CoDel must see the queue drain.  Other flows do not wait behind
+ * it: new flows go first. */
+void fq_set_path_rtt(struct fq *fq, ppp_time base_rtt);
+/* The CoDel target in force. */
 ppp_time fq_target(const struct fq *fq);
 
 bool fq_empty(const struct fq *fq);

@@ -251,21 +251,47 @@ void pacer_on_rtt(struct pacer *p, ppp_time rtt, ppp_time now)
     clamp_rate(p);
 }
 
+/* Before the first cut the pacer has held nothing back: the flows inside
+ * are still in slow start. */
+static bool in_startup(const struct pacer *p)
+{
+    return p->decreases == 0;
+}
+
+/* How much slow start can have grown a rate in `elapsed`: a doubling per
+ * base RTT (2^n taken as linear between whole doublings, a little over). */
+static double slow_start_growth(ppp_time elapsed, ppp_time base_rtt)
+{
+    if (base_rtt == 0)
+        return 1e9; /* no bound known */
+    ppp_time doublings = elapsed / base_rtt;
+    if (doublings > 30)
+        return 1e9;
+    double whole = (double)((uint64_t)1 << doublings);
+    return whole * (1 + (double)(elapsed % base_rtt) / (double)base_rtt);
+}
+
 /* The link's rate, smoothed over samples of what a busy bottleneck
  * delivered.  One sample is noisy by an ACK's worth of bytes (a
  * receiver's stretch ACK acknowledges up to 64 KB at once), so each
  * counts a quarter; and one lower sample may say that the flows inside
  * paused for a moment, so none lowers the estimate by more than a
- * quarter.  Before the first cut, though, the flows inside are in slow
- * start and each sample is larger than the last: the newest is the best
- * (as BBR's Startup keeps the largest).  Smoothed, the estimate lagged
- * at a third of the link when the first queue showed, and the cut to it
- * held the flows to a crawl for half a second while CoDel dropped them
- * out of slow start. */
-static void note_link_rate(struct pacer *p, double rate)
+ * quarter.  In startup, though, each sample is larger than the last: a
+ * larger one is taken whole (as BBR's Startup keeps the largest), up to
+ * what slow start could have grown the estimate to since, so that one
+ * sample swollen by a stretch ACK or a repaired loss cannot double it.
+ * Smoothed, the estimate lagged at a third of the link when the first
+ * queue showed, and the cut to it held the flows to a crawl for half a
+ * second while CoDel dropped them out of slow start. */
+static void note_link_rate(struct pacer *p, double rate, double growth)
 {
-    if (p->link_rate <= 0 || (p->decreases == 0 && rate > p->link_rate)) {
+    if (p->link_rate <= 0) {
         p->link_rate = rate;
+        return;
+    }
+    if (in_startup(p) && rate > p->link_rate) {
+        double most = p->link_rate * growth;
+        p->link_rate = rate < most ? rate : most;
         return;
     }
     double next = 0.75 * p->link_rate + 0.25 * rate;
@@ -301,7 +327,8 @@ void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time pa
     ppp_time period = base_rtt + c->target;
     if (p->prev_sent && now - p->prev_sent < period)
         return;
-    double elapsed = p->prev_sent ? (double)(now - p->prev_sent) / 1e9 : 0;
+    ppp_time interval = p->prev_sent ? now - p->prev_sent : 0;
+    double elapsed = (double)interval / 1e9;
     double sending = elapsed > 0 ? (double)(p->bytes_total - p->prev_bytes) / elapsed : 0;
     /* Nothing delivered when the interval began: the first round trip
      * is in it, which says nothing of the rate. */
@@ -318,7 +345,7 @@ void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time pa
     bool app_limited = sending < APP_LIMITED_SHARE * p->rate && p->unsent_max < APP_LIMITED_UNSENT;
     p->unsent_max = 0;
     if (link > 0 && (!app_limited || link > p->link_rate))
-        note_link_rate(p, link);
+        note_link_rate(p, link, slow_start_growth(interval, base_rtt));
     double k = 1 + ((double)c->target - (double)queue) / (4.0 * (double)period);
     if (app_limited) {
         /* the rate stays where the last busy spell left it */

@@ -42,7 +42,7 @@ static void pacer_reset(struct tunnel *t, bool paced)
     else if (t->pace_mode == PACE_TCP)
         pacer_config_for_path(&pc);
     pacer_init(&t->pacer, &pc, tunnel_now());
-    fq_set_target(t->fq, fq_target_for_path(0));
+    fq_set_path_rtt(t->fq, 0);
     t->pace_delivered = 0;
     t->pace_acked = 0;
 }
@@ -112,7 +112,7 @@ void pace_probe(struct tunnel *t, ppp_time now)
     ppp_time path = s.rtt_us > s.min_rtt_us ? (ppp_time)(s.rtt_us - s.min_rtt_us) * 1000 : 0;
     pacer_on_path(&t->pacer, now, (ppp_time)s.min_rtt_us * 1000, path,
                   (double)s.notsent_bytes * scale, t->pace_delivered);
-    fq_set_target(t->fq, fq_target_for_path(t->pacer.min_rtt));
+    fq_set_path_rtt(t->fq, t->pacer.min_rtt);
 }
 
 void pace_echo_rtt(struct tunnel *t, ppp_time rtt)
@@ -120,7 +120,7 @@ void pace_echo_rtt(struct tunnel *t, ppp_time rtt)
     if (t->pace_mode != PACE_ECHO)
         return;
     pacer_on_rtt(&t->pacer, rtt, tunnel_now());
-    fq_set_target(t->fq, fq_target_for_path(t->pacer.min_rtt));
+    fq_set_path_rtt(t->fq, t->pacer.min_rtt);
 }
 
 void pace_stream_start(struct tunnel *t)

@@ -52,7 +52,7 @@ check "the client paces by its copy of the SSH connection" \
 check "serve paces by sshd's connection through sock_diag" \
     grep -q "pacing by the SSH connection's TCP_INFO (sock_diag)" "$E2E_TMP/serve.log"
 check "a few pings leave the pacer unlimited" grep -q '^pacer: unlimited' "$E2E_TMP/status"
-# A veth's RTT is far below 12 ms: CoDel keeps its 5 ms (fq_target_for_path).
+# A veth's RTT is far below 12 ms: CoDel keeps its 5 ms (fq_set_path_rtt; test-path-rtt).
 check "the queue's CoDel target is 5 ms on a short path" \
     grep -q '^queue: .*, target 5.0 ms$' "$E2E_TMP/status"
 check "both ends are pppssh: offloads on" grep -q '^offload: on, ' "$E2E_TMP/status"

@@ -121,21 +121,24 @@ static void test_sparse_flow_first(void **state)
     fq_del(fq);
 }
 
-/* One flow whose packets always wait `delay`: the first CoDel drop comes
- * one interval after the sojourn first exceeded the target, not before;
- * returns when it came (0: never) and checks FIFO order of what is sent. */
-static ppp_time run_standing_queue(struct fq *fq, ppp_time delay, uint8_t ecn, ppp_time *first_mark)
+/* One flow whose packets always wait `delay`, from `from` to `to`: a
+ * backlog of delay/step packets (when starting at 0), then one in, one
+ * out per step.  Returns when the first CoDel drop came (0: never) and
+ * checks FIFO order of what is sent; `seq` carries the packet numbers
+ * over from an earlier stretch. */
+static ppp_time standing_queue(struct fq *fq, ppp_time delay, uint8_t ecn, ppp_time from,
+                               ppp_time to, uint32_t *seq, ppp_time *first_mark)
 {
     uint8_t pkt[1000];
     const ppp_time step = PPP_MS;
-    uint32_t seq = 0, expect = 0;
+    uint32_t expect = 0;
     ppp_time first_drop = 0;
     *first_mark = 0;
-    /* A backlog of delay/step packets, then one in, one out per step. */
-    for (ppp_time t = 0; t < delay; t += step)
-        fq_enqueue(fq, pkt, ipv4(pkt, 1000, PROTO_UDP, 1, 1000, ecn, seq++), t);
-    for (ppp_time now = delay; now < 1000 * PPP_MS; now += step) {
-        fq_enqueue(fq, pkt, ipv4(pkt, 1000, PROTO_UDP, 1, 1000, ecn, seq++), now);
+    if (from == 0)
+        for (; from < delay; from += step)
+            fq_enqueue(fq, pkt, ipv4(pkt, 1000, PROTO_UDP, 1, 1000, ecn, (*seq)++), from);
+    for (ppp_time now = from; now < to; now += step) {
+        fq_enqueue(fq, pkt, ipv4(pkt, 1000, PROTO_UDP, 1, 1000, ecn, (*seq)++), now);
         uint64_t drops = fq_stats(fq)->codel_drops, marks = fq_stats(fq)->ecn_marks;
         size_t n = fq_dequeue(fq, now, out, sizeof(out));
         assert_int_equal(n, 1000);
@@ -147,6 +150,13 @@ static ppp_time run_standing_queue(struct fq *fq, ppp_time delay, uint8_t ecn, p
             *first_mark = now;
     }
     return first_drop;
+}
+
+/* The same for a second, on its own. */
+static ppp_time run_standing_queue(struct fq *fq, ppp_time delay, uint8_t ecn, ppp_time *first_mark)
+{
+    uint32_t seq = 0;
+    return standing_queue(fq, delay, ecn, 0, 1000 * PPP_MS, &seq, first_mark);
 }
 
 static void test_codel_drops_after_interval(void **state)
@@ -175,38 +185,51 @@ static void test_codel_leaves_short_queue_alone(void **state)
     fq_del(fq);
 }
 
-/* A path's base RTT sets the target: 3/7 of it, within 5..20 ms. */
+/* A path's base RTT sets the target: 3/7 of it, from the configured
+ * target up to a fifth of the interval. */
 static void test_target_follows_path(void **state)
 {
     (void)state;
-    assert_int_equal(fq_target_for_path(0), 5 * PPP_MS);
-    assert_int_equal(fq_target_for_path(10 * PPP_MS), 5 * PPP_MS);
-    ppp_time shaped = fq_target_for_path(41 * PPP_MS); /* the bench's shaped path */
-    assert_true(shaped > 17 * PPP_MS && shaped < 18 * PPP_MS);
-    assert_int_equal(fq_target_for_path(1000 * PPP_MS), 20 * PPP_MS);
+    struct fq *fq = make(4u << 20, true);
+    assert_int_equal(fq_target(fq), 5 * PPP_MS);
+    fq_set_path_rtt(fq, 10 * PPP_MS);
+    assert_int_equal(fq_target(fq), 5 * PPP_MS);
+    fq_set_path_rtt(fq, 41 * PPP_MS); /* the bench's shaped path */
+    assert_true(fq_target(fq) > 17 * PPP_MS && fq_target(fq) < 18 * PPP_MS);
+    fq_set_path_rtt(fq, 1000 * PPP_MS);
+    assert_int_equal(fq_target(fq), 20 * PPP_MS);
+    fq_set_path_rtt(fq, 0); /* unknown again */
+    assert_int_equal(fq_target(fq), 5 * PPP_MS);
+    fq_del(fq);
+
+    struct fq_config c;
+    fq_config_default(&c);
+    c.target = 2 * PPP_MS;
+    c.interval = 50 * PPP_MS;
+    assert_int_equal(fq_new(&fq, &c), PPP_OK);
+    fq_set_path_rtt(fq, 14 * PPP_MS);
+    assert_int_equal(fq_target(fq), 6 * PPP_MS);
+    fq_set_path_rtt(fq, 41 * PPP_MS);
+    assert_int_equal(fq_target(fq), 10 * PPP_MS);
+    fq_del(fq);
 }
 
-/* A raised target leaves a 10 ms standing queue alone; back at 5 ms,
- * CoDel drops from it again.  Out-of-range targets are clamped. */
-static void test_target_set_at_run_time(void **state)
+/* A 10 ms standing queue is left alone while the path's RTT puts the
+ * target above it; once the path is short again, CoDel drops from it
+ * one interval later, as from any queue that rose above target then. */
+static void test_target_changes_mid_episode(void **state)
 {
     (void)state;
     struct fq *fq = make(4u << 20, true);
     ppp_time mark;
-    fq_set_target(fq, 15 * PPP_MS);
-    assert_int_equal(fq_target(fq), 15 * PPP_MS);
-    assert_int_equal(run_standing_queue(fq, 10 * PPP_MS, 0, &mark), 0);
+    uint32_t seq = 0;
+    fq_set_path_rtt(fq, 41 * PPP_MS);
+    assert_int_equal(standing_queue(fq, 10 * PPP_MS, 0, 0, 500 * PPP_MS, &seq, &mark), 0);
     assert_int_equal(fq_stats(fq)->codel_drops, 0);
-    fq_del(fq);
-
-    fq = make(4u << 20, true);
-    fq_set_target(fq, 15 * PPP_MS);
-    fq_set_target(fq, 5 * PPP_MS);
-    assert_true(run_standing_queue(fq, 10 * PPP_MS, 0, &mark) > 0);
-    fq_set_target(fq, 0);
-    assert_int_equal(fq_target(fq), PPP_MS);
-    fq_set_target(fq, 10000 * PPP_MS);
-    assert_int_equal(fq_target(fq), 100 * PPP_MS); /* the interval */
+    fq_set_path_rtt(fq, 2 * PPP_MS);
+    ppp_time first = standing_queue(fq, 10 * PPP_MS, 0, 500 * PPP_MS, 1000 * PPP_MS, &seq, &mark);
+    assert_true(first >= 600 * PPP_MS);
+    assert_true(first <= 602 * PPP_MS);
     fq_del(fq);
 }
 
@@ -373,7 +396,7 @@ int main(void)
         cmocka_unit_test(test_codel_drops_after_interval),
         cmocka_unit_test(test_codel_leaves_short_queue_alone),
         cmocka_unit_test(test_target_follows_path),
-        cmocka_unit_test(test_target_set_at_run_time),
+        cmocka_unit_test(test_target_changes_mid_episode),
         cmocka_unit_test(test_codel_marks_ecn),
         cmocka_unit_test(test_overflow_drops_fattest),
         cmocka_unit_test(test_flood_bounded),
