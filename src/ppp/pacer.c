@@ -260,13 +260,13 @@ static bool in_startup(const struct pacer *p)
 
 /* How much slow start can have grown a rate in `elapsed`: a doubling per
  * base RTT (2^n taken as linear between whole doublings, a little over). */
+#define UNBOUNDED_GROWTH 1e9
+
 static double slow_start_growth(ppp_time elapsed, ppp_time base_rtt)
 {
-    if (base_rtt == 0)
-        return 1e9; /* no bound known */
-    ppp_time doublings = elapsed / base_rtt;
-    if (doublings > 30)
-        return 1e9;
+    ppp_time doublings = base_rtt ? elapsed / base_rtt : 0;
+    if (base_rtt == 0 || doublings > 30)
+        return UNBOUNDED_GROWTH; /* no RTT known, or long enough to be anything */
     double whole = (double)((uint64_t)1 << doublings);
     return whole * (1 + (double)(elapsed % base_rtt) / (double)base_rtt);
 }
