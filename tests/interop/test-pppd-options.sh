@@ -19,6 +19,7 @@ run_bg "$WORK/vm.log" "$INTEROP_DIR/pppd-vm.sh" --socket "$WORK/vm.sock" --conso
     --opts "noauth local passive debug lcp-restart 1 mru 576 asyncmap 0x000a0000 lcp-echo-interval 1 noipv6 noccp maxconnect 4 $PPPD:$US"
 VM=$BG_PID
 wait_until 60 in_file READY "$WORK/vm.log"
+guest_booted "$WORK/vm.log"
 "$PPP_PEER" --connect "$WORK/vm.sock" --local "$US" --remote "$PPPD" --mru 1400 --ping "$PPPD" 3 \
     --wait-peer-close --timeout 30 --pcap "$WORK/link.pcap" >"$WORK/summary.txt" 2>"$WORK/peer.log"
 RC=$?

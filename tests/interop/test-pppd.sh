@@ -35,6 +35,7 @@ fi
     --ping "$PPPD" 3 --ping6 3 --echoes 2 --timeout 40 --pcap "$WORK/link.pcap" \
     >"$WORK/summary.txt" 2>"$WORK/peer.log"
 RC=$?
+guest_booted "$WORK/vm.log"
 wait_until 10 is_dead "$VM"
 C=$WORK/console.log
 echo "pppd guest: $(cat "$WORK/vm.log" | head -n1)"

@@ -102,6 +102,17 @@ pcap_flip_is_caught() {
 # at_least A B: A >= B, for check lines.
 at_least() { [ "${1:-0}" -ge "$2" ]; }
 
+# guest_booted VMLOG: the pppd guest reached pppd (pppd-vm.sh said READY).
+# If not, the test stops here with a harness error, so that a guest that
+# never booted is never reported as a PPP failure.
+guest_booted() {
+    in_file READY "$1" && return 0
+    echo "FAIL harness: the pppd guest did not boot; pppd-vm.sh said:"
+    sed 's/^/    | /' "$1"
+    FAILED=$((FAILED + 1))
+    finish
+}
+
 # need_peer: the engine driver is built only once the engine is complete.
 need_peer() {
     [ -n "${PPP_PEER:-}" ] && [ -x "$PPP_PEER" ] ||
