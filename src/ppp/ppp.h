@@ -199,6 +199,10 @@ struct ppp_callbacks {
                       size_t len);
     /* One log line, no trailing newline.  May be NULL. */
     void (*log)(void *user, enum ppp_log_level level, const char *line);
+    /* A line about something the peer sent (junk, a reject, a loop): the
+     * peer decides how many of these there are, so a host rate-limits
+     * them.  NULL: they go to log like the others. */
+    void (*log_peer)(void *user, enum ppp_log_level level, const char *line);
 };
 
 struct ppp_stats {
