@@ -7,7 +7,8 @@ Runs COMMAND (e.g. `pppssh serve --local A --remote B --stderr`) with its
 stdin/stdout as the PPP stream and its stderr in LOGFILE, brings LCP up
 with it, then sends COUNT LCP Code-Rejects (of code 12, which is not
 catastrophic: RFC 1661 section 5.6), one LCP Echo-Request half-way
-through and one after them, and ends the link with a Terminate-Request.
+through and, after $FLOOD_PAUSE_S seconds of quiet (default 0), one
+after them, and ends the link with a Terminate-Request.
 Prints key=value results on one line:
 
     echo_mid=1 echo_end=1 term_ack=1 rc=0 flood_s=0.8
@@ -164,6 +165,7 @@ def main():
             peer.send(lcp(ECHO_REQ, 0x31, MAGIC + b"mid"))
         peer.send(batch[: len(reject) * min(1000, count - n)])
     flood_s = time.monotonic() - start
+    time.sleep(float(os.environ.get("FLOOD_PAUSE_S", "0")))
     echo["mid"] = peer.wait_for(lcp_code(ECHO_REP, 0x31), 10)
     peer.send(lcp(ECHO_REQ, 0x32, MAGIC + b"end"))
     echo["end"] = peer.wait_for(lcp_code(ECHO_REP, 0x32), 10)

@@ -21,8 +21,10 @@ trap 'exit 1' INT TERM
 ip netns add "$NS_SRV" && in_srv ip link set lo up || exit 1
 
 LOG=$E2E_TMP/serve.log
+# A pause after the flood, longer than LOG_LIMIT_QUIET (2 s): the burst
+# has ended, so its summary is due then, not only when the session ends.
 check "the link answers echoes through $FLOOD Code-Rejects and ends cleanly" \
-    timeout 60 ip netns exec "$NS_SRV" python3 "$HERE/flood_peer.py" "$FLOOD" "$LOG" -- \
+    timeout 60 env FLOOD_PAUSE_S=2.5 ip netns exec "$NS_SRV" python3 "$HERE/flood_peer.py" "$FLOOD" "$LOG" -- \
     "$PPPSSH" serve --local 198.18.255.1 --remote 198.18.255.2 --stderr
 sed 's/^/    | /' "$E2E_TMP/check.out"
 lines=$(wc -l <"$LOG")
@@ -35,6 +37,8 @@ held=$(sed -n 's/.*peer rejected code 12 \.\.\. repeated \([0-9]*\) times$/\1/p'
        awk '{ n += $1 } END { print n + 0 }')
 check "written ($written) and counted ($held) Code-Rejects add up to $FLOOD" \
     test $((written + held)) -eq "$FLOOD"
+check "the summary comes when the flood ends, before the session does" \
+    sh -c "grep -n 'repeated\|terminated by peer' '$LOG' | head -1 | grep -q repeated"
 check "our own lines are all there (link state, the end)" \
     grep -q 'link: phase Dead' "$LOG"
 check "the accounting line is the session's last word" \
