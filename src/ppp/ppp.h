@@ -271,7 +271,7 @@ size_t ppp_link_tx_room(const struct ppp_link *link);
 ppp_time ppp_link_expiry(const struct ppp_link *link);
 void ppp_link_handle_expiry(struct ppp_link *link, ppp_time now);
 
-/* Send an LCP Echo-Request now (the seed vpnd's "check"); the reply shows
+/* Send an LCP Echo-Request now (`pppssh check`, SIGUSR1); the reply shows
  * up as PPP_EV_ECHO_RTT.  Returns PPP_ERR_NOT_OPEN unless LCP is Opened. */
 int ppp_link_echo(struct ppp_link *link, ppp_time now);
 

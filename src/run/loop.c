@@ -97,7 +97,7 @@ static int watch(struct tunnel *t, int fd, uint32_t tag, uint32_t events)
     return epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
-/* The seed vpnd's signals: INT/TERM stop, HUP resets the link, USR1
+/* The VPN HOWTO vpnd's signals: INT/TERM stop, HUP resets the link, USR1
  * checks it now; CHLD tells us the transport child exited.  Blocked, read
  * through signalfd (spawn.c unblocks them in the child). */
 static int signals_start(struct tunnel *t)
