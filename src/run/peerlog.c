@@ -1,11 +1,13 @@
 /*
- * peerlog.c - the engine's lines about what the peer sent (log_peer):
- * rate-limited and deduplicated (loglimit.h), so that a peer's flood of
- * junk cannot push our own lines, the session's accounting line among
- * them, past journald's rate limit.  Our own lines never come here.
+ * peerlog.c - the engine's lines about what the peer sent (log_peer) and
+ * the text the far end writes on the transport's stderr: rate-limited and
+ * deduplicated (loglimit.h), so that a peer's flood of junk cannot push
+ * our own lines, the session's accounting line among them, past
+ * journald's rate limit.  Our own lines never come here.
  */
 #include "tunnel.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "log.h"
@@ -45,6 +47,17 @@ ppp_time peerlog_expiry(const struct tunnel *t)
 void peerlog_timer(struct tunnel *t, ppp_time now)
 {
     log_limit_tick(&t->peer_log, now);
+}
+
+void peerlog_text(struct tunnel *t, enum log_level level, const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    log_limit_line(&t->peer_log, tunnel_now(), level, line);
 }
 
 void peerlog_flush(struct tunnel *t)

@@ -252,6 +252,9 @@ void peerlog_line(void *user, enum ppp_log_level level, const char *line);
 ppp_time peerlog_expiry(const struct tunnel *t); /* a summary is due */
 void peerlog_timer(struct tunnel *t, ppp_time now);
 void peerlog_flush(struct tunnel *t); /* every held count, before the last lines */
+/* A line of text the far end chose (the transport's stderr). */
+void peerlog_text(struct tunnel *t, enum log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* serve_ctl.c */
 void ctl_accept(struct tunnel *t);
