@@ -54,7 +54,8 @@ int cmd_status(int argc, char **argv)
     return request(argc, argv, "status", STATUS_TIMEOUT_MS, STDOUT_FILENO);
 }
 
-/* The seed vpnd's USR1: an LCP Echo-Request now; 0 if the reply came. */
+/* What USR1 did to the VPN HOWTO's vpnd, and SIGUSR1 does to us: an LCP
+ * Echo-Request now; 0 if the reply came. */
 int cmd_check(int argc, char **argv)
 {
     char answer[512];
@@ -65,8 +66,9 @@ int cmd_check(int argc, char **argv)
     return strncmp(answer, "alive:", 6) == 0 ? 0 : RUN_EXIT_FATAL;
 }
 
-/* The seed vpnd's HUP: drop the transport and reconnect now (interface,
- * addresses and routes stay); returns 0 once the link is up again. */
+/* What HUP did to the VPN HOWTO's vpnd, and SIGHUP does to us: drop the
+ * transport and reconnect now (interface, addresses and routes stay);
+ * returns 0 once the link is up again. */
 int cmd_reset(int argc, char **argv)
 {
     char answer[512];

@@ -19,9 +19,8 @@ static const struct command COMMANDS[] = {
      "NAME              stop a tunnel: LCP Terminate, routes and interface removed"},
     {"status", cmd_status,
      "NAME            state, addresses, routes, uptime, reconnects, last error, traffic"},
-    {"check", cmd_check, "NAME             LCP echo now: 0 if the peer answers (the seed's USR1)"},
-    {"reset", cmd_reset,
-     "NAME             reconnect now, interface and routes kept (the seed's HUP)"},
+    {"check", cmd_check, "NAME             LCP echo now: 0 if the peer answers (as SIGUSR1)"},
+    {"reset", cmd_reset, "NAME             reconnect now, interface and routes kept (as SIGHUP)"},
     {"config", cmd_config, "NAME|-c FILE    print the effective configuration"},
     {"serve", cmd_serve,
      "[-c FILE] [--user NAME] [--local A --remote B] [--check] [--stderr] [--debug]\n"

@@ -284,6 +284,9 @@ const char *fsm_event_name(enum fsm_event event)
             (fsm)->parent->log((fsm)->parent->owner, (level), __VA_ARGS__);                        \
     } while (0)
 
+/* A line about a packet of the peer's: it decides how many there are. */
+#define fsm_log_peer(fsm, level, ...) fsm_parent_log_peer((fsm)->parent, (level), __VA_ARGS__)
+
 /* RFC 1661 section 4.2: the Restart timer runs only in these states. */
 static bool timer_runs_in(enum fsm_state state)
 {
@@ -633,8 +636,8 @@ static bool reply_matches(struct ppp_fsm *fsm, uint8_t id)
 {
     if (id == fsm->id && !fsm->reply_seen)
         return true;
-    fsm_log(fsm, PPP_LOG_DEBUG, "%s: stale reply id %u (expected %u) dropped", fsm->ops->name, id,
-            fsm->id);
+    fsm_log_peer(fsm, PPP_LOG_DEBUG, "%s: stale reply id %u (expected %u) dropped", fsm->ops->name,
+                 id, fsm->id);
     return false;
 }
 
@@ -657,10 +660,10 @@ static void receive_configure_reply(struct ppp_fsm *fsm, ppp_time now, uint8_t c
             valid = fsm->ops->reject(fsm, opts, len);
     }
     if (!valid) {
-        fsm_log(fsm, PPP_LOG_DEBUG, "%s: bad Configure-%s dropped", fsm->ops->name,
-                code == FSM_CONF_ACK   ? "Ack"
-                : code == FSM_CONF_NAK ? "Nak"
-                                       : "Reject");
+        fsm_log_peer(fsm, PPP_LOG_DEBUG, "%s: bad Configure-%s dropped", fsm->ops->name,
+                     code == FSM_CONF_ACK   ? "Ack"
+                     : code == FSM_CONF_NAK ? "Nak"
+                                            : "Reject");
         return;
     }
     fsm->reply_seen = true;
@@ -673,14 +676,14 @@ static void receive_code_reject(struct ppp_fsm *fsm, ppp_time now, const uint8_t
     bool fatal;
 
     if (len < 1) {
-        fsm_log(fsm, PPP_LOG_DEBUG, "%s: empty Code-Reject dropped", fsm->ops->name);
+        fsm_log_peer(fsm, PPP_LOG_DEBUG, "%s: empty Code-Reject dropped", fsm->ops->name);
         return;
     }
     if (fsm->ops->code_reject_fatal)
         fatal = fsm->ops->code_reject_fatal(fsm, data[0]);
     else
         fatal = data[0] >= FSM_CONF_REQ && data[0] <= FSM_CODE_REJ;
-    fsm_log(fsm, PPP_LOG_WARN, "%s: peer rejected code %u", fsm->ops->name, data[0]);
+    fsm_log_peer(fsm, PPP_LOG_WARN, "%s: peer rejected code %u", fsm->ops->name, data[0]);
     raise_event(fsm, now, fatal ? FSM_EV_RXJ_MINUS : FSM_EV_RXJ_PLUS, 0);
 }
 
@@ -690,7 +693,7 @@ static void receive_unknown_code(struct ppp_fsm *fsm, ppp_time now, const uint8_
      * to fit (fsm_send cuts it at the peer's MRU, fsm->max_packet). */
     struct event_ctx ctx = {.id = pkt[1], .data = pkt, .len = len};
 
-    fsm_log(fsm, PPP_LOG_DEBUG, "%s: unknown code %u", fsm->ops->name, pkt[0]);
+    fsm_log_peer(fsm, PPP_LOG_DEBUG, "%s: unknown code %u", fsm->ops->name, pkt[0]);
     transition(fsm, now, FSM_EV_RUC, &ctx);
 }
 
@@ -703,15 +706,16 @@ void fsm_input(struct ppp_fsm *fsm, ppp_time now, const uint8_t *pkt, size_t len
     /* Section 5: shorter than the header, or a Length outside 4..received,
      * is silently discarded; octets beyond Length are padding. */
     if (len < FSM_HEADER_LEN) {
-        fsm_log(fsm, PPP_LOG_DEBUG, "%s: short packet (%zu bytes) dropped", fsm->ops->name, len);
+        fsm_log_peer(fsm, PPP_LOG_DEBUG, "%s: short packet (%zu bytes) dropped", fsm->ops->name,
+                     len);
         return;
     }
     code = pkt[0];
     id = pkt[1];
     length = get16(pkt + 2);
     if (length < FSM_HEADER_LEN || length > len) {
-        fsm_log(fsm, PPP_LOG_DEBUG, "%s: bad Length %zu (received %zu) dropped", fsm->ops->name,
-                length, len);
+        fsm_log_peer(fsm, PPP_LOG_DEBUG, "%s: bad Length %zu (received %zu) dropped",
+                     fsm->ops->name, length, len);
         return;
     }
 

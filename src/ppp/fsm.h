@@ -115,7 +115,20 @@ struct fsm_parent {
     uint32_t (*random)(void *owner);
     void (*log)(void *owner, enum ppp_log_level level, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
+    /* A line about what the peer sent (struct ppp_callbacks' log_peer);
+     * NULL: log. */
+    void (*log_peer)(void *owner, enum ppp_log_level level, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 };
+
+/* A line about a packet of the peer's, through log_peer if there is one. */
+#define fsm_parent_log_peer(parent, level, ...)                                                    \
+    do {                                                                                           \
+        if ((parent)->log_peer)                                                                    \
+            (parent)->log_peer((parent)->owner, (level), __VA_ARGS__);                             \
+        else if ((parent)->log)                                                                    \
+            (parent)->log((parent)->owner, (level), __VA_ARGS__);                                  \
+    } while (0)
 
 struct fsm_config {
     ppp_time restart; /* Restart timer */

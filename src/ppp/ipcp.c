@@ -253,8 +253,8 @@ static void nak_address(struct ipcp *ipcp, uint32_t suggested)
         ipcp->want_is_hint = false;
         return;
     }
-    parent->log(parent->owner, PPP_LOG_WARN, "IPCP: peer wants us at %s, keeping %s",
-                ipv4_text(suggested).s, ipv4_text(ipcp->want_local).s);
+    fsm_parent_log_peer(parent, PPP_LOG_WARN, "IPCP: peer wants us at %s, keeping %s",
+                        ipv4_text(suggested).s, ipv4_text(ipcp->want_local).s);
 }
 
 /* RFC 1661 section 5.3: a Nak suggests values for our options.  Hints for
@@ -301,8 +301,8 @@ static bool ipcp_reject(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
             if (ipcp->want_is_hint)
                 ipcp->want_local = 0;
             if (ipcp->want_local == 0)
-                parent->log(parent->owner, PPP_LOG_WARN,
-                            "IPCP: peer rejected IP-Address and we have no address");
+                fsm_parent_log_peer(parent, PPP_LOG_WARN,
+                                    "IPCP: peer rejected IP-Address and we have no address");
         } else if (o.type == IPCP_OPT_DNS1) {
             ipcp->req_dns1 = false;
         } else if (o.type == IPCP_OPT_DNS2) {

@@ -26,6 +26,8 @@ static struct lcp *lcp_of(struct ppp_fsm *fsm)
 
 #define lcp_log(lcp, level, ...)                                                                   \
     (lcp)->fsm.parent->log((lcp)->fsm.parent->owner, level, __VA_ARGS__)
+/* A line about what the peer sent: it decides how many there are. */
+#define lcp_log_peer(lcp, level, ...) fsm_parent_log_peer((lcp)->fsm.parent, level, __VA_ARGS__)
 
 /* A fresh Magic-Number: nonzero (RFC 1661 section 6.4: zero is illegal)
  * and different from `avoid`.  The loop is bounded so that a broken random
@@ -164,9 +166,10 @@ static enum verdict judge_auth(struct lcp *lcp, const struct opt *o)
     /* ssh already authenticated both ends and we implement no PPP
      * authentication, so there is nothing to suggest in a Nak (RFC 1661
      * section 6.2): Reject.  A pppd that insists gives up on the link. */
-    lcp_log(lcp, PPP_LOG_WARN,
-            "LCP: peer requires authentication (%s, protocol 0x%04x); run the peer with noauth",
-            name, proto);
+    lcp_log_peer(
+        lcp, PPP_LOG_WARN,
+        "LCP: peer requires authentication (%s, protocol 0x%04x); run the peer with noauth", name,
+        proto);
     return V_REJ;
 }
 
@@ -354,8 +357,8 @@ static int lcp_judge_request(struct ppp_fsm *fsm, const uint8_t *opts, size_t le
         if (j.v == V_NAK && reject_naks && o.type != LCP_OPT_MAGIC)
             j.v = V_REJ;
         if (j.v != V_ACK)
-            lcp_log(lcp, PPP_LOG_DEBUG, "LCP: %s peer's option %u (length %u)",
-                    j.v == V_NAK ? "Nak" : "Reject", (unsigned)o.type, (unsigned)o.len + 2);
+            lcp_log_peer(lcp, PPP_LOG_DEBUG, "LCP: %s peer's option %u (length %u)",
+                         j.v == V_NAK ? "Nak" : "Reject", (unsigned)o.type, (unsigned)o.len + 2);
         reply_add(&r, &o, &j);
     }
     if (more < 0)
@@ -612,7 +615,7 @@ static void rcv_echo_request(struct lcp *lcp, uint8_t id, const uint8_t *data, s
     if (len < 4)
         return;
     if (is_our_magic(lcp, data)) {
-        lcp_log(lcp, PPP_LOG_WARN, "LCP: received our own Echo-Request: line looped back?");
+        lcp_log_peer(lcp, PPP_LOG_WARN, "LCP: received our own Echo-Request: line looped back?");
         lcp->own_echo = true;
         return;
     }
@@ -625,7 +628,7 @@ static void rcv_echo_reply(struct lcp *lcp, ppp_time now, uint8_t id, const uint
     if (len < 4)
         return;
     if (is_our_magic(lcp, data)) {
-        lcp_log(lcp, PPP_LOG_WARN, "LCP: received our own Echo-Reply: line looped back?");
+        lcp_log_peer(lcp, PPP_LOG_WARN, "LCP: received our own Echo-Reply: line looped back?");
         lcp->own_echo = true;
         return;
     }

@@ -14,17 +14,37 @@
 
 /* ---- logging and events ---- */
 
+/* Lines about what the peer sent go to log_peer, if the host has one. */
+static void link_vlog(struct ppp_link *link, bool peer, enum ppp_log_level level, const char *fmt,
+                      va_list ap)
+{
+    void (*cb)(void *, enum ppp_log_level, const char *) = link->callbacks.log;
+    char line[256];
+
+    if (peer && link->callbacks.log_peer)
+        cb = link->callbacks.log_peer;
+    if (!cb)
+        return;
+    vsnprintf(line, sizeof(line), fmt, ap);
+    cb(link->user, level, line);
+}
+
 void link_log(struct ppp_link *link, enum ppp_log_level level, const char *fmt, ...)
 {
-    char line[256];
     va_list ap;
 
-    if (!link->callbacks.log)
-        return;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
+    link_vlog(link, false, level, fmt, ap);
     va_end(ap);
-    link->callbacks.log(link->user, level, line);
+}
+
+void link_log_peer(struct ppp_link *link, enum ppp_log_level level, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    link_vlog(link, true, level, fmt, ap);
+    va_end(ap);
 }
 
 static void emit(struct ppp_link *link, struct ppp_event *ev)
@@ -285,16 +305,20 @@ static uint32_t parent_random(void *owner)
 
 static void parent_log(void *owner, enum ppp_log_level level, const char *fmt, ...)
 {
-    struct ppp_link *link = owner_link(owner);
-    char line[256];
     va_list ap;
 
-    if (!link->callbacks.log)
-        return;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
+    link_vlog(owner_link(owner), false, level, fmt, ap);
     va_end(ap);
-    link->callbacks.log(link->user, level, line);
+}
+
+static void parent_log_peer(void *owner, enum ppp_log_level level, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    link_vlog(owner_link(owner), true, level, fmt, ap);
+    va_end(ap);
 }
 
 /* ---- termination ---- */
@@ -406,6 +430,7 @@ int ppp_link_new(struct ppp_link **out, const struct ppp_settings *settings,
         .layer_finished = parent_layer_finished,
         .random = parent_random,
         .log = parent_log,
+        .log_peer = parent_log_peer,
     };
     prng_seed(&link->prng, settings->seed);
     hdlc_decoder_init(&link->decoder, mem + head, rx_cap);

@@ -67,6 +67,9 @@ bool settings_valid(const struct ppp_settings *settings);
 /* link.c */
 void link_log(struct ppp_link *link, enum ppp_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A line about what the peer sent (ppp_callbacks' log_peer). */
+void link_log_peer(struct ppp_link *link, enum ppp_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 void link_settle(struct ppp_link *link, ppp_time now);
 void link_set_cause(struct ppp_link *link, enum ppp_cause cause);
 void link_start_termination(struct ppp_link *link, ppp_time now, enum ppp_cause cause,

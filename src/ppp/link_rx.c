@@ -28,7 +28,7 @@ static void drop(struct ppp_link *link)
 static void reject(struct ppp_link *link, uint16_t protocol, const uint8_t *info, size_t len)
 {
     link->stats.rx_unknown_protocol++;
-    link_log(link, PPP_LOG_DEBUG, "LCP: rejecting protocol 0x%04x", protocol);
+    link_log_peer(link, PPP_LOG_DEBUG, "LCP: rejecting protocol 0x%04x", protocol);
     lcp_send_protocol_reject(&link->lcp, protocol, info, len);
 }
 
@@ -215,7 +215,7 @@ static void protocol_rejected(void *owner, uint16_t protocol, ppp_time now)
 {
     struct ppp_link *link = owner;
 
-    link_log(link, PPP_LOG_INFO, "LCP: peer rejected protocol 0x%04x", protocol);
+    link_log_peer(link, PPP_LOG_INFO, "LCP: peer rejected protocol 0x%04x", protocol);
     /* RFC 1661 section 5.7: the rejected protocol's layer stops (RXJ-). */
     if ((protocol == PPP_PROTO_IPCP || protocol == PPP_PROTO_IP) && link->settings.ipv4)
         fsm_protocol_rejected(&link->ipcp.fsm, now);

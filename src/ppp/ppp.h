@@ -199,6 +199,10 @@ struct ppp_callbacks {
                       size_t len);
     /* One log line, no trailing newline.  May be NULL. */
     void (*log)(void *user, enum ppp_log_level level, const char *line);
+    /* A line about something the peer sent (junk, a reject, a loop): the
+     * peer decides how many of these there are, so a host rate-limits
+     * them.  NULL: they go to log like the others. */
+    void (*log_peer)(void *user, enum ppp_log_level level, const char *line);
 };
 
 struct ppp_stats {
@@ -267,7 +271,7 @@ size_t ppp_link_tx_room(const struct ppp_link *link);
 ppp_time ppp_link_expiry(const struct ppp_link *link);
 void ppp_link_handle_expiry(struct ppp_link *link, ppp_time now);
 
-/* Send an LCP Echo-Request now (the seed vpnd's "check"); the reply shows
+/* Send an LCP Echo-Request now (`pppssh check`, SIGUSR1); the reply shows
  * up as PPP_EV_ECHO_RTT.  Returns PPP_ERR_NOT_OPEN unless LCP is Opened. */
 int ppp_link_echo(struct ppp_link *link, ppp_time now);
 

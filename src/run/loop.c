@@ -97,7 +97,7 @@ static int watch(struct tunnel *t, int fd, uint32_t tag, uint32_t events)
     return epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
-/* The seed vpnd's signals: INT/TERM stop, HUP resets the link, USR1
+/* The VPN HOWTO vpnd's signals: INT/TERM stop, HUP resets the link, USR1
  * checks it now; CHLD tells us the transport child exited.  Blocked, read
  * through signalfd (spawn.c unblocks them in the child). */
 static int signals_start(struct tunnel *t)
@@ -158,6 +158,9 @@ static void timer_arm(struct tunnel *t)
     ppp_time sup = supervisor_expiry(t);
     if (sup < when)
         when = sup;
+    ppp_time summary = peerlog_expiry(t);
+    if (summary < when)
+        when = summary;
     struct itimerspec its = {0};
     if (when != PPP_TIME_NEVER) {
         if (when == 0)
@@ -177,6 +180,7 @@ static void timer_expired(struct tunnel *t)
     if (t->link && now >= ppp_link_expiry(t->link))
         ppp_link_handle_expiry(t->link, now);
     supervisor_timer(t, now);
+    peerlog_timer(t, now);
     if (now >= t->deadline) {
         if (!t->dead)
             log_warn("the peer did not complete LCP Terminate in time");
@@ -285,6 +289,7 @@ static int engine_start(struct tunnel *t)
         .event = ifup_event,
         .ip_packet = tun_ip_packet,
         .log = ifup_log,
+        .log_peer = peerlog_line,
     };
     struct ppp_settings settings = t->p->ppp;
     settings.offload = settings.offload && tun_offload_wanted(); /* the TUN takes the metadata */
@@ -369,6 +374,7 @@ static void account(struct tunnel *t)
 
 static void teardown(struct tunnel *t)
 {
+    peerlog_flush(t); /* what the peer's junk came to, before the accounting line */
     account(t);
     netcfg_undo(&t->net, AF_UNSPEC);
     if (t->tun_fd >= 0) {
@@ -405,6 +411,7 @@ static void tunnel_init(struct tunnel *t, const struct run_params *p)
     t->pidfile.fd = -1;
     t->child.io_fd = t->child.stderr_fd = -1;
     t->deadline = PPP_TIME_NEVER;
+    peerlog_start(t);
     t->retry_at = t->words_until = t->check_until = PPP_TIME_NEVER;
     /* The client may use its own addresses and the networks routed to it
      * (serve puts the user's Address6 among them as a /128). */

@@ -191,7 +191,8 @@ static void stderr_line(struct tunnel *t, char *line)
         line[--len] = 0;
     if (!len)
         return;
-    log_info("%s: %s", t->p->spawn.shell_command ? "command" : "ssh", line);
+    /* The far end writes what it likes here: rate-limited (peerlog.c). */
+    peerlog_text(t, LOG_LEVEL_INFO, "%s: %s", t->p->spawn.shell_command ? "command" : "ssh", line);
     enum ssh_failure f = ssh_classify_line(line);
     /* ssh's own "Connection to X closed." says less than what came before. */
     bool says_little = f == SSH_FAIL_CLOSED ||

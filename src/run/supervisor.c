@@ -1,7 +1,7 @@
 /*
  * supervisor.c - one transport session after another, for as long as the
- * tunnel runs: what the seed's vpnd and check-vpnd did with pings, signals
- * and cron, inside the process.
+ * tunnel runs: what the VPN HOWTO's vpnd and check-vpnd scripts did with
+ * pings, signals and cron, inside the process.
  *
  * A session is one transport child (ssh or Command) and one run of the
  * engine from Establish to Dead.  The TUN interface, its addresses and

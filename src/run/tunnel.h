@@ -17,6 +17,7 @@
 
 #include "control.h"
 #include "fq.h"
+#include "loglimit.h"
 #include "netcfg.h"
 #include "outage.h"
 #include "pacer.h"
@@ -118,6 +119,9 @@ struct tunnel {
     ppp_time started, up_since, echo_rtt;
     char engine_warning[256]; /* the engine's last warning: the "why" */
     struct spoof_filter spoof;
+
+    /* The engine's lines about the peer's packets (peerlog.c). */
+    struct log_limit peer_log;
 
     /* Counters the engine cannot keep. */
     uint64_t tun_in_dropped;  /* from TUN, refused by the engine */
@@ -241,6 +245,16 @@ const char *pace_signal_name(const struct tunnel *t); /* what steers the pacer n
 /* ifup.c */
 void ifup_event(void *user, const struct ppp_event *ev);
 void ifup_log(void *user, enum ppp_log_level level, const char *line);
+
+/* peerlog.c: the engine's log_peer lines, rate-limited (loglimit.h) */
+void peerlog_start(struct tunnel *t);
+void peerlog_line(void *user, enum ppp_log_level level, const char *line);
+ppp_time peerlog_expiry(const struct tunnel *t); /* a summary is due */
+void peerlog_timer(struct tunnel *t, ppp_time now);
+void peerlog_flush(struct tunnel *t); /* every held count, before the last lines */
+/* A line of text the far end chose (the transport's stderr). */
+void peerlog_text(struct tunnel *t, enum log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* serve_ctl.c */
 void ctl_accept(struct tunnel *t);

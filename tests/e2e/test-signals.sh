@@ -1,6 +1,6 @@
 #!/bin/sh
-# test-signals.sh - issue 4: the seed's signals keep their meaning and the
-# verbs do what they say.
+# test-signals.sh - issue 4: the signals of the VPN HOWTO's vpnd keep their
+# meaning and the verbs do what they say.
 #   HUP             link reset: reconnect count +1, same interface (ifindex)
 #   USR1            a check now: an LCP echo whose RTT is logged and shown
 #   INT, TERM       clean stop: interface, routes, socket gone
