@@ -90,7 +90,7 @@ int netcfg_addr6(struct netcfg *nc, const struct os_prefix *addr)
     struct netcfg_change *c = record(nc, NETCFG_ADDR6, AF_INET6);
     if (!c)
         return full(nc);
-    int r = nl_addr_add6(nc->ifname, addr, true, nc->err, sizeof(nc->err));
+    int r = nl_addr_add6(nc->ifname, addr, NL_ADDR6_NODAD, nc->err, sizeof(nc->err));
     if (r < 0) {
         nc->n--;
         return r;
