@@ -186,6 +186,7 @@ static void timer_expired(struct tunnel *t)
 
 static void after_io(struct tunnel *t)
 {
+    ifup_settle(t);
     stream_flush(t);
     supervise(t);
     tun_update_reading(t);
@@ -288,6 +289,7 @@ static int engine_start(struct tunnel *t)
     };
     struct ppp_settings settings = t->p->ppp;
     settings.offload = settings.offload && tun_offload_wanted(); /* the TUN takes the metadata */
+    ifup_check_ipv6(t, &settings);
     int r = ppp_link_new(&t->link, &settings, &callbacks, t);
     if (r != PPP_OK) {
         tunnel_fail(t, RUN_EXIT_CONFIG, "invalid PPP settings: %s", ppp_strerror(r));
