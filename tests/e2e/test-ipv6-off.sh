@@ -5,7 +5,9 @@
 #  - a peer MRU below 1280 (the HOWTOs' `mru 1200`): the kernel has no IPv6
 #    on such an interface (RFC 8200 section 5);
 #  - a client host with IPv6 disabled (net.ipv6.conf.*.disable_ipv6=1, in
-#    the client's own namespace only).
+#    the client's own namespace only);
+#  - and any IPv6 change the kernel refuses once IPV6CP is open (here a
+#    Route that another interface holds already).
 # Each time: `up` exits 0, IPv4 crosses and still does a while later (the
 # link stayed up), no IPv6 address is on either tunnel interface, and
 # `pppssh status` says why IPv6 is off.
@@ -40,6 +42,21 @@ check "MRU 1200: status says IPv6 is off for the MTU" \
 check "MRU 1200: pppssh down exits 0" x_down "$NS_CLI" "$LOW"
 srv_tunnel_exists() { test -n "$(x_srv_tunnel)"; }
 check "MRU 1200: the server's tunnel is gone" wait_gone srv_tunnel_exists
+
+# --- an IPv6 change the kernel refuses once IPV6CP is open ---
+# The client's Route fd00:5353:1::/64 is taken already (by v-srv): IPv6 is
+# given up, its addresses are taken off again, and IPv4 stays.
+in_cli ip -6 route add fd00:5353:1::/64 dev v-srv
+check "route taken: pppssh up exits 0" x_up "$NS_CLI" "$V6_CONF"
+check "route taken: ping the server's end" x_ping "$NS_CLI" "$TUN_SRV_IP"
+still_up "route taken" "$V6_IF"
+in_cli "$PPPSSH" status "$V6_IF" >"$E2E_TMP/status" 2>&1
+check "route taken: status says which change failed" \
+    grep -q '^ipv6: off (cannot add route fd00:5353:1::/64 dev' "$E2E_TMP/status"
+check "route taken: pppssh down exits 0" x_down "$NS_CLI" "$V6_CONF"
+check "route taken: the other route is still there" \
+    bash -c "ip -n $NS_CLI -6 route show fd00:5353:1::/64 | grep -q 'dev v-srv'"
+in_cli ip -6 route del fd00:5353:1::/64 dev v-srv
 
 # --- IPv6 disabled on the client host (its namespace only) ---
 in_cli sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
