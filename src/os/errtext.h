@@ -13,7 +13,7 @@ int errtext_set(int code, char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* A hint for the common permission errors: " (needs CAP_NET_ADMIN: run as
- * root)" for -EPERM/-EACCES, else "". */
+ * root)" for -EPERM/-EACCES when the process lacks CAP_NET_ADMIN, else "". */
 const char *errtext_priv_hint(int code);
 
 #endif

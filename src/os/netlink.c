@@ -232,7 +232,24 @@ static int addr_request(uint16_t type, unsigned ifindex, const struct os_ip *loc
     ifa->ifa_index = ifindex;
     mnl_attr_put(nlh, IFA_LOCAL, alen, &local->v4);
     mnl_attr_put(nlh, IFA_ADDRESS, alen, &peer->v4);
+    if (ifa_flags > 0xff) /* IFA_F_NOPREFIXROUTE and later only fit here */
+        mnl_attr_put_u32(nlh, IFA_FLAGS, ifa_flags);
     return nl_talk(nlh, NULL, NULL);
+}
+
+/* What a refused address add most likely means.  The kernel answers an
+ * IPv6 address with EACCES only when IPv6 is disabled on the interface
+ * (disable_ipv6), and with EINVAL when the interface has no IPv6 because
+ * its MTU is below 1280 (RFC 8200 section 5); EPERM is privilege. */
+static const char *addr_add_hint(int rc, int family)
+{
+    if (rc == -EEXIST)
+        return " (already assigned)";
+    if (family == AF_INET6 && rc == -EACCES)
+        return " (IPv6 is disabled on the interface: sysctl disable_ipv6)";
+    if (family == AF_INET6 && rc == -EINVAL)
+        return " (an interface MTU below 1280 has no IPv6)";
+    return errtext_priv_hint(rc);
 }
 
 /* Adds or deletes; "what" describes the address for the message. */
@@ -249,9 +266,9 @@ static int addr_change(uint16_t type, const char *ifname, const struct os_ip *lo
     if (rc == -EADDRNOTAVAIL && !add)
         return 0; /* already gone */
     if (rc < 0)
-        return errtext_set(rc, err, errlen, "cannot %s address %s %s '%s': %s%s%s",
+        return errtext_set(rc, err, errlen, "cannot %s address %s %s '%s': %s%s",
                            add ? "add" : "delete", what, add ? "to" : "from", ifname, strerror(-rc),
-                           rc == -EEXIST ? " (already assigned)" : "", errtext_priv_hint(rc));
+                           add ? addr_add_hint(rc, local->family) : errtext_priv_hint(rc));
     return 0;
 }
 
@@ -277,25 +294,27 @@ int nl_addr_del_p2p4(const char *ifname, struct in_addr local, struct in_addr pe
     return addr_p2p4(RTM_DELADDR, ifname, local, peer, err, errlen);
 }
 
-static int addr6(uint16_t type, const char *ifname, const struct os_prefix *addr, bool nodad,
+static int addr6(uint16_t type, const char *ifname, const struct os_prefix *addr, unsigned flags,
                  char *err, size_t errlen)
 {
     char what[OS_PREFIX_TEXT_MAX];
+    unsigned ifa_flags = (flags & NL_ADDR6_NODAD ? IFA_F_NODAD : 0) |
+                         (flags & NL_ADDR6_NOPREFIXROUTE ? IFA_F_NOPREFIXROUTE : 0);
     if (addr->ip.family != AF_INET6)
         return errtext_set(-EINVAL, err, errlen, "not an IPv6 address");
-    return addr_change(type, ifname, &addr->ip, &addr->ip, addr->len, nodad ? IFA_F_NODAD : 0,
+    return addr_change(type, ifname, &addr->ip, &addr->ip, addr->len, ifa_flags,
                        os_prefix_format(addr, what, sizeof(what)), err, errlen);
 }
 
-int nl_addr_add6(const char *ifname, const struct os_prefix *addr, bool nodad, char *err,
+int nl_addr_add6(const char *ifname, const struct os_prefix *addr, unsigned flags, char *err,
                  size_t errlen)
 {
-    return addr6(RTM_NEWADDR, ifname, addr, nodad, err, errlen);
+    return addr6(RTM_NEWADDR, ifname, addr, flags, err, errlen);
 }
 
 int nl_addr_del6(const char *ifname, const struct os_prefix *addr, char *err, size_t errlen)
 {
-    return addr6(RTM_DELADDR, ifname, addr, false, err, errlen);
+    return addr6(RTM_DELADDR, ifname, addr, 0, err, errlen);
 }
 
 /* ---- routes ---- */

@@ -51,11 +51,16 @@ int nl_addr_del_p2p4(const char *ifname, struct in_addr local, struct in_addr pe
                      size_t errlen);
 
 /* Adds / deletes an IPv6 address with its prefix length, e.g.
- * fd00:5353::2/64 or the link-local fe80::<ifid>/64.  nodad skips
- * duplicate address detection (IFA_F_NODAD): on a point-to-point link the
- * peer's identifier was negotiated by IPV6CP to differ (RFC 5072 4.1).
+ * fd00:5353::2/64 or the link-local fe80::<ifid>/64, with flags:
+ * NL_ADDR6_NODAD skips duplicate address detection (IFA_F_NODAD): on a
+ * point-to-point link the peer's identifier was negotiated by IPV6CP to
+ * differ (RFC 5072 4.1).  NL_ADDR6_NOPREFIXROUTE keeps the kernel from
+ * routing the whole prefix to the interface (IFA_F_NOPREFIXROUTE): the
+ * server puts its one address on every user's tunnel, and each tunnel
+ * gets routes to its own user's addresses only.
  * Add of an existing address is -EEXIST; delete of a missing one is 0. */
-int nl_addr_add6(const char *ifname, const struct os_prefix *addr, bool nodad, char *err,
+enum { NL_ADDR6_NODAD = 1, NL_ADDR6_NOPREFIXROUTE = 2 };
+int nl_addr_add6(const char *ifname, const struct os_prefix *addr, unsigned flags, char *err,
                  size_t errlen);
 int nl_addr_del6(const char *ifname, const struct os_prefix *addr, char *err, size_t errlen);
 

@@ -418,6 +418,7 @@ int ppp_link_new(struct ppp_link **out, const struct ppp_settings *settings,
         return PPP_ERR_NOMEM;
     link = (struct ppp_link *)mem;
     link->settings = *settings;
+    link->ipv6_wanted = settings->ipv6;
     if (callbacks)
         link->callbacks = *callbacks;
     link->user = user;
@@ -470,6 +471,7 @@ static void reset_session(struct ppp_link *link)
     link->lcp_refusals = 0;
     link->not_converging = false;
     keepalive_stop(&link->keepalive);
+    link->settings.ipv6 = link->ipv6_wanted;
     init_protocols(link);
     ipcp_remember(&link->ipcp, link->last_local_ip);
 }
@@ -516,6 +518,27 @@ void ppp_link_lower_down(struct ppp_link *link, ppp_time now)
     link->handed_out = NULL;
     link->lcp_finished = link->ncp_finished = link->ncp_failed = false;
     set_phase(link, PPP_PHASE_DEAD);
+}
+
+int ppp_link_refuse_ipv6(struct ppp_link *link, ppp_time now, const char *reason)
+{
+    struct ppp_fsm *fsm = &link->ipv6cp.fsm;
+
+    if (!link->settings.ipv6)
+        return PPP_OK;
+    link->now = now;
+    link_log(link, PPP_LOG_WARN, "IPV6CP: not running IPv6 on this link%s%s", reason ? ": " : "",
+             reason ? reason : "");
+    /* Down then Close: whatever the state, to Initial without a packet
+     * (This-Layer-Down if Opened, This-Layer-Finished on the way). */
+    if (fsm->state >= FSM_CLOSED)
+        fsm_down(fsm, now);
+    fsm_close(fsm, now, NULL);
+    link->settings.ipv6 = false; /* link_rx.c rejects IPV6CP and IPv6 now */
+    if (link->lcp_up)
+        lcp_send_protocol_reject(&link->lcp, PPP_PROTO_IPV6CP, NULL, 0);
+    link_settle(link, now);
+    return PPP_OK;
 }
 
 /* ---- timers ---- */

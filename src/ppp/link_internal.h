@@ -34,6 +34,10 @@ struct ppp_link {
     struct keepalive keepalive;
     uint8_t echo_id;
 
+    /* settings.ipv6 as the caller gave it: ppp_link_refuse_ipv6() turns
+     * the setting off for one session, ppp_link_open() restores it. */
+    bool ipv6_wanted;
+
     /* Negotiated LCP values while LCP is Opened (PPP_EV_LCP_UP form). */
     bool lcp_up;
     /* PPP_EV_IPCP_UP / PPP_EV_IPV6CP_UP went out (and a DOWN is owed). */

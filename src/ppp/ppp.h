@@ -256,6 +256,20 @@ int ppp_link_send_offloaded(struct ppp_link *link, const struct ppp_offload *off
  * plain IP from then on (RFC 1661 section 5.7).  No-op unless offload_rx. */
 void ppp_link_refuse_offload(struct ppp_link *link);
 
+/* Give up IPv6 for this session: the caller found that it cannot work
+ * on its interface (IPv6 disabled there, or an MTU below the 1280 that
+ * RFC 8200 section 5 requires) or could not configure it.  IPV6CP stops
+ * where it is, without a Terminate exchange (PPP_EV_IPV6CP_DOWN first if
+ * it was up), and from now on the peer's IPV6CP and IPv6 frames are
+ * answered with LCP Protocol-Reject, as from an implementation without
+ * IPv6 (RFC 1661 section 5.7); one is sent at once, so a peer in the
+ * middle of negotiating stops now (pppd: RXJ-), not after Max-Configure.
+ * reason (may be NULL) goes into the log line.  IPCP is untouched; with
+ * no other network protocol running, LCP closes (PPP_CAUSE_NO_NETWORK).
+ * The next ppp_link_open() runs IPV6CP again if the settings ask for it.
+ * Not to be called from inside a callback.  Returns PPP_OK. */
+int ppp_link_refuse_ipv6(struct ppp_link *link, ppp_time now, const char *reason);
+
 /* Encoded bytes waiting to be written to the stream: sets *data and returns
  * their length (0 when there is nothing).  Control frames go ahead of data
  * frames at the next frame boundary.  Valid until the next call into the

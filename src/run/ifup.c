@@ -137,8 +137,54 @@ static bool addr6_kept(struct tunnel *t, const struct ppp_event *ev)
     return false;
 }
 
+/* IPv6 cannot work on the interface this session: IPv4 goes on without
+ * it.  The engine hears of it once it has returned (ifup_settle), and
+ * says so in one line with why. */
+static void ipv6_give_up(struct tunnel *t, const char *why)
+{
+    snprintf(t->ipv6_off, sizeof(t->ipv6_off), "%s", why);
+    t->ipv6_refuse = true;
+}
+
+void ifup_check_ipv6(struct tunnel *t, struct ppp_settings *settings)
+{
+    char why[sizeof(t->ipv6_off) - 32];
+    if (!settings->ipv6 || !netcfg_ipv6_off(&t->net, why, sizeof(why)))
+        return;
+    settings->ipv6 = false;
+    t->ipv6_never = true;
+    snprintf(t->ipv6_off, sizeof(t->ipv6_off), "%s", why);
+    log_warn("%s: not negotiating IPV6CP, IPv4 only", why);
+}
+
+/* LCP is up and the MTU known: can IPv6 work on the interface? */
+static void ipv6_check_session(struct tunnel *t)
+{
+    char why[sizeof(t->ipv6_off)];
+    if (!t->p->ppp.ipv6 || t->ipv6_never)
+        return;
+    t->ipv6_off[0] = 0;
+    if (t->mtu < 1280) { /* RFC 8200 section 5: the kernel takes IPv6 off such a link */
+        snprintf(why, sizeof(why), "the link MTU %u is below IPv6's minimum of 1280", t->mtu);
+        ipv6_give_up(t, why);
+    } else if (netcfg_ipv6_off(&t->net, why, sizeof(why))) {
+        ipv6_give_up(t, why);
+    }
+}
+
+void ifup_settle(struct tunnel *t)
+{
+    if (!t->ipv6_refuse)
+        return;
+    t->ipv6_refuse = false;
+    if (t->link)
+        ppp_link_refuse_ipv6(t->link, tunnel_now(), t->ipv6_off);
+}
+
 static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
 {
+    if (t->ipv6_refuse)
+        return; /* given up already: the engine is told next */
     if (addr6_kept(t, ev)) {
         t->ipv6cp_up = true;
         if (!t->p->ppp.ipv4)
@@ -151,10 +197,20 @@ static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
     memcpy(&ll.ip.v6.s6_addr[8], ev->u.ipv6cp.local_ifid, 8); /* RFC 5072 section 5 */
     memcpy(t->local_ifid, ev->u.ipv6cp.local_ifid, 8);
     memcpy(t->remote_ifid, ev->u.ipv6cp.remote_ifid, 8);
-    if (iface_up(t) < 0 || netcfg_addr6(&t->net, &ll) < 0 ||
-        (t->p->net.has_address6 && netcfg_addr6(&t->net, &t->p->net.address6) < 0) ||
-        routes_up(t, AF_INET6) < 0) {
+    if (iface_up(t) < 0) {
         tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->net.err);
+        return;
+    }
+    /* The server's Address6 sits on every user's tunnel: each routes only
+     * its own user's addresses and networks (routes_up), not the prefix. */
+    bool prefix_route = t->p->role != RUN_SERVER;
+    if (netcfg_addr6(&t->net, &ll, true) < 0 ||
+        (t->p->net.has_address6 && netcfg_addr6(&t->net, &t->p->net.address6, prefix_route) < 0) ||
+        routes_up(t, AF_INET6) < 0) {
+        char why[sizeof(t->ipv6_off)];
+        snprintf(why, sizeof(why), "%s", t->net.err);
+        netcfg_undo(&t->net, AF_INET6);
+        ipv6_give_up(t, why);
         return;
     }
     t->ipv6cp_up = t->ipv6_configured = true;
@@ -185,6 +241,7 @@ void ifup_event(void *user, const struct ppp_event *ev)
         t->mtu = room < t->p->net.mtu ? room : t->p->net.mtu;
         log_info("interface MTU %u", t->mtu);
         tun_offload_link_up(t, ev);
+        ipv6_check_session(t);
         break;
     }
     case PPP_EV_LCP_DOWN:

@@ -190,6 +190,7 @@ static void timer_expired(struct tunnel *t)
 
 static void after_io(struct tunnel *t)
 {
+    ifup_settle(t);
     stream_flush(t);
     supervise(t);
     tun_update_reading(t);
@@ -244,6 +245,13 @@ static void loop(struct tunnel *t)
     }
 }
 
+/* Only a process that is not root is told to be root: root refused (a
+ * read-only /run, a security module) must look elsewhere. */
+static const char *root_hint(void)
+{
+    return geteuid() != 0 ? " (pppssh up needs root)" : "";
+}
+
 /* /run/pppssh/NAME.pid, locked for our lifetime: a second `up NAME` is
  * refused (with our pid), a stale file of a crashed one is replaced. */
 static int pidfile_start(struct tunnel *t, char *err, size_t errlen)
@@ -254,7 +262,7 @@ static int pidfile_start(struct tunnel *t, char *err, size_t errlen)
     if (r == -EEXIST)
         tunnel_fail(t, RUN_EXIT_IN_USE, "%s", err);
     else if (r == -EACCES || r == -EPERM || r == -EROFS)
-        tunnel_fail(t, RUN_EXIT_NOT_PERMITTED, "not permitted: %s (pppssh up needs root)", err);
+        tunnel_fail(t, RUN_EXIT_NOT_PERMITTED, "not permitted: %s%s", err, root_hint());
     else if (r < 0)
         tunnel_fail(t, RUN_EXIT_FATAL, "%s", err);
     return r < 0 ? -1 : 0;
@@ -273,7 +281,7 @@ static int control_start(struct tunnel *t)
         return -1;
     }
     if (t->ctl_fd == -EACCES || t->ctl_fd == -EPERM) {
-        tunnel_fail(t, RUN_EXIT_NOT_PERMITTED, "not permitted: %s (pppssh up needs root)", err);
+        tunnel_fail(t, RUN_EXIT_NOT_PERMITTED, "not permitted: %s%s", err, root_hint());
         return -1;
     }
     if (t->ctl_fd < 0) {
@@ -293,6 +301,7 @@ static int engine_start(struct tunnel *t)
     };
     struct ppp_settings settings = t->p->ppp;
     settings.offload = settings.offload && tun_offload_wanted(); /* the TUN takes the metadata */
+    ifup_check_ipv6(t, &settings);
     int r = ppp_link_new(&t->link, &settings, &callbacks, t);
     if (r != PPP_OK) {
         tunnel_fail(t, RUN_EXIT_CONFIG, "invalid PPP settings: %s", ppp_strerror(r));

@@ -82,15 +82,16 @@ int netcfg_addr4(struct netcfg *nc, struct in_addr local, struct in_addr peer)
     return 0;
 }
 
-int netcfg_addr6(struct netcfg *nc, const struct os_prefix *addr)
+int netcfg_addr6(struct netcfg *nc, const struct os_prefix *addr, bool prefix_route)
 {
     char text[OS_PREFIX_TEXT_MAX];
-    log_info("[#] ip -6 addr add %s dev %s nodad", os_prefix_format(addr, text, sizeof(text)),
-             nc->ifname);
+    log_info("[#] ip -6 addr add %s dev %s nodad%s", os_prefix_format(addr, text, sizeof(text)),
+             nc->ifname, prefix_route ? "" : " noprefixroute");
     struct netcfg_change *c = record(nc, NETCFG_ADDR6, AF_INET6);
     if (!c)
         return full(nc);
-    int r = nl_addr_add6(nc->ifname, addr, true, nc->err, sizeof(nc->err));
+    unsigned flags = NL_ADDR6_NODAD | (prefix_route ? 0 : NL_ADDR6_NOPREFIXROUTE);
+    int r = nl_addr_add6(nc->ifname, addr, flags, nc->err, sizeof(nc->err));
     if (r < 0) {
         nc->n--;
         return r;
@@ -265,6 +266,49 @@ int netcfg_sysctl(struct netcfg *nc, const char *path, const char *value)
         nc->n--;
     }
     return r;
+}
+
+void netcfg_harden(struct netcfg *nc)
+{
+    /* RFC 4861 sections 6.3.4 and 8: a host acts on any Router
+     * Advertisement or Redirect its link brings; on a tunnel the link is
+     * the peer, which must not route this host (nor autoconfigure it). */
+    static const char *const keys[] = {"ipv6/conf/%s/accept_ra", "ipv6/conf/%s/accept_redirects",
+                                       "ipv6/conf/%s/autoconf", "ipv4/conf/%s/accept_redirects"};
+    char path[128], done[512] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        char key[96];
+        snprintf(key, sizeof(key), keys[i], nc->ifname);
+        snprintf(path, sizeof(path), "/proc/sys/net/%s", key);
+        int r = write_sysctl(path, "0");
+        if (r < 0) {
+            log_debug("not set: %s: %s", path, strerror(-r));
+            continue;
+        }
+        for (char *p = key; *p; p++) /* sysctl(8) spells the path with dots */
+            if (*p == '/')
+                *p = '.';
+        if (len < sizeof(done))
+            len += (size_t)snprintf(done + len, sizeof(done) - len, " net.%s=0", key);
+    }
+    if (len)
+        log_info("[#] sysctl -w%s", done);
+}
+
+bool netcfg_ipv6_off(const struct netcfg *nc, char *why, size_t size)
+{
+    char path[128], value[16];
+    snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", nc->ifname);
+    if (read_sysctl(path, value, sizeof(value)) < 0) {
+        snprintf(why, size, "%s has no IPv6 (no %s)", nc->ifname, path);
+        return true;
+    }
+    if (strcmp(value, "0") == 0)
+        return false;
+    snprintf(why, size, "IPv6 is disabled on %s (net.ipv6.conf.%s.disable_ipv6 = %s)", nc->ifname,
+             nc->ifname, value);
+    return true;
 }
 
 static void undo_one(struct netcfg *nc, const struct netcfg_change *c)

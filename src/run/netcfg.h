@@ -59,7 +59,9 @@ void netcfg_init(struct netcfg *nc, const char *ifname, unsigned ifindex);
 /* Each returns 0, or -errno with nc->err set; what succeeded is recorded. */
 int netcfg_mtu_up(struct netcfg *nc, unsigned mtu);
 int netcfg_addr4(struct netcfg *nc, struct in_addr local, struct in_addr peer);
-int netcfg_addr6(struct netcfg *nc, const struct os_prefix *addr);
+/* prefix_route = false: the address alone, no route to its prefix
+ * (IFA_F_NOPREFIXROUTE; the server's Address6 on each user's tunnel). */
+int netcfg_addr6(struct netcfg *nc, const struct os_prefix *addr, bool prefix_route);
 /* A route into the tunnel.  A default route (length 0) goes into a table of
  * its own with the three wg-quick rules, so that keep_outside (the SSH
  * server) still uses the main table's route; see pppssh.8, ROUTING. */
@@ -69,6 +71,17 @@ int netcfg_dns(struct netcfg *nc, const struct os_ip *dns, size_t n);
 int netcfg_proxy_arp(struct netcfg *nc, struct in_addr addr);
 /* Writes value to /proc/sys/<path>, remembering the old value. */
 int netcfg_sysctl(struct netcfg *nc, const char *path, const char *value);
+
+/* Right after the interface is created: never take Router Advertisements,
+ * redirects or autoconfigured addresses from the peer (accept_ra,
+ * accept_redirects, autoconf = 0; IPv4 accept_redirects = 0).  Best
+ * effort, not journalled (they go with the interface): on a host without
+ * IPv6 the files are missing, and that is no reason to fail. */
+void netcfg_harden(struct netcfg *nc);
+/* IPv6 is off on the interface, with why: disable_ipv6 is set, or there
+ * is no IPv6 configuration for it at all (no IPv6 in the kernel, or an
+ * MTU below 1280 took it away). */
+bool netcfg_ipv6_off(const struct netcfg *nc, char *why, size_t size);
 
 /* Undoes, newest first, the changes of family (AF_UNSPEC = all). */
 void netcfg_undo(struct netcfg *nc, int family);

@@ -85,6 +85,8 @@ static void put_addresses(struct text *out, const struct tunnel *t)
         if (t->p->net.has_address6)
             put(out, "address6: %s\n", os_prefix_format(&t->p->net.address6, p, sizeof(p)));
     }
+    if (t->ipv6_off[0])
+        put(out, "ipv6: off (%s)\n", t->ipv6_off);
     for (size_t i = 0; i < t->p->net.n_routes; i++) {
         const struct os_prefix *r = &t->p->net.routes[i];
         bool active = r->ip.family == AF_INET ? t->ipcp_up : t->ipv6cp_up;

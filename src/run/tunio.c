@@ -56,6 +56,7 @@ int tun_start(struct tunnel *t)
         return -1;
     }
     netcfg_init(&t->net, ifname, t->ifindex);
+    netcfg_harden(&t->net); /* before the peer can send anything */
     struct fq_config fqc;
     fq_config_default(&fqc);
     fqc.seed = tunnel_now() ^ (uint64_t)getpid() << 32; /* flows collide differently per run */

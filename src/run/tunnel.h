@@ -112,6 +112,12 @@ struct tunnel {
     /* The link as negotiated. */
     bool ipcp_up, ipv6cp_up, reported_up;
     bool ipv6_configured; /* fe80::IFID and Address6 on the interface */
+    /* IPv6 cannot work on the interface (ifup.c): why, for the log and
+     * status ("" = it can).  ipv6_never: so from the start, the engine
+     * never runs IPV6CP; ipv6_refuse: the engine is to be told after it
+     * returns (ifup_settle). */
+    char ipv6_off[320];
+    bool ipv6_never, ipv6_refuse;
     struct in_addr local4, remote4;
     uint32_t peer_dns[2]; /* from IPCP, host order, 0 = none */
     bool hook_up_ran;     /* ip-up ran: ip-down is due when the link goes */
@@ -245,6 +251,11 @@ const char *pace_signal_name(const struct tunnel *t); /* what steers the pacer n
 /* ifup.c */
 void ifup_event(void *user, const struct ppp_event *ev);
 void ifup_log(void *user, enum ppp_log_level level, const char *line);
+/* IPv6 is off on the interface before the engine starts: it never offers
+ * IPV6CP (one log line; settings->ipv6 turned off). */
+void ifup_check_ipv6(struct tunnel *t, struct ppp_settings *settings);
+/* After every call into the engine: what its events asked of it. */
+void ifup_settle(struct tunnel *t);
 
 /* peerlog.c: the engine's log_peer lines, rate-limited (loglimit.h) */
 void peerlog_start(struct tunnel *t);

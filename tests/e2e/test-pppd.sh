@@ -12,6 +12,8 @@
 #      up with our addresses, we ping the guest, and a SIGTERM makes
 #      pppssh serve close the link (LCP Terminate, pppd exits) and log its
 #      session.
+#   3. as 2. with pppd's "+ipv6 mru 1200": IPv6 cannot work on an MTU of
+#      1200, so serve gives up IPV6CP alone and IPv4 stays up.
 # The guest kernel answers ICMP by itself.  Addresses: 198.18.253.0/24.
 #   PPPSSH=/abs/path/pppssh tests/e2e/test-pppd.sh
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
@@ -97,5 +99,33 @@ check "2: pppd exited, guest off" x_wait_dead "$VM_PID" 20
 check "2: no tunnel interface left in the server namespace" \
     wait_gone bash -c "ip -n $NS_SRV -4 -o addr show | grep -q 'inet $PPPD'"
 [ "$E2E_FAILED" = "$F0" ] || { tail -n 30 "$C"; sed 's/^/    serve| /' "$E2E_TMP/serve-pppd.log"; }
+
+# --- 3. pppd with +ipv6 and the HOWTOs' "mru 1200" -> pppssh serve ----------
+# Our interface MTU is 1200, which has no IPv6 (RFC 8200 section 5): serve
+# gives up IPV6CP (Protocol-Reject) and IPv4 stays up, as pppd's does.
+F0=$E2E_FAILED
+check "3: pppd guest boots (active client, +ipv6 mru 1200)" \
+    start_vm low "noauth local noipdefault debug lcp-restart 1 +ipv6 mru 1200"
+C=$E2E_TMP/low.console
+ip netns exec "$NS_SRV" socat "UNIX-CONNECT:$E2E_TMP/low.sock" \
+    "EXEC:$PPPSSH serve --local $PPPD --remote $US --stderr" \
+    2>"$E2E_TMP/serve-low.log" &
+SOCAT_PID=$!
+E2E_PIDS="$E2E_PIDS $SOCAT_PID"
+check "3: pppd's IPCP comes up" x_wait_file_text "$C" "local  IP address $US" 30
+check "3: ping the guest at $US" x_ping "$NS_SRV" "$US"
+check "3: pppd stopped IPV6CP on our Protocol-Reject" \
+    x_wait_file_text "$C" "Protocol-Reject for 'IPv6 Control Protocol'" 5
+sleep 2   # IPV6CP settles within milliseconds of IPCP
+check "3: 2 s later the guest still answers (the link stayed up)" x_ping "$NS_SRV" "$US"
+LOW_IF=$(srv_if)
+check "3: our interface ($LOW_IF) has MTU 1200" \
+    bash -c "ip -n $NS_SRV link show dev '$LOW_IF' | grep -q 'mtu 1200 '"
+check "3: no IPv6 address on it" \
+    bash -c "! ip -n $NS_SRV -6 -o addr show dev '$LOW_IF' | grep -q inet6"
+SERVE_PID=$(pgrep -P "$SOCAT_PID" | head -n1)
+[ -n "$SERVE_PID" ] && kill "$SERVE_PID"
+check "3: pppd exited, guest off" x_wait_dead "$VM_PID" 20
+[ "$E2E_FAILED" = "$F0" ] || { tail -n 30 "$C"; sed 's/^/    serve| /' "$E2E_TMP/serve-low.log"; }
 
 e2e_summary

@@ -3,6 +3,7 @@
 # only).  Tests still blocked on a missing feature live in pending/, out
 # of that glob, until they pass.
 set(E2E_EXTRA_TESTS test-bed test-networks test-clients test-clients-foreign test-errors test-ipv6-lan
+                    test-ipv6-off test-ipv6-ra
                     test-ipv6-ll test-pty-redir test-pty-redir-serve test-pppd test-path-rtt)
 foreach(name ${E2E_EXTRA_TESTS})
   if(TEST e2e/${name})

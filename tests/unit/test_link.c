@@ -300,6 +300,126 @@ static void ip_waits_for_its_ncp_and_vj_is_rejected(void **state)
     sc_free(&sc);
 }
 
+/* LCP, IPCP and IPV6CP up with the scripted peer (interface identifiers
+ * 0x11.. ours, 0x22.. the peer's). */
+static void bring_up_both(struct script *sc)
+{
+    const struct h_frame *req;
+    const uint8_t ifid[10] = {1, 10, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22};
+
+    bring_up(sc);
+    sc_send(sc, PPP_PROTO_IPV6CP, FSM_CONF_REQ, 5, ifid, sizeof(ifid));
+    sc_read(sc);
+    req = sc_find(sc, PPP_PROTO_IPV6CP, FSM_CONF_REQ);
+    if (!req) { /* sent with LCP up, read by bring_up: retransmit */
+        sc_advance(sc, 3000 * PPP_MS);
+        sc_read(sc);
+        req = sc_find(sc, PPP_PROTO_IPV6CP, FSM_CONF_REQ);
+    }
+    assert_non_null(req);
+    sc_ack(sc, req);
+    sc_read(sc);
+}
+
+static size_t rejected_protocol(const struct script *sc, uint16_t protocol)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < sc->n; i++)
+        n += sc->f[i].protocol == PPP_PROTO_LCP && sc->f[i].len >= 6 &&
+             sc->f[i].info[0] == LCP_PROTO_REJ && get16(sc->f[i].info + 4) == protocol;
+    return n;
+}
+
+/* The caller found IPv6 cannot work on its interface: IPV6CP goes, IPv4
+ * stays, and the peer is told the way a peer without IPv6 would tell it. */
+static void refusing_ipv6_keeps_ipv4(void **state)
+{
+    struct ppp_settings s;
+    struct script sc;
+    uint8_t pkt[40] = {0x60};
+    const uint8_t ifid[10] = {1, 10, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22};
+
+    settings(&s);
+    s.ipv6 = true;
+    memset(s.local_ifid, 0x11, 8);
+    sc_new(&sc, &s);
+    bring_up_both(&sc);
+    assert_true(sc.us.ipv6cp_up && sc.us.ipcp_up);
+
+    ppp_link_refuse_ipv6(sc.us.link, sc.now, "MTU 1200 is below 1280");
+    sc_read(&sc);
+    assert_false(sc.us.ipv6cp_up); /* PPP_EV_IPV6CP_DOWN */
+    assert_true(sc.us.ipcp_up);
+    assert_int_equal(rejected_protocol(&sc, PPP_PROTO_IPV6CP), 1);
+    assert_int_equal(sc_count(&sc, PPP_PROTO_IPV6CP, FSM_TERM_REQ), 0);
+    assert_int_equal(ppp_link_phase(sc.us.link), PPP_PHASE_NETWORK);
+    assert_int_equal(ppp_link_send_ip(sc.us.link, pkt, sizeof(pkt), sc.now), PPP_ERR_NOT_OPEN);
+
+    /* The peer insists: each of its IPV6CP and IPv6 frames is rejected. */
+    sc_send(&sc, PPP_PROTO_IPV6CP, FSM_CONF_REQ, 6, ifid, sizeof(ifid));
+    h_feed(sc.us.link, PPP_PROTO_IPV6, pkt, sizeof(pkt), NULL, sc.now);
+    sc_read(&sc);
+    assert_int_equal(rejected_protocol(&sc, PPP_PROTO_IPV6CP), 1);
+    assert_int_equal(rejected_protocol(&sc, PPP_PROTO_IPV6), 1);
+    assert_int_equal(sc_count(&sc, PPP_PROTO_IPV6CP, FSM_CONF_ACK), 0);
+    /* and nothing of IPV6CP is retransmitted */
+    for (int i = 0; i < 12; i++)
+        sc_advance(&sc, 3000 * PPP_MS);
+    sc_read(&sc);
+    assert_int_equal(sc_count(&sc, PPP_PROTO_IPV6CP, FSM_CONF_REQ), 0);
+    assert_true(sc.us.ipcp_up);
+    assert_int_equal(ppp_link_phase(sc.us.link), PPP_PHASE_NETWORK);
+
+    /* The next session runs IPV6CP again (the caller decides anew). */
+    ppp_link_lower_down(sc.us.link, sc.now);
+    sc.us.dead = false;
+    h_reader_init(&sc.rd, false);
+    assert_true(sc_lcp_up(&sc));
+    assert_non_null(sc_find(&sc, PPP_PROTO_IPV6CP, FSM_CONF_REQ));
+    sc_free(&sc);
+}
+
+/* Refused while IPV6CP is still negotiating, before it ever came up. */
+static void refusing_ipv6_while_negotiating_announces_nothing(void **state)
+{
+    struct ppp_settings s;
+    struct script sc;
+
+    settings(&s);
+    s.ipv6 = true;
+    sc_new(&sc, &s);
+    assert_true(sc_lcp_up(&sc));
+    assert_non_null(sc_find(&sc, PPP_PROTO_IPV6CP, FSM_CONF_REQ));
+    ppp_link_refuse_ipv6(sc.us.link, sc.now, NULL);
+    sc_read(&sc);
+    assert_int_equal(rejected_protocol(&sc, PPP_PROTO_IPV6CP), 1);
+    assert_int_equal(h_count_events(&sc.us, PPP_EV_IPV6CP_UP), 0);
+    assert_int_equal(h_count_events(&sc.us, PPP_EV_IPV6CP_DOWN), 0);
+    assert_int_equal(ppp_link_phase(sc.us.link), PPP_PHASE_NETWORK); /* IPCP still runs */
+    ppp_link_refuse_ipv6(sc.us.link, sc.now, NULL);                  /* twice is once */
+    assert_int_equal(sc_read(&sc), 0);
+    sc_free(&sc);
+}
+
+/* With IPCP off, IPv6 was the only network protocol: the link closes. */
+static void refusing_the_only_network_protocol_closes_the_link(void **state)
+{
+    struct ppp_settings s;
+    struct script sc;
+
+    settings(&s);
+    s.ipv4 = false;
+    s.ipv6 = true;
+    sc_new(&sc, &s);
+    assert_true(sc_lcp_up(&sc));
+    ppp_link_refuse_ipv6(sc.us.link, sc.now, NULL);
+    sc_read(&sc);
+    assert_non_null(sc_find(&sc, PPP_PROTO_LCP, FSM_TERM_REQ));
+    assert_int_equal(ppp_link_cause(sc.us.link), PPP_CAUSE_NO_NETWORK);
+    sc_free(&sc);
+}
+
 static void lower_down_goes_dead_and_open_starts_afresh(void **state)
 {
     struct ppp_settings s;
@@ -457,6 +577,9 @@ int main(void)
         cmocka_unit_test(a_full_control_buffer_drops_and_counts),
         cmocka_unit_test(only_lcp_is_heard_before_lcp_opens),
         cmocka_unit_test(ip_waits_for_its_ncp_and_vj_is_rejected),
+        cmocka_unit_test(refusing_ipv6_keeps_ipv4),
+        cmocka_unit_test(refusing_ipv6_while_negotiating_announces_nothing),
+        cmocka_unit_test(refusing_the_only_network_protocol_closes_the_link),
         cmocka_unit_test(lower_down_goes_dead_and_open_starts_afresh),
         cmocka_unit_test(close_sends_terminate_and_ends_at_the_ack),
         cmocka_unit_test(timers_follow_the_restart_period),

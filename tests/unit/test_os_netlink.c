@@ -122,7 +122,7 @@ static void configures_link_addresses_and_routes(void **state)
     assert_string_equal(err, "cannot add address 198.18.255.2 peer 198.18.255.1 to 'vpntest1': "
                              "File exists (already assigned)");
     struct os_prefix a6 = prefix("fd00:5353::2/64");
-    assert_int_equal(nl_addr_add6(name, &a6, true, err, sizeof(err)), 0);
+    assert_int_equal(nl_addr_add6(name, &a6, NL_ADDR6_NODAD, err, sizeof(err)), 0);
 
     assert_int_equal(nl_link_index(name, &ifindex, err, sizeof(err)), 0);
     struct nl_route r4 = {.dst = prefix("198.19.0.0/24"), .ifindex = ifindex};
@@ -175,6 +175,72 @@ static void configures_link_addresses_and_routes(void **state)
     assert_int_equal(nl_link_delete(name, err, sizeof(err)), 0);
     assert_false(nl_link_exists(name));
     assert_int_equal(nl_link_delete(name, err, sizeof(err)), -ENODEV);
+    close(fd);
+}
+
+/* What `ip -6 route show dev NAME` prints. */
+static void routes6_of(const char *name, char *out, size_t size)
+{
+    char cmd[64];
+    snprintf(cmd, sizeof(cmd), "ip -6 route show dev %s", name);
+    FILE *p = popen(cmd, "r");
+    size_t n = fread(out, 1, size - 1, p);
+    pclose(p);
+    out[n] = '\0';
+}
+
+static void writes_proc(const char *path, const char *value)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(value, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* The server's one Address6 on every user's tunnel must not route the
+ * whole prefix into each of them: only the address itself is added. */
+static void adds_ipv6_addresses_without_their_prefix_route(void **state)
+{
+    NEED_NAMESPACE();
+    char name[IFNAMSIZ], name2[IFNAMSIZ], routes[1024];
+    struct os_prefix server = prefix("fd00:5353::1/64");
+
+    int fd = tun_open("vpntest2", name, err, sizeof(err));
+    int fd2 = tun_open("vpntest3", name2, err, sizeof(err));
+    assert_true(fd >= 0 && fd2 >= 0);
+    assert_int_equal(nl_link_set_up(name, true, err, sizeof(err)), 0);
+    assert_int_equal(nl_link_set_up(name2, true, err, sizeof(err)), 0);
+    assert_int_equal(
+        nl_addr_add6(name, &server, NL_ADDR6_NODAD | NL_ADDR6_NOPREFIXROUTE, err, sizeof(err)), 0);
+    routes6_of(name, routes, sizeof(routes));
+    assert_null(strstr(routes, "fd00:5353::/64"));
+    /* Without the flag the kernel routes the prefix (the control case). */
+    assert_int_equal(nl_addr_add6(name2, &server, NL_ADDR6_NODAD, err, sizeof(err)), 0);
+    routes6_of(name2, routes, sizeof(routes));
+    assert_non_null(strstr(routes, "fd00:5353::/64"));
+    assert_int_equal(nl_addr_del6(name, &server, err, sizeof(err)), 0);
+    close(fd2);
+    close(fd);
+}
+
+/* Refusals name their cause: root is never told to get CAP_NET_ADMIN. */
+static void says_why_ipv6_cannot_be_added(void **state)
+{
+    NEED_NAMESPACE();
+    char name[IFNAMSIZ], path[96];
+    struct os_prefix ll = prefix("fe80::1/64");
+
+    int fd = tun_open("vpntest4", name, err, sizeof(err));
+    assert_true(fd >= 0);
+    snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", name);
+    writes_proc(path, "1\n");
+    assert_int_equal(nl_addr_add6(name, &ll, NL_ADDR6_NODAD, err, sizeof(err)), -EACCES);
+    assert_non_null(strstr(err, "IPv6 is disabled on the interface"));
+    assert_null(strstr(err, "CAP_NET_ADMIN"));
+    writes_proc(path, "0\n");
+    assert_int_equal(nl_link_set_mtu(name, 1200, err, sizeof(err)), 0);
+    assert_int_equal(nl_addr_add6(name, &ll, NL_ADDR6_NODAD, err, sizeof(err)), -EINVAL);
+    assert_non_null(strstr(err, "MTU below 1280"));
     close(fd);
 }
 
@@ -242,6 +308,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(creates_tun_and_refuses_taken_name),
         cmocka_unit_test(configures_link_addresses_and_routes),
+        cmocka_unit_test(adds_ipv6_addresses_without_their_prefix_route),
+        cmocka_unit_test(says_why_ipv6_cannot_be_added),
         cmocka_unit_test(adds_and_deletes_policy_rules),
         cmocka_unit_test(reads_forwarding),
     };
