@@ -3,7 +3,8 @@
 # only).  Tests still blocked on a missing feature live in pending/, out
 # of that glob, until they pass.
 set(E2E_EXTRA_TESTS test-bed test-networks test-clients test-clients-foreign test-errors test-ipv6-lan
-                    test-ipv6-ll test-pty-redir test-pty-redir-serve test-pppd test-path-rtt)
+                    test-ipv6-ll test-pty-redir test-pty-redir-serve test-pppd test-path-rtt
+                    test-login-shell)
 foreach(name ${E2E_EXTRA_TESTS})
   if(TEST e2e/${name})
     # Each brings up its own sshd and namespaces; on 2 cores, one at a time.
