@@ -295,22 +295,3 @@ int cmd_serve(int argc, char **argv)
     free(s.cfg);
     return status;
 }
-
-/* pppssh as the VPN account's login shell, as the VPN HOWTO has pppd: serve
- * this account's [User] entry from the default configuration.  Whatever
- * command the client sent (sshd passes it as "-c COMMAND") is ignored, and
- * so is the environment, which the client can fill through sshd's AcceptEnv
- * or PermitUserEnvironment: only SSH_CONNECTION is kept, which sshd sets
- * after those, so it names this session's connection (for the pacer). */
-int cmd_serve_login(void)
-{
-    static char connection[128];
-    const char *conn = getenv("SSH_CONNECTION");
-    snprintf(connection, sizeof(connection), "%s", conn ? conn : "");
-    if (clearenv() != 0)
-        return RUN_EXIT_FATAL;
-    if (connection[0])
-        setenv("SSH_CONNECTION", connection, 1);
-    char *argv[] = {"serve", NULL};
-    return cmd_serve(1, argv);
-}
