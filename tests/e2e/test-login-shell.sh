@@ -39,11 +39,6 @@ e2e_sshd_start "mount -t overlay overlay \
     mount -t tmpfs -o mode=755 tmpfs /run && mkdir /run/sshd /run/pppssh &&
     mount --bind $E2E_TMP/srvrun /run/pppssh" || exit 1
 
-# login_shell PATH: root's shell, as sshd reads it for each new session.
-login_shell() {
-    sed "s|^\(root:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:\).*|\1$1|" /etc/passwd >"$E2E_TMP/passwd"
-}
-
 # tunnel_up CASE [LINE...]: up with these lines; the client got the
 # [User root] address, pings cross both ways to the server and its LAN.
 tunnel_up() {
@@ -68,7 +63,7 @@ tunnel_down() {
     check "$1: the server's interface is gone" wait_gone in_srv ip link show pppssh-root
 }
 
-login_shell "$PPPSSH"
+e2e_login_shell "$PPPSSH"
 tunnel_up "RemoteCommand=none" "RemoteCommand = none"
 check "RemoteCommand=none: ssh ran with -tt and no remote command" \
     ssh_ran "-tt .*-- root@$SRV_IP \$"
@@ -100,7 +95,7 @@ dd bs=64 count=16 2>/dev/null | wc -c >$E2E_TMP/heard-while-echoing
 exec $PPPSSH -c ignored
 SH
 chmod 755 "$E2E_TMP/echo-shell"
-login_shell "$E2E_TMP/echo-shell"
+e2e_login_shell "$E2E_TMP/echo-shell"
 tunnel_up "an echoing pty" "RemoteCommand = none"
 check "an echoing pty: the client sent nothing while the pty echoed" \
     test "$(cat "$E2E_TMP/heard-while-echoing" 2>/dev/null)" = 0
