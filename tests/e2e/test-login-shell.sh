@@ -40,7 +40,7 @@ e2e_sshd_start "mount -t overlay overlay \
     mount --bind $E2E_TMP/srvrun /run/pppssh" || exit 1
 
 # tunnel_up CASE [LINE...]: up with these lines; the client got the
-# [User root] address, pings cross both ways to the server and its LAN.
+# [User root] address, and pings reach the server's end and its LAN.
 tunnel_up() {
     _case=$1; shift
     e2e_conf "$E2E_TMP/$NAME.conf" "Interface = $NAME" "Route = 198.19.0.0/24" "$@"
