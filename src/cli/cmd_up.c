@@ -44,16 +44,20 @@ static bool has_option(const struct tunnel_config *cfg, const char *key)
     return false;
 }
 
-/* SSHTTY=auto (pppssh.8 "SSH TTY"): -T when we hold the connection and
- * so set TCP_NODELAY on it ourselves: a pty in the path costs half the
- * throughput.  Otherwise OpenSSH sets TCP_NODELAY only for a pty session:
- * -tt when the far end is pppssh serve, which puts its pty in raw mode
- * before it speaks; -T for anything else (a stock pppd with notty would
- * leave a pty in cooked mode and mangle the frames). */
+/* SSHTTY=auto (pppssh.8 "SSH TTY"): -tt for a login shell, which the VPN
+ * HOWTO runs on a pty (`ssh -t`) and which sets it raw, as pppd does.
+ * Else -T when we hold the connection and so set TCP_NODELAY on it
+ * ourselves: a pty in the path costs half the throughput.  Otherwise
+ * OpenSSH sets TCP_NODELAY only for a pty session: -tt when the far end is
+ * pppssh serve, which puts its pty in raw mode before it speaks; -T for
+ * anything else (a stock pppd with notty would leave a pty in cooked mode
+ * and mangle the frames). */
 static bool want_tty(const struct tunnel_config *cfg, bool own_connection)
 {
     if (cfg->ssh_tty != CONFIG_TTY_AUTO)
         return cfg->ssh_tty == CONFIG_TTY_YES;
+    if (config_login_shell(cfg))
+        return true;
     if (own_connection)
         return false;
     return strncmp(cfg->remote_command, "pppssh ", 7) == 0 ||
@@ -75,6 +79,7 @@ static int build_ssh(struct up *u, char *err, size_t errlen)
         .options = u->options,
         .n_options = n,
         .remote_command = cfg->remote_command[0] ? cfg->remote_command : NULL,
+        .login_shell = config_login_shell(cfg),
     };
     /* The pacer's best signal is the SSH connection's TCP_INFO: have ssh
      * take the connection from us (fdpass.h) unless PPPSSH_PACE chose
@@ -176,8 +181,9 @@ static void ppp_params(struct up *u)
     s->echo_interval_ms = cfg->keepalive_interval * 1000u;
     s->echo_failures = (uint8_t)cfg->keepalive_failures;
     /* With -tt the remote pty echoes and edits until the far end makes it
-     * raw; pppd's "silent" keeps us quiet until its first frame shows that
-     * it did. */
+     * raw (a login shell's pty even before the shell starts); pppd's
+     * "silent" keeps us quiet until its first frame shows that it did, so
+     * no frame of ours can come back as an echo (a "loopback"). */
     s->silent = u->params.spawn.argv && u->tty;
     s->seed = cli_seed();
     /* One interface identifier for the life of the tunnel, so that a

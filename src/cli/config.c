@@ -614,6 +614,11 @@ void config_server_defaults(struct server_config *cfg)
     cfg->offload = true;
 }
 
+bool config_login_shell(const struct tunnel_config *cfg)
+{
+    return strcmp(cfg->remote_command, "none") == 0;
+}
+
 /* Keys that only make sense for ssh, refused with Command. */
 static const char *const ssh_only_keys[] = {"Port", "IdentityFile", "SSHOption", "RemoteCommand",
                                             "SSHTTY"};

@@ -49,7 +49,7 @@ struct tunnel_config {
     char identity_file[CONFIG_STR_MAX]; /* "" = ssh's default */
     char ssh_options[CONFIG_MAX_SSH_OPTIONS][CONFIG_STR_MAX];
     size_t n_ssh_options;
-    char remote_command[CONFIG_STR_MAX]; /* default "pppssh serve" */
+    char remote_command[CONFIG_STR_MAX]; /* default "pppssh serve"; "none": see below */
     char command[CONFIG_STR_MAX];        /* "" unless Command is set */
     enum config_tty ssh_tty;             /* default AUTO */
 
@@ -137,6 +137,11 @@ int config_parse_tunnel(const char *text, size_t len, const char *source, const 
 int config_load_server(const char *path, struct server_config *cfg, char *err, size_t errlen);
 int config_parse_server(const char *text, size_t len, const char *source, struct server_config *cfg,
                         char *err, size_t errlen);
+
+/* RemoteCommand = none (ssh_config's word for it): ssh sends no command,
+ * so sshd runs the account's login shell (the VPN HOWTO's pppd, or
+ * pppssh, as the VPN account's shell). */
+bool config_login_shell(const struct tunnel_config *cfg);
 
 /* The [User NAME] entry for name, or NULL. */
 const struct server_user *config_find_user(const struct server_config *cfg, const char *name);

@@ -1,6 +1,7 @@
 /*
  * main.c - `pppssh COMMAND [ARGS]`: a table of subcommands, wg(8) style.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,8 +38,17 @@ static void usage(FILE *out)
     fprintf(out, "\nSee pppssh(8) and pppssh.conf(5).\n");
 }
 
+/* sshd starts a login shell as "-pppssh", or as "pppssh -c COMMAND" when
+ * the client (or a forced command) sent a command: pppssh.8, LOGIN SHELL. */
+static bool started_as_login_shell(int argc, char **argv)
+{
+    return (argc > 0 && argv[0][0] == '-') || (argc > 1 && strcmp(argv[1], "-c") == 0);
+}
+
 int main(int argc, char **argv)
 {
+    if (started_as_login_shell(argc, argv))
+        return cmd_serve_login();
     if (argc < 2) {
         usage(stderr);
         return RUN_EXIT_CONFIG;

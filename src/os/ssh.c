@@ -83,7 +83,7 @@ int ssh_build_argv(const struct ssh_params *p, struct ssh_argv *out, char *err, 
         rc = push(out, "--");
     if (rc == 0)
         rc = push(out, p->server);
-    if (rc == 0)
+    if (rc == 0 && !p->login_shell)
         rc = push(out, p->remote_command ? p->remote_command : "pppssh serve");
     if (rc < 0)
         return errtext_set(rc, err, errlen, "too many ssh arguments (at most %d)", SSH_ARGV_MAX);

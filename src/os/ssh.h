@@ -17,6 +17,8 @@ struct ssh_params {
     const char *const *options; /* "Key=Value" strings, each passed as -o */
     size_t n_options;
     const char *remote_command; /* NULL = "pppssh serve" */
+    bool login_shell;           /* no remote command: sshd runs the account's
+                                   login shell (remote_command unused) */
     bool tty;                   /* true: -tt (remote pty); false: -T */
 };
 
@@ -29,7 +31,8 @@ struct ssh_argv {
 /*
  * Builds:
  *   ssh -e none -a -x -o BatchMode=yes [-T | -tt] [-p PORT] [-i FILE]
- *       [-o OPTION]... -- SERVER REMOTE_COMMAND
+ *       [-o OPTION]... -- SERVER [REMOTE_COMMAND]
+ * (no REMOTE_COMMAND with login_shell: the VPN HOWTO's pppd as login shell).
  * BatchMode: never prompt (there is nobody to answer); -e none: no escape
  * character, the channel must be 8-bit clean for PPP; -a -x: no agent or
  * X11 forwarding into a VPN peer.  No ServerAliveInterval: LCP echo

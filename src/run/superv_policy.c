@@ -79,3 +79,11 @@ const char *superv_state_name(enum sup_state state, bool stopping, bool reported
         return reported_up ? "reconnecting" : "connecting";
     }
 }
+
+ppp_time superv_first_frame_deadline(const struct superv_liveness *l)
+{
+    if (!l->silent || l->reported_up || l->dead || l->stopping || l->state != SUP_CONNECTING ||
+        l->last_rx != l->session_start)
+        return PPP_TIME_NEVER;
+    return l->session_start + (ppp_time)SUPERV_SILENT_WAIT_MS * PPP_MS;
+}

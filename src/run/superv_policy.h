@@ -67,6 +67,7 @@ struct superv_liveness {
     bool reported_up, dead, stopping;
     ppp_time session_start, last_rx;
     uint32_t echo_interval_ms, echo_failures;
+    bool silent; /* we send nothing until the peer's first frame (ssh -tt) */
 };
 
 /* When the session counts as dead: a reconnect with no link after
@@ -77,5 +78,17 @@ ppp_time superv_silence_deadline(const struct superv_liveness *l);
 
 /* "connecting", "up", "reconnecting", "backing off", "stopping". */
 const char *superv_state_name(enum sup_state state, bool stopping, bool reported_up);
+
+/* Silent (pppd's "silent", as with ssh -tt), we wait for the far end to
+ * speak first; a far end that never speaks PPP (a login shell that is
+ * neither pppd nor pppssh) would keep the first `up` waiting for ever.  It
+ * gets as long as a peer that never answers our Configure-Requests would:
+ * Max-Configure 10 x Restart 3 s (RFC 1661 section 4.6). */
+#define SUPERV_SILENT_WAIT_MS 30000
+
+/* When the first session gives up on a silent far end: SUPERV_SILENT_WAIT_MS
+ * after its start while it is silent, still connecting and has heard no
+ * frame (last_rx is still session_start); else PPP_TIME_NEVER. */
+ppp_time superv_first_frame_deadline(const struct superv_liveness *l);
 
 #endif

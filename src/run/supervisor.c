@@ -331,9 +331,9 @@ void supervisor_heard(struct tunnel *t)
 
 /* When silence means the peer or the path is gone: any frame counts as
  * life (a busy link needs no echo replies), so only a quiet one is dead. */
-static ppp_time silence_deadline(const struct tunnel *t)
+static struct superv_liveness liveness(const struct tunnel *t)
 {
-    struct superv_liveness l = {
+    return (struct superv_liveness){
         .state = t->state,
         .reported_up = t->reported_up,
         .dead = t->dead,
@@ -342,13 +342,26 @@ static ppp_time silence_deadline(const struct tunnel *t)
         .last_rx = t->last_rx,
         .echo_interval_ms = t->p->ppp.echo_interval_ms,
         .echo_failures = t->p->ppp.echo_failures,
+        .silent = t->p->ppp.silent,
     };
+}
+
+static ppp_time silence_deadline(const struct tunnel *t)
+{
+    struct superv_liveness l = liveness(t);
     return superv_silence_deadline(&l);
+}
+
+/* The first session, silent, has heard nothing from the far end yet. */
+static ppp_time first_frame_deadline(const struct tunnel *t)
+{
+    struct superv_liveness l = liveness(t);
+    return t->failed ? PPP_TIME_NEVER : superv_first_frame_deadline(&l);
 }
 
 ppp_time supervisor_expiry(const struct tunnel *t)
 {
-    ppp_time when = silence_deadline(t);
+    ppp_time when = earlier(silence_deadline(t), first_frame_deadline(t));
     if (t->state == SUP_BACKOFF && !t->stopping)
         when = earlier(when, t->retry_at);
     if (t->dead && t->words_until != PPP_TIME_NEVER)
@@ -367,6 +380,15 @@ static void check_timed_out(struct tunnel *t)
 
 void supervisor_timer(struct tunnel *t, ppp_time now)
 {
+    if (now >= first_frame_deadline(t)) {
+        tunnel_fail(t, RUN_EXIT_NEGOTIATION,
+                    "no PPP frame from the server within %d s (with a pty, pppssh waits for the "
+                    "far end to speak first): does the account's login shell run pppd or pppssh?",
+                    SUPERV_SILENT_WAIT_MS / 1000);
+        /* LCP waits in Stopped, where a Close finishes nothing (RFC 1661
+         * section 4.1): the transport's end does. */
+        stream_kill(t, "no PPP frame from the server");
+    }
     if (t->check_pending && now >= t->check_until)
         check_timed_out(t);
     if (now >= silence_deadline(t) && !t->kill_pending) {

@@ -117,8 +117,22 @@ SSHD
     # sshd runs the forced command with the account's login shell, and a
     # root bash sources ~/.bashrc for ssh sessions (which may take seconds).
     # In a private mount namespace, sshd sees root's shell as /bin/sh.
-    sed 's|^\(root:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:\).*|\1/bin/sh|' /etc/passwd >"$E2E_TMP/passwd"
-    in_srv unshare -m sh -c "mount --bind '$E2E_TMP/passwd' /etc/passwd &&
+    e2e_login_shell /bin/sh
+    e2e_sshd_start
+}
+
+# e2e_login_shell PATH: root's login shell in sshd's view from its next
+# session on (the copy of /etc/passwd that e2e_sshd_start mounts).
+e2e_login_shell() {
+    sed "s|^\(root:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:\).*|\1$1|" /etc/passwd >"$E2E_TMP/passwd"
+}
+
+# e2e_sshd_start [SETUP]: start sshd with $E2E_TMP/sshd_config in a private
+# mount namespace in $NS_SRV where /etc/passwd is $E2E_TMP/passwd (rewrite
+# that file in place to change root's shell) and the shell commands SETUP
+# ran first; wait until it listens.
+e2e_sshd_start() {
+    in_srv unshare -m sh -c "${1:+$1 &&} mount --bind '$E2E_TMP/passwd' /etc/passwd &&
         exec /usr/sbin/sshd -f '$E2E_TMP/sshd_config' -E '$E2E_TMP/sshd.log'"
     # sshd forks into the background and writes its pidfile once listening.
     i=0

@@ -15,6 +15,10 @@
 #   3. as 2. with pppd's "+ipv6 mru 1200": IPv6 cannot work on an MTU of
 #      1200, so serve gives up IPV6CP alone and IPv4 stays up.
 # The guest kernel answers ICMP by itself.  Addresses: 198.18.253.0/24.
+#   1b. As 1., through the bed's sshd, as the VPN HOWTO's server has it: the
+#      account's login shell speaks PPP on the pty sshd gives it (here one
+#      that sets the pty raw, as pppd does, and joins it to the guest's
+#      pppd); pppssh up sends no command (`RemoteCommand = none`, ssh -tt).
 #   PPPSSH=/abs/path/pppssh tests/e2e/test-pppd.sh
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
 . "$HERE/lib.sh"
@@ -67,6 +71,30 @@ check "1: pppd received our Terminate-Request" x_wait_file_text "$C" "rcvd [LCP 
 check "1: pppd exited, guest off" x_wait_dead "$VM_PID" 20
 check "1: e2epppd is gone" wait_gone ip -n "$NS_CLI" link show e2epppd
 [ "$E2E_FAILED" = 0 ] || tail -n 30 "$C"
+
+# --- 1b. pppssh client, RemoteCommand = none -> pppd behind a login shell -
+F0=$E2E_FAILED
+check "1b: pppd guest boots (passive, $PPPD:$US)" \
+    start_vm ls "noauth local passive debug lcp-restart 1 $PPPD:$US"
+C=$E2E_TMP/ls.console
+cat >"$E2E_TMP/pppd-shell" <<SH
+#!/bin/sh
+stty raw -echo
+exec socat - UNIX-CONNECT:$E2E_TMP/ls.sock
+SH
+chmod 755 "$E2E_TMP/pppd-shell"
+e2e_login_shell "$E2E_TMP/pppd-shell"
+sed -i 's/^command="[^"]*" //' "$E2E_TMP/authorized_keys" # the login shell decides
+e2e_conf "$E2E_TMP/e2els.conf" "Interface = e2els" "RemoteCommand = none"
+check "1b: pppssh up with RemoteCommand = none exits 0" x_up "$NS_CLI" "$E2E_TMP/e2els.conf"
+echo "    (up took $X_MS ms)"
+check "1b: we got the address pppd assigned ($US peer $PPPD)" \
+    bash -c "ip -n $NS_CLI -4 -o addr show dev e2els | grep -q 'inet $US peer $PPPD/32'"
+check "1b: ping pppd's address $PPPD" x_ping "$NS_CLI" "$PPPD"
+check "1b: pppssh down exits 0" x_down "$NS_CLI" "$E2E_TMP/e2els.conf"
+check "1b: pppd received our Terminate-Request" x_wait_file_text "$C" "rcvd [LCP TermReq" 10
+check "1b: pppd exited, guest off" x_wait_dead "$VM_PID" 20
+[ "$E2E_FAILED" = "$F0" ] || tail -n 30 "$C"
 
 # --- 2. pppd client -> pppssh serve ----------------------------------------
 F0=$E2E_FAILED

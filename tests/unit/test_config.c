@@ -145,6 +145,26 @@ static void command_transport(void **state)
     free(c);
 }
 
+/* RemoteCommand = none: the login shell runs; printed back as none. */
+static void remote_command_none(void **state)
+{
+    struct tunnel_config *c = malloc(sizeof(*c));
+    char *text = NULL;
+    size_t len = 0;
+    assert_int_equal(tunnel("[Tunnel]\nServer = vpn@h\n", c), 0);
+    assert_false(config_login_shell(c));
+    assert_int_equal(tunnel("[Tunnel]\nServer = vpn@h\nRemoteCommand = none\n", c), 0);
+    assert_true(config_login_shell(c));
+    FILE *out = open_memstream(&text, &len);
+    config_print_tunnel(out, c);
+    fclose(out);
+    assert_non_null(strstr(text, "RemoteCommand = none\n"));
+    assert_int_equal(tunnel(text, c), 0);
+    assert_true(config_login_shell(c));
+    free(text);
+    free(c);
+}
+
 static void reports_unknown_key_with_line(void **state)
 {
     tunnel_fails_with("[Tunnel]\n\n; comment\nServr = host\n",
@@ -455,6 +475,7 @@ int main(void)
         cmocka_unit_test(minimal_tunnel_gets_defaults),
         cmocka_unit_test(mtu_auto_default_and_round_trip),
         cmocka_unit_test(command_transport),
+        cmocka_unit_test(remote_command_none),
         cmocka_unit_test(reports_unknown_key_with_line),
         cmocka_unit_test(reports_bad_numbers),
         cmocka_unit_test(reports_missing_server),

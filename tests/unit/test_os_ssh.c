@@ -57,6 +57,19 @@ static void builds_full_argv(void **state)
     assert_string_equal(a.argv[a.argc - 1], "sudo /usr/sbin/pppd nodetach notty noauth");
 }
 
+/* RemoteCommand = none: no command at all, so that sshd runs the login
+ * shell on the pty (the VPN HOWTO's `ssh -t` to an account whose shell is
+ * pppd), not `$SHELL -c ""`. */
+static void builds_argv_without_remote_command(void **state)
+{
+    struct ssh_params p = {.server = "vpn@198.18.0.2", .login_shell = true, .tty = true};
+    struct ssh_argv a;
+    assert_int_equal(ssh_build_argv(&p, &a, err, sizeof(err)), 0);
+    assert_string_equal(joined(&a), "ssh -e none -a -x -o BatchMode=yes -tt -- vpn@198.18.0.2");
+    assert_string_equal(a.argv[a.argc - 1], "vpn@198.18.0.2");
+    assert_null(a.argv[a.argc]);
+}
+
 static void refuses_bad_server_and_too_many_options(void **state)
 {
     struct ssh_params p = {.server = "-oProxyCommand=evil"};
@@ -113,6 +126,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(builds_default_argv),
         cmocka_unit_test(builds_full_argv),
+        cmocka_unit_test(builds_argv_without_remote_command),
         cmocka_unit_test(refuses_bad_server_and_too_many_options),
         cmocka_unit_test(classifies_stderr_lines),
     };

@@ -164,6 +164,32 @@ static void a_reconnect_must_negotiate_in_time(void **state)
                      10 * SEC + (ppp_time)SUPERV_ESTABLISH_WAIT_MS * PPP_MS);
 }
 
+/* ssh -tt: silent until the far end speaks; a first session that hears
+ * nothing gives up after SUPERV_SILENT_WAIT_MS, one that heard a frame (or
+ * is not silent: LCP's own Max-Configure ends it) never does so. */
+static void a_silent_first_session_hears_the_far_end_in_time(void **state)
+{
+    (void)state;
+    struct superv_liveness l = live(SUP_CONNECTING);
+    l.reported_up = false;
+    l.silent = true;
+    l.last_rx = l.session_start;
+    assert_int_equal(superv_first_frame_deadline(&l),
+                     10 * SEC + (ppp_time)SUPERV_SILENT_WAIT_MS * PPP_MS);
+    assert_int_equal(superv_silence_deadline(&l), PPP_TIME_NEVER);
+    l.last_rx = 11 * SEC; /* a frame came */
+    assert_int_equal(superv_first_frame_deadline(&l), PPP_TIME_NEVER);
+    l.last_rx = l.session_start;
+    l.silent = false;
+    assert_int_equal(superv_first_frame_deadline(&l), PPP_TIME_NEVER);
+    l.silent = true;
+    l.reported_up = true; /* a reconnect: SUPERV_ESTABLISH_WAIT_MS instead */
+    assert_int_equal(superv_first_frame_deadline(&l), PPP_TIME_NEVER);
+    l.reported_up = false;
+    l.stopping = true;
+    assert_int_equal(superv_first_frame_deadline(&l), PPP_TIME_NEVER);
+}
+
 static void nothing_is_watched_while_not_running(void **state)
 {
     (void)state;
@@ -205,6 +231,7 @@ int main(void)
         cmocka_unit_test(only_a_client_that_was_up_retries),
         cmocka_unit_test(silence_of_interval_times_failures_is_death),
         cmocka_unit_test(a_reconnect_must_negotiate_in_time),
+        cmocka_unit_test(a_silent_first_session_hears_the_far_end_in_time),
         cmocka_unit_test(nothing_is_watched_while_not_running),
         cmocka_unit_test(state_names_for_status),
     };
