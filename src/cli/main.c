@@ -1,9 +1,11 @@
 /*
  * main.c - `pppssh COMMAND [ARGS]`: a table of subcommands, wg(8) style.
  */
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "exitcode.h"
@@ -38,11 +40,25 @@ static void usage(FILE *out)
     fprintf(out, "\nSee pppssh(8) and pppssh.conf(5).\n");
 }
 
+/* Whether this account's login shell is pppssh (/etc/passwd). */
+static bool account_shell_is_pppssh(void)
+{
+    const struct passwd *pw = getpwuid(getuid());
+    if (!pw || !pw->pw_shell)
+        return false;
+    const char *base = strrchr(pw->pw_shell, '/');
+    return strcmp(base ? base + 1 : pw->pw_shell, "pppssh") == 0;
+}
+
 /* sshd starts a login shell as "-pppssh", or as "pppssh -c COMMAND" when
- * the client (or a forced command) sent a command: pppssh.8, LOGIN SHELL. */
+ * the client (or a forced command) sent a command: pppssh.8, LOGIN SHELL.
+ * The second form counts only for an account whose shell is pppssh, so
+ * that `pppssh -c FILE` typed for `pppssh up -c FILE` is a usage error. */
 static bool started_as_login_shell(int argc, char **argv)
 {
-    return (argc > 0 && argv[0][0] == '-') || (argc > 1 && strcmp(argv[1], "-c") == 0);
+    if (argc > 0 && argv[0][0] == '-')
+        return true;
+    return argc > 1 && strcmp(argv[1], "-c") == 0 && account_shell_is_pppssh();
 }
 
 int main(int argc, char **argv)
@@ -60,7 +76,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof(COMMANDS) / sizeof(COMMANDS[0]); i++)
         if (strcmp(argv[1], COMMANDS[i].name) == 0)
             return COMMANDS[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "pppssh: unknown command '%s'\n", argv[1]);
+    fprintf(stderr, "pppssh: unknown command '%s'%s\n", argv[1],
+            strcmp(argv[1], "-c") == 0 ? " (a tunnel from a file: pppssh up -c FILE)" : "");
     usage(stderr);
     return RUN_EXIT_CONFIG;
 }

@@ -86,13 +86,14 @@ check_not "a command sent: nothing in the run directory the client sent" \
 tunnel_down "a command sent"
 
 # A login shell that leaves the pty cooked, echoing whatever arrives, for
-# a second (VMIN 0, VTIME 10), counts what arrived, then starts pppssh.
+# a second (VMIN 0, VTIME 10), counts what arrived, then starts pppssh as
+# login(1) would ("-pppssh": its own shell is this script, not pppssh).
 cat >"$E2E_TMP/echo-shell" <<SH
-#!/bin/sh
+#!/bin/bash
 printf 'Welcome to the VPN gateway\r\n'
 stty echo -icanon min 0 time 10
 dd bs=64 count=16 2>/dev/null | wc -c >$E2E_TMP/heard-while-echoing
-exec $PPPSSH -c ignored
+exec -a -pppssh $PPPSSH
 SH
 chmod 755 "$E2E_TMP/echo-shell"
 e2e_login_shell "$E2E_TMP/echo-shell"
@@ -101,4 +102,8 @@ check "an echoing pty: the client sent nothing while the pty echoed" \
     test "$(cat "$E2E_TMP/heard-while-echoing" 2>/dev/null)" = 0
 tunnel_down "an echoing pty"
 
+# Outside an account whose shell is pppssh, "pppssh -c FILE" (typed for
+# "pppssh up -c FILE") is a usage error, not a serve session.
+check "pppssh -c by an account whose shell is not pppssh: usage error (2)" \
+    bash -c "'$PPPSSH' -c x </dev/null >/dev/null 2>&1; [ \$? = 2 ]"
 e2e_summary
