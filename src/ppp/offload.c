@@ -99,6 +99,12 @@ bool offload_valid(const struct ppp_offload *off, const uint8_t *pkt, size_t len
     return segmentation_valid(off, &up, pkt[0] >> 4);
 }
 
+bool offload_csum_fits(const struct ppp_offload *off, size_t len)
+{
+    return off->gso_type == PPP_GSO_NONE && off->flags == PPP_OFFLOAD_NEEDS_CSUM &&
+           (size_t)off->csum_start + off->csum_offset + 2 <= len;
+}
+
 void offload_complete_csum(const struct ppp_offload *off, uint8_t *pkt, size_t len)
 {
     if (!(off->flags & PPP_OFFLOAD_NEEDS_CSUM))

@@ -42,7 +42,9 @@ bool offload_is_plain(const struct ppp_offload *off);
 
 /* Finish a partial checksum in place (RFC 1071 sum from csum_start, the
  * pseudo-header sum already in the field), so the packet can go as plain
- * IP.  Only for valid metadata without segmentation. */
+ * IP.  Only for metadata without segmentation whose checksum field lies
+ * in the packet (offload_csum_fits). */
+bool offload_csum_fits(const struct ppp_offload *off, size_t len);
 void offload_complete_csum(const struct ppp_offload *off, uint8_t *pkt, size_t len);
 
 #endif

@@ -276,6 +276,25 @@ static void ipv6_checksums_follow_the_extension_headers(void **state)
     assert_false(csum_at(pkt, sizeof(pkt), 40, 16));
 }
 
+/* Our own kernel's metadata that the peer would refuse can still be
+ * finished in user space, if the field is inside the packet. */
+static void a_refused_checksum_can_be_finished_here(void **state)
+{
+    const struct ppp_offload inner = {
+        .flags = PPP_OFFLOAD_NEEDS_CSUM, .csum_start = 48, .csum_offset = 6};
+    struct ppp_offload off = inner;
+
+    (void)state;
+    assert_true(offload_csum_fits(&off, 56));
+    assert_false(offload_csum_fits(&off, 55));
+    off.gso_type = PPP_GSO_TCPV4;
+    assert_false(offload_csum_fits(&off, 100)); /* segments: only the far kernel cuts them */
+    off = inner, off.flags = 0;
+    assert_false(offload_csum_fits(&off, 100)); /* nothing to finish */
+    off = inner, off.csum_start = 0xffff, off.csum_offset = 0xffff;
+    assert_false(offload_csum_fits(&off, 65535));
+}
+
 /* Metadata that asks for nothing says nothing about the packet. */
 static void plain_metadata_needs_no_transport_header(void **state)
 {
@@ -649,6 +668,7 @@ int main(void)
         cmocka_unit_test(a_partial_checksum_names_only_the_tcp_or_udp_field),
         cmocka_unit_test(ipv6_checksums_follow_the_extension_headers),
         cmocka_unit_test(plain_metadata_needs_no_transport_header),
+        cmocka_unit_test(a_refused_checksum_can_be_finished_here),
         cmocka_unit_test(a_completed_checksum_is_the_full_one),
         cmocka_unit_test(an_odd_length_is_padded_with_zero),
         cmocka_unit_test(the_queue_keeps_each_packets_metadata),
