@@ -5,15 +5,16 @@ Runs CMD (the transport, e.g. ssh to the server) and relays bytes both
 ways between our stdin/stdout (pppssh's stream, as its `Command`) and
 CMD.  Whenever a file NAME.frames appears in SPOOL, its lines
 
-    PROTO KIND SRC DST      e.g.  0021 echo6 fd00:5353::2 fd00:5353::1
+    TO PROTO KIND SRC DST   e.g.  far 0021 echo6 fd00:5353::2 fd00:5353::1
 
 are built into packets (KIND: echo4, echo6, ra, redirect4), each wrapped
 in a PPP frame of protocol PROTO (hex) with FCS-16 and every control
-character escaped, and written towards CMD at the next frame boundary of
-the relayed stream; then the file is renamed NAME.sent.  A test thus
-sends what no honest pppssh would (IPv6 in an IPv4 frame, a Router
-Advertisement) through the real sshd, and asserts on what the far kernel
-received.
+character escaped, and written at the next frame boundary of the relayed
+stream towards CMD (TO = far: as if our pppssh sent it) or towards our
+stdout (TO = near: as if the far end did); then the file is renamed
+NAME.sent.  A test thus sends what no honest pppssh would (IPv6 in an
+IPv4 frame, a Router Advertisement) through the real sshd, either way,
+and asserts on what the receiving kernel got.
 """
 import ipaddress
 import os
@@ -96,8 +97,7 @@ def frame(protocol, info):
     return bytes(out) + b"\x7e"
 
 
-def take_spool(spool):
-    frames = []
+def take_spool(spool, pending):
     for name in sorted(os.listdir(spool)):
         if not name.endswith(".frames"):
             continue
@@ -105,10 +105,9 @@ def take_spool(spool):
         with open(path) as f:
             for line in f:
                 if line.strip():
-                    proto, kind, src, dst = line.split()
-                    frames.append(frame(int(proto, 16), packet(kind, src, dst)))
+                    to, proto, kind, src, dst = line.split()
+                    pending[to].append(frame(int(proto, 16), packet(kind, src, dst)))
         os.rename(path, path[: -len(".frames")] + ".sent")
-    return frames
 
 
 def write_all(fd, data):
@@ -116,12 +115,29 @@ def write_all(fd, data):
         data = data[os.write(fd, data):]
 
 
+class Direction:
+    """One way of the relay: frames are slipped in only between two."""
+
+    def __init__(self, fd):
+        self.fd, self.at_boundary, self.frames = fd, True, []
+
+    def relay(self, data):
+        write_all(self.fd, data)
+        self.at_boundary = data[-1] == 0x7E
+
+    def inject(self):
+        if self.frames and self.at_boundary:
+            write_all(self.fd, b"".join(self.frames))
+            self.frames = []
+
+
 def main():
     spool, cmd = sys.argv[1], sys.argv[2:]
     child = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
     signal.signal(signal.SIGTERM, lambda *_: (child.terminate(), sys.exit(0)))
-    to_child, from_child = child.stdin.fileno(), child.stdout.fileno()
-    watch, pending, at_boundary = [0, from_child], [], True
+    from_child = child.stdout.fileno()
+    far, near = Direction(child.stdin.fileno()), Direction(1)
+    watch = [0, from_child]
     while True:
         ready = select.select(watch, [], [], 0.05)[0]
         if 0 in ready:
@@ -130,17 +146,16 @@ def main():
                 watch.remove(0)
                 child.stdin.close()
             else:
-                write_all(to_child, data)
-                at_boundary = data[-1] == 0x7E
+                far.relay(data)
         if from_child in ready:
             data = os.read(from_child, 65536)
             if not data:
                 break
-            write_all(1, data)
-        pending += take_spool(spool)
-        if pending and at_boundary and 0 in watch:
-            write_all(to_child, b"".join(pending))
-            pending = []
+            near.relay(data)
+        take_spool(spool, {"far": far.frames, "near": near.frames})
+        if 0 in watch:
+            far.inject()
+        near.inject()
     sys.exit(child.wait())
 
 
