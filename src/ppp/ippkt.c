@@ -112,3 +112,90 @@ bool ippkt_set_ce(uint8_t *pkt, size_t len)
     }
     return true;
 }
+
+/* IPv6 extension headers (RFC 8200 section 4) and the IPsec AH (RFC 4302). */
+enum {
+    IPV6_HOP_BY_HOP = 0,
+    IPV6_ROUTING = 43,
+    IPV6_FRAGMENT = 44,
+    IPV6_AUTH = 51,
+    IPV6_DEST_OPTS = 60,
+};
+#define IPV6_MAX_EXTENSIONS 16 /* far more than any real packet carries */
+
+static bool ipv4_upper(const uint8_t *pkt, size_t len, struct ippkt_upper *out)
+{
+    size_t ihl;
+    if (!ipv4_header(pkt, len, &ihl))
+        return false;
+    uint16_t frag = get16(pkt + 6); /* RFC 791: flags and fragment offset */
+    out->proto = pkt[9];
+    out->offset = ihl;
+    out->fragmented = (frag & 0x3fff) != 0; /* MF or an offset */
+    out->later_fragment = (frag & 0x1fff) != 0;
+    return true;
+}
+
+/* The length of the extension header `type` at h (len bytes left), or 0
+ * if it is not one or does not fit. */
+static size_t extension_len(uint8_t type, const uint8_t *h, size_t len)
+{
+    size_t n;
+    if (len < 8)
+        return 0;
+    if (type == IPV6_HOP_BY_HOP || type == IPV6_ROUTING || type == IPV6_DEST_OPTS)
+        n = ((size_t)h[1] + 1) * 8;
+    else if (type == IPV6_AUTH)
+        n = ((size_t)h[1] + 2) * 4;
+    else if (type == IPV6_FRAGMENT)
+        n = 8;
+    else
+        return 0;
+    return n <= len ? n : 0;
+}
+
+static bool is_extension(uint8_t type)
+{
+    return type == IPV6_HOP_BY_HOP || type == IPV6_ROUTING || type == IPV6_FRAGMENT ||
+           type == IPV6_AUTH || type == IPV6_DEST_OPTS;
+}
+
+static bool ipv6_upper(const uint8_t *pkt, size_t len, struct ippkt_upper *out)
+{
+    if (!ipv6_header(pkt, len))
+        return false;
+    uint8_t next = pkt[6];
+    size_t at = 40;
+    *out = (struct ippkt_upper){0};
+    for (int i = 0; is_extension(next); i++) {
+        /* Hop-by-Hop Options only right after the IPv6 header (4.1). */
+        if (i == IPV6_MAX_EXTENSIONS || (next == IPV6_HOP_BY_HOP && i > 0))
+            return false;
+        size_t n = extension_len(next, pkt + at, len - at);
+        if (n == 0)
+            return false;
+        if (next == IPV6_FRAGMENT) {
+            out->fragmented = true;
+            if (get16(pkt + at + 2) >> 3 != 0) { /* what follows is the middle of a datagram */
+                out->later_fragment = true;
+                out->proto = pkt[at];
+                out->offset = at + n;
+                return true;
+            }
+        }
+        next = pkt[at];
+        at += n;
+    }
+    out->proto = next;
+    out->offset = at;
+    return true;
+}
+
+bool ippkt_upper_layer(const uint8_t *pkt, size_t len, struct ippkt_upper *out)
+{
+    if (len == 0)
+        return false;
+    if (pkt[0] >> 4 == 4)
+        return ipv4_upper(pkt, len, out);
+    return ipv6_upper(pkt, len, out);
+}

@@ -63,7 +63,16 @@ static void ip_packet(struct ppp_link *link, bool enabled, const struct ppp_fsm 
     }
     /* Data for a network protocol that is not (yet, or any more) Opened
      * cannot be delivered: RFC 1661 section 3.4 has it discarded. */
-    if (ncp->state != FSM_OPENED || len == 0) {
+    if (ncp->state != FSM_OPENED) {
+        link->stats.rx_ip_ncp_closed++;
+        drop(link);
+        return;
+    }
+    /* A 0x0021 frame carries IPv4 (RFC 1332 section 1), a 0x0057 frame
+     * IPv6 (RFC 5072 section 2): anything else would reach the other
+     * family's stack past its NCP, which may not even be open. */
+    if (len == 0 || info[0] >> 4 != family) {
+        link->stats.rx_ip_wrong_version++;
         drop(link);
         return;
     }

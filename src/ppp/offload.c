@@ -1,12 +1,12 @@
 /* offload.c - the offload header and its checks (offload.h) */
 #include "offload.h"
 
+#include "ippkt.h"
 #include "util.h"
 
 #define IPV4_MIN_HEADER 20
 #define IPV6_HEADER 40
 #define TCP_MIN_HEADER 20
-#define IPPROTO_TCP_NUMBER 6
 #define OFFLOAD_MIN_SEGMENT 48
 #define OFFLOAD_MAX_CSUM_END 1024
 
@@ -35,57 +35,74 @@ bool offload_is_plain(const struct ppp_offload *off)
     return !(off->flags & PPP_OFFLOAD_NEEDS_CSUM) && off->gso_type == PPP_GSO_NONE;
 }
 
-/* The IP header's length as the packet states it (IPv4 IHL; IPv6's fixed
- * header, extension headers being the sender's business), or 0. */
-static size_t ip_header_len(const uint8_t *pkt, size_t len)
-{
-    size_t hl = pkt[0] >> 4 == 4 ? (size_t)(pkt[0] & 0x0f) * 4 : IPV6_HEADER;
-    return hl >= IPV4_MIN_HEADER && hl <= len ? hl : 0;
-}
+/* RFC 9293 section 3.1 and RFC 768: where TCP and UDP keep their checksum. */
+#define TCP_CHECK_OFFSET 16
+#define UDP_CHECK_OFFSET 6
+#define UDP_HEADER 8
 
-/* A partial TCP checksum sits in the TCP header after the IP header (RFC
- * 9293 section 3.1: 16 bytes in), as Linux leaves it for TSO. */
-static bool tcp_checksum_valid(const struct ppp_offload *off, const uint8_t *pkt, size_t len)
+/* A partial checksum names exactly the TCP or UDP checksum field of this
+ * packet: csum_start where its transport header starts (past the IPv6
+ * extension headers), csum_offset that field in it.  The receiving kernel
+ * writes the sum there after our source check, and the peer chooses the
+ * sum: anywhere else it could rewrite any 16 bits, an IPv6 source's low
+ * ones for instance.  Linux finishes the checksum itself before it
+ * fragments a packet, so a fragment never has a partial one. */
+static bool checksum_placed(const struct ppp_offload *off, const struct ippkt_upper *up, size_t len)
 {
-    size_t ip = ip_header_len(pkt, len);
-    if (ip == 0 || off->csum_offset != 16 || off->csum_start < ip)
+    if (up->fragmented || off->csum_start != up->offset)
         return false;
-    if (pkt[0] >> 4 == 6) /* TCP right after the header, or extension headers first */
-        return off->csum_start > ip || pkt[6] == IPPROTO_TCP_NUMBER;
-    return off->csum_start == ip && pkt[9] == IPPROTO_TCP_NUMBER;
+    if (up->proto == IPPKT_PROTO_TCP)
+        return off->csum_offset == TCP_CHECK_OFFSET && up->offset + TCP_MIN_HEADER <= len;
+    if (up->proto == IPPKT_PROTO_UDP)
+        return off->csum_offset == UDP_CHECK_OFFSET && up->offset + UDP_HEADER <= len;
+    return false;
 }
 
-static bool segmentation_valid(const struct ppp_offload *off, const uint8_t *pkt, size_t len)
+/* TCP segmentation of a whole TCP packet of the type's own IP version. */
+static bool segmentation_valid(const struct ppp_offload *off, const struct ippkt_upper *up,
+                               int version)
 {
     uint8_t type = off->gso_type & (uint8_t)~PPP_GSO_ECN;
-    int version = pkt[0] >> 4;
 
-    if (type == PPP_GSO_NONE)
-        return off->gso_type == PPP_GSO_NONE;
     if (!(type == PPP_GSO_TCPV4 && version == 4) && !(type == PPP_GSO_TCPV6 && version == 6))
+        return false;
+    if (up->proto != IPPKT_PROTO_TCP || up->fragmented)
         return false;
     /* No Linux TCP sends smaller segments (net.ipv4.tcp_min_snd_mss): a
      * peer asking for tinier ones would only multiply packets.  0xffff is
      * Linux's GSO_BY_FRAGS, which a TUN refuses. */
     if (off->gso_size < OFFLOAD_MIN_SEGMENT || off->gso_size == 0xffff)
         return false;
-    if (off->flags & PPP_OFFLOAD_NEEDS_CSUM && !tcp_checksum_valid(off, pkt, len))
-        return false;
     size_t min_header = (version == 4 ? IPV4_MIN_HEADER : IPV6_HEADER) + TCP_MIN_HEADER;
-    return off->hdr_len >= min_header && off->hdr_len <= len;
+    return off->hdr_len >= min_header;
 }
 
 bool offload_valid(const struct ppp_offload *off, const uint8_t *pkt, size_t len)
 {
+    struct ippkt_upper up;
+
     /* A TUN refuses a hdr_len past the packet's end (tun_get_user). */
     if (len < IPV4_MIN_HEADER || off->flags & ~PPP_OFFLOAD_NEEDS_CSUM || off->hdr_len > len)
+        return false;
+    if (offload_is_plain(off))
+        return true;
+    if (!ippkt_upper_layer(pkt, len, &up))
         return false;
     /* The field must also lie in what a TUN copies into the packet's head
      * (skb_partial_csum_set), a few KiB: any real header does. */
     size_t csum_end = (size_t)off->csum_start + off->csum_offset + 2;
-    if (off->flags & PPP_OFFLOAD_NEEDS_CSUM && (csum_end > len || csum_end > OFFLOAD_MAX_CSUM_END))
+    if (off->flags & PPP_OFFLOAD_NEEDS_CSUM &&
+        (csum_end > len || csum_end > OFFLOAD_MAX_CSUM_END || !checksum_placed(off, &up, len)))
         return false;
-    return segmentation_valid(off, pkt, len);
+    if (off->gso_type == PPP_GSO_NONE)
+        return true;
+    return segmentation_valid(off, &up, pkt[0] >> 4);
+}
+
+bool offload_csum_fits(const struct ppp_offload *off, size_t len)
+{
+    return off->gso_type == PPP_GSO_NONE && off->flags == PPP_OFFLOAD_NEEDS_CSUM &&
+           (size_t)off->csum_start + off->csum_offset + 2 <= len;
 }
 
 void offload_complete_csum(const struct ppp_offload *off, uint8_t *pkt, size_t len)

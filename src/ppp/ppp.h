@@ -191,7 +191,9 @@ struct ppp_offload {
 
 struct ppp_callbacks {
     void (*event)(void *user, const struct ppp_event *event);
-    /* A received IPv4 (family 4) or IPv6 (family 6) datagram.  pkt points
+    /* A received IPv4 (family 4) or IPv6 (family 6) datagram, from a frame
+     * of that family's Protocol (or VSNP) while its NCP is Opened; its
+     * version nibble is the family's.  pkt points
      * into the engine and is valid only during the call.  off is NULL
      * unless the peer sent the packet with offload metadata (settings
      * offload, PPP_EV_LCP_UP offload_rx); it was checked against len. */
@@ -213,7 +215,9 @@ struct ppp_stats {
     uint64_t rx_bad_fcs, rx_runts, rx_too_long, rx_aborts;
     uint64_t rx_bytes_outside_frames; /* banners, MOTD, line noise */
     uint64_t rx_unknown_protocol;     /* answered with Protocol-Reject */
-    uint64_t rx_dropped;              /* valid frames we could not use */
+    uint64_t rx_dropped;              /* valid frames we could not use, among them: */
+    uint64_t rx_ip_wrong_version;     /* an IP version other than the Protocol's */
+    uint64_t rx_ip_ncp_closed;        /* IP while its NCP was not Opened */
     uint64_t tx_dropped_control;      /* control frames dropped: tx buffer full */
     uint64_t echo_sent, echo_replies;
     ppp_time echo_rtt_last;

@@ -361,6 +361,16 @@ static void fmt_addr4(struct in_addr a, char *buf, size_t size)
     os_ip_format(&ip, buf, size);
 }
 
+/* What the peer sent that the filter refused for any reason but its source. */
+static uint64_t filtered_other(const struct tunnel *t)
+{
+    uint64_t n = 0;
+    for (int v = PEER_PASS + 1; v < PEER_VERDICTS; v++)
+        if (v != PEER_SPOOFED)
+            n += tun_filtered(t, (enum peer_verdict)v);
+    return n;
+}
+
 /* One key=value line per server session (npppd's accounting), for grep. */
 static void account(struct tunnel *t)
 {
@@ -373,11 +383,12 @@ static void account(struct tunnel *t)
     double duration = (double)(tunnel_now() - t->started) / 1e9;
     log_msg(LOG_LEVEL_INFO,
             "session user=%s interface=%s local=%s remote=%s duration=%.1f bytes_in=%llu "
-            "bytes_out=%llu packets_in=%llu packets_out=%llu spoofed=%llu cause=%s",
+            "bytes_out=%llu packets_in=%llu packets_out=%llu spoofed=%llu filtered=%llu cause=%s",
             t->p->user ? t->p->user : "-", t->ifname, local, remote, duration,
             (unsigned long long)s->rx_ip_bytes, (unsigned long long)s->tx_ip_bytes,
             (unsigned long long)s->rx_ip_packets, (unsigned long long)s->tx_ip_packets,
-            (unsigned long long)t->spoofed,
+            (unsigned long long)tun_filtered(t, PEER_SPOOFED),
+            (unsigned long long)filtered_other(t),
             t->replaced ? "replaced" : ppp_cause_name(ppp_link_cause(t->link)));
 }
 

@@ -127,6 +127,15 @@ static void status(struct tunnel *t, struct text *out)
         (unsigned long long)t->tun_in_dropped,
         (unsigned long long)(t->tun_out_dropped + s->rx_dropped),
         (unsigned long long)(s->rx_bad_fcs + s->rx_runts + s->rx_too_long));
+    put(out,
+        "filtered: %llu wrong IP version, %llu closed NCP, %llu unreadable, %llu spoofed source, "
+        "%llu router messages, %llu bad offload\n",
+        (unsigned long long)tun_filtered(t, PEER_WRONG_VERSION),
+        (unsigned long long)tun_filtered(t, PEER_NCP_CLOSED),
+        (unsigned long long)tun_filtered(t, PEER_UNREADABLE),
+        (unsigned long long)tun_filtered(t, PEER_SPOOFED),
+        (unsigned long long)tun_filtered(t, PEER_ROUTER),
+        (unsigned long long)tun_filtered(t, PEER_BAD_OFFLOAD));
     if (s->echo_replies)
         put(out, "echo-rtt: %.3f ms\n", (double)t->echo_rtt / 1e6);
     else

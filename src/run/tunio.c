@@ -238,15 +238,30 @@ void tun_stop(struct tunnel *t)
     t->fq = NULL;
 }
 
+/* The loop's view of the link (ifup.c follows the engine's events, which
+ * come before any packet of a newly Opened NCP). */
+static enum peer_verdict judge(const struct tunnel *t, int family, const struct ppp_offload *off,
+                               const uint8_t *pkt, size_t len)
+{
+    bool antispoof = t->p->role == RUN_SERVER && t->p->net.antispoof;
+    const struct peer_filter f = {
+        .ipv4_open = t->ipcp_up,
+        .ipv6_open = t->ipv6cp_up,
+        .spoof = antispoof ? &t->spoof : NULL,
+    };
+    return peer_filter_check(&f, family, off, pkt, len);
+}
+
 void tun_ip_packet(void *user, int family, const struct ppp_offload *off, const uint8_t *pkt,
                    size_t len)
 {
     struct tunnel *t = user;
-    (void)family;
-    if (t->p->role == RUN_SERVER && t->p->net.antispoof &&
-        !spoof_source_allowed(&t->spoof, pkt, len)) {
-        if (t->spoofed++ == 0)
-            log_warn("dropping packets from the client with a source address it does not own");
+    enum peer_verdict v = judge(t, family, off, pkt, len);
+    if (v != PEER_PASS) {
+        /* Once per kind: a hostile peer must not flood the log. */
+        if (t->filtered[v]++ == 0)
+            log_warn("dropping packets from the %s with %s",
+                     t->p->role == RUN_SERVER ? "client" : "server", peer_verdict_text(v));
         return;
     }
     if (t->tun_fd < 0 || !t->iface_up)
@@ -255,4 +270,15 @@ void tun_ip_packet(void *user, int family, const struct ppp_offload *off, const 
      * blocking write would stall the PPP control traffic behind it. */
     if (tun_offload_write(t, off, pkt, len) < 0)
         t->tun_out_dropped++;
+}
+
+uint64_t tun_filtered(const struct tunnel *t, enum peer_verdict v)
+{
+    const struct ppp_stats *s = t->link ? ppp_link_stats(t->link) : NULL;
+    uint64_t n = t->filtered[v];
+    if (s && v == PEER_WRONG_VERSION)
+        n += s->rx_ip_wrong_version; /* the engine drops most of them */
+    if (s && v == PEER_NCP_CLOSED)
+        n += s->rx_ip_ncp_closed;
+    return n;
 }

@@ -21,6 +21,7 @@
 #include "netcfg.h"
 #include "outage.h"
 #include "pacer.h"
+#include "peerfilter.h"
 #include "pidfile.h"
 #include "ppp.h"
 #include "run.h"
@@ -132,7 +133,7 @@ struct tunnel {
     /* Counters the engine cannot keep. */
     uint64_t tun_in_dropped;  /* from TUN, refused by the engine */
     uint64_t tun_out_dropped; /* to TUN, not written (queue full) */
-    uint64_t spoofed;         /* from the client with a foreign source */
+    uint64_t filtered[PEER_VERDICTS]; /* from the peer, refused (peerfilter.h) */
 
     /* The supervisor (supervisor.c). */
     enum sup_state state;
@@ -210,6 +211,8 @@ void tun_update_reading(struct tunnel *t);
 /* The engine's ip_packet callback: a datagram from the peer. */
 void tun_ip_packet(void *user, int family, const struct ppp_offload *off, const uint8_t *pkt,
                    size_t len);
+/* Packets from the peer refused for verdict v, by the engine or by us. */
+uint64_t tun_filtered(const struct tunnel *t, enum peer_verdict v);
 
 /* tunoffload.c: packets with their virtio_net_hdr, and TCP segmentation
  * offload while the peer takes it. */

@@ -142,6 +142,13 @@ int tun_offload_send(struct tunnel *t, struct ppp_offload *off, uint8_t *pkt, si
                      ppp_time now)
 {
     int r = ppp_link_send_offloaded(t->link, off, pkt, len, now);
+    /* Our kernel's partial checksum somewhere the peer would refuse it
+     * (offload_valid: an inner header of a tunnelled packet, say): the
+     * packet goes with its checksum finished here. */
+    if (r == PPP_ERR_BAD_PACKET && offload_csum_fits(off, len)) {
+        offload_complete_csum(off, pkt, len);
+        return ppp_link_send_ip(t->link, pkt, len, now);
+    }
     if (r != PPP_ERR_NO_OFFLOAD && r != PPP_ERR_TOO_BIG)
         return r;
     /* The metadata is sound (the engine checks that first): the peer

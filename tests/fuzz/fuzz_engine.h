@@ -9,6 +9,7 @@
 #define FUZZ_ENGINE_H
 
 #include "../unit/script_peer.h"
+#include "fuzz_ipcheck.h"
 #include "offload.h"
 #include "protocols.h"
 
@@ -46,27 +47,25 @@ static inline void fuzz_settings(struct ppp_settings *s, uint8_t variant)
     s->seed = variant;
 }
 
-/* The engine hands on only packets whose offload metadata fits them:
- * checked here on its own terms, and by finishing the checksum in a copy
- * of exactly the packet's size (ASan sees any byte past it). */
+/* The engine hands on only IP of the frame's own version while its NCP
+ * is Opened, and offload metadata that fits the packet and names nothing
+ * but its TCP or UDP checksum field: checked here on the oracle's own
+ * terms (fuzz_ipcheck.h), and by finishing the checksum in a copy of
+ * exactly the packet's size (ASan sees any byte past it). */
 static inline void fuzz_ip(struct h_end *end, int family, const uint8_t *pkt, size_t len)
 {
     const struct ppp_offload *off = &end->last_offload;
 
     fuzz_check(family == 4 || family == 6);
+    fuzz_check(len > 0 && pkt[0] >> 4 == family);
+    fuzz_check(family == 4 ? end->ipcp_up : end->ipv6cp_up);
     if (!end->offloaded)
         return; /* plain IP is the peer's business, whatever its header */
-    fuzz_check(len >= 20 && family == pkt[0] >> 4);
+    fuzz_check(len >= 20);
     fuzz_check(off->hdr_len <= len);
     fuzz_check(off->gso_type == PPP_GSO_NONE || off->gso_size > 0);
-    if (!(off->flags & PPP_OFFLOAD_NEEDS_CSUM))
-        return;
-    fuzz_check((size_t)off->csum_start + off->csum_offset + 2 <= len);
-    uint8_t *copy = malloc(len);
-    fuzz_check(copy != NULL);
-    memcpy(copy, pkt, len);
-    offload_complete_csum(off, copy, len);
-    free(copy);
+    fuzz_check(oracle_offload_placed(off, pkt, len));
+    fuzz_check(oracle_checksum_writes_only_its_field(off, pkt, len));
 }
 
 static inline void fuzz_ncp_up(struct script *sc, uint16_t protocol, const uint8_t *opts,

@@ -290,6 +290,7 @@ static void ip_waits_for_its_ncp_and_vj_is_rejected(void **state)
     h_feed(sc.us.link, PPP_PROTO_IP, pkt, ipv4(pkt, 40, 0), NULL, sc.now);
     assert_int_equal(delivered, 0); /* IPCP is not Opened yet */
     assert_int_equal(ppp_link_stats(sc.us.link)->rx_dropped, 1);
+    assert_int_equal(ppp_link_stats(sc.us.link)->rx_ip_ncp_closed, 1);
     h_feed(sc.us.link, PPP_PROTO_IPV6, pkt, 40, NULL, sc.now);
     h_feed(sc.us.link, PPP_PROTO_VJ_COMP, pkt, 10, NULL, sc.now);
     sc_read(&sc);
@@ -417,6 +418,30 @@ static void refusing_the_only_network_protocol_closes_the_link(void **state)
     sc_read(&sc);
     assert_non_null(sc_find(&sc, PPP_PROTO_LCP, FSM_TERM_REQ));
     assert_int_equal(ppp_link_cause(sc.us.link), PPP_CAUSE_NO_NETWORK);
+/* RFC 1332 section 1, RFC 5072 section 2: a 0x0021 frame carries IPv4.
+ * IPv6 in one would reach the IPv6 stack while IPV6CP is not even
+ * running (disabled here). */
+static void ip_of_the_other_version_is_dropped(void **state)
+{
+    struct ppp_settings s;
+    struct script sc;
+    uint8_t pkt[48] = {0x60};
+    size_t delivered = 0;
+
+    settings(&s);
+    sc_new(&sc, &s);
+    sc.us.on_ip = count_ip;
+    sc.us.ctx = &delivered;
+    bring_up(&sc);
+    h_feed(sc.us.link, PPP_PROTO_IP, pkt, sizeof(pkt), NULL, sc.now);
+    pkt[0] = 0x55;
+    h_feed(sc.us.link, PPP_PROTO_IP, pkt, sizeof(pkt), NULL, sc.now);
+    assert_int_equal(delivered, 0);
+    assert_int_equal(ppp_link_stats(sc.us.link)->rx_ip_wrong_version, 2);
+    assert_int_equal(ppp_link_stats(sc.us.link)->rx_dropped, 2);
+    h_feed(sc.us.link, PPP_PROTO_IP, pkt, ipv4(pkt, 40, 0), NULL, sc.now);
+    assert_int_equal(delivered, 1);
+    assert_int_equal(sc_count(&sc, PPP_PROTO_LCP, LCP_PROTO_REJ), 0);
     sc_free(&sc);
 }
 
@@ -580,6 +605,7 @@ int main(void)
         cmocka_unit_test(refusing_ipv6_keeps_ipv4),
         cmocka_unit_test(refusing_ipv6_while_negotiating_announces_nothing),
         cmocka_unit_test(refusing_the_only_network_protocol_closes_the_link),
+        cmocka_unit_test(ip_of_the_other_version_is_dropped),
         cmocka_unit_test(lower_down_goes_dead_and_open_starts_afresh),
         cmocka_unit_test(close_sends_terminate_and_ends_at_the_ack),
         cmocka_unit_test(timers_follow_the_restart_period),

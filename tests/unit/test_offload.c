@@ -185,6 +185,7 @@ static void ipv6_segmentation_needs_tcp(void **state)
     pkt[6] = 17; /* UDP right after the header */
     assert_false(offload_valid(&off, pkt, sizeof(pkt)));
     pkt[6] = 0; /* a hop-by-hop header first: TCP further in */
+    pkt[40] = 6, pkt[41] = 0;
     off.csum_start = 48;
     off.hdr_len = 68;
     assert_true(offload_valid(&off, pkt, sizeof(pkt)));
@@ -192,6 +193,117 @@ static void ipv6_segmentation_needs_tcp(void **state)
     assert_false(offload_valid(&off, pkt, sizeof(pkt)));
     off.csum_start = 40, off.gso_type = PPP_GSO_TCPV4;
     assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+}
+
+/* A checksum without segmenting: the same field, and nothing else, since
+ * the receiving kernel writes a sum the peer chose at csum_start +
+ * csum_offset, after the source check. */
+static bool csum_at(const uint8_t *pkt, size_t len, uint16_t start, uint16_t offset)
+{
+    const struct ppp_offload off = {
+        .flags = PPP_OFFLOAD_NEEDS_CSUM, .csum_start = start, .csum_offset = offset};
+    return offload_valid(&off, pkt, len);
+}
+
+static void a_partial_checksum_names_only_the_tcp_or_udp_field(void **state)
+{
+    uint8_t pkt[TCP4_LEN];
+    struct ppp_offload tso;
+
+    (void)state;
+    tcp4_super_packet(pkt, &tso);
+    assert_true(csum_at(pkt, sizeof(pkt), 20, 16));
+    assert_false(csum_at(pkt, sizeof(pkt), 20, 6));
+    /* the low bits of the source address, the ports, the sequence number */
+    assert_false(csum_at(pkt, sizeof(pkt), 14, 0));
+    assert_false(csum_at(pkt, sizeof(pkt), 0, 14));
+    assert_false(csum_at(pkt, sizeof(pkt), 20, 0));
+    assert_false(csum_at(pkt, sizeof(pkt), 20, 4));
+    assert_false(csum_at(pkt, sizeof(pkt), 24, 12));
+    pkt[9] = 17; /* UDP: its checksum is 6 bytes in */
+    assert_true(csum_at(pkt, sizeof(pkt), 20, 6));
+    assert_false(csum_at(pkt, sizeof(pkt), 20, 16));
+    pkt[9] = 1; /* ICMP: Linux never offloads its checksum */
+    assert_false(csum_at(pkt, sizeof(pkt), 20, 2));
+    pkt[9] = 6;
+    pkt[0] = 0x46; /* 4 bytes of IPv4 options: TCP starts at 24 */
+    assert_false(csum_at(pkt, sizeof(pkt), 20, 16));
+    assert_true(csum_at(pkt, sizeof(pkt), 24, 16));
+    pkt[0] = 0x45;
+    pkt[6] = 0x20; /* a first fragment (MF): Linux finishes checksums before fragmenting */
+    assert_false(csum_at(pkt, sizeof(pkt), 20, 16));
+    assert_false(offload_valid(&tso, pkt, sizeof(pkt)));
+    /* a TCP header cut short */
+    pkt[6] = 0;
+    assert_false(csum_at(pkt, 39, 20, 16));
+}
+
+static void ipv6_checksums_follow_the_extension_headers(void **state)
+{
+    uint8_t pkt[TCP6_LEN];
+    struct ppp_offload tso;
+
+    (void)state;
+    tcp6_super_packet(pkt, &tso);
+    assert_true(csum_at(pkt, sizeof(pkt), 40, 16));
+    /* the example: the kernel would write over the source's low bits */
+    assert_false(csum_at(pkt, sizeof(pkt), 22, 0));
+    assert_false(csum_at(pkt, sizeof(pkt), 8, 14));
+    assert_false(csum_at(pkt, sizeof(pkt), 48, 16));
+    /* Destination Options (16 bytes), then UDP */
+    pkt[6] = 60;
+    pkt[40] = 17, pkt[41] = 1;
+    assert_true(csum_at(pkt, sizeof(pkt), 56, 6));
+    assert_false(csum_at(pkt, sizeof(pkt), 40, 6));
+    assert_false(csum_at(pkt, sizeof(pkt), 56, 16));
+    assert_false(offload_valid(&tso, pkt, sizeof(pkt))); /* segmenting UDP as TCP */
+    /* a Fragment header: no partial checksum in a fragment */
+    pkt[6] = 44;
+    pkt[40] = 6, pkt[41] = 0, pkt[42] = pkt[43] = 0;
+    pkt[43] = 1; /* M: more to come */
+    assert_false(csum_at(pkt, sizeof(pkt), 48, 16));
+    /* a Hop-by-Hop header that is not the first */
+    pkt[6] = 60;
+    pkt[40] = 0, pkt[41] = 0;
+    pkt[48] = 6, pkt[49] = 0;
+    assert_false(csum_at(pkt, sizeof(pkt), 56, 16));
+    /* an extension header running past the packet */
+    pkt[40] = 6, pkt[41] = 200;
+    assert_false(csum_at(pkt, 100, 40, 16));
+    /* not IPv4 or IPv6 at all */
+    tcp6_super_packet(pkt, &tso);
+    pkt[0] = 0x50;
+    assert_false(csum_at(pkt, sizeof(pkt), 40, 16));
+}
+
+/* Our own kernel's metadata that the peer would refuse can still be
+ * finished in user space, if the field is inside the packet. */
+static void a_refused_checksum_can_be_finished_here(void **state)
+{
+    const struct ppp_offload inner = {
+        .flags = PPP_OFFLOAD_NEEDS_CSUM, .csum_start = 48, .csum_offset = 6};
+    struct ppp_offload off = inner;
+
+    (void)state;
+    assert_true(offload_csum_fits(&off, 56));
+    assert_false(offload_csum_fits(&off, 55));
+    off.gso_type = PPP_GSO_TCPV4;
+    assert_false(offload_csum_fits(&off, 100)); /* segments: only the far kernel cuts them */
+    off = inner, off.flags = 0;
+    assert_false(offload_csum_fits(&off, 100)); /* nothing to finish */
+    off = inner, off.csum_start = 0xffff, off.csum_offset = 0xffff;
+    assert_false(offload_csum_fits(&off, 65535));
+}
+
+/* Metadata that asks for nothing says nothing about the packet. */
+static void plain_metadata_needs_no_transport_header(void **state)
+{
+    uint8_t pkt[40] = {0x45};
+    const struct ppp_offload plain = {.csum_start = 3, .csum_offset = 1};
+
+    (void)state;
+    pkt[9] = 1;
+    assert_true(offload_valid(&plain, pkt, sizeof(pkt)));
 }
 
 static void a_completed_checksum_is_the_full_one(void **state)
@@ -553,6 +665,10 @@ int main(void)
         cmocka_unit_test(a_tso_packets_metadata_is_valid),
         cmocka_unit_test(metadata_that_does_not_fit_the_packet_is_refused),
         cmocka_unit_test(ipv6_segmentation_needs_tcp),
+        cmocka_unit_test(a_partial_checksum_names_only_the_tcp_or_udp_field),
+        cmocka_unit_test(ipv6_checksums_follow_the_extension_headers),
+        cmocka_unit_test(plain_metadata_needs_no_transport_header),
+        cmocka_unit_test(a_refused_checksum_can_be_finished_here),
         cmocka_unit_test(a_completed_checksum_is_the_full_one),
         cmocka_unit_test(an_odd_length_is_padded_with_zero),
         cmocka_unit_test(the_queue_keeps_each_packets_metadata),
