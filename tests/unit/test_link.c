@@ -418,6 +418,9 @@ static void refusing_the_only_network_protocol_closes_the_link(void **state)
     sc_read(&sc);
     assert_non_null(sc_find(&sc, PPP_PROTO_LCP, FSM_TERM_REQ));
     assert_int_equal(ppp_link_cause(sc.us.link), PPP_CAUSE_NO_NETWORK);
+    sc_free(&sc);
+}
+
 /* RFC 1332 section 1, RFC 5072 section 2: a 0x0021 frame carries IPv4.
  * IPv6 in one would reach the IPv6 stack while IPV6CP is not even
  * running (disabled here). */
