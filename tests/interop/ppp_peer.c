@@ -124,6 +124,9 @@ static void note_event(struct peer *p, const struct ppp_event *ev)
     case PPP_EV_ECHO_RTT:
         p->echo_replies++;
         break;
+    case PPP_EV_IPCP_FAILED:
+        fprintf(stderr, "IPCP failed: %s\n", ev->u.failure.reason);
+        break;
     case PPP_EV_PHASE:
         break;
     }
@@ -133,7 +136,7 @@ static void on_event(void *user, const struct ppp_event *ev)
 {
     struct peer *p = user;
     static const char *names[] = {"phase",     "lcp-up",    "lcp-down",    "ipcp-up",
-                                  "ipcp-down", "ipv6cp-up", "ipv6cp-down", "echo-rtt"};
+                                  "ipcp-down", "ipv6cp-up", "ipv6cp-down", "echo-rtt",  "ipcp-failed"};
     note_event(p, ev);
     if (ev->type == PPP_EV_PHASE)
         fprintf(stderr, "[%7.3f] event phase=%s cause=%s\n", since_start(p),
