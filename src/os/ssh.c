@@ -215,10 +215,10 @@ static const char *const noise_prefixes[] = {
 
 /* Words of a line that says what went wrong (case-insensitive). */
 static const char *const reason_words[] = {
-    "error",     "unrecognized", "unrecognised", "unknown",     "not found", "denied",
-    "invalid",   "illegal",      "cannot",       "can't",       "could not", "failed",
-    "refused",   "not permitted", "not allowed", "no such",     "forbidden", "bad ",
-    "missing",   "fatal",        "too many",     "exceeded",    "limit",     "exhausted",
+    "error",   "unrecognized",  "unrecognised", "unknown",  "not found", "denied",
+    "invalid", "illegal",       "cannot",       "can't",    "could not", "failed",
+    "refused", "not permitted", "not allowed",  "no such",  "forbidden", "bad ",
+    "missing", "fatal",         "too many",     "exceeded", "limit",     "exhausted",
 };
 
 static bool starts_with_nocase(const char *line, const char *prefix)

@@ -75,8 +75,8 @@ static void refuse_address(struct ipcp *ipcp, uint32_t a, bool ours)
 
     ipcp->refused_address = a;
     ipcp->refused_ours = ours;
-    parent->log(parent->owner, PPP_LOG_WARN, "IPCP: refused %s as %s address: %s",
-                ipv4_text(a).s, ours ? "our" : "the peer's", why);
+    parent->log(parent->owner, PPP_LOG_WARN, "IPCP: refused %s as %s address: %s", ipv4_text(a).s,
+                ours ? "our" : "the peer's", why);
     if (++ipcp->refusals < ipcp->settings->max_failure || ipcp->failure[0])
         return;
     snprintf(ipcp->failure, sizeof(ipcp->failure), "the peer insists on %s as %s address: %s",

@@ -132,8 +132,8 @@ int session_cause(struct tunnel *t, char *msg, size_t size)
     const char *who = t->p->spawn.shell_command ? "Command" : "remote command";
     if (e->failure != SSH_FAIL_NONE && e->failure != SSH_FAIL_CLOSED) {
         bool command = t->p->spawn.shell_command && e->failure == SSH_FAIL_COMMAND_MISSING;
-        snprintf(msg, size, "%s (%s)",
-                 command ? "Command not found" : ssh_failure_text(e->failure), e->failure_line);
+        snprintf(msg, size, "%s (%s)", command ? "Command not found" : ssh_failure_text(e->failure),
+                 e->failure_line);
         return superv_ssh_exit_status(e->failure);
     }
     if (t->child_exited && WIFEXITED(t->child_status) && WEXITSTATUS(t->child_status) == 127) {

@@ -97,9 +97,10 @@ struct tunnel {
     char err_buf[1024];
     size_t err_len;
     bool err_eof;
-    struct ssh_stderr said; /* what its stderr said (sanitized), and what it means */
-    char text_acc[256];  /* text on the stream before the link is up (ssh -tt */
-    size_t text_len;     /* merges the remote's stderr into the pty) */
+    /* what its stderr said (sanitized), and what that means */
+    struct ssh_stderr said;
+    char text_acc[256]; /* text on the stream before the link is up (ssh -tt */
+    size_t text_len;    /* merges the remote's stderr into the pty) */
 
     /* The control socket and the pidfile. */
     int ctl_fd;
@@ -133,7 +134,8 @@ struct tunnel {
     ppp_time words_until; /* how long to wait for the child's last words */
     ppp_time last_rx;     /* when a good frame last arrived */
     uint64_t rx_frames_seen, echo_sent_at_rx;
-    uint64_t rx_frames_at_start; /* the engine's rx_frames when this session began */
+    /* the engine's rx_frames when this session began */
+    uint64_t rx_frames_at_start;
     bool kill_pending; /* end this session now: kill_reason says why */
     char kill_reason[160];
     bool down_logged;   /* "link down: ..." already said for this session */
@@ -170,11 +172,11 @@ void supervisor_timer(struct tunnel *t, ppp_time now);
 void supervisor_heard(struct tunnel *t);      /* after input to the engine */
 void supervisor_link_up(struct tunnel *t);    /* the first NCP is up */
 void supervisor_peer_dead(struct tunnel *t);  /* the engine gave up on echoes */
+void supervisor_echo_reply(struct tunnel *t); /* PPP_EV_ECHO_RTT */
+void supervisor_reset(struct tunnel *t, const char *why);
 /* End this session now (the link is unusable: why); the next one follows
  * as after any failure. */
 void supervisor_end_session(struct tunnel *t, const char *why);
-void supervisor_echo_reply(struct tunnel *t); /* PPP_EV_ECHO_RTT */
-void supervisor_reset(struct tunnel *t, const char *why);
 /* Sends an Echo-Request; false (with why) if the link is not up. */
 bool supervisor_check(struct tunnel *t, char *why, size_t size);
 /* Keep addresses and routes while the link is down: it will come back. */

@@ -39,7 +39,7 @@ static void reference(const struct line *l, char *out, size_t size)
         unsigned char c = (unsigned char)l->p[i];
         char piece[5];
         size_t k = c >= 0x20 && c < 0x7f ? (size_t)snprintf(piece, sizeof(piece), "%c", c)
-                                        : (size_t)snprintf(piece, sizeof(piece), "\\x%02x", c);
+                                         : (size_t)snprintf(piece, sizeof(piece), "\\x%02x", c);
         if (o + k >= size)
             break;
         memcpy(out + o, piece, k);

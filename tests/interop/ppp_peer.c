@@ -135,8 +135,8 @@ static void note_event(struct peer *p, const struct ppp_event *ev)
 static void on_event(void *user, const struct ppp_event *ev)
 {
     struct peer *p = user;
-    static const char *names[] = {"phase",     "lcp-up",    "lcp-down",    "ipcp-up",
-                                  "ipcp-down", "ipv6cp-up", "ipv6cp-down", "echo-rtt",  "ipcp-failed"};
+    static const char *names[] = {"phase",     "lcp-up",      "lcp-down", "ipcp-up",    "ipcp-down",
+                                  "ipv6cp-up", "ipv6cp-down", "echo-rtt", "ipcp-failed"};
     note_event(p, ev);
     if (ev->type == PPP_EV_PHASE)
         fprintf(stderr, "[%7.3f] event phase=%s cause=%s\n", since_start(p),

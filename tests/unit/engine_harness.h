@@ -52,7 +52,7 @@ struct h_end {
     ppp_time dead_at;
     ppp_time *clock;
     unsigned echo_rtts;
-    unsigned ipcp_failures;  /* PPP_EV_IPCP_FAILED */
+    unsigned ipcp_failures; /* PPP_EV_IPCP_FAILED */
     char ipcp_failure[128]; /* its latest reason */
     /* received IP packets go here (may be NULL) */
     void (*on_ip)(struct h_end *end, int family, const uint8_t *pkt, size_t len);

@@ -165,10 +165,10 @@ static void peer_claiming_our_address_is_refused(void **state)
 /* pppd's bad_ip_adrs, and 0.0.0.0/8 */
 static void unusable_addresses_are_named(void **state)
 {
-    const uint32_t bad[] = {0x00000001u, 0x00ffffffu, 0x7f000001u, 0x7fffffffu, 0xe00000fbu,
-                            0xefffffffu, 0xf0000001u, 0xffffffffu};
-    const uint32_t good[] = {SERVER, 0x01000000u, 0x0a000001u, 0x7effffffu, 0xdfffffffu,
-                             0x80000000u};
+    const uint32_t bad[] = {0x00000001u, 0x00ffffffu, 0x7f000001u, 0x7fffffffu,
+                            0xe00000fbu, 0xefffffffu, 0xf0000001u, 0xffffffffu};
+    const uint32_t good[] = {SERVER,      0x01000000u, 0x0a000001u,
+                             0x7effffffu, 0xdfffffffu, 0x80000000u};
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         assert_non_null(ipcp_address_unusable(bad[i]));
