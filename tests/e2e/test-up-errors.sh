@@ -96,6 +96,12 @@ expect_failure 2 "Route = 198.18.0.0/16 covers the SSH server's address $SRV_IP"
     "a Route that covers the SSH server" \
     "$SSH_BASE" "$KNOWN" "IdentityFile = $E2E_TMP/client_key" "Route = 198.18.0.0/16"
 check_not "no route to the server's LAN is left" sh -c "ip -n $NS_CLI route | grep -q 198.18.0.0/16"
+# ssh connecting by itself (no pacing): the Server's resolved address.
+export PPPSSH_PACE=0
+expect_failure 2 "Route = 198.18.0.0/23 covers the SSH server's address $SRV_IP" \
+    "a Route that covers the SSH server, ssh connecting by itself" \
+    "$SSH_BASE" "$KNOWN" "IdentityFile = $E2E_TMP/client_key" "Route = 198.18.0.0/23"
+unset PPPSSH_PACE
 # pppd as a login shell: the reason, not the trailer, and exit 9.
 printf '%s\n' "pppd: unrecognized option '-c'" "pppd version 2.4.9" \
     "Usage: pppd [ options ], where options are:" \
