@@ -117,6 +117,26 @@ ESC
 expect_failure 9 'error: \\x1b\[31mbad' "escape sequences in the remote's error" \
     "Command = sh $E2E_TMP/esc.sh"
 check_not "no control character reaches the user" grep -q "$(printf '\033')" "$E2E_TMP/err$N.err"
+# A peer's LCP Terminate-Request reason is logged as pppd logs it, escaped.
+cat >"$E2E_TMP/term.sh" <<TERM
+exec "$PPP_PEER" --timeout 30 --local $TUN_SRV_IP --remote 198.18.255.5 \
+    --close-reason "\$(printf '\\033[2Jpool exhausted')"
+TERM
+printf '[Tunnel]\nCommand = sh %s\nPersist = no\nInterface = term0\n' "$E2E_TMP/term.sh" \
+    >"$E2E_TMP/term.conf"
+chmod 600 "$E2E_TMP/term.conf"
+in_cli timeout 30 "$PPPSSH" up -f -c "$E2E_TMP/term.conf" 2>"$E2E_TMP/term.err"
+got=$?
+if [ "$got" = 16 ] &&
+    grep -q 'terminated by peer (\\x1b\[2Jpool exhausted)' "$E2E_TMP/term.err" &&
+    grep -q 'LCP Terminate-Request: \\x1b\[2Jpool exhausted' "$E2E_TMP/term.err"; then
+    pass "a peer's Terminate reason: exit 16, logged escaped"
+else
+    fail "a peer's Terminate reason: exit $got (want 16):"
+    sed 's/^/    | /' "$E2E_TMP/term.err"
+fi
+check_not "no control character in the log" grep -q "$(printf '\033')" "$E2E_TMP/term.err"
+check "a peer's Terminate reason: no interface left" wait_gone in_cli ip link show term0
 
 # Ctrl-C while up waits: the tunnel being set up is stopped and rolled back.
 printf '[Tunnel]\nCommand = exec cat >/dev/null\nInterface = intr0\n' >"$E2E_TMP/intr.conf"
