@@ -375,7 +375,7 @@ void link_settle(struct ppp_link *link, ppp_time now)
     if (link->ncp_finished) {
         link->ncp_finished = false;
         if (link->ipcp.fsm.state <= FSM_STOPPED && !link->ipcp_announced)
-            ipcp_gave_up(link, "IPCP finished without agreeing on addresses");
+            ipcp_gave_up(link, "the peer rejected it or stopped answering");
         /* pppd: with no network protocol left there is no use for the link. */
         if (link->lcp_up && !any_ncp_running(link))
             link_start_termination(link, now, PPP_CAUSE_NO_NETWORK, "No network protocols running");

@@ -87,6 +87,8 @@ expect_failure 10 "255.255.255.255" "the server's address is the broadcast addre
     "$PEER --local 255.255.255.255 --remote 198.18.255.5"
 expect_failure 10 "IP-Address" "the server gives us 0.0.0.0 (no address)" \
     "$PEER --local $TUN_SRV_IP --remote 0.0.0.0"
+expect_failure 10 "IPCP: the peer rejected it" "the server does not speak IPv4 (IPCP Protocol-Rejected)" \
+    "$PEER --local $TUN_SRV_IP --remote 198.18.255.5 --no-ipv4 --hold 10000"
 ssh-keygen -q -t ed25519 -N '' -f "$E2E_TMP/peer_key"
 printf 'command="%s --timeout 30 --local %s --remote 198.18.255.5" %s\n' "$PPP_PEER" "$SRV_IP" \
     "$(cat "$E2E_TMP/peer_key.pub")" >>"$E2E_TMP/authorized_keys"

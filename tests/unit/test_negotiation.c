@@ -770,7 +770,11 @@ static void ends_when_the_peer_rejects_every_network_protocol(void **state)
     assert_true(sc_lcp_up(&sc));
     sc_send(&sc, PPP_PROTO_LCP, LCP_PROTO_REJ, 20, rej_ipcp, sizeof(rej_ipcp));
     assert_int_equal(ppp_link_phase(sc.us.link), PPP_PHASE_NETWORK);
+    /* IPv6 may go on; a host that wants IPv4 is told IPCP will not come */
+    assert_int_equal(sc.us.ipcp_failures, 1);
+    assert_string_equal(sc.us.ipcp_failure, "the peer rejected it or stopped answering");
     sc_send(&sc, PPP_PROTO_LCP, LCP_PROTO_REJ, 21, rej_ipv6cp, sizeof(rej_ipv6cp));
+    assert_int_equal(sc.us.ipcp_failures, 1);
     assert_int_equal(ppp_link_phase(sc.us.link), PPP_PHASE_TERMINATE);
     assert_int_equal(ppp_link_cause(sc.us.link), PPP_CAUSE_NO_NETWORK);
     sc_read(&sc);
