@@ -38,3 +38,7 @@ endif()
 if(TEST e2e/test-maxstartups)
   set_tests_properties(e2e/test-maxstartups PROPERTIES RUN_SERIAL TRUE)
 endif()
+# test-up-errors: about 45 s here, a 30 s silent peer among its cases.
+if(TEST e2e/test-up-errors)
+  set_tests_properties(e2e/test-up-errors PROPERTIES TIMEOUT 240)
+endif()
