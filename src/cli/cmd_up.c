@@ -100,14 +100,17 @@ static int build_ssh(struct up *u, char *err, size_t errlen)
 }
 
 /* The SSH server's address, kept outside the tunnel when a Route is a
- * default route (the VPN HOWTO's pitfall 1.4). */
-static void resolve_server(struct up *u)
+ * default route (the VPN HOWTO's pitfall 1.4), and which neither the
+ * peer's address nor another Route may cover (ifup.c; when we hold the
+ * connection, its peer address is used instead). */
+static void resolve_server(struct up *u, bool needed)
 {
     const char *host = strrchr(u->cfg->server, '@');
     host = host ? host + 1 : u->cfg->server;
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
     if (getaddrinfo(host, NULL, &hints, &res) != 0 || !res) {
-        log_warn("cannot resolve %s: the tunnel's default route may capture ssh itself", host);
+        if (needed)
+            log_warn("cannot resolve %s: the tunnel's default route may capture ssh itself", host);
         return;
     }
     struct os_ip *ip = &u->params.net.transport_peer;
@@ -134,8 +137,8 @@ static void net_params(struct up *u)
         net->dns[net->n_dns++] = cfg->dns[i];
     net->has_address6 = cfg->has_address6;
     net->address6 = cfg->address6;
-    if (default_route && cfg->server[0])
-        resolve_server(u);
+    if (cfg->server[0] && (default_route || !u->params.fdpass_name))
+        resolve_server(u, default_route);
 }
 
 /* Is there a hook that could read DNS1/DNS2?  The config's scripts, or an

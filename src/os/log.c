@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <syslog.h>
 
+#include "sanitize.h"
+
 static const char *log_ident = "pppssh";
 static bool log_to_syslog;
 static enum log_level log_max = LOG_LEVEL_INFO;
@@ -41,14 +43,17 @@ static int syslog_priority(enum log_level level)
 
 void log_msg(enum log_level level, const char *fmt, ...)
 {
-    char line[1024];
+    char raw[1024], line[1024];
     va_list ap;
 
     if (!log_enabled(level))
         return;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
     va_end(ap);
+    /* Lines quote what the peer said (ssh's stderr, Terminate reasons):
+     * never its escape sequences on a terminal or in the journal. */
+    text_sanitize_str(line, sizeof(line), raw);
     if (log_to_syslog)
         syslog(syslog_priority(level), "%s", line);
     else

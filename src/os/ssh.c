@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "errtext.h"
+#include "sanitize.h"
 
 static int push(struct ssh_argv *out, const char *arg)
 {
@@ -167,9 +168,13 @@ static const struct ssh_pattern ssh_patterns[] = {
     {"Operation timed out", SSH_FAIL_TIMEOUT},
     {"Could not resolve hostname", SSH_FAIL_RESOLVE},
     {"Name or service not known", SSH_FAIL_RESOLVE},
+    /* sshd dropped the connection before the session: MaxStartups, a
+     * restart, a TCP reset on the way (ssh_exchange_identification is
+     * OpenSSH before 8.3) */
+    {"kex_exchange_identification", SSH_FAIL_CLOSED},
+    {"ssh_exchange_identification", SSH_FAIL_CLOSED},
     {"Connection closed by", SSH_FAIL_CLOSED},
     {"Connection reset by", SSH_FAIL_CLOSED},
-    {"kex_exchange_identification", SSH_FAIL_CLOSED},
     {"command not found", SSH_FAIL_COMMAND_MISSING}, /* bash */
     {": not found", SSH_FAIL_COMMAND_MISSING},       /* dash: "sh: 1: pppssh: not found" */
     {"No such file or directory", SSH_FAIL_COMMAND_MISSING},
@@ -179,13 +184,119 @@ static const struct ssh_pattern ssh_patterns[] = {
     {"a terminal is required", SSH_FAIL_NOT_PERMITTED},
 };
 
-enum ssh_failure ssh_classify_line(const char *line)
+static const struct ssh_pattern *find_pattern(const char *line)
 {
     for (size_t i = 0; i < sizeof(ssh_patterns) / sizeof(ssh_patterns[0]); i++) {
         if (strcasestr(line, ssh_patterns[i].text))
-            return ssh_patterns[i].failure;
+            return &ssh_patterns[i];
     }
-    return SSH_FAIL_NONE;
+    return NULL;
+}
+
+enum ssh_failure ssh_classify_line(const char *line)
+{
+    const struct ssh_pattern *p = find_pattern(line);
+    return p ? p->failure : SSH_FAIL_NONE;
+}
+
+/* Lines that never say why: usage trailers, pppd's usage listing, ssh's
+ * chatter.  Matched at the start of the line (case-insensitive). */
+static const char *const noise_prefixes[] = {
+    "See pppd(8)",   /* pppd's usage trailer */
+    "See pppssh(8)", /* ours */
+    "See the man page",
+    "Usage:",
+    "usage:",
+    "pppd version",
+    "Warning: Permanently added", /* ssh: a new known host, not an error */
+    "Connection to ",             /* ssh -tt: "Connection to HOST closed." */
+    "Pseudo-terminal will not be allocated",
+};
+
+/* Words of a line that says what went wrong (case-insensitive). */
+static const char *const reason_words[] = {
+    "error",   "unrecognized",  "unrecognised", "unknown",  "not found", "denied",
+    "invalid", "illegal",       "cannot",       "can't",    "could not", "failed",
+    "refused", "not permitted", "not allowed",  "no such",  "forbidden", "bad ",
+    "missing", "fatal",         "too many",     "exceeded", "limit",     "exhausted",
+};
+
+static bool starts_with_nocase(const char *line, const char *prefix)
+{
+    return strncasecmp(line, prefix, strlen(prefix)) == 0;
+}
+
+static bool is_noise(const char *line)
+{
+    /* pppd's and getopt's usage listings indent each option */
+    if (*line == ' ' || *line == '\t' || *line == 0)
+        return true;
+    for (size_t i = 0; i < sizeof(noise_prefixes) / sizeof(noise_prefixes[0]); i++)
+        if (starts_with_nocase(line, noise_prefixes[i]))
+            return true;
+    return false;
+}
+
+static bool has_reason_word(const char *line)
+{
+    for (size_t i = 0; i < sizeof(reason_words) / sizeof(reason_words[0]); i++)
+        if (strcasestr(line, reason_words[i]))
+            return true;
+    return false;
+}
+
+enum ssh_line_rank ssh_rank_line(const char *line)
+{
+    const struct ssh_pattern *p = find_pattern(line);
+    if (p) /* a known line: a cause, the echo of one, or a known non-cause */
+        return p->failure == SSH_FAIL_CLOSED ? SSH_RANK_CLOSED
+               : p->failure == SSH_FAIL_NONE ? SSH_RANK_NOISE
+                                             : SSH_RANK_REASON;
+    if (is_noise(line))
+        return SSH_RANK_NOISE;
+    return has_reason_word(line) ? SSH_RANK_REASON : SSH_RANK_PLAIN;
+}
+
+void ssh_stderr_init(struct ssh_stderr *s)
+{
+    memset(s, 0, sizeof(*s));
+}
+
+/* A later line replaces the kept one when it says more; among plain lines
+ * the last says most (what the program said as it gave up), among reasons
+ * the first (what followed is mostly its consequence). */
+static bool says_more(enum ssh_line_rank rank, const struct ssh_stderr *s)
+{
+    if (!s->reason[0])
+        return true;
+    return rank > s->rank || (rank == s->rank && rank == SSH_RANK_PLAIN);
+}
+
+void ssh_stderr_add(struct ssh_stderr *s, const char *line, size_t len)
+{
+    char clean[sizeof(s->reason)];
+    if (text_sanitize(clean, sizeof(clean), line, len) == 0)
+        return;
+    enum ssh_line_rank rank = ssh_rank_line(clean);
+    if (says_more(rank, s)) {
+        memcpy(s->reason, clean, sizeof(clean));
+        s->rank = rank;
+    }
+    /* "Connection closed" follows the real reason: never let it replace one. */
+    enum ssh_failure f = ssh_classify_line(clean);
+    if (f != SSH_FAIL_NONE && (s->failure == SSH_FAIL_NONE || s->failure == SSH_FAIL_CLOSED)) {
+        s->failure = f;
+        memcpy(s->failure_line, clean, sizeof(clean));
+    }
+}
+
+void ssh_stderr_note(struct ssh_stderr *s, const char *text)
+{
+    char clean[sizeof(s->reason)];
+    if (text_sanitize_str(clean, sizeof(clean), text) == 0 || !says_more(SSH_RANK_REASON, s))
+        return;
+    memcpy(s->reason, clean, sizeof(clean));
+    s->rank = SSH_RANK_REASON;
 }
 
 const char *ssh_failure_text(enum ssh_failure failure)
@@ -204,7 +315,7 @@ const char *ssh_failure_text(enum ssh_failure failure)
     case SSH_FAIL_RESOLVE:
         return "cannot resolve the server's host name";
     case SSH_FAIL_CLOSED:
-        return "connection closed by the server";
+        return "the server closed the connection";
     case SSH_FAIL_COMMAND_MISSING:
         return "remote command not found";
     case SSH_FAIL_NOT_PERMITTED:

@@ -67,13 +67,43 @@ enum ssh_failure {
     SSH_FAIL_UNREACHABLE,     /* "No route to host", "Network is unreachable" */
     SSH_FAIL_TIMEOUT,         /* "Connection timed out" */
     SSH_FAIL_RESOLVE,         /* "Could not resolve hostname" */
-    SSH_FAIL_CLOSED,          /* "Connection closed by", "Connection reset" */
+    SSH_FAIL_CLOSED,          /* "Connection closed by", "Connection reset",
+                                 "kex_exchange_identification": before any PPP
+                                 frame, sshd dropped us (MaxStartups): transient */
     SSH_FAIL_COMMAND_MISSING, /* "command not found", "No such file or directory" */
     SSH_FAIL_NOT_PERMITTED,   /* remote sudo: "a password is required", "not in the sudoers" */
 };
 
 /* Classifies one stderr line (without or with its trailing newline). */
 enum ssh_failure ssh_classify_line(const char *line);
+
+/* How much a stderr line says about why the transport failed. */
+enum ssh_line_rank {
+    SSH_RANK_NOISE,  /* usage trailers and listings, "Connection to X closed." */
+    SSH_RANK_CLOSED, /* "Connection closed by ...": true, but never the cause */
+    SSH_RANK_PLAIN,  /* anything else */
+    SSH_RANK_REASON, /* a recognised failure, or words like "error",
+                        "unrecognized", "not found", "denied" */
+};
+
+enum ssh_line_rank ssh_rank_line(const char *line);
+
+/* What a transport's stderr said, fed line by line: the line that tells
+ * the user most (pppd's "unrecognized option '-c'", not the "See pppd(8)
+ * for more options." after it) and the first failure recognised. */
+struct ssh_stderr {
+    char reason[256]; /* text_sanitize()d; "" = nothing said */
+    enum ssh_line_rank rank;
+    enum ssh_failure failure;
+    char failure_line[256]; /* the line that classified it, sanitized */
+};
+
+void ssh_stderr_init(struct ssh_stderr *s);
+/* One line as read, len bytes or up to a NUL (any bytes at all: it is
+ * sanitized before it is ranked or kept; an empty line is ignored). */
+void ssh_stderr_add(struct ssh_stderr *s, const char *line, size_t len);
+/* A reason of our own (spawning failed): kept unless one is there already. */
+void ssh_stderr_note(struct ssh_stderr *s, const char *text);
 
 /* A short phrase for the user: "authentication refused by the server", ... */
 const char *ssh_failure_text(enum ssh_failure failure);

@@ -8,6 +8,7 @@
  */
 #include "ipcp.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "ncp.h"
@@ -48,6 +49,40 @@ static struct ipv4_text ipv4_text(uint32_t a)
     return t;
 }
 
+const char *ipcp_address_unusable(uint32_t a)
+{
+    if (a >> 24 == 0)
+        return "an address of 0.0.0.0/8 (this network)";
+    if (a >> 24 == 127)
+        return "a loopback address";
+    if (a == 0xffffffffu)
+        return "the broadcast address";
+    if (a >> 28 == 0xe)
+        return "a multicast address";
+    if (a >> 28 == 0xf)
+        return "a reserved (class E) address";
+    return NULL;
+}
+
+/* The peer offered an unusable address, for itself or for us: refused.
+ * Max-Failure times in one negotiation (RFC 1661 section 4.6's bound on
+ * Naks, applied to the peer's insistence) and IPCP fails with a reason
+ * that names the address. */
+static void refuse_address(struct ipcp *ipcp, uint32_t a, bool ours)
+{
+    const struct fsm_parent *parent = ipcp->fsm.parent;
+    const char *why = ipcp_address_unusable(a);
+
+    ipcp->refused_address = a;
+    ipcp->refused_ours = ours;
+    parent->log(parent->owner, PPP_LOG_WARN, "IPCP: refused %s as %s address: %s", ipv4_text(a).s,
+                ours ? "our" : "the peer's", why);
+    if (++ipcp->refusals < ipcp->settings->max_failure || ipcp->failure[0])
+        return;
+    snprintf(ipcp->failure, sizeof(ipcp->failure), "the peer insists on %s as %s address: %s",
+             ipv4_text(a).s, ours ? "our" : "its", why);
+}
+
 static void ipcp_reset(struct ppp_fsm *fsm)
 {
     struct ipcp *ipcp = to_ipcp(fsm);
@@ -68,7 +103,9 @@ static void ipcp_reset(struct ppp_fsm *fsm)
      * reset (scr), and every way into Opened passes such an Ack, which
      * sets it afresh. */
     ipcp->last_req_len = 0;
-    ipcp->failure = NULL;
+    ipcp->refused_address = 0;
+    ipcp->refusals = 0;
+    ipcp->failure[0] = 0;
 }
 
 static size_t ipcp_build_request(struct ppp_fsm *fsm, uint8_t *buf, size_t cap)
@@ -114,6 +151,14 @@ static void judge_address(struct ipcp *ipcp, struct ncp_reply *r, const struct o
             reply_nak32(r, o, s->remote_ip);
         else
             ncp_reply_reject(r, o);
+        return;
+    }
+    if (theirs != 0 && ipcp_address_unusable(theirs)) {
+        refuse_address(ipcp, theirs, false);
+        if (s->remote_ip && !ipcp_address_unusable(s->remote_ip))
+            reply_nak32(r, o, s->remote_ip); /* the one we know is right */
+        else
+            ncp_reply_reject(r, o); /* up() then names the refused one */
         return;
     }
     if (s->remote_ip == 0) {
@@ -245,6 +290,10 @@ static void nak_address(struct ipcp *ipcp, uint32_t suggested)
 
     if (suggested == 0)
         return; /* a Nak'd 0.0.0.0 tells us nothing */
+    if (ipcp_address_unusable(suggested)) {
+        refuse_address(ipcp, suggested, true); /* and keep asking for ours */
+        return;
+    }
     /* pppd: the peer's idea of our address is taken when we had none, or
      * with ipcp-accept-local; otherwise we keep asking for ours and the
      * negotiation ends at Max-Failure / Max-Configure. */
@@ -312,18 +361,36 @@ static bool ipcp_reject(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
     return true;
 }
 
-/* Why the negotiated addresses cannot make a link, or NULL. */
-static const char *address_problem(const struct ipcp *ipcp)
+/* Why the negotiated addresses cannot make a link, into ipcp->failure
+ * ("" if they can). */
+static void address_problem(struct ipcp *ipcp)
 {
-    if (ipcp->local == 0 && !ipcp->req_address)
-        return "peer rejected IP-Address and we have no address";
-    if (ipcp->local == 0)
-        return "Could not determine local IP address";
-    if (ipcp->remote == 0)
-        return "Could not determine remote IP address";
-    if (ipcp->local == ipcp->remote)
-        return "local and remote IP addresses are equal";
-    return NULL;
+    char *out = ipcp->failure;
+    size_t size = sizeof(ipcp->failure);
+    uint32_t refused = ipcp->refused_address;
+
+    if (ipcp->local == 0 && refused && ipcp->refused_ours)
+        snprintf(out, size, "Could not determine local IP address (refused %s: %s)",
+                 ipv4_text(refused).s, ipcp_address_unusable(refused));
+    else if (ipcp->local == 0 && !ipcp->req_address)
+        snprintf(out, size, "peer rejected IP-Address and we have no address");
+    else if (ipcp->local == 0)
+        snprintf(out, size, "Could not determine local IP address");
+    else if (ipcp->remote == 0 && refused && !ipcp->refused_ours)
+        snprintf(out, size, "Could not determine remote IP address (refused %s: %s)",
+                 ipv4_text(refused).s, ipcp_address_unusable(refused));
+    else if (ipcp->remote == 0)
+        snprintf(out, size, "Could not determine remote IP address");
+    else if (ipcp->local == ipcp->remote)
+        snprintf(out, size, "local and remote IP addresses are equal");
+    else if (ipcp_address_unusable(ipcp->local))
+        snprintf(out, size, "our address %s is %s", ipv4_text(ipcp->local).s,
+                 ipcp_address_unusable(ipcp->local));
+    else if (ipcp_address_unusable(ipcp->remote))
+        snprintf(out, size, "the peer's address %s is %s", ipv4_text(ipcp->remote).s,
+                 ipcp_address_unusable(ipcp->remote));
+    else
+        out[0] = 0;
 }
 
 static void ipcp_up(struct ppp_fsm *fsm)
@@ -336,8 +403,8 @@ static void ipcp_up(struct ppp_fsm *fsm)
     ipcp->local = ipcp->want_local;
     /* A peer that never sent IP-Address gets the configured one. */
     ipcp->remote = ipcp->peer_address ? ipcp->peer_address : ipcp->settings->remote_ip;
-    ipcp->failure = address_problem(ipcp);
-    if (ipcp->failure) {
+    address_problem(ipcp);
+    if (ipcp->failure[0]) {
         parent->log(parent->owner, PPP_LOG_ERROR, "IPCP: %s", ipcp->failure);
         return;
     }
@@ -373,7 +440,7 @@ void ipcp_remember(struct ipcp *ipcp, uint32_t address)
 
 bool ipcp_failed(const struct ipcp *ipcp)
 {
-    return ipcp->failure != NULL;
+    return ipcp->failure[0] != 0;
 }
 
 void ipcp_result(const struct ipcp *ipcp, struct ppp_event *ev)

@@ -35,13 +35,25 @@ struct ipcp {
      * for byte and a Reject may only list them (RFC 1661 5.2, 5.4) */
     uint8_t last_req[18];
     size_t last_req_len;
-    /* set by This-Layer-Up when the addresses make no usable link (no
-     * local or remote address, or both equal), else NULL.  The owner's
-     * layer_up must then not announce IPCP but close the layer:
+    /* Unusable addresses the peer gave (ipcp_address_unusable): the
+     * last one, and how often this negotiation.  Max-Failure of them
+     * and the peer insists: the negotiation fails. */
+    uint32_t refused_address;
+    bool refused_ours; /* it was offered for us, not as the peer's own */
+    uint8_t refusals;
+    /* Why IPCP cannot make a usable link, "" while it can: set by
+     * This-Layer-Up (no local or remote address, both equal, an unusable
+     * one) or by a peer that insists on an unusable address.  The owner
+     * must then not announce IPCP but close the layer:
      * fsm_close(&ipcp->fsm, now, ipcp->failure) (pppd's ipcp_close from
      * ipcp_up; the ops have no clock to do it themselves). */
-    const char *failure;
+    char failure[112];
 };
+
+/* Why IPv4 address a (host order, not 0.0.0.0) can be neither end of a
+ * link, or NULL: pppd's bad_ip_adrs (loopback 127/8, multicast 224/4,
+ * class E 240/4 with the broadcast address) and 0.0.0.0/8. */
+const char *ipcp_address_unusable(uint32_t a);
 
 void ipcp_init(struct ipcp *ipcp, const struct ppp_settings *settings,
                const struct fsm_parent *parent);
@@ -50,7 +62,7 @@ void ipcp_init(struct ipcp *ipcp, const struct ppp_settings *settings,
  * Nak (RFC 1332 section 3.3 lets a request name any address; a peer that
  * would give another Naks it, and we take that). */
 void ipcp_remember(struct ipcp *ipcp, uint32_t address);
-/* This-Layer-Up found no usable addresses (see ipcp->failure). */
+/* IPCP found no usable addresses (see ipcp->failure). */
 bool ipcp_failed(const struct ipcp *ipcp);
 /* Negotiated values (valid while Opened) in the form of PPP_EV_IPCP_UP. */
 void ipcp_result(const struct ipcp *ipcp, struct ppp_event *ev);

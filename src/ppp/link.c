@@ -164,6 +164,7 @@ static void lcp_layer_up(struct ppp_link *link)
     link->lcp_params.type = PPP_EV_LCP_UP;
     lcp_result(&link->lcp, &link->lcp_params);
     link->lcp_up = true;
+    link->ipcp_gave_up_told = false;
     /* RFC 1570: the FCS negotiated for our receive side applies from now. */
     link->decoder.fcs32 = link->lcp_params.u.lcp.fcs32_rx;
     limit_rx(link, link->lcp_params.u.lcp.mru_rx);
@@ -350,11 +351,28 @@ static void go_dead(struct ppp_link *link)
     set_phase(link, PPP_PHASE_DEAD);
 }
 
-/* pppd (ipcp_up): addresses that make no usable link close the NCP. */
+/* Tell the host, once per LCP session, that IPCP will not come up. */
+static void ipcp_gave_up(struct ppp_link *link, const char *reason)
+{
+    struct ppp_event ev = {.type = PPP_EV_IPCP_FAILED};
+
+    if (link->ipcp_gave_up_told || !link->lcp_up || !link->settings.ipv4)
+        return;
+    link->ipcp_gave_up_told = true;
+    ev.u.failure.reason = reason;
+    emit(link, &ev);
+}
+
+/* pppd (ipcp_up): addresses that make no usable link close the NCP; so
+ * does a peer that insists on an unusable address while negotiating. */
 static void close_failed_ncps(struct ppp_link *link, ppp_time now)
 {
-    if (link->ipcp.fsm.state == FSM_OPENED && ipcp_failed(&link->ipcp))
+    if (link->ipcp.fsm.state >= FSM_REQ_SENT && ipcp_failed(&link->ipcp)) {
+        if (link->ipcp.fsm.state != FSM_OPENED)
+            link_log(link, PPP_LOG_ERROR, "IPCP: %s", link->ipcp.failure);
         fsm_close(&link->ipcp.fsm, now, link->ipcp.failure);
+        ipcp_gave_up(link, link->ipcp.failure);
+    }
     if (link->ipv6cp.fsm.state == FSM_OPENED && ipv6cp_failed(&link->ipv6cp))
         fsm_close(&link->ipv6cp.fsm, now, link->ipv6cp.failure);
 }
@@ -374,12 +392,14 @@ void link_settle(struct ppp_link *link, ppp_time now)
             link_start_termination(link, now, PPP_CAUSE_NEGOTIATION_FAILED,
                                    "Negotiation not converging");
     }
-    if (link->ncp_failed) {
+    if (link->ncp_failed || ipcp_failed(&link->ipcp)) {
         link->ncp_failed = false;
         close_failed_ncps(link, now);
     }
     if (link->ncp_finished) {
         link->ncp_finished = false;
+        if (link->ipcp.fsm.state <= FSM_STOPPED && !link->ipcp_announced)
+            ipcp_gave_up(link, "the peer rejected it or stopped answering");
         /* pppd: with no network protocol left there is no use for the link. */
         if (link->lcp_up && !any_ncp_running(link))
             link_start_termination(link, now, PPP_CAUSE_NO_NETWORK, "No network protocols running");
@@ -470,6 +490,7 @@ static void reset_session(struct ppp_link *link)
     link->ncp_failed = link->ipcp_announced = link->ipv6cp_announced = false;
     link->lcp_refusals = 0;
     link->not_converging = false;
+    link->peer_reason_len = 0;
     keepalive_stop(&link->keepalive);
     link->settings.ipv6 = link->ipv6_wanted;
     init_protocols(link);
@@ -620,6 +641,12 @@ int ppp_link_echo(struct ppp_link *link, ppp_time now)
 enum ppp_phase ppp_link_phase(const struct ppp_link *link)
 {
     return link->phase;
+}
+
+size_t ppp_link_peer_reason(const struct ppp_link *link, const uint8_t **data)
+{
+    *data = link->peer_reason;
+    return link->peer_reason_len;
 }
 
 enum ppp_cause ppp_link_cause(const struct ppp_link *link)

@@ -53,6 +53,11 @@ struct ppp_link {
     bool ncp_finished;
     bool ncp_failed; /* an NCP came up with unusable addresses: close it */
     bool loopback_handled;
+    /* The Data of the peer's last LCP Terminate-Request this session
+     * (RFC 1661 section 5.5: pppd and pppssh serve put a reason there). */
+    uint8_t peer_reason[64];
+    size_t peer_reason_len;
+    bool ipcp_gave_up_told; /* PPP_EV_IPCP_FAILED went out this LCP session */
     /* LCP Configure-Naks/Rejects we sent since our last Configure-Ack */
     unsigned lcp_refusals;
     bool not_converging;

@@ -2,6 +2,8 @@
  * link_rx.c - the receive path: bytes -> HDLC frames -> demultiplexing by
  * Protocol to LCP, the network control protocols and the IP callback.
  */
+#include <string.h>
+
 #include "link_internal.h"
 #include "offload.h"
 #include "protocols.h"
@@ -33,13 +35,40 @@ static void reject(struct ppp_link *link, uint16_t protocol, const uint8_t *info
 }
 
 /* Returns false for our own Echo looped back (not a sign of the peer). */
+#define LCP_HEADER_LEN 4 /* Code, Identifier, Length */
+
+/* RFC 1661 section 5.5: a Terminate-Request's Data is free for the
+ * sender's use; pppd and pppssh serve put the reason there (a refused
+ * user, an exhausted pool), even before LCP is Opened.  Kept raw: the
+ * caller sanitizes it before showing it (ppp_link_peer_reason). */
+static void note_peer_reason(struct ppp_link *link, const uint8_t *info, size_t len)
+{
+    size_t n = len >= LCP_HEADER_LEN ? get16(info + 2) : 0;
+
+    if (n < LCP_HEADER_LEN || n > len)
+        return;
+    n -= LCP_HEADER_LEN;
+    if (n > sizeof(link->peer_reason))
+        n = sizeof(link->peer_reason);
+    memcpy(link->peer_reason, info + LCP_HEADER_LEN, n);
+    link->peer_reason_len = n;
+}
+
 static bool lcp_packet(struct ppp_link *link, const uint8_t *info, size_t len, ppp_time now)
 {
+    if (len > 0 && info[0] == FSM_TERM_REQ)
+        note_peer_reason(link, info, len);
     /* Noted before the automaton runs: its layer-down must already know
      * the link is ending, not renegotiating. */
     if (len > 0 && info[0] == FSM_TERM_REQ && link->lcp.fsm.state == FSM_OPENED) {
         link_set_cause(link, PPP_CAUSE_PEER_TERMINATED);
-        link_log(link, PPP_LOG_INFO, "LCP: terminated by peer");
+        /* pppd's "LCP terminated by peer (reason)"; the log callback gets
+         * the peer's bytes as they came (ppp.h: the host sanitizes). */
+        if (link->peer_reason_len)
+            link_log(link, PPP_LOG_INFO, "LCP: terminated by peer (%.*s)",
+                     (int)link->peer_reason_len, (const char *)link->peer_reason);
+        else
+            link_log(link, PPP_LOG_INFO, "LCP: terminated by peer");
     }
     return lcp_input(&link->lcp, now, info, len);
 }

@@ -138,6 +138,11 @@ enum ppp_event_type {
     PPP_EV_IPV6CP_UP, /* u.ipv6cp */
     PPP_EV_IPV6CP_DOWN,
     PPP_EV_ECHO_RTT, /* u.echo_rtt: an Echo-Reply to one of our requests */
+    /* u.failure: IPCP gave up while LCP is up (once per LCP session): the
+     * peer insists on an unusable address, the addresses make no link,
+     * or it finished without coming up.  IPV6CP may still run; a host
+     * that wants IPv4 ends the link. */
+    PPP_EV_IPCP_FAILED,
 };
 
 struct ppp_event {
@@ -164,6 +169,9 @@ struct ppp_event {
             uint8_t local_ifid[8], remote_ifid[8]; /* fe80::IFID on each end */
         } ipv6cp;
         ppp_time echo_rtt;
+        struct {
+            const char *reason; /* valid during the call; names any address */
+        } failure;
     } u;
 };
 
@@ -199,7 +207,9 @@ struct ppp_callbacks {
      * offload, PPP_EV_LCP_UP offload_rx); it was checked against len. */
     void (*ip_packet)(void *user, int family, const struct ppp_offload *off, const uint8_t *pkt,
                       size_t len);
-    /* One log line, no trailing newline.  May be NULL. */
+    /* One log line, no trailing newline.  May be NULL.  A line may quote
+     * bytes the peer chose (a Terminate-Request's reason): the host
+     * escapes control characters before it shows the line anywhere. */
     void (*log)(void *user, enum ppp_log_level level, const char *line);
     /* A line about something the peer sent (junk, a reject, a loop): the
      * peer decides how many of these there are, so a host rate-limits
@@ -292,6 +302,12 @@ void ppp_link_handle_expiry(struct ppp_link *link, ppp_time now);
 /* Send an LCP Echo-Request now (`pppssh check`, SIGUSR1); the reply shows
  * up as PPP_EV_ECHO_RTT.  Returns PPP_ERR_NOT_OPEN unless LCP is Opened. */
 int ppp_link_echo(struct ppp_link *link, ppp_time now);
+
+/* The Data of the peer's last LCP Terminate-Request this session (RFC
+ * 1661 section 5.5; pppd and pppssh serve send a reason text there):
+ * sets *data and returns its length, 0 if none came.  The peer's bytes
+ * as sent: escape them before showing them. */
+size_t ppp_link_peer_reason(const struct ppp_link *link, const uint8_t **data);
 
 enum ppp_phase ppp_link_phase(const struct ppp_link *link);
 enum ppp_cause ppp_link_cause(const struct ppp_link *link);

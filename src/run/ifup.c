@@ -17,6 +17,7 @@
 #include "log.h"
 #include "offload.h"
 #include "report.h"
+#include "sanitize.h"
 
 static void addr4_text(uint32_t host_order, char *buf, size_t size)
 {
@@ -34,12 +35,75 @@ static int iface_up(struct tunnel *t)
     return 0;
 }
 
+/* Where the transport goes: the peer of our copy of the SSH connection
+ * (pace.c), else the server's address as resolved from the config; false
+ * when unknown (a Command, ssh's own ProxyCommand, an unresolved name). */
+static bool transport_address(const struct tunnel *t, struct os_ip *out)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    if (t->tcp_fd >= 0 && getpeername(t->tcp_fd, (struct sockaddr *)&ss, &len) == 0) {
+        if (ss.ss_family == AF_INET) {
+            *out = (struct os_ip){.family = AF_INET,
+                                  .v4 = ((const struct sockaddr_in *)&ss)->sin_addr};
+            return true;
+        }
+        if (ss.ss_family == AF_INET6) {
+            const struct in6_addr *a = &((const struct sockaddr_in6 *)&ss)->sin6_addr;
+            *out = (struct os_ip){.family = AF_INET6, .v6 = *a};
+            if (IN6_IS_ADDR_V4MAPPED(a)) {
+                out->family = AF_INET;
+                memcpy(&out->v4, &a->s6_addr[12], 4);
+            }
+            return true;
+        }
+    }
+    if (t->p->role != RUN_CLIENT || !t->p->net.transport_peer.family)
+        return false;
+    *out = t->p->net.transport_peer;
+    return true;
+}
+
+/* A route into the tunnel that covers the SSH server's own address would
+ * carry the transport into itself: the link dies seconds later and every
+ * reconnect does the same.  A default route is kept off the server by
+ * policy routing (netcfg_route), any other is refused. */
+static bool route_captures_transport(struct tunnel *t, const struct os_prefix *route)
+{
+    struct os_ip server;
+    char r[INET6_ADDRSTRLEN + 4], a[INET6_ADDRSTRLEN];
+    if (t->p->role != RUN_CLIENT || route->len == 0 || !transport_address(t, &server) ||
+        !os_prefix_contains(route, &server))
+        return false;
+    tunnel_fail(t, RUN_EXIT_CONFIG,
+                "Route = %s covers the SSH server's address %s: the transport would enter "
+                "its own tunnel",
+                os_prefix_format(route, r, sizeof(r)), os_ip_format(&server, a, sizeof(a)));
+    return true;
+}
+
+/* The same for the peer's tunnel address, whose /32 the interface gets. */
+static bool peer_is_transport(struct tunnel *t, struct in_addr remote)
+{
+    struct os_ip server, peer = {.family = AF_INET, .v4 = remote};
+    char a[INET6_ADDRSTRLEN];
+    if (t->p->role != RUN_CLIENT || !transport_address(t, &server) || !os_ip_equal(&server, &peer))
+        return false;
+    tunnel_fail(t, RUN_EXIT_NEGOTIATION,
+                "PPP negotiation failed: the peer's address %s is the SSH server's own: its "
+                "route would capture the transport",
+                os_ip_format(&peer, a, sizeof(a)));
+    return true;
+}
+
 static int routes_up(struct tunnel *t, int family)
 {
     const struct run_net *net = &t->p->net;
     for (size_t i = 0; i < net->n_routes; i++) {
         if (net->routes[i].ip.family != family)
             continue;
+        if (route_captures_transport(t, &net->routes[i]))
+            return -2;
         if (netcfg_route(&t->net, &net->routes[i], &net->transport_peer) < 0)
             return -1;
     }
@@ -104,12 +168,16 @@ static void ipcp_up(struct tunnel *t, const struct ppp_event *ev)
         link_is_up(t);
         return;
     }
+    if (peer_is_transport(t, remote4))
+        return;
     t->local4 = local4;
     t->remote4 = remote4;
     t->spoof.peer4 = (struct os_ip){.family = AF_INET, .v4 = t->remote4};
+    int r = 0;
     if (iface_up(t) < 0 || netcfg_addr4(&t->net, t->local4, t->remote4) < 0 ||
-        routes_up(t, AF_INET) < 0) {
-        tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->net.err);
+        (r = routes_up(t, AF_INET)) < 0) {
+        if (r != -2) /* -2: routes_up said why */
+            tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->net.err);
         return;
     }
     /* No resolvconf/resolvectl is no reason to refuse the tunnel. */
@@ -204,9 +272,12 @@ static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
     /* The server's Address6 sits on every user's tunnel: each routes only
      * its own user's addresses and networks (routes_up), not the prefix. */
     bool prefix_route = t->p->role != RUN_SERVER;
+    int r = 0;
     if (netcfg_addr6(&t->net, &ll, true) < 0 ||
         (t->p->net.has_address6 && netcfg_addr6(&t->net, &t->p->net.address6, prefix_route) < 0) ||
-        routes_up(t, AF_INET6) < 0) {
+        (r = routes_up(t, AF_INET6)) < 0) {
+        if (r == -2) /* a Route covers the transport: routes_up failed the tunnel */
+            return;
         char why[sizeof(t->ipv6_off)];
         snprintf(why, sizeof(why), "%s", t->net.err);
         netcfg_undo(&t->net, AF_INET6);
@@ -216,6 +287,18 @@ static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
     t->ipv6cp_up = t->ipv6_configured = true;
     if (!t->p->ppp.ipv4)
         link_is_up(t);
+}
+
+/* IPCP will give us no IPv4: a client that wants it has no link to call
+ * up (pppd would carry on with IPv6 alone; `up` promises the addresses). */
+static void ipcp_gave_up(struct tunnel *t, const char *reason)
+{
+    if (t->p->role != RUN_CLIENT || !t->p->ppp.ipv4)
+        return;
+    if (!t->reported_up)
+        tunnel_fail(t, RUN_EXIT_NEGOTIATION, "PPP negotiation failed: IPCP: %s", reason);
+    else
+        supervisor_end_session(t, reason);
 }
 
 static void phase(struct tunnel *t, const struct ppp_event *ev)
@@ -266,6 +349,9 @@ void ifup_event(void *user, const struct ppp_event *ev)
             t->ipv6_configured = false;
         }
         break;
+    case PPP_EV_IPCP_FAILED:
+        ipcp_gave_up(t, ev->u.failure.reason);
+        break;
     case PPP_EV_ECHO_RTT:
         t->echo_rtt = ev->u.echo_rtt;
         tun_echo_rtt(t, ev->u.echo_rtt);
@@ -277,8 +363,8 @@ void ifup_event(void *user, const struct ppp_event *ev)
 void ifup_log(void *user, enum ppp_log_level level, const char *line)
 {
     struct tunnel *t = user;
-    if (level <= PPP_LOG_WARN)
-        snprintf(t->engine_warning, sizeof(t->engine_warning), "%s", line);
+    if (level <= PPP_LOG_WARN) /* the "why" of a failure: quoted to the user */
+        text_sanitize_str(t->engine_warning, sizeof(t->engine_warning), line);
     static const enum log_level map[] = {
         [PPP_LOG_ERROR] = LOG_LEVEL_ERROR,
         [PPP_LOG_WARN] = LOG_LEVEL_WARN,

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "exitcode.h"
+#include "sanitize.h"
 
 /* Reads one line (bounded) from fd into buf; returns its length. */
 static size_t read_line(int fd, char *buf, size_t size)
@@ -60,7 +61,10 @@ static _Noreturn void wait_for_child(int fd, pid_t pid)
     int status;
     int pos = 0;
     if (sscanf(line, "ERR %d %n", &status, &pos) == 1 && pos > 0) {
-        fprintf(stderr, "pppssh: %s\n", line + pos);
+        char clean[sizeof(line)];
+        /* It may quote the server (a stderr line, a Terminate reason). */
+        text_sanitize_str(clean, sizeof(clean), line + pos);
+        fprintf(stderr, "pppssh: %s\n", clean);
         exit(status);
     }
     /* The child died without a word: say how. */

@@ -40,7 +40,7 @@ static int spawn_transport(struct tunnel *t)
     int r = spawn_start(&t->p->spawn, &t->child, err, sizeof(err));
     if (r < 0 && t->reported_up) {
         /* A reconnect: one failed attempt, the supervisor tries again. */
-        snprintf(t->last_line, sizeof(t->last_line), "%s", err);
+        ssh_stderr_note(&t->said, err);
         return -1;
     }
     if (r < 0) {
@@ -191,20 +191,10 @@ static void stderr_line(struct tunnel *t, char *line)
         line[--len] = 0;
     if (!len)
         return;
-    /* The far end writes what it likes here: rate-limited (peerlog.c). */
+    /* The far end writes what it likes here: rate-limited (peerlog.c);
+     * log_msg() and ssh_stderr_add() both sanitize it. */
     peerlog_text(t, LOG_LEVEL_INFO, "%s: %s", t->p->spawn.shell_command ? "command" : "ssh", line);
-    enum ssh_failure f = ssh_classify_line(line);
-    /* ssh's own "Connection to X closed." says less than what came before. */
-    bool says_little = f == SSH_FAIL_CLOSED ||
-                       (strncmp(line, "Connection to ", 14) == 0 && strstr(line, " closed"));
-    if (!says_little || !t->last_line[0])
-        snprintf(t->last_line, sizeof(t->last_line), "%s", line);
-    /* "Connection closed" follows the real reason: never let it replace one. */
-    if (f != SSH_FAIL_NONE &&
-        (t->ssh_failure == SSH_FAIL_NONE || t->ssh_failure == SSH_FAIL_CLOSED)) {
-        t->ssh_failure = f;
-        snprintf(t->ssh_line, sizeof(t->ssh_line), "%s", line);
-    }
+    ssh_stderr_add(&t->said, line, len);
 }
 
 void stream_stderr_readable(struct tunnel *t)

@@ -54,6 +54,20 @@ struct superv_decision superv_after_session(const struct superv_config *c, unsig
     return d;
 }
 
+bool superv_first_retry(unsigned retries, uint64_t random, ppp_time now, ppp_time deadline,
+                        uint32_t *delay_ms)
+{
+    uint32_t cap = SUPERV_FIRST_RETRY_MAX_MS;
+    uint32_t d = retries < 16 ? (uint32_t)SUPERV_FIRST_RETRY_MIN_MS << retries : cap;
+    if (d > cap)
+        d = cap;
+    d = d / 2 + (uint32_t)(random % (d / 2 + 1));
+    if (now + (ppp_time)d * PPP_MS >= deadline)
+        return false;
+    *delay_ms = d;
+    return true;
+}
+
 ppp_time superv_silence_deadline(const struct superv_liveness *l)
 {
     if (!l->reported_up || l->dead || l->state == SUP_BACKOFF || l->stopping)

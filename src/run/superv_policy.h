@@ -61,6 +61,23 @@ struct superv_decision {
 struct superv_decision superv_after_session(const struct superv_config *c, unsigned fails,
                                             const struct superv_ending *e);
 
+/* The first connection of `pppssh up` is not retried (see superv_may_retry)
+ * unless sshd dropped it before the session began: with MaxStartups
+ * (default 10:30:100) sshd drops new connections at random while many
+ * are unauthenticated, so clients started together lose some.  Those are
+ * retried within SUPERV_FIRST_CONNECT_MS of the start, after a wait that
+ * doubles from SUPERV_FIRST_RETRY_MIN_MS to SUPERV_FIRST_RETRY_MAX_MS,
+ * drawn from its upper half (clients dropped together do not come back
+ * in step). */
+#define SUPERV_FIRST_CONNECT_MS 30000
+#define SUPERV_FIRST_RETRY_MIN_MS 100
+#define SUPERV_FIRST_RETRY_MAX_MS 2000
+
+/* The wait before retry number `retries` + 1 of a dropped first
+ * connection; false (no retry) when it would end past deadline. */
+bool superv_first_retry(unsigned retries, uint64_t random, ppp_time now, ppp_time deadline,
+                        uint32_t *delay_ms);
+
 /* The facts the liveness deadline depends on. */
 struct superv_liveness {
     enum sup_state state;

@@ -26,6 +26,7 @@
 #include "exitcode.h"
 #include "hooks.h"
 #include "log.h"
+#include "sanitize.h"
 #include "sdnotify.h"
 #include "superv_policy.h"
 
@@ -50,9 +51,23 @@ static ppp_time earlier(ppp_time a, ppp_time b)
 
 /* ---- why a session ended ---- */
 
+/* The peer's LCP Terminate-Request reason, sanitized, or "". */
+static const char *peer_reason(const struct tunnel *t, char *buf, size_t size)
+{
+    const uint8_t *data;
+    size_t len = t->link ? ppp_link_peer_reason(t->link, &data) : 0;
+    buf[0] = 0;
+    if (len)
+        text_sanitize(buf, size, (const char *)data, len);
+    return buf;
+}
+
 static void cause_message(struct tunnel *t, enum ppp_cause cause, char *buf, size_t size)
 {
     const char *why = t->engine_warning[0] ? t->engine_warning : ppp_cause_name(cause);
+    const char *said = t->said.reason;
+    char reason[128];
+    peer_reason(t, reason, sizeof(reason));
     switch (cause) {
     case PPP_CAUSE_NEGOTIATION_FAILED:
     case PPP_CAUSE_NO_NETWORK:
@@ -65,36 +80,76 @@ static void cause_message(struct tunnel *t, enum ppp_cause cause, char *buf, siz
         snprintf(buf, size, "the peer stopped answering LCP echo requests");
         break;
     case PPP_CAUSE_PEER_TERMINATED:
-        snprintf(buf, size, "the peer ended the link (LCP Terminate-Request)");
+        snprintf(buf, size, "the peer ended the link (LCP Terminate-Request%s%s)",
+                 reason[0] ? ": " : "", reason);
         break;
     default:
-        if (t->child.pid && t->child_exited) {
+        if (reason[0]) {
+            /* A refusal before LCP was up: the peer said why, then hung up. */
+            snprintf(buf, size, "the peer ended the link (LCP Terminate-Request: %s)", reason);
+        } else if (t->child.pid && t->child_exited) {
             char st[64];
             snprintf(buf, size, "the transport closed: %s %s%s%s",
                      t->p->spawn.shell_command ? "Command" : "ssh",
-                     spawn_describe_status(t->child_status, st, sizeof(st)),
-                     t->last_line[0] ? ": " : "", t->last_line);
+                     spawn_describe_status(t->child_status, st, sizeof(st)), said[0] ? ": " : "",
+                     said);
         } else {
-            snprintf(buf, size, "the transport closed%s%s", t->last_line[0] ? ": " : "",
-                     t->last_line);
+            snprintf(buf, size, "the transport closed%s%s", said[0] ? ": " : "", said);
         }
     }
+}
+
+/* Nothing of PPP came from the peer in this session. */
+static bool no_frame_yet(const struct tunnel *t)
+{
+    return !t->link || ppp_link_stats(t->link)->rx_frames == t->rx_frames_at_start;
+}
+
+/* sshd closed or reset the connection before the session began (its
+ * MaxStartups, a restart): the server was not reached, and trying again
+ * may well get through. */
+static bool dropped_before_session(const struct tunnel *t)
+{
+    return t->said.failure == SSH_FAIL_CLOSED && no_frame_yet(t);
+}
+
+/* The transport (ssh, i.e. the remote command, or the Command) exited
+ * with a status of its own before saying anything in PPP, and a line of
+ * its stderr says why: pppd's "unrecognized option '-c'" under a login
+ * shell.  255 is ssh's own failure, 127 "not found" (handled before). */
+static bool remote_command_failed(const struct tunnel *t)
+{
+    if (!t->child_exited || !WIFEXITED(t->child_status))
+        return false;
+    int st = WEXITSTATUS(t->child_status);
+    return st != 0 && st != 255 && no_frame_yet(t) && t->said.rank == SSH_RANK_REASON;
 }
 
 int session_cause(struct tunnel *t, char *msg, size_t size)
 {
     enum ppp_cause cause = t->link ? ppp_link_cause(t->link) : PPP_CAUSE_NONE;
-    if (t->ssh_failure != SSH_FAIL_NONE && t->ssh_failure != SSH_FAIL_CLOSED) {
-        bool command = t->p->spawn.shell_command && t->ssh_failure == SSH_FAIL_COMMAND_MISSING;
-        snprintf(msg, size, "%s (%s)",
-                 command ? "Command not found" : ssh_failure_text(t->ssh_failure), t->ssh_line);
-        return superv_ssh_exit_status(t->ssh_failure);
+    const struct ssh_stderr *e = &t->said;
+    const char *who = t->p->spawn.shell_command ? "Command" : "remote command";
+    if (e->failure != SSH_FAIL_NONE && e->failure != SSH_FAIL_CLOSED) {
+        bool command = t->p->spawn.shell_command && e->failure == SSH_FAIL_COMMAND_MISSING;
+        snprintf(msg, size, "%s (%s)", command ? "Command not found" : ssh_failure_text(e->failure),
+                 e->failure_line);
+        return superv_ssh_exit_status(e->failure);
     }
     if (t->child_exited && WIFEXITED(t->child_status) && WEXITSTATUS(t->child_status) == 127) {
         /* The remote shell's (or sh -c's) "command not found". */
-        snprintf(msg, size, "%s not found%s%s",
-                 t->p->spawn.shell_command ? "Command" : "remote command",
-                 t->last_line[0] ? ": " : "", t->last_line);
+        snprintf(msg, size, "%s not found%s%s", who, e->reason[0] ? ": " : "", e->reason);
+        return RUN_EXIT_COMMAND_FAILED;
+    }
+    if (dropped_before_session(t)) {
+        snprintf(msg, size, "could not reach the server: %s before the session began (%s)",
+                 ssh_failure_text(e->failure), e->failure_line);
+        return RUN_EXIT_CONNECT_FAILED;
+    }
+    if (remote_command_failed(t)) {
+        char st[64];
+        snprintf(msg, size, "the %s failed (%s): %s", who,
+                 spawn_describe_status(t->child_status, st, sizeof(st)), e->reason);
         return RUN_EXIT_COMMAND_FAILED;
     }
     cause_message(t, cause, msg, size);
@@ -162,8 +217,8 @@ static void session_reset_fields(struct tunnel *t)
     t->stream_events = t->out_events = 0;
     t->err_len = 0;
     t->err_eof = false;
-    t->ssh_failure = SSH_FAIL_NONE;
-    t->ssh_line[0] = t->last_line[0] = t->engine_warning[0] = 0;
+    ssh_stderr_init(&t->said);
+    t->engine_warning[0] = 0;
     t->text_len = 0;
     t->dead = false;
     t->session_was_up = false;
@@ -180,7 +235,7 @@ static int session_start(struct tunnel *t)
     if (stream_start(t) < 0)
         return -1;
     t->session_start = t->last_rx = tunnel_now();
-    t->rx_frames_seen = ppp_link_stats(t->link)->rx_frames;
+    t->rx_frames_seen = t->rx_frames_at_start = ppp_link_stats(t->link)->rx_frames;
     t->echo_sent_at_rx = ppp_link_stats(t->link)->echo_sent;
     return ppp_link_open(t->link, t->session_start) == PPP_OK ? 0 : -1;
 }
@@ -219,13 +274,36 @@ static bool may_retry(const struct tunnel *t)
                             t->stopping, t->failed);
 }
 
+/* The first session of `up` is retried only when sshd dropped it before
+ * it began (superv_policy.h), within SUPERV_FIRST_CONNECT_MS. */
+static bool first_connect_retry(struct tunnel *t)
+{
+    uint32_t ms;
+    ppp_time deadline = t->started + (ppp_time)SUPERV_FIRST_CONNECT_MS * PPP_MS;
+    if (t->p->role != RUN_CLIENT || t->reported_up || t->stopping || t->failed ||
+        !dropped_before_session(t) ||
+        !superv_first_retry(t->fails, next_random(t), tunnel_now(), deadline, &ms))
+        return false;
+    stream_stop(t, false);
+    log_info("the server dropped the connection before the session (%s): trying again in "
+             "%.1f s",
+             t->said.failure_line, ms / 1000.0);
+    t->fails++;
+    t->child.pid = 0;
+    t->stream_gone = true; /* its descriptors are closed */
+    t->state = SUP_BACKOFF;
+    t->retry_at = tunnel_now() + (ppp_time)ms * PPP_MS;
+    return true;
+}
+
 /* The session is Dead and its child has said its last words (or we will
  * not wait for them): reconnect later, or end the tunnel. */
 static void session_over(struct tunnel *t)
 {
     hooks_down(t);
     if (!may_retry(t)) {
-        t->finished = true;
+        if (!first_connect_retry(t))
+            t->finished = true;
         return;
     }
     stream_stop(t, false);
@@ -405,6 +483,12 @@ void supervisor_timer(struct tunnel *t, ppp_time now)
             t->dead = true;
         }
     }
+}
+
+void supervisor_end_session(struct tunnel *t, const char *why)
+{
+    if (!t->kill_pending)
+        end_session(t, "%s", why);
 }
 
 void supervisor_peer_dead(struct tunnel *t)

@@ -99,11 +99,10 @@ struct tunnel {
     char err_buf[1024];
     size_t err_len;
     bool err_eof;
-    enum ssh_failure ssh_failure;
-    char ssh_line[256];  /* the line that classified it */
-    char last_line[256]; /* the transport's last stderr line */
-    char text_acc[256];  /* text on the stream before the link is up (ssh -tt */
-    size_t text_len;     /* merges the remote's stderr into the pty) */
+    /* what its stderr said (sanitized), and what that means */
+    struct ssh_stderr said;
+    char text_acc[256]; /* text on the stream before the link is up (ssh -tt */
+    size_t text_len;    /* merges the remote's stderr into the pty) */
 
     /* The control socket and the pidfile. */
     int ctl_fd;
@@ -146,6 +145,8 @@ struct tunnel {
     ppp_time words_until; /* how long to wait for the child's last words */
     ppp_time last_rx;     /* when a good frame last arrived */
     uint64_t rx_frames_seen, echo_sent_at_rx;
+    /* the engine's rx_frames when this session began */
+    uint64_t rx_frames_at_start;
     bool kill_pending; /* end this session now: kill_reason says why */
     char kill_reason[160];
     bool down_logged;   /* "link down: ..." already said for this session */
@@ -184,6 +185,9 @@ void supervisor_link_up(struct tunnel *t);    /* the first NCP is up */
 void supervisor_peer_dead(struct tunnel *t);  /* the engine gave up on echoes */
 void supervisor_echo_reply(struct tunnel *t); /* PPP_EV_ECHO_RTT */
 void supervisor_reset(struct tunnel *t, const char *why);
+/* End this session now (the link is unusable: why); the next one follows
+ * as after any failure. */
+void supervisor_end_session(struct tunnel *t, const char *why);
 /* Sends an Echo-Request; false (with why) if the link is not up. */
 bool supervisor_check(struct tunnel *t, char *why, size_t size);
 /* Keep addresses and routes while the link is down: it will come back. */

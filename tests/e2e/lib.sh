@@ -113,6 +113,8 @@ KbdInteractiveAuthentication no
 StrictModes no
 LogLevel VERBOSE
 SSHD
+    # E2E_SSHD_EXTRA: more sshd_config lines a test needs (e.g. MaxStartups).
+    [ -z "$E2E_SSHD_EXTRA" ] || printf '%s\n' "$E2E_SSHD_EXTRA" >>"$E2E_TMP/sshd_config"
     mkdir -p /run/sshd # privilege-separation directory sshd insists on
     # sshd runs the forced command with the account's login shell, and a
     # root bash sources ~/.bashrc for ssh sessions (which may take seconds).

@@ -73,6 +73,73 @@ expect_failure 9 "not found" "Command missing" "Command = /nonexistent/ppp-peer"
 expect_failure 10 "negotiation failed" "a peer that never answers" "Command = exec cat >/dev/null"
 expect_failure 17 "looped back" "a transport that echoes (loopback)" "Command = exec cat"
 
+# A hostile or broken server (issue 11): addresses no link can use, one
+# that would capture the transport, a remote that fails with its reason
+# above a usage trailer, escape sequences in what it says.  The scripted
+# peer is the engine itself (tests/interop/ppp_peer) with the addresses
+# given: --local is its own, --remote the one it gives us.
+PEER="Command = exec $PPP_PEER --timeout 30"
+expect_failure 10 "127.0.0.1" "the server gives us a loopback address" \
+    "$PEER --local $TUN_SRV_IP --remote 127.0.0.1"
+expect_failure 10 "224.0.0.251" "the server's address is multicast" \
+    "$PEER --local 224.0.0.251 --remote 198.18.255.5"
+expect_failure 10 "255.255.255.255" "the server's address is the broadcast address" \
+    "$PEER --local 255.255.255.255 --remote 198.18.255.5"
+expect_failure 10 "IP-Address" "the server gives us 0.0.0.0 (no address)" \
+    "$PEER --local $TUN_SRV_IP --remote 0.0.0.0"
+expect_failure 10 "IPCP: the peer rejected it" "the server does not speak IPv4 (IPCP Protocol-Rejected)" \
+    "$PEER --local $TUN_SRV_IP --remote 198.18.255.5 --no-ipv4 --hold 10000"
+ssh-keygen -q -t ed25519 -N '' -f "$E2E_TMP/peer_key"
+printf 'command="%s --timeout 30 --local %s --remote 198.18.255.5" %s\n' "$PPP_PEER" "$SRV_IP" \
+    "$(cat "$E2E_TMP/peer_key.pub")" >>"$E2E_TMP/authorized_keys"
+expect_failure 10 "$SRV_IP is the SSH server's own" "the server takes the SSH server's address" \
+    "$SSH_BASE" "$KNOWN" "IdentityFile = $E2E_TMP/peer_key"
+expect_failure 2 "Route = 198.18.0.0/16 covers the SSH server's address $SRV_IP" \
+    "a Route that covers the SSH server" \
+    "$SSH_BASE" "$KNOWN" "IdentityFile = $E2E_TMP/client_key" "Route = 198.18.0.0/16"
+check_not "no route to the server's LAN is left" sh -c "ip -n $NS_CLI route | grep -q 198.18.0.0/16"
+# ssh connecting by itself (no pacing): the Server's resolved address.
+export PPPSSH_PACE=0
+expect_failure 2 "Route = 198.18.0.0/23 covers the SSH server's address $SRV_IP" \
+    "a Route that covers the SSH server, ssh connecting by itself" \
+    "$SSH_BASE" "$KNOWN" "IdentityFile = $E2E_TMP/client_key" "Route = 198.18.0.0/23"
+unset PPPSSH_PACE
+# pppd as a login shell: the reason, not the trailer, and exit 9.
+printf '%s\n' "pppd: unrecognized option '-c'" "pppd version 2.4.9" \
+    "Usage: pppd [ options ], where options are:" \
+    "	<device>	Communicate over the named device" \
+    "See pppd(8) for more options." >"$E2E_TMP/pppd-usage.txt"
+expect_failure 9 "unrecognized option '-c'" "the remote prints its usage and exits 2" \
+    "Command = cat $E2E_TMP/pppd-usage.txt >&2; exit 2"
+# Escape sequences from the server never reach the terminal.
+cat >"$E2E_TMP/esc.sh" <<'ESC'
+printf '\033]0;owned\007\033[2Jerror: \033[31mbad\n' >&2
+exit 3
+ESC
+expect_failure 9 'error: \\x1b\[31mbad' "escape sequences in the remote's error" \
+    "Command = sh $E2E_TMP/esc.sh"
+check_not "no control character reaches the user" grep -q "$(printf '\033')" "$E2E_TMP/err$N.err"
+# A peer's LCP Terminate-Request reason is logged as pppd logs it, escaped.
+cat >"$E2E_TMP/term.sh" <<TERM
+exec "$PPP_PEER" --timeout 30 --local $TUN_SRV_IP --remote 198.18.255.5 \
+    --close-reason "\$(printf '\\033[2Jpool exhausted')"
+TERM
+printf '[Tunnel]\nCommand = sh %s\nPersist = no\nInterface = term0\n' "$E2E_TMP/term.sh" \
+    >"$E2E_TMP/term.conf"
+chmod 600 "$E2E_TMP/term.conf"
+in_cli timeout 30 "$PPPSSH" up -f -c "$E2E_TMP/term.conf" 2>"$E2E_TMP/term.err"
+got=$?
+if [ "$got" = 16 ] &&
+    grep -q 'terminated by peer (\\x1b\[2Jpool exhausted)' "$E2E_TMP/term.err" &&
+    grep -q 'LCP Terminate-Request: \\x1b\[2Jpool exhausted' "$E2E_TMP/term.err"; then
+    pass "a peer's Terminate reason: exit 16, logged escaped"
+else
+    fail "a peer's Terminate reason: exit $got (want 16):"
+    sed 's/^/    | /' "$E2E_TMP/term.err"
+fi
+check_not "no control character in the log" grep -q "$(printf '\033')" "$E2E_TMP/term.err"
+check "a peer's Terminate reason: no interface left" wait_gone in_cli ip link show term0
+
 # Ctrl-C while up waits: the tunnel being set up is stopped and rolled back.
 printf '[Tunnel]\nCommand = exec cat >/dev/null\nInterface = intr0\n' >"$E2E_TMP/intr.conf"
 chmod 600 "$E2E_TMP/intr.conf"

@@ -43,3 +43,12 @@ endif()
 if(TEST e2e/test-peer-filter)
   set_tests_properties(e2e/test-peer-filter PROPERTIES RUN_SERIAL TRUE)
 endif()
+# Issue 11: eight clients at once through sshd's MaxStartups 1:100:1
+# (about 6 s, most of it the clients' own retries): one at a time.
+if(TEST e2e/test-maxstartups)
+  set_tests_properties(e2e/test-maxstartups PROPERTIES RUN_SERIAL TRUE)
+endif()
+# test-up-errors: about 45 s here, a 30 s silent peer among its cases.
+if(TEST e2e/test-up-errors)
+  set_tests_properties(e2e/test-up-errors PROPERTIES TIMEOUT 240)
+endif()

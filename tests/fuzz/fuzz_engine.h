@@ -10,6 +10,7 @@
 
 #include "../unit/script_peer.h"
 #include "fuzz_ipcheck.h"
+#include "ipcp.h"
 #include "offload.h"
 #include "protocols.h"
 
@@ -44,6 +45,10 @@ static inline void fuzz_settings(struct ppp_settings *s, uint8_t variant)
     s->request_dns = variant & 1;
     s->pfc = s->acfc = variant & 2;
     s->offload = variant & 4;
+    if (variant & 8) { /* take what the peer says: its address sanity alone guards us */
+        s->remote_ip = 0;
+        s->accept_local = s->accept_remote = true;
+    }
     s->seed = variant;
 }
 
@@ -116,6 +121,13 @@ static inline void fuzz_invariants(struct script *sc)
     /* layers up only while LCP is */
     fuzz_check(sc->us.lcp_up || (!sc->us.ipcp_up && !sc->us.ipv6cp_up));
     fuzz_check(sc->us.lcp_up == (phase == PPP_PHASE_NETWORK));
+    /* IPCP comes up only with two usable, different addresses (pppd's
+     * bad_ip_adrs), whatever the peer offers */
+    if (sc->us.ipcp_up) {
+        uint32_t local = sc->us.ipcp.u.ipcp.local, remote = sc->us.ipcp.u.ipcp.remote;
+        fuzz_check(local && remote && local != remote);
+        fuzz_check(!ipcp_address_unusable(local) && !ipcp_address_unusable(remote));
+    }
     /* a cause is given exactly when the link is ending */
     if (phase == PPP_PHASE_DEAD || phase == PPP_PHASE_TERMINATE)
         fuzz_check(ppp_link_cause(sc->us.link) != PPP_CAUSE_NONE);

@@ -49,6 +49,7 @@ enum {
     OPT_VERBOSE,
     OPT_HOLD,
     OPT_WAIT_PEER_CLOSE,
+    OPT_CLOSE_REASON,
 };
 
 static const struct option long_options[] = {
@@ -70,6 +71,7 @@ static const struct option long_options[] = {
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"hold", required_argument, NULL, OPT_HOLD},
     {"wait-peer-close", no_argument, NULL, OPT_WAIT_PEER_CLOSE},
+    {"close-reason", required_argument, NULL, OPT_CLOSE_REASON},
     {NULL, 0, NULL, 0},
 };
 
@@ -106,6 +108,9 @@ static bool apply_option(struct options *o, int c, char **argv, int argc)
         return true;
     case OPT_WAIT_PEER_CLOSE:
         o->wait_peer_close = true;
+        return true;
+    case OPT_CLOSE_REASON:
+        o->close_reason = optarg;
         return true;
     case OPT_MRU:
         return parse_uint(optarg, 65535, &v) && (s->mru = (uint16_t)v, true);

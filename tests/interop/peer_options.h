@@ -10,6 +10,7 @@
 
 struct options {
     const char *connect_path, *pcap_path;
+    const char *close_reason; /* our Terminate-Request's data ("interop test done") */
     struct ppp_settings settings;
     uint32_t ping_target;
     unsigned ping_count, ping6_count, echoes;

@@ -5,7 +5,8 @@
  *   ppp_peer [--connect SOCKET] [--local A] [--remote B] [--passive] [--silent]
  *            [--mru N] [--restart MS] [--echo-interval MS] [--echoes N]
  *            [--no-ipv4] [--no-ipv6] [--ping ADDR COUNT] [--ping6 COUNT]
- *            [--hold MS] [--wait-peer-close] [--pcap FILE] [--timeout S] [--verbose]
+ *            [--hold MS] [--wait-peer-close] [--close-reason TEXT] [--pcap FILE]
+ *            [--timeout S] [--verbose]
  *
  * The stream is a unix socket (--connect) or stdin/stdout.  Once the link is
  * up it sends ICMP echo requests to ADDR (--ping) and to the peer's
@@ -13,8 +14,9 @@
  * Echo-Requests (--echoes), and counts the answers the engine delivers.
  * When everything asked for has happened (or at the timeout), and the link
  * then stayed up for --hold milliseconds (default 0), it closes the
- * link with an LCP Terminate-Request and waits for the Terminate-Ack (or,
- * with --wait-peer-close, waits for the peer's Terminate-Request), and
+ * link with an LCP Terminate-Request (its Data: --close-reason, default
+ * "interop test done") and waits for the Terminate-Ack (or, with
+ * --wait-peer-close, waits for the peer's Terminate-Request), and
  * prints one key=value line ("result=ok lcp=opened ipcp=opened ...") and
  * the engine's statistics ("stats rx_frames=..."), then exits 0 only on
  * success.  --pcap records both directions (see peer_pcap.h).
@@ -124,6 +126,9 @@ static void note_event(struct peer *p, const struct ppp_event *ev)
     case PPP_EV_ECHO_RTT:
         p->echo_replies++;
         break;
+    case PPP_EV_IPCP_FAILED:
+        fprintf(stderr, "IPCP failed: %s\n", ev->u.failure.reason);
+        break;
     case PPP_EV_PHASE:
         break;
     }
@@ -132,8 +137,8 @@ static void note_event(struct peer *p, const struct ppp_event *ev)
 static void on_event(void *user, const struct ppp_event *ev)
 {
     struct peer *p = user;
-    static const char *names[] = {"phase",     "lcp-up",    "lcp-down",    "ipcp-up",
-                                  "ipcp-down", "ipv6cp-up", "ipv6cp-down", "echo-rtt"};
+    static const char *names[] = {"phase",     "lcp-up",      "lcp-down", "ipcp-up",    "ipcp-down",
+                                  "ipv6cp-up", "ipv6cp-down", "echo-rtt", "ipcp-failed"};
     note_event(p, ev);
     if (ev->type == PPP_EV_PHASE)
         fprintf(stderr, "[%7.3f] event phase=%s cause=%s\n", since_start(p),
@@ -427,7 +432,8 @@ int main(int argc, char **argv)
                  ppp_link_cause(p->link) == PPP_CAUSE_PEER_TERMINATED &&
                  (p->tap.dir[WIRE_TX].lcp_codes_seen & (1u << LCP_TERMINATE_ACK));
     } else if (!p->eof) {
-        ppp_link_close(p->link, now_ns(), "interop test done");
+        ppp_link_close(p->link, now_ns(),
+                       p->opt.close_reason ? p->opt.close_reason : "interop test done");
         closed = run_until(p, link_dead, now_ns() + CLOSE_GRACE_MS * PPP_MS) &&
                  (p->tap.dir[WIRE_RX].lcp_codes_seen & (1u << LCP_TERMINATE_ACK));
     }

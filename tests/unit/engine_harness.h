@@ -52,6 +52,8 @@ struct h_end {
     ppp_time dead_at;
     ppp_time *clock;
     unsigned echo_rtts;
+    unsigned ipcp_failures; /* PPP_EV_IPCP_FAILED */
+    char ipcp_failure[128]; /* its latest reason */
     /* received IP packets go here (may be NULL) */
     void (*on_ip)(struct h_end *end, int family, const uint8_t *pkt, size_t len);
     /* the last packet's offload metadata, as on_ip sees it */
@@ -100,6 +102,10 @@ static inline void h_event(void *user, const struct ppp_event *ev)
         break;
     case PPP_EV_ECHO_RTT:
         e->echo_rtts++;
+        break;
+    case PPP_EV_IPCP_FAILED:
+        e->ipcp_failures++;
+        snprintf(e->ipcp_failure, sizeof(e->ipcp_failure), "%s", ev->u.failure.reason);
         break;
     }
 }

@@ -162,6 +162,40 @@ static void peer_claiming_our_address_is_refused(void **state)
 
 /* --- options we refuse -------------------------------------------------- */
 
+/* pppd's bad_ip_adrs, and 0.0.0.0/8 */
+static void unusable_addresses_are_named(void **state)
+{
+    const uint32_t bad[] = {0x00000001u, 0x00ffffffu, 0x7f000001u, 0x7fffffffu,
+                            0xe00000fbu, 0xefffffffu, 0xf0000001u, 0xffffffffu};
+    const uint32_t good[] = {SERVER,      0x01000000u, 0x0a000001u,
+                             0x7effffffu, 0xdfffffffu, 0x80000000u};
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_non_null(ipcp_address_unusable(bad[i]));
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        assert_null(ipcp_address_unusable(good[i]));
+    assert_string_equal(ipcp_address_unusable(0x7f000001u), "a loopback address");
+}
+
+/* Without an address of its own to offer, the peer's unusable one is
+ * Rejected, and up() fails naming it rather than using it. */
+static void unusable_peer_address_is_rejected_and_named(void **state)
+{
+    struct side s;
+    const uint8_t opts[] = {3, 6, 224, 0, 0, 251};
+    const uint8_t nak[] = {3, 6, A4(CLIENT)};
+
+    side_init(&s, 0, 0);
+    s.settings.accept_remote = true;
+    side_start(&s);
+    ASSERT_REPLY(judge(&s.h, opts, sizeof(opts)), FSM_CONF_REJ, 3, 6, 224, 0, 0, 251);
+    assert_true(s.ipcp.fsm.ops->nak(&s.ipcp.fsm, nak, sizeof(nak)));
+    ack_and_up(&s.h);
+    assert_true(ipcp_failed(&s.ipcp));
+    assert_string_equal(s.ipcp.failure, "Could not determine remote IP address (refused "
+                                        "224.0.0.251: a multicast address)");
+}
+
 static void vj_compression_and_old_addresses_are_rejected(void **state)
 {
     struct side s;
@@ -515,6 +549,8 @@ int main(void)
         cmocka_unit_test(unknown_remote_takes_the_peers_address),
         cmocka_unit_test(zero_address_with_nothing_to_assign_is_rejected),
         cmocka_unit_test(peer_claiming_our_address_is_refused),
+        cmocka_unit_test(unusable_addresses_are_named),
+        cmocka_unit_test(unusable_peer_address_is_rejected_and_named),
         cmocka_unit_test(vj_compression_and_old_addresses_are_rejected),
         cmocka_unit_test(malformed_lengths_are_rejected),
         cmocka_unit_test(dns_is_offered_to_a_peer_that_asks),

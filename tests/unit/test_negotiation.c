@@ -202,6 +202,59 @@ static void naks_a_forbidden_address_with_the_allowed_one(void **state)
     sc_free(&sc);
 }
 
+/* pppd's address sanity: a server may not make a multicast address its
+ * end of the link, even where ipcp-accept-remote takes any other. */
+static void naks_an_unusable_peer_address_with_the_configured_one(void **state)
+{
+    struct ppp_settings s;
+    struct script sc;
+
+    settings(&s);
+    s.ipv6 = false;
+    s.accept_remote = true;
+    sc_new(&sc, &s);
+    ipcp_up_to_peer_request(&sc);
+    check_nak_offers_remote(&sc, 0xe00000fbu); /* 224.0.0.251 */
+    check_nak_offers_remote(&sc, 0xffffffffu);
+    check_nak_offers_remote(&sc, 0x7f000001u);
+    sc_free(&sc);
+}
+
+static uint32_t our_requested_address(struct script *sc);
+
+/* A server that keeps offering us 127.0.0.1: never taken, and after
+ * Max-Failure offers IPCP gives up with a reason naming it, once, while
+ * IPV6CP may go on. */
+static void gives_up_on_a_peer_insisting_on_a_loopback_address_for_us(void **state)
+{
+    struct ppp_settings s;
+    struct script sc;
+    uint8_t opt[6] = {3, 6, 127, 0, 0, 1};
+    unsigned naks = 0;
+
+    settings(&s);
+    s.local_ip = 0;
+    s.accept_local = true;
+    sc_new(&sc, &s);
+    assert_true(sc_lcp_up(&sc));
+    while (sc.us.ipcp_failures == 0 && naks < 20) {
+        const struct h_frame *req = sc_find(&sc, PPP_PROTO_IPCP, FSM_CONF_REQ);
+        assert_non_null(req);
+        assert_int_equal(our_requested_address(&sc), 0); /* never 127.0.0.1 */
+        sc_send(&sc, PPP_PROTO_IPCP, FSM_CONF_NAK, req->info[1], opt, sizeof(opt));
+        naks++;
+        sc_read(&sc);
+    }
+    assert_int_equal(naks, s.max_failure);
+    assert_int_equal(sc.us.ipcp_failures, 1);
+    assert_non_null(strstr(sc.us.ipcp_failure, "127.0.0.1"));
+    assert_non_null(strstr(sc.us.ipcp_failure, "loopback"));
+    assert_non_null(sc_find(&sc, PPP_PROTO_IPCP, FSM_TERM_REQ)); /* IPCP closes */
+    assert_int_equal(h_count_events(&sc.us, PPP_EV_IPCP_UP), 0);
+    assert_true(sc.us.lcp_up);
+    sc_free(&sc);
+}
+
 /* ---- the link's life ---- */
 
 static void detects_a_looped_back_line(void **state)
@@ -459,6 +512,12 @@ static void peer_terminate_request_ends_the_link(void **state)
     /* B heard the Terminate-Ack at once; A waited one Restart period. */
     assert_true(p->b.dead_at <= p->a.dead_at);
     assert_true(p->a.dead_at - p->b.dead_at <= 3 * SECOND + 20 * PPP_MS);
+    /* RFC 1661 section 5.5: the reason came along, as the peer sent it */
+    const uint8_t *reason;
+    size_t len = ppp_link_peer_reason(p->a.link, &reason);
+    assert_int_equal(len, 3);
+    assert_memory_equal(reason, "bye", 3);
+    assert_int_equal(ppp_link_peer_reason(p->b.link, &reason), 0);
     pair_free(p);
 }
 
@@ -711,7 +770,11 @@ static void ends_when_the_peer_rejects_every_network_protocol(void **state)
     assert_true(sc_lcp_up(&sc));
     sc_send(&sc, PPP_PROTO_LCP, LCP_PROTO_REJ, 20, rej_ipcp, sizeof(rej_ipcp));
     assert_int_equal(ppp_link_phase(sc.us.link), PPP_PHASE_NETWORK);
+    /* IPv6 may go on; a host that wants IPv4 is told IPCP will not come */
+    assert_int_equal(sc.us.ipcp_failures, 1);
+    assert_string_equal(sc.us.ipcp_failure, "the peer rejected it or stopped answering");
     sc_send(&sc, PPP_PROTO_LCP, LCP_PROTO_REJ, 21, rej_ipv6cp, sizeof(rej_ipv6cp));
+    assert_int_equal(sc.us.ipcp_failures, 1);
     assert_int_equal(ppp_link_phase(sc.us.link), PPP_PHASE_TERMINATE);
     assert_int_equal(ppp_link_cause(sc.us.link), PPP_CAUSE_NO_NETWORK);
     sc_read(&sc);
@@ -790,6 +853,8 @@ int main(void)
         cmocka_unit_test(gives_up_on_a_peer_insisting_on_chap),
         cmocka_unit_test(gives_a_peer_asking_for_0000_our_configured_remote),
         cmocka_unit_test(naks_a_forbidden_address_with_the_allowed_one),
+        cmocka_unit_test(naks_an_unusable_peer_address_with_the_configured_one),
+        cmocka_unit_test(gives_up_on_a_peer_insisting_on_a_loopback_address_for_us),
         cmocka_unit_test(a_reconnect_asks_for_the_address_it_had),
         cmocka_unit_test(a_rejected_remembered_address_is_not_used),
         cmocka_unit_test(a_peer_at_our_remembered_address_is_acked),

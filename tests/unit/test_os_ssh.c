@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "sanitize.h"
 #include "ssh.h"
 
 static char err[256];
@@ -121,6 +122,89 @@ static void classifies_stderr_lines(void **state)
     assert_string_equal(ssh_failure_text(SSH_FAIL_AUTH), "authentication refused by the server");
 }
 
+/* Feeds lines (each may hold any bytes) into a fresh ssh_stderr. */
+static void feed_lines(struct ssh_stderr *s, const char *const *lines, size_t n)
+{
+    ssh_stderr_init(s);
+    for (size_t i = 0; i < n; i++)
+        ssh_stderr_add(s, lines[i], strlen(lines[i]));
+}
+
+/* pppd as the account's login shell (the VPN HOWTO): its reason, not
+ * the usage listing and trailer after it. */
+static void keeps_the_reason_above_a_usage_trailer(void **state)
+{
+    static const char *const pppd[] = {
+        "pppd: unrecognized option '-c'",
+        "pppd version 2.4.9",
+        "Usage: pppd [ options ], where options are:",
+        "\t<device>\tCommunicate over the named device",
+        "See pppd(8) for more options.",
+    };
+    static const char *const serve[] = {"pppssh serve: unknown command '-c'",
+                                        "See pppssh(8) and pppssh.conf(5)."};
+    struct ssh_stderr s;
+
+    feed_lines(&s, pppd, 5);
+    assert_string_equal(s.reason, "pppd: unrecognized option '-c'");
+    assert_int_equal(s.rank, SSH_RANK_REASON);
+    assert_int_equal(s.failure, SSH_FAIL_NONE);
+    feed_lines(&s, serve, 2);
+    assert_string_equal(s.reason, "pppssh serve: unknown command '-c'");
+}
+
+/* ssh's own lines: the cause beats the warning before it and the
+ * "Connection closed" after it; among plain lines the last one says most. */
+static void ranks_ssh_lines(void **state)
+{
+    static const char *const auth[] = {
+        "Warning: Identity file /nokey not accessible: No such file or directory.",
+        "root@198.18.0.2: Permission denied (publickey).",
+        "Connection closed by 198.18.0.2 port 22",
+    };
+    static const char *const kex[] = {
+        "kex_exchange_identification: Connection closed by remote host",
+        "Connection closed by UNKNOWN port 65535",
+    };
+    static const char *const plain[] = {"starting", "giving up now"};
+    struct ssh_stderr s;
+
+    feed_lines(&s, auth, 3);
+    assert_string_equal(s.reason, auth[1]);
+    assert_int_equal(s.failure, SSH_FAIL_AUTH);
+    assert_string_equal(s.failure_line, auth[1]);
+    feed_lines(&s, kex, 2);
+    assert_string_equal(s.reason, kex[0]);
+    assert_int_equal(s.rank, SSH_RANK_CLOSED);
+    assert_int_equal(s.failure, SSH_FAIL_CLOSED);
+    feed_lines(&s, plain, 2);
+    assert_string_equal(s.reason, "giving up now");
+    ssh_stderr_note(&s, "cannot run ssh: No such file or directory");
+    assert_string_equal(s.reason, "cannot run ssh: No such file or directory");
+    assert_int_equal(ssh_rank_line(""), SSH_RANK_NOISE);
+    assert_int_equal(ssh_rank_line("See pppd(8) for more options."), SSH_RANK_NOISE);
+}
+
+/* The server's bytes never reach a terminal as they are. */
+static void escapes_control_characters(void **state)
+{
+    static const char *const evil[] = {"\033]0;owned\007\033[2Jerror: \033[31mbad\r\n"};
+    char out[64];
+    struct ssh_stderr s;
+
+    assert_int_equal(text_sanitize(out, sizeof(out), "a\tb\x7f\xc3\xa9\r\n", 9), 18);
+    assert_string_equal(out, "a\\x09b\\x7f\\xc3\\xa9");
+    assert_int_equal(text_sanitize(out, sizeof(out), "one\0two", 7), 3);
+    assert_string_equal(out, "one");
+    /* cut at a whole escape: "ab" fits, "\x01" (4 more) does not */
+    assert_int_equal(text_sanitize(out, 6, "ab\001cd", 5), 2);
+    assert_string_equal(out, "ab");
+    assert_int_equal(text_sanitize(out, sizeof(out), NULL, 0), 0);
+    feed_lines(&s, evil, 1);
+    assert_string_equal(s.reason, "\\x1b]0;owned\\x07\\x1b[2Jerror: \\x1b[31mbad");
+    assert_int_equal(s.rank, SSH_RANK_REASON);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,6 +213,9 @@ int main(void)
         cmocka_unit_test(builds_argv_without_remote_command),
         cmocka_unit_test(refuses_bad_server_and_too_many_options),
         cmocka_unit_test(classifies_stderr_lines),
+        cmocka_unit_test(keeps_the_reason_above_a_usage_trailer),
+        cmocka_unit_test(ranks_ssh_lines),
+        cmocka_unit_test(escapes_control_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -217,6 +217,25 @@ static void state_names_for_status(void **state)
     assert_string_equal(superv_state_name(SUP_BACKOFF, true, true), "stopping");
 }
 
+/* sshd's MaxStartups drops: retried at once-ish, doubling to 2 s, each
+ * wait from its upper half, never past the deadline. */
+static void a_dropped_first_connection_is_retried_within_the_deadline(void **state)
+{
+    (void)state;
+    const ppp_time deadline = (ppp_time)SUPERV_FIRST_CONNECT_MS * PPP_MS;
+    uint32_t ms;
+    for (uint64_t r = 0; r < 1000; r++) {
+        assert_true(superv_first_retry(0, r * 7919, 0, deadline, &ms));
+        assert_in_range(ms, SUPERV_FIRST_RETRY_MIN_MS / 2, SUPERV_FIRST_RETRY_MIN_MS);
+        assert_true(superv_first_retry(3, r * 7919, 0, deadline, &ms));
+        assert_in_range(ms, 400, 800);
+        assert_true(superv_first_retry(40, r * 7919, 0, deadline, &ms));
+        assert_in_range(ms, SUPERV_FIRST_RETRY_MAX_MS / 2, SUPERV_FIRST_RETRY_MAX_MS);
+    }
+    assert_false(superv_first_retry(0, 0, deadline - 10 * PPP_MS, deadline, &ms));
+    assert_false(superv_first_retry(5, 1, deadline, deadline, &ms));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -234,6 +253,7 @@ int main(void)
         cmocka_unit_test(a_silent_first_session_hears_the_far_end_in_time),
         cmocka_unit_test(nothing_is_watched_while_not_running),
         cmocka_unit_test(state_names_for_status),
+        cmocka_unit_test(a_dropped_first_connection_is_retried_within_the_deadline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
