@@ -141,7 +141,7 @@ struct ppp_fsm {
     ppp_time deadline;     /* Restart timer; PPP_TIME_NEVER when stopped */
     bool silent_waiting;   /* silent: no request sent yet */
     enum ppp_cause cause;  /* why we last left Opened / gave up */
-    uint8_t term_reason[64];
+    uint8_t term_reason[PPP_REASON_MAX]; /* Data of our Terminate-Requests */
     size_t term_reason_len;
     /* Longest packet we send (Code..Data): the peer's MRU while LCP is
      * Opened, set by the link, so a Code-Reject's copy of the rejected

@@ -439,6 +439,7 @@ static void reset_session(struct ppp_link *link)
     txbuf_clear(&link->data);
     link->handed_out = NULL;
     link->cause = PPP_CAUSE_NONE;
+    link->peer_reason[0] = '\0';
     link->lcp_up = false;
     link->lcp_finished = link->ncp_finished = link->loopback_handled = false;
     link->ncp_failed = link->ipcp_announced = link->ipv6cp_announced = false;
@@ -577,6 +578,11 @@ enum ppp_phase ppp_link_phase(const struct ppp_link *link)
 enum ppp_cause ppp_link_cause(const struct ppp_link *link)
 {
     return link->cause;
+}
+
+const char *ppp_link_peer_reason(const struct ppp_link *link)
+{
+    return link->peer_reason;
 }
 
 const struct ppp_stats *ppp_link_stats(const struct ppp_link *link)

@@ -30,6 +30,10 @@ struct ppp_link {
 
     enum ppp_phase phase;
     enum ppp_cause cause;
+    /* The Data of the peer's last Terminate-Request this session, control
+     * characters replaced by '?' ("" if none): pppd's "terminated by peer
+     * (reason)" and a server's refusal (RFC 1661 section 5.5). */
+    char peer_reason[PPP_REASON_MAX + 1];
     struct prng prng;
     struct keepalive keepalive;
     uint8_t echo_id;

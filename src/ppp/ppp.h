@@ -273,6 +273,12 @@ int ppp_link_echo(struct ppp_link *link, ppp_time now);
 
 enum ppp_phase ppp_link_phase(const struct ppp_link *link);
 enum ppp_cause ppp_link_cause(const struct ppp_link *link);
+/* The reason the peer gave in its last Terminate-Request of this session
+ * (RFC 1661 section 5.5: its Data field), in any LCP state, at most
+ * PPP_REASON_MAX bytes, control characters and non-ASCII bytes replaced
+ * by '?'; "" if none.  A server refusing a session says why there. */
+#define PPP_REASON_MAX 128
+const char *ppp_link_peer_reason(const struct ppp_link *link);
 const struct ppp_stats *ppp_link_stats(const struct ppp_link *link);
 
 #endif

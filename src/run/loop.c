@@ -287,7 +287,7 @@ static int engine_start(struct tunnel *t)
         .log = ifup_log,
     };
     struct ppp_settings settings = t->p->ppp;
-    settings.offload = settings.offload && tun_offload_wanted(); /* the TUN takes the metadata */
+    settings.offload = settings.offload && tun_offload_wanted(t); /* the TUN takes the metadata */
     int r = ppp_link_new(&t->link, &settings, &callbacks, t);
     if (r != PPP_OK) {
         tunnel_fail(t, RUN_EXIT_CONFIG, "invalid PPP settings: %s", ppp_strerror(r));

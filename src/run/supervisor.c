@@ -65,7 +65,8 @@ static void cause_message(struct tunnel *t, enum ppp_cause cause, char *buf, siz
         snprintf(buf, size, "the peer stopped answering LCP echo requests");
         break;
     case PPP_CAUSE_PEER_TERMINATED:
-        snprintf(buf, size, "the peer ended the link (LCP Terminate-Request)");
+        snprintf(buf, size, "the peer ended the link (LCP Terminate-Request%s%s)",
+                 *ppp_link_peer_reason(t->link) ? ": " : "", ppp_link_peer_reason(t->link));
         break;
     default:
         if (t->child.pid && t->child_exited) {
@@ -84,6 +85,13 @@ static void cause_message(struct tunnel *t, enum ppp_cause cause, char *buf, siz
 int session_cause(struct tunnel *t, char *msg, size_t size)
 {
     enum ppp_cause cause = t->link ? ppp_link_cause(t->link) : PPP_CAUSE_NONE;
+    const char *refusal = t->link ? ppp_link_peer_reason(t->link) : "";
+    if (*refusal && cause != PPP_CAUSE_PEER_TERMINATED && cause != PPP_CAUSE_ADMIN_CLOSE) {
+        /* Terminate-Request before LCP opened: `pppssh serve` refusing us,
+         * in band, for a server whose stderr does not reach us. */
+        snprintf(msg, size, "the server refused the session: %s", refusal);
+        return RUN_EXIT_COMMAND_FAILED;
+    }
     if (t->ssh_failure != SSH_FAIL_NONE && t->ssh_failure != SSH_FAIL_CLOSED) {
         bool command = t->p->spawn.shell_command && t->ssh_failure == SSH_FAIL_COMMAND_MISSING;
         snprintf(msg, size, "%s (%s)",
