@@ -971,6 +971,33 @@ const struct server_user *config_find_user(const struct server_config *cfg, cons
     return NULL;
 }
 
+/* ssh options whose value ssh runs or loads (ssh_config(5)). */
+static bool option_runs_command(const char *option)
+{
+    static const char *const keys[] = {"ProxyCommand", "LocalCommand", "KnownHostsCommand",
+                                       "PKCS11Provider", "SecurityKeyProvider", "Include"};
+    for (size_t i = 0; i < N_KEYS(keys); i++) {
+        size_t n = strlen(keys[i]);
+        if (strncasecmp(option, keys[i], n) == 0 && strchr("= \t", option[n]))
+            return true;
+    }
+    return false;
+}
+
+const char *config_runs_commands(const struct tunnel_config *cfg)
+{
+    if (cfg->command[0])
+        return "Command";
+    if (cfg->up_script[0])
+        return "UpScript";
+    if (cfg->down_script[0])
+        return "DownScript";
+    for (size_t i = 0; i < cfg->n_ssh_options; i++)
+        if (option_runs_command(cfg->ssh_options[i]))
+            return "SSHOption";
+    return NULL;
+}
+
 int config_world_readable(const char *path, bool *world_readable, char *err, size_t errlen)
 {
     struct stat st;

@@ -153,6 +153,11 @@ const struct server_user *config_find_user(const struct server_config *cfg, cons
 void config_print_tunnel(FILE *out, const struct tunnel_config *cfg);
 void config_print_server(FILE *out, const struct server_config *cfg);
 
+/* The first key of cfg that makes pppssh run a command (Command, UpScript,
+ * DownScript, an SSHOption such as ProxyCommand or LocalCommand), or NULL.
+ * Such a file must be as safe as a script: strictmodes.h. */
+const char *config_runs_commands(const struct tunnel_config *cfg);
+
 /*
  * *world_readable = true if others may read the file (mode & S_IROTH):
  * like wg-quick, the caller warns, since a config names keys and hosts.
