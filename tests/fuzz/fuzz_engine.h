@@ -117,6 +117,12 @@ static inline void fuzz_invariants(struct script *sc)
     /* layers up only while LCP is */
     fuzz_check(sc->us.lcp_up || (!sc->us.ipcp_up && !sc->us.ipv6cp_up));
     fuzz_check(sc->us.lcp_up == (phase == PPP_PHASE_NETWORK));
+    /* the peer's Terminate reason is bounded, printable text */
+    const char *reason = ppp_link_peer_reason(sc->us.link);
+    size_t reason_len = strnlen(reason, PPP_REASON_MAX + 1);
+    fuzz_check(reason_len <= PPP_REASON_MAX);
+    for (size_t i = 0; i < reason_len; i++)
+        fuzz_check(reason[i] >= 0x20 && reason[i] < 0x7f);
     /* a cause is given exactly when the link is ending */
     if (phase == PPP_PHASE_DEAD || phase == PPP_PHASE_TERMINATE)
         fuzz_check(ppp_link_cause(sc->us.link) != PPP_CAUSE_NONE);

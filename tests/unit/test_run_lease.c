@@ -300,8 +300,14 @@ static _Noreturn void session_main(unsigned max, int report)
     };
     char err[256];
     struct in_addr got;
+    /* A newer session's SIGTERM may come at once: report first. */
+    sigset_t term, old;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigprocmask(SIG_BLOCK, &term, &old);
     char ok = admit_session(&r, &got, err, sizeof(err)) >= 0 ? 'y' : 'n';
     (void)!write(report, &ok, 1);
+    sigprocmask(SIG_SETMASK, &old, NULL);
     sleep(20);
     _exit(0);
 }
