@@ -86,9 +86,10 @@ int session_cause(struct tunnel *t, char *msg, size_t size)
 {
     enum ppp_cause cause = t->link ? ppp_link_cause(t->link) : PPP_CAUSE_NONE;
     const char *refusal = t->link ? ppp_link_peer_reason(t->link) : "";
-    if (*refusal && cause != PPP_CAUSE_PEER_TERMINATED && cause != PPP_CAUSE_ADMIN_CLOSE) {
-        /* Terminate-Request before LCP opened: `pppssh serve` refusing us,
-         * in band, for a server whose stderr does not reach us. */
+    if (*refusal && (cause == PPP_CAUSE_NONE || cause == PPP_CAUSE_LOWER_DOWN)) {
+        /* A Terminate-Request before LCP opened, then the transport ended
+         * (no loop, no close of ours): `pppssh serve` refusing us, in
+         * band, for a server whose stderr does not reach us. */
         snprintf(msg, size, "the server refused the session: %s", refusal);
         return RUN_EXIT_COMMAND_FAILED;
     }
