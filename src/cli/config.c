@@ -732,8 +732,8 @@ static void check_user_addresses(struct parser *p)
             continue;
         inet_ntop(AF_INET, &u->address, a, sizeof(a));
         if (u->address.s_addr == s->address.s_addr)
-            return fail_at(p, line, "[User %s] 'Address' %s is the server's own 'Address'",
-                           u->name, a);
+            return fail_at(p, line, "[User %s] 'Address' %s is the server's own 'Address'", u->name,
+                           a);
         for (size_t j = 0; j < i; j++) {
             if (s->users[j].has_address && s->users[j].address.s_addr == u->address.s_addr)
                 return fail_at(p, line, "[User %s] 'Address' %s is already given to [User %s]",
@@ -974,7 +974,7 @@ const struct server_user *config_find_user(const struct server_config *cfg, cons
 /* ssh options whose value ssh runs or loads (ssh_config(5)). */
 static bool option_runs_command(const char *option)
 {
-    static const char *const keys[] = {"ProxyCommand", "LocalCommand", "KnownHostsCommand",
+    static const char *const keys[] = {"ProxyCommand",   "LocalCommand",        "KnownHostsCommand",
                                        "PKCS11Provider", "SecurityKeyProvider", "Include"};
     for (size_t i = 0; i < N_KEYS(keys); i++) {
         size_t n = strlen(keys[i]);

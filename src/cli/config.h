@@ -32,7 +32,7 @@
 #define CONFIG_MAX_SSH_OPTIONS 32
 #define CONFIG_MAX_USERS 256
 #define CONFIG_MAX_SESSIONS 64 /* MaxSessions at most */
-#define CONFIG_MTU_AUTO 0 /* MTU = auto: as large as the peer takes (run.h) */
+#define CONFIG_MTU_AUTO 0      /* MTU = auto: as large as the peer takes (run.h) */
 
 /* SSHTTY: whether ssh gets -tt (a remote pty, TCP_NODELAY) or -T. */
 enum config_tty {

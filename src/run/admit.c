@@ -14,14 +14,13 @@
 
 #define MAX_LISTED 64
 
-static int from_pool(const struct admit_request *r, struct in_addr *addr, char *err,
-                     size_t errlen)
+static int from_pool(const struct admit_request *r, struct in_addr *addr, char *err, size_t errlen)
 {
     struct in_addr held[MAX_LISTED];
     size_t n = lease_list_held(r->pool_first, r->pool_last, r->user, held, MAX_LISTED);
     if (n < r->max_sessions)
-        return lease_from_pool(r->pool_first, r->pool_last, r->skip, r->n_skip, r->user, addr,
-                               err, errlen);
+        return lease_from_pool(r->pool_first, r->pool_last, r->skip, r->n_skip, r->user, addr, err,
+                               errlen);
     /* At the limit: the oldest session gives way, as a stale one does. */
     *addr = held[0];
     log_info("user %s has %zu session%s (MaxSessions %u): replacing the oldest", r->user, n,

@@ -400,11 +400,13 @@ static void server_errors(void **state)
     server_fails_with(
         "[Server]\nAddress = 198.18.255.1\n[User a]\nPool = 198.18.255.4-198.18.255.5\n",
         "server.conf:4: unknown key 'Pool' in [User a]");
-    server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\nAddress = 198.18.255.5\n"
-                      "[User b]\nAddress = 198.18.255.5\n",
-                      "server.conf:6: [User b] 'Address' 198.18.255.5 is already given to [User a]");
-    server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\nAddress = 198.18.255.1\n",
-                      "server.conf:4: [User a] 'Address' 198.18.255.1 is the server's own 'Address'");
+    server_fails_with(
+        "[Server]\nAddress = 198.18.255.1\n[User a]\nAddress = 198.18.255.5\n"
+        "[User b]\nAddress = 198.18.255.5\n",
+        "server.conf:6: [User b] 'Address' 198.18.255.5 is already given to [User a]");
+    server_fails_with(
+        "[Server]\nAddress = 198.18.255.1\n[User a]\nAddress = 198.18.255.1\n",
+        "server.conf:4: [User a] 'Address' 198.18.255.1 is the server's own 'Address'");
 }
 
 /* Issue 11: what one user's lines could take from others is an error
