@@ -1,9 +1,10 @@
 /*
  * refuse.h - telling a client in band why `pppssh serve` will not serve
  * it: an LCP Terminate-Request whose Data field carries the reason (RFC
- * 1661 section 5.5), which `pppssh up` quotes in its error and pppd logs
- * as the peer's reason.  A forced command's stderr may go to syslog or
- * /dev/null and never reach the client; its stdout is the PPP link.
+ * 1661 section 5.5), which `pppssh up` quotes in its error (pppd logs a
+ * peer's reason only in the Opened state).  A forced command's stderr may
+ * go to syslog or /dev/null and never reach the client; its stdout is the
+ * PPP link.
  */
 #ifndef PPPSSH_RUN_REFUSE_H
 #define PPPSSH_RUN_REFUSE_H
