@@ -101,6 +101,9 @@ check "the client's PPPSSH_RUN_DIR reached serve's environment (sshd passed it)"
 check "... but serve made nothing there" test ! -e "$E2E_TMP/evil"
 check "... its lease is in /run/pppssh" sh -c "! flock -n /run/pppssh/leases/$DAVE_IP true"
 check "dave: down" x_down "$NS_CLI" "$E2E_TMP/dave.conf"
+# Leave /run/pppssh as it was, once dave's serve has let go.
+wait_gone sh -c "! flock -n /run/pppssh/leases/$DAVE_IP true"
+rm -f "/run/pppssh/leases/$DAVE_IP" /run/pppssh/leases/user-dave.lock
 
 # 2: eight sessions of bob (a pool user) at once: the newest takes over,
 # never more than one address held.  Plain ssh: serve's PPP goes nowhere.
