@@ -2,9 +2,10 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"   # ctest runs "sh test-….sh"
 # test-serve-admission.sh - issue 11: who `pppssh serve` admits, with what,
 # and how a refusal reaches the client, through the real sshd.
-#   - a user without a [User] section is refused even with a Pool, and the
-#     reason reaches `pppssh up` in the LCP Terminate-Request while serve's
-#     stderr goes to /dev/null (exit 9);
+#   - a user without a [User] section is refused even with a Pool (removing
+#     the section revokes the key), and the reason reaches `pppssh up` in
+#     the LCP Terminate-Request while serve's stderr goes to /dev/null
+#     (exit 9);
 #   - eight sessions of one pool user started together end with one
 #     session, one lease, one tunnel interface (MaxSessions = 1);
 #   - a PPPSSH_RUN_DIR a client sends through sshd (SetEnv / AcceptEnv)
@@ -81,6 +82,10 @@ up_fails "group-writable run directory refused" "$E2E_TMP/erin.conf" 9 "writable
 chmod 0700 "$RUN"
 check "erin admitted once the directory is safe" x_up "$NS_CLI" "$E2E_TMP/erin.conf"
 check "erin: down" x_down "$NS_CLI" "$E2E_TMP/erin.conf"
+# 1: removing erin's section revokes her key, Pool or not.
+sed -i '/^\[User erin\]$/,+1d' "$E2E_TMP/server.conf"
+up_fails "erin's section removed: her key is refused" "$E2E_TMP/erin.conf" 9 \
+    "has no [User erin] section"
 
 # 4: the client sends PPPSSH_RUN_DIR, sshd accepts it: serve ignores it.
 echo 'AcceptEnv PPPSSH_*' >>"$E2E_TMP/sshd_config"
