@@ -15,20 +15,27 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "admit.h"
 #include "commands.h"
 #include "config.h"
+#include "control.h"
 #include "exitcode.h"
 #include "lease.h"
 #include "log.h"
 #include "netlink.h"
 #include "pty.h"
+#include "refuse.h"
 #include "run.h"
+#include "strictmodes.h"
 #include "takeover.h"
 
 struct serve {
     const char *config_path;
     const char *user;
     const char *local, *remote;
+    const char *run_dir; /* --run-dir; NULL = /run/pppssh */
+    enum run_pace pace;  /* --pace */
+    bool no_offload;     /* --no-offload */
     bool check, log_stderr, debug;
     struct server_config *cfg;
     struct run_params params;
@@ -36,6 +43,7 @@ struct serve {
 };
 
 static bool logging_to_syslog;
+static char last_failure[PPP_REASON_MAX]; /* what fail() said last */
 
 /* Errors go to stderr, which ssh carries back to the client, where
  * `pppssh up` shows them, and to syslog for the server's administrator. */
@@ -47,11 +55,28 @@ __attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...)
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
     fprintf(stderr, "pppssh serve: %s\n", line);
+    size_t n = strnlen(line, sizeof(last_failure) - 1);
+    memcpy(last_failure, line, n);
+    last_failure[n] = '\0';
     if (logging_to_syslog)
         log_error("%s", line);
     return -1;
 }
 
+static int parse_pace(const char *v, enum run_pace *out)
+{
+    if (!strcmp(v, "off"))
+        *out = RUN_PACE_OFF;
+    else if (!strcmp(v, "echo"))
+        *out = RUN_PACE_ECHO;
+    else
+        return -1;
+    return 0;
+}
+
+/* Every setting comes from here or server.conf, never the environment:
+ * sshd may let a client set variables (PermitUserEnvironment, SetEnv +
+ * AcceptEnv), and the administrator writes the forced command line. */
 static int parse_args(int argc, char **argv, struct serve *s)
 {
     for (int i = 1; i < argc; i++) {
@@ -65,6 +90,13 @@ static int parse_args(int argc, char **argv, struct serve *s)
             s->local = argv[++i];
         else if (!strcmp(a, "--remote") && has_value)
             s->remote = argv[++i];
+        else if (!strcmp(a, "--run-dir") && has_value)
+            s->run_dir = argv[++i];
+        else if (!strcmp(a, "--pace") && has_value) {
+            if (parse_pace(argv[++i], &s->pace) < 0)
+                return fail("--pace must be off or echo, not '%s'", argv[i]);
+        } else if (!strcmp(a, "--no-offload"))
+            s->no_offload = true;
         else if (!strcmp(a, "--check"))
             s->check = true;
         else if (!strcmp(a, "--stderr"))
@@ -79,6 +111,15 @@ static int parse_args(int argc, char **argv, struct serve *s)
     return 0;
 }
 
+/* A session we will not serve: the client learns why in band too, for
+ * its stderr may not reach the client (refuse.h).  Not in --check. */
+static int refuse(const struct serve *s, int status)
+{
+    if (!s->check && last_failure[0])
+        refuse_in_band(STDOUT_FILENO, last_failure);
+    return status;
+}
+
 static const char *current_user(void)
 {
     struct passwd *pw = getpwuid(getuid());
@@ -91,6 +132,10 @@ static int load_config(struct serve *s)
     s->cfg = malloc(sizeof(*s->cfg));
     if (!s->cfg)
         return fail("out of memory");
+    /* It decides who gets which address and routes: whoever could write
+     * it could take any user's address (sshd's StrictModes). */
+    if (strictmodes_check(s->config_path, getuid(), err, sizeof(err)) < 0)
+        return fail("%s", err);
     if (config_load_server(s->config_path, s->cfg, err, sizeof(err)) < 0)
         return fail("%s", err);
     if (!s->cfg->has_address)
@@ -120,26 +165,22 @@ static size_t static_addresses(const struct server_config *cfg, struct in_addr *
 static int assign_address(struct serve *s, const struct server_user *u, struct in_addr *remote)
 {
     char err[512];
-    if (u && u->has_address) {
-        *remote = u->address;
-        s->lease_fd = takeover_lease(*remote, s->user, TAKEOVER_TERM_MS, err, sizeof(err));
-    } else if (s->cfg->has_pool) {
-        s->lease_fd = -EBUSY;
-        /* Our own stale session's pool address first: the same one again. */
-        if (lease_find_held(s->cfg->pool_first, s->cfg->pool_last, s->user, remote) == 1) {
-            s->lease_fd = takeover_lease(*remote, s->user, TAKEOVER_TERM_MS, err, sizeof(err));
-            if (s->lease_fd < 0)
-                log_warn("%s; taking another address from the pool", err);
-        }
-        static struct in_addr skip[CONFIG_MAX_USERS];
-        size_t n = static_addresses(s->cfg, skip, CONFIG_MAX_USERS);
-        if (s->lease_fd < 0)
-            s->lease_fd = lease_from_pool(s->cfg->pool_first, s->cfg->pool_last, skip, n, s->user,
-                                          remote, err, sizeof(err));
-    } else {
+    static struct in_addr skip[CONFIG_MAX_USERS];
+    if (!u->has_address && !s->cfg->has_pool)
         return fail("no address for user %s: no Address in [User %s] and no Pool in [Server]",
                     s->user, s->user);
-    }
+    struct admit_request r = {
+        .user = s->user,
+        .has_address = u->has_address,
+        .address = u->address,
+        .pool_first = s->cfg->pool_first,
+        .pool_last = s->cfg->pool_last,
+        .skip = skip,
+        .n_skip = static_addresses(s->cfg, skip, CONFIG_MAX_USERS),
+        .max_sessions = u->max_sessions,
+        .term_ms = TAKEOVER_TERM_MS,
+    };
+    s->lease_fd = admit_session(&r, remote, err, sizeof(err));
     return s->lease_fd < 0 ? fail("%s", err) : 0;
 }
 
@@ -188,8 +229,11 @@ static int session_params(struct serve *s)
             return -1;
     } else {
         u = config_find_user(s->cfg, s->user);
-        if (!u && !s->cfg->has_pool)
-            return fail("no [User %s] entry in %s and no Pool for others", s->user, s->config_path);
+        /* pppssh.conf(5): a user without a section is refused, so that
+         * removing the section revokes the key even with a Pool. */
+        if (!u)
+            return fail("user %s has no [User %s] section in %s: refused", s->user, s->user,
+                        s->config_path);
         if (check_forwarding(u) < 0 || assign_address(s, u, &remote) < 0)
             return -1;
         local = s->cfg->address;
@@ -200,7 +244,7 @@ static int session_params(struct serve *s)
     ps->accept_local = false;
     ps->accept_remote = false; /* a client asking for another address gets Nak'd with its own */
     ps->seed = cli_seed();
-    ps->offload = !s->cfg || s->cfg->offload;
+    ps->offload = (!s->cfg || s->cfg->offload) && !s->no_offload;
     user_net(s, u);
     return 0;
 }
@@ -260,12 +304,14 @@ int cmd_serve(int argc, char **argv)
     s.lease_fd = -1;
     run_params_init(&s.params, RUN_SERVER);
     if (parse_args(argc, argv, &s) < 0)
-        return RUN_EXIT_CONFIG;
+        return refuse(&s, RUN_EXIT_CONFIG);
+    control_use_run_dir(s.run_dir, true);
+    s.params.pace = s.pace;
     logging_to_syslog = !s.log_stderr && !s.check;
     log_setup("pppssh-serve", logging_to_syslog, s.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
     if (!s.local || s.check) {
         if (load_config(&s) < 0)
-            return RUN_EXIT_CONFIG;
+            return refuse(&s, RUN_EXIT_CONFIG);
     }
     if (s.check) {
         printf("%s: OK (%zu users)\n", s.config_path, s.cfg->n_users);
@@ -281,7 +327,7 @@ int cmd_serve(int argc, char **argv)
     if (isatty(STDIN_FILENO) && pty_set_raw(STDIN_FILENO, err, sizeof(err)) < 0)
         fail("%s", err);
     if (session_params(&s) < 0)
-        return RUN_EXIT_CONFIG;
+        return refuse(&s, RUN_EXIT_CONFIG);
     interface_name(&s);
     if (s.lease_fd >= 0 && !strchr(s.params.interface, '%'))
         lease_note_interface(s.lease_fd, s.params.interface); /* for a successor's cleanup */

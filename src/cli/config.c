@@ -90,9 +90,21 @@ static const struct key_def user_keys[] = {
     {"Address", V_IPV4, U(address), U(has_address), 0, 0, 0},
     {"Route", V_ROUTE, U(routes), NO_FIELD, U(n_routes), 0, CONFIG_MAX_ROUTES},
     {"Address6", V_ADDR6, U(address6), U(has_address6), 0, 0, 0},
+    {"MaxSessions", V_UINT, U(max_sessions), NO_FIELD, 0, 1, CONFIG_MAX_SESSIONS},
 };
 
 #define N_KEYS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Where the server file set what the cross-checks compare (0 = not set),
+ * so that their errors name the line; kept out of struct server_config,
+ * which must not depend on the file's layout. */
+struct server_lines {
+    int address, pool;
+    struct {
+        int address, max_sessions;
+        int routes[CONFIG_MAX_ROUTES];
+    } users[CONFIG_MAX_USERS];
+};
 
 struct parser {
     const char *source; /* file name for messages */
@@ -106,6 +118,7 @@ struct parser {
     bool is_server;
     struct tunnel_config *tunnel;
     struct server_config *server;
+    struct server_lines *lines; /* server only */
 
     enum section_kind section;
     char section_name[CONFIG_NAME_MAX + 8]; /* "Tunnel", "Server", "User bob" */
@@ -128,6 +141,20 @@ __attribute__((format(printf, 2, 3))) static void fail(struct parser *p, const c
     va_end(ap);
     if (p->err && p->errlen)
         snprintf(p->err, p->errlen, "%s:%d: %s", p->source, p->lineno, msg);
+}
+
+/* fail() naming another line than the one being read (cross-checks). */
+__attribute__((format(printf, 3, 4))) static void fail_at(struct parser *p, int line,
+                                                          const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    p->lineno = line;
+    fail(p, "%s", msg);
 }
 
 __attribute__((format(printf, 2, 3))) static void fail_file(struct parser *p, const char *fmt, ...)
@@ -402,6 +429,29 @@ static void keys_of_section(enum section_kind kind, const struct key_def **keys,
     }
 }
 
+/* Records where a server key was set, for the cross-checks. */
+static void note_line(struct parser *p, const struct key_def *k, size_t slot)
+{
+    if (!p->lines)
+        return;
+    if (p->section == SECTION_SERVER) {
+        if (k->offset == S(address))
+            p->lines->address = p->lineno;
+        else if (k->offset == S(pool_first))
+            p->lines->pool = p->lineno;
+        return;
+    }
+    size_t u = (size_t)((struct server_user *)p->base - p->server->users);
+    if (p->section != SECTION_USER || u >= CONFIG_MAX_USERS)
+        return;
+    if (k->offset == U(address))
+        p->lines->users[u].address = p->lineno;
+    else if (k->offset == U(max_sessions))
+        p->lines->users[u].max_sessions = p->lineno;
+    else if (k->offset == U(routes) && slot < CONFIG_MAX_ROUTES)
+        p->lines->users[u].routes[slot] = p->lineno;
+}
+
 static int handle_pair(void *user, const char *section, const char *name, const char *value)
 {
     struct parser *p = user;
@@ -433,14 +483,22 @@ static int handle_pair(void *user, const char *section, const char *name, const 
         const struct key_def *k = &keys[i];
         if (strcasecmp(k->name, name) != 0)
             continue;
-        if (is_repeatable(k))
-            return store_repeat(p, k, value, p->base) == 0;
+        if (is_repeatable(k)) {
+            size_t slot = k->count_offset ? *(size_t *)((char *)p->base + k->count_offset) : 0;
+            if (store_repeat(p, k, value, p->base) < 0)
+                return 0;
+            note_line(p, k, slot);
+            return 1;
+        }
         if (p->seen & ((uint64_t)1 << i)) {
             fail(p, "duplicate key '%s' in [%s]", k->name, p->section_name);
             return 0;
         }
         p->seen |= (uint64_t)1 << i;
-        return store_single(p, k, value, p->base) == 0;
+        if (store_single(p, k, value, p->base) < 0)
+            return 0;
+        note_line(p, k, 0);
+        return 1;
     }
     fail(p, "unknown key '%s' in [%s]", name, p->section_name);
     return 0;
@@ -473,6 +531,7 @@ static void open_user(struct parser *p, const char *name)
     struct server_user *u = &s->users[s->n_users++];
     memset(u, 0, sizeof(*u));
     snprintf(u->name, sizeof(u->name), "%s", name);
+    u->max_sessions = 1;
     p->section = SECTION_USER;
     p->base = u;
 }
@@ -661,6 +720,101 @@ static void check_tunnel(struct parser *p)
         return fail_file(p, "'MTU' must be at least 1280 with 'Address6' (RFC 8200 section 5)");
 }
 
+/* Static user addresses: distinct, and none the server's own. */
+static void check_user_addresses(struct parser *p)
+{
+    const struct server_config *s = p->server;
+    char a[INET_ADDRSTRLEN];
+    for (size_t i = 0; i < s->n_users && !p->failed; i++) {
+        const struct server_user *u = &s->users[i];
+        int line = p->lines->users[i].address;
+        if (u->max_sessions > 1 && u->has_address)
+            return fail_at(p, p->lines->users[i].max_sessions,
+                           "[User %s] 'MaxSessions' above 1 needs addresses from the 'Pool', "
+                           "not one static 'Address'",
+                           u->name);
+        if (!u->has_address)
+            continue;
+        inet_ntop(AF_INET, &u->address, a, sizeof(a));
+        if (u->address.s_addr == s->address.s_addr)
+            return fail_at(p, line, "[User %s] 'Address' %s is the server's own 'Address'", u->name,
+                           a);
+        for (size_t j = 0; j < i; j++) {
+            if (s->users[j].has_address && s->users[j].address.s_addr == u->address.s_addr)
+                return fail_at(p, line, "[User %s] 'Address' %s is already given to [User %s]",
+                               u->name, a, s->users[j].name);
+        }
+    }
+}
+
+static bool pool_contains(const struct server_config *s, struct in_addr a)
+{
+    uint32_t x = ntohl(a.s_addr);
+    return s->has_pool && x >= ntohl(s->pool_first.s_addr) && x <= ntohl(s->pool_last.s_addr);
+}
+
+/* A route covering any address of the pool (a CIDR overlapping the range). */
+static bool route_covers_pool(const struct server_config *s, const struct os_prefix *r)
+{
+    if (!s->has_pool || r->ip.family != AF_INET)
+        return false;
+    uint32_t mask = r->len == 0 ? 0 : ~(uint32_t)0 << (32 - r->len);
+    uint32_t lo = ntohl(r->ip.v4.s_addr) & mask, hi = lo | ~mask;
+    return lo <= ntohl(s->pool_last.s_addr) && hi >= ntohl(s->pool_first.s_addr);
+}
+
+/* What a user's Route would take from others: every client's traffic
+ * (a default route), the server's tunnel end, another user's address, the
+ * pool.  A description of it into what, or false if nothing. */
+static bool route_takes(const struct server_config *s, size_t self, const struct os_prefix *r,
+                        char *what, size_t size)
+{
+    struct os_ip server = {.family = AF_INET, .v4 = s->address};
+    char a[INET6_ADDRSTRLEN];
+    if (r->len == 0) {
+        snprintf(what, size, "every address (a default route)");
+        return true;
+    }
+    if (os_prefix_contains(r, &server)) {
+        snprintf(what, size, "the server's own 'Address' %s", os_ip_format(&server, a, sizeof(a)));
+        return true;
+    }
+    for (size_t j = 0; j < s->n_users; j++) {
+        const struct server_user *o = &s->users[j];
+        struct os_ip v4 = {.family = AF_INET, .v4 = o->address};
+        if (j == self)
+            continue;
+        if ((o->has_address && os_prefix_contains(r, &v4)) ||
+            (o->has_address6 && os_prefix_contains(r, &o->address6.ip))) {
+            snprintf(what, size, "the address of [User %s]", o->name);
+            return true;
+        }
+    }
+    if (route_covers_pool(s, r)) {
+        snprintf(what, size, "addresses of the 'Pool'");
+        return true;
+    }
+    return false;
+}
+
+/* A user's Route is its own networks only: traffic for others must never
+ * go into its tunnel. */
+static void check_user_routes(struct parser *p)
+{
+    const struct server_config *s = p->server;
+    char net[OS_PREFIX_TEXT_MAX], what[128];
+    for (size_t i = 0; i < s->n_users && !p->failed; i++) {
+        const struct server_user *u = &s->users[i];
+        for (size_t k = 0; k < u->n_routes && !p->failed; k++) {
+            if (route_takes(s, i, &u->routes[k], what, sizeof(what)))
+                fail_at(p, p->lines->users[i].routes[k],
+                        "[User %s] 'Route' %s covers %s: a user's routes must hold only its "
+                        "own networks",
+                        u->name, os_prefix_format(&u->routes[k], net, sizeof(net)), what);
+        }
+    }
+}
+
 static void check_server(struct parser *p)
 {
     struct server_config *s = p->server;
@@ -669,19 +823,13 @@ static void check_server(struct parser *p)
         return fail_file(p, "missing section [Server]");
     if (!s->has_address)
         return fail_file(p, "missing required key 'Address' in [Server]");
-    for (size_t i = 0; i < s->n_users; i++) {
-        const struct server_user *u = &s->users[i];
-        if (!u->has_address)
-            continue;
-        inet_ntop(AF_INET, &u->address, a, sizeof(a));
-        if (u->address.s_addr == s->address.s_addr)
-            return fail_file(p, "[User %s] 'Address' %s is the server's own 'Address'", u->name, a);
-        for (size_t j = 0; j < i; j++) {
-            if (s->users[j].has_address && s->users[j].address.s_addr == u->address.s_addr)
-                return fail_file(p, "[User %s] 'Address' %s is already given to [User %s]", u->name,
-                                 a, s->users[j].name);
-        }
-    }
+    if (pool_contains(s, s->address))
+        return fail_at(p, p->lines->pool,
+                       "'Pool' contains the server's own 'Address' %s (line %d): start the pool "
+                       "above it",
+                       inet_ntop(AF_INET, &s->address, a, sizeof(a)), p->lines->address);
+    check_user_addresses(p);
+    check_user_routes(p);
 }
 
 /* ---- entry points ---- */
@@ -722,8 +870,14 @@ int config_parse_server(const char *text, size_t len, const char *source, struct
     config_server_defaults(cfg);
     p.is_server = true;
     p.server = cfg;
+    p.lines = calloc(1, sizeof(*p.lines));
+    if (!p.lines) {
+        fail_file(&p, "out of memory");
+        return -ENOMEM;
+    }
     if (run_parser(&p) == 0)
         check_server(&p);
+    free(p.lines);
     return p.failed ? -EINVAL : 0;
 }
 
@@ -819,6 +973,33 @@ const struct server_user *config_find_user(const struct server_config *cfg, cons
         if (strcmp(cfg->users[i].name, name) == 0)
             return &cfg->users[i];
     }
+    return NULL;
+}
+
+/* ssh options whose value ssh runs or loads (ssh_config(5)). */
+static bool option_runs_command(const char *option)
+{
+    static const char *const keys[] = {"ProxyCommand",   "LocalCommand",        "KnownHostsCommand",
+                                       "PKCS11Provider", "SecurityKeyProvider", "Include"};
+    for (size_t i = 0; i < N_KEYS(keys); i++) {
+        size_t n = strlen(keys[i]);
+        if (strncasecmp(option, keys[i], n) == 0 && strchr("= \t", option[n]))
+            return true;
+    }
+    return false;
+}
+
+const char *config_runs_commands(const struct tunnel_config *cfg)
+{
+    if (cfg->command[0])
+        return "Command";
+    if (cfg->up_script[0])
+        return "UpScript";
+    if (cfg->down_script[0])
+        return "DownScript";
+    for (size_t i = 0; i < cfg->n_ssh_options; i++)
+        if (option_runs_command(cfg->ssh_options[i]))
+            return "SSHOption";
     return NULL;
 }
 
@@ -934,5 +1115,7 @@ void config_print_server(FILE *out, const struct server_config *s)
             print_prefix(out, "Address6", &u->address6);
         for (size_t j = 0; j < u->n_routes; j++)
             print_prefix(out, "Route", &u->routes[j]);
+        if (u->max_sessions != 1)
+            fprintf(out, "MaxSessions = %u\n", u->max_sessions);
     }
 }

@@ -31,7 +31,8 @@
 #define CONFIG_MAX_DNS 4       /* DNS= lines */
 #define CONFIG_MAX_SSH_OPTIONS 32
 #define CONFIG_MAX_USERS 256
-#define CONFIG_MTU_AUTO 0 /* MTU = auto: as large as the peer takes (run.h) */
+#define CONFIG_MAX_SESSIONS 64 /* MaxSessions at most */
+#define CONFIG_MTU_AUTO 0      /* MTU = auto: as large as the peer takes (run.h) */
 
 /* SSHTTY: whether ssh gets -tt (a remote pty, TCP_NODELAY) or -T. */
 enum config_tty {
@@ -89,6 +90,7 @@ struct server_user {
     struct os_prefix address6;
     struct os_prefix routes[CONFIG_MAX_ROUTES]; /* Route: the user's networks */
     size_t n_routes;
+    unsigned max_sessions; /* MaxSessions, default 1: more take over the oldest */
 };
 
 /* The pool is what the file says (a CIDR's network and broadcast
@@ -133,7 +135,12 @@ int config_load_tunnel(const char *path, const char *name, struct tunnel_config 
 int config_parse_tunnel(const char *text, size_t len, const char *source, const char *name,
                         struct tunnel_config *cfg, char *err, size_t errlen);
 
-/* Reads the server configuration (~0.5 MiB struct: allocate it). */
+/* Reads the server configuration (~0.5 MiB struct: allocate it).  Besides
+ * each line's syntax it cross-checks the whole file and names the line at
+ * fault: a Pool holding the server's Address, a user Address given twice,
+ * a user Route covering a default route (0.0.0.0/0, ::/0), the server's or
+ * another user's address or the pool, MaxSessions above 1 with a static
+ * Address. */
 int config_load_server(const char *path, struct server_config *cfg, char *err, size_t errlen);
 int config_parse_server(const char *text, size_t len, const char *source, struct server_config *cfg,
                         char *err, size_t errlen);
@@ -150,6 +157,11 @@ const struct server_user *config_find_user(const struct server_config *cfg, cons
  * own syntax, so its output parses back to the same values. */
 void config_print_tunnel(FILE *out, const struct tunnel_config *cfg);
 void config_print_server(FILE *out, const struct server_config *cfg);
+
+/* The first key of cfg that makes pppssh run a command (Command, UpScript,
+ * DownScript, an SSHOption such as ProxyCommand or LocalCommand), or NULL.
+ * Such a file must be as safe as a script: strictmodes.h. */
+const char *config_runs_commands(const struct tunnel_config *cfg);
 
 /*
  * *world_readable = true if others may read the file (mode & S_IROTH):

@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "strictmodes.h"
 
 struct tunnel_config *cli_load_tunnel(int argc, char **argv, int *used)
 {
@@ -38,6 +39,13 @@ struct tunnel_config *cli_load_tunnel(int argc, char **argv, int *used)
     }
     if (config_load_tunnel(path, name, cfg, err, sizeof(err)) < 0) {
         fprintf(stderr, "pppssh: %s\n", err);
+        free(cfg);
+        return NULL;
+    }
+    /* Whoever could write it could run anything as us (sshd's StrictModes). */
+    const char *runs = config_runs_commands(cfg);
+    if (runs && strictmodes_check(path, getuid(), err, sizeof(err)) < 0) {
+        fprintf(stderr, "pppssh: %s ('%s' runs commands)\n", err, runs);
         free(cfg);
         return NULL;
     }

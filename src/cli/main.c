@@ -26,7 +26,8 @@ static const struct command COMMANDS[] = {
     {"reset", cmd_reset, "NAME             reconnect now, interface and routes kept (as SIGHUP)"},
     {"config", cmd_config, "NAME|-c FILE    print the effective configuration"},
     {"serve", cmd_serve,
-     "[-c FILE] [--user NAME] [--local A --remote B] [--check] [--stderr] [--debug]\n"
+     "[-c FILE] [--user NAME] [--local A --remote B] [--run-dir DIR]\n"
+     "                        [--pace off|echo] [--no-offload] [--check] [--stderr] [--debug]\n"
      "                        the server end: PPP on stdin/stdout"},
     {"fdpass", cmd_fdpass, NULL},
 };

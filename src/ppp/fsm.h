@@ -150,11 +150,11 @@ struct ppp_fsm {
     uint8_t next_id; /* next fresh Identifier (Code-Reject takes one too, RFC 1661 5.7) */
     bool reply_seen; /* a reply to request `id` was already taken (pppd's seen_ack) */
     uint8_t restart_count;
-    uint8_t failure_count; /* Naks sent since the last Ack (Max-Failure) */
-    ppp_time deadline;     /* Restart timer; PPP_TIME_NEVER when stopped */
-    bool silent_waiting;   /* silent: no request sent yet */
-    enum ppp_cause cause;  /* why we last left Opened / gave up */
-    uint8_t term_reason[64];
+    uint8_t failure_count;               /* Naks sent since the last Ack (Max-Failure) */
+    ppp_time deadline;                   /* Restart timer; PPP_TIME_NEVER when stopped */
+    bool silent_waiting;                 /* silent: no request sent yet */
+    enum ppp_cause cause;                /* why we last left Opened / gave up */
+    uint8_t term_reason[PPP_REASON_MAX]; /* Data of our Terminate-Requests */
     size_t term_reason_len;
     /* Longest packet we send (Code..Data): the peer's MRU while LCP is
      * Opened, set by the link, so a Code-Reject's copy of the rejected

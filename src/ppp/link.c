@@ -485,12 +485,12 @@ static void reset_session(struct ppp_link *link)
     txbuf_clear(&link->data);
     link->handed_out = NULL;
     link->cause = PPP_CAUSE_NONE;
+    link->peer_reason[0] = '\0';
     link->lcp_up = false;
     link->lcp_finished = link->ncp_finished = link->loopback_handled = false;
     link->ncp_failed = link->ipcp_announced = link->ipv6cp_announced = false;
     link->lcp_refusals = 0;
     link->not_converging = false;
-    link->peer_reason_len = 0;
     keepalive_stop(&link->keepalive);
     link->settings.ipv6 = link->ipv6_wanted;
     init_protocols(link);
@@ -643,15 +643,14 @@ enum ppp_phase ppp_link_phase(const struct ppp_link *link)
     return link->phase;
 }
 
-size_t ppp_link_peer_reason(const struct ppp_link *link, const uint8_t **data)
-{
-    *data = link->peer_reason;
-    return link->peer_reason_len;
-}
-
 enum ppp_cause ppp_link_cause(const struct ppp_link *link)
 {
     return link->cause;
+}
+
+const char *ppp_link_peer_reason(const struct ppp_link *link)
+{
+    return link->peer_reason;
 }
 
 const struct ppp_stats *ppp_link_stats(const struct ppp_link *link)

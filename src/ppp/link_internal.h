@@ -30,6 +30,10 @@ struct ppp_link {
 
     enum ppp_phase phase;
     enum ppp_cause cause;
+    /* The Data of the peer's last Terminate-Request this session, control
+     * characters replaced by '?' ("" if none): pppd's "terminated by peer
+     * (reason)" and a server's refusal (RFC 1661 section 5.5). */
+    char peer_reason[PPP_REASON_MAX + 1];
     struct prng prng;
     struct keepalive keepalive;
     uint8_t echo_id;
@@ -53,10 +57,6 @@ struct ppp_link {
     bool ncp_finished;
     bool ncp_failed; /* an NCP came up with unusable addresses: close it */
     bool loopback_handled;
-    /* The Data of the peer's last LCP Terminate-Request this session
-     * (RFC 1661 section 5.5: pppd and pppssh serve put a reason there). */
-    uint8_t peer_reason[64];
-    size_t peer_reason_len;
     bool ipcp_gave_up_told; /* PPP_EV_IPCP_FAILED went out this LCP session */
     /* LCP Configure-Naks/Rejects we sent since our last Configure-Ack */
     unsigned lcp_refusals;

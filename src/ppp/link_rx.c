@@ -34,41 +34,39 @@ static void reject(struct ppp_link *link, uint16_t protocol, const uint8_t *info
     lcp_send_protocol_reject(&link->lcp, protocol, info, len);
 }
 
-/* Returns false for our own Echo looped back (not a sign of the peer). */
-#define LCP_HEADER_LEN 4 /* Code, Identifier, Length */
-
-/* RFC 1661 section 5.5: a Terminate-Request's Data is free for the
- * sender's use; pppd and pppssh serve put the reason there (a refused
- * user, an exhausted pool), even before LCP is Opened.  Kept raw: the
- * caller sanitizes it before showing it (ppp_link_peer_reason). */
+/* RFC 1661 section 5.5: a Terminate-Request's Data is the peer's to fill;
+ * pppd and pppssh serve put the reason there.  Kept as printable ASCII
+ * only (it ends up in logs and on a terminal); the packet's own Length
+ * bounds it, as the automaton will check. */
 static void note_peer_reason(struct ppp_link *link, const uint8_t *info, size_t len)
 {
-    size_t n = len >= LCP_HEADER_LEN ? get16(info + 2) : 0;
-
-    if (n < LCP_HEADER_LEN || n > len)
+    size_t declared = len >= 4 ? (size_t)info[2] << 8 | info[3] : 0;
+    if (declared < 4 || declared > len)
         return;
-    n -= LCP_HEADER_LEN;
-    if (n > sizeof(link->peer_reason))
-        n = sizeof(link->peer_reason);
-    memcpy(link->peer_reason, info + LCP_HEADER_LEN, n);
-    link->peer_reason_len = n;
+    size_t n = declared - 4 < PPP_REASON_MAX ? declared - 4 : PPP_REASON_MAX;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = info[4 + i];
+        link->peer_reason[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+    }
+    link->peer_reason[n] = '\0';
 }
 
+/* Returns false for our own Echo looped back (not a sign of the peer). */
 static bool lcp_packet(struct ppp_link *link, const uint8_t *info, size_t len, ppp_time now)
 {
-    if (len > 0 && info[0] == FSM_TERM_REQ)
+    if (len > 0 && info[0] == FSM_TERM_REQ) {
+        bool opened = link->lcp.fsm.state == FSM_OPENED, first = !link->peer_reason[0];
         note_peer_reason(link, info, len);
-    /* Noted before the automaton runs: its layer-down must already know
-     * the link is ending, not renegotiating. */
-    if (len > 0 && info[0] == FSM_TERM_REQ && link->lcp.fsm.state == FSM_OPENED) {
-        link_set_cause(link, PPP_CAUSE_PEER_TERMINATED);
-        /* pppd's "LCP terminated by peer (reason)"; the log callback gets
-         * the peer's bytes as they came (ppp.h: the host sanitizes). */
-        if (link->peer_reason_len)
-            link_log(link, PPP_LOG_INFO, "LCP: terminated by peer (%.*s)",
-                     (int)link->peer_reason_len, (const char *)link->peer_reason);
-        else
-            link_log(link, PPP_LOG_INFO, "LCP: terminated by peer");
+        const char *why = link->peer_reason;
+        /* Noted before the automaton runs: its layer-down must already
+         * know the link is ending, not renegotiating. */
+        if (opened) {
+            link_set_cause(link, PPP_CAUSE_PEER_TERMINATED);
+            link_log(link, PPP_LOG_INFO, "LCP: terminated by peer%s%s%s", *why ? " (" : "", why,
+                     *why ? ")" : "");
+        } else if (first && *why) { /* once: a peer repeating itself is no news */
+            link_log(link, PPP_LOG_INFO, "LCP: peer sent Terminate-Request (%s)", why);
+        }
     }
     return lcp_input(&link->lcp, now, info, len);
 }

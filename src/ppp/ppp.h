@@ -303,14 +303,14 @@ void ppp_link_handle_expiry(struct ppp_link *link, ppp_time now);
  * up as PPP_EV_ECHO_RTT.  Returns PPP_ERR_NOT_OPEN unless LCP is Opened. */
 int ppp_link_echo(struct ppp_link *link, ppp_time now);
 
-/* The Data of the peer's last LCP Terminate-Request this session (RFC
- * 1661 section 5.5; pppd and pppssh serve send a reason text there):
- * sets *data and returns its length, 0 if none came.  The peer's bytes
- * as sent: escape them before showing them. */
-size_t ppp_link_peer_reason(const struct ppp_link *link, const uint8_t **data);
-
 enum ppp_phase ppp_link_phase(const struct ppp_link *link);
 enum ppp_cause ppp_link_cause(const struct ppp_link *link);
+/* The reason the peer gave in its last Terminate-Request of this session
+ * (RFC 1661 section 5.5: its Data field), in any LCP state, at most
+ * PPP_REASON_MAX bytes, control characters and non-ASCII bytes replaced
+ * by '?'; "" if none.  A server refusing a session says why there. */
+#define PPP_REASON_MAX 128
+const char *ppp_link_peer_reason(const struct ppp_link *link);
 const struct ppp_stats *ppp_link_stats(const struct ppp_link *link);
 
 #endif

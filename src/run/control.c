@@ -3,8 +3,11 @@
  */
 #include "control.h"
 
+#include "strictmodes.h"
+
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +17,21 @@
 #include <time.h>
 #include <unistd.h>
 
+static const char *chosen_dir; /* control_use_run_dir(); NULL = environment */
+static bool strict_dir;
+
+void control_use_run_dir(const char *dir, bool strict)
+{
+    chosen_dir = dir && *dir ? dir : CONTROL_RUN_DIR;
+    strict_dir = strict;
+}
+
 const char *control_run_dir(void)
 {
+    if (chosen_dir)
+        return chosen_dir;
     const char *dir = getenv("PPPSSH_RUN_DIR");
-    return dir && *dir ? dir : "/run/pppssh";
+    return dir && *dir ? dir : CONTROL_RUN_DIR;
 }
 
 int control_make_run_dir(char *err, size_t errlen)
@@ -28,7 +42,9 @@ int control_make_run_dir(char *err, size_t errlen)
         snprintf(err, errlen, "cannot create %s: %s", dir, strerror(e));
         return -e;
     }
-    return 0;
+    /* Leases there decide which session holds which address: whoever
+     * else could write there could hand one out. */
+    return strict_dir ? strictmodes_check(dir, geteuid(), err, errlen) : 0;
 }
 
 int control_socket_path(const char *name, char *buf, size_t size)

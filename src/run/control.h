@@ -1,8 +1,8 @@
 /*
  * control.h - the control socket of a running tunnel, /run/pppssh/NAME.sock
- * (mode 0600 in a root-only directory; PPPSSH_RUN_DIR overrides the
- * directory, for tests).  The protocol is one request line from the
- * client, "status" or "down", answered by text lines; the tunnel closes
+ * (mode 0600 in a root-only directory; see control_run_dir()).  The
+ * protocol is one request line from the client, "status" or "down",
+ * answered by text lines; the tunnel closes
  * the connection when it has answered, and for "down" only once the
  * tunnel is gone, so that `pppssh down` returns when everything is
  * removed.
@@ -10,13 +10,21 @@
 #ifndef PPPSSH_RUN_CONTROL_H
 #define PPPSSH_RUN_CONTROL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define CONTROL_MAX_CLIENTS 4
 
-/* The run directory ($PPPSSH_RUN_DIR or /run/pppssh), created 0700 if
- * missing.  Returns 0 or -errno. */
+#define CONTROL_RUN_DIR "/run/pppssh"
+
+/* The run directory: the one given to control_use_run_dir() (`serve`
+ * --run-dir, never the environment, which sshd may let a client set), else
+ * $PPPSSH_RUN_DIR (`up`, whose user runs it), else /run/pppssh.  strict:
+ * control_make_run_dir() also checks owner and mode (strictmodes.h). */
+void control_use_run_dir(const char *dir, bool strict);
 const char *control_run_dir(void);
+/* Creates the run directory 0700 if missing.  Returns 0 or -errno (-EPERM
+ * when strict and its owner or mode is unsafe; err says which). */
 int control_make_run_dir(char *err, size_t errlen);
 int control_socket_path(const char *name, char *buf, size_t size);
 

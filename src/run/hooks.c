@@ -20,6 +20,7 @@
 
 #include "log.h"
 #include "spawn.h"
+#include "strictmodes.h"
 
 /* pppd clears the environment of its scripts; PATH is what Debian's
  * /etc/ppp/ip-up sets back first. */
@@ -215,10 +216,24 @@ struct hook_tally {
     size_t errlen;
 };
 
+/* A hook runs with our privileges: one that someone else could have
+ * written (it, or a directory above it) is not run (sshd's StrictModes).
+ * A missing one is left to exec, which says so. */
+static int safe_to_run(const char *path, char *err, size_t errlen)
+{
+    char why[400];
+    if (strictmodes_check(path, getuid(), why, sizeof(why)) != -EPERM)
+        return 0;
+    snprintf(err, errlen, "hook %s not run: %s", path, why);
+    log_warn("%s", err);
+    return -1;
+}
+
 static void tally(struct hook_tally *t, const char *path, const struct hook_call *c, int timeout_ms)
 {
     char one[512];
-    if (run_one(path, c, timeout_ms, one, sizeof(one)) == 0)
+    if (safe_to_run(path, one, sizeof(one)) == 0 &&
+        run_one(path, c, timeout_ms, one, sizeof(one)) == 0)
         return;
     if (t->failed++ == 0 && t->err)
         snprintf(t->err, t->errlen, "%s", one);

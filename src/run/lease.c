@@ -14,24 +14,40 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "control.h"
+#include "strictmodes.h"
 
 #define POOL_MAX 65536 /* addresses scanned at most */
 
+/* Whoever can write the lease directory or one above it decides who gets
+ * which address: it must pass sshd's StrictModes (checked once per
+ * directory name and process: every lease path goes through here). */
 static int lease_dir(char *buf, size_t size, char *err, size_t errlen)
 {
+    static char checked[256];
     int r = control_make_run_dir(err, errlen);
     if (r < 0)
         return r;
     snprintf(buf, size, "%s/leases", control_run_dir());
+    if (strcmp(buf, checked) == 0)
+        return 0;
     if (mkdir(buf, 0700) < 0 && errno != EEXIST) {
         r = -errno;
         snprintf(err, errlen, "cannot create %s: %s", buf, strerror(-r));
         return r;
     }
-    return 0;
+    struct stat st;
+    if (lstat(buf, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a directory (a symbolic link?)", buf);
+        return -ENOTDIR;
+    }
+    r = strictmodes_check(buf, geteuid(), err, errlen);
+    if (r == 0)
+        snprintf(checked, sizeof(checked), "%s", buf);
+    return r;
 }
 
 static int lease_path(struct in_addr addr, char *buf, size_t size, char *err, size_t errlen)
@@ -49,7 +65,7 @@ static int lease_path(struct in_addr addr, char *buf, size_t size, char *err, si
 static void last_user(const char *path, char *user, size_t size)
 {
     user[0] = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return;
     ssize_t n = read(fd, user, size - 1);
@@ -102,7 +118,7 @@ static int write_record(int fd, const char *user, const char *ifname)
 /* Opens and locks; -EBUSY if another session holds it. */
 static int try_lock(const char *path, const char *user)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
         return -errno;
     if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -129,6 +145,8 @@ int lease_take(struct in_addr addr, const char *user, char *err, size_t errlen)
         last_user(path, holder, sizeof(holder));
         snprintf(err, errlen, "address %s is in use by another session (user %s)",
                  inet_ntop(AF_INET, &addr, text, sizeof(text)), holder);
+    } else if (r == -ELOOP) {
+        snprintf(err, errlen, "%s is a symbolic link: refused", path);
     } else if (r < 0) {
         snprintf(err, errlen, "cannot lock %s: %s", path, strerror(-r));
     }
@@ -198,7 +216,7 @@ int lease_read_holder(struct in_addr addr, struct lease_holder *h)
     int r = lease_path(addr, path, sizeof(path), err, sizeof(err));
     if (r < 0)
         return r;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return -errno;
     ssize_t n = read(fd, text, sizeof(text) - 1);
@@ -224,7 +242,7 @@ int lease_read_holder(struct in_addr addr, struct lease_holder *h)
 
 static int held_at(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return errno == ENOENT ? 0 : -errno;
     int held = 0;
@@ -241,9 +259,24 @@ int lease_is_held(struct in_addr addr)
     return r < 0 ? r : held_at(path);
 }
 
-int lease_find_held(struct in_addr first, struct in_addr last, const char *user,
-                    struct in_addr *addr)
+/* The holders of user's leases in first..last, oldest first. */
+struct held {
+    struct in_addr addr;
+    unsigned long long start_time;
+};
+
+static int older_first(const void *a, const void *b)
 {
+    const struct held *x = a, *y = b;
+    return x->start_time < y->start_time ? -1 : x->start_time > y->start_time;
+}
+
+size_t lease_list_held(struct in_addr first, struct in_addr last, const char *user,
+                       struct in_addr *out, size_t max)
+{
+    enum { MAX_HELD = 64 };
+    struct held found[MAX_HELD];
+    size_t n = 0, total = 0;
     uint32_t lo = ntohl(first.s_addr), hi = ntohl(last.s_addr);
     for (uint32_t a = lo; a <= hi && a - lo < POOL_MAX; a++) {
         struct in_addr candidate = {.s_addr = htonl(a)};
@@ -251,14 +284,59 @@ int lease_find_held(struct in_addr first, struct in_addr last, const char *user,
         if (lease_path(candidate, path, sizeof(path), err, sizeof(err)) == 0) {
             last_user(path, holder, sizeof(holder));
             if (strcmp(holder, user) == 0 && held_at(path) == 1) {
-                *addr = candidate;
-                return 1;
+                struct lease_holder h;
+                total++;
+                if (n < MAX_HELD && lease_read_holder(candidate, &h) == 0)
+                    found[n++] = (struct held){candidate, h.start_time};
             }
         }
         if (a == UINT32_MAX)
             break;
     }
-    return 0;
+    qsort(found, n, sizeof(found[0]), older_first);
+    for (size_t i = 0; i < n && i < max; i++)
+        out[i] = found[i].addr;
+    return total;
+}
+
+int lease_find_held(struct in_addr first, struct in_addr last, const char *user,
+                    struct in_addr *addr)
+{
+    return lease_list_held(first, last, user, addr, 1) > 0;
+}
+
+int lease_lock_user(const char *user, int timeout_ms, char *err, size_t errlen)
+{
+    char dir[256], path[512];
+    if (!*user || strchr(user, '/')) {
+        snprintf(err, errlen, "bad user name '%s'", user);
+        return -EINVAL;
+    }
+    int r = lease_dir(dir, sizeof(dir), err, errlen);
+    if (r < 0)
+        return r;
+    snprintf(path, sizeof(path), "%s/user-%s.lock", dir, user);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        r = -errno;
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(-r));
+        return r;
+    }
+    /* flock has no timeout: poll, bounded (a takeover inside the lock
+     * takes at most TAKEOVER_TERM_MS + TAKEOVER_KILL_MS). */
+    for (int waited = 0;; waited += 20) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return fd;
+        r = errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
+        if (r != -ETIMEDOUT || waited >= timeout_ms)
+            break;
+        struct timespec ts = {0, 20 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    snprintf(err, errlen, "%s: %s", path,
+             r == -ETIMEDOUT ? "other sessions of this user keep it locked" : strerror(-r));
+    close(fd);
+    return r;
 }
 
 bool lease_holder_running(const struct lease_holder *h)

@@ -1,7 +1,8 @@
 /*
  * lease.h - tunnel addresses held by live `pppssh serve` sessions.
  *
- * Each address in use has a file RUN_DIR/leases/A.B.C.D locked with
+ * Each address in use has a file RUN_DIR/leases/A.B.C.D (opened with
+ * O_NOFOLLOW, in a directory that passes strictmodes.h) locked with
  * flock(LOCK_EX) by the session that holds it; the lock dies with the
  * process, so a crashed session never leaks its address.  The file keeps
  * the name of the last user, so the pool gives a returning user the same
@@ -55,6 +56,20 @@ int lease_is_held(struct in_addr addr);
  * 1 and *addr set, or 0 if none (a stale session to take over). */
 int lease_find_held(struct in_addr first, struct in_addr last, const char *user,
                     struct in_addr *addr);
+
+/* How many addresses in first..last user's sessions hold now; the first
+ * max of them (at most 64), oldest holder first, into out. */
+size_t lease_list_held(struct in_addr first, struct in_addr last, const char *user,
+                       struct in_addr *out, size_t max);
+
+/*
+ * Serialises finding and taking the leases of one user's sessions, so that
+ * two sessions starting together cannot both see "nothing held" and take
+ * two addresses: an exclusive flock on RUN_DIR/leases/user-USER.lock,
+ * waited for up to timeout_ms.  Returns the fd (close it to unlock) or
+ * -ETIMEDOUT / -errno with err set.
+ */
+int lease_lock_user(const char *user, int timeout_ms, char *err, size_t errlen);
 
 /*
  * true only if h->pid is a live process (not a zombie) started at

@@ -300,7 +300,7 @@ static int engine_start(struct tunnel *t)
         .log_peer = peerlog_line,
     };
     struct ppp_settings settings = t->p->ppp;
-    settings.offload = settings.offload && tun_offload_wanted(); /* the TUN takes the metadata */
+    settings.offload = settings.offload && tun_offload_wanted(t); /* the TUN takes the metadata */
     ifup_check_ipv6(t, &settings);
     int r = ppp_link_new(&t->link, &settings, &callbacks, t);
     if (r != PPP_OK) {

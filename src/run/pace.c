@@ -11,8 +11,8 @@
  * sshd names the connection in SSH_CONNECTION and the kernel tells its
  * TCP_INFO to anyone who asks by address (sockdiag.h).  Without either
  * (a `Command`, the user's own ProxyCommand) nothing is paced unless
- * PPPSSH_PACE=1 asks for the in-band echo probes; PPPSSH_PACE=0 turns
- * pacing off.
+ * PPPSSH_PACE=1 (serve: --pace echo) asks for the in-band echo probes;
+ * PPPSSH_PACE=0 (--pace off) turns pacing off.
  */
 #include "tunnel.h"
 
@@ -63,11 +63,22 @@ static bool watch_sshd_connection(struct tunnel *t)
     return false;
 }
 
+/* up: PPPSSH_PACE, as its user sets it; serve: its --pace option only. */
+static enum run_pace pace_asked(const struct tunnel *t)
+{
+    if (t->p->role == RUN_SERVER)
+        return t->p->pace;
+    const char *env = getenv("PPPSSH_PACE");
+    if (env && strcmp(env, "0") == 0)
+        return RUN_PACE_OFF;
+    return env && strcmp(env, "1") == 0 ? RUN_PACE_ECHO : RUN_PACE_AUTO;
+}
+
 void pace_setup(struct tunnel *t)
 {
-    const char *env = getenv("PPPSSH_PACE");
-    bool off = env && strcmp(env, "0") == 0;
-    if (env && strcmp(env, "1") == 0)
+    enum run_pace asked = pace_asked(t);
+    bool off = asked == RUN_PACE_OFF;
+    if (asked == RUN_PACE_ECHO)
         t->pace_mode = PACE_ECHO;
     else if (!off && t->p->fdpass_name)
         t->pace_mode = PACE_TCP;

@@ -61,6 +61,13 @@ struct run_supervise {
     const char *hook_dir;                /* ip-up.d/ and ip-down.d/ in it; NULL = /etc/pppssh */
 };
 
+/* How what goes to the transport is paced (pppssh(8), PPPSSH_PACE). */
+enum run_pace {
+    RUN_PACE_AUTO, /* by the SSH connection's TCP state when we can see it */
+    RUN_PACE_OFF,
+    RUN_PACE_ECHO, /* in-band LCP echo probes */
+};
+
 struct run_params {
     enum run_role role;
     const char *name;         /* control socket /run/pppssh/NAME.sock; NULL = none */
@@ -79,6 +86,7 @@ struct run_params {
     /* Server: the SSH connection as sshd's SSH_CONNECTION names it, whose
      * state the kernel tells anyone (sockdiag.h); family 0 = unknown. */
     struct tcp_conn_id ssh_conn;
+    enum run_pace pace; /* server: --pace (the client reads PPPSSH_PACE) */
 
     struct ppp_settings ppp;
     struct run_net net;

@@ -51,23 +51,18 @@ static ppp_time earlier(ppp_time a, ppp_time b)
 
 /* ---- why a session ended ---- */
 
-/* The peer's LCP Terminate-Request reason, sanitized, or "". */
-static const char *peer_reason(const struct tunnel *t, char *buf, size_t size)
+/* The peer's LCP Terminate-Request reason (printable: the engine sees
+ * to that), or "". */
+static const char *peer_reason(const struct tunnel *t)
 {
-    const uint8_t *data;
-    size_t len = t->link ? ppp_link_peer_reason(t->link, &data) : 0;
-    buf[0] = 0;
-    if (len)
-        text_sanitize(buf, size, (const char *)data, len);
-    return buf;
+    return t->link ? ppp_link_peer_reason(t->link) : "";
 }
 
 static void cause_message(struct tunnel *t, enum ppp_cause cause, char *buf, size_t size)
 {
     const char *why = t->engine_warning[0] ? t->engine_warning : ppp_cause_name(cause);
     const char *said = t->said.reason;
-    char reason[128];
-    peer_reason(t, reason, sizeof(reason));
+    const char *reason = peer_reason(t);
     switch (cause) {
     case PPP_CAUSE_NEGOTIATION_FAILED:
     case PPP_CAUSE_NO_NETWORK:
@@ -128,6 +123,14 @@ static bool remote_command_failed(const struct tunnel *t)
 int session_cause(struct tunnel *t, char *msg, size_t size)
 {
     enum ppp_cause cause = t->link ? ppp_link_cause(t->link) : PPP_CAUSE_NONE;
+    const char *refusal = peer_reason(t);
+    if (*refusal && (cause == PPP_CAUSE_NONE || cause == PPP_CAUSE_LOWER_DOWN)) {
+        /* A Terminate-Request before LCP opened, then the transport ended
+         * (no loop, no close of ours): `pppssh serve` refusing us, in
+         * band, for a server whose stderr does not reach us. */
+        snprintf(msg, size, "the server refused the session: %s", refusal);
+        return RUN_EXIT_COMMAND_FAILED;
+    }
     const struct ssh_stderr *e = &t->said;
     const char *who = t->p->spawn.shell_command ? "Command" : "remote command";
     if (e->failure != SSH_FAIL_NONE && e->failure != SSH_FAIL_CLOSED) {

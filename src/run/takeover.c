@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -65,12 +66,72 @@ static void remove_leftovers(struct in_addr addr, const struct lease_holder *h)
         proxyarp_del(lan, addr, err, sizeof(err)); /* a missing entry is fine */
 }
 
-static int signal_holder(const struct lease_holder *h, int sig)
+/* A descriptor for the holder's process, opened *before* it is verified
+ * (again): a signal through it reaches that process or none, even if the
+ * pid is reused between the check and the signal.  -1 on a kernel
+ * without pidfds (before 5.3): signals then go by pid, as before. */
+static int holder_pidfd(const struct lease_holder *h)
+{
+#ifdef SYS_pidfd_open
+    int fd = (int)syscall(SYS_pidfd_open, h->pid, 0);
+    if (fd >= 0 || errno != ENOSYS)
+        return fd >= 0 ? fd : -2; /* -2: the process is gone already */
+#endif
+    return -1;
+}
+
+static int signal_holder(const struct lease_holder *h, int pidfd, int sig)
 {
     union sigval v = {.sival_int = TAKEOVER_SIGVAL};
+#ifdef SYS_pidfd_send_signal
+    if (pidfd >= 0) {
+        siginfo_t info;
+        memset(&info, 0, sizeof(info));
+        info.si_signo = sig;
+        info.si_code = SI_QUEUE; /* as sigqueue(): the value says "replaced" */
+        info.si_pid = getpid();
+        info.si_uid = getuid();
+        info.si_value = v;
+        if (syscall(SYS_pidfd_send_signal, pidfd, sig, &info, 0) == 0 || errno == ESRCH)
+            return 0;
+        if (errno != ENOSYS)
+            return -errno;
+    }
+#endif
+    if (pidfd == -2)
+        return 0; /* it exited before we could open it */
     if (sigqueue(h->pid, sig, v) == 0 || errno == ESRCH)
         return 0;
     return -errno;
+}
+
+/* TERM, a second TERM, then KILL, each only while it still holds the
+ * lease; then the lease is ours.  The fd, or -errno. */
+static int end_holder(struct in_addr addr, const char *user, const struct lease_holder *h,
+                      int pidfd, int term_ms)
+{
+    int r = signal_holder(h, pidfd, SIGTERM);
+    if (r < 0) {
+        log_warn("cannot stop the stale session (pid %d): %s", (int)h->pid, strerror(-r));
+        return r;
+    }
+    /* The first TERM closes the link politely (LCP Terminate-Request, as
+     * `pppssh down` does); a client that is really gone never Acks it, and
+     * a second TERM makes the session stop without waiting for the peer. */
+    int polite = term_ms < TAKEOVER_POLITE_MS ? term_ms / 2 : TAKEOVER_POLITE_MS;
+    int fd = wait_and_take(addr, user, h, polite);
+    if (fd == -ETIMEDOUT && lease_holder_verified(addr, h)) {
+        signal_holder(h, pidfd, SIGTERM);
+        fd = wait_and_take(addr, user, h, term_ms - polite);
+    }
+    if (fd == -ETIMEDOUT && lease_holder_verified(addr, h)) {
+        log_warn("stale session pid %d did not stop within %d ms: SIGKILL", (int)h->pid, term_ms);
+        signal_holder(h, pidfd, SIGKILL);
+        fd = wait_and_take(addr, user, h, TAKEOVER_KILL_MS);
+        if (fd >= 0)
+            remove_leftovers(addr, h);
+    }
+    return fd;
 }
 
 /* The lease is held by someone: end it if it is a stale session of user. */
@@ -85,7 +146,12 @@ static int replace(struct in_addr addr, const char *user, int term_ms, char *err
                  r < 0 ? "?" : h.user);
         return -EBUSY;
     }
+    int pidfd = holder_pidfd(&h);
+    if (pidfd == -2) /* gone since it held the lock: free now, or someone else's */
+        return lease_take(addr, user, err, errlen);
     if (!lease_holder_verified(addr, &h)) {
+        if (pidfd >= 0)
+            close(pidfd);
         snprintf(err, errlen,
                  "address %s is held by a session of %s (pid %d) that cannot be verified: "
                  "not replacing it",
@@ -94,27 +160,9 @@ static int replace(struct in_addr addr, const char *user, int term_ms, char *err
     }
     log_info("replacing the stale session of %s (pid %d, address %s, interface %s)", user,
              (int)h.pid, text, h.ifname[0] ? h.ifname : "?");
-    if ((r = signal_holder(&h, SIGTERM)) < 0) {
-        snprintf(err, errlen, "cannot stop the stale session (pid %d): %s", (int)h.pid,
-                 strerror(-r));
-        return r;
-    }
-    /* The first TERM closes the link politely (LCP Terminate-Request, as
-     * `pppssh down` does); a client that is really gone never Acks it, and
-     * a second TERM makes the session stop without waiting for the peer. */
-    int polite = term_ms < TAKEOVER_POLITE_MS ? term_ms / 2 : TAKEOVER_POLITE_MS;
-    int fd = wait_and_take(addr, user, &h, polite);
-    if (fd == -ETIMEDOUT && lease_holder_verified(addr, &h)) {
-        signal_holder(&h, SIGTERM);
-        fd = wait_and_take(addr, user, &h, term_ms - polite);
-    }
-    if (fd == -ETIMEDOUT && lease_holder_verified(addr, &h)) {
-        log_warn("stale session pid %d did not stop within %d ms: SIGKILL", (int)h.pid, term_ms);
-        signal_holder(&h, SIGKILL);
-        fd = wait_and_take(addr, user, &h, TAKEOVER_KILL_MS);
-        if (fd >= 0)
-            remove_leftovers(addr, &h);
-    }
+    int fd = end_holder(addr, user, &h, pidfd, term_ms);
+    if (pidfd >= 0)
+        close(pidfd);
     if (fd == -ETIMEDOUT)
         snprintf(err, errlen, "the stale session of %s (pid %d) holding %s does not end", user,
                  (int)h.pid, text);

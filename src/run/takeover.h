@@ -6,7 +6,10 @@
  * The stale session is ended only after proving it is the lock's holder
  * (lease_holder_verified: pid + start time + the lease file open), never a
  * process that merely reuses its pid, and never a session of another user.
- * It gets SIGTERM through sigqueue() with TAKEOVER_SIGVAL as its value, so
+ * The holder's pidfd is opened before that proof and every signal goes
+ * through it (pidfd_send_signal; by pid only on kernels before 5.3), so
+ * a pid reused after the check is never hit.
+ * It gets SIGTERM, queued with TAKEOVER_SIGVAL as its value, so
  * it can log cause=replaced, and a second SIGTERM after TAKEOVER_POLITE_MS
  * (stop without waiting for the dead peer's Terminate-Ack); it removes its
  * own interface, routes and proxy ARP entry and exits.  If it has not let go after term_ms it is

@@ -220,7 +220,7 @@ uint64_t tun_filtered(const struct tunnel *t, enum peer_verdict v);
 
 /* tunoffload.c: packets with their virtio_net_hdr, and TCP segmentation
  * offload while the peer takes it. */
-bool tun_offload_wanted(void); /* unless PPPSSH_OFFLOAD=0 */
+bool tun_offload_wanted(const struct tunnel *t); /* client: unless PPPSSH_OFFLOAD=0 */
 /* One packet into t->packet: its length, 0 for a runt, or -errno. */
 ssize_t tun_read_packet(struct tunnel *t, struct ppp_offload *off);
 int tun_write_packet(struct tunnel *t, const struct ppp_offload *off, const uint8_t *pkt,

@@ -54,8 +54,12 @@ static void to_vnet(const struct ppp_offload *off, struct virtio_net_hdr *h)
     h->csum_offset = htole16(off->csum_offset);
 }
 
-bool tun_offload_wanted(void)
+bool tun_offload_wanted(const struct tunnel *t)
 {
+    /* serve takes nothing from an environment sshd may let a client set:
+     * its options and server.conf decide (cmd_serve.c). */
+    if (t->p->role == RUN_SERVER)
+        return true;
     const char *env = getenv("PPPSSH_OFFLOAD");
     return !(env && strcmp(env, "0") == 0);
 }

@@ -26,11 +26,12 @@ x_cleanup() {
 # cleanup chained in front of lib.sh's.
 # lib.sh's key runs `pppssh serve` as root (user "root" for [User root]);
 # here it also logs to $E2E_TMP/serve.log (errors, the accounting line) and
-# keeps its address leases in this test's own directory, not /run/pppssh.
+# keeps its address leases in this test's own directory (--run-dir), not
+# /run/pppssh.
 x_setup() {
     e2e_setup
     trap x_cleanup EXIT
-    sed -i "s|^command=\"\([^ ]*\) serve -c \([^\"]*\)\"|command=\"PPPSSH_RUN_DIR=$E2E_TMP/srv-run \1 serve --stderr -c \2 2>>$E2E_TMP/serve.log\"|" \
+    sed -i "s|^command=\"\([^ ]*\) serve -c \([^\"]*\)\"|command=\"\1 serve --run-dir $E2E_TMP/srv-run --stderr -c \2 2>>$E2E_TMP/serve.log\"|" \
         "$E2E_TMP/authorized_keys"
     grep -q 'serve.log' "$E2E_TMP/authorized_keys" || { echo "x_setup: cannot rewrite authorized_keys"; exit 1; }
 }
@@ -131,8 +132,8 @@ x_client() {
 x_user() {
     x_name=$1; shift
     ssh-keygen -q -t ed25519 -N '' -C "e2e-$x_name" -f "$E2E_TMP/key-$x_name"
-    printf 'command="PPPSSH_RUN_DIR=%s %s serve -c %s --user %s --stderr %s 2>>%s" %s\n' \
-        "$E2E_TMP/srv-run" "$PPPSSH" "$E2E_TMP/server.conf" "$x_name" "$*" \
+    printf 'command="%s serve --run-dir %s -c %s --user %s --stderr %s 2>>%s" %s\n' \
+        "$PPPSSH" "$E2E_TMP/srv-run" "$E2E_TMP/server.conf" "$x_name" "$*" \
         "$E2E_TMP/serve-$x_name.log" "$(cat "$E2E_TMP/key-$x_name.pub")" >>"$E2E_TMP/authorized_keys"
 }
 
@@ -272,7 +273,7 @@ x_pty_setup() {
     PTY_REDIR=${PTY_REDIR:-$(dirname "$PPPSSH")/pty-redir}
     x_setup
     [ -x "$PTY_REDIR" ] || { echo "no pty-redir at $PTY_REDIR"; exit 1; }
-    e2e_server_conf 198.18.255.2-198.18.255.100
+    e2e_server_conf 198.18.255.2-198.18.255.100 "[User root]"
 }
 
 # x_pty_summary: pty-redir's and the server's logs if a check failed,

@@ -158,10 +158,9 @@ OPTS
 
 # e2e_serve_args ARG...: the bed's key runs `pppssh serve ARG... -c
 # server.conf` (e.g. --user NAME), its address leases in this test's own
-# directory, not /run/pppssh.
+# directory (--run-dir), not /run/pppssh.
 e2e_serve_args() {
-    sed -i "s|serve -c|serve $* -c|; s|^command=\"|command=\"PPPSSH_RUN_DIR=$E2E_TMP/srvrun |" \
-        "$E2E_TMP/authorized_keys"
+    sed -i "s|serve -c|serve --run-dir $E2E_TMP/srvrun $* -c|" "$E2E_TMP/authorized_keys"
 }
 
 # e2e_server_conf POOL [LINE...]: $E2E_TMP/server.conf with the server's

@@ -15,7 +15,7 @@ e2e_conf "$E2E_TMP/$NAME.conf" "Interface = $NAME" "Route = 198.19.0.0/24" \
     "KeepaliveInterval = 5" "DNS = 198.19.0.53"
 # One key per user; the forced command names the user.
 e2e_serve_args --user e2e --stderr
-sed -i "s|serve --user e2e --stderr -c \([^\"]*\)\"|serve --user e2e --stderr -c \1 2>>$E2E_TMP/serve.log\"|" \
+sed -i "s|--user e2e --stderr -c \([^\"]*\)\"|--user e2e --stderr -c \1 2>>$E2E_TMP/serve.log\"|" \
     "$E2E_TMP/authorized_keys"
 
 check "pppssh config prints the effective configuration" \

@@ -7,7 +7,7 @@
 e2e_setup
 
 NAME=$(printf '%.12s' "dr$E2E_ID")
-e2e_server_conf 198.18.255.100-198.18.255.120
+e2e_server_conf 198.18.255.100-198.18.255.120 "[User root]"
 e2e_serve_args
 e2e_conf "$E2E_TMP/$NAME.conf" "Interface = $NAME" "Route = 0.0.0.0/0"
 # The client's own default route on the transport, as on a real host: the

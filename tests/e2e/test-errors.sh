@@ -18,7 +18,7 @@ HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # 
 . "$HERE/lib-extra.sh"
 x_setup
 IF=e2eerr
-e2e_server_conf 198.18.255.2-198.18.255.100
+e2e_server_conf 198.18.255.2-198.18.255.100 "[User root]"
 # A key without a forced command, for RemoteCommand cases.
 ssh-keygen -q -t ed25519 -N '' -C e2e-plain -f "$E2E_TMP/key-plain"
 cat "$E2E_TMP/key-plain.pub" >>"$E2E_TMP/authorized_keys"

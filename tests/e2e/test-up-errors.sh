@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 e2e_setup
 
-e2e_server_conf 198.18.255.100-198.18.255.120
+e2e_server_conf 198.18.255.100-198.18.255.120 "[User root]"
 e2e_serve_args
 # A second key without a forced command: RemoteCommand runs as written.
 ssh-keygen -q -t ed25519 -N '' -f "$E2E_TMP/free_key"
@@ -62,7 +62,7 @@ expect_failure 8 "refused" "nothing listens on the port" \
 expect_failure 9 "not found" "remote command missing" \
     "$SSH_BASE" "$KNOWN" "IdentityFile = $E2E_TMP/free_key" \
     "RemoteCommand = /nonexistent/pppssh serve"
-expect_failure 16 "no \[User nobody\] entry" "server has no entry for the user" \
+expect_failure 9 "has no \[User nobody\] section" "server has no entry for the user (its reason in band)" \
     "$SSH_BASE" "$KNOWN" "IdentityFile = $E2E_TMP/nobody_key"
 in_cli ip tuntap add taken0 mode tun
 expect_failure 6 "already in use" "interface name taken" \

@@ -52,3 +52,8 @@ endif()
 if(TEST e2e/test-up-errors)
   set_tests_properties(e2e/test-up-errors PROPERTIES TIMEOUT 240)
 endif()
+# Issue 11, serve's admission: its own bed and sshd; eight sessions of one
+# user take each other over (about 1 s each), about 35 s in all.
+if(TEST e2e/test-serve-admission)
+  set_tests_properties(e2e/test-serve-admission PROPERTIES RUN_SERIAL TRUE TIMEOUT 150)
+endif()

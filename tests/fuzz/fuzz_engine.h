@@ -128,6 +128,12 @@ static inline void fuzz_invariants(struct script *sc)
         fuzz_check(local && remote && local != remote);
         fuzz_check(!ipcp_address_unusable(local) && !ipcp_address_unusable(remote));
     }
+    /* the peer's Terminate reason is bounded, printable text */
+    const char *reason = ppp_link_peer_reason(sc->us.link);
+    size_t reason_len = strnlen(reason, PPP_REASON_MAX + 1);
+    fuzz_check(reason_len <= PPP_REASON_MAX);
+    for (size_t i = 0; i < reason_len; i++)
+        fuzz_check(reason[i] >= 0x20 && reason[i] < 0x7f);
     /* a cause is given exactly when the link is ending */
     if (phase == PPP_PHASE_DEAD || phase == PPP_PHASE_TERMINATE)
         fuzz_check(ppp_link_cause(sc->us.link) != PPP_CAUSE_NONE);

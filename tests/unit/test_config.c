@@ -388,7 +388,7 @@ static void parses_server_config(void **state)
 static void pool_as_cidr(void **state)
 {
     struct server_config *s = malloc(sizeof(*s));
-    assert_int_equal(server("[Server]\nAddress = 198.18.255.1\nPool = 198.18.255.0/24\n", s), 0);
+    assert_int_equal(server("[Server]\nAddress = 198.18.254.1\nPool = 198.18.255.0/24\n", s), 0);
     assert_int_equal(s->pool_first.s_addr, v4("198.18.255.1"));
     assert_int_equal(s->pool_last.s_addr, v4("198.18.255.254"));
     assert_true(s->offload); /* the default */
@@ -420,11 +420,67 @@ static void server_errors(void **state)
     server_fails_with(
         "[Server]\nAddress = 198.18.255.1\n[User a]\nPool = 198.18.255.4-198.18.255.5\n",
         "server.conf:4: unknown key 'Pool' in [User a]");
-    server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\nAddress = 198.18.255.5\n"
-                      "[User b]\nAddress = 198.18.255.5\n",
-                      "server.conf: [User b] 'Address' 198.18.255.5 is already given to [User a]");
-    server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\nAddress = 198.18.255.1\n",
-                      "server.conf: [User a] 'Address' 198.18.255.1 is the server's own 'Address'");
+    server_fails_with(
+        "[Server]\nAddress = 198.18.255.1\n[User a]\nAddress = 198.18.255.5\n"
+        "[User b]\nAddress = 198.18.255.5\n",
+        "server.conf:6: [User b] 'Address' 198.18.255.5 is already given to [User a]");
+    server_fails_with(
+        "[Server]\nAddress = 198.18.255.1\n[User a]\nAddress = 198.18.255.1\n",
+        "server.conf:4: [User a] 'Address' 198.18.255.1 is the server's own 'Address'");
+}
+
+/* Issue 11: what one user's lines could take from others is an error
+ * naming the line, found by `pppssh serve --check`. */
+static void server_cross_checks(void **state)
+{
+    server_fails_with("[Server]\nPool = 198.18.255.0/24\nAddress = 198.18.255.1\n",
+                      "server.conf:2: 'Pool' contains the server's own 'Address' 198.18.255.1 "
+                      "(line 3): start the pool above it");
+    server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\nRoute = 0.0.0.0/0\n",
+                      "server.conf:4: [User a] 'Route' 0.0.0.0/0 covers every address (a default "
+                      "route): a user's routes must hold only its own networks");
+    server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\n\nRoute = ::/0\n",
+                      "server.conf:5: [User a] 'Route' ::/0 covers every address (a default "
+                      "route): a user's routes must hold only its own networks");
+    server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\nRoute = 198.19.1.0/24\n"
+                      "Route = 198.18.255.0/28\n[User b]\nAddress = 198.18.255.9\n",
+                      "server.conf:5: [User a] 'Route' 198.18.255.0/28 covers the server's own "
+                      "'Address' 198.18.255.1: a user's routes must hold only its own networks");
+    server_fails_with("[Server]\nAddress = 198.18.254.1\n[User a]\nRoute = 198.18.255.0/28\n"
+                      "[User b]\nAddress = 198.18.255.9\n",
+                      "server.conf:4: [User a] 'Route' 198.18.255.0/28 covers the address of "
+                      "[User b]: a user's routes must hold only its own networks");
+    server_fails_with("[Server]\nAddress = 198.18.254.1\n[User a]\nRoute = fd00:5353::/64\n"
+                      "[User b]\nAddress6 = fd00:5353::2/64\n",
+                      "server.conf:4: [User a] 'Route' fd00:5353::/64 covers the address of "
+                      "[User b]: a user's routes must hold only its own networks");
+    server_fails_with("[Server]\nAddress = 198.18.254.1\nPool = 198.18.255.2-198.18.255.9\n"
+                      "[User a]\nRoute = 198.18.255.8/29\n",
+                      "server.conf:5: [User a] 'Route' 198.18.255.8/29 covers addresses of the "
+                      "'Pool': a user's routes must hold only its own networks");
+    server_fails_with("[Server]\nAddress = 198.18.254.1\n[User a]\nAddress = 198.18.255.2\n"
+                      "MaxSessions = 2\n",
+                      "server.conf:5: [User a] 'MaxSessions' above 1 needs addresses from the "
+                      "'Pool', not one static 'Address'");
+    server_fails_with("[Server]\nAddress = 198.18.254.1\n[User a]\nMaxSessions = 0\n",
+                      "server.conf:4: 'MaxSessions' must be 1..64, not '0'");
+    /* A user's own address and networks are fine, and MaxSessions reads back. */
+    struct server_config *s = malloc(sizeof(*s));
+    assert_int_equal(server("[Server]\nAddress = 198.18.254.1\nPool = 198.18.255.2-198.18.255.9\n"
+                            "[User a]\nAddress = 198.18.254.2\nRoute = 198.18.254.2/32\n"
+                            "Route = 198.19.1.0/24\n[User b]\nMaxSessions = 3\n",
+                            s),
+                     0);
+    assert_int_equal(config_find_user(s, "a")->max_sessions, 1);
+    assert_int_equal(config_find_user(s, "b")->max_sessions, 3);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    config_print_server(out, s);
+    fclose(out);
+    assert_non_null(strstr(text, "[User b]\nMaxSessions = 3\n"));
+    free(text);
+    free(s);
 }
 
 static void loads_files_and_checks_mode(void **state)
@@ -489,6 +545,7 @@ int main(void)
         cmocka_unit_test(parses_server_config),
         cmocka_unit_test(pool_as_cidr),
         cmocka_unit_test(server_errors),
+        cmocka_unit_test(server_cross_checks),
         cmocka_unit_test(loads_files_and_checks_mode),
         cmocka_unit_test(names_map_to_paths),
     };

@@ -502,6 +502,35 @@ static void close_sends_terminate_and_ends_at_the_ack(void **state)
     sc_free(&sc);
 }
 
+/* Issue 11: a Terminate-Request's Data is kept as the peer's reason, in
+ * any state (a refusing server sends it before LCP opens), as printable
+ * text only; a server's refusal reaches the client's engine this way. */
+static void peer_terminate_reason_is_kept_printable(void **state)
+{
+    struct ppp_settings s;
+    struct script sc;
+
+    settings(&s);
+    sc_new(&sc, &s);
+    assert_int_equal(ppp_link_open(sc.us.link, sc.now), PPP_OK);
+    assert_string_equal(ppp_link_peer_reason(sc.us.link), "");
+    static const char reason[] = "pool\x1b[2J exhausted\n\xff";
+    sc_send(&sc, PPP_PROTO_LCP, FSM_TERM_REQ, 7, (const uint8_t *)reason, sizeof(reason) - 1);
+    assert_string_equal(ppp_link_peer_reason(sc.us.link), "pool?[2J exhausted??");
+    sc_read(&sc);
+    assert_non_null(sc_find(&sc, PPP_PROTO_LCP, FSM_TERM_ACK)); /* RFC 1661: sta */
+    /* Longer than PPP_REASON_MAX: cut. */
+    uint8_t long_reason[300];
+    memset(long_reason, 'x', sizeof(long_reason));
+    sc_send(&sc, PPP_PROTO_LCP, FSM_TERM_REQ, 8, long_reason, sizeof(long_reason));
+    assert_int_equal(strlen(ppp_link_peer_reason(sc.us.link)), PPP_REASON_MAX);
+    /* A new session starts without one. */
+    ppp_link_lower_down(sc.us.link, sc.now);
+    assert_int_equal(ppp_link_open(sc.us.link, sc.now), PPP_OK);
+    assert_string_equal(ppp_link_peer_reason(sc.us.link), "");
+    sc_free(&sc);
+}
+
 static void timers_follow_the_restart_period(void **state)
 {
     struct ppp_settings s;
@@ -611,6 +640,7 @@ int main(void)
         cmocka_unit_test(ip_of_the_other_version_is_dropped),
         cmocka_unit_test(lower_down_goes_dead_and_open_starts_afresh),
         cmocka_unit_test(close_sends_terminate_and_ends_at_the_ack),
+        cmocka_unit_test(peer_terminate_reason_is_kept_printable),
         cmocka_unit_test(timers_follow_the_restart_period),
         cmocka_unit_test(input_frame_takes_decoded_frames),
         cmocka_unit_test(header_compression_and_fcs32_carry_data),

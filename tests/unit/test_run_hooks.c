@@ -139,6 +139,25 @@ static void failing_and_missing_hooks_are_counted(void **state)
     assert_int_equal(hooks_run(HOOK_IP_UP, &e, &none, err, sizeof(err)), 0);
 }
 
+/* Issue 11: a hook someone else could have written is not run. */
+static void writable_hook_is_not_run(void **state)
+{
+    char err[512], d[256];
+    tmpdir_path(d, sizeof(d), "ip-down.d");
+    mkdir(d, 0755);
+    write_script("ip-down.d/10-open", "touch \"$(dirname \"$0\")/../ran.out\"", 0775);
+    struct hook_env e = sample_env();
+    struct hook_config c = {.dir = tmpdir};
+    assert_int_equal(hooks_run(HOOK_IP_DOWN, &e, &c, err, sizeof(err)), 1);
+    assert_non_null(strstr(err, "writable by group or others"));
+    assert_null(slurp("ran.out"));
+    char path[256];
+    tmpdir_path(path, sizeof(path), "ip-down.d/10-open");
+    assert_int_equal(chmod(path, 0755), 0);
+    assert_int_equal(hooks_run(HOOK_IP_DOWN, &e, &c, err, sizeof(err)), 0);
+    assert_non_null(slurp("ran.out"));
+}
+
 static bool gone(pid_t pid)
 {
     char path[64], stat_line[256];
@@ -185,6 +204,7 @@ int main(void)
         cmocka_unit_test(up_script_gets_pppd_arguments_and_environment),
         cmocka_unit_test(down_runs_down_script_and_dir_in_lexical_order),
         cmocka_unit_test(failing_and_missing_hooks_are_counted),
+        cmocka_unit_test(writable_hook_is_not_run),
         cmocka_unit_test(hanging_hook_is_killed_at_the_timeout),
     };
     return cmocka_run_group_tests(tests, tmpdir_make, tmpdir_remove);

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "admit.h"
 #include "child_pipes.h"
 #include "lease.h"
 #include "takeover.h"
@@ -283,6 +284,125 @@ static void held_pool_lease_of_user_is_found(void **state)
     assert_int_equal(lease_find_held(ip("198.18.254.10"), ip("198.18.254.20"), "carol", &got), 0);
 }
 
+/* One session of erin: admitted (MaxSessions max) or not, it says which
+ * on report, then holds its lease until a takeover's SIGTERM (or 20 s). */
+static _Noreturn void session_main(unsigned max, int report)
+{
+    struct in_addr skip = ip("198.18.253.3"); /* someone's static address */
+    struct admit_request r = {
+        .user = "erin",
+        .pool_first = ip("198.18.253.2"),
+        .pool_last = ip("198.18.253.20"),
+        .skip = &skip,
+        .n_skip = 1,
+        .max_sessions = max,
+        .term_ms = 400,
+    };
+    char err[256];
+    struct in_addr got;
+    /* A newer session's SIGTERM may come at once: report first. */
+    sigset_t term, old;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigprocmask(SIG_BLOCK, &term, &old);
+    char ok = admit_session(&r, &got, err, sizeof(err)) >= 0 ? 'y' : 'n';
+    (void)!write(report, &ok, 1);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    sleep(20);
+    _exit(0);
+}
+
+/* Issue 11: n sessions of one pool user started together; returns how
+ * many addresses erin's sessions hold once all were admitted. */
+static size_t start_together(int n, unsigned max, int *admitted)
+{
+    enum { MAX_CHILDREN = 8 };
+    pid_t pids[MAX_CHILDREN];
+    int report[2];
+    assert_int_equal(pipe(report), 0);
+    for (int i = 0; i < n && i < MAX_CHILDREN; i++) {
+        pids[i] = fork();
+        assert_true(pids[i] >= 0);
+        if (pids[i] == 0) {
+            close(report[0]);
+            session_main(max, report[1]);
+        }
+    }
+    close(report[1]);
+    *admitted = 0;
+    char c;
+    for (int i = 0; i < n && read(report[0], &c, 1) == 1; i++)
+        *admitted += c == 'y';
+    close(report[0]);
+    struct in_addr held[8];
+    size_t count = lease_list_held(ip("198.18.253.2"), ip("198.18.253.20"), "erin", held, 8);
+    for (int i = 0; i < n && i < MAX_CHILDREN; i++) {
+        kill(pids[i], SIGKILL);
+        waitpid(pids[i], NULL, 0);
+    }
+    return count;
+}
+
+static void concurrent_sessions_of_one_user_hold_one_address(void **state)
+{
+    int admitted;
+    /* Every session gets in (the newest takes over), one address is held. */
+    assert_int_equal(start_together(8, 1, &admitted), 1);
+    assert_int_equal(admitted, 8);
+}
+
+static void concurrent_sessions_stay_within_max_sessions(void **state)
+{
+    int admitted;
+    assert_int_equal(start_together(8, 3, &admitted), 3);
+    assert_int_equal(admitted, 8);
+}
+
+static void user_lock_excludes_and_is_bounded(void **state)
+{
+    char err[256];
+    int ready[2], done[2];
+    pid_t pid = fork_with_pipes(ready, done);
+    if (pid == 0) {
+        close(ready[0]);
+        close(done[1]);
+        char ok = lease_lock_user("frank", 100, err, sizeof(err)) >= 0 ? 'y' : 'n';
+        (void)!write(ready[1], &ok, 1);
+        (void)!read(done[0], &ok, 1); /* holds the lock until told */
+        _exit(0);
+    }
+    close(ready[1]);
+    close(done[0]);
+    await_child_ready(ready[0]);
+    long long t0 = now_ms();
+    assert_int_equal(lease_lock_user("frank", 200, err, sizeof(err)), -ETIMEDOUT);
+    assert_true(now_ms() - t0 >= 200);
+    int other = lease_lock_user("grace", 100, err, sizeof(err)); /* other users: not held up */
+    assert_true(other >= 0);
+    close(other);
+    close(done[1]); /* the child lets go */
+    waitpid(pid, NULL, 0);
+    int fd = lease_lock_user("frank", 1000, err, sizeof(err));
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(lease_lock_user("../x", 100, err, sizeof(err)), -EINVAL);
+}
+
+/* Issue 11: a lease file that is a symbolic link is never followed. */
+static void symlinked_lease_is_refused(void **state)
+{
+    char err[256], target[128], link[128];
+    tmpdir_path(target, sizeof(target), "victim");
+    tmpdir_write("victim", "untouched\n");
+    tmpdir_path(link, sizeof(link), "leases/198.18.255.30");
+    assert_int_equal(symlink(target, link), 0);
+    assert_int_equal(lease_take(ip("198.18.255.30"), "alice", err, sizeof(err)), -ELOOP);
+    assert_non_null(strstr(err, "is a symbolic link: refused"));
+    char text[64];
+    assert_true(tmpdir_read("victim", text, sizeof(text)));
+    assert_string_equal(text, "untouched\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +415,10 @@ int main(void)
         cmocka_unit_test(other_users_session_is_never_touched),
         cmocka_unit_test(unverifiable_holder_is_not_signalled),
         cmocka_unit_test(held_pool_lease_of_user_is_found),
+        cmocka_unit_test(concurrent_sessions_of_one_user_hold_one_address),
+        cmocka_unit_test(concurrent_sessions_stay_within_max_sessions),
+        cmocka_unit_test(user_lock_excludes_and_is_bounded),
+        cmocka_unit_test(symlinked_lease_is_refused),
     };
     return cmocka_run_group_tests(tests, make_run_dir, tmpdir_remove);
 }
