@@ -26,7 +26,6 @@
 #include "exitcode.h"
 #include "hooks.h"
 #include "log.h"
-#include "sanitize.h"
 #include "sdnotify.h"
 #include "superv_policy.h"
 
