@@ -11,7 +11,7 @@
 
 #include "commands.h"
 #include "log.h"
-#include "spawn.h"
+#include "child.h"
 
 #define SSH_G_TIMEOUT_MS 5000 /* ssh -G reads only configuration files */
 

@@ -4,13 +4,15 @@
 #include "dns.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "log.h"
+
+#define DNS_TIMEOUT_MS 5000 /* resolvectl waits for resolved; not forever */
 
 static const char *const RESOLVECTL[] = {"/usr/bin/resolvectl", "/bin/resolvectl", NULL};
 static const char *const RESOLVCONF[] = {"/usr/sbin/resolvconf", "/sbin/resolvconf", NULL};
@@ -23,35 +25,25 @@ static const char *find(const char *const *candidates)
     return NULL;
 }
 
-/* Runs argv with stdin from input (may be NULL); 0 if it exited 0.
- * (fork + execv: <spawn.h> is shadowed by src/os/spawn.h.) */
+/* Runs argv with stdin from input (may be NULL); 0 if it exited 0 within
+ * DNS_TIMEOUT_MS (a resolver that hangs is killed: the tunnel goes on). */
 static int run(char *const argv[], const char *input, char *err, size_t errlen)
 {
-    int pipefd[2] = {-1, -1};
-    if (input && pipe2(pipefd, O_CLOEXEC) < 0)
-        return -errno;
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (input)
-            dup2(pipefd[0], 0);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int e = errno;
-    if (input) {
-        close(pipefd[0]);
-        if (pid > 0 && write(pipefd[1], input, strlen(input)) < 0)
-            log_warn("%s: %s", argv[0], strerror(errno));
-        close(pipefd[1]);
-    }
-    if (pid < 0) {
-        snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(e));
-        return -e;
-    }
+    struct child_program prog = {.path = argv[0], .argv = argv, .input = input};
+    pid_t pid = child_program_start(&prog, err, errlen);
+    if (pid < 0)
+        return (int)pid;
     int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return -errno;
+    int r = child_program_wait(pid, DNS_TIMEOUT_MS, &status);
+    if (r == 0) {
+        snprintf(err, errlen, "%s %s did not finish within %d s: killed", argv[0], argv[1],
+                 DNS_TIMEOUT_MS / 1000);
+        return -ETIMEDOUT;
+    }
+    if (r < 0) {
+        snprintf(err, errlen, "%s %s: cannot wait: %s", argv[0], argv[1], strerror(-r));
+        return r;
+    }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         snprintf(err, errlen, "%s %s failed", argv[0], argv[1]);
         return -EIO;

@@ -6,20 +6,17 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "child.h"
+#include "clock.h"
 #include "log.h"
-#include "spawn.h"
 #include "strictmodes.h"
 
 /* pppd clears the environment of its scripts; PATH is what Debian's
@@ -86,104 +83,30 @@ static void build_call(const struct hook_env *e, struct hook_call *c)
         add_env(c, "DNS2", inet_ntop(AF_INET, &e->dns2, dns, sizeof(dns)));
 }
 
-/* In the child: a clean process (own group, default signals, no fds of
- * ours), then exec.  Only async-signal-safe calls. */
-static _Noreturn void exec_hook(const char *path, const struct hook_call *c)
+static void note_failure(struct hook_runner *r, const char *text)
 {
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL); /* the loop blocks signals for signalfd */
-    signal(SIGPIPE, SIG_DFL);
-    setpgid(0, 0);
-    int null = open("/dev/null", O_RDWR);
-    if (null >= 0) {
-        dup2(null, 0);
-        dup2(null, 1);
-        dup2(null, 2);
+    log_warn("%s", text);
+    if (r->failed++ == 0) {
+        size_t n = strnlen(text, sizeof(r->first_err) - 1);
+        memcpy(r->first_err, text, n);
+        r->first_err[n] = 0;
     }
-    syscall(SYS_close_range, 3U, ~0U, 0U);
-    char *const argv[] = {(char *)path,     (char *)c->ifname, (char *)c->tty,     (char *)c->speed,
-                          (char *)c->local, (char *)c->remote, (char *)c->ipparam, NULL};
-    execve(path, argv, (char *const *)c->envp);
-    _exit(126);
 }
 
-static long long now_ms(void)
+/* A script ended with status: logged, and counted if it failed. */
+static void script_ended(struct hook_runner *r, const char *path, int status)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Waits for pid up to timeout_ms; 1 = exited (*status), 0 = timed out. */
-static int wait_bounded(pid_t pid, int timeout_ms, int *status)
-{
-    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-    long long deadline = now_ms() + timeout_ms;
-    for (;;) {
-        pid_t r = waitpid(pid, status, WNOHANG);
-        if (r == pid || (r < 0 && errno != EINTR)) {
-            if (pidfd >= 0)
-                close(pidfd);
-            return r == pid ? 1 : -errno;
-        }
-        long long left = deadline - now_ms();
-        if (left <= 0)
-            break;
-        if (pidfd >= 0) {
-            struct pollfd p = {.fd = pidfd, .events = POLLIN};
-            poll(&p, 1, (int)left);
-        } else {
-            struct timespec ts = {0, 10 * 1000000}; /* no pidfd (old kernel): poll at 10 ms */
-            nanosleep(&ts, NULL);
-        }
-    }
-    if (pidfd >= 0)
-        close(pidfd);
-    return 0;
-}
-
-/* Runs one script; 0 if it exited 0, else -1 with err describing why. */
-static int run_one(const char *path, const struct hook_call *c, int timeout_ms, char *err,
-                   size_t errlen)
-{
-    pid_t pid = fork();
-    if (pid < 0) {
-        snprintf(err, errlen, "hook %s: cannot fork: %s", path, strerror(errno));
-        log_warn("%s", err);
-        return -1;
-    }
-    if (pid == 0)
-        exec_hook(path, c);
-    setpgid(pid, pid); /* both sides: the group exists before we may kill it */
-
-    int status = 0;
-    int r = wait_bounded(pid, timeout_ms, &status);
-    if (r == 0) {
-        kill(-pid, SIGKILL); /* its group: a hook's own children go too */
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-        snprintf(err, errlen, "hook %s timed out after %d ms: killed", path, timeout_ms);
-        log_warn("%s", err);
-        return -1;
-    }
-    if (r < 0) {
-        snprintf(err, errlen, "hook %s: cannot wait: %s", path, strerror(-r));
-        log_warn("%s", err);
-        return -1;
-    }
-    char how[64];
+    char how[64], text[512];
     spawn_describe_status(status, how, sizeof(how));
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         log_info("hook %s %s", path, how);
-        return 0;
+        return;
     }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 126)
-        snprintf(err, errlen, "hook %s cannot be run (%s)", path, how);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_EXIT_CANNOT_RUN)
+        snprintf(text, sizeof(text), "hook %s cannot be run (%s)", path, how);
     else
-        snprintf(err, errlen, "hook %s %s", path, how);
-    log_warn("%s", err);
-    return -1;
+        snprintf(text, sizeof(text), "hook %s %s", path, how);
+    note_failure(r, text);
 }
 
 /* run-parts' rule: names of letters, digits, '_' and '-' only (so editor
@@ -210,76 +133,244 @@ static bool executable_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
 }
 
-struct hook_tally {
-    int failed;
-    char *err;
-    size_t errlen;
-};
-
 /* A hook runs with our privileges: one that someone else could have
  * written (it, or a directory above it) is not run (sshd's StrictModes).
  * A missing one is left to exec, which says so. */
-static int safe_to_run(const char *path, char *err, size_t errlen)
+static bool safe_to_run(struct hook_runner *r, const char *path)
 {
-    char why[400];
+    char why[400], text[512];
     if (strictmodes_check(path, getuid(), why, sizeof(why)) != -EPERM)
-        return 0;
-    snprintf(err, errlen, "hook %s not run: %s", path, why);
-    log_warn("%s", err);
-    return -1;
+        return true;
+    snprintf(text, sizeof(text), "hook %s not run: %s", path, why);
+    note_failure(r, text);
+    return false;
 }
 
-static void tally(struct hook_tally *t, const char *path, const struct hook_call *c, int timeout_ms)
+static void add_path(struct hook_runner *r, const char *path)
 {
-    char one[512];
-    if (safe_to_run(path, one, sizeof(one)) == 0 &&
-        run_one(path, c, timeout_ms, one, sizeof(one)) == 0)
+    char **grown = realloc(r->paths, (r->n_paths + 1) * sizeof(*grown));
+    char *copy = strdup(path);
+    if (!grown || !copy) {
+        free(copy);
+        if (grown)
+            r->paths = grown;
+        note_failure(r, "hooks: out of memory");
         return;
-    if (t->failed++ == 0 && t->err)
-        snprintf(t->err, t->errlen, "%s", one);
+    }
+    r->paths = grown;
+    r->paths[r->n_paths++] = copy;
 }
 
-static int run_dir(const char *dir, const struct hook_call *c, int timeout_ms, struct hook_tally *t)
+static void free_paths(struct hook_runner *r)
 {
+    for (size_t i = 0; i < r->n_paths; i++)
+        free(r->paths[i]);
+    free(r->paths);
+    r->paths = NULL;
+    r->n_paths = r->next = 0;
+}
+
+/* The job's scripts: the config's one, then the .d directory's. */
+static void list_scripts(struct hook_runner *r, enum hook_kind kind)
+{
+    const char *script = kind == HOOK_IP_UP ? r->cfg.up_script : r->cfg.down_script;
+    if (script && *script)
+        add_path(r, script);
+    char dir[4096], path[4096], text[4200];
+    snprintf(dir, sizeof(dir), "%s/%s", r->cfg.dir && *r->cfg.dir ? r->cfg.dir : HOOKS_DEFAULT_DIR,
+             kind == HOOK_IP_UP ? "ip-up.d" : "ip-down.d");
     struct dirent **names = NULL;
     int n = scandir(dir, &names, runparts_name, by_bytes);
-    if (n < 0)
-        return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+    if (n < 0 && errno != ENOENT && errno != ENOTDIR) {
+        snprintf(text, sizeof(text), "cannot read %s: %s", dir, strerror(errno));
+        note_failure(r, text);
+    }
     for (int i = 0; i < n; i++) {
-        char path[4096];
         if (i < HOOKS_MAX_DIR_ENTRIES &&
             (size_t)snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name) < sizeof(path) &&
             executable_file(path))
-            tally(t, path, c, timeout_ms);
+            add_path(r, path);
         free(names[i]);
     }
     free(names);
+}
+
+static void exec_script(struct hook_runner *r, const char *path, long long now_ms)
+{
+    struct hook_call *c = r->call;
+    char *const argv[] = {(char *)path,     (char *)c->ifname, (char *)c->tty,     (char *)c->speed,
+                          (char *)c->local, (char *)c->remote, (char *)c->ipparam, NULL};
+    struct child_program prog = {.path = path, .argv = argv, .envp = c->envp};
+    char text[512];
+    pid_t pid = child_program_start(&prog, text, sizeof(text));
+    if (pid < 0) {
+        note_failure(r, text);
+        return;
+    }
+    r->pid = pid;
+    r->deadline_ms = now_ms + r->cfg.timeout_ms;
+}
+
+/* Starts the job's next script that may run; false when none is left. */
+static bool next_script(struct hook_runner *r, long long now_ms)
+{
+    while (r->pid == 0 && r->next < r->n_paths) {
+        const char *path = r->paths[r->next++];
+        if (safe_to_run(r, path))
+            exec_script(r, path, now_ms);
+    }
+    return r->pid != 0;
+}
+
+static void start_job(struct hook_runner *r)
+{
+    struct hook_job job = r->queue[0];
+    memmove(r->queue, r->queue + 1, --r->n_queued * sizeof(r->queue[0]));
+    r->busy = true;
+    r->kind = job.kind;
+    r->failed = 0;
+    r->first_err[0] = 0;
+    build_call(&job.env, r->call);
+    list_scripts(r, job.kind);
+}
+
+static void job_done(struct hook_runner *r)
+{
+    if (r->failed)
+        log_warn("%s hooks: %d failed, the first: %s", r->kind == HOOK_IP_UP ? "ip-up" : "ip-down",
+                 r->failed, r->first_err);
+    free_paths(r);
+    r->busy = false;
+}
+
+void hooks_init(struct hook_runner *r, const struct hook_config *cfg)
+{
+    memset(r, 0, sizeof(*r));
+    r->cfg = *cfg;
+    if (r->cfg.timeout_ms <= 0)
+        r->cfg.timeout_ms = HOOKS_DEFAULT_TIMEOUT_MS;
+}
+
+int hooks_queue(struct hook_runner *r, enum hook_kind kind, const struct hook_env *env,
+                long long now_ms)
+{
+    if (r->n_queued == HOOKS_QUEUE) {
+        log_warn("%s hooks not run: %d jobs already wait", kind == HOOK_IP_UP ? "ip-up" : "ip-down",
+                 HOOKS_QUEUE);
+        return -ENOSPC;
+    }
+    if (!r->call && !(r->call = malloc(sizeof(*r->call)))) {
+        log_warn("hooks: out of memory");
+        return -ENOMEM;
+    }
+    r->queue[r->n_queued++] = (struct hook_job){.kind = kind, .env = *env};
+    hooks_poll(r, now_ms);
     return 0;
+}
+
+static void timed_out(struct hook_runner *r, const char *path)
+{
+    char text[512];
+    snprintf(text, sizeof(text), "hook %s timed out after %d ms: killed", path, r->cfg.timeout_ms);
+    note_failure(r, text);
+}
+
+/* The running script: ended (reaped) or overran its time (killed). */
+static void check_running(struct hook_runner *r, long long now_ms)
+{
+    const char *path = r->paths[r->next - 1];
+    int status;
+    int rc = spawn_reap(r->pid, &status);
+    if (rc == 0 && now_ms < r->deadline_ms)
+        return;
+    if (rc == 1) {
+        script_ended(r, path, status);
+    } else if (rc == 0) {
+        child_program_kill(r->pid);
+        timed_out(r, path);
+    } else {
+        char text[512];
+        snprintf(text, sizeof(text), "hook %s: cannot wait: %s", path, strerror(-rc));
+        note_failure(r, text);
+    }
+    r->pid = 0;
+}
+
+void hooks_poll(struct hook_runner *r, long long now_ms)
+{
+    r->polled_ms = now_ms;
+    for (;;) {
+        if (r->pid)
+            check_running(r, now_ms);
+        if (r->pid)
+            return;
+        if (r->busy && next_script(r, now_ms))
+            return;
+        if (r->busy)
+            job_done(r);
+        if (r->n_queued == 0)
+            return;
+        start_job(r);
+    }
+}
+
+long long hooks_expiry(const struct hook_runner *r)
+{
+    if (!r->pid)
+        return -1;
+    /* A SIGCHLD read by someone else (a bounded wait for ssh) is not lost
+     * for long: look again every HOOKS_POLL_MS. */
+    long long again = r->polled_ms + HOOKS_POLL_MS;
+    return again < r->deadline_ms ? again : r->deadline_ms;
+}
+
+bool hooks_busy(const struct hook_runner *r)
+{
+    return r->busy || r->n_queued;
+}
+
+void hooks_drain(struct hook_runner *r)
+{
+    while (hooks_busy(r)) {
+        if (r->pid) {
+            int status;
+            long long left = r->deadline_ms - os_clock_ms();
+            int rc = child_program_wait(r->pid, left > 0 ? (int)left : 0, &status);
+            if (rc == 0)
+                timed_out(r, r->paths[r->next - 1]); /* killed and reaped */
+            else if (rc == 1)
+                script_ended(r, r->paths[r->next - 1], status);
+            if (rc >= 0)
+                r->pid = 0;
+        }
+        hooks_poll(r, os_clock_ms());
+    }
+}
+
+void hooks_free(struct hook_runner *r)
+{
+    if (r->pid)
+        child_program_kill(r->pid);
+    r->pid = 0;
+    free_paths(r);
+    free(r->call);
+    r->call = NULL;
 }
 
 int hooks_run(enum hook_kind kind, const struct hook_env *env, const struct hook_config *cfg,
               char *err, size_t errlen)
 {
-    static struct hook_call call; /* ~20 KiB: not on the loop's stack */
-    build_call(env, &call);
-    int timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : HOOKS_DEFAULT_TIMEOUT_MS;
-    const char *script = kind == HOOK_IP_UP ? cfg->up_script : cfg->down_script;
-    struct hook_tally t = {.err = err, .errlen = errlen};
-    if (err && errlen)
-        err[0] = 0;
-
-    if (script && *script)
-        tally(&t, script, &call, timeout_ms);
-
-    char dir[4096];
-    snprintf(dir, sizeof(dir), "%s/%s", cfg->dir && *cfg->dir ? cfg->dir : HOOKS_DEFAULT_DIR,
-             kind == HOOK_IP_UP ? "ip-up.d" : "ip-down.d");
-    int r = run_dir(dir, &call, timeout_ms, &t);
-    if (r < 0) {
-        if (t.failed == 0 && err)
-            snprintf(err, errlen, "cannot read %s: %s", dir, strerror(-r));
-        log_warn("cannot read %s: %s", dir, strerror(-r));
-        return t.failed ? t.failed : r;
+    struct hook_runner r;
+    hooks_init(&r, cfg);
+    if (hooks_queue(&r, kind, env, os_clock_ms()) < 0) {
+        snprintf(err, errlen, "hooks: out of memory");
+        return 1;
     }
-    return t.failed;
+    hooks_drain(&r);
+    /* job_done() ended the job but kept its tally. */
+    if (err && errlen)
+        snprintf(err, errlen, "%s", r.first_err);
+    int failed = r.failed;
+    hooks_free(&r);
+    return failed;
 }

@@ -21,7 +21,8 @@
  * run-parts would skip (anything but [A-Za-z0-9_-]).  Each script runs in
  * its own process group with stdin on /dev/null, stdout/stderr on
  * /dev/null; each gets at most timeout_ms, then its group is SIGKILLed by
- * PID so a hung hook cannot hang the tunnel.  Every exit status is logged
+ * PID so a hung hook cannot hang the tunnel.  The tunnel never waits for
+ * them: they run beside the link (hooks_queue below).  Every exit status is logged
  * (log.h) as one line: "hook /etc/pppssh/ip-up.d/50route exited with status 1".
  */
 #ifndef PPPSSH_RUN_HOOKS_H
@@ -30,6 +31,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define HOOKS_DEFAULT_DIR "/etc/pppssh"
 #define HOOKS_DEFAULT_TIMEOUT_MS 10000
@@ -58,13 +60,64 @@ struct hook_config {
     int timeout_ms;          /* per script; <= 0: HOOKS_DEFAULT_TIMEOUT_MS */
 };
 
+#define HOOKS_POLL_MS 500 /* a running hook is looked at this often at least */
+#define HOOKS_QUEUE 4 /* jobs waiting behind the running one (an up, a down, ...) */
+
+struct hook_call; /* the arguments and environment of one job (hooks.c) */
+
 /*
- * Runs every hook of kind, in order, each to its end or timeout.  A
- * missing .d directory or unset script is not an error.  Returns the
- * number of scripts that failed (non-zero exit, signal, timeout, cannot
- * run) - 0 if all succeeded or none exist - with err describing the first
- * failure; -errno only if the hooks could not be looked for at all.
- * Blocks the caller for at most (scripts) x timeout_ms.
+ * The asynchronous runner: the event loop never waits for a hook.  A job
+ * (every script of one kind, in order) runs one script at a time as a
+ * child process; the loop calls hooks_poll() on SIGCHLD and when
+ * hooks_expiry() is due, and each call reaps what ended, kills what
+ * overran its timeout and starts the next script.  Jobs run in the order
+ * they were queued: an ip-down queued while ip-up runs follows it.
+ */
+struct hook_job {
+    enum hook_kind kind;
+    struct hook_env env; /* its strings must outlive the job */
+};
+
+struct hook_runner {
+    struct hook_config cfg;
+    struct hook_job queue[HOOKS_QUEUE];
+    size_t n_queued;
+    /* The job running now: its scripts, the one at paths[next - 1] running as pid. */
+    bool busy;
+    enum hook_kind kind;
+    struct hook_call *call;
+    char **paths;
+    size_t n_paths, next;
+    pid_t pid; /* 0: between scripts */
+    long long deadline_ms;
+    long long polled_ms; /* the last hooks_poll() */
+    /* Failures of the last job to finish (and of the one running). */
+    int failed;
+    char first_err[512];
+};
+
+void hooks_init(struct hook_runner *r, const struct hook_config *cfg);
+/* Queues every hook of kind; starts it now if nothing runs.  0, or
+ * -ENOSPC if HOOKS_QUEUE jobs already wait (logged). */
+int hooks_queue(struct hook_runner *r, enum hook_kind kind, const struct hook_env *env,
+                long long now_ms);
+/* Reaps, kills at the timeout, starts the next script or job. */
+void hooks_poll(struct hook_runner *r, long long now_ms);
+/* When hooks_poll() must next run (a timeout), or -1 if nothing runs. */
+long long hooks_expiry(const struct hook_runner *r);
+bool hooks_busy(const struct hook_runner *r);
+/* Runs what is running and queued to its end, blocking (each script still
+ * bounded by its timeout): at the end of the tunnel, when nothing is left
+ * to keep alive. */
+void hooks_drain(struct hook_runner *r);
+void hooks_free(struct hook_runner *r);
+
+/*
+ * Runs every hook of kind, in order, each to its end or timeout, blocking
+ * (the runner above, drained).  A missing .d directory or unset script is
+ * not an error.  Returns the number of scripts that failed (non-zero exit,
+ * signal, timeout, cannot run) - 0 if all succeeded or none exist - with
+ * err describing the first failure.
  */
 int hooks_run(enum hook_kind kind, const struct hook_env *env, const struct hook_config *cfg,
               char *err, size_t errlen);

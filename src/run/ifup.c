@@ -123,14 +123,22 @@ static int dns_up(struct tunnel *t, const uint32_t peer_dns[2])
     return netcfg_dns(&t->net, dns, n);
 }
 
-/* The link is usable: tell a waiting `pppssh up`, then leave the terminal. */
+/* The link is usable: a waiting `pppssh up` is told once the ip-up hooks
+ * (queued by supervisor_link_up) are done, as the routes they add are part
+ * of what `up` promises. */
 static void link_is_up(struct tunnel *t)
 {
     supervisor_link_up(t);
     if (t->reported_up)
         return;
     t->reported_up = true;
-    if (t->p->report_fd >= 0) {
+    t->report_due = t->p->report_fd >= 0;
+}
+
+void ifup_report(struct tunnel *t)
+{
+    if (t->report_due && !hooks_busy(&t->hooks)) {
+        t->report_due = false;
         report_up(t->p->report_fd);
         int null = open("/dev/null", O_RDWR | O_CLOEXEC);
         if (null >= 0) {

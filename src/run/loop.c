@@ -99,7 +99,7 @@ static int watch(struct tunnel *t, int fd, uint32_t tag, uint32_t events)
 
 /* The VPN HOWTO vpnd's signals: INT/TERM stop, HUP resets the link, USR1
  * checks it now; CHLD tells us the transport child exited.  Blocked, read
- * through signalfd (spawn.c unblocks them in the child). */
+ * through signalfd (child.c unblocks them in the child). */
 static int signals_start(struct tunnel *t)
 {
     sigset_t set;
@@ -142,6 +142,7 @@ static void signal_readable(struct tunnel *t)
         }
         case SIGCHLD:
             stream_child_changed(t);
+            supervisor_hooks_changed(t);
             break;
         }
     }
@@ -193,6 +194,7 @@ static void after_io(struct tunnel *t)
     ifup_settle(t);
     stream_flush(t);
     supervise(t);
+    ifup_report(t);
     tun_update_reading(t);
     timer_arm(t);
 }
@@ -456,7 +458,7 @@ int run_tunnel(const struct run_params *p)
     supervisor_finish(t);
     teardown(t);
     int status = t->exit_status;
-    if (!t->reported_up)
+    if (!t->reported_up || t->report_due)
         report_error(p->report_fd, status, t->exit_msg);
     free(t);
     return status;

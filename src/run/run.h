@@ -15,7 +15,7 @@
 #include "addr.h"
 #include "ppp.h"
 #include "sockdiag.h"
-#include "spawn.h"
+#include "child.h"
 
 enum run_role {
     RUN_CLIENT, /* `pppssh up`: spawns the transport, may detach */

@@ -161,9 +161,10 @@ int session_cause(struct tunnel *t, char *msg, size_t size)
 
 /* ---- hooks (pppd's ip-up / ip-down) ---- */
 
+/* Queued, not run: the loop starts each script and watches it (hooks.h),
+ * so echoes and traffic go on while a hook works. */
 static void run_hooks(struct tunnel *t, enum hook_kind kind)
 {
-    const struct run_supervise *sup = &t->p->sup;
     struct hook_env env = {
         .ifname = t->ifname,
         .local = t->local4,
@@ -174,16 +175,12 @@ static void run_hooks(struct tunnel *t, enum hook_kind kind)
         .dns1.s_addr = htonl(t->peer_dns[0]),
         .dns2.s_addr = htonl(t->peer_dns[1]),
     };
-    struct hook_config cfg = {
-        .up_script = sup->up_script,
-        .down_script = sup->down_script,
-        .dir = sup->hook_dir,
-    };
-    char err[256];
-    if (hooks_run(kind, &env, &cfg, err, sizeof(err)) < 0)
-        log_warn("%s hooks: %s", kind == HOOK_IP_UP ? "ip-up" : "ip-down", err);
-    /* The loop stood still meanwhile: that silence was ours, not the peer's. */
-    t->last_rx = tunnel_now();
+    hooks_queue(&t->hooks, kind, &env, (long long)(tunnel_now() / PPP_MS));
+}
+
+void supervisor_hooks_changed(struct tunnel *t)
+{
+    hooks_poll(&t->hooks, (long long)(tunnel_now() / PPP_MS));
 }
 
 static void hooks_up(struct tunnel *t)
@@ -205,6 +202,8 @@ static void hooks_down(struct tunnel *t)
 void supervisor_finish(struct tunnel *t)
 {
     hooks_down(t); /* when the end did not wait for the link to go Dead */
+    hooks_drain(&t->hooks); /* nothing left to keep alive: each to its end or timeout */
+    hooks_free(&t->hooks);
 }
 
 /* ---- sessions ---- */
@@ -245,6 +244,12 @@ static int session_start(struct tunnel *t)
 int supervisor_first_session(struct tunnel *t)
 {
     t->rng = t->p->ppp.seed ^ 0x5bd1e995u;
+    struct hook_config hooks = {
+        .up_script = t->p->sup.up_script,
+        .down_script = t->p->sup.down_script,
+        .dir = t->p->sup.hook_dir,
+    };
+    hooks_init(&t->hooks, &hooks);
     t->retry_at = PPP_TIME_NEVER;
     return session_start(t);
 }
@@ -448,6 +453,9 @@ ppp_time supervisor_expiry(const struct tunnel *t)
         when = earlier(when, t->words_until);
     if (t->check_pending)
         when = earlier(when, t->check_until);
+    long long hook = hooks_expiry(&t->hooks);
+    if (hook >= 0)
+        when = earlier(when, (ppp_time)hook * PPP_MS);
     return when;
 }
 
@@ -460,6 +468,7 @@ static void check_timed_out(struct tunnel *t)
 
 void supervisor_timer(struct tunnel *t, ppp_time now)
 {
+    hooks_poll(&t->hooks, (long long)(now / PPP_MS));
     if (now >= first_frame_deadline(t)) {
         tunnel_fail(t, RUN_EXIT_NEGOTIATION,
                     "no PPP frame from the server within %d s (with a pty, pppssh waits for the "

@@ -17,6 +17,7 @@
 
 #include "control.h"
 #include "fq.h"
+#include "hooks.h"
 #include "loglimit.h"
 #include "netcfg.h"
 #include "outage.h"
@@ -25,7 +26,7 @@
 #include "pidfile.h"
 #include "ppp.h"
 #include "run.h"
-#include "spawn.h"
+#include "child.h"
 #include "spoof.h"
 #include "ssh.h"
 #include "superv_policy.h" /* enum sup_state */
@@ -111,6 +112,7 @@ struct tunnel {
 
     /* The link as negotiated. */
     bool ipcp_up, ipv6cp_up, reported_up;
+    bool report_due; /* `up` waits: told once the ip-up hooks are done (ifup_report) */
     bool ipv6_configured; /* fe80::IFID and Address6 on the interface */
     /* IPv6 cannot work on the interface (ifup.c): why, for the log and
      * status ("" = it can).  ipv6_never: so from the start, the engine
@@ -120,7 +122,7 @@ struct tunnel {
     bool ipv6_never, ipv6_refuse;
     struct in_addr local4, remote4;
     uint32_t peer_dns[2]; /* from IPCP, host order, 0 = none */
-    bool hook_up_ran;     /* ip-up ran: ip-down is due when the link goes */
+    bool hook_up_ran;     /* ip-up was queued: ip-down is due when the link goes */
     uint8_t local_ifid[8], remote_ifid[8];
     ppp_time started, up_since, echo_rtt;
     char engine_warning[256]; /* the engine's last warning: the "why" */
@@ -155,6 +157,7 @@ struct tunnel {
     ppp_time check_until;
     char last_error[256];
     uint64_t rng;
+    struct hook_runner hooks; /* ip-up / ip-down, beside the link, never waited for */
 
     /* How it ends. */
     bool stopping, dead, finished;
@@ -178,6 +181,8 @@ void tunnel_epoll_mod(struct tunnel *t, int fd, uint32_t tag, uint32_t events);
 int supervisor_first_session(struct tunnel *t);
 void supervise(struct tunnel *t);
 void supervisor_finish(struct tunnel *t); /* before the interface goes */
+/* SIGCHLD or the hooks' timeout: a hook ended or overran. */
+void supervisor_hooks_changed(struct tunnel *t);
 ppp_time supervisor_expiry(const struct tunnel *t);
 void supervisor_timer(struct tunnel *t, ppp_time now);
 void supervisor_heard(struct tunnel *t);      /* after input to the engine */
@@ -263,6 +268,8 @@ void ifup_log(void *user, enum ppp_log_level level, const char *line);
 void ifup_check_ipv6(struct tunnel *t, struct ppp_settings *settings);
 /* After every call into the engine: what its events asked of it. */
 void ifup_settle(struct tunnel *t);
+/* Tells a waiting `pppssh up` that the link is up, once the ip-up hooks are done. */
+void ifup_report(struct tunnel *t);
 
 /* peerlog.c: the engine's log_peer lines, rate-limited (loglimit.h) */
 void peerlog_start(struct tunnel *t);

@@ -212,11 +212,11 @@ x_settles() {
     return 1
 }
 
-# x_wait_exists FILE: up to 5 s for FILE to exist (a helper process
-# creates it once it is ready).
+# x_wait_exists FILE [SECONDS]: up to SECONDS (5) for FILE to exist (a
+# helper process creates it once it is ready).
 x_wait_exists() {
-    x_i=0
-    while [ ! -e "$1" ] && [ $x_i -lt 100 ]; do sleep 0.05; x_i=$((x_i + 1)); done
+    x_i=0 x_max=$(( ${2:-5} * 20 ))
+    while [ ! -e "$1" ] && [ $x_i -lt $x_max ]; do sleep 0.05; x_i=$((x_i + 1)); done
     [ -e "$1" ]
 }
 

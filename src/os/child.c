@@ -1,5 +1,6 @@
-/* spawn.c - running the transport child with stdio on a socketpair or pty */
-#include "spawn.h"
+/* child.c - the one fork/exec path: the transport child (stdio on a socketpair
+ * or pty) and helper programs (hooks, resolvers) */
+#include "child.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "errtext.h"
 #include "pty.h"
 
@@ -194,25 +196,17 @@ int spawn_reap(pid_t pid, int *status)
     return 1;
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Polls for the exit for up to timeout_ms (in 5 ms steps): 1 if reaped. */
 static int reap_within(pid_t pid, int timeout_ms, int *status)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = os_clock_ms() + timeout_ms;
     for (;;) {
         int rc = spawn_reap(pid, status);
         if (rc != 0)
             return rc;
-        if (now_ms() >= deadline)
+        if (os_clock_ms() >= deadline)
             return 0;
-        struct timespec step = {0, 5 * 1000 * 1000};
-        nanosleep(&step, NULL);
+        os_sleep_ms(5);
     }
 }
 
@@ -258,4 +252,73 @@ const char *spawn_describe_status(int status, char *buf, size_t size)
     else
         snprintf(buf, size, "stopped (status 0x%x)", (unsigned)status);
     return buf;
+}
+
+/* In the helper: a clean process (own group, default signals, stdin from
+ * input_fd or /dev/null, stdout and stderr on /dev/null, no descriptor of
+ * ours), then exec.  Only async-signal-safe calls. */
+static _Noreturn void run_helper(const struct child_program *prog, int input_fd)
+{
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL); /* the loop blocks signals for signalfd */
+    signal(SIGPIPE, SIG_DFL);
+    setpgid(0, 0);
+    int null = open("/dev/null", O_RDWR);
+    dup2(input_fd >= 0 ? input_fd : null, STDIN_FILENO);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    close_range(3, ~0U, 0);
+    if (prog->envp)
+        execve(prog->path, prog->argv, prog->envp);
+    else
+        execv(prog->path, prog->argv);
+    _exit(CHILD_EXIT_CANNOT_RUN);
+}
+
+pid_t child_program_start(const struct child_program *prog, char *err, size_t errlen)
+{
+    int pipefd[2] = {-1, -1};
+    size_t len = prog->input ? strlen(prog->input) : 0;
+    if (len > CHILD_INPUT_MAX) {
+        snprintf(err, errlen, "%s: input too long", prog->path);
+        return -E2BIG;
+    }
+    if (prog->input && pipe2(pipefd, O_CLOEXEC) < 0) {
+        int e = errno;
+        snprintf(err, errlen, "cannot run %s: %s", prog->path, strerror(e));
+        return -e;
+    }
+    /* Fits in the pipe: written before the fork, never blocks. */
+    if (prog->input && write(pipefd[1], prog->input, len) != (ssize_t)len)
+        len = SIZE_MAX;
+    close_fd(&pipefd[1]);
+    pid_t pid = len == SIZE_MAX ? -1 : fork();
+    if (pid == 0)
+        run_helper(prog, pipefd[0]);
+    int e = errno;
+    close_fd(&pipefd[0]);
+    if (pid < 0) {
+        snprintf(err, errlen, "cannot run %s: %s", prog->path, strerror(e));
+        return -e;
+    }
+    setpgid(pid, pid); /* both sides: the group exists before we may kill it */
+    return pid;
+}
+
+void child_program_kill(pid_t pid)
+{
+    int status;
+    kill(-pid, SIGKILL); /* its group: a helper's own children go too */
+    kill(pid, SIGKILL);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+}
+
+int child_program_wait(pid_t pid, int timeout_ms, int *status)
+{
+    int rc = reap_within(pid, timeout_ms, status);
+    if (rc == 0)
+        child_program_kill(pid);
+    return rc;
 }

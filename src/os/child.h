@@ -1,10 +1,10 @@
 /*
- * spawn.h - running the transport child (ssh, or a `Command` line) with
+ * child.h - running the transport child (ssh, or a `Command` line) with
  * its stdin/stdout on one descriptor we keep and its stderr on a pipe we
  * read, so that its error lines can be classified (see ssh.h).
  */
-#ifndef PPPSSH_OS_SPAWN_H
-#define PPPSSH_OS_SPAWN_H
+#ifndef PPPSSH_OS_CHILD_H
+#define PPPSSH_OS_CHILD_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -60,5 +60,31 @@ void spawn_close(struct spawn_child *child);
 /* One line describing a wait status: "exited with status 255",
  * "killed by signal 9 (Killed)". */
 const char *spawn_describe_status(int status, char *buf, size_t size);
+
+/* ---- helper programs: hooks and resolvers ---- */
+
+#define CHILD_EXIT_CANNOT_RUN 126 /* the helper's exec failed (the shell's number) */
+#define CHILD_INPUT_MAX 4096      /* what fits in a pipe before the fork */
+
+struct child_program {
+    const char *path;  /* run as is, not searched in PATH */
+    char *const *argv; /* NULL-terminated */
+    char *const *envp; /* NULL: ours */
+    const char *input; /* NULL: stdin is /dev/null; else written to its stdin */
+};
+
+/*
+ * Starts a helper in its own process group, with default signals, stdout
+ * and stderr on /dev/null and no descriptor of ours: the pid, or -errno
+ * with err set.  Never waits: the caller reaps it (spawn_reap) and kills
+ * it (child_program_kill) when its time is up.  An exec failure is the
+ * helper's exit status CHILD_EXIT_CANNOT_RUN.
+ */
+pid_t child_program_start(const struct child_program *prog, char *err, size_t errlen);
+/* SIGKILL to its process group, then reap it. */
+void child_program_kill(pid_t pid);
+/* Blocking use, where nothing else waits: up to timeout_ms for the exit
+ * (1, *status set), else killed (0); -errno if it cannot be waited for. */
+int child_program_wait(pid_t pid, int timeout_ms, int *status);
 
 #endif

@@ -1,4 +1,4 @@
-/* test_os_spawn.c - child processes on a socketpair or pty, pty raw mode */
+/* test_os_child.c - child processes on a socketpair or pty, pty raw mode */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "pty.h"
-#include "spawn.h"
+#include "child.h"
 
 static char err[256];
 
