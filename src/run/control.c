@@ -3,6 +3,7 @@
  */
 #include "control.h"
 
+#include "clock.h"
 #include "strictmodes.h"
 
 #include <errno.h>
@@ -120,19 +121,12 @@ void control_unlink(const char *name)
         unlink(path);
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int copy_answer(int fd, int out_fd, int timeout_ms, char *err, size_t errlen)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = os_clock_ms() + timeout_ms;
     char buf[4096];
     for (;;) {
-        long long left = deadline - now_ms();
+        long long left = deadline - os_clock_ms();
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
         if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {
             snprintf(err, errlen, "the tunnel did not answer within %d s", timeout_ms / 1000);

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "exitcode.h"
 #include "log.h"
 #include "report.h"
@@ -29,9 +30,7 @@
 
 ppp_time tunnel_now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (ppp_time)ts.tv_sec * 1000000000u + (ppp_time)ts.tv_nsec;
+    return os_clock_ns();
 }
 
 void run_params_init(struct run_params *p, enum run_role role)

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "lease.h"
 #include "log.h"
 #include "netlink.h"
@@ -20,34 +21,21 @@
 
 #define POLL_MS 20
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
-    nanosleep(&ts, NULL);
-}
-
 /* Waits until the holder has exited (so its descriptors, TUN included,
  * are closed) and the lock is free: then takes it.  The fd or -ETIMEDOUT. */
 static int wait_and_take(struct in_addr addr, const char *user, const struct lease_holder *h,
                          int timeout_ms)
 {
     char err[256];
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = os_clock_ms() + timeout_ms;
     do {
         if (!lease_holder_running(h)) {
             int fd = lease_take(addr, user, err, sizeof(err));
             if (fd != -EBUSY)
                 return fd;
         }
-        sleep_ms(POLL_MS);
-    } while (now_ms() < deadline);
+        os_sleep_ms(POLL_MS);
+    } while (os_clock_ms() < deadline);
     return -ETIMEDOUT;
 }
 
