@@ -20,6 +20,15 @@
  * negotiated parameters), received IP packets and log lines.  Every
  * callback runs synchronously inside the call that caused it.
  *
+ * Re-entrancy (the callback contract): a callback runs while the engine is
+ * in the middle of a frame or a timer.  From inside one, only the
+ * functions that read may be called: ppp_link_phase, ppp_link_cause,
+ * ppp_link_peer_reason, ppp_link_stats, ppp_link_expiry, ppp_link_tx_room.
+ * None that changes state (open, close, lower_down, input, send_ip,
+ * send_offloaded, refuse_offload, refuse_ipv6, tx_data/tx_consume,
+ * handle_expiry, echo, del): a callback records what happened, and the
+ * caller acts once the engine has returned.
+ *
  * Times are nanoseconds on any monotonic clock the caller likes; durations
  * in ppp_settings are milliseconds.  IPv4 addresses are uint32_t in host
  * byte order (198.18.255.1 is 0xc612ff01).

@@ -3,7 +3,9 @@
  * negotiated point-to-point addresses, the MTU, the routes and resolvers;
  * on IPV6CP up the fe80::IFID link-local and the configured address; on
  * the way down, their removal.  The first "link is up" is what a waiting
- * `pppssh up` returns on (pppd's updetach).
+ * `pppssh up` returns on (pppd's updetach).  The engine's callback only
+ * records an event (evqueue.h); ifup_settle() acts on it once the engine
+ * has returned.
  */
 #include "tunnel.h"
 
@@ -248,14 +250,6 @@ static void ipv6_check_session(struct tunnel *t)
     }
 }
 
-void ifup_settle(struct tunnel *t)
-{
-    if (!t->ipv6_refuse)
-        return;
-    t->ipv6_refuse = false;
-    if (t->link)
-        ppp_link_refuse_ipv6(t->link, tunnel_now(), t->ipv6_off);
-}
 
 static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
 {
@@ -318,9 +312,8 @@ static void phase(struct tunnel *t, const struct ppp_event *ev)
         supervisor_peer_dead(t);
 }
 
-void ifup_event(void *user, const struct ppp_event *ev)
+static void handle_event(struct tunnel *t, const struct ppp_event *ev)
 {
-    struct tunnel *t = user;
     switch (ev->type) {
     case PPP_EV_PHASE:
         phase(t, ev);
@@ -365,6 +358,51 @@ void ifup_event(void *user, const struct ppp_event *ev)
         tun_echo_rtt(t, ev->u.echo_rtt);
         supervisor_echo_reply(t);
         break;
+    }
+}
+
+/* The engine's event callback: recorded only (evqueue.h). */
+void ifup_event(void *user, const struct ppp_event *ev)
+{
+    struct tunnel *t = user;
+    evqueue_record(&t->events, ev);
+}
+
+/* What the engine asked of us while it ran, done now that it has
+ * returned; what these calls into it cause joins the queue. */
+static void engine_requests(struct tunnel *t)
+{
+    if (t->ipv6_refuse) {
+        t->ipv6_refuse = false;
+        ppp_link_refuse_ipv6(t->link, tunnel_now(), t->ipv6_off);
+    }
+    if (t->offload_refuse) {
+        t->offload_refuse = false;
+        ppp_link_refuse_offload(t->link);
+    }
+    if (evqueue_take_overflow(&t->events))
+        supervisor_end_session(t, "the peer caused more link events in one read than a PPP "
+                                  "peer can");
+}
+
+void ifup_settle(struct tunnel *t)
+{
+    struct ppp_event ev;
+    char reason[EVQUEUE_REASON];
+    if (!t->link)
+        return;
+    for (unsigned rounds = 0; rounds < 2 * EVQUEUE_MAX; rounds++) {
+        if (evqueue_next(&t->events, &ev)) {
+            if (ev.type == PPP_EV_IPCP_FAILED) { /* its slot may be reused meanwhile */
+                snprintf(reason, sizeof(reason), "%s", ev.u.failure.reason);
+                ev.u.failure.reason = reason;
+            }
+            handle_event(t, &ev);
+        } else if (t->ipv6_refuse || t->offload_refuse || t->events.overflowed) {
+            engine_requests(t);
+        } else {
+            return;
+        }
     }
 }
 

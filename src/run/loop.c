@@ -426,6 +426,7 @@ static void tunnel_init(struct tunnel *t, const struct run_params *p)
 {
     memset(t, 0, sizeof(*t));
     t->p = p;
+    evqueue_init(&t->events);
     t->epfd = t->timer_fd = t->signal_fd = t->tun_fd = t->ctl_fd = -1;
     t->in_fd = t->out_fd = -1;
     t->fdpass_fd = t->tcp_fd = t->diag.fd = -1;
@@ -453,6 +454,7 @@ int run_tunnel(const struct run_params *p)
     if (setup(t) == 0)
         loop(t);
     stream_stop(t, true); /* reaps the child and reads its last words first */
+    ifup_settle(t);       /* the engine's last events (the link went Dead) */
     decide_exit(t);
     supervisor_finish(t);
     teardown(t);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "control.h"
+#include "evqueue.h"
 #include "fq.h"
 #include "hooks.h"
 #include "loglimit.h"
@@ -64,6 +65,7 @@ struct tunnel {
     int epfd, timer_fd, signal_fd;
     sigset_t old_mask;
     struct ppp_link *link;
+    struct evqueue events; /* what the engine reported, for ifup_settle() */
 
     /* The TUN interface. */
     int tun_fd;
@@ -77,6 +79,7 @@ struct tunnel {
     bool offload_on;          /* the kernel may hand us 64 KiB TCP packets (tunoffload.c) */
     unsigned offload_cap;     /* their largest: the peer's MRU less our header */
     uint64_t offload_dropped; /* such packets the peer could not take */
+    bool offload_refuse;      /* the TUN refused one: the engine is told once it returns */
     /* Our outbound queue and the pace at which it feeds the stream. */
     struct fq *fq;
     struct pacer pacer;
@@ -266,7 +269,8 @@ void ifup_log(void *user, enum ppp_log_level level, const char *line);
 /* IPv6 is off on the interface before the engine starts: it never offers
  * IPV6CP (one log line; settings->ipv6 turned off). */
 void ifup_check_ipv6(struct tunnel *t, struct ppp_settings *settings);
-/* After every call into the engine: what its events asked of it. */
+/* After every call into the engine: acts on the events it recorded, in
+ * order, and on what its callbacks asked of it. */
 void ifup_settle(struct tunnel *t);
 /* Tells a waiting `pppssh up` that the link is up, once the ip-up hooks are done. */
 void ifup_report(struct tunnel *t);

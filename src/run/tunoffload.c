@@ -137,7 +137,7 @@ int tun_offload_write(struct tunnel *t, const struct ppp_offload *off, const uin
     if (r == -EINVAL && off && !offload_is_plain(off)) {
         log_warn("%s refuses offloaded packets (%s): asking the peer for plain ones", t->ifname,
                  strerror(-r));
-        ppp_link_refuse_offload(t->link);
+        t->offload_refuse = true; /* inside the engine's callback: done once it returns */
     }
     return r;
 }
