@@ -305,10 +305,9 @@ static void ipcp_gave_up(struct tunnel *t, const char *reason)
 
 static void phase(struct tunnel *t, const struct ppp_event *ev)
 {
-    /* The engine logs the transition itself. */
-    if (ev->u.phase.phase == PPP_PHASE_DEAD)
-        t->dead = true;
-    else if (ev->u.phase.phase == PPP_PHASE_TERMINATE && ev->u.phase.cause == PPP_CAUSE_PEER_DEAD)
+    /* The engine logs the transition itself; Dead is read from it
+     * (tunnel_link_dead) by the supervisor. */
+    if (ev->u.phase.phase == PPP_PHASE_TERMINATE && ev->u.phase.cause == PPP_CAUSE_PEER_DEAD)
         supervisor_peer_dead(t);
 }
 

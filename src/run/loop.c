@@ -3,7 +3,7 @@
  *
  * Everything is level-triggered and non-blocking; every wake-up ends with
  * after_io(): flush the engine's output, adjust what epoll watches, re-arm
- * the timer, and decide whether the tunnel is finished.
+ * the timer, and let the supervisor decide whether the tunnel is done.
  */
 #include "takeover.h"
 #include "tunnel.h"
@@ -60,27 +60,24 @@ void tunnel_fail(struct tunnel *t, int status, const char *fmt, ...)
         t->failed = true;
         log_error("%s", t->exit_msg);
     }
-    if (t->link && ppp_link_phase(t->link) != PPP_PHASE_DEAD)
+    if (!tunnel_link_dead(t))
         ppp_link_close(t->link, tunnel_now(), "pppssh: local failure");
-    else
-        t->dead = true;
 }
 
 void tunnel_stop(struct tunnel *t, const char *reason)
 {
-    if (t->stopping) {
+    if (tunnel_stopping(t)) {
         log_warn("stopping now, without waiting for the peer");
-        t->finished = true;
+        supervisor_set_state(t, SUP_DONE, reason);
         return;
     }
     log_info("stopping: %s", reason);
-    t->stopping = true;
+    snprintf(t->stop_reason, sizeof(t->stop_reason), "%s", reason);
+    supervisor_set_state(t, SUP_STOPPING, reason);
     sd_notify_stopping(reason);
     t->deadline = tunnel_now() + (ppp_time)STOP_WAIT_MS * PPP_MS;
-    if (t->link && ppp_link_phase(t->link) != PPP_PHASE_DEAD)
+    if (!tunnel_link_dead(t))
         ppp_link_close(t->link, tunnel_now(), reason);
-    else
-        t->dead = true;
 }
 
 void tunnel_epoll_mod(struct tunnel *t, int fd, uint32_t tag, uint32_t events)
@@ -182,9 +179,9 @@ static void timer_expired(struct tunnel *t)
     supervisor_timer(t, now);
     peerlog_timer(t, now);
     if (now >= t->deadline) {
-        if (!t->dead)
+        if (!tunnel_link_dead(t))
             log_warn("the peer did not complete LCP Terminate in time");
-        t->finished = true;
+        supervisor_set_state(t, SUP_DONE, "the stop's deadline");
     }
 }
 
@@ -234,13 +231,13 @@ static void loop(struct tunnel *t)
 {
     struct epoll_event events[16];
     after_io(t);
-    while (!t->finished) {
+    while (t->state != SUP_DONE) {
         int n = epoll_wait(t->epfd, events, 16, -1);
         if (n < 0 && errno != EINTR) {
             tunnel_fail(t, RUN_EXIT_FATAL, "epoll_wait: %s", strerror(errno));
             break;
         }
-        for (int i = 0; i < n && !t->finished; i++)
+        for (int i = 0; i < n && t->state != SUP_DONE; i++)
             dispatch(t, &events[i]);
         after_io(t);
     }
@@ -344,7 +341,7 @@ static void decide_exit(struct tunnel *t)
         return;
     enum ppp_cause cause = t->link ? ppp_link_cause(t->link) : PPP_CAUSE_NONE;
     t->failed = true;
-    if (t->stopping && cause != PPP_CAUSE_PEER_TERMINATED) {
+    if (tunnel_stopping(t) && cause != PPP_CAUSE_PEER_TERMINATED) {
         t->exit_status = RUN_EXIT_USER_REQUEST;
         snprintf(t->exit_msg, sizeof(t->exit_msg), "stopped on request");
     } else {

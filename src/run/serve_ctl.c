@@ -157,7 +157,7 @@ static void answer(struct tunnel *t, struct ctl_client *c, const char *request)
         else
             put(&out, "%s\n", why);
     } else if (strcmp(request, "reset") == 0) {
-        if (!t->reported_up || t->stopping) {
+        if (!t->reported_up || tunnel_stopping(t)) {
             put(&out, "not reset: the link has not been up yet\n");
         } else {
             put(&out, "resetting %s\n", t->p->name ? t->p->name : t->ifname);

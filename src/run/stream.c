@@ -95,7 +95,6 @@ static void stream_lost(struct tunnel *t, const char *why)
         epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->out_fd, NULL);
     if (t->link)
         ppp_link_lower_down(t->link, tunnel_now());
-    t->dead = true;
 }
 
 static void stderr_line(struct tunnel *t, char *line);

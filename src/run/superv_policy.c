@@ -79,19 +79,31 @@ ppp_time superv_silence_deadline(const struct superv_liveness *l)
     return l->last_rx + (ppp_time)l->echo_interval_ms * l->echo_failures * PPP_MS;
 }
 
-const char *superv_state_name(enum sup_state state, bool stopping, bool reported_up)
+const char *superv_state_name(enum sup_state state, bool reported_up)
 {
-    if (stopping)
-        return "stopping";
     switch (state) {
     case SUP_UP:
         return "up";
     case SUP_BACKOFF:
         return "backing off";
+    case SUP_STOPPING:
+    case SUP_DONE:
+        return "stopping";
+    case SUP_ENDING:
     case SUP_CONNECTING:
     default:
         return reported_up ? "reconnecting" : "connecting";
     }
+}
+
+const char *superv_state_id(enum sup_state state)
+{
+    static const char *const names[] = {
+        [SUP_CONNECTING] = "connecting", [SUP_UP] = "up",
+        [SUP_ENDING] = "ending",         [SUP_BACKOFF] = "backoff",
+        [SUP_STOPPING] = "stopping",     [SUP_DONE] = "done",
+    };
+    return (unsigned)state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
 }
 
 ppp_time superv_first_frame_deadline(const struct superv_liveness *l)

@@ -14,10 +14,15 @@
 #include "ssh.h"
 
 /* What the supervisor is doing (status "state:"). */
+/* The supervisor's one state; supervisor.c's set_state() is its only
+ * writer and logs every change ("up -> ending (why)"). */
 enum sup_state {
     SUP_CONNECTING, /* a transport session is starting */
     SUP_UP,         /* the link is up */
+    SUP_ENDING,     /* the session's link is Dead: the transport says its last words */
     SUP_BACKOFF,    /* no transport: waiting to reconnect */
+    SUP_STOPPING,   /* down, INT, TERM: LCP Terminate under way */
+    SUP_DONE,       /* nothing left to do: the loop ends */
 };
 
 #define SUPERV_ESTABLISH_WAIT_MS 15000 /* a reconnect that does not negotiate is dead */
@@ -94,7 +99,9 @@ struct superv_liveness {
 ppp_time superv_silence_deadline(const struct superv_liveness *l);
 
 /* "connecting", "up", "reconnecting", "backing off", "stopping". */
-const char *superv_state_name(enum sup_state state, bool stopping, bool reported_up);
+const char *superv_state_name(enum sup_state state, bool reported_up);
+/* The enum's own name, for the transition log. */
+const char *superv_state_id(enum sup_state state);
 
 /* Silent (pppd's "silent", as with ssh -tt), we wait for the far end to
  * speak first; a far end that never speaks PPP (a login shell that is

@@ -221,7 +221,6 @@ static void session_reset_fields(struct tunnel *t)
     ssh_stderr_init(&t->said);
     t->engine_warning[0] = 0;
     t->text_len = 0;
-    t->dead = false;
     t->session_was_up = false;
     t->words_until = PPP_TIME_NEVER;
     t->kill_pending = t->down_logged = false;
@@ -232,7 +231,7 @@ static int session_start(struct tunnel *t)
 {
     session_reset_fields(t);
     t->sessions++;
-    t->state = SUP_CONNECTING;
+    supervisor_set_state(t, SUP_CONNECTING, "a new session");
     if (stream_start(t) < 0)
         return -1;
     t->session_start = t->last_rx = tunnel_now();
@@ -265,7 +264,7 @@ static void back_off(struct tunnel *t, const struct superv_decision *d)
 {
     uint32_t ms = d->delay_ms;
     t->reset_pending = false;
-    t->state = SUP_BACKOFF;
+    supervisor_set_state(t, SUP_BACKOFF, d->refused ? "refused" : "the session ended");
     t->retry_at = tunnel_now() + (ppp_time)ms * PPP_MS;
     if (d->refused)
         log_warn("reconnecting in %.1f s (attempt %u): %s will not go away by retrying sooner",
@@ -278,7 +277,7 @@ static bool may_retry(const struct tunnel *t)
 {
     struct superv_config c = policy_config(t);
     return superv_may_retry(&c, t->p->role == RUN_CLIENT, t->reset_pending, t->reported_up,
-                            t->stopping, t->failed);
+                            tunnel_stopping(t), t->failed);
 }
 
 /* The first session of `up` is retried only when sshd dropped it before
@@ -287,7 +286,7 @@ static bool first_connect_retry(struct tunnel *t)
 {
     uint32_t ms;
     ppp_time deadline = t->started + (ppp_time)SUPERV_FIRST_CONNECT_MS * PPP_MS;
-    if (t->p->role != RUN_CLIENT || t->reported_up || t->stopping || t->failed ||
+    if (t->p->role != RUN_CLIENT || t->reported_up || tunnel_stopping(t) || t->failed ||
         !dropped_before_session(t) ||
         !superv_first_retry(t->fails, next_random(t), tunnel_now(), deadline, &ms))
         return false;
@@ -298,7 +297,7 @@ static bool first_connect_retry(struct tunnel *t)
     t->fails++;
     t->child.pid = 0;
     t->stream_gone = true; /* its descriptors are closed */
-    t->state = SUP_BACKOFF;
+    supervisor_set_state(t, SUP_BACKOFF, "sshd dropped the connection before the session");
     t->retry_at = tunnel_now() + (ppp_time)ms * PPP_MS;
     return true;
 }
@@ -310,7 +309,8 @@ static void session_over(struct tunnel *t)
     hooks_down(t);
     if (!may_retry(t)) {
         if (!first_connect_retry(t))
-            t->finished = true;
+            supervisor_set_state(t, SUP_DONE,
+                                 tunnel_stopping(t) ? t->stop_reason : "the session ended");
         return;
     }
     stream_stop(t, false);
@@ -336,7 +336,7 @@ static void session_over(struct tunnel *t)
     if (d.give_up) {
         tunnel_fail(t, status, "giving up after %u failed attempts (MaxFail): %s", t->fails,
                     t->last_error);
-        t->finished = true;
+        supervisor_set_state(t, SUP_DONE, "MaxFail");
         return;
     }
     back_off(t, &d);
@@ -351,7 +351,7 @@ static bool transport_done(struct tunnel *t)
 {
     if (t->child.pid == 0 || (t->child_exited && t->err_eof))
         return true;
-    if (t->stopping || t->failed || !t->stream_gone)
+    if (tunnel_stopping(t) || t->failed || !t->stream_gone)
         return true;
     ppp_time now = tunnel_now();
     if (t->words_until == PPP_TIME_NEVER)
@@ -362,7 +362,7 @@ static bool transport_done(struct tunnel *t)
 static void kill_session(struct tunnel *t)
 {
     t->kill_pending = false;
-    if (t->state == SUP_BACKOFF || t->dead)
+    if (t->state != SUP_CONNECTING && t->state != SUP_UP)
         return;
     snprintf(t->last_error, sizeof(t->last_error), "%s", t->kill_reason);
     log_warn("link down: %s", t->kill_reason);
@@ -384,16 +384,19 @@ static void end_session(struct tunnel *t, const char *fmt, ...)
 
 void supervise(struct tunnel *t)
 {
-    if (t->finished)
+    if (t->state == SUP_DONE)
         return;
     if (t->kill_pending)
         kill_session(t);
     if (t->state == SUP_BACKOFF) {
-        if (t->stopping || t->failed)
-            t->finished = true;
+        if (t->failed)
+            supervisor_set_state(t, SUP_DONE, t->exit_msg);
         return;
     }
-    if (t->dead && transport_done(t))
+    if ((t->state == SUP_CONNECTING || t->state == SUP_UP) && tunnel_link_dead(t))
+        supervisor_set_state(t, SUP_ENDING, "the link is Dead");
+    if ((t->state == SUP_ENDING || t->state == SUP_STOPPING) && tunnel_link_dead(t) &&
+        transport_done(t))
         session_over(t);
 }
 
@@ -421,8 +424,8 @@ static struct superv_liveness liveness(const struct tunnel *t)
     return (struct superv_liveness){
         .state = t->state,
         .reported_up = t->reported_up,
-        .dead = t->dead,
-        .stopping = t->stopping,
+        .dead = tunnel_link_dead(t),
+        .stopping = tunnel_stopping(t),
         .session_start = t->session_start,
         .last_rx = t->last_rx,
         .echo_interval_ms = t->p->ppp.echo_interval_ms,
@@ -447,9 +450,9 @@ static ppp_time first_frame_deadline(const struct tunnel *t)
 ppp_time supervisor_expiry(const struct tunnel *t)
 {
     ppp_time when = earlier(silence_deadline(t), first_frame_deadline(t));
-    if (t->state == SUP_BACKOFF && !t->stopping)
+    if (t->state == SUP_BACKOFF)
         when = earlier(when, t->retry_at);
-    if (t->dead && t->words_until != PPP_TIME_NEVER)
+    if (t->state == SUP_ENDING && t->words_until != PPP_TIME_NEVER)
         when = earlier(when, t->words_until);
     if (t->check_pending)
         when = earlier(when, t->check_until);
@@ -487,12 +490,11 @@ void supervisor_timer(struct tunnel *t, ppp_time now)
             end_session(t, "peer not responding (%llu echo-requests, no frame for %.1f s)",
                         (unsigned long long)echoes_unanswered(t), (double)(now - t->last_rx) / 1e9);
     }
-    if (t->state == SUP_BACKOFF && !t->stopping && now >= t->retry_at) {
+    if (t->state == SUP_BACKOFF && now >= t->retry_at) {
         t->retry_at = PPP_TIME_NEVER;
-        if (session_start(t) < 0) {
-            /* Could not even start the child: a failed attempt. */
-            t->dead = true;
-        }
+        /* Could not even start the child: a failed attempt (the link
+         * stays Dead, and supervise() ends the session). */
+        session_start(t);
     }
 }
 
@@ -520,10 +522,10 @@ bool supervisor_keeps_config(const struct tunnel *t)
 void supervisor_link_up(struct tunnel *t)
 {
     char local[INET_ADDRSTRLEN] = "-", remote[INET_ADDRSTRLEN] = "-";
-    if (t->session_was_up)
+    if (t->session_was_up || t->state != SUP_CONNECTING)
         return;
     t->session_was_up = true;
-    t->state = SUP_UP;
+    supervisor_set_state(t, SUP_UP, "the link is up");
     t->fails = 0;
     t->up_since = t->last_rx = tunnel_now();
     if (t->ipcp_up) {
@@ -551,7 +553,7 @@ void supervisor_link_up(struct tunnel *t)
 
 void supervisor_reset(struct tunnel *t, const char *why)
 {
-    if (t->p->role != RUN_CLIENT || !t->reported_up || t->stopping) {
+    if (t->p->role != RUN_CLIENT || !t->reported_up || tunnel_stopping(t)) {
         log_info("%s: nothing to reset%s", why,
                  t->p->role == RUN_CLIENT ? " until the link has been up" : "");
         return;
@@ -593,5 +595,13 @@ void supervisor_echo_reply(struct tunnel *t)
 
 const char *supervisor_state_name(const struct tunnel *t)
 {
-    return superv_state_name(t->state, t->stopping, t->reported_up);
+    return superv_state_name(t->state, t->reported_up);
+}
+
+void supervisor_set_state(struct tunnel *t, enum sup_state to, const char *why)
+{
+    if (t->state == to)
+        return;
+    log_debug("supervisor: %s -> %s (%s)", superv_state_id(t->state), superv_state_id(to), why);
+    t->state = to;
 }

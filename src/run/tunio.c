@@ -102,7 +102,7 @@ static bool may_drain(struct tunnel *t)
  * (supervisor_keeps_config), so its packets are ours to hold or drop. */
 static bool link_down_kept(const struct tunnel *t)
 {
-    return t->iface_up && t->reported_up && !t->stopping && !network_up(t) &&
+    return t->iface_up && t->reported_up && !tunnel_stopping(t) && !network_up(t) &&
            supervisor_keeps_config(t);
 }
 

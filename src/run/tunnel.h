@@ -163,7 +163,7 @@ struct tunnel {
     struct hook_runner hooks; /* ip-up / ip-down, beside the link, never waited for */
 
     /* How it ends. */
-    bool stopping, dead, finished;
+    char stop_reason[64]; /* "" unless down, INT or TERM asked us to stop */
     bool replaced;     /* SIGTERM from a new session of the user (takeover.h) */
     ppp_time deadline; /* PPP_TIME_NEVER or when to give up waiting */
     int exit_status;
@@ -173,6 +173,18 @@ struct tunnel {
 
 ppp_time tunnel_now(void);
 
+/* down, INT or TERM asked us to stop (the state may be SUP_DONE since). */
+static inline bool tunnel_stopping(const struct tunnel *t)
+{
+    return t->stop_reason[0] != 0;
+}
+
+/* The engine's link is Dead: no session runs (read from the engine). */
+static inline bool tunnel_link_dead(const struct tunnel *t)
+{
+    return !t->link || ppp_link_phase(t->link) == PPP_PHASE_DEAD;
+}
+
 /* Records the first failure and starts closing the link. */
 void tunnel_fail(struct tunnel *t, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -181,6 +193,8 @@ void tunnel_stop(struct tunnel *t, const char *reason);
 void tunnel_epoll_mod(struct tunnel *t, int fd, uint32_t tag, uint32_t events);
 
 /* supervisor.c */
+/* The one writer of t->state: logs "X -> Y (why)" as fsm.c does. */
+void supervisor_set_state(struct tunnel *t, enum sup_state to, const char *why);
 int supervisor_first_session(struct tunnel *t);
 void supervise(struct tunnel *t);
 void supervisor_finish(struct tunnel *t); /* before the interface goes */

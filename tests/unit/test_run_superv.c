@@ -209,12 +209,15 @@ static void nothing_is_watched_while_not_running(void **state)
 static void state_names_for_status(void **state)
 {
     (void)state;
-    assert_string_equal(superv_state_name(SUP_CONNECTING, false, false), "connecting");
-    assert_string_equal(superv_state_name(SUP_CONNECTING, false, true), "reconnecting");
-    assert_string_equal(superv_state_name(SUP_UP, false, true), "up");
-    assert_string_equal(superv_state_name(SUP_BACKOFF, false, true), "backing off");
-    assert_string_equal(superv_state_name(SUP_UP, true, true), "stopping");
-    assert_string_equal(superv_state_name(SUP_BACKOFF, true, true), "stopping");
+    assert_string_equal(superv_state_name(SUP_CONNECTING, false), "connecting");
+    assert_string_equal(superv_state_name(SUP_CONNECTING, true), "reconnecting");
+    assert_string_equal(superv_state_name(SUP_ENDING, true), "reconnecting");
+    assert_string_equal(superv_state_name(SUP_UP, true), "up");
+    assert_string_equal(superv_state_name(SUP_BACKOFF, true), "backing off");
+    assert_string_equal(superv_state_name(SUP_STOPPING, true), "stopping");
+    assert_string_equal(superv_state_name(SUP_DONE, false), "stopping");
+    assert_string_equal(superv_state_id(SUP_ENDING), "ending");
+    assert_string_equal(superv_state_id(SUP_DONE), "done");
 }
 
 /* sshd's MaxStartups drops: retried at once-ish, doubling to 2 s, each
