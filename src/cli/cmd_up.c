@@ -101,7 +101,7 @@ static int build_ssh(struct up *u, char *err, size_t errlen)
 
 /* The SSH server's address, kept outside the tunnel when a Route is a
  * default route (the VPN HOWTO's pitfall 1.4), and which neither the
- * peer's address nor another Route may cover (ifup.c; when we hold the
+ * peer's address nor another Route may cover (engine_events.c; when we hold the
  * connection, its peer address is used instead). */
 static void resolve_server(struct up *u, bool needed)
 {

@@ -55,7 +55,7 @@ int tun_open(const char *want_name, char name_out[IFNAMSIZ], char *err, size_t e
     }
     memset(&ifr, 0, sizeof(ifr));
     /* The vnet header carries segmentation and checksum offload both ways
-     * (tunio.c); while offloads are off it reads as zero. */
+     * (tun_pump.c); while offloads are off it reads as zero. */
     ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_VNET_HDR;
     if (named)
         snprintf(ifr.ifr_name, IFNAMSIZ, "%s", want_name);

@@ -14,7 +14,7 @@ HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # 
 . "$HERE/lib-supervise.sh"
 s_setup
 
-BOUND=262144          # OUTAGE_QUEUE_MAX (src/run/outage.h)
+BOUND=262144          # OUTAGE_QUEUE_MAX (src/session/outage.h)
 RSS_GROWTH_KB=768     # the bound, plus slack (the whole 1 MiB arena would not fit)
 FLOOD_S=6
 

@@ -1,5 +1,5 @@
 /* fuzz_peerfilter.c - the last check on a hostile peer's packet before the
- * TUN (src/run/peerfilter.c, what tun_ip_packet asks).  The first byte
+ * TUN (src/session/peerfilter.c, what tun_ip_packet asks).  The first byte
  * picks the frame's family, which NCPs are open, the end (the server
  * checks sources) and whether offload metadata (the next 10 bytes) comes
  * with the packet (the rest).

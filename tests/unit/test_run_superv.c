@@ -1,4 +1,4 @@
-/* test_run_superv.c - the supervisor's decisions (superv_policy.h): which
+/* test_run_superv.c - the supervisor's decisions (supervisor_policy.h): which
  * failure backs off how long, MaxFail, resets, liveness, state names. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,7 +10,7 @@
 
 #include "backoff.h"
 #include "exitcode.h"
-#include "superv_policy.h"
+#include "supervisor_policy.h"
 
 #define SEC ((ppp_time)1000000000u)
 

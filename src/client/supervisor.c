@@ -27,7 +27,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "sdnotify.h"
-#include "superv_policy.h"
+#include "supervisor_policy.h"
 
 #define FINISH_WAIT_MS 2000 /* for ssh to exit and say why, after the stream closed */
 #define CHECK_WAIT_MS 3000  /* for the Echo-Reply of a check */
@@ -281,7 +281,7 @@ static bool may_retry(const struct tunnel *t)
 }
 
 /* The first session of `up` is retried only when sshd dropped it before
- * it began (superv_policy.h), within SUPERV_FIRST_CONNECT_MS. */
+ * it began (supervisor_policy.h), within SUPERV_FIRST_CONNECT_MS. */
 static bool first_connect_retry(struct tunnel *t)
 {
     uint32_t ms;

@@ -1,5 +1,5 @@
 /*
- * tunio.c - packets between the TUN interface and the engine.
+ * tun_pump.c - packets between the TUN interface and the engine.
  *
  * Outbound, packets wait in our own fair queue (fq.h: FQ-CoDel), not in
  * the engine, ssh or the kernel: the engine is fed only while its buffer
@@ -238,7 +238,7 @@ void tun_stop(struct tunnel *t)
     t->fq = NULL;
 }
 
-/* The loop's view of the link (ifup.c follows the engine's events, which
+/* The loop's view of the link (engine_events.c follows the engine's events, which
  * come before any packet of a newly Opened NCP). */
 static enum peer_verdict judge(const struct tunnel *t, int family, const struct ppp_offload *off,
                                const uint8_t *pkt, size_t len)

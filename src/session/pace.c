@@ -33,7 +33,7 @@
  * pace_stream_drained). */
 #define PACE_QUICKACK_BELOW 16384
 
-static void pacer_reset(struct tunnel *t, bool paced)
+static void pace_restart(struct tunnel *t, bool paced)
 {
     struct pacer_config pc;
     pacer_config_default(&pc);
@@ -86,7 +86,7 @@ void pace_setup(struct tunnel *t)
         t->pace_mode = PACE_TCP;
     else
         t->pace_mode = PACE_OFF;
-    pacer_reset(t, t->pace_mode == PACE_ECHO || t->diag.fd >= 0);
+    pace_restart(t, t->pace_mode == PACE_ECHO || t->diag.fd >= 0);
 }
 
 void pace_probe(struct tunnel *t, ppp_time now)
@@ -160,7 +160,7 @@ void pace_stream_readable(struct tunnel *t)
     t->tcp_fd = fd;
     if (tcp_state_set_notsent_lowat(fd, PACE_NOTSENT_LOWAT) < 0)
         log_debug("TCP_NOTSENT_LOWAT not set on the SSH connection");
-    pacer_reset(t, true);
+    pace_restart(t, true);
     log_debug("pacing on the SSH connection's TCP_INFO");
 }
 
@@ -184,7 +184,7 @@ void pace_stream_stop(struct tunnel *t)
         close(t->tcp_fd);
     t->fdpass_fd = t->tcp_fd = -1;
     if (t->pace_mode == PACE_TCP)
-        pacer_reset(t, t->diag.fd >= 0);
+        pace_restart(t, t->diag.fd >= 0);
 }
 
 const char *pace_signal_name(const struct tunnel *t)

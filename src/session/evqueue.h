@@ -6,7 +6,7 @@
  * call that changes the link's state may be made from inside a callback).
  * Acting there - closing the link on a failure, giving up IPv6 - re-entered
  * the engine while it was half-way through a frame.  The loop drains the
- * queue after every ppp_link_* call (ifup_settle), in order; an event that
+ * queue after every ppp_link_* call (engine_settle), in order; an event that
  * a handler's own call into the engine causes joins the end of the queue.
  *
  * A peer decides how many events one read of its bytes causes (a stream

@@ -1,11 +1,12 @@
 /*
- * tunnel.h - the state of one running tunnel, shared by the files of
- * src/run/ that each handle one part of it: loop.c (epoll, timer,
- * signals, start and end), supervisor.c (one transport session after
- * another: liveness, reconnect, backoff, reset, check), stream.c (the
- * transport child and its bytes), tunio.c (packets to and from the TUN
- * interface), ifup.c (engine events: configuring the interface),
- * serve_ctl.c (control socket requests).
+ * tunnel.h - the state of one running tunnel, shared by the files that
+ * each handle one part of it.  src/session/: loop.c (epoll, timer,
+ * signals, start and end), stream.c (the transport child and its bytes),
+ * tun_pump.c (packets to and from the TUN interface), engine_events.c
+ * (the engine's recorded events: configuring the interface),
+ * ctl_server.c (control socket requests).  src/client/: supervisor.c (one
+ * transport session after another: liveness, reconnect, backoff, reset,
+ * check, the ip-up/ip-down hooks).
  */
 #ifndef PPPSSH_RUN_TUNNEL_H
 #define PPPSSH_RUN_TUNNEL_H
@@ -30,7 +31,7 @@
 #include "child.h"
 #include "spoof.h"
 #include "ssh.h"
-#include "superv_policy.h" /* enum sup_state */
+#include "supervisor_policy.h" /* enum sup_state */
 
 /* epoll tags */
 enum {
@@ -65,7 +66,7 @@ struct tunnel {
     int epfd, timer_fd, signal_fd;
     sigset_t old_mask;
     struct ppp_link *link;
-    struct evqueue events; /* what the engine reported, for ifup_settle() */
+    struct evqueue events; /* what the engine reported, for engine_settle() */
 
     /* The TUN interface. */
     int tun_fd;
@@ -115,12 +116,12 @@ struct tunnel {
 
     /* The link as negotiated. */
     bool ipcp_up, ipv6cp_up, reported_up;
-    bool report_due; /* `up` waits: told once the ip-up hooks are done (ifup_report) */
+    bool report_due; /* `up` waits: told once the ip-up hooks are done (engine_report_up) */
     bool ipv6_configured; /* fe80::IFID and Address6 on the interface */
-    /* IPv6 cannot work on the interface (ifup.c): why, for the log and
+    /* IPv6 cannot work on the interface (engine_events.c): why, for the log and
      * status ("" = it can).  ipv6_never: so from the start, the engine
      * never runs IPV6CP; ipv6_refuse: the engine is to be told after it
-     * returns (ifup_settle). */
+     * returns (engine_settle). */
     char ipv6_off[320];
     bool ipv6_never, ipv6_refuse;
     struct in_addr local4, remote4;
@@ -230,7 +231,7 @@ void stream_stop(struct tunnel *t, bool graceful);
 /* The session is over: kill the child now and tell the engine (Down). */
 void stream_kill(struct tunnel *t, const char *why);
 
-/* tunio.c */
+/* tun_pump.c */
 int tun_start(struct tunnel *t);
 void tun_readable(struct tunnel *t);
 void tun_update_reading(struct tunnel *t);
@@ -277,17 +278,17 @@ void pace_stream_stop(struct tunnel *t);
 void pace_stop(struct tunnel *t);                     /* in teardown */
 const char *pace_signal_name(const struct tunnel *t); /* what steers the pacer now */
 
-/* ifup.c */
-void ifup_event(void *user, const struct ppp_event *ev);
-void ifup_log(void *user, enum ppp_log_level level, const char *line);
+/* engine_events.c */
+void engine_event(void *user, const struct ppp_event *ev);
+void engine_log(void *user, enum ppp_log_level level, const char *line);
 /* IPv6 is off on the interface before the engine starts: it never offers
  * IPV6CP (one log line; settings->ipv6 turned off). */
-void ifup_check_ipv6(struct tunnel *t, struct ppp_settings *settings);
+void engine_check_ipv6(struct tunnel *t, struct ppp_settings *settings);
 /* After every call into the engine: acts on the events it recorded, in
  * order, and on what its callbacks asked of it. */
-void ifup_settle(struct tunnel *t);
+void engine_settle(struct tunnel *t);
 /* Tells a waiting `pppssh up` that the link is up, once the ip-up hooks are done. */
-void ifup_report(struct tunnel *t);
+void engine_report_up(struct tunnel *t);
 
 /* peerlog.c: the engine's log_peer lines, rate-limited (loglimit.h) */
 void peerlog_start(struct tunnel *t);
@@ -299,7 +300,7 @@ void peerlog_flush(struct tunnel *t); /* every held count, before the last lines
 void peerlog_text(struct tunnel *t, enum log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* serve_ctl.c */
+/* ctl_server.c */
 void ctl_accept(struct tunnel *t);
 void ctl_readable(struct tunnel *t, unsigned index);
 void ctl_close_all(struct tunnel *t);

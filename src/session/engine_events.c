@@ -1,10 +1,10 @@
 /*
- * ifup.c - what the engine's events do to the interface: on IPCP up the
+ * engine_events.c - what the engine's events do to the interface: on IPCP up the
  * negotiated point-to-point addresses, the MTU, the routes and resolvers;
  * on IPV6CP up the fe80::IFID link-local and the configured address; on
  * the way down, their removal.  The first "link is up" is what a waiting
  * `pppssh up` returns on (pppd's updetach).  The engine's callback only
- * records an event (evqueue.h); ifup_settle() acts on it once the engine
+ * records an event (evqueue.h); engine_settle() acts on it once the engine
  * has returned.
  */
 #include "tunnel.h"
@@ -137,7 +137,7 @@ static void link_is_up(struct tunnel *t)
     t->report_due = t->p->report_fd >= 0;
 }
 
-void ifup_report(struct tunnel *t)
+void engine_report_up(struct tunnel *t)
 {
     if (t->report_due && !hooks_busy(&t->hooks)) {
         t->report_due = false;
@@ -216,7 +216,7 @@ static bool addr6_kept(struct tunnel *t, const struct ppp_event *ev)
 }
 
 /* IPv6 cannot work on the interface this session: IPv4 goes on without
- * it.  The engine hears of it once it has returned (ifup_settle), and
+ * it.  The engine hears of it once it has returned (engine_settle), and
  * says so in one line with why. */
 static void ipv6_give_up(struct tunnel *t, const char *why)
 {
@@ -224,7 +224,7 @@ static void ipv6_give_up(struct tunnel *t, const char *why)
     t->ipv6_refuse = true;
 }
 
-void ifup_check_ipv6(struct tunnel *t, struct ppp_settings *settings)
+void engine_check_ipv6(struct tunnel *t, struct ppp_settings *settings)
 {
     char why[sizeof(t->ipv6_off) - 32];
     if (!settings->ipv6 || !netcfg_ipv6_off(&t->net, why, sizeof(why)))
@@ -361,7 +361,7 @@ static void handle_event(struct tunnel *t, const struct ppp_event *ev)
 }
 
 /* The engine's event callback: recorded only (evqueue.h). */
-void ifup_event(void *user, const struct ppp_event *ev)
+void engine_event(void *user, const struct ppp_event *ev)
 {
     struct tunnel *t = user;
     evqueue_record(&t->events, ev);
@@ -384,7 +384,7 @@ static void engine_requests(struct tunnel *t)
                                   "peer can");
 }
 
-void ifup_settle(struct tunnel *t)
+void engine_settle(struct tunnel *t)
 {
     struct ppp_event ev;
     char reason[EVQUEUE_REASON];
@@ -405,7 +405,7 @@ void ifup_settle(struct tunnel *t)
     }
 }
 
-void ifup_log(void *user, enum ppp_log_level level, const char *line)
+void engine_log(void *user, enum ppp_log_level level, const char *line)
 {
     struct tunnel *t = user;
     if (level <= PPP_LOG_WARN) /* the "why" of a failure: quoted to the user */

@@ -1,5 +1,5 @@
 /*
- * serve_ctl.c - answering requests on the control socket: "status",
+ * ctl_server.c - answering requests on the control socket: "status",
  * "check", "reset" and "down" (control.h describes the protocol).
  */
 #include "tunnel.h"

@@ -1,11 +1,11 @@
 /*
- * superv_policy.h - the supervisor's decisions, without its I/O: which
+ * supervisor_policy.h - the supervisor's decisions, without its I/O: which
  * failure is worth a quick retry, how long to wait, when MaxFail gives up,
  * when silence means the peer is gone, and what `status` calls the state.
  * supervisor.c feeds it the facts of the tunnel and acts on the answers.
  */
-#ifndef PPPSSH_RUN_SUPERV_POLICY_H
-#define PPPSSH_RUN_SUPERV_POLICY_H
+#ifndef PPPSSH_CLIENT_SUPERVISOR_POLICY_H
+#define PPPSSH_CLIENT_SUPERVISOR_POLICY_H
 
 #include <stdbool.h>
 #include <stdint.h>

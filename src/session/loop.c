@@ -44,7 +44,7 @@ void run_params_init(struct run_params *p, enum run_role role)
     p->ppp.mru = RUN_AUTO_MRU;
     p->ppp.offload = true; /* the TUN carries offload metadata (tun.h) */
     /* A 64 KiB frame escaped at worst (128 KiB) on top of the few KiB the
-     * engine may hold when it is fed (tunio.c): the rest would only be
+     * engine may hold when it is fed (tun_pump.c): the rest would only be
      * touched, not used. */
     p->ppp.tx_buffer = 160 * 1024;
 }
@@ -187,10 +187,10 @@ static void timer_expired(struct tunnel *t)
 
 static void after_io(struct tunnel *t)
 {
-    ifup_settle(t);
+    engine_settle(t);
     stream_flush(t);
     supervise(t);
-    ifup_report(t);
+    engine_report_up(t);
     tun_update_reading(t);
     timer_arm(t);
 }
@@ -292,14 +292,14 @@ static int control_start(struct tunnel *t)
 static int engine_start(struct tunnel *t)
 {
     static const struct ppp_callbacks callbacks = {
-        .event = ifup_event,
+        .event = engine_event,
         .ip_packet = tun_ip_packet,
-        .log = ifup_log,
+        .log = engine_log,
         .log_peer = peerlog_line,
     };
     struct ppp_settings settings = t->p->ppp;
     settings.offload = settings.offload && tun_offload_wanted(t); /* the TUN takes the metadata */
-    ifup_check_ipv6(t, &settings);
+    engine_check_ipv6(t, &settings);
     int r = ppp_link_new(&t->link, &settings, &callbacks, t);
     if (r != PPP_OK) {
         tunnel_fail(t, RUN_EXIT_CONFIG, "invalid PPP settings: %s", ppp_strerror(r));
@@ -451,7 +451,7 @@ int run_tunnel(const struct run_params *p)
     if (setup(t) == 0)
         loop(t);
     stream_stop(t, true); /* reaps the child and reads its last words first */
-    ifup_settle(t);       /* the engine's last events (the link went Dead) */
+    engine_settle(t);       /* the engine's last events (the link went Dead) */
     decide_exit(t);
     supervisor_finish(t);
     teardown(t);

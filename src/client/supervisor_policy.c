@@ -1,7 +1,7 @@
 /*
- * superv_policy.c - the supervisor's decisions (see superv_policy.h).
+ * supervisor_policy.c - the supervisor's decisions (see supervisor_policy.h).
  */
-#include "superv_policy.h"
+#include "supervisor_policy.h"
 
 #include "backoff.h"
 #include "exitcode.h"
