@@ -198,6 +198,78 @@ static void hanging_hook_is_killed_at_the_timeout(void **state)
     assert_true(dead);
 }
 
+/* Polls the runner as the loop does (every 20 ms here) until it is idle
+ * or limit_ms have passed; returns the time it took. */
+static long long poll_until_idle(struct hook_runner *r, long long limit_ms)
+{
+    long long t0 = now_ms();
+    while (hooks_busy(r) && now_ms() - t0 < limit_ms) {
+        usleep(20000);
+        hooks_poll(r, now_ms());
+    }
+    return now_ms() - t0;
+}
+
+/* Issue 12: queueing a hook never waits for it; the loop's polls see it
+ * end, and the next job starts only then. */
+static void runner_never_waits_and_keeps_order(void **state)
+{
+    (void)state;
+    char up[256], down[256], order[256], body[512];
+    tmpdir_path(order, sizeof(order), "async.order");
+    snprintf(body, sizeof(body), "sleep 0.5; echo up >> %s", order);
+    write_script("async-up", body, 0755);
+    snprintf(body, sizeof(body), "echo down >> %s", order);
+    write_script("async-down", body, 0755);
+    tmpdir_path(up, sizeof(up), "async-up");
+    tmpdir_path(down, sizeof(down), "async-down");
+    struct hook_config c = {.up_script = up, .down_script = down, .dir = "/nonexistent-dir"};
+    struct hook_env e = sample_env();
+    struct hook_runner r;
+    hooks_init(&r, &c);
+
+    long long t0 = now_ms();
+    assert_int_equal(hooks_queue(&r, HOOK_IP_UP, &e, t0), 0);
+    assert_int_equal(hooks_queue(&r, HOOK_IP_DOWN, &e, now_ms()), 0);
+    assert_true(now_ms() - t0 < 200); /* the 0.5 s script runs on */
+    assert_true(hooks_busy(&r));
+    long long next = hooks_expiry(&r);
+    assert_true(next > t0 && next <= now_ms() + HOOKS_POLL_MS);
+    assert_null(slurp("async.order")); /* down waits for up */
+
+    long long took = poll_until_idle(&r, 5000);
+    assert_false(hooks_busy(&r));
+    assert_true(took < 3000);
+    assert_int_equal(hooks_expiry(&r), -1);
+    assert_string_equal(slurp("async.order"), "up\ndown\n");
+    assert_int_equal(r.failed, 0);
+    hooks_free(&r);
+}
+
+static void runner_kills_at_the_timeout_when_polled(void **state)
+{
+    (void)state;
+    char script[256];
+    write_script("async-hang", "sleep 30", 0755);
+    tmpdir_path(script, sizeof(script), "async-hang");
+    struct hook_config c = {.up_script = script, .dir = "/nonexistent-dir", .timeout_ms = 300};
+    struct hook_env e = sample_env();
+    struct hook_runner r;
+    hooks_init(&r, &c);
+    long long t0 = now_ms();
+    assert_int_equal(hooks_queue(&r, HOOK_IP_UP, &e, t0), 0);
+    assert_true(hooks_expiry(&r) <= t0 + 300);
+    pid_t pid = r.pid;
+    assert_true(pid > 0);
+    long long took = poll_until_idle(&r, 3000);
+    assert_false(hooks_busy(&r));
+    assert_true(took >= 250 && took < 2000);
+    assert_int_equal(r.failed, 1);
+    assert_non_null(strstr(r.first_err, "timed out after 300 ms: killed"));
+    assert_int_equal(kill(pid, 0), -1); /* reaped, not left a zombie */
+    hooks_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +278,8 @@ int main(void)
         cmocka_unit_test(failing_and_missing_hooks_are_counted),
         cmocka_unit_test(writable_hook_is_not_run),
         cmocka_unit_test(hanging_hook_is_killed_at_the_timeout),
+        cmocka_unit_test(runner_never_waits_and_keeps_order),
+        cmocka_unit_test(runner_kills_at_the_timeout_when_polled),
     };
     return cmocka_run_group_tests(tests, tmpdir_make, tmpdir_remove);
 }
