@@ -123,11 +123,11 @@ void stream_readable(struct tunnel *t)
 {
     size_t got = 0;
     for (int i = 0; i < READ_ROUNDS && !t->stream_gone; i++) {
-        ssize_t n = read(t->in_fd, t->packet, sizeof(t->packet));
+        ssize_t n = read(t->in_fd, t->stream_rx, sizeof(t->stream_rx));
         if (n > 0) {
             pace_stream_readable(t);
-            note_text(t, t->packet, (size_t)n);
-            ppp_link_input(t->link, t->packet, (size_t)n, tunnel_now());
+            note_text(t, t->stream_rx, (size_t)n);
+            ppp_link_input(t->link, t->stream_rx, (size_t)n, tunnel_now());
             supervisor_heard(t);
             got += (size_t)n;
             continue;

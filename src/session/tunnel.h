@@ -76,7 +76,7 @@ struct tunnel {
     bool iface_up;
     unsigned mtu;
     struct netcfg net;
-    uint8_t packet[65536];
+    uint8_t packet[65536]; /* the TUN pump's packet (tun_pump.c, tunoffload.c) only */
     bool offload_on;          /* the kernel may hand us 64 KiB TCP packets (tunoffload.c) */
     unsigned offload_cap;     /* their largest: the peer's MRU less our header */
     uint64_t offload_dropped; /* such packets the peer could not take */
@@ -98,6 +98,7 @@ struct tunnel {
     bool child_exited;
     int child_status;
     int in_fd, out_fd;
+    uint8_t stream_rx[65536]; /* stream.c's read buffer: never the pump's packet */
     bool stream_gone;
     uint32_t stream_events; /* what epoll watches on in_fd / out_fd */
     uint32_t out_events;
@@ -216,8 +217,11 @@ bool supervisor_check(struct tunnel *t, char *why, size_t size);
 /* Keep addresses and routes while the link is down: it will come back. */
 bool supervisor_keeps_config(const struct tunnel *t);
 const char *supervisor_state_name(const struct tunnel *t);
-/* Why this session ended (status, message), most specific first. */
+/* session_cause.c: why this session ended (status, message), most
+ * specific first. */
 int session_cause(struct tunnel *t, char *msg, size_t size);
+/* sshd closed or reset the connection before the session began. */
+bool session_dropped_before_start(const struct tunnel *t);
 
 /* stream.c */
 int stream_start(struct tunnel *t);
