@@ -9,14 +9,13 @@
 #   PPPSSH=/abs/path/pppssh tests/e2e/test-bed.sh
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
 . "$HERE/lib.sh"
-. "$HERE/lib-extra.sh"
 
 # The inner run builds the bed, records what it made, and is then killed
 # by the outer run, which checks that nothing is left behind.
 if [ "${1:-}" = --inner ]; then
-    x_setup >/dev/null
-    x_office "$NS_CLI" 1 >/dev/null
-    echo "$NS_CLI $NS_SRV $NS_LAN $X_NS" >"$2.ns"
+    e2e_bed_setup >/dev/null
+    e2e_office "$NS_CLI" 1 >/dev/null
+    echo "$NS_CLI $NS_SRV $NS_LAN $E2E_NS" >"$2.ns"
     cat "$E2E_TMP/sshd.pid" >"$2.sshd"
     echo "$E2E_TMP" >"$2.tmp"
     : >"$2.ready"
@@ -27,7 +26,7 @@ if [ "${1:-}" = --inner ]; then
     exit 0
 fi
 
-x_setup
+e2e_bed_setup
 ssh_cli() {   # ssh from the client namespace with the bed's options
     in_cli ssh -o BatchMode=yes -o ConnectTimeout=5 -o IdentitiesOnly=yes \
         -o UserKnownHostsFile="$E2E_TMP/known_hosts" -o StrictHostKeyChecking=yes \
@@ -40,21 +39,21 @@ check "client does not reach the head-office LAN without a tunnel" \
     bash -c "! ip netns exec $NS_CLI ping -c1 -W1 $LAN_HOST_IP"
 check "server forwards IPv4" test "$(in_srv sysctl -n net.ipv4.ip_forward)" = 1
 no_default_route() {
-    for ns in "$NS_CLI" "$NS_SRV" "$NS_LAN" $X_NS; do
+    for ns in "$NS_CLI" "$NS_SRV" "$NS_LAN" $E2E_NS; do
         if ip -n "$ns" route show default | grep -q .; then echo "$ns has a default route"; return 1; fi
     done
 }
 
-x_office "$NS_CLI" 1
-OFFICE=$X_LAST_NS
+e2e_office "$NS_CLI" 1
+OFFICE=$E2E_LAST_NS
 check "office host reaches its gateway on the client (198.19.1.1)" ip netns exec "$OFFICE" ping -c1 -W2 198.19.1.1
 check "client forwards IPv4 for its office" test "$(in_cli sysctl -n net.ipv4.ip_forward)" = 1
 check "head-office LAN host routes 198.19.1.0/24 through the server" \
     bash -c "ip -n $NS_LAN route show 198.19.1.0/24 | grep -q 'via $LAN_SRV_IP'"
 
-x_transport_bridge
-x_client cli2 198.18.0.12
-CLI2=$X_LAST_NS
+e2e_transport_bridge
+e2e_client cli2 198.18.0.12
+CLI2=$E2E_LAST_NS
 check "second client host 198.18.0.12 reaches the server through the bridge" \
     ip netns exec "$CLI2" ping -c1 -W2 "$SRV_IP"
 check "first client still reaches the server after the bridge" in_cli ping -c1 -W2 "$SRV_IP"

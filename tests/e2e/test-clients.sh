@@ -15,30 +15,29 @@
 #   PPPSSH=/abs/path/pppssh tests/e2e/test-clients.sh
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
 . "$HERE/lib.sh"
-. "$HERE/lib-extra.sh"
-x_setup
-x_transport_bridge
+e2e_bed_setup
+e2e_transport_bridge
 NS_A=$NS_CLI
-x_client bob 198.18.0.12
-NS_B=$X_LAST_NS
-x_client carol 198.18.0.13
-NS_C=$X_LAST_NS
-x_office "$NS_A" 1
+e2e_client bob 198.18.0.12
+NS_B=$E2E_LAST_NS
+e2e_client carol 198.18.0.13
+NS_C=$E2E_LAST_NS
+e2e_office "$NS_A" 1
 A_IP=198.18.255.2 C_IP=198.18.255.3
 
 e2e_server_conf 198.18.255.100-198.18.255.110 \
     "[User alice]" "Address = $A_IP" "Route = 198.19.1.0/24" \
     "[User bob]" \
     "[User carol]" "Address = $C_IP"
-for u in alice bob carol; do x_user "$u"; done
-x_conf_user "$E2E_TMP/alice.conf" alice "Interface = e2ea" "Route = 198.19.0.0/24"
-x_conf_user "$E2E_TMP/bob.conf" bob "Interface = e2eb" "Route = 198.19.0.0/24"
-x_conf_user "$E2E_TMP/carol.conf" carol "Interface = e2ec" "Route = 198.19.0.0/24"
+for u in alice bob carol; do e2e_user "$u"; done
+e2e_conf_user "$E2E_TMP/alice.conf" alice "Interface = e2ea" "Route = 198.19.0.0/24"
+e2e_conf_user "$E2E_TMP/bob.conf" bob "Interface = e2eb" "Route = 198.19.0.0/24"
+e2e_conf_user "$E2E_TMP/carol.conf" carol "Interface = e2ec" "Route = 198.19.0.0/24"
 
 # All three at once.
 for u in alice bob carol; do
     case $u in alice) ns=$NS_A ;; bob) ns=$NS_B ;; carol) ns=$NS_C ;; esac
-    timeout "$X_UP_TIMEOUT" ip netns exec "$ns" "$PPPSSH" up -c "$E2E_TMP/$u.conf" \
+    timeout "$E2E_UP_TIMEOUT" ip netns exec "$ns" "$PPPSSH" up -c "$E2E_TMP/$u.conf" \
         >"$E2E_TMP/up-$u.out" 2>&1 &
     eval "pid_$u=\$!"
 done
@@ -46,10 +45,10 @@ for u in alice bob carol; do
     eval "wait \$pid_$u"
     rc=$?
     check "$u: pppssh up exits 0" test "$rc" = 0
-    [ "$rc" = 0 ] || { cat "$E2E_TMP/up-$u.out"; x_serve_log; }
+    [ "$rc" = 0 ] || { cat "$E2E_TMP/up-$u.out"; e2e_serve_log; }
 done
 
-a=$(x_tun_addr "$NS_A" e2ea) b=$(x_tun_addr "$NS_B" e2eb) c=$(x_tun_addr "$NS_C" e2ec)
+a=$(e2e_tun_addr "$NS_A" e2ea) b=$(e2e_tun_addr "$NS_B" e2eb) c=$(e2e_tun_addr "$NS_C" e2ec)
 echo "    addresses: alice=$a bob=$b carol=$c"
 check "alice has her static address $A_IP" test "$a" = "$A_IP"
 check "bob has an address from the pool (198.18.255.100-110)" \
@@ -57,18 +56,18 @@ check "bob has an address from the pool (198.18.255.100-110)" \
 check "carol has her static address $C_IP" test "$c" = "$C_IP"
 check "the three addresses are distinct" \
     test "$(printf '%s\n' "$a" "$b" "$c" | sort -u | grep -c .)" = 3
-check "alice pings the server's tunnel end" x_ping "$NS_A" "$TUN_SRV_IP"
-check "bob pings the server's tunnel end" x_ping "$NS_B" "$TUN_SRV_IP"
-check "carol pings the server's tunnel end" x_ping "$NS_C" "$TUN_SRV_IP"
-check "bob pings the head-office LAN host" x_ping "$NS_B" "$LAN_HOST_IP"
+check "alice pings the server's tunnel end" e2e_ping "$NS_A" "$TUN_SRV_IP"
+check "bob pings the server's tunnel end" e2e_ping "$NS_B" "$TUN_SRV_IP"
+check "carol pings the server's tunnel end" e2e_ping "$NS_C" "$TUN_SRV_IP"
+check "bob pings the head-office LAN host" e2e_ping "$NS_B" "$LAN_HOST_IP"
 
 # sniffed_from NS SRC SOURCE_NS: ping the LAN host from SOURCE_NS with
 # source address SRC (3 echoes); print how many packets from SRC the LAN
 # host's interface saw.
 sniffed_from() {
-    x_sniff_start "$NS_LAN" v-srv "$1" 3 || { echo sniffer-not-ready; return; }
+    e2e_sniff_start "$NS_LAN" v-srv "$1" 3 || { echo sniffer-not-ready; return; }
     ip netns exec "$2" ping -c 3 -i 0.2 -W 1 -I "$1" "$LAN_HOST_IP" >/dev/null 2>&1
-    x_sniff_count v-srv
+    e2e_sniff_count v-srv
 }
 
 # Control: alice's own tunnel address does reach the LAN (so the counter
@@ -88,11 +87,11 @@ check "carol sending as alice ($A_IP) never reaches the LAN ($n seen)" test "$n"
 
 for u in alice bob carol; do
     case $u in alice) ns=$NS_A ;; bob) ns=$NS_B ;; carol) ns=$NS_C ;; esac
-    check "$u: pppssh down exits 0" x_down "$ns" "$E2E_TMP/$u.conf"
+    check "$u: pppssh down exits 0" e2e_down "$ns" "$E2E_TMP/$u.conf"
 done
 for u in alice bob carol; do
     check "$u: the server wrote an accounting line" \
-        x_wait_file_text "$E2E_TMP/serve-$u.log" "spoofed=" 10
+        e2e_wait_file_text "$E2E_TMP/serve-$u.log" "spoofed=" 10
 done
 spoofed() { sed -n 's/.*spoofed=\([0-9]*\).*/\1/p' "$E2E_TMP/serve-$1.log" | tail -n1; }
 echo "    accounting: $(grep -h 'spoofed=' "$E2E_TMP"/serve-*.log | tr '\n' ' ')"

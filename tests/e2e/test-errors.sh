@@ -15,8 +15,7 @@
 #   PPPSSH=/abs/path/pppssh tests/e2e/test-errors.sh
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
 . "$HERE/lib.sh"
-. "$HERE/lib-extra.sh"
-x_setup
+e2e_bed_setup
 IF=e2eerr
 e2e_server_conf 198.18.255.2-198.18.255.100 "[User root]"
 # A key without a forced command, for RemoteCommand cases.
@@ -31,18 +30,18 @@ echo "$SRV_IP $(cat "$E2E_TMP/other_host.pub")" >"$E2E_TMP/wrong_known_hosts"
 # are left exactly as they were.
 expect_failure() {
     label=$1 text=$2 conf=$3; shift 3
-    x_snapshot "$NS_CLI" >"$E2E_TMP/cli.snap"
-    x_snapshot "$NS_SRV" >"$E2E_TMP/srv.snap"
+    e2e_snapshot "$NS_CLI" >"$E2E_TMP/cli.snap"
+    e2e_snapshot "$NS_SRV" >"$E2E_TMP/srv.snap"
     t0=$(date +%s%N)
-    timeout "$X_UP_TIMEOUT" ip netns exec "$NS_CLI" "$@" "$PPPSSH" up -c "$conf" >"$E2E_TMP/up.out" 2>&1
+    timeout "$E2E_UP_TIMEOUT" ip netns exec "$NS_CLI" "$@" "$PPPSSH" up -c "$conf" >"$E2E_TMP/up.out" 2>&1
     rc=$?
     ms=$(( ($(date +%s%N) - t0) / 1000000 ))
     echo "    $label: exit $rc after $ms ms: $(grep -v 'world-readable' "$E2E_TMP/up.out" | tr '\n' ' ')"
     check "$label: exits non-zero (not by the test's timeout)" test "$rc" != 0 -a "$rc" != 124
-    check "$label: says '$text'" x_has_text "$E2E_TMP/up.out" "$text"
+    check "$label: says '$text'" e2e_has_text "$E2E_TMP/up.out" "$text"
     check "$label: client namespace as before (interfaces, routes, processes)" \
-        x_same_state "$NS_CLI" "$E2E_TMP/cli.snap"
-    check "$label: server namespace as before" x_same_state "$NS_SRV" "$E2E_TMP/srv.snap"
+        e2e_same_state "$NS_CLI" "$E2E_TMP/cli.snap"
+    check "$label: server namespace as before" e2e_same_state "$NS_SRV" "$E2E_TMP/srv.snap"
 }
 
 c=$E2E_TMP/e2eerr.conf

@@ -8,9 +8,7 @@
 # sets up is part of what `up` promises).
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
 . "$HERE/lib.sh"
-. "$HERE/lib-extra.sh"
-. "$HERE/lib-supervise.sh"
-s_setup
+e2e_supervise_setup
 HOOK_SECONDS=6
 export PPPSSH_HOOK_DIR=$E2E_TMP/hooks
 mkdir -p "$PPPSSH_HOOK_DIR/ip-up.d"
@@ -23,11 +21,11 @@ SCRIPT
 chmod 755 "$PPPSSH_HOOK_DIR/ip-up.d/50slow"
 
 # `up` in the background: it returns once the hook is done.
-t0=$(s_ms)
-( s_up; echo $? >"$E2E_TMP/up.rc" ) &
+t0=$(e2e_ms)
+( e2e_up_tunnel; echo $? >"$E2E_TMP/up.rc" ) &
 E2E_PIDS="$E2E_PIDS $!"
-check "the ip-up hook starts" x_wait_exists "$E2E_TMP/hook.started" 20
-hook_t0=$(s_ms)
+check "the ip-up hook starts" e2e_wait_exists "$E2E_TMP/hook.started" 20
+hook_t0=$(e2e_ms)
 
 # Pings through the tunnel while the hook sleeps: 15 at 0.2 s (3 s).
 in_cli ping -c 15 -i 0.2 -W 1 "$LAN_HOST_IP" >"$E2E_TMP/ping.out" 2>&1
@@ -39,16 +37,16 @@ check "pings through the tunnel are answered during the hook (${received:-0}/15)
 check "their worst round trip stays far below the hook's ${HOOK_SECONDS} s (${max_ms:-none} ms < 1000)" \
     awk -v m="${max_ms:-99999}" 'BEGIN { exit !(m < 1000) }'
 check "pppssh check: the LCP echo is answered during the hook" \
-    sh -c "timeout 5 ip netns exec $NS_CLI $PPPSSH check $S_NAME | grep -q '^alive'"
+    sh -c "timeout 5 ip netns exec $NS_CLI $PPPSSH check $E2E_NAME | grep -q '^alive'"
 check "the hook was still running all along (the pings overlapped it)" \
     test ! -e "$E2E_TMP/hook.done"
 
 check "pppssh up returns 0 once the hook is done" \
-    x_wait_exists "$E2E_TMP/up.rc" $((HOOK_SECONDS + 20))
+    e2e_wait_exists "$E2E_TMP/up.rc" $((HOOK_SECONDS + 20))
 check "... with status 0" test "$(cat "$E2E_TMP/up.rc" 2>/dev/null)" = 0
-up_ms=$(( $(s_ms) - t0 ))
+up_ms=$(( $(e2e_ms) - t0 ))
 check "... not before the hook ended" test -e "$E2E_TMP/hook.done"
 echo "up returned after $up_ms ms; the hook started $((hook_t0 - t0)) ms in"
-check "pppssh down" s_down
-[ "$E2E_FAILED" = 0 ] || { cat "$E2E_TMP/ping.out"; cat "$E2E_TMP/up.out"; x_serve_log | tail -n 20; }
+check "pppssh down" e2e_down_tunnel
+[ "$E2E_FAILED" = 0 ] || { cat "$E2E_TMP/ping.out"; cat "$E2E_TMP/up.out"; e2e_serve_log | tail -n 20; }
 e2e_summary

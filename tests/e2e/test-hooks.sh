@@ -11,13 +11,11 @@
 # hook directory is PPPSSH_HOOK_DIR (instead of /etc/pppssh) for tests.
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
 . "$HERE/lib.sh"
-. "$HERE/lib-extra.sh"
-. "$HERE/lib-supervise.sh"
-s_setup
-printf "UpScript = %s\nDownScript = %s\n" "$E2E_TMP/up-script" "$E2E_TMP/down-script" >>"$S_CONF"
+e2e_supervise_setup
+printf "UpScript = %s\nDownScript = %s\n" "$E2E_TMP/up-script" "$E2E_TMP/down-script" >>"$E2E_CONF"
 # The pty transport (ssh -tt), which SSHTTY=auto no longer picks when it
 # holds the connection, is exercised here.
-echo "SSHTTY = yes" >>"$S_CONF"
+echo "SSHTTY = yes" >>"$E2E_CONF"
 HOOKS=$E2E_TMP/hooks
 export PPPSSH_HOOK_DIR=$HOOKS
 # The server hands out resolvers in IPCP (RFC 1877); pppd's hooks see
@@ -65,14 +63,14 @@ expect_hook() {
     check "$1: ran $2" test -s "$f"
     [ -s "$f" ] || return
     check "$1: pppd's 6 arguments: interface tty speed local remote ipparam" \
-        args_are "$f" "$S_NAME /dev/null 0 $S_CLI_TUN $TUN_SRV_IP $S_NAME"
-    check "$1: PPP_IFACE" env_is "$f" PPP_IFACE "$S_NAME"
+        args_are "$f" "$E2E_NAME /dev/null 0 $E2E_CLI_TUN $TUN_SRV_IP $E2E_NAME"
+    check "$1: PPP_IFACE" env_is "$f" PPP_IFACE "$E2E_NAME"
     check "$1: PPP_TTY" env_is "$f" PPP_TTY /dev/null
     check "$1: PPP_SPEED" env_is "$f" PPP_SPEED 0
-    check "$1: PPP_LOCAL" env_is "$f" PPP_LOCAL "$S_CLI_TUN"
+    check "$1: PPP_LOCAL" env_is "$f" PPP_LOCAL "$E2E_CLI_TUN"
     check "$1: PPP_REMOTE" env_is "$f" PPP_REMOTE "$TUN_SRV_IP"
-    check "$1: PPP_IPPARAM" env_is "$f" PPP_IPPARAM "$S_NAME"
-    check "$1: IPLOCAL" env_is "$f" IPLOCAL "$S_CLI_TUN"
+    check "$1: PPP_IPPARAM" env_is "$f" PPP_IPPARAM "$E2E_NAME"
+    check "$1: IPLOCAL" env_is "$f" IPLOCAL "$E2E_CLI_TUN"
     check "$1: IPREMOTE" env_is "$f" IPREMOTE "$TUN_SRV_IP"
     check "$1: DNS1 (from the server, IPCP)" env_is "$f" DNS1 198.19.0.53
     check "$1: DNS2" env_is "$f" DNS2 198.19.0.54
@@ -82,12 +80,12 @@ expect_hook() {
 }
 
 export E2E_LEAK_CANARY=1
-check "pppssh up" s_up
+check "pppssh up" e2e_up_tunnel
 expect_hook up-script "at link up"
 expect_hook d-up-10first "at link up"
 check "ip-up.d/20second ran too" test -s "$E2E_TMP/d-up-20second.out"
 check "up: the interface had its address when the hook ran" \
-    grep -q "^addr: .* inet $S_CLI_TUN peer $TUN_SRV_IP/32" "$E2E_TMP/up-script.out"
+    grep -q "^addr: .* inet $E2E_CLI_TUN peer $TUN_SRV_IP/32" "$E2E_TMP/up-script.out"
 check "up: order is UpScript, then ip-up.d in name order ($(tr '\n' ' ' <"$E2E_TMP/order" 2>/dev/null))" \
     test "$(tr '\n' ' ' <"$E2E_TMP/order" 2>/dev/null)" = "up-script d-up-10first d-up-20second "
 check_not "up: a hook named with a dot is skipped (as run-parts does)" test -e "$E2E_TMP/skipped-dot.out"
@@ -98,11 +96,11 @@ check "SSHTTY=yes: serve's stdin is a pty" sh -c "for p in \$(ip netns exec $NS_
 check "SSHTTY=yes: the tunnel carries pings" in_cli ping -c 2 -i 0.2 -W 2 "$LAN_HOST_IP"
 
 : >"$E2E_TMP/order"
-check "pppssh down" s_down
+check "pppssh down" e2e_down_tunnel
 expect_hook down-script "at link down"
 expect_hook d-down-10first "at link down"
 check "down: order is DownScript, then ip-down.d ($(tr '\n' ' ' <"$E2E_TMP/order" 2>/dev/null))" \
     test "$(tr '\n' ' ' <"$E2E_TMP/order" 2>/dev/null)" = "down-script d-down-10first "
-check "the client's interface is gone" wait_gone in_cli ip link show "$S_NAME"
-[ "$E2E_FAILED" = 0 ] || { for f in "$E2E_TMP"/*.out; do sed "s|^|    $(basename "$f")| |" "$f"; done; x_serve_log | tail -n 20; }
+check "the client's interface is gone" wait_gone in_cli ip link show "$E2E_NAME"
+[ "$E2E_FAILED" = 0 ] || { for f in "$E2E_TMP"/*.out; do sed "s|^|    $(basename "$f")| |" "$f"; done; e2e_serve_log | tail -n 20; }
 e2e_summary

@@ -10,9 +10,8 @@
 #   PPPSSH=/abs/path/pppssh tests/e2e/test-ipv6-lan.sh
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
 . "$HERE/lib.sh"
-. "$HERE/lib-extra.sh"
-x_ipv6_setup
-x_ipv6_up
+e2e_ipv6_setup
+e2e_ipv6_up
 cli_ll=$(ip -n "$NS_CLI" -6 -o addr show dev "$V6_IF" scope link | awk '{print $4}' | cut -d/ -f1 | head -n1)
 srv_ll=$(ip -n "$NS_SRV" -6 -o addr show dev "$V6_SRV_IF" scope link 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -n1)
 echo "    client $V6_IF: $cli_ll; server $V6_SRV_IF: $srv_ll"
@@ -25,10 +24,10 @@ check "no address is still tentative (DAD) once up returned" \
     bash -c "! ip -n $NS_CLI -6 -o addr show dev $V6_IF | grep -q tentative"
 check "client: route to fd00:5353:1::/64 through $V6_IF" \
     bash -c "ip -n $NS_CLI -6 route show fd00:5353:1::/64 | grep -q 'dev $V6_IF'"
-check "ping6 the server's link-local address" x_ping "$NS_CLI" "$srv_ll%$V6_IF"
-check "ping6 the server's tunnel end $V6_SRV" x_ping "$NS_CLI" "$V6_SRV"
-check "ping6 the LAN host $V6_LAN_HOST" x_ping "$NS_CLI" "$V6_LAN_HOST"
-check "the LAN host pings6 the client $V6_CLI" x_ping "$NS_LAN" "$V6_CLI"
+check "ping6 the server's link-local address" e2e_ping "$NS_CLI" "$srv_ll%$V6_IF"
+check "ping6 the server's tunnel end $V6_SRV" e2e_ping "$NS_CLI" "$V6_SRV"
+check "ping6 the LAN host $V6_LAN_HOST" e2e_ping "$NS_CLI" "$V6_LAN_HOST"
+check "the LAN host pings6 the client $V6_CLI" e2e_ping "$NS_LAN" "$V6_CLI"
 
 # TCP over IPv6 both ways (2 s each): both ends are pppssh, so it crosses
 # as segmentation-offloaded packets (TSO6) of several segments each.
@@ -57,7 +56,7 @@ check "sent packets average several segments ($(avg sent) bytes)" test "$(avg se
 check "received packets average several segments ($(avg received) bytes)" \
     test "$(avg received)" -gt 4500
 
-check "pppssh down exits 0" x_down "$NS_CLI" "$V6_CONF"
+check "pppssh down exits 0" e2e_down "$NS_CLI" "$V6_CONF"
 check "client: $V6_IF is gone" wait_gone ip -n "$NS_CLI" link show "$V6_IF"
 check "client: no route to fd00:5353:1::/64 left" \
     test -z "$(ip -n "$NS_CLI" -6 route show fd00:5353:1::/64)"

@@ -6,9 +6,8 @@
 #   PPPSSH=/abs/path/pppssh tests/e2e/test-ipv6-ll.sh
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
 . "$HERE/lib.sh"
-. "$HERE/lib-extra.sh"
-x_ipv6_setup
-x_ipv6_up
+e2e_ipv6_setup
+e2e_ipv6_up
 # RFC 5072 section 5: the link-local address is formed from the negotiated
 # identifier; a second, kernel-made one (addr_gen_mode) would be used as a
 # source the peer never agreed to.
@@ -17,5 +16,5 @@ check "client: exactly one link-local address on $V6_IF (the negotiated one)" on
 check "server: exactly one link-local address on its tunnel" one_ll "$NS_SRV" "$V6_SRV_IF"
 ip -n "$NS_CLI" -6 -o addr show dev "$V6_IF" scope link | sed 's/^/    client| /'
 ip -n "$NS_SRV" -6 -o addr show dev "$V6_SRV_IF" scope link | sed 's/^/    server| /'
-check "pppssh down exits 0" x_down "$NS_CLI" "$V6_CONF"
+check "pppssh down exits 0" e2e_down "$NS_CLI" "$V6_CONF"
 e2e_summary

@@ -15,15 +15,14 @@
 #   PPPSSH=/abs/path/pppssh tests/e2e/test-ipv6-ra.sh
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
 . "$HERE/lib.sh"
-. "$HERE/lib-extra.sh"
-x_setup
+e2e_bed_setup
 e2e_server_conf 198.18.255.2-198.18.255.100 "Address6 = fd00:5353::1/64" \
     "[User root]" "Address6 = fd00:5353::2/64" \
     "[User bob]" "Address = 198.18.255.200" "Address6 = fd00:5353::3/64"
 CONF=$E2E_TMP/e2era.conf
 e2e_conf "$CONF" "Interface = e2era" "Address6 = fd00:5353::2/64"
-check "pppssh up exits 0" x_up "$NS_CLI" "$CONF"
-SRV_IF=$(x_srv_tunnel)
+check "pppssh up exits 0" e2e_up "$NS_CLI" "$CONF"
+SRV_IF=$(e2e_srv_tunnel)
 # IPV6CP may finish a moment after IPCP, which is what up waits for.
 check "client: fd00:5353::2 on e2era" \
     wait_gone bash -c "! ip -n $NS_CLI -6 -o addr show dev e2era | grep -q 'fd00:5353::2/64'"
@@ -59,7 +58,7 @@ open(out, "w").write(f"{count}\n")
 PY
     RA_PID=$!
     E2E_PIDS="$E2E_PIDS $RA_PID"
-    x_wait_exists "$out.ready"
+    e2e_wait_exists "$out.ready"
 }
 
 # send_ra NS IF PREFIX: three RAs out of IF (the kernel fills in the
@@ -106,9 +105,9 @@ check "server: offline bob's fd00:5353::3 is not routed into root's tunnel" \
     bash -c "! ip -n $NS_SRV -6 route get fd00:5353::3 2>/dev/null | grep -q 'dev $SRV_IF'"
 check "server: root's own fd00:5353::2 is" \
     bash -c "ip -n $NS_SRV -6 route get fd00:5353::2 | grep -q 'dev $SRV_IF'"
-check "ping6 the server's fd00:5353::1" x_ping "$NS_CLI" fd00:5353::1
-check "the server pings6 root's fd00:5353::2" x_ping "$NS_SRV" fd00:5353::2
+check "ping6 the server's fd00:5353::1" e2e_ping "$NS_CLI" fd00:5353::1
+check "the server pings6 root's fd00:5353::2" e2e_ping "$NS_SRV" fd00:5353::2
 
-check "pppssh down exits 0" x_down "$NS_CLI" "$CONF"
-[ "$E2E_FAILED" = 0 ] || x_serve_log
+check "pppssh down exits 0" e2e_down "$NS_CLI" "$CONF"
+[ "$E2E_FAILED" = 0 ] || e2e_serve_log
 e2e_summary

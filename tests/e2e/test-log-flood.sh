@@ -13,7 +13,6 @@
 #   PPPSSH=/abs/path/pppssh tests/e2e/test-log-flood.sh
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-. "$HERE/lib-extra.sh"   # x_wait_file_text, x_wait_dead
 FLOOD=100000
 
 e2e_skip_unless_root
@@ -67,9 +66,9 @@ in_cli "$PPPSSH" up -f -c "$E2E_TMP/$NAME.conf" 2>"$ULOG" &
 UP_PID=$!   # ip netns exec execs pppssh: this is its PID
 E2E_PIDS="$E2E_PIDS $UP_PID"
 check "up -f comes up behind $FLOOD lines of the far end's stderr" \
-    x_wait_file_text "$ULOG" "link up:" 30
+    e2e_wait_file_text "$ULOG" "link up:" 30
 check "pppssh down" timeout 20 ip netns exec "$NS_CLI" "$PPPSSH" down "$NAME"
-check "up -f has ended" x_wait_dead "$UP_PID" 15
+check "up -f has ended" e2e_wait_dead "$UP_PID" 15
 lines=$(wc -l <"$ULOG")
 echo "    (up -f wrote $lines log lines)"
 check "up's log stays under 100 lines ($lines)" test "$lines" -lt 100

@@ -7,9 +7,8 @@
 # link is up.  Asserts: every `up` exits 0, every interface has its own
 # address and carries a ping to the server, and sshd did drop some.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib-extra.sh"
 E2E_SSHD_EXTRA="MaxStartups 1:100:1"
-x_setup
+e2e_bed_setup
 
 N=8
 e2e_server_conf -
@@ -20,8 +19,8 @@ while [ $i -le $N ]; do
 done
 i=1
 while [ $i -le $N ]; do
-    x_user "ms$i"
-    x_conf_user "$E2E_TMP/ms$i.conf" "ms$i" "Interface = ms$i"
+    e2e_user "ms$i"
+    e2e_conf_user "$E2E_TMP/ms$i.conf" "ms$i" "Interface = ms$i"
     i=$((i + 1))
 done
 
@@ -63,7 +62,7 @@ while [ $i -le $N ]; do
 done
 i=1
 while [ $i -le $N ]; do
-    x_down "$NS_CLI" "$E2E_TMP/ms$i.conf"
+    e2e_down "$NS_CLI" "$E2E_TMP/ms$i.conf"
     i=$((i + 1))
 done
 e2e_summary

@@ -15,10 +15,9 @@
 #   PPPSSH=/abs/path/pppssh tests/e2e/test-networks.sh
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
 . "$HERE/lib.sh"
-. "$HERE/lib-extra.sh"
-x_setup
-x_office "$NS_CLI" 1
-OFFICE=$X_LAST_NS OFFICE_HOST=198.19.1.2
+e2e_bed_setup
+e2e_office "$NS_CLI" 1
+OFFICE=$E2E_LAST_NS OFFICE_HOST=198.19.1.2
 CONF=$E2E_TMP/e2enet.conf
 IF=e2enet
 
@@ -27,21 +26,21 @@ e2e_server_conf 198.18.255.2-198.18.255.100 "[User root]" "Route = 198.19.1.0/24
 e2e_conf "$CONF" "Interface = $IF" "Route = 198.19.0.0/24"
 in_srv ip -o link show | awk '{print $2}' >"$E2E_TMP/srv-links.before"
 
-check "pppssh up exits 0" x_up "$NS_CLI" "$CONF"
-echo "    (up took $X_MS ms)"
+check "pppssh up exits 0" e2e_up "$NS_CLI" "$CONF"
+echo "    (up took $E2E_UP_MS ms)"
 check "client: $IF has a tunnel address from the pool" \
     bash -c "ip -n $NS_CLI -4 -o addr show dev $IF | grep -q 'inet 198.18.255.[0-9]* peer $TUN_SRV_IP'"
 check "client: route to the head-office LAN through $IF" \
     bash -c "ip -n $NS_CLI route show 198.19.0.0/24 | grep -q 'dev $IF'"
 check "server: route to the client's office through its tunnel" \
     bash -c "ip -n $NS_SRV route show 198.19.1.0/24 | grep -q 'dev '"
-check "client pings the server's tunnel end $TUN_SRV_IP" x_ping "$NS_CLI" "$TUN_SRV_IP"
-check "client pings the head-office LAN host $LAN_HOST_IP" x_ping "$NS_CLI" "$LAN_HOST_IP"
-check "office host $OFFICE_HOST pings LAN host $LAN_HOST_IP" x_ping "$OFFICE" "$LAN_HOST_IP"
-check "LAN host $LAN_HOST_IP pings office host $OFFICE_HOST" x_ping "$NS_LAN" "$OFFICE_HOST"
+check "client pings the server's tunnel end $TUN_SRV_IP" e2e_ping "$NS_CLI" "$TUN_SRV_IP"
+check "client pings the head-office LAN host $LAN_HOST_IP" e2e_ping "$NS_CLI" "$LAN_HOST_IP"
+check "office host $OFFICE_HOST pings LAN host $LAN_HOST_IP" e2e_ping "$OFFICE" "$LAN_HOST_IP"
+check "LAN host $LAN_HOST_IP pings office host $OFFICE_HOST" e2e_ping "$NS_LAN" "$OFFICE_HOST"
 check "LAN host reaches the client's tunnel address" \
-    x_ping "$NS_LAN" "$(x_tun_addr "$NS_CLI" "$IF")"
-check "pppssh down exits 0" x_down "$NS_CLI" "$CONF"
+    e2e_ping "$NS_LAN" "$(e2e_tun_addr "$NS_CLI" "$IF")"
+check "pppssh down exits 0" e2e_down "$NS_CLI" "$CONF"
 check "client: $IF is gone" wait_gone ip -n "$NS_CLI" link show "$IF"
 check "client: no route to 198.19.0.0/24 left" \
     test -z "$(ip -n "$NS_CLI" route show 198.19.0.0/24)"
@@ -58,15 +57,15 @@ PROXY_IP=198.19.0.50
 e2e_server_conf - "ProxyArp = yes" "[User root]" "Address = $PROXY_IP"
 # The LAN host may not use its route for the tunnel range: only ARP helps.
 in_lan ip route del 198.18.255.0/24
-check "proxyarp: pppssh up exits 0" x_up "$NS_CLI" "$CONF"
-echo "    (up took $X_MS ms)"
+check "proxyarp: pppssh up exits 0" e2e_up "$NS_CLI" "$CONF"
+echo "    (up took $E2E_UP_MS ms)"
 check "proxyarp: client got the LAN address $PROXY_IP" \
-    test "$(x_tun_addr "$NS_CLI" "$IF")" = "$PROXY_IP"
-check "proxyarp: LAN host pings the client's address $PROXY_IP" x_ping "$NS_LAN" "$PROXY_IP"
+    test "$(e2e_tun_addr "$NS_CLI" "$IF")" = "$PROXY_IP"
+check "proxyarp: LAN host pings the client's address $PROXY_IP" e2e_ping "$NS_LAN" "$PROXY_IP"
 check "proxyarp: the LAN host learnt $PROXY_IP as a neighbour (server's MAC)" \
     bash -c "ip -n $NS_LAN neigh show $PROXY_IP | grep -q lladdr"
-check "proxyarp: client pings LAN host $LAN_HOST_IP" x_ping "$NS_CLI" "$LAN_HOST_IP"
-check "proxyarp: pppssh down exits 0" x_down "$NS_CLI" "$CONF"
+check "proxyarp: client pings LAN host $LAN_HOST_IP" e2e_ping "$NS_CLI" "$LAN_HOST_IP"
+check "proxyarp: pppssh down exits 0" e2e_down "$NS_CLI" "$CONF"
 check "proxyarp: client: $IF is gone" wait_gone ip -n "$NS_CLI" link show "$IF"
 proxy_entry_left() {
     ip -n "$NS_SRV" neigh show proxy | grep -q "$PROXY_IP" ||

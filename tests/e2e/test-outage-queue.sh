@@ -10,9 +10,7 @@
 # comes back, the queue drains and a ping crosses.
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
 . "$HERE/lib.sh"
-. "$HERE/lib-extra.sh"
-. "$HERE/lib-supervise.sh"
-s_setup
+e2e_supervise_setup
 
 BOUND=262144          # OUTAGE_QUEUE_MAX (src/session/outage.h)
 RSS_GROWTH_KB=768     # the bound, plus slack (the whole 1 MiB arena would not fit)
@@ -23,18 +21,18 @@ rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status" 2>
 # first_number TEXT: the first decimal number in TEXT (empty if none).
 first_number() { echo "$1" | sed -n 's/^[^0-9]*\([0-9][0-9]*\).*/\1/p'; }
 
-check "pppssh up" s_up_fg
-check "a ping crosses before the outage" x_ping "$NS_CLI" "$LAN_HOST_IP"
-s_status
-pid=$(s_field pid)
+check "pppssh up" e2e_up_tunnel_fg
+check "a ping crosses before the outage" e2e_ping "$NS_CLI" "$LAN_HOST_IP"
+e2e_status
+pid=$(e2e_field pid)
 rss0=$(rss_kb "$pid")
 echo "    (VmRSS before: $rss0 kB)"
 
-check "transport path blackholed (both ways)" s_blackhole
-t0=$(s_ms)
+check "transport path blackholed (both ways)" e2e_blackhole
+t0=$(e2e_ms)
 s_i=0
-while [ "$(s_state)" = up ] && [ $s_i -lt 100 ]; do sleep 0.1; s_i=$((s_i + 1)); done
-check "link down noticed ($(s_field state), $(( $(s_ms) - t0 )) ms)" test "$(s_field state)" != up
+while [ "$(e2e_state)" = up ] && [ $s_i -lt 100 ]; do sleep 0.1; s_i=$((s_i + 1)); done
+check "link down noticed ($(e2e_field state), $(( $(e2e_ms) - t0 )) ms)" test "$(e2e_field state)" != up
 
 # A UDP flood into the tunnel (to the LAN behind the server) at full
 # speed; a full TUN queue (ENOBUFS) only slows it down.
@@ -64,15 +62,15 @@ while [ ! -e "$E2E_TMP/flood" ] && [ $s_i -lt $((FLOOD_S * 10 + 50)) ]; do
     sleep 0.1
     s_i=$((s_i + 1))
 done
-check "the flood ends" s_wait_child "$flood" 10
+check "the flood ends" e2e_wait_child "$flood" 10
 sent=$(cat "$E2E_TMP/flood" 2>/dev/null)
-s_status
-queued=$(first_number "$(s_field queued-while-down)")
-dropped=$(first_number "$(s_field dropped-while-down)")
-qbytes=$(s_field queue | sed -n 's/^[0-9]* packets, \([0-9]*\) bytes.*/\1/p')
+e2e_status
+queued=$(first_number "$(e2e_field queued-while-down)")
+dropped=$(first_number "$(e2e_field dropped-while-down)")
+qbytes=$(e2e_field queue | sed -n 's/^[0-9]* packets, \([0-9]*\) bytes.*/\1/p')
 echo "    (flood: ${sent:-?} packets of 1228 bytes; queued while down: $queued, dropped while down: $dropped, queue now $qbytes bytes)"
 echo "    (VmRSS: $rss0 kB before, at most $rss_max kB during the flood, growth $((rss_max - rss0)) kB)"
-check "still down during the flood ($(s_field state))" test "$(s_field state)" != up
+check "still down during the flood ($(e2e_field state))" test "$(e2e_field state)" != up
 check "the flood was big (${sent:-0} packets, over 4 x the bound)" \
     test "${sent:-0}" -gt $((4 * BOUND / 1228))
 check "status counts packets queued while down ($queued)" test "${queued:-0}" -gt 0
@@ -84,23 +82,23 @@ check "VmRSS measured ($rss0 kB, $rss_max kB)" test -n "$rss0" -a -n "$rss_max"
 check "VmRSS grew less than $RSS_GROWTH_KB kB ($((rss_max - rss0)) kB)" \
     test $((rss_max - rss0)) -lt $RSS_GROWTH_KB
 
-check "path healed" s_heal
-t0=$(s_ms)
-check "reconnected by itself" s_wait_reconnects 1 30
-echo "    (back up $(( $(s_ms) - t0 )) ms after healing)"
+check "path healed" e2e_heal
+t0=$(e2e_ms)
+check "reconnected by itself" e2e_wait_reconnects 1 30
+echo "    (back up $(( $(e2e_ms) - t0 )) ms after healing)"
 s_i=0
-while s_status && [ "$(s_field queue | cut -d' ' -f1)" != 0 ] && [ $s_i -lt 50 ]; do
+while e2e_status && [ "$(e2e_field queue | cut -d' ' -f1)" != 0 ] && [ $s_i -lt 50 ]; do
     sleep 0.1; s_i=$((s_i + 1))
 done
-check "the queue drained ($(s_field queue))" test "$(s_field queue | cut -d' ' -f1)" = 0
-sent_ip=$(s_field sent | cut -d' ' -f3)
-check "the queued packets went into the link, not dropped (sent: $(s_field sent); dropped: $(s_field dropped))" \
+check "the queue drained ($(e2e_field queue))" test "$(e2e_field queue | cut -d' ' -f1)" = 0
+sent_ip=$(e2e_field sent | cut -d' ' -f3)
+check "the queued packets went into the link, not dropped (sent: $(e2e_field sent); dropped: $(e2e_field dropped))" \
     test "${sent_ip:-0}" -ge "${queued:-1}"
-check "a ping crosses after the outage" x_ping "$NS_CLI" "$LAN_HOST_IP"
-check "one interface and one copy of each route on both ends" s_one_of_each
+check "a ping crosses after the outage" e2e_ping "$NS_CLI" "$LAN_HOST_IP"
+check "one interface and one copy of each route on both ends" e2e_one_of_each
 sed 's/^/    status| /' "$E2E_TMP/status"
 
-check "pppssh down" s_down
-check "the foreground pppssh has exited" s_wait_child "$S_FG_PID" 10
+check "pppssh down" e2e_down_tunnel
+check "the foreground pppssh has exited" e2e_wait_child "$E2E_FG_PID" 10
 [ "$E2E_FAILED" = 0 ] || { sed 's/^/    log| /' "$E2E_TMP/fg.log" | tail -n 40; }
 e2e_summary

@@ -8,16 +8,15 @@
 # code (pace_probe) on what sock_diag reads, but has no status socket.
 #   PPPSSH=/abs/path/pppssh DELAYLINE=/abs/path/delayline tests/e2e/test-path-rtt.sh
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib-extra.sh"
 [ -x "${DELAYLINE:-}" ] || { echo "SKIP: DELAYLINE is not set to the delayline tool"; exit 77; }
-x_setup
+e2e_bed_setup
 DELAY_MS=15
 
 # client v-srv ══ dc [mid: delay line] ds ══ v-cli server, same addresses.
 # No segmentation offloads: the delay line forwards real frames only.
 ip -n "$NS_CLI" link del v-srv
-x_ns mid
-NS_MID=$X_LAST_NS
+e2e_ns mid
+NS_MID=$E2E_LAST_NS
 ip link add v-srv netns "$NS_CLI" type veth peer name dc netns "$NS_MID"
 ip link add v-cli netns "$NS_SRV" type veth peer name ds netns "$NS_MID"
 in_cli ip addr add "$CLI_IP/24" dev v-srv
@@ -41,7 +40,7 @@ check "the transport's RTT is twice the delay line's ${DELAY_MS} ms" \
 NAME=$(printf '%.12s' "rtt$E2E_ID")
 e2e_server_conf 198.18.255.100-198.18.255.120 "[User root]" "Address = 198.18.255.2"
 e2e_conf "$E2E_TMP/$NAME.conf" "Interface = $NAME" "Route = 198.19.0.0/24"
-check "pppssh up through the delay line" x_up "$NS_CLI" "$E2E_TMP/$NAME.conf"
+check "pppssh up through the delay line" e2e_up "$NS_CLI" "$E2E_TMP/$NAME.conf"
 
 # Each packet sent may read the connection's TCP_INFO (every 20 ms at most).
 in_cli ping -c 20 -i 0.05 -W 2 "$LAN_HOST_IP" >/dev/null 2>&1
@@ -52,5 +51,5 @@ target_of() { sed -n 's/^queue: .*, target \([0-9.]*\) ms$/\1/p' "$1"; }
 check "the client's CoDel target is 3/7 of the ~$((2 * DELAY_MS)) ms base RTT" \
     awk -v t="$(target_of "$E2E_TMP/status")" 'BEGIN { exit !(t >= 12.5 && t <= 16) }'
 
-check "pppssh down" x_down "$NS_CLI" "$E2E_TMP/$NAME.conf"
+check "pppssh down" e2e_down "$NS_CLI" "$E2E_TMP/$NAME.conf"
 e2e_summary

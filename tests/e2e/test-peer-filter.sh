@@ -10,8 +10,7 @@
 # (/proc/net/snmp, snmp6) and routes, `pppssh status` (filtered:) and
 # serve's accounting line (filtered=) say so.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib-extra.sh"
-x_ipv6_setup
+e2e_ipv6_setup
 
 SPOOL=$E2E_TMP/spool
 mkdir -p "$SPOOL"
@@ -30,10 +29,10 @@ Address6 = $V6_CLI/64
 CONF
 chmod 600 "$V6_CONF"
 
-x_ipv6_up
+e2e_ipv6_up
 [ "$E2E_FAILED" -eq 0 ] || { e2e_summary; exit 1; }
 check "IPv6 crosses the tunnel" in_cli ping -6 -c 1 -W 3 "$V6_SRV"
-CLI4=$(x_tun_addr "$NS_CLI" "$V6_IF")
+CLI4=$(e2e_tun_addr "$NS_CLI" "$V6_IF")
 
 # snmp NS KEY: a counter of namespace NS (Icmp6InEchos, or an IPv4
 # "Icmp:" one such as InRedirects).
@@ -87,10 +86,10 @@ check "the link is still up and carries IPv6" in_cli ping -6 -c 1 -W 3 "$V6_SRV"
 check "the client counted what it refused" \
     sh -c "'$PPPSSH' status $V6_IF | grep -Eq '^filtered: 3 wrong IP version, 0 closed NCP, 0 unreadable, 0 spoofed source, ([2-9]|[1-9][0-9]+) router messages, 0 bad offload'"
 
-check "pppssh down" x_down "$NS_CLI" "$V6_CONF"
-x_wait_file_text "$E2E_TMP/serve.log" "filtered=" 5
+check "pppssh down" e2e_down "$NS_CLI" "$V6_CONF"
+e2e_wait_file_text "$E2E_TMP/serve.log" "filtered=" 5
 filtered=$(sed -n 's/.*session user=root .*filtered=\([0-9]*\).*/\1/p' "$E2E_TMP/serve.log" | tail -n1)
 check "serve counted the 5 hostile packets (filtered=$filtered)" test "${filtered:-0}" -ge 5
-[ "$E2E_FAILED" -eq 0 ] || x_serve_log
+[ "$E2E_FAILED" -eq 0 ] || e2e_serve_log
 
 e2e_summary

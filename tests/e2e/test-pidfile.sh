@@ -5,26 +5,24 @@
 # live unrelated process - does not block a start.
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
 . "$HERE/lib.sh"
-. "$HERE/lib-extra.sh"
-. "$HERE/lib-supervise.sh"
-s_setup
+e2e_supervise_setup
 
-check "pppssh up (daemon)" s_up
-pid=$(s_find_daemon)
-check "pidfile $(s_pidfile) names the running daemon ($pid)" \
-    sh -c "[ -n '$pid' ] && [ \"\$(cat '$(s_pidfile)' 2>/dev/null)\" = '$pid' ]"
+check "pppssh up (daemon)" e2e_up_tunnel
+pid=$(e2e_find_daemon)
+check "pidfile $(e2e_pidfile) names the running daemon ($pid)" \
+    sh -c "[ -n '$pid' ] && [ \"\$(cat '$(e2e_pidfile)' 2>/dev/null)\" = '$pid' ]"
 check "TERM" kill -TERM "$pid"
-check "TERM: the daemon exits" x_wait_dead "$pid" 10
-check "TERM: the pidfile is gone" test ! -e "$(s_pidfile)"
+check "TERM: the daemon exits" e2e_wait_dead "$pid" 10
+check "TERM: the pidfile is gone" test ! -e "$(e2e_pidfile)"
 
 mkdir -p "$PPPSSH_RUN_DIR"
-echo $$ >"$(s_pidfile)"
-check "up over a stale pidfile (naming live pid $$)" s_up
-pid=$(s_find_daemon)
+echo $$ >"$(e2e_pidfile)"
+check "up over a stale pidfile (naming live pid $$)" e2e_up_tunnel
+pid=$(e2e_find_daemon)
 check "the pidfile now names the daemon ($pid)" \
-    sh -c "[ -n '$pid' ] && [ \"\$(cat '$(s_pidfile)' 2>/dev/null)\" = '$pid' ]"
-check "down NAME" s_down
-check "down NAME: the daemon exits" x_wait_dead "$pid" 5
-check "down NAME: the pidfile is gone" test ! -e "$(s_pidfile)"
-[ "$E2E_FAILED" = 0 ] || x_serve_log | tail -n 20
+    sh -c "[ -n '$pid' ] && [ \"\$(cat '$(e2e_pidfile)' 2>/dev/null)\" = '$pid' ]"
+check "down NAME" e2e_down_tunnel
+check "down NAME: the daemon exits" e2e_wait_dead "$pid" 5
+check "down NAME: the pidfile is gone" test ! -e "$(e2e_pidfile)"
+[ "$E2E_FAILED" = 0 ] || e2e_serve_log | tail -n 20
 e2e_summary

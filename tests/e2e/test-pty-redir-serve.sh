@@ -8,11 +8,10 @@
 #   PPPSSH=/abs/path/pppssh [PTY_REDIR=/abs/path/pty-redir] tests/e2e/test-pty-redir-serve.sh
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
 . "$HERE/lib.sh"
-. "$HERE/lib-extra.sh"
-x_pty_setup
+e2e_pty_setup
 
 # A. The engine's own server end on the pty, in the server's namespace.
-x_pty_session "serve on a pty" "$NS_SRV" 198.18.254.1 \
+e2e_pty_session "serve on a pty" "$NS_SRV" 198.18.254.1 \
     "$PPPSSH" serve --local 198.18.254.1 --remote 198.18.254.2 --stderr
 
-x_pty_summary
+e2e_pty_summary

@@ -9,19 +9,18 @@
 #   PPPSSH=/abs/path/pppssh [PTY_REDIR=/abs/path/pty-redir] tests/e2e/test-pty-redir.sh
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
 . "$HERE/lib.sh"
-. "$HERE/lib-extra.sh"
-x_pty_setup
+e2e_pty_setup
 
 # ssh on the pty (client namespace), sshd's forced command (`pppssh serve
 # -c server.conf`) at the far end; first with -T (no remote pty), then with
 # -t as the HOWTO has it (pppssh serve must make its pty raw).
-x_pty_session "ssh -T on a pty" "$NS_CLI" "$TUN_SRV_IP" \
+e2e_pty_session "ssh -T on a pty" "$NS_CLI" "$TUN_SRV_IP" \
     ssh -T -e none -o BatchMode=yes -o IdentitiesOnly=yes -i "$E2E_TMP/client_key" \
     -o UserKnownHostsFile="$E2E_TMP/known_hosts" -o StrictHostKeyChecking=yes \
     -o ConnectTimeout=5 "root@$SRV_IP"
-x_pty_session "ssh -t on a pty (HOWTO)" "$NS_CLI" "$TUN_SRV_IP" \
+e2e_pty_session "ssh -t on a pty (HOWTO)" "$NS_CLI" "$TUN_SRV_IP" \
     ssh -t -e none -o BatchMode=yes -o IdentitiesOnly=yes -i "$E2E_TMP/client_key" \
     -o UserKnownHostsFile="$E2E_TMP/known_hosts" -o StrictHostKeyChecking=yes \
     -o ConnectTimeout=5 "root@$SRV_IP"
 
-x_pty_summary
+e2e_pty_summary

@@ -16,10 +16,9 @@
 #   PPPSSH=/abs/path/pppssh tests/e2e/test-serve-admission.sh
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..
 . "$HERE/lib.sh"
-. "$HERE/lib-extra.sh"
-x_setup
+e2e_bed_setup
 RUN=$E2E_TMP/srv-run
-X_UP_TIMEOUT=20
+E2E_UP_TIMEOUT=20
 DAVE_IP=198.18.254.77   # leased in /run/pppssh: an address no other test uses
 
 e2e_server_conf 198.18.255.100-198.18.255.110 \
@@ -38,16 +37,16 @@ quiet_key() {
 quiet_key mallory "--run-dir $RUN"
 quiet_key erin "--run-dir $RUN"
 quiet_key dave ""   # no --run-dir: /run/pppssh, whatever the client sends
-x_user bob
+e2e_user bob
 
 # up_fails NAME CONF WANT_STATUS TEXT: `pppssh up` fails with that status
 # and TEXT (the server's reason) on its stderr.
 up_fails() {
-    x_up "$NS_CLI" "$2" >/dev/null 2>&1
-    if [ "$X_RC" = "$3" ] && grep -qF -- "$4" "$E2E_TMP/up.out"; then
-        pass "$1: exit $X_RC, $(tail -n1 "$E2E_TMP/up.out")"
+    e2e_up "$NS_CLI" "$2" >/dev/null 2>&1
+    if [ "$E2E_RC" = "$3" ] && grep -qF -- "$4" "$E2E_TMP/up.out"; then
+        pass "$1: exit $E2E_RC, $(tail -n1 "$E2E_TMP/up.out")"
     else
-        fail "$1: exit $X_RC (want $3 and '$4'): $(cat "$E2E_TMP/up.out")"
+        fail "$1: exit $E2E_RC (want $3 and '$4'): $(cat "$E2E_TMP/up.out")"
     fi
 }
 srv_tunnels() { ip -n "$NS_SRV" -o link show | grep -c ': ppps'; }
@@ -61,7 +60,7 @@ held_leases() {
 }
 
 # 1 + 6: no section, refused with a Pool; the reason arrives in band.
-x_conf_user "$E2E_TMP/mal.conf" mallory "Interface = e2emal" "Persist = no"
+e2e_conf_user "$E2E_TMP/mal.conf" mallory "Interface = e2emal" "Persist = no"
 up_fails "user without [User] refused, reason in band" "$E2E_TMP/mal.conf" 9 \
     "has no [User mallory] section"
 check "refused: no tunnel interface on the server" test "$(srv_tunnels)" = 0
@@ -71,7 +70,7 @@ check "refused: no lease held" test "$(held_leases)" = 0
 mkdir -p -m 700 "$RUN/leases"
 echo untouched >"$E2E_TMP/victim"
 ln -s "$E2E_TMP/victim" "$RUN/leases/198.18.255.50"
-x_conf_user "$E2E_TMP/erin.conf" erin "Interface = e2eerin" "Persist = no"
+e2e_conf_user "$E2E_TMP/erin.conf" erin "Interface = e2eerin" "Persist = no"
 up_fails "symlinked lease file refused" "$E2E_TMP/erin.conf" 9 "symbolic link"
 check "the symlink's target is untouched" grep -qx untouched "$E2E_TMP/victim"
 check "symlink: no tunnel interface on the server" test "$(srv_tunnels)" = 0
@@ -80,8 +79,8 @@ rm -f "$RUN/leases/198.18.255.50"
 chmod 0770 "$RUN"
 up_fails "group-writable run directory refused" "$E2E_TMP/erin.conf" 9 "writable by group"
 chmod 0700 "$RUN"
-check "erin admitted once the directory is safe" x_up "$NS_CLI" "$E2E_TMP/erin.conf"
-check "erin: down" x_down "$NS_CLI" "$E2E_TMP/erin.conf"
+check "erin admitted once the directory is safe" e2e_up "$NS_CLI" "$E2E_TMP/erin.conf"
+check "erin: down" e2e_down "$NS_CLI" "$E2E_TMP/erin.conf"
 # 1: removing erin's section revokes her key, Pool or not.
 sed -i '/^\[User erin\]$/,+1d' "$E2E_TMP/server.conf"
 up_fails "erin's section removed: her key is refused" "$E2E_TMP/erin.conf" 9 \
@@ -91,9 +90,9 @@ up_fails "erin's section removed: her key is refused" "$E2E_TMP/erin.conf" 9 \
 echo 'AcceptEnv PPPSSH_*' >>"$E2E_TMP/sshd_config"
 kill -HUP "$(cat "$E2E_TMP/sshd.pid")"
 sleep 1 # sshd re-executes itself with the new configuration
-x_conf_user "$E2E_TMP/dave.conf" dave "Interface = e2edave" "Persist = no" \
+e2e_conf_user "$E2E_TMP/dave.conf" dave "Interface = e2edave" "Persist = no" \
     "SSHOption = SetEnv=PPPSSH_RUN_DIR=$E2E_TMP/evil PPPSSH_OFFLOAD=0"
-check "dave up with PPPSSH_RUN_DIR sent through sshd" x_up "$NS_CLI" "$E2E_TMP/dave.conf"
+check "dave up with PPPSSH_RUN_DIR sent through sshd" e2e_up "$NS_CLI" "$E2E_TMP/dave.conf"
 # serve_env_has TEXT: dave's serve has TEXT in its environment.
 serve_env_has() {
     for p in $(pgrep -f "serve  -c $E2E_TMP/server.conf --user dave"); do
@@ -105,7 +104,7 @@ check "the client's PPPSSH_RUN_DIR reached serve's environment (sshd passed it)"
     serve_env_has "PPPSSH_RUN_DIR=$E2E_TMP/evil"
 check "... but serve made nothing there" test ! -e "$E2E_TMP/evil"
 check "... its lease is in /run/pppssh" sh -c "! flock -n /run/pppssh/leases/$DAVE_IP true"
-check "dave: down" x_down "$NS_CLI" "$E2E_TMP/dave.conf"
+check "dave: down" e2e_down "$NS_CLI" "$E2E_TMP/dave.conf"
 # Leave /run/pppssh as it was, once dave's serve has let go.
 wait_gone sh -c "! flock -n /run/pppssh/leases/$DAVE_IP true"
 rm -f "/run/pppssh/leases/$DAVE_IP" /run/pppssh/leases/user-dave.lock
@@ -165,6 +164,6 @@ printf '[Server]\nAddress = 198.18.254.1\n[User a]\nRoute = 198.18.255.0/24\n[Us
 check_conf "a user's route over another user's address" 4
 check "serve --check still passes this test's own server.conf" \
     "$PPPSSH" serve --check -c "$E2E_TMP/server.conf"
-[ "$E2E_FAILED" = 0 ] || x_serve_log
+[ "$E2E_FAILED" = 0 ] || e2e_serve_log
 
 e2e_summary
