@@ -22,7 +22,7 @@ static const char *peer_reason(const struct tunnel *t)
 static void cause_message(struct tunnel *t, enum ppp_cause cause, char *buf, size_t size)
 {
     const char *why = t->engine_warning[0] ? t->engine_warning : ppp_cause_name(cause);
-    const char *said = t->said.reason;
+    const char *said = t->st.said.reason;
     const char *reason = peer_reason(t);
     switch (cause) {
     case PPP_CAUSE_NEGOTIATION_FAILED:
@@ -43,11 +43,11 @@ static void cause_message(struct tunnel *t, enum ppp_cause cause, char *buf, siz
         if (reason[0]) {
             /* A refusal before LCP was up: the peer said why, then hung up. */
             snprintf(buf, size, "the peer ended the link (LCP Terminate-Request: %s)", reason);
-        } else if (t->child.pid && t->child_exited) {
+        } else if (t->st.child.pid && t->st.child_exited) {
             char st[64];
             snprintf(buf, size, "the transport closed: %s %s%s%s",
                      t->p->spawn.shell_command ? "Command" : "ssh",
-                     spawn_describe_status(t->child_status, st, sizeof(st)), said[0] ? ": " : "",
+                     spawn_describe_status(t->st.child_status, st, sizeof(st)), said[0] ? ": " : "",
                      said);
         } else {
             snprintf(buf, size, "the transport closed%s%s", said[0] ? ": " : "", said);
@@ -58,7 +58,7 @@ static void cause_message(struct tunnel *t, enum ppp_cause cause, char *buf, siz
 /* Nothing of PPP came from the peer in this session. */
 static bool no_frame_yet(const struct tunnel *t)
 {
-    return !t->link || ppp_link_stats(t->link)->rx_frames == t->rx_frames_at_start;
+    return !t->link || ppp_link_stats(t->link)->rx_frames == t->sup.rx_frames_at_start;
 }
 
 /* sshd closed or reset the connection before the session began (its
@@ -66,7 +66,7 @@ static bool no_frame_yet(const struct tunnel *t)
  * may well get through. */
 bool session_dropped_before_start(const struct tunnel *t)
 {
-    return t->said.failure == SSH_FAIL_CLOSED && no_frame_yet(t);
+    return t->st.said.failure == SSH_FAIL_CLOSED && no_frame_yet(t);
 }
 
 /* The transport (ssh, i.e. the remote command, or the Command) exited
@@ -75,10 +75,10 @@ bool session_dropped_before_start(const struct tunnel *t)
  * shell.  255 is ssh's own failure, 127 "not found" (handled before). */
 static bool remote_command_failed(const struct tunnel *t)
 {
-    if (!t->child_exited || !WIFEXITED(t->child_status))
+    if (!t->st.child_exited || !WIFEXITED(t->st.child_status))
         return false;
-    int st = WEXITSTATUS(t->child_status);
-    return st != 0 && st != 255 && no_frame_yet(t) && t->said.rank == SSH_RANK_REASON;
+    int st = WEXITSTATUS(t->st.child_status);
+    return st != 0 && st != 255 && no_frame_yet(t) && t->st.said.rank == SSH_RANK_REASON;
 }
 
 int session_cause(struct tunnel *t, char *msg, size_t size)
@@ -92,7 +92,7 @@ int session_cause(struct tunnel *t, char *msg, size_t size)
         snprintf(msg, size, "the server refused the session: %s", refusal);
         return RUN_EXIT_COMMAND_FAILED;
     }
-    const struct ssh_stderr *e = &t->said;
+    const struct ssh_stderr *e = &t->st.said;
     const char *who = t->p->spawn.shell_command ? "Command" : "remote command";
     if (e->failure != SSH_FAIL_NONE && e->failure != SSH_FAIL_CLOSED) {
         bool command = t->p->spawn.shell_command && e->failure == SSH_FAIL_COMMAND_MISSING;
@@ -100,7 +100,7 @@ int session_cause(struct tunnel *t, char *msg, size_t size)
                  e->failure_line);
         return superv_ssh_exit_status(e->failure);
     }
-    if (t->child_exited && WIFEXITED(t->child_status) && WEXITSTATUS(t->child_status) == 127) {
+    if (t->st.child_exited && WIFEXITED(t->st.child_status) && WEXITSTATUS(t->st.child_status) == 127) {
         /* The remote shell's (or sh -c's) "command not found". */
         snprintf(msg, size, "%s not found%s%s", who, e->reason[0] ? ": " : "", e->reason);
         return RUN_EXIT_COMMAND_FAILED;
@@ -113,7 +113,7 @@ int session_cause(struct tunnel *t, char *msg, size_t size)
     if (remote_command_failed(t)) {
         char st[64];
         snprintf(msg, size, "the %s failed (%s): %s", who,
-                 spawn_describe_status(t->child_status, st, sizeof(st)), e->reason);
+                 spawn_describe_status(t->st.child_status, st, sizeof(st)), e->reason);
         return RUN_EXIT_COMMAND_FAILED;
     }
     cause_message(t, cause, msg, size);

@@ -35,11 +35,11 @@
 static uint64_t next_random(struct tunnel *t)
 {
     /* xorshift64*: jitter only, no need for more. */
-    uint64_t x = t->rng ? t->rng : 0x9e3779b97f4a7c15u;
+    uint64_t x = t->sup.rng ? t->sup.rng : 0x9e3779b97f4a7c15u;
     x ^= x >> 12;
     x ^= x << 25;
     x ^= x >> 27;
-    t->rng = x;
+    t->sup.rng = x;
     return x * 0x2545f4914f6cdd1du;
 }
 
@@ -64,81 +64,81 @@ static void run_hooks(struct tunnel *t, enum hook_kind kind)
         .dns1.s_addr = htonl(t->peer_dns[0]),
         .dns2.s_addr = htonl(t->peer_dns[1]),
     };
-    hooks_queue(&t->hooks, kind, &env, (long long)(tunnel_now() / PPP_MS));
+    hooks_queue(&t->sup.hooks, kind, &env, (long long)(tunnel_now() / PPP_MS));
 }
 
 void supervisor_hooks_changed(struct tunnel *t)
 {
-    hooks_poll(&t->hooks, (long long)(tunnel_now() / PPP_MS));
+    hooks_poll(&t->sup.hooks, (long long)(tunnel_now() / PPP_MS));
 }
 
 static void hooks_up(struct tunnel *t)
 {
     if (t->p->role != RUN_CLIENT || !t->ipcp_up)
         return;
-    t->hook_up_ran = true;
+    t->sup.hook_up_ran = true;
     run_hooks(t, HOOK_IP_UP);
 }
 
 static void hooks_down(struct tunnel *t)
 {
-    if (!t->hook_up_ran)
+    if (!t->sup.hook_up_ran)
         return;
-    t->hook_up_ran = false;
+    t->sup.hook_up_ran = false;
     run_hooks(t, HOOK_IP_DOWN);
 }
 
 void supervisor_finish(struct tunnel *t)
 {
     hooks_down(t); /* when the end did not wait for the link to go Dead */
-    hooks_drain(&t->hooks); /* nothing left to keep alive: each to its end or timeout */
-    hooks_free(&t->hooks);
+    hooks_drain(&t->sup.hooks); /* nothing left to keep alive: each to its end or timeout */
+    hooks_free(&t->sup.hooks);
 }
 
 /* ---- sessions ---- */
 
 static void session_reset_fields(struct tunnel *t)
 {
-    t->child = (struct spawn_child){.pid = 0, .io_fd = -1, .stderr_fd = -1};
-    t->child_exited = false;
-    t->child_status = 0;
-    t->in_fd = t->out_fd = -1;
-    t->stream_gone = false;
-    t->stream_events = t->out_events = 0;
-    t->err_len = 0;
-    t->err_eof = false;
-    ssh_stderr_init(&t->said);
+    t->st.child = (struct spawn_child){.pid = 0, .io_fd = -1, .stderr_fd = -1};
+    t->st.child_exited = false;
+    t->st.child_status = 0;
+    t->st.in_fd = t->st.out_fd = -1;
+    t->st.stream_gone = false;
+    t->st.stream_events = t->st.out_events = 0;
+    t->st.err_len = 0;
+    t->st.err_eof = false;
+    ssh_stderr_init(&t->st.said);
     t->engine_warning[0] = 0;
-    t->text_len = 0;
-    t->session_was_up = false;
-    t->words_until = PPP_TIME_NEVER;
-    t->kill_pending = t->down_logged = false;
-    t->check_pending = false;
+    t->st.text_len = 0;
+    t->sup.session_was_up = false;
+    t->sup.words_until = PPP_TIME_NEVER;
+    t->sup.kill_pending = t->sup.down_logged = false;
+    t->sup.check_pending = false;
 }
 
 static int session_start(struct tunnel *t)
 {
     session_reset_fields(t);
-    t->sessions++;
+    t->sup.sessions++;
     supervisor_set_state(t, SUP_CONNECTING, "a new session");
     if (stream_start(t) < 0)
         return -1;
-    t->session_start = t->last_rx = tunnel_now();
-    t->rx_frames_seen = t->rx_frames_at_start = ppp_link_stats(t->link)->rx_frames;
-    t->echo_sent_at_rx = ppp_link_stats(t->link)->echo_sent;
-    return ppp_link_open(t->link, t->session_start) == PPP_OK ? 0 : -1;
+    t->sup.session_start = t->sup.last_rx = tunnel_now();
+    t->sup.rx_frames_seen = t->sup.rx_frames_at_start = ppp_link_stats(t->link)->rx_frames;
+    t->sup.echo_sent_at_rx = ppp_link_stats(t->link)->echo_sent;
+    return ppp_link_open(t->link, t->sup.session_start) == PPP_OK ? 0 : -1;
 }
 
 int supervisor_first_session(struct tunnel *t)
 {
-    t->rng = t->p->ppp.seed ^ 0x5bd1e995u;
+    t->sup.rng = t->p->ppp.seed ^ 0x5bd1e995u;
     struct hook_config hooks = {
         .up_script = t->p->sup.up_script,
         .down_script = t->p->sup.down_script,
         .dir = t->p->sup.hook_dir,
     };
-    hooks_init(&t->hooks, &hooks);
-    t->retry_at = PPP_TIME_NEVER;
+    hooks_init(&t->sup.hooks, &hooks);
+    t->sup.retry_at = PPP_TIME_NEVER;
     return session_start(t);
 }
 
@@ -152,20 +152,20 @@ static struct superv_config policy_config(const struct tunnel *t)
 static void back_off(struct tunnel *t, const struct superv_decision *d)
 {
     uint32_t ms = d->delay_ms;
-    t->reset_pending = false;
+    t->sup.reset_pending = false;
     supervisor_set_state(t, SUP_BACKOFF, d->refused ? "refused" : "the session ended");
-    t->retry_at = tunnel_now() + (ppp_time)ms * PPP_MS;
+    t->sup.retry_at = tunnel_now() + (ppp_time)ms * PPP_MS;
     if (d->refused)
         log_warn("reconnecting in %.1f s (attempt %u): %s will not go away by retrying sooner",
-                 ms / 1000.0, t->fails + 1, t->last_error);
+                 ms / 1000.0, t->sup.fails + 1, t->sup.last_error);
     else
-        log_info("reconnecting in %.1f s (attempt %u)", ms / 1000.0, t->fails + 1);
+        log_info("reconnecting in %.1f s (attempt %u)", ms / 1000.0, t->sup.fails + 1);
 }
 
 static bool may_retry(const struct tunnel *t)
 {
     struct superv_config c = policy_config(t);
-    return superv_may_retry(&c, t->p->role == RUN_CLIENT, t->reset_pending, t->reported_up,
+    return superv_may_retry(&c, t->p->role == RUN_CLIENT, t->sup.reset_pending, t->reported_up,
                             tunnel_stopping(t), t->failed);
 }
 
@@ -177,17 +177,17 @@ static bool first_connect_retry(struct tunnel *t)
     ppp_time deadline = t->started + (ppp_time)SUPERV_FIRST_CONNECT_MS * PPP_MS;
     if (t->p->role != RUN_CLIENT || t->reported_up || tunnel_stopping(t) || t->failed ||
         !session_dropped_before_start(t) ||
-        !superv_first_retry(t->fails, next_random(t), tunnel_now(), deadline, &ms))
+        !superv_first_retry(t->sup.fails, next_random(t), tunnel_now(), deadline, &ms))
         return false;
     stream_stop(t, false);
     log_info("the server dropped the connection before the session (%s): trying again in "
              "%.1f s",
-             t->said.failure_line, ms / 1000.0);
-    t->fails++;
-    t->child.pid = 0;
-    t->stream_gone = true; /* its descriptors are closed */
+             t->st.said.failure_line, ms / 1000.0);
+    t->sup.fails++;
+    t->st.child.pid = 0;
+    t->st.stream_gone = true; /* its descriptors are closed */
     supervisor_set_state(t, SUP_BACKOFF, "sshd dropped the connection before the session");
-    t->retry_at = tunnel_now() + (ppp_time)ms * PPP_MS;
+    t->sup.retry_at = tunnel_now() + (ppp_time)ms * PPP_MS;
     return true;
 }
 
@@ -205,32 +205,32 @@ static void session_over(struct tunnel *t)
     stream_stop(t, false);
     char why[256];
     int status = session_cause(t, why, sizeof(why));
-    if (!t->down_logged) {
-        snprintf(t->last_error, sizeof(t->last_error), "%s", why);
-        if (t->session_was_up)
+    if (!t->sup.down_logged) {
+        snprintf(t->sup.last_error, sizeof(t->sup.last_error), "%s", why);
+        if (t->sup.session_was_up)
             log_warn("link down: %s", why);
         else
-            log_warn("attempt %u failed: %s", t->fails + 1, why);
+            log_warn("attempt %u failed: %s", t->sup.fails + 1, why);
     }
     struct superv_config c = policy_config(t);
-    struct superv_ending e = {.was_up = t->session_was_up,
-                              .reset = t->reset_pending,
+    struct superv_ending e = {.was_up = t->sup.session_was_up,
+                              .reset = t->sup.reset_pending,
                               .status = status,
                               .random = next_random(t)};
-    struct superv_decision d = superv_after_session(&c, t->fails, &e);
-    t->fails = d.fails;
-    t->child.pid = 0;
-    t->stream_gone = true; /* its descriptors are closed */
+    struct superv_decision d = superv_after_session(&c, t->sup.fails, &e);
+    t->sup.fails = d.fails;
+    t->st.child.pid = 0;
+    t->st.stream_gone = true; /* its descriptors are closed */
     t->ipcp_up = t->ipv6cp_up = false;
     if (d.give_up) {
-        tunnel_fail(t, status, "giving up after %u failed attempts (MaxFail): %s", t->fails,
-                    t->last_error);
+        tunnel_fail(t, status, "giving up after %u failed attempts (MaxFail): %s", t->sup.fails,
+                    t->sup.last_error);
         supervisor_set_state(t, SUP_DONE, "MaxFail");
         return;
     }
     back_off(t, &d);
     char text[320];
-    snprintf(text, sizeof(text), "%s: %s", supervisor_state_name(t), t->last_error);
+    snprintf(text, sizeof(text), "%s: %s", supervisor_state_name(t), t->sup.last_error);
     sd_notify_status(text);
 }
 
@@ -238,25 +238,25 @@ static void session_over(struct tunnel *t)
  * nothing to wait for when we end it ourselves. */
 static bool transport_done(struct tunnel *t)
 {
-    if (t->child.pid == 0 || (t->child_exited && t->err_eof))
+    if (t->st.child.pid == 0 || (t->st.child_exited && t->st.err_eof))
         return true;
-    if (tunnel_stopping(t) || t->failed || !t->stream_gone)
+    if (tunnel_stopping(t) || t->failed || !t->st.stream_gone)
         return true;
     ppp_time now = tunnel_now();
-    if (t->words_until == PPP_TIME_NEVER)
-        t->words_until = now + (ppp_time)FINISH_WAIT_MS * PPP_MS;
-    return now >= t->words_until;
+    if (t->sup.words_until == PPP_TIME_NEVER)
+        t->sup.words_until = now + (ppp_time)FINISH_WAIT_MS * PPP_MS;
+    return now >= t->sup.words_until;
 }
 
 static void kill_session(struct tunnel *t)
 {
-    t->kill_pending = false;
-    if (t->state != SUP_CONNECTING && t->state != SUP_UP)
+    t->sup.kill_pending = false;
+    if (t->sup.state != SUP_CONNECTING && t->sup.state != SUP_UP)
         return;
-    snprintf(t->last_error, sizeof(t->last_error), "%s", t->kill_reason);
-    log_warn("link down: %s", t->kill_reason);
-    t->down_logged = true;
-    stream_kill(t, t->kill_reason);
+    snprintf(t->sup.last_error, sizeof(t->sup.last_error), "%s", t->sup.kill_reason);
+    log_warn("link down: %s", t->sup.kill_reason);
+    t->sup.down_logged = true;
+    stream_kill(t, t->sup.kill_reason);
 }
 
 static void end_session(struct tunnel *t, const char *fmt, ...)
@@ -266,25 +266,25 @@ static void end_session(struct tunnel *t, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(t->kill_reason, sizeof(t->kill_reason), fmt, ap);
+    vsnprintf(t->sup.kill_reason, sizeof(t->sup.kill_reason), fmt, ap);
     va_end(ap);
-    t->kill_pending = true;
+    t->sup.kill_pending = true;
 }
 
 void supervise(struct tunnel *t)
 {
-    if (t->state == SUP_DONE)
+    if (t->sup.state == SUP_DONE)
         return;
-    if (t->kill_pending)
+    if (t->sup.kill_pending)
         kill_session(t);
-    if (t->state == SUP_BACKOFF) {
+    if (t->sup.state == SUP_BACKOFF) {
         if (t->failed)
             supervisor_set_state(t, SUP_DONE, t->exit_msg);
         return;
     }
-    if ((t->state == SUP_CONNECTING || t->state == SUP_UP) && tunnel_link_dead(t))
+    if ((t->sup.state == SUP_CONNECTING || t->sup.state == SUP_UP) && tunnel_link_dead(t))
         supervisor_set_state(t, SUP_ENDING, "the link is Dead");
-    if ((t->state == SUP_ENDING || t->state == SUP_STOPPING) && tunnel_link_dead(t) &&
+    if ((t->sup.state == SUP_ENDING || t->sup.state == SUP_STOPPING) && tunnel_link_dead(t) &&
         transport_done(t))
         session_over(t);
 }
@@ -293,16 +293,16 @@ void supervise(struct tunnel *t)
 
 static uint64_t echoes_unanswered(const struct tunnel *t)
 {
-    return ppp_link_stats(t->link)->echo_sent - t->echo_sent_at_rx;
+    return ppp_link_stats(t->link)->echo_sent - t->sup.echo_sent_at_rx;
 }
 
 void supervisor_heard(struct tunnel *t)
 {
     const struct ppp_stats *s = ppp_link_stats(t->link);
-    if (s->rx_frames != t->rx_frames_seen) {
-        t->rx_frames_seen = s->rx_frames;
-        t->echo_sent_at_rx = s->echo_sent;
-        t->last_rx = tunnel_now();
+    if (s->rx_frames != t->sup.rx_frames_seen) {
+        t->sup.rx_frames_seen = s->rx_frames;
+        t->sup.echo_sent_at_rx = s->echo_sent;
+        t->sup.last_rx = tunnel_now();
     }
 }
 
@@ -311,12 +311,12 @@ void supervisor_heard(struct tunnel *t)
 static struct superv_liveness liveness(const struct tunnel *t)
 {
     return (struct superv_liveness){
-        .state = t->state,
+        .state = t->sup.state,
         .reported_up = t->reported_up,
         .dead = tunnel_link_dead(t),
         .stopping = tunnel_stopping(t),
-        .session_start = t->session_start,
-        .last_rx = t->last_rx,
+        .session_start = t->sup.session_start,
+        .last_rx = t->sup.last_rx,
         .echo_interval_ms = t->p->ppp.echo_interval_ms,
         .echo_failures = t->p->ppp.echo_failures,
         .silent = t->p->ppp.silent,
@@ -339,13 +339,13 @@ static ppp_time first_frame_deadline(const struct tunnel *t)
 ppp_time supervisor_expiry(const struct tunnel *t)
 {
     ppp_time when = earlier(silence_deadline(t), first_frame_deadline(t));
-    if (t->state == SUP_BACKOFF)
-        when = earlier(when, t->retry_at);
-    if (t->state == SUP_ENDING && t->words_until != PPP_TIME_NEVER)
-        when = earlier(when, t->words_until);
-    if (t->check_pending)
-        when = earlier(when, t->check_until);
-    long long hook = hooks_expiry(&t->hooks);
+    if (t->sup.state == SUP_BACKOFF)
+        when = earlier(when, t->sup.retry_at);
+    if (t->sup.state == SUP_ENDING && t->sup.words_until != PPP_TIME_NEVER)
+        when = earlier(when, t->sup.words_until);
+    if (t->sup.check_pending)
+        when = earlier(when, t->sup.check_until);
+    long long hook = hooks_expiry(&t->sup.hooks);
     if (hook >= 0)
         when = earlier(when, (ppp_time)hook * PPP_MS);
     return when;
@@ -353,14 +353,14 @@ ppp_time supervisor_expiry(const struct tunnel *t)
 
 static void check_timed_out(struct tunnel *t)
 {
-    t->check_pending = false;
+    t->sup.check_pending = false;
     log_warn("check: no LCP Echo-Reply within %d s", CHECK_WAIT_MS / 1000);
     ctl_answer_echo(t, "no reply: no LCP Echo-Reply within 3 s\n");
 }
 
 void supervisor_timer(struct tunnel *t, ppp_time now)
 {
-    hooks_poll(&t->hooks, (long long)(now / PPP_MS));
+    hooks_poll(&t->sup.hooks, (long long)(now / PPP_MS));
     if (now >= first_frame_deadline(t)) {
         tunnel_fail(t, RUN_EXIT_NEGOTIATION,
                     "no PPP frame from the server within %d s (with a pty, pppssh waits for the "
@@ -370,17 +370,17 @@ void supervisor_timer(struct tunnel *t, ppp_time now)
          * section 4.1): the transport's end does. */
         stream_kill(t, "no PPP frame from the server");
     }
-    if (t->check_pending && now >= t->check_until)
+    if (t->sup.check_pending && now >= t->sup.check_until)
         check_timed_out(t);
-    if (now >= silence_deadline(t) && !t->kill_pending) {
-        if (t->state == SUP_CONNECTING)
+    if (now >= silence_deadline(t) && !t->sup.kill_pending) {
+        if (t->sup.state == SUP_CONNECTING)
             end_session(t, "no link within %d s of reconnecting", SUPERV_ESTABLISH_WAIT_MS / 1000);
         else
             end_session(t, "peer not responding (%llu echo-requests, no frame for %.1f s)",
-                        (unsigned long long)echoes_unanswered(t), (double)(now - t->last_rx) / 1e9);
+                        (unsigned long long)echoes_unanswered(t), (double)(now - t->sup.last_rx) / 1e9);
     }
-    if (t->state == SUP_BACKOFF && now >= t->retry_at) {
-        t->retry_at = PPP_TIME_NEVER;
+    if (t->sup.state == SUP_BACKOFF && now >= t->sup.retry_at) {
+        t->sup.retry_at = PPP_TIME_NEVER;
         /* Could not even start the child: a failed attempt (the link
          * stays Dead, and supervise() ends the session). */
         session_start(t);
@@ -389,14 +389,14 @@ void supervisor_timer(struct tunnel *t, ppp_time now)
 
 void supervisor_end_session(struct tunnel *t, const char *why)
 {
-    if (!t->kill_pending)
+    if (!t->sup.kill_pending)
         end_session(t, "%s", why);
 }
 
 void supervisor_peer_dead(struct tunnel *t)
 {
     /* Don't wait for a Terminate-Ack over a path that carries nothing. */
-    if (!t->kill_pending)
+    if (!t->sup.kill_pending)
         end_session(t, "peer not responding (%llu echo-requests)",
                     (unsigned long long)echoes_unanswered(t));
 }
@@ -411,12 +411,12 @@ bool supervisor_keeps_config(const struct tunnel *t)
 void supervisor_link_up(struct tunnel *t)
 {
     char local[INET_ADDRSTRLEN] = "-", remote[INET_ADDRSTRLEN] = "-";
-    if (t->session_was_up || t->state != SUP_CONNECTING)
+    if (t->sup.session_was_up || t->sup.state != SUP_CONNECTING)
         return;
-    t->session_was_up = true;
+    t->sup.session_was_up = true;
     supervisor_set_state(t, SUP_UP, "the link is up");
-    t->fails = 0;
-    t->up_since = t->last_rx = tunnel_now();
+    t->sup.fails = 0;
+    t->up_since = t->sup.last_rx = tunnel_now();
     if (t->ipcp_up) {
         struct os_ip l = {.family = AF_INET, .v4 = t->local4},
                      r = {.family = AF_INET, .v4 = t->remote4};
@@ -425,13 +425,13 @@ void supervisor_link_up(struct tunnel *t)
     }
     char text[160];
     int n = snprintf(text, sizeof(text), "link up: %s -> %s on %s", local, remote, t->ifname);
-    if (t->sessions > 1) {
-        t->reconnects++;
-        snprintf(text + n, sizeof(text) - (size_t)n, " (reconnect %u)", t->reconnects);
+    if (t->sup.sessions > 1) {
+        t->sup.reconnects++;
+        snprintf(text + n, sizeof(text) - (size_t)n, " (reconnect %u)", t->sup.reconnects);
     }
     log_info("%s", text);
     hooks_up(t);
-    if (t->sessions > 1)
+    if (t->sup.sessions > 1)
         sd_notify_status(text);
     else
         sd_notify_ready(text); /* Type=notify: ready once the link is up */
@@ -448,24 +448,24 @@ void supervisor_reset(struct tunnel *t, const char *why)
         return;
     }
     log_info("%s: resetting the link", why);
-    t->reset_pending = true;
-    if (t->state == SUP_BACKOFF)
-        t->retry_at = tunnel_now(); /* reconnect now */
+    t->sup.reset_pending = true;
+    if (t->sup.state == SUP_BACKOFF)
+        t->sup.retry_at = tunnel_now(); /* reconnect now */
     else
         end_session(t, "reset (%s)", why);
 }
 
 bool supervisor_check(struct tunnel *t, char *why, size_t size)
 {
-    if (t->state != SUP_UP || ppp_link_echo(t->link, tunnel_now()) != PPP_OK) {
+    if (t->sup.state != SUP_UP || ppp_link_echo(t->link, tunnel_now()) != PPP_OK) {
         snprintf(why, size, "not up: %s%s%s", supervisor_state_name(t),
-                 t->last_error[0] ? ", last error: " : "", t->last_error);
+                 t->sup.last_error[0] ? ", last error: " : "", t->sup.last_error);
         log_warn("check: the link is %s", why);
         return false;
     }
-    if (!t->check_pending) {
-        t->check_pending = true;
-        t->check_until = tunnel_now() + (ppp_time)CHECK_WAIT_MS * PPP_MS;
+    if (!t->sup.check_pending) {
+        t->sup.check_pending = true;
+        t->sup.check_until = tunnel_now() + (ppp_time)CHECK_WAIT_MS * PPP_MS;
     }
     log_info("check: LCP Echo-Request sent");
     return true;
@@ -473,10 +473,10 @@ bool supervisor_check(struct tunnel *t, char *why, size_t size)
 
 void supervisor_echo_reply(struct tunnel *t)
 {
-    if (!t->check_pending)
+    if (!t->sup.check_pending)
         return;
     char text[64];
-    t->check_pending = false;
+    t->sup.check_pending = false;
     log_info("check: LCP Echo-Reply in %.3f ms", (double)t->echo_rtt / 1e6);
     snprintf(text, sizeof(text), "alive: echo-rtt %.3f ms\n", (double)t->echo_rtt / 1e6);
     ctl_answer_echo(t, text);
@@ -484,13 +484,13 @@ void supervisor_echo_reply(struct tunnel *t)
 
 const char *supervisor_state_name(const struct tunnel *t)
 {
-    return superv_state_name(t->state, t->reported_up);
+    return superv_state_name(t->sup.state, t->reported_up);
 }
 
 void supervisor_set_state(struct tunnel *t, enum sup_state to, const char *why)
 {
-    if (t->state == to)
+    if (t->sup.state == to)
         return;
-    log_debug("supervisor: %s -> %s (%s)", superv_state_id(t->state), superv_state_id(to), why);
-    t->state = to;
+    log_debug("supervisor: %s -> %s (%s)", superv_state_id(t->sup.state), superv_state_id(to), why);
+    t->sup.state = to;
 }

@@ -25,11 +25,11 @@ static void close_client(struct tunnel *t, struct ctl_client *c)
 
 void ctl_accept(struct tunnel *t)
 {
-    int fd = accept4(t->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int fd = accept4(t->ctl.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0)
         return;
     for (unsigned i = 0; i < CONTROL_MAX_CLIENTS; i++) {
-        struct ctl_client *c = &t->clients[i];
+        struct ctl_client *c = &t->ctl.clients[i];
         if (c->fd >= 0)
             continue;
         struct epoll_event ev = {.events = EPOLLIN, .data.u32 = TAG_CTL_CLIENT + i};
@@ -102,18 +102,18 @@ static void status(struct tunnel *t, struct text *out)
     if (t->link)
         put(out, "phase: %s\n", ppp_phase_name(ppp_link_phase(t->link)));
     put(out, "pid: %d\n", (int)getpid());
-    if (t->child.pid)
-        put(out, "transport-pid: %d\n", (int)t->child.pid);
+    if (t->st.child.pid)
+        put(out, "transport-pid: %d\n", (int)t->st.child.pid);
     put_addresses(out, t);
-    if (t->state == SUP_UP)
+    if (t->sup.state == SUP_UP)
         put_duration(out, "uptime", now - t->up_since);
     put_duration(out, "running", now - t->started);
-    put(out, "reconnects: %u\n", t->reconnects);
-    if (t->state != SUP_UP && t->reported_up)
-        put(out, "attempt: %u\n", t->fails + 1);
-    if (t->state == SUP_BACKOFF && t->retry_at != PPP_TIME_NEVER)
-        put(out, "retry-in: %.1f s\n", t->retry_at > now ? (double)(t->retry_at - now) / 1e9 : 0.0);
-    put(out, "last-error: %s\n", t->last_error[0] ? t->last_error : "-");
+    put(out, "reconnects: %u\n", t->sup.reconnects);
+    if (t->sup.state != SUP_UP && t->reported_up)
+        put(out, "attempt: %u\n", t->sup.fails + 1);
+    if (t->sup.state == SUP_BACKOFF && t->sup.retry_at != PPP_TIME_NEVER)
+        put(out, "retry-in: %.1f s\n", t->sup.retry_at > now ? (double)(t->sup.retry_at - now) / 1e9 : 0.0);
+    put(out, "last-error: %s\n", t->sup.last_error[0] ? t->sup.last_error : "-");
     if (!t->link)
         return;
     const struct ppp_stats *s = ppp_link_stats(t->link);
@@ -183,7 +183,7 @@ static void answer(struct tunnel *t, struct ctl_client *c, const char *request)
 static void answer_waiting(struct tunnel *t, bool up, const char *text)
 {
     for (unsigned i = 0; i < CONTROL_MAX_CLIENTS; i++) {
-        struct ctl_client *c = &t->clients[i];
+        struct ctl_client *c = &t->ctl.clients[i];
         if (c->fd < 0 || !(up ? c->waiting_up : c->waiting_echo))
             continue;
         if (write(c->fd, text, strlen(text)) < 0)
@@ -207,7 +207,7 @@ void ctl_answer_echo(struct tunnel *t, const char *text)
 
 void ctl_readable(struct tunnel *t, unsigned index)
 {
-    struct ctl_client *c = &t->clients[index];
+    struct ctl_client *c = &t->ctl.clients[index];
     ssize_t n = read(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
@@ -228,7 +228,7 @@ void ctl_readable(struct tunnel *t, unsigned index)
 void ctl_close_all(struct tunnel *t)
 {
     for (unsigned i = 0; i < CONTROL_MAX_CLIENTS; i++) {
-        struct ctl_client *c = &t->clients[i];
+        struct ctl_client *c = &t->ctl.clients[i];
         if (c->fd < 0)
             continue;
         if (c->waiting_down && write(c->fd, "down\n", 5) < 0)

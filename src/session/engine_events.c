@@ -139,7 +139,7 @@ static void link_is_up(struct tunnel *t)
 
 void engine_report_up(struct tunnel *t)
 {
-    if (t->report_due && !hooks_busy(&t->hooks)) {
+    if (t->report_due && !hooks_busy(&t->sup.hooks)) {
         t->report_due = false;
         report_up(t->p->report_fd);
         int null = open("/dev/null", O_RDWR | O_CLOEXEC);

@@ -231,13 +231,13 @@ static void loop(struct tunnel *t)
 {
     struct epoll_event events[16];
     after_io(t);
-    while (t->state != SUP_DONE) {
+    while (t->sup.state != SUP_DONE) {
         int n = epoll_wait(t->epfd, events, 16, -1);
         if (n < 0 && errno != EINTR) {
             tunnel_fail(t, RUN_EXIT_FATAL, "epoll_wait: %s", strerror(errno));
             break;
         }
-        for (int i = 0; i < n && t->state != SUP_DONE; i++)
+        for (int i = 0; i < n && t->sup.state != SUP_DONE; i++)
             dispatch(t, &events[i]);
         after_io(t);
     }
@@ -256,7 +256,7 @@ static int pidfile_start(struct tunnel *t, char *err, size_t errlen)
 {
     int r = control_make_run_dir(err, errlen);
     if (r == 0)
-        r = pidfile_create(&t->pidfile, control_run_dir(), t->p->name, err, errlen);
+        r = pidfile_create(&t->ctl.pidfile, control_run_dir(), t->p->name, err, errlen);
     if (r == -EEXIST)
         tunnel_fail(t, RUN_EXIT_IN_USE, "%s", err);
     else if (r == -EACCES || r == -EPERM || r == -EROFS)
@@ -273,20 +273,20 @@ static int control_start(struct tunnel *t)
         return 0;
     if (t->p->role == RUN_CLIENT && pidfile_start(t, err, sizeof(err)) < 0)
         return -1;
-    t->ctl_fd = control_listen(t->p->name, err, sizeof(err));
-    if (t->ctl_fd == -EADDRINUSE) {
+    t->ctl.fd = control_listen(t->p->name, err, sizeof(err));
+    if (t->ctl.fd == -EADDRINUSE) {
         tunnel_fail(t, RUN_EXIT_IN_USE, "%s", err);
         return -1;
     }
-    if (t->ctl_fd == -EACCES || t->ctl_fd == -EPERM) {
+    if (t->ctl.fd == -EACCES || t->ctl.fd == -EPERM) {
         tunnel_fail(t, RUN_EXIT_NOT_PERMITTED, "not permitted: %s%s", err, root_hint());
         return -1;
     }
-    if (t->ctl_fd < 0) {
+    if (t->ctl.fd < 0) {
         tunnel_fail(t, RUN_EXIT_FATAL, "%s", err);
         return -1;
     }
-    return watch(t, t->ctl_fd, TAG_CTL_LISTEN, EPOLLIN);
+    return watch(t, t->ctl.fd, TAG_CTL_LISTEN, EPOLLIN);
 }
 
 static int engine_start(struct tunnel *t)
@@ -404,11 +404,11 @@ static void teardown(struct tunnel *t)
     tun_stop(t);
     pace_stop(t);
     ctl_close_all(t); /* `pppssh down` returns now: everything is gone */
-    if (t->ctl_fd >= 0) {
-        close(t->ctl_fd);
+    if (t->ctl.fd >= 0) {
+        close(t->ctl.fd);
         control_unlink(t->p->name);
     }
-    pidfile_remove(&t->pidfile);
+    pidfile_remove(&t->ctl.pidfile);
     if (t->signal_fd >= 0) {
         close(t->signal_fd);
         sigprocmask(SIG_SETMASK, &t->old_mask, NULL);
@@ -424,20 +424,20 @@ static void tunnel_init(struct tunnel *t, const struct run_params *p)
     memset(t, 0, sizeof(*t));
     t->p = p;
     evqueue_init(&t->events);
-    t->epfd = t->timer_fd = t->signal_fd = t->tun_fd = t->ctl_fd = -1;
-    t->in_fd = t->out_fd = -1;
+    t->epfd = t->timer_fd = t->signal_fd = t->tun_fd = t->ctl.fd = -1;
+    t->st.in_fd = t->st.out_fd = -1;
     t->fdpass_fd = t->tcp_fd = t->diag.fd = -1;
-    t->pidfile.fd = -1;
-    t->child.io_fd = t->child.stderr_fd = -1;
+    t->ctl.pidfile.fd = -1;
+    t->st.child.io_fd = t->st.child.stderr_fd = -1;
     t->deadline = PPP_TIME_NEVER;
     peerlog_start(t);
-    t->retry_at = t->words_until = t->check_until = PPP_TIME_NEVER;
+    t->sup.retry_at = t->sup.words_until = t->sup.check_until = PPP_TIME_NEVER;
     /* The client may use its own addresses and the networks routed to it
      * (serve puts the user's Address6 among them as a /128). */
     t->spoof.routes = p->net.routes;
     t->spoof.n_routes = p->net.n_routes;
     for (size_t i = 0; i < CONTROL_MAX_CLIENTS; i++)
-        t->clients[i].fd = -1;
+        t->ctl.clients[i].fd = -1;
 }
 
 int run_tunnel(const struct run_params *p)

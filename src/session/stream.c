@@ -37,10 +37,10 @@ static int add(struct tunnel *t, int fd, uint32_t tag, uint32_t events)
 static int spawn_transport(struct tunnel *t)
 {
     char err[256];
-    int r = spawn_start(&t->p->spawn, &t->child, err, sizeof(err));
+    int r = spawn_start(&t->p->spawn, &t->st.child, err, sizeof(err));
     if (r < 0 && t->reported_up) {
         /* A reconnect: one failed attempt, the supervisor tries again. */
-        ssh_stderr_note(&t->said, err);
+        ssh_stderr_note(&t->st.said, err);
         return -1;
     }
     if (r < 0) {
@@ -48,9 +48,9 @@ static int spawn_transport(struct tunnel *t)
         return -1;
     }
     log_info("started %s (pid %d)", t->p->spawn.shell_command ? "Command" : "ssh",
-             (int)t->child.pid);
-    t->in_fd = t->out_fd = t->child.io_fd;
-    return add(t, t->child.stderr_fd, TAG_STDERR, EPOLLIN);
+             (int)t->st.child.pid);
+    t->st.in_fd = t->st.out_fd = t->st.child.io_fd;
+    return add(t, t->st.child.stderr_fd, TAG_STDERR, EPOLLIN);
 }
 
 int stream_start(struct tunnel *t)
@@ -62,16 +62,16 @@ int stream_start(struct tunnel *t)
         if (spawn_transport(t) < 0)
             return -1;
     } else {
-        t->in_fd = p->in_fd;
-        t->out_fd = p->out_fd;
-        set_nonblocking(t->in_fd);
-        set_nonblocking(t->out_fd);
-        t->err_eof = true;
+        t->st.in_fd = p->in_fd;
+        t->st.out_fd = p->out_fd;
+        set_nonblocking(t->st.in_fd);
+        set_nonblocking(t->st.out_fd);
+        t->st.err_eof = true;
     }
-    t->stream_events = EPOLLIN;
-    r = add(t, t->in_fd, TAG_STREAM_IN, EPOLLIN);
-    if (r == 0 && t->out_fd != t->in_fd)
-        r = add(t, t->out_fd, TAG_STREAM_OUT, 0);
+    t->st.stream_events = EPOLLIN;
+    r = add(t, t->st.in_fd, TAG_STREAM_IN, EPOLLIN);
+    if (r == 0 && t->st.out_fd != t->st.in_fd)
+        r = add(t, t->st.out_fd, TAG_STREAM_OUT, 0);
     if (r < 0) {
         tunnel_fail(t, RUN_EXIT_FATAL, "cannot watch the transport: %s", strerror(-r));
         return -1;
@@ -83,16 +83,16 @@ int stream_start(struct tunnel *t)
  * forever) and tell the engine (RFC 1661 Down event). */
 static void stream_lost(struct tunnel *t, const char *why)
 {
-    if (t->stream_gone)
+    if (t->st.stream_gone)
         return;
     if (t->reported_up)
         log_debug("transport closed (%s)", why);
     else
         log_info("transport closed (%s)", why);
-    t->stream_gone = true;
-    epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->in_fd, NULL);
-    if (t->out_fd != t->in_fd)
-        epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->out_fd, NULL);
+    t->st.stream_gone = true;
+    epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->st.in_fd, NULL);
+    if (t->st.out_fd != t->st.in_fd)
+        epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->st.out_fd, NULL);
     if (t->link)
         ppp_link_lower_down(t->link, tunnel_now());
 }
@@ -108,13 +108,13 @@ static void note_text(struct tunnel *t, const uint8_t *data, size_t n)
         return;
     for (size_t i = 0; i < n; i++) {
         uint8_t c = data[i];
-        if (c == '\n' || c == '\r' || t->text_len == sizeof(t->text_acc) - 1) {
-            t->text_acc[t->text_len] = 0;
-            if (t->text_len)
-                stderr_line(t, t->text_acc);
-            t->text_len = 0;
+        if (c == '\n' || c == '\r' || t->st.text_len == sizeof(t->st.text_acc) - 1) {
+            t->st.text_acc[t->st.text_len] = 0;
+            if (t->st.text_len)
+                stderr_line(t, t->st.text_acc);
+            t->st.text_len = 0;
         } else if (c >= 0x20 && c < 0x7f) {
-            t->text_acc[t->text_len++] = (char)c;
+            t->st.text_acc[t->st.text_len++] = (char)c;
         }
     }
 }
@@ -122,12 +122,12 @@ static void note_text(struct tunnel *t, const uint8_t *data, size_t n)
 void stream_readable(struct tunnel *t)
 {
     size_t got = 0;
-    for (int i = 0; i < READ_ROUNDS && !t->stream_gone; i++) {
-        ssize_t n = read(t->in_fd, t->stream_rx, sizeof(t->stream_rx));
+    for (int i = 0; i < READ_ROUNDS && !t->st.stream_gone; i++) {
+        ssize_t n = read(t->st.in_fd, t->st.stream_rx, sizeof(t->st.stream_rx));
         if (n > 0) {
             pace_stream_readable(t);
-            note_text(t, t->stream_rx, (size_t)n);
-            ppp_link_input(t->link, t->stream_rx, (size_t)n, tunnel_now());
+            note_text(t, t->st.stream_rx, (size_t)n);
+            ppp_link_input(t->link, t->st.stream_rx, (size_t)n, tunnel_now());
             supervisor_heard(t);
             got += (size_t)n;
             continue;
@@ -144,17 +144,17 @@ void stream_readable(struct tunnel *t)
 
 static void want_output(struct tunnel *t, bool on)
 {
-    if (t->out_fd == t->in_fd) {
+    if (t->st.out_fd == t->st.in_fd) {
         uint32_t events = EPOLLIN | (on ? EPOLLOUT : 0);
-        if (events != t->stream_events) {
-            tunnel_epoll_mod(t, t->in_fd, TAG_STREAM_IN, events);
-            t->stream_events = events;
+        if (events != t->st.stream_events) {
+            tunnel_epoll_mod(t, t->st.in_fd, TAG_STREAM_IN, events);
+            t->st.stream_events = events;
         }
     } else {
         uint32_t events = on ? EPOLLOUT : 0;
-        if (events != t->out_events) {
-            tunnel_epoll_mod(t, t->out_fd, TAG_STREAM_OUT, events);
-            t->out_events = events;
+        if (events != t->st.out_events) {
+            tunnel_epoll_mod(t, t->st.out_fd, TAG_STREAM_OUT, events);
+            t->st.out_events = events;
         }
     }
 }
@@ -163,10 +163,10 @@ void stream_flush(struct tunnel *t)
 {
     const uint8_t *data;
     size_t len;
-    if (!t->link || t->stream_gone)
+    if (!t->link || t->st.stream_gone)
         return;
     while ((len = ppp_link_tx_data(t->link, &data)) > 0) {
-        ssize_t n = write(t->out_fd, data, len);
+        ssize_t n = write(t->st.out_fd, data, len);
         if (n > 0) {
             ppp_link_tx_consume(t->link, (size_t)n);
             continue;
@@ -193,50 +193,50 @@ static void stderr_line(struct tunnel *t, char *line)
     /* The far end writes what it likes here: rate-limited (peerlog.c);
      * log_msg() and ssh_stderr_add() both sanitize it. */
     peerlog_text(t, LOG_LEVEL_INFO, "%s: %s", t->p->spawn.shell_command ? "command" : "ssh", line);
-    ssh_stderr_add(&t->said, line, len);
+    ssh_stderr_add(&t->st.said, line, len);
 }
 
 void stream_stderr_readable(struct tunnel *t)
 {
     ssize_t n =
-        read(t->child.stderr_fd, t->err_buf + t->err_len, sizeof(t->err_buf) - 1 - t->err_len);
+        read(t->st.child.stderr_fd, t->st.err_buf + t->st.err_len, sizeof(t->st.err_buf) - 1 - t->st.err_len);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
     if (n <= 0) {
-        if (t->err_len) {
-            t->err_buf[t->err_len] = 0;
-            stderr_line(t, t->err_buf);
-            t->err_len = 0;
+        if (t->st.err_len) {
+            t->st.err_buf[t->st.err_len] = 0;
+            stderr_line(t, t->st.err_buf);
+            t->st.err_len = 0;
         }
-        epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->child.stderr_fd, NULL);
-        t->err_eof = true;
+        epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->st.child.stderr_fd, NULL);
+        t->st.err_eof = true;
         return;
     }
-    t->err_len += (size_t)n;
-    t->err_buf[t->err_len] = 0;
-    char *start = t->err_buf, *nl;
+    t->st.err_len += (size_t)n;
+    t->st.err_buf[t->st.err_len] = 0;
+    char *start = t->st.err_buf, *nl;
     while ((nl = strchr(start, '\n'))) {
         *nl = 0;
         stderr_line(t, start);
         start = nl + 1;
     }
-    t->err_len = strlen(start);
-    memmove(t->err_buf, start, t->err_len);
-    if (t->err_len == sizeof(t->err_buf) - 1) { /* an endless line: take it as it is */
-        stderr_line(t, t->err_buf);
-        t->err_len = 0;
+    t->st.err_len = strlen(start);
+    memmove(t->st.err_buf, start, t->st.err_len);
+    if (t->st.err_len == sizeof(t->st.err_buf) - 1) { /* an endless line: take it as it is */
+        stderr_line(t, t->st.err_buf);
+        t->st.err_len = 0;
     }
 }
 
 void stream_child_changed(struct tunnel *t)
 {
-    if (t->child.pid == 0 || t->child_exited)
+    if (t->st.child.pid == 0 || t->st.child_exited)
         return;
     int status;
-    if (spawn_reap(t->child.pid, &status) == 1) {
+    if (spawn_reap(t->st.child.pid, &status) == 1) {
         char text[64];
-        t->child_exited = true;
-        t->child_status = status;
+        t->st.child_exited = true;
+        t->st.child_status = status;
         log_info("%s %s", t->p->spawn.shell_command ? "Command" : "ssh",
                  spawn_describe_status(status, text, sizeof(text)));
     }
@@ -246,7 +246,7 @@ void stream_child_changed(struct tunnel *t)
 static void wait_child(struct tunnel *t, int timeout_ms)
 {
     ppp_time deadline = tunnel_now() + (ppp_time)timeout_ms * PPP_MS;
-    while (!t->child_exited && t->signal_fd >= 0) {
+    while (!t->st.child_exited && t->signal_fd >= 0) {
         ppp_time now = tunnel_now();
         if (now >= deadline)
             return;
@@ -263,10 +263,10 @@ static void wait_child(struct tunnel *t, int timeout_ms)
 static void terminate_child(struct tunnel *t, int timeout_ms)
 {
     int status;
-    if (t->child.pid && !t->child_exited &&
-        spawn_terminate(t->child.pid, timeout_ms, &status) == 0) {
-        t->child_exited = true;
-        t->child_status = status;
+    if (t->st.child.pid && !t->st.child_exited &&
+        spawn_terminate(t->st.child.pid, timeout_ms, &status) == 0) {
+        t->st.child_exited = true;
+        t->st.child_status = status;
     }
 }
 
@@ -282,14 +282,14 @@ void stream_stop(struct tunnel *t, bool graceful)
     /* End of stream first: ssh passes the EOF on, the far end's pppssh
      * serve sees it, logs its accounting line and exits, and ssh with it.
      * Only a child that does not follow gets SIGTERM. */
-    if (graceful && t->child.pid && !t->child_exited && !t->stream_gone) {
-        shutdown(t->child.io_fd, SHUT_WR);
+    if (graceful && t->st.child.pid && !t->st.child_exited && !t->st.stream_gone) {
+        shutdown(t->st.child.io_fd, SHUT_WR);
         wait_child(t, CHILD_EOF_WAIT_MS);
     }
     terminate_child(t, 2000);
     /* Pick up the last words of the child, if any are left. */
-    if (t->child.stderr_fd >= 0 && !t->err_eof)
+    if (t->st.child.stderr_fd >= 0 && !t->st.err_eof)
         stream_stderr_readable(t);
-    spawn_close(&t->child);
+    spawn_close(&t->st.child);
     pace_stream_stop(t);
 }

@@ -87,7 +87,7 @@ static size_t room_needed(const struct tunnel *t)
 
 static bool network_up(const struct tunnel *t)
 {
-    return t->link && !t->stream_gone && (t->ipcp_up || t->ipv6cp_up);
+    return t->link && !t->st.stream_gone && (t->ipcp_up || t->ipv6cp_up);
 }
 
 /* The queue drains into the engine only once the network protocols are

@@ -31,7 +31,9 @@
 #include "child.h"
 #include "spoof.h"
 #include "ssh.h"
-#include "supervisor_policy.h" /* enum sup_state */
+#include "stream.h"     /* struct stream */
+#include "supervisor.h" /* struct supervisor */
+#include "supervisor_policy.h"
 
 /* epoll tags */
 enum {
@@ -52,6 +54,13 @@ struct ctl_client {
     bool waiting_down; /* answered when the tunnel is gone */
     bool waiting_up;   /* reset: answered when the link is up again */
     bool waiting_echo; /* check: answered by the Echo-Reply or its timeout */
+};
+
+/* The control socket (ctl_server.c) and the pidfile (loop.c). */
+struct ctl_server {
+    int fd; /* the listening socket, or -1 */
+    struct pidfile pidfile;
+    struct ctl_client clients[CONTROL_MAX_CLIENTS];
 };
 
 /* What steers the pacer (pace.c). */
@@ -93,27 +102,9 @@ struct tunnel {
     double pace_delivered; /* the connection's deliveries, in our bytes */
     uint64_t pace_acked;   /* its bytes_acked when last counted */
 
-    /* The transport. */
-    struct spawn_child child; /* pid 0: none (serve) */
-    bool child_exited;
-    int child_status;
-    int in_fd, out_fd;
-    uint8_t stream_rx[65536]; /* stream.c's read buffer: never the pump's packet */
-    bool stream_gone;
-    uint32_t stream_events; /* what epoll watches on in_fd / out_fd */
-    uint32_t out_events;
-    char err_buf[1024];
-    size_t err_len;
-    bool err_eof;
-    /* what its stderr said (sanitized), and what that means */
-    struct ssh_stderr said;
-    char text_acc[256]; /* text on the stream before the link is up (ssh -tt */
-    size_t text_len;    /* merges the remote's stderr into the pty) */
+    struct stream st; /* the transport: stream.c's own (stream.h) */
 
-    /* The control socket and the pidfile. */
-    int ctl_fd;
-    struct pidfile pidfile;
-    struct ctl_client clients[CONTROL_MAX_CLIENTS];
+    struct ctl_server ctl; /* the control socket and the pidfile: ctl_server.c's own */
 
     /* The link as negotiated. */
     bool ipcp_up, ipv6cp_up, reported_up;
@@ -127,7 +118,6 @@ struct tunnel {
     bool ipv6_never, ipv6_refuse;
     struct in_addr local4, remote4;
     uint32_t peer_dns[2]; /* from IPCP, host order, 0 = none */
-    bool hook_up_ran;     /* ip-up was queued: ip-down is due when the link goes */
     uint8_t local_ifid[8], remote_ifid[8];
     ppp_time started, up_since, echo_rtt;
     char engine_warning[256]; /* the engine's last warning: the "why" */
@@ -141,28 +131,7 @@ struct tunnel {
     uint64_t tun_out_dropped; /* to TUN, not written (queue full) */
     uint64_t filtered[PEER_VERDICTS]; /* from the peer, refused (peerfilter.h) */
 
-    /* The supervisor (supervisor.c). */
-    enum sup_state state;
-    unsigned sessions;   /* transport sessions started */
-    unsigned reconnects; /* times the link came up again after the first */
-    unsigned fails;      /* consecutive sessions that did not bring it up */
-    bool session_was_up; /* this session reached "link up" */
-    ppp_time session_start;
-    ppp_time retry_at;    /* SUP_BACKOFF: when to start the next session */
-    ppp_time words_until; /* how long to wait for the child's last words */
-    ppp_time last_rx;     /* when a good frame last arrived */
-    uint64_t rx_frames_seen, echo_sent_at_rx;
-    /* the engine's rx_frames when this session began */
-    uint64_t rx_frames_at_start;
-    bool kill_pending; /* end this session now: kill_reason says why */
-    char kill_reason[160];
-    bool down_logged;   /* "link down: ..." already said for this session */
-    bool reset_pending; /* reconnect without waiting */
-    bool check_pending; /* an Echo-Request of `check` or SIGUSR1 is out */
-    ppp_time check_until;
-    char last_error[256];
-    uint64_t rng;
-    struct hook_runner hooks; /* ip-up / ip-down, beside the link, never waited for */
+    struct supervisor sup; /* supervisor.c's own (client/supervisor.h) */
 
     /* How it ends. */
     char stop_reason[64]; /* "" unless down, INT or TERM asked us to stop */
