@@ -9,9 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "commands.h"
 #include "log.h"
-#include "child.h"
 
 #define SSH_G_TIMEOUT_MS 5000 /* ssh -G reads only configuration files */
 

@@ -61,7 +61,7 @@ struct hook_config {
 };
 
 #define HOOKS_POLL_MS 500 /* a running hook is looked at this often at least */
-#define HOOKS_QUEUE 4 /* jobs waiting behind the running one (an up, a down, ...) */
+#define HOOKS_QUEUE 4     /* jobs waiting behind the running one (an up, a down, ...) */
 
 struct hook_call; /* the arguments and environment of one job (hooks.c) */
 

@@ -100,7 +100,8 @@ int session_cause(struct tunnel *t, char *msg, size_t size)
                  e->failure_line);
         return superv_ssh_exit_status(e->failure);
     }
-    if (t->st.child_exited && WIFEXITED(t->st.child_status) && WEXITSTATUS(t->st.child_status) == 127) {
+    if (t->st.child_exited && WIFEXITED(t->st.child_status) &&
+        WEXITSTATUS(t->st.child_status) == 127) {
         /* The remote shell's (or sh -c's) "command not found". */
         snprintf(msg, size, "%s not found%s%s", who, e->reason[0] ? ": " : "", e->reason);
         return RUN_EXIT_COMMAND_FAILED;
@@ -120,4 +121,3 @@ int session_cause(struct tunnel *t, char *msg, size_t size)
     int status = ppp_cause_exit_status(cause);
     return status ? status : RUN_EXIT_HANGUP;
 }
-

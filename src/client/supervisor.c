@@ -90,7 +90,7 @@ static void hooks_down(struct tunnel *t)
 
 void supervisor_finish(struct tunnel *t)
 {
-    hooks_down(t); /* when the end did not wait for the link to go Dead */
+    hooks_down(t);              /* when the end did not wait for the link to go Dead */
     hooks_drain(&t->sup.hooks); /* nothing left to keep alive: each to its end or timeout */
     hooks_free(&t->sup.hooks);
 }
@@ -377,7 +377,8 @@ void supervisor_timer(struct tunnel *t, ppp_time now)
             end_session(t, "no link within %d s of reconnecting", SUPERV_ESTABLISH_WAIT_MS / 1000);
         else
             end_session(t, "peer not responding (%llu echo-requests, no frame for %.1f s)",
-                        (unsigned long long)echoes_unanswered(t), (double)(now - t->sup.last_rx) / 1e9);
+                        (unsigned long long)echoes_unanswered(t),
+                        (double)(now - t->sup.last_rx) / 1e9);
     }
     if (t->sup.state == SUP_BACKOFF && now >= t->sup.retry_at) {
         t->sup.retry_at = PPP_TIME_NEVER;

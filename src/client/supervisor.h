@@ -34,7 +34,7 @@ struct supervisor {
     char last_error[256];
     uint64_t rng;
     struct hook_runner hooks; /* ip-up / ip-down, beside the link, never waited for */
-    bool hook_up_ran; /* ip-up was queued: ip-down is due when the link goes */
+    bool hook_up_ran;         /* ip-up was queued: ip-down is due when the link goes */
 };
 
 #endif

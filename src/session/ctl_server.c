@@ -112,7 +112,8 @@ static void status(struct tunnel *t, struct text *out)
     if (t->sup.state != SUP_UP && t->reported_up)
         put(out, "attempt: %u\n", t->sup.fails + 1);
     if (t->sup.state == SUP_BACKOFF && t->sup.retry_at != PPP_TIME_NEVER)
-        put(out, "retry-in: %.1f s\n", t->sup.retry_at > now ? (double)(t->sup.retry_at - now) / 1e9 : 0.0);
+        put(out, "retry-in: %.1f s\n",
+            t->sup.retry_at > now ? (double)(t->sup.retry_at - now) / 1e9 : 0.0);
     put(out, "last-error: %s\n", t->sup.last_error[0] ? t->sup.last_error : "-");
     if (!t->link)
         return;
@@ -124,8 +125,8 @@ static void status(struct tunnel *t, struct text *out)
     put(out, "stream: %llu bytes out, %llu bytes in\n", (unsigned long long)s->tx_bytes,
         (unsigned long long)s->rx_bytes);
     put(out, "dropped: %llu to peer, %llu from peer, %llu bad frames\n",
-        (unsigned long long)t->tun_in_dropped,
-        (unsigned long long)(t->tun_out_dropped + s->rx_dropped),
+        (unsigned long long)t->pump.in_dropped,
+        (unsigned long long)(t->pump.out_dropped + s->rx_dropped),
         (unsigned long long)(s->rx_bad_fcs + s->rx_runts + s->rx_too_long));
     put(out,
         "filtered: %llu wrong IP version, %llu closed NCP, %llu unreadable, %llu spoofed source, "

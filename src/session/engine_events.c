@@ -44,7 +44,7 @@ static bool transport_address(const struct tunnel *t, struct os_ip *out)
 {
     struct sockaddr_storage ss;
     socklen_t len = sizeof(ss);
-    if (t->tcp_fd >= 0 && getpeername(t->tcp_fd, (struct sockaddr *)&ss, &len) == 0) {
+    if (t->pace.tcp_fd >= 0 && getpeername(t->pace.tcp_fd, (struct sockaddr *)&ss, &len) == 0) {
         if (ss.ss_family == AF_INET) {
             *out = (struct os_ip){.family = AF_INET,
                                   .v4 = ((const struct sockaddr_in *)&ss)->sin_addr};
@@ -250,7 +250,6 @@ static void ipv6_check_session(struct tunnel *t)
     }
 }
 
-
 static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
 {
     if (t->ipv6_refuse)
@@ -375,8 +374,8 @@ static void engine_requests(struct tunnel *t)
         t->ipv6_refuse = false;
         ppp_link_refuse_ipv6(t->link, tunnel_now(), t->ipv6_off);
     }
-    if (t->offload_refuse) {
-        t->offload_refuse = false;
+    if (t->pump.offload_refuse) {
+        t->pump.offload_refuse = false;
         ppp_link_refuse_offload(t->link);
     }
     if (evqueue_take_overflow(&t->events))
@@ -397,7 +396,7 @@ void engine_settle(struct tunnel *t)
                 ev.u.failure.reason = reason;
             }
             handle_event(t, &ev);
-        } else if (t->ipv6_refuse || t->offload_refuse || t->events.overflowed) {
+        } else if (t->ipv6_refuse || t->pump.offload_refuse || t->events.overflowed) {
             engine_requests(t);
         } else {
             return;

@@ -21,8 +21,8 @@
 
 #include "ppp.h"
 
-#define EVQUEUE_MAX 256     /* far above what one read of a sane peer causes */
-#define EVQUEUE_REASON 192  /* a failure's reason, copied (the engine's is fleeting) */
+#define EVQUEUE_MAX 256    /* far above what one read of a sane peer causes */
+#define EVQUEUE_REASON 192 /* a failure's reason, copied (the engine's is fleeting) */
 
 struct evqueue {
     struct ppp_event ev[EVQUEUE_MAX];

@@ -395,9 +395,9 @@ static void teardown(struct tunnel *t)
     peerlog_flush(t); /* what the peer's junk came to, before the accounting line */
     account(t);
     netcfg_undo(&t->net, AF_UNSPEC);
-    if (t->tun_fd >= 0) {
+    if (t->pump.fd >= 0) {
         log_info("[#] ip link delete %s", t->ifname);
-        close(t->tun_fd); /* a non-persistent TUN goes with its descriptor */
+        close(t->pump.fd); /* a non-persistent TUN goes with its descriptor */
     }
     if (t->link)
         ppp_link_del(t->link);
@@ -424,9 +424,9 @@ static void tunnel_init(struct tunnel *t, const struct run_params *p)
     memset(t, 0, sizeof(*t));
     t->p = p;
     evqueue_init(&t->events);
-    t->epfd = t->timer_fd = t->signal_fd = t->tun_fd = t->ctl.fd = -1;
+    t->epfd = t->timer_fd = t->signal_fd = t->pump.fd = t->ctl.fd = -1;
     t->st.in_fd = t->st.out_fd = -1;
-    t->fdpass_fd = t->tcp_fd = t->diag.fd = -1;
+    t->pace.fdpass_fd = t->pace.tcp_fd = t->pace.diag.fd = -1;
     t->ctl.pidfile.fd = -1;
     t->st.child.io_fd = t->st.child.stderr_fd = -1;
     t->deadline = PPP_TIME_NEVER;
@@ -451,7 +451,7 @@ int run_tunnel(const struct run_params *p)
     if (setup(t) == 0)
         loop(t);
     stream_stop(t, true); /* reaps the child and reads its last words first */
-    engine_settle(t);       /* the engine's last events (the link went Dead) */
+    engine_settle(t);     /* the engine's last events (the link went Dead) */
     decide_exit(t);
     supervisor_finish(t);
     teardown(t);

@@ -39,27 +39,27 @@ static void pace_restart(struct tunnel *t, bool paced)
     pacer_config_default(&pc);
     if (!paced)
         pc.initial_rate = pc.min_rate = pc.max_rate = 1e12;
-    else if (t->pace_mode == PACE_TCP)
+    else if (t->pace.mode == PACE_TCP)
         pacer_config_for_path(&pc);
-    pacer_init(&t->pacer, &pc, tunnel_now());
-    fq_set_path_rtt(t->fq, 0);
-    t->pace_delivered = 0;
-    t->pace_acked = 0;
+    pacer_init(&t->pace.pacer, &pc, tunnel_now());
+    fq_set_path_rtt(t->pump.fq, 0);
+    t->pace.delivered = 0;
+    t->pace.acked = 0;
 }
 
 /* serve: the kernel's view of sshd's connection, from now on. */
 static bool watch_sshd_connection(struct tunnel *t)
 {
     struct tcp_state s;
-    if (!t->p->ssh_conn.family || sock_diag_open(&t->diag) < 0)
+    if (!t->p->ssh_conn.family || sock_diag_open(&t->pace.diag) < 0)
         return false;
-    int r = tcp_state_read_diag(&t->diag, &t->p->ssh_conn, &s);
+    int r = tcp_state_read_diag(&t->pace.diag, &t->p->ssh_conn, &s);
     if (r == 0) {
         log_info("pacing by the SSH connection's TCP_INFO (sock_diag)");
         return true;
     }
     log_info("cannot read the SSH connection's state (%s): pacing off", strerror(-r));
-    sock_diag_close(&t->diag);
+    sock_diag_close(&t->pace.diag);
     return false;
 }
 
@@ -79,31 +79,31 @@ void pace_setup(struct tunnel *t)
     enum run_pace asked = pace_asked(t);
     bool off = asked == RUN_PACE_OFF;
     if (asked == RUN_PACE_ECHO)
-        t->pace_mode = PACE_ECHO;
+        t->pace.mode = PACE_ECHO;
     else if (!off && t->p->fdpass_name)
-        t->pace_mode = PACE_TCP;
+        t->pace.mode = PACE_TCP;
     else if (!off && watch_sshd_connection(t))
-        t->pace_mode = PACE_TCP;
+        t->pace.mode = PACE_TCP;
     else
-        t->pace_mode = PACE_OFF;
-    pace_restart(t, t->pace_mode == PACE_ECHO || t->diag.fd >= 0);
+        t->pace.mode = PACE_OFF;
+    pace_restart(t, t->pace.mode == PACE_ECHO || t->pace.diag.fd >= 0);
 }
 
 void pace_probe(struct tunnel *t, ppp_time now)
 {
-    if (!pacer_probe_due(&t->pacer, now, true))
+    if (!pacer_probe_due(&t->pace.pacer, now, true))
         return;
-    if (t->pace_mode == PACE_ECHO) {
+    if (t->pace.mode == PACE_ECHO) {
         if (ppp_link_echo(t->link, now) == PPP_OK)
-            pacer_probe_sent(&t->pacer, now);
+            pacer_probe_sent(&t->pace.pacer, now);
         return;
     }
     struct tcp_state s;
-    int r = t->tcp_fd >= 0    ? tcp_state_read(t->tcp_fd, &s)
-            : t->diag.fd >= 0 ? tcp_state_read_diag(&t->diag, &t->p->ssh_conn, &s)
-                              : -ENOTCONN;
+    int r = t->pace.tcp_fd >= 0    ? tcp_state_read(t->pace.tcp_fd, &s)
+            : t->pace.diag.fd >= 0 ? tcp_state_read_diag(&t->pace.diag, &t->p->ssh_conn, &s)
+                                   : -ENOTCONN;
     if (r < 0) {
-        t->pacer.last_probe = now; /* try again an interval later */
+        t->pace.pacer.last_probe = now; /* try again an interval later */
         return;
     }
     /* The connection's bytes in ours: ssh's and PPP's overhead make them a
@@ -112,35 +112,35 @@ void pace_probe(struct tunnel *t, ppp_time now)
      * probe's newly delivered bytes only, so that a ratio that drifts does
      * not rewrite what was delivered before. */
     double taken = (double)s.bytes_acked + (double)s.notsent_bytes, scale = 1;
-    if (taken > 65536 && t->pacer.bytes_total > 65536)
-        scale = (double)t->pacer.bytes_total / taken;
+    if (taken > 65536 && t->pace.pacer.bytes_total > 65536)
+        scale = (double)t->pace.pacer.bytes_total / taken;
     scale = scale > 1 ? 1 : scale < 0.5 ? 0.5 : scale;
-    if (s.bytes_acked > t->pace_acked)
-        t->pace_delivered += (double)(s.bytes_acked - t->pace_acked) * scale;
-    t->pace_acked = s.bytes_acked;
+    if (s.bytes_acked > t->pace.acked)
+        t->pace.delivered += (double)(s.bytes_acked - t->pace.acked) * scale;
+    t->pace.acked = s.bytes_acked;
     /* (With a trickle in flight this is the peer's delayed ACK rather than
      * a queue; the pacer leaves the rate alone then: application-limited.) */
     ppp_time path = s.rtt_us > s.min_rtt_us ? (ppp_time)(s.rtt_us - s.min_rtt_us) * 1000 : 0;
-    pacer_on_path(&t->pacer, now, (ppp_time)s.min_rtt_us * 1000, path,
-                  (double)s.notsent_bytes * scale, t->pace_delivered);
-    fq_set_path_rtt(t->fq, t->pacer.min_rtt);
+    pacer_on_path(&t->pace.pacer, now, (ppp_time)s.min_rtt_us * 1000, path,
+                  (double)s.notsent_bytes * scale, t->pace.delivered);
+    fq_set_path_rtt(t->pump.fq, t->pace.pacer.min_rtt);
 }
 
 void pace_echo_rtt(struct tunnel *t, ppp_time rtt)
 {
-    if (t->pace_mode != PACE_ECHO)
+    if (t->pace.mode != PACE_ECHO)
         return;
-    pacer_on_rtt(&t->pacer, rtt, tunnel_now());
-    fq_set_path_rtt(t->fq, t->pacer.min_rtt);
+    pacer_on_rtt(&t->pace.pacer, rtt, tunnel_now());
+    fq_set_path_rtt(t->pump.fq, t->pace.pacer.min_rtt);
 }
 
 void pace_stream_start(struct tunnel *t)
 {
     char err[256];
-    if (t->pace_mode != PACE_TCP || t->fdpass_fd >= 0)
+    if (t->pace.mode != PACE_TCP || t->pace.fdpass_fd >= 0)
         return;
-    t->fdpass_fd = fdpass_listen(t->p->fdpass_name, err, sizeof(err));
-    if (t->fdpass_fd < 0)
+    t->pace.fdpass_fd = fdpass_listen(t->p->fdpass_name, err, sizeof(err));
+    if (t->pace.fdpass_fd < 0)
         log_warn("%s: pacing off for this session", err);
 }
 
@@ -148,16 +148,16 @@ void pace_stream_start(struct tunnel *t)
  * hands it to us before it hands it to ssh. */
 void pace_stream_readable(struct tunnel *t)
 {
-    if (t->fdpass_fd < 0 || t->tcp_fd >= 0)
+    if (t->pace.fdpass_fd < 0 || t->pace.tcp_fd >= 0)
         return;
-    int fd = fdpass_take(t->fdpass_fd);
-    close(t->fdpass_fd);
-    t->fdpass_fd = -1;
+    int fd = fdpass_take(t->pace.fdpass_fd);
+    close(t->pace.fdpass_fd);
+    t->pace.fdpass_fd = -1;
     if (fd < 0) {
         log_info("no copy of the SSH connection arrived: pacing off for this session");
         return;
     }
-    t->tcp_fd = fd;
+    t->pace.tcp_fd = fd;
     if (tcp_state_set_notsent_lowat(fd, PACE_NOTSENT_LOWAT) < 0)
         log_debug("TCP_NOTSENT_LOWAT not set on the SSH connection");
     pace_restart(t, true);
@@ -172,33 +172,33 @@ void pace_stream_readable(struct tunnel *t)
  * anyway and Nagle holds nothing back for long. */
 void pace_stream_drained(struct tunnel *t, size_t bytes)
 {
-    if (t->tcp_fd >= 0 && bytes > 0 && bytes < PACE_QUICKACK_BELOW)
-        (void)tcp_state_ack_now(t->tcp_fd);
+    if (t->pace.tcp_fd >= 0 && bytes > 0 && bytes < PACE_QUICKACK_BELOW)
+        (void)tcp_state_ack_now(t->pace.tcp_fd);
 }
 
 void pace_stream_stop(struct tunnel *t)
 {
-    if (t->fdpass_fd >= 0)
-        close(t->fdpass_fd);
-    if (t->tcp_fd >= 0)
-        close(t->tcp_fd);
-    t->fdpass_fd = t->tcp_fd = -1;
-    if (t->pace_mode == PACE_TCP)
-        pace_restart(t, t->diag.fd >= 0);
+    if (t->pace.fdpass_fd >= 0)
+        close(t->pace.fdpass_fd);
+    if (t->pace.tcp_fd >= 0)
+        close(t->pace.tcp_fd);
+    t->pace.fdpass_fd = t->pace.tcp_fd = -1;
+    if (t->pace.mode == PACE_TCP)
+        pace_restart(t, t->pace.diag.fd >= 0);
 }
 
 const char *pace_signal_name(const struct tunnel *t)
 {
-    if (t->pace_mode == PACE_ECHO)
+    if (t->pace.mode == PACE_ECHO)
         return "LCP echo probes";
-    if (t->tcp_fd >= 0)
+    if (t->pace.tcp_fd >= 0)
         return "TCP_INFO of the SSH connection (ours)";
-    if (t->diag.fd >= 0)
+    if (t->pace.diag.fd >= 0)
         return "TCP_INFO of the SSH connection (sock_diag)";
     return "off";
 }
 
 void pace_stop(struct tunnel *t)
 {
-    sock_diag_close(&t->diag);
+    sock_diag_close(&t->pace.diag);
 }

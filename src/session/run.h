@@ -13,9 +13,9 @@
 #include <stddef.h>
 
 #include "addr.h"
+#include "child.h"
 #include "ppp.h"
 #include "sockdiag.h"
-#include "child.h"
 
 enum run_role {
     RUN_CLIENT, /* `pppssh up`: spawns the transport, may detach */

@@ -198,8 +198,8 @@ static void stderr_line(struct tunnel *t, char *line)
 
 void stream_stderr_readable(struct tunnel *t)
 {
-    ssize_t n =
-        read(t->st.child.stderr_fd, t->st.err_buf + t->st.err_len, sizeof(t->st.err_buf) - 1 - t->st.err_len);
+    ssize_t n = read(t->st.child.stderr_fd, t->st.err_buf + t->st.err_len,
+                     sizeof(t->st.err_buf) - 1 - t->st.err_len);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
     if (n <= 0) {

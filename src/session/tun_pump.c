@@ -48,7 +48,7 @@ int tun_start(struct tunnel *t)
         tunnel_fail(t, status, "%s", err);
         return -1;
     }
-    t->tun_fd = fd;
+    t->pump.fd = fd;
     snprintf(t->ifname, sizeof(t->ifname), "%s", ifname);
     log_info("[#] ip tuntap add %s mode tun", ifname);
     if (nl_link_index(ifname, &t->ifindex, err, sizeof(err)) < 0) {
@@ -60,11 +60,11 @@ int tun_start(struct tunnel *t)
     struct fq_config fqc;
     fq_config_default(&fqc);
     fqc.seed = tunnel_now() ^ (uint64_t)getpid() << 32; /* flows collide differently per run */
-    if (fq_new(&t->fq, &fqc) != PPP_OK) {
+    if (fq_new(&t->pump.fq, &fqc) != PPP_OK) {
         tunnel_fail(t, RUN_EXIT_FATAL, "out of memory for the packet queue");
         return -1;
     }
-    outage_init(&t->outage, fq_capacity(t->fq));
+    outage_init(&t->pump.outage, fq_capacity(t->pump.fq));
     pace_setup(t);
     struct epoll_event ev = {.events = 0, .data.u32 = TAG_TUN};
     if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
@@ -79,9 +79,9 @@ int tun_start(struct tunnel *t)
  * 64 KiB one and its header. */
 static size_t room_needed(const struct tunnel *t)
 {
-    size_t largest = t->offload_on ? sizeof(t->packet) + OFFLOAD_HEADER_LEN
-                     : t->mtu      ? t->mtu
-                                   : 1500;
+    size_t largest = t->pump.offload_on ? sizeof(t->pump.packet) + OFFLOAD_HEADER_LEN
+                     : t->mtu           ? t->mtu
+                                        : 1500;
     return hdlc_encoded_max(largest);
 }
 
@@ -95,7 +95,7 @@ static bool network_up(const struct tunnel *t)
 static bool may_drain(struct tunnel *t)
 {
     bool v4 = network_up(t) && t->ipcp_up, v6 = network_up(t) && t->ipv6cp_up;
-    return outage_may_drain(&t->outage, v4, v6, tunnel_now());
+    return outage_may_drain(&t->pump.outage, v4, v6, tunnel_now());
 }
 
 /* The link is down but will come back: the interface and its routes stay
@@ -109,18 +109,18 @@ static bool link_down_kept(const struct tunnel *t)
 static bool engine_can_take(struct tunnel *t)
 {
     const uint8_t *data;
-    t->stream_backlogged = ppp_link_tx_data(t->link, &data) > ENGINE_LOW_WATER;
-    return !t->stream_backlogged && ppp_link_tx_room(t->link) >= room_needed(t);
+    t->pump.stream_backlogged = ppp_link_tx_data(t->link, &data) > ENGINE_LOW_WATER;
+    return !t->pump.stream_backlogged && ppp_link_tx_room(t->link) >= room_needed(t);
 }
 
 /* Hand queued packets to the engine while the pacer and the stream allow,
  * with a probe whenever one is due. */
 static void pump(struct tunnel *t)
 {
-    if (!t->fq || !may_drain(t))
+    if (!t->pump.fq || !may_drain(t))
         return;
     ppp_time now = tunnel_now();
-    while (!fq_empty(t->fq) && pacer_can_send(&t->pacer, now)) {
+    while (!fq_empty(t->pump.fq) && pacer_can_send(&t->pace.pacer, now)) {
         /* Write only when the engine is past its low-water mark: small
          * frames then leave in one write, not one write per packet. */
         if (!engine_can_take(t)) {
@@ -130,17 +130,18 @@ static void pump(struct tunnel *t)
         }
         pace_probe(t, now);
         struct ppp_offload off;
-        size_t n = fq_dequeue_offloaded(t->fq, now, &off, t->packet, sizeof(t->packet));
+        size_t n =
+            fq_dequeue_offloaded(t->pump.fq, now, &off, t->pump.packet, sizeof(t->pump.packet));
         if (n == 0)
             break;
-        int r = tun_offload_send(t, &off, t->packet, n, now);
+        int r = tun_offload_send(t, &off, t->pump.packet, n, now);
         if (r != PPP_OK) {
-            t->tun_in_dropped++;
+            t->pump.in_dropped++;
             if (log_enabled(LOG_LEVEL_DEBUG))
                 log_debug("dropped a packet from %s: %s", t->ifname, ppp_strerror(r));
             continue;
         }
-        pacer_sent(&t->pacer, n);
+        pacer_sent(&t->pace.pacer, n);
     }
     stream_flush(t);
 }
@@ -150,13 +151,13 @@ static void pump(struct tunnel *t)
  * while the link is down between sessions, within the outage bound. */
 void tun_update_reading(struct tunnel *t)
 {
-    if (t->tun_fd < 0)
+    if (t->pump.fd < 0)
         return;
     pump(t);
     bool want = network_up(t) || link_down_kept(t);
-    if (want != t->tun_reading) {
-        tunnel_epoll_mod(t, t->tun_fd, TAG_TUN, want ? EPOLLIN : 0);
-        t->tun_reading = want;
+    if (want != t->pump.reading) {
+        tunnel_epoll_mod(t, t->pump.fd, TAG_TUN, want ? EPOLLIN : 0);
+        t->pump.reading = want;
     }
 }
 
@@ -175,23 +176,24 @@ void tun_readable(struct tunnel *t)
             break;
         }
         taken += (size_t)n;
-        if (down && !outage_admit(&t->outage, fq_stats(t->fq)->chunks_used * (size_t)FQ_CHUNK,
-                                  (size_t)n, FQ_CHUNK))
+        if (down &&
+            !outage_admit(&t->pump.outage, fq_stats(t->pump.fq)->chunks_used * (size_t)FQ_CHUNK,
+                          (size_t)n, FQ_CHUNK))
             continue; /* counted as dropped-while-down */
-        if (n == 0 ||
-            fq_enqueue_offloaded(t->fq, &off, t->packet, (size_t)n, tunnel_now()) != PPP_OK)
-            t->tun_in_dropped++;
+        if (n == 0 || fq_enqueue_offloaded(t->pump.fq, &off, t->pump.packet, (size_t)n,
+                                           tunnel_now()) != PPP_OK)
+            t->pump.in_dropped++;
     }
     pump(t);
 }
 
 ppp_time tun_expiry(struct tunnel *t)
 {
-    if (!network_up(t) || !t->fq || fq_empty(t->fq) || t->stream_backlogged)
+    if (!network_up(t) || !t->pump.fq || fq_empty(t->pump.fq) || t->pump.stream_backlogged)
         return PPP_TIME_NEVER;
     if (!may_drain(t))
-        return outage_drain_at(&t->outage);
-    return pacer_next_send(&t->pacer, tunnel_now());
+        return outage_drain_at(&t->pump.outage);
+    return pacer_next_send(&t->pace.pacer, tunnel_now());
 }
 
 void tun_echo_rtt(struct tunnel *t, ppp_time rtt)
@@ -201,18 +203,18 @@ void tun_echo_rtt(struct tunnel *t, ppp_time rtt)
 
 size_t tun_queue_status(const struct tunnel *t, char *buf, size_t size)
 {
-    if (!t->fq || size == 0)
+    if (!t->pump.fq || size == 0)
         return 0;
-    const struct fq_stats *q = fq_stats(t->fq);
-    const struct pacer *p = &t->pacer;
+    const struct fq_stats *q = fq_stats(t->pump.fq);
+    const struct pacer *p = &t->pace.pacer;
     char rate[32];
     if (p->rate >= p->config.max_rate)
         snprintf(rate, sizeof(rate), "unlimited"); /* no queue below us yet */
     else
         snprintf(rate, sizeof(rate), "%.1f Mbit/s", p->rate * 8 / 1e6);
     char offload[48] = "off";
-    if (t->offload_on)
-        snprintf(offload, sizeof(offload), "on, packets up to %u bytes", t->offload_cap);
+    if (t->pump.offload_on)
+        snprintf(offload, sizeof(offload), "on, packets up to %u bytes", t->pump.offload_cap);
     int n = snprintf(buf, size,
                      "queue: %u packets, %u bytes, %u flows; max sojourn %.1f ms, target %.1f ms\n"
                      "queue-drops: %llu codel, %llu overflow; ecn-marks: %llu\n"
@@ -223,19 +225,20 @@ size_t tun_queue_status(const struct tunnel *t, char *buf, size_t size)
                      "queue below %.2f ms\n"
                      "offload: %s; %llu packets the peer could not take\n",
                      q->packets, q->bytes, q->active_flows, (double)q->max_sojourn / 1e6,
-                     (double)fq_target(t->fq) / 1e6, (unsigned long long)q->codel_drops,
+                     (double)fq_target(t->pump.fq) / 1e6, (unsigned long long)q->codel_drops,
                      (unsigned long long)q->overflow_drops, (unsigned long long)q->ecn_marks,
-                     (unsigned long long)t->outage.queued, t->outage.limit,
-                     (unsigned long long)t->outage.dropped, pace_signal_name(t), rate,
+                     (unsigned long long)t->pump.outage.queued, t->pump.outage.limit,
+                     (unsigned long long)t->pump.outage.dropped, pace_signal_name(t), rate,
                      p->link_rate * 8 / 1e6, (double)p->last_rtt / 1e6, (double)p->min_rtt / 1e6,
-                     (double)p->queue_delay / 1e6, offload, (unsigned long long)t->offload_dropped);
+                     (double)p->queue_delay / 1e6, offload,
+                     (unsigned long long)t->pump.offload_dropped);
     return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 
 void tun_stop(struct tunnel *t)
 {
-    fq_del(t->fq);
-    t->fq = NULL;
+    fq_del(t->pump.fq);
+    t->pump.fq = NULL;
 }
 
 /* The loop's view of the link (engine_events.c follows the engine's events, which
@@ -259,23 +262,23 @@ void tun_ip_packet(void *user, int family, const struct ppp_offload *off, const 
     enum peer_verdict v = judge(t, family, off, pkt, len);
     if (v != PEER_PASS) {
         /* Once per kind: a hostile peer must not flood the log. */
-        if (t->filtered[v]++ == 0)
+        if (t->pump.filtered[v]++ == 0)
             log_warn("dropping packets from the %s with %s",
                      t->p->role == RUN_SERVER ? "client" : "server", peer_verdict_text(v));
         return;
     }
-    if (t->tun_fd < 0 || !t->iface_up)
+    if (t->pump.fd < 0 || !t->iface_up)
         return;
     /* A full TUN queue (EAGAIN) drops the packet, as a router would: a
      * blocking write would stall the PPP control traffic behind it. */
     if (tun_offload_write(t, off, pkt, len) < 0)
-        t->tun_out_dropped++;
+        t->pump.out_dropped++;
 }
 
 uint64_t tun_filtered(const struct tunnel *t, enum peer_verdict v)
 {
     const struct ppp_stats *s = t->link ? ppp_link_stats(t->link) : NULL;
-    uint64_t n = t->filtered[v];
+    uint64_t n = t->pump.filtered[v];
     if (s && v == PEER_WRONG_VERSION)
         n += s->rx_ip_wrong_version; /* the engine drops most of them */
     if (s && v == PEER_NCP_CLOSED)

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "child.h"
 #include "control.h"
 #include "evqueue.h"
 #include "fq.h"
@@ -28,7 +29,6 @@
 #include "pidfile.h"
 #include "ppp.h"
 #include "run.h"
-#include "child.h"
 #include "spoof.h"
 #include "ssh.h"
 #include "stream.h"     /* struct stream */
@@ -70,6 +70,36 @@ enum pace_mode {
     PACE_TCP,  /* the default: the SSH connection's TCP_INFO, when we hold it */
 };
 
+/* What steers the pacer: pace.c's own. */
+struct pace {
+    enum pace_mode mode;
+    struct pacer pacer;
+    int fdpass_fd;         /* where ssh's ProxyCommand hands us the connection, or -1 */
+    int tcp_fd;            /* our copy of the SSH connection, or -1 */
+    struct sock_diag diag; /* serve: asks the kernel about sshd's connection */
+    double delivered;      /* the connection's deliveries, in our bytes */
+    uint64_t acked;        /* its bytes_acked when last counted */
+};
+
+/* Packets between the TUN and the engine: tun_pump.c's and tunoffload.c's own. */
+struct tun_pump {
+    int fd; /* the TUN, or -1 */
+    bool reading;
+    uint8_t packet[65536];    /* the pump's packet only (the stream has its own) */
+    bool offload_on;          /* the kernel may hand us 64 KiB TCP packets (tunoffload.c) */
+    unsigned offload_cap;     /* their largest: the peer's MRU less our header */
+    uint64_t offload_dropped; /* such packets the peer could not take */
+    bool offload_refuse;      /* the TUN refused one: the engine is told once it returns */
+    /* Our outbound queue. */
+    struct fq *fq;
+    struct outage_queue outage; /* what the queue takes while the link is down */
+    bool stream_backlogged;     /* the engine holds unwritten bytes: wait for EPOLLOUT */
+    /* Counters the engine cannot keep. */
+    uint64_t in_dropped;              /* from TUN, refused by the engine */
+    uint64_t out_dropped;             /* to TUN, not written (queue full) */
+    uint64_t filtered[PEER_VERDICTS]; /* from the peer, refused (peerfilter.h) */
+};
+
 struct tunnel {
     const struct run_params *p;
     int epfd, timer_fd, signal_fd;
@@ -78,37 +108,22 @@ struct tunnel {
     struct evqueue events; /* what the engine reported, for engine_settle() */
 
     /* The TUN interface. */
-    int tun_fd;
     char ifname[IFNAMSIZ];
     unsigned ifindex;
-    bool tun_reading;
     bool iface_up;
     unsigned mtu;
     struct netcfg net;
-    uint8_t packet[65536]; /* the TUN pump's packet (tun_pump.c, tunoffload.c) only */
-    bool offload_on;          /* the kernel may hand us 64 KiB TCP packets (tunoffload.c) */
-    unsigned offload_cap;     /* their largest: the peer's MRU less our header */
-    uint64_t offload_dropped; /* such packets the peer could not take */
-    bool offload_refuse;      /* the TUN refused one: the engine is told once it returns */
-    /* Our outbound queue and the pace at which it feeds the stream. */
-    struct fq *fq;
-    struct pacer pacer;
-    struct outage_queue outage; /* what the queue takes while the link is down */
-    bool stream_backlogged;     /* the engine holds unwritten bytes: wait for EPOLLOUT */
-    enum pace_mode pace_mode;
-    int fdpass_fd;         /* where ssh's ProxyCommand hands us the connection, or -1 */
-    int tcp_fd;            /* our copy of the SSH connection (pace.c), or -1 */
-    struct sock_diag diag; /* serve: asks the kernel about sshd's connection */
-    double pace_delivered; /* the connection's deliveries, in our bytes */
-    uint64_t pace_acked;   /* its bytes_acked when last counted */
 
-    struct stream st; /* the transport: stream.c's own (stream.h) */
-
-    struct ctl_server ctl; /* the control socket and the pidfile: ctl_server.c's own */
+    /* Each concern's own state: one writer each. */
+    struct tun_pump pump;  /* tun_pump.c, tunoffload.c */
+    struct pace pace;      /* pace.c */
+    struct stream st;      /* stream.c (stream.h) */
+    struct ctl_server ctl; /* ctl_server.c; the pidfile: loop.c */
+    struct supervisor sup; /* supervisor.c (client/supervisor.h) */
 
     /* The link as negotiated. */
     bool ipcp_up, ipv6cp_up, reported_up;
-    bool report_due; /* `up` waits: told once the ip-up hooks are done (engine_report_up) */
+    bool report_due;      /* `up` waits: told once the ip-up hooks are done (engine_report_up) */
     bool ipv6_configured; /* fe80::IFID and Address6 on the interface */
     /* IPv6 cannot work on the interface (engine_events.c): why, for the log and
      * status ("" = it can).  ipv6_never: so from the start, the engine
@@ -126,17 +141,10 @@ struct tunnel {
     /* The engine's lines about the peer's packets (peerlog.c). */
     struct log_limit peer_log;
 
-    /* Counters the engine cannot keep. */
-    uint64_t tun_in_dropped;  /* from TUN, refused by the engine */
-    uint64_t tun_out_dropped; /* to TUN, not written (queue full) */
-    uint64_t filtered[PEER_VERDICTS]; /* from the peer, refused (peerfilter.h) */
-
-    struct supervisor sup; /* supervisor.c's own (client/supervisor.h) */
-
     /* How it ends. */
     char stop_reason[64]; /* "" unless down, INT or TERM asked us to stop */
-    bool replaced;     /* SIGTERM from a new session of the user (takeover.h) */
-    ppp_time deadline; /* PPP_TIME_NEVER or when to give up waiting */
+    bool replaced;        /* SIGTERM from a new session of the user (takeover.h) */
+    ppp_time deadline;    /* PPP_TIME_NEVER or when to give up waiting */
     int exit_status;
     char exit_msg[512];
     bool failed; /* exit_status/exit_msg are set */

@@ -67,8 +67,8 @@ bool tun_offload_wanted(const struct tunnel *t)
 ssize_t tun_read_packet(struct tunnel *t, struct ppp_offload *off)
 {
     struct virtio_net_hdr h;
-    struct iovec iov[2] = {{&h, sizeof(h)}, {t->packet, sizeof(t->packet)}};
-    ssize_t n = readv(t->tun_fd, iov, 2);
+    struct iovec iov[2] = {{&h, sizeof(h)}, {t->pump.packet, sizeof(t->pump.packet)}};
+    ssize_t n = readv(t->pump.fd, iov, 2);
     if (n < 0)
         return -errno;
     if ((size_t)n < sizeof(h))
@@ -83,28 +83,28 @@ int tun_write_packet(struct tunnel *t, const struct ppp_offload *off, const uint
     struct virtio_net_hdr h;
     to_vnet(off, &h);
     struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)pkt, len}};
-    return writev(t->tun_fd, iov, 2) < 0 ? -errno : 0;
+    return writev(t->pump.fd, iov, 2) < 0 ? -errno : 0;
 }
 
 static void offload_switch(struct tunnel *t, bool on)
 {
     char err[256];
-    if (t->offload_on == on)
+    if (t->pump.offload_on == on)
         return;
     /* A failure to turn them off is logged once: what still comes with
      * metadata is finished or dropped in tun_offload_send(). */
-    if (tun_set_offload(t->tun_fd, t->ifname, on, err, sizeof(err)) < 0) {
+    if (tun_set_offload(t->pump.fd, t->ifname, on, err, sizeof(err)) < 0) {
         log_warn("%s", err);
         if (on)
             return;
     }
-    t->offload_on = on;
+    t->pump.offload_on = on;
 }
 
 void tun_offload_link_up(struct tunnel *t, const struct ppp_event *ev)
 {
     char err[256];
-    if (!ev->u.lcp.offload_tx || t->tun_fd < 0) {
+    if (!ev->u.lcp.offload_tx || t->pump.fd < 0) {
         offload_switch(t, false);
         return;
     }
@@ -116,9 +116,9 @@ void tun_offload_link_up(struct tunnel *t, const struct ppp_event *ev)
         offload_switch(t, false);
         return;
     }
-    t->offload_cap = max;
+    t->pump.offload_cap = max;
     offload_switch(t, true);
-    if (t->offload_on)
+    if (t->pump.offload_on)
         log_info("offloads on: TCP packets of up to %u bytes cross as one frame", max);
 }
 
@@ -137,7 +137,7 @@ int tun_offload_write(struct tunnel *t, const struct ppp_offload *off, const uin
     if (r == -EINVAL && off && !offload_is_plain(off)) {
         log_warn("%s refuses offloaded packets (%s): asking the peer for plain ones", t->ifname,
                  strerror(-r));
-        t->offload_refuse = true; /* inside the engine's callback: done once it returns */
+        t->pump.offload_refuse = true; /* inside the engine's callback: done once it returns */
     }
     return r;
 }
@@ -160,7 +160,7 @@ int tun_offload_send(struct tunnel *t, struct ppp_offload *off, uint8_t *pkt, si
     if (r == PPP_ERR_NO_OFFLOAD)
         offload_switch(t, false);
     if (off->gso_type != PPP_GSO_NONE) {
-        t->offload_dropped++;
+        t->pump.offload_dropped++;
         return r;
     }
     offload_complete_csum(off, pkt, len);

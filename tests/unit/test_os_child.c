@@ -14,8 +14,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "pty.h"
 #include "child.h"
+#include "pty.h"
 
 static char err[256];
 
