@@ -171,3 +171,24 @@ int control_request(const char *name, const char *request, int out_fd, int timeo
     close(fd);
     return r;
 }
+
+enum ctl_request control_parse_request(const char *buf, size_t len, size_t cap)
+{
+    static const struct {
+        const char *word;
+        enum ctl_request request;
+    } known[] = {
+        {"status", CTL_REQ_STATUS},
+        {"check", CTL_REQ_CHECK},
+        {"reset", CTL_REQ_RESET},
+        {"down", CTL_REQ_DOWN},
+    };
+    const char *nl = memchr(buf, '\n', len);
+    if (!nl && len < cap)
+        return CTL_REQ_INCOMPLETE;
+    size_t n = nl ? (size_t)(nl - buf) : len;
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (strlen(known[i].word) == n && memcmp(known[i].word, buf, n) == 0)
+            return known[i].request;
+    return CTL_REQ_UNKNOWN;
+}

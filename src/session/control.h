@@ -40,4 +40,17 @@ void control_unlink(const char *name);
 int control_request(const char *name, const char *request, int out_fd, int timeout_ms, char *err,
                     size_t errlen);
 
+/* A request on the control socket: one line, "status", "check", "reset"
+ * or "down".  CTL_REQ_INCOMPLETE while no newline has come and there is
+ * room for more; a line that fills the buffer is read as it is. */
+enum ctl_request {
+    CTL_REQ_INCOMPLETE,
+    CTL_REQ_STATUS,
+    CTL_REQ_CHECK,
+    CTL_REQ_RESET,
+    CTL_REQ_DOWN,
+    CTL_REQ_UNKNOWN,
+};
+enum ctl_request control_parse_request(const char *buf, size_t len, size_t cap);
+
 #endif

@@ -16,7 +16,7 @@
 
 static void close_client(struct tunnel *t, struct ctl_client *c)
 {
-    epoll_ctl(t->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+    loop_unwatch(t, c->fd);
     close(c->fd);
     c->fd = -1;
     c->len = 0;
@@ -32,8 +32,7 @@ void ctl_accept(struct tunnel *t)
         struct ctl_client *c = &t->ctl.clients[i];
         if (c->fd >= 0)
             continue;
-        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = TAG_CTL_CLIENT + i};
-        if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) == 0) {
+        if (loop_watch(t, fd, TAG_CTL_CLIENT + i, EPOLLIN) == 0) {
             c->fd = fd;
             return;
         }
@@ -146,18 +145,18 @@ static void status(struct tunnel *t, struct text *out)
         put(out, "%s", queue);
 }
 
-static void answer(struct tunnel *t, struct ctl_client *c, const char *request)
+static void answer(struct tunnel *t, struct ctl_client *c, enum ctl_request request)
 {
     struct text out = {.len = 0};
-    if (strcmp(request, "status") == 0) {
+    if (request == CTL_REQ_STATUS) {
         status(t, &out);
-    } else if (strcmp(request, "check") == 0) {
+    } else if (request == CTL_REQ_CHECK) {
         char why[320];
         if (supervisor_check(t, why, sizeof(why)))
             c->waiting_echo = true;
         else
             put(&out, "%s\n", why);
-    } else if (strcmp(request, "reset") == 0) {
+    } else if (request == CTL_REQ_RESET) {
         if (!t->reported_up || tunnel_stopping(t)) {
             put(&out, "not reset: the link has not been up yet\n");
         } else {
@@ -165,12 +164,12 @@ static void answer(struct tunnel *t, struct ctl_client *c, const char *request)
             c->waiting_up = true;
             supervisor_reset(t, "reset requested");
         }
-    } else if (strcmp(request, "down") == 0) {
+    } else if (request == CTL_REQ_DOWN) {
         put(&out, "stopping %s\n", t->p->name ? t->p->name : t->ifname);
         c->waiting_down = true;
         tunnel_stop(t, "down requested");
     } else {
-        put(&out, "error: unknown request '%s' (known: status, check, reset, down)\n", request);
+        put(&out, "error: unknown request '%s' (known: status, check, reset, down)\n", c->buf);
     }
     /* A few hundred bytes into a fresh socket buffer: never blocks. */
     if (write(c->fd, out.buf, out.len) < 0)
@@ -178,7 +177,7 @@ static void answer(struct tunnel *t, struct ctl_client *c, const char *request)
     if (!c->waiting_down && !c->waiting_up && !c->waiting_echo)
         close_client(t, c);
     else
-        epoll_ctl(t->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+        loop_unwatch(t, c->fd);
 }
 
 static void answer_waiting(struct tunnel *t, bool up, const char *text)
@@ -218,12 +217,11 @@ void ctl_readable(struct tunnel *t, unsigned index)
     }
     c->len += (size_t)n;
     c->buf[c->len] = 0;
-    char *nl = strchr(c->buf, '\n');
-    if (!nl && c->len < sizeof(c->buf) - 1)
+    enum ctl_request request = control_parse_request(c->buf, c->len, sizeof(c->buf) - 1);
+    if (request == CTL_REQ_INCOMPLETE)
         return;
-    if (nl)
-        *nl = 0;
-    answer(t, c, c->buf);
+    c->buf[strcspn(c->buf, "\n")] = 0; /* for the error line */
+    answer(t, c, request);
 }
 
 void ctl_close_all(struct tunnel *t)

@@ -80,17 +80,21 @@ void tunnel_stop(struct tunnel *t, const char *reason)
         ppp_link_close(t->link, tunnel_now(), reason);
 }
 
-void tunnel_epoll_mod(struct tunnel *t, int fd, uint32_t tag, uint32_t events)
+/* The only calls to epoll_ctl: the loop owns the epoll set. */
+int loop_watch(struct tunnel *t, int fd, uint32_t tag, uint32_t events)
 {
     struct epoll_event ev = {.events = events, .data.u32 = tag};
-    if (epoll_ctl(t->epfd, EPOLL_CTL_MOD, fd, &ev) < 0 && errno == ENOENT)
-        epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev);
+    if (epoll_ctl(t->epfd, EPOLL_CTL_MOD, fd, &ev) == 0)
+        return 0;
+    if (errno == ENOENT && epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) == 0)
+        return 0;
+    return -errno;
 }
 
-static int watch(struct tunnel *t, int fd, uint32_t tag, uint32_t events)
+void loop_unwatch(struct tunnel *t, int fd)
 {
-    struct epoll_event ev = {.events = events, .data.u32 = tag};
-    return epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+    if (fd >= 0 && t->epfd >= 0)
+        epoll_ctl(t->epfd, EPOLL_CTL_DEL, fd, NULL);
 }
 
 /* The VPN HOWTO vpnd's signals: INT/TERM stop, HUP resets the link, USR1
@@ -110,7 +114,7 @@ static int signals_start(struct tunnel *t)
     t->signal_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
     if (t->signal_fd < 0)
         return -errno;
-    return watch(t, t->signal_fd, TAG_SIGNAL, EPOLLIN);
+    return loop_watch(t, t->signal_fd, TAG_SIGNAL, EPOLLIN);
 }
 
 static void signal_readable(struct tunnel *t)
@@ -286,7 +290,7 @@ static int control_start(struct tunnel *t)
         tunnel_fail(t, RUN_EXIT_FATAL, "%s", err);
         return -1;
     }
-    return watch(t, t->ctl.fd, TAG_CTL_LISTEN, EPOLLIN);
+    return loop_watch(t, t->ctl.fd, TAG_CTL_LISTEN, EPOLLIN);
 }
 
 static int engine_start(struct tunnel *t)
@@ -313,7 +317,7 @@ static int fds_start(struct tunnel *t)
 {
     t->epfd = epoll_create1(EPOLL_CLOEXEC);
     t->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    if (t->epfd < 0 || t->timer_fd < 0 || watch(t, t->timer_fd, TAG_TIMER, EPOLLIN) < 0) {
+    if (t->epfd < 0 || t->timer_fd < 0 || loop_watch(t, t->timer_fd, TAG_TIMER, EPOLLIN) < 0) {
         tunnel_fail(t, RUN_EXIT_FATAL, "cannot create the event loop: %s", strerror(errno));
         return -1;
     }

@@ -28,12 +28,6 @@ static void set_nonblocking(int fd)
         fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
-static int add(struct tunnel *t, int fd, uint32_t tag, uint32_t events)
-{
-    struct epoll_event ev = {.events = events, .data.u32 = tag};
-    return epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
-}
-
 static int spawn_transport(struct tunnel *t)
 {
     char err[256];
@@ -50,7 +44,7 @@ static int spawn_transport(struct tunnel *t)
     log_info("started %s (pid %d)", t->p->spawn.shell_command ? "Command" : "ssh",
              (int)t->st.child.pid);
     t->st.in_fd = t->st.out_fd = t->st.child.io_fd;
-    return add(t, t->st.child.stderr_fd, TAG_STDERR, EPOLLIN);
+    return loop_watch(t, t->st.child.stderr_fd, TAG_STDERR, EPOLLIN);
 }
 
 int stream_start(struct tunnel *t)
@@ -69,9 +63,9 @@ int stream_start(struct tunnel *t)
         t->st.err_eof = true;
     }
     t->st.stream_events = EPOLLIN;
-    r = add(t, t->st.in_fd, TAG_STREAM_IN, EPOLLIN);
+    r = loop_watch(t, t->st.in_fd, TAG_STREAM_IN, EPOLLIN);
     if (r == 0 && t->st.out_fd != t->st.in_fd)
-        r = add(t, t->st.out_fd, TAG_STREAM_OUT, 0);
+        r = loop_watch(t, t->st.out_fd, TAG_STREAM_OUT, 0);
     if (r < 0) {
         tunnel_fail(t, RUN_EXIT_FATAL, "cannot watch the transport: %s", strerror(-r));
         return -1;
@@ -90,9 +84,9 @@ static void stream_lost(struct tunnel *t, const char *why)
     else
         log_info("transport closed (%s)", why);
     t->st.stream_gone = true;
-    epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->st.in_fd, NULL);
+    loop_unwatch(t, t->st.in_fd);
     if (t->st.out_fd != t->st.in_fd)
-        epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->st.out_fd, NULL);
+        loop_unwatch(t, t->st.out_fd);
     if (t->link)
         ppp_link_lower_down(t->link, tunnel_now());
 }
@@ -147,13 +141,13 @@ static void want_output(struct tunnel *t, bool on)
     if (t->st.out_fd == t->st.in_fd) {
         uint32_t events = EPOLLIN | (on ? EPOLLOUT : 0);
         if (events != t->st.stream_events) {
-            tunnel_epoll_mod(t, t->st.in_fd, TAG_STREAM_IN, events);
+            loop_watch(t, t->st.in_fd, TAG_STREAM_IN, events);
             t->st.stream_events = events;
         }
     } else {
         uint32_t events = on ? EPOLLOUT : 0;
         if (events != t->st.out_events) {
-            tunnel_epoll_mod(t, t->st.out_fd, TAG_STREAM_OUT, events);
+            loop_watch(t, t->st.out_fd, TAG_STREAM_OUT, events);
             t->st.out_events = events;
         }
     }
@@ -208,7 +202,7 @@ void stream_stderr_readable(struct tunnel *t)
             stderr_line(t, t->st.err_buf);
             t->st.err_len = 0;
         }
-        epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->st.child.stderr_fd, NULL);
+        loop_unwatch(t, t->st.child.stderr_fd);
         t->st.err_eof = true;
         return;
     }

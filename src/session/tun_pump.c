@@ -66,9 +66,9 @@ int tun_start(struct tunnel *t)
     }
     outage_init(&t->pump.outage, fq_capacity(t->pump.fq));
     pace_setup(t);
-    struct epoll_event ev = {.events = 0, .data.u32 = TAG_TUN};
-    if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-        tunnel_fail(t, RUN_EXIT_FATAL, "cannot watch %s: %s", ifname, strerror(errno));
+    int r = loop_watch(t, fd, TAG_TUN, 0);
+    if (r < 0) {
+        tunnel_fail(t, RUN_EXIT_FATAL, "cannot watch %s: %s", ifname, strerror(-r));
         return -1;
     }
     return 0;
@@ -156,7 +156,7 @@ void tun_update_reading(struct tunnel *t)
     pump(t);
     bool want = network_up(t) || link_down_kept(t);
     if (want != t->pump.reading) {
-        tunnel_epoll_mod(t, t->pump.fd, TAG_TUN, want ? EPOLLIN : 0);
+        loop_watch(t, t->pump.fd, TAG_TUN, want ? EPOLLIN : 0);
         t->pump.reading = want;
     }
 }

@@ -169,7 +169,10 @@ void tunnel_fail(struct tunnel *t, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Administrative close (down, INT, TERM). */
 void tunnel_stop(struct tunnel *t, const char *reason);
-void tunnel_epoll_mod(struct tunnel *t, int fd, uint32_t tag, uint32_t events);
+/* loop.c owns the epoll set: fd is watched for events under tag (added
+ * or changed; 0 or -errno), or no longer. */
+int loop_watch(struct tunnel *t, int fd, uint32_t tag, uint32_t events);
+void loop_unwatch(struct tunnel *t, int fd);
 
 /* supervisor.c */
 /* The one writer of t->state: logs "X -> Y (why)" as fsm.c does. */
