@@ -74,7 +74,7 @@ void supervisor_hooks_changed(struct tunnel *t)
 
 static void hooks_up(struct tunnel *t)
 {
-    if (t->p->role != RUN_CLIENT || !t->ipcp_up)
+    if (!t->p->duties.hooks || !t->ipcp_up)
         return;
     t->sup.hook_up_ran = true;
     run_hooks(t, HOOK_IP_UP);
@@ -165,7 +165,7 @@ static void back_off(struct tunnel *t, const struct superv_decision *d)
 static bool may_retry(const struct tunnel *t)
 {
     struct superv_config c = policy_config(t);
-    return superv_may_retry(&c, t->p->role == RUN_CLIENT, t->sup.reset_pending, t->reported_up,
+    return superv_may_retry(&c, t->p->duties.reconnect, t->sup.reset_pending, t->reported_up,
                             tunnel_stopping(t), t->failed);
 }
 
@@ -175,7 +175,7 @@ static bool first_connect_retry(struct tunnel *t)
 {
     uint32_t ms;
     ppp_time deadline = t->started + (ppp_time)SUPERV_FIRST_CONNECT_MS * PPP_MS;
-    if (t->p->role != RUN_CLIENT || t->reported_up || tunnel_stopping(t) || t->failed ||
+    if (!t->p->duties.reconnect || t->reported_up || tunnel_stopping(t) || t->failed ||
         !session_dropped_before_start(t) ||
         !superv_first_retry(t->sup.fails, next_random(t), tunnel_now(), deadline, &ms))
         return false;
@@ -406,7 +406,7 @@ void supervisor_peer_dead(struct tunnel *t)
 
 bool supervisor_keeps_config(const struct tunnel *t)
 {
-    return t->p->role == RUN_CLIENT && may_retry(t);
+    return t->p->duties.reconnect && may_retry(t);
 }
 
 void supervisor_link_up(struct tunnel *t)
@@ -443,9 +443,9 @@ void supervisor_link_up(struct tunnel *t)
 
 void supervisor_reset(struct tunnel *t, const char *why)
 {
-    if (t->p->role != RUN_CLIENT || !t->reported_up || tunnel_stopping(t)) {
+    if (!t->p->duties.reconnect || !t->reported_up || tunnel_stopping(t)) {
         log_info("%s: nothing to reset%s", why,
-                 t->p->role == RUN_CLIENT ? " until the link has been up" : "");
+                 t->p->duties.reconnect ? " until the link has been up" : "");
         return;
     }
     log_info("%s: resetting the link", why);

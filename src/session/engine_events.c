@@ -60,7 +60,7 @@ static bool transport_address(const struct tunnel *t, struct os_ip *out)
             return true;
         }
     }
-    if (t->p->role != RUN_CLIENT || !t->p->net.transport_peer.family)
+    if (!t->p->duties.guard_transport || !t->p->net.transport_peer.family)
         return false;
     *out = t->p->net.transport_peer;
     return true;
@@ -74,7 +74,7 @@ static bool route_captures_transport(struct tunnel *t, const struct os_prefix *r
 {
     struct os_ip server;
     char r[INET6_ADDRSTRLEN + 4], a[INET6_ADDRSTRLEN];
-    if (t->p->role != RUN_CLIENT || route->len == 0 || !transport_address(t, &server) ||
+    if (!t->p->duties.guard_transport || route->len == 0 || !transport_address(t, &server) ||
         !os_prefix_contains(route, &server))
         return false;
     tunnel_fail(t, RUN_EXIT_CONFIG,
@@ -89,7 +89,8 @@ static bool peer_is_transport(struct tunnel *t, struct in_addr remote)
 {
     struct os_ip server, peer = {.family = AF_INET, .v4 = remote};
     char a[INET6_ADDRSTRLEN];
-    if (t->p->role != RUN_CLIENT || !transport_address(t, &server) || !os_ip_equal(&server, &peer))
+    if (!t->p->duties.guard_transport || !transport_address(t, &server) ||
+        !os_ip_equal(&server, &peer))
         return false;
     tunnel_fail(t, RUN_EXIT_NEGOTIATION,
                 "PPP negotiation failed: the peer's address %s is the SSH server's own: its "
@@ -191,9 +192,9 @@ static void ipcp_up(struct tunnel *t, const struct ppp_event *ev)
         return;
     }
     /* No resolvconf/resolvectl is no reason to refuse the tunnel. */
-    if (t->p->role == RUN_CLIENT && dns_up(t, ev->u.ipcp.dns) < 0)
+    if (t->p->duties.resolvers && dns_up(t, ev->u.ipcp.dns) < 0)
         log_warn("DNS not applied: %s", t->net.err);
-    if (t->p->role == RUN_SERVER && t->p->net.proxy_arp &&
+    if (t->p->net.proxy_arp && /* server.conf ProxyArp: serve only */
         netcfg_proxy_arp(&t->net, t->remote4) < 0)
         log_warn("%s: the LAN must route %s to this server", t->net.err, remote);
     t->ipcp_up = true;
@@ -272,7 +273,7 @@ static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
     }
     /* The server's Address6 sits on every user's tunnel: each routes only
      * its own user's addresses and networks (routes_up), not the prefix. */
-    bool prefix_route = t->p->role != RUN_SERVER;
+    bool prefix_route = !t->p->duties.own_routes_only;
     int r = 0;
     if (netcfg_addr6(&t->net, &ll, true) < 0 ||
         (t->p->net.has_address6 && netcfg_addr6(&t->net, &t->p->net.address6, prefix_route) < 0) ||
@@ -294,7 +295,7 @@ static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
  * up (pppd would carry on with IPv6 alone; `up` promises the addresses). */
 static void ipcp_gave_up(struct tunnel *t, const char *reason)
 {
-    if (t->p->role != RUN_CLIENT || !t->p->ppp.ipv4)
+    if (!t->p->duties.require_ipv4 || !t->p->ppp.ipv4)
         return;
     if (!t->reported_up)
         tunnel_fail(t, RUN_EXIT_NEGOTIATION, "PPP negotiation failed: IPCP: %s", reason);

@@ -37,6 +37,20 @@ void run_params_init(struct run_params *p, enum run_role role)
 {
     memset(p, 0, sizeof(*p));
     p->role = role;
+    bool client = role == RUN_CLIENT;
+    p->duties = (struct run_duties){
+        .reconnect = client,
+        .hooks = client,
+        .resolvers = client,
+        .guard_transport = client,
+        .require_ipv4 = client,
+        .pidfile = client,
+        .read_env = client,
+        .accounting = !client,
+        .own_routes_only = !client,
+        .antispoof = !client,
+        .peer = client ? "server" : "client",
+    };
     p->report_fd = -1;
     p->in_fd = p->out_fd = -1;
     p->net.mtu = RUN_MTU_MAX;
@@ -275,7 +289,7 @@ static int control_start(struct tunnel *t)
     char err[256];
     if (!t->p->name)
         return 0;
-    if (t->p->role == RUN_CLIENT && pidfile_start(t, err, sizeof(err)) < 0)
+    if (t->p->duties.pidfile && pidfile_start(t, err, sizeof(err)) < 0)
         return -1;
     t->ctl.fd = control_listen(t->p->name, err, sizeof(err));
     if (t->ctl.fd == -EADDRINUSE) {
@@ -376,7 +390,7 @@ static uint64_t filtered_other(const struct tunnel *t)
 /* One key=value line per server session (npppd's accounting), for grep. */
 static void account(struct tunnel *t)
 {
-    if (t->p->role != RUN_SERVER || !t->link)
+    if (!t->p->duties.accounting || !t->link)
         return;
     const struct ppp_stats *s = ppp_link_stats(t->link);
     char local[INET_ADDRSTRLEN], remote[INET_ADDRSTRLEN];

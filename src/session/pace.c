@@ -66,7 +66,7 @@ static bool watch_sshd_connection(struct tunnel *t)
 /* up: PPPSSH_PACE, as its user sets it; serve: its --pace option only. */
 static enum run_pace pace_asked(const struct tunnel *t)
 {
-    if (t->p->role == RUN_SERVER)
+    if (!t->p->duties.read_env)
         return t->p->pace;
     const char *env = getenv("PPPSSH_PACE");
     if (env && strcmp(env, "0") == 0)

@@ -68,8 +68,27 @@ enum run_pace {
     RUN_PACE_ECHO, /* in-band LCP echo probes */
 };
 
+/* What a tunnel of each role does beyond the session both share: set once
+ * from the role (run_params_init) and read by name where it matters, so
+ * the session's files never ask which role they serve. */
+struct run_duties {
+    bool reconnect;       /* client: another session may follow (Persist, reset) */
+    bool hooks;           /* client: ip-up / ip-down scripts */
+    bool resolvers;       /* client: DNS= and the peer's resolvers installed */
+    bool guard_transport; /* client: no route or peer address may capture the SSH connection */
+    bool require_ipv4;    /* client: no IPv4 is no link (`up` promises the addresses) */
+    bool pidfile;         /* client: /run/pppssh/NAME.pid */
+    bool read_env;        /* client: PPPSSH_PACE, PPPSSH_OFFLOAD (serve: sshd may let a
+                             client set its environment) */
+    bool accounting;      /* server: one key=value line per session */
+    bool own_routes_only; /* server: Address6 without its prefix route (each user's own) */
+    bool antispoof;       /* server: the peer's sources checked (with net.antispoof) */
+    const char *peer;     /* the far end in log lines: "server" or "client" */
+};
+
 struct run_params {
     enum run_role role;
+    struct run_duties duties; /* from role (run_params_init) */
     const char *name;         /* control socket /run/pppssh/NAME.sock; NULL = none */
     char interface[IFNAMSIZ]; /* TUN name to create; "" = kernel's choice */
     const char *user;         /* server: the user, for accounting */

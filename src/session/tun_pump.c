@@ -246,7 +246,7 @@ void tun_stop(struct tunnel *t)
 static enum peer_verdict judge(const struct tunnel *t, int family, const struct ppp_offload *off,
                                const uint8_t *pkt, size_t len)
 {
-    bool antispoof = t->p->role == RUN_SERVER && t->p->net.antispoof;
+    bool antispoof = t->p->duties.antispoof && t->p->net.antispoof;
     const struct peer_filter f = {
         .ipv4_open = t->ipcp_up,
         .ipv6_open = t->ipv6cp_up,
@@ -263,8 +263,8 @@ void tun_ip_packet(void *user, int family, const struct ppp_offload *off, const 
     if (v != PEER_PASS) {
         /* Once per kind: a hostile peer must not flood the log. */
         if (t->pump.filtered[v]++ == 0)
-            log_warn("dropping packets from the %s with %s",
-                     t->p->role == RUN_SERVER ? "client" : "server", peer_verdict_text(v));
+            log_warn("dropping packets from the %s with %s", t->p->duties.peer,
+                     peer_verdict_text(v));
         return;
     }
     if (t->pump.fd < 0 || !t->iface_up)

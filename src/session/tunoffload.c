@@ -58,7 +58,7 @@ bool tun_offload_wanted(const struct tunnel *t)
 {
     /* serve takes nothing from an environment sshd may let a client set:
      * its options and server.conf decide (cmd_serve.c). */
-    if (t->p->role == RUN_SERVER)
+    if (!t->p->duties.read_env)
         return true;
     const char *env = getenv("PPPSSH_OFFLOAD");
     return !(env && strcmp(env, "0") == 0);
