@@ -437,7 +437,7 @@ static void teardown(struct tunnel *t)
         close(t->epfd);
 }
 
-static void tunnel_init(struct tunnel *t, const struct run_params *p)
+void tunnel_init(struct tunnel *t, const struct run_params *p)
 {
     memset(t, 0, sizeof(*t));
     t->p = p;

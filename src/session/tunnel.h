@@ -151,6 +151,8 @@ struct tunnel {
 };
 
 ppp_time tunnel_now(void);
+/* Every descriptor -1, every deadline never: before setup (and in tests). */
+void tunnel_init(struct tunnel *t, const struct run_params *p);
 
 /* down, INT or TERM asked us to stop (the state may be SUP_DONE since). */
 static inline bool tunnel_stopping(const struct tunnel *t)

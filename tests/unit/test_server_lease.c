@@ -1,4 +1,4 @@
-/* test_run_lease.c - address leases of pppssh serve sessions: locked while
+/* test_server_lease.c - address leases of pppssh serve sessions: locked while
  * held, never shared, stable per user, pool exhaustion reported; the
  * holder recorded and verified; a stale session of the same user taken
  * over (TERM, a second TERM, then KILL), never another user's or an

@@ -1,4 +1,4 @@
-/* test_run_evqueue.c - the engine's events, recorded inside its callback
+/* test_session_evqueue.c - the engine's events, recorded inside its callback
  * and acted on after it returns: kept in order, their reason copied (the
  * engine's text is gone after the call), bounded with the loss marked. */
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* test_run_outage.c - the bound on packets held while the link is down. */
+/* test_session_outage.c - the bound on packets held while the link is down. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* test_run_peerfilter.c - what a packet from the peer may do before it is
+/* test_session_peerfilter.c - what a packet from the peer may do before it is
  * written to the TUN: version and NCP, router messages, spoofing, offload
  * metadata. */
 #include <setjmp.h>

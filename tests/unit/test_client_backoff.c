@@ -1,4 +1,4 @@
-/* test_run_backoff.c - the supervisor's wait before reconnecting. */
+/* test_client_backoff.c - the supervisor's wait before reconnecting. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

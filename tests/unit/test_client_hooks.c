@@ -1,4 +1,4 @@
-/* test_run_hooks.c - ip-up / ip-down hooks: pppd's arguments and
+/* test_client_hooks.c - ip-up / ip-down hooks: pppd's arguments and
  * environment (nothing else), run-parts order, exit status reported, a
  * hanging hook killed at the timeout. */
 #include <setjmp.h>

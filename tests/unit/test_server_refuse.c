@@ -1,4 +1,4 @@
-/* test_run_refuse.c - a refused session's reason, written by `pppssh
+/* test_server_refuse.c - a refused session's reason, written by `pppssh
  * serve` as an LCP Terminate-Request, is what the client's engine reports
  * as the peer's reason (issue 11). */
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* test_run_superv.c - the supervisor's decisions (supervisor_policy.h): which
+/* test_client_supervisor_policy.c - the supervisor's decisions (supervisor_policy.h): which
  * failure backs off how long, MaxFail, resets, liveness, state names. */
 #include <setjmp.h>
 #include <stdarg.h>

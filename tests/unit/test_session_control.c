@@ -1,4 +1,4 @@
-/* test_run_control.c - control-socket requests: a line is one of the four
+/* test_session_control.c - control-socket requests: a line is one of the four
  * words exactly; a partial line waits for more, unless the buffer is full;
  * anything else is unknown (and answered so, never acted on). */
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* test_run_spoof.c - the server's source check on packets from a client. */
+/* test_session_spoof.c - the server's source check on packets from a client. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
