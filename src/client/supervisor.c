@@ -64,12 +64,12 @@ static void run_hooks(struct tunnel *t, enum hook_kind kind)
         .dns1.s_addr = htonl(t->peer_dns[0]),
         .dns2.s_addr = htonl(t->peer_dns[1]),
     };
-    hooks_queue(&t->sup.hooks, kind, &env, (long long)(tunnel_now() / PPP_MS));
+    hooks_queue(&t->sup.hooks, kind, &env, (long long)(t->now / PPP_MS));
 }
 
 void supervisor_hooks_changed(struct tunnel *t)
 {
-    hooks_poll(&t->sup.hooks, (long long)(tunnel_now() / PPP_MS));
+    hooks_poll(&t->sup.hooks, (long long)(t->now / PPP_MS));
 }
 
 static void hooks_up(struct tunnel *t)
@@ -123,7 +123,7 @@ static int session_start(struct tunnel *t)
     supervisor_set_state(t, SUP_CONNECTING, "a new session");
     if (stream_start(t) < 0)
         return -1;
-    t->sup.session_start = t->sup.last_rx = tunnel_now();
+    t->sup.session_start = t->sup.last_rx = t->now;
     t->sup.rx_frames_seen = t->sup.rx_frames_at_start = ppp_link_stats(t->link)->rx_frames;
     t->sup.echo_sent_at_rx = ppp_link_stats(t->link)->echo_sent;
     return ppp_link_open(t->link, t->sup.session_start) == PPP_OK ? 0 : -1;
@@ -154,7 +154,7 @@ static void back_off(struct tunnel *t, const struct superv_decision *d)
     uint32_t ms = d->delay_ms;
     t->sup.reset_pending = false;
     supervisor_set_state(t, SUP_BACKOFF, d->refused ? "refused" : "the session ended");
-    t->sup.retry_at = tunnel_now() + (ppp_time)ms * PPP_MS;
+    t->sup.retry_at = t->now + (ppp_time)ms * PPP_MS;
     if (d->refused)
         log_warn("reconnecting in %.1f s (attempt %u): %s will not go away by retrying sooner",
                  ms / 1000.0, t->sup.fails + 1, t->sup.last_error);
@@ -177,7 +177,7 @@ static bool first_connect_retry(struct tunnel *t)
     ppp_time deadline = t->started + (ppp_time)SUPERV_FIRST_CONNECT_MS * PPP_MS;
     if (!t->p->duties.reconnect || t->reported_up || tunnel_stopping(t) || t->failed ||
         !session_dropped_before_start(t) ||
-        !superv_first_retry(t->sup.fails, next_random(t), tunnel_now(), deadline, &ms))
+        !superv_first_retry(t->sup.fails, next_random(t), t->now, deadline, &ms))
         return false;
     stream_stop(t, false);
     log_info("the server dropped the connection before the session (%s): trying again in "
@@ -187,7 +187,7 @@ static bool first_connect_retry(struct tunnel *t)
     t->st.child.pid = 0;
     t->st.stream_gone = true; /* its descriptors are closed */
     supervisor_set_state(t, SUP_BACKOFF, "sshd dropped the connection before the session");
-    t->sup.retry_at = tunnel_now() + (ppp_time)ms * PPP_MS;
+    t->sup.retry_at = t->now + (ppp_time)ms * PPP_MS;
     return true;
 }
 
@@ -242,7 +242,7 @@ static bool transport_done(struct tunnel *t)
         return true;
     if (tunnel_stopping(t) || t->failed || !t->st.stream_gone)
         return true;
-    ppp_time now = tunnel_now();
+    ppp_time now = t->now;
     if (t->sup.words_until == PPP_TIME_NEVER)
         t->sup.words_until = now + (ppp_time)FINISH_WAIT_MS * PPP_MS;
     return now >= t->sup.words_until;
@@ -302,7 +302,7 @@ void supervisor_heard(struct tunnel *t)
     if (s->rx_frames != t->sup.rx_frames_seen) {
         t->sup.rx_frames_seen = s->rx_frames;
         t->sup.echo_sent_at_rx = s->echo_sent;
-        t->sup.last_rx = tunnel_now();
+        t->sup.last_rx = t->now;
     }
 }
 
@@ -417,7 +417,7 @@ void supervisor_link_up(struct tunnel *t)
     t->sup.session_was_up = true;
     supervisor_set_state(t, SUP_UP, "the link is up");
     t->sup.fails = 0;
-    t->up_since = t->sup.last_rx = tunnel_now();
+    t->up_since = t->sup.last_rx = t->now;
     if (t->ipcp_up) {
         struct os_ip l = {.family = AF_INET, .v4 = t->local4},
                      r = {.family = AF_INET, .v4 = t->remote4};
@@ -451,14 +451,14 @@ void supervisor_reset(struct tunnel *t, const char *why)
     log_info("%s: resetting the link", why);
     t->sup.reset_pending = true;
     if (t->sup.state == SUP_BACKOFF)
-        t->sup.retry_at = tunnel_now(); /* reconnect now */
+        t->sup.retry_at = t->now; /* reconnect now */
     else
         end_session(t, "reset (%s)", why);
 }
 
 bool supervisor_check(struct tunnel *t, char *why, size_t size)
 {
-    if (t->sup.state != SUP_UP || ppp_link_echo(t->link, tunnel_now()) != PPP_OK) {
+    if (t->sup.state != SUP_UP || ppp_link_echo(t->link, t->now) != PPP_OK) {
         snprintf(why, size, "not up: %s%s%s", supervisor_state_name(t),
                  t->sup.last_error[0] ? ", last error: " : "", t->sup.last_error);
         log_warn("check: the link is %s", why);
@@ -466,7 +466,7 @@ bool supervisor_check(struct tunnel *t, char *why, size_t size)
     }
     if (!t->sup.check_pending) {
         t->sup.check_pending = true;
-        t->sup.check_until = tunnel_now() + (ppp_time)CHECK_WAIT_MS * PPP_MS;
+        t->sup.check_until = t->now + (ppp_time)CHECK_WAIT_MS * PPP_MS;
     }
     log_info("check: LCP Echo-Request sent");
     return true;

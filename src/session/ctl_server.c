@@ -95,7 +95,7 @@ static void put_addresses(struct text *out, const struct tunnel *t)
 
 static void status(struct tunnel *t, struct text *out)
 {
-    ppp_time now = tunnel_now();
+    ppp_time now = t->now;
     put(out, "tunnel: %s\nstate: %s\ninterface: %s\n", t->p->name ? t->p->name : "-",
         supervisor_state_name(t), t->ifname);
     if (t->link)

@@ -373,7 +373,7 @@ static void engine_requests(struct tunnel *t)
 {
     if (t->ipv6_refuse) {
         t->ipv6_refuse = false;
-        ppp_link_refuse_ipv6(t->link, tunnel_now(), t->ipv6_off);
+        ppp_link_refuse_ipv6(t->link, t->now, t->ipv6_off);
     }
     if (t->pump.offload_refuse) {
         t->pump.offload_refuse = false;

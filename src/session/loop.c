@@ -28,9 +28,10 @@
 
 #define STOP_WAIT_MS 10000 /* for LCP Terminate to complete on down/INT/TERM */
 
-ppp_time tunnel_now(void)
+/* The one clock read of a wake-up: every handler of it uses t->now. */
+static void loop_tick(struct tunnel *t)
 {
-    return os_clock_ns();
+    t->now = os_clock_ns();
 }
 
 void run_params_init(struct run_params *p, enum run_role role)
@@ -75,7 +76,7 @@ void tunnel_fail(struct tunnel *t, int status, const char *fmt, ...)
         log_error("%s", t->exit_msg);
     }
     if (!tunnel_link_dead(t))
-        ppp_link_close(t->link, tunnel_now(), "pppssh: local failure");
+        ppp_link_close(t->link, t->now, "pppssh: local failure");
 }
 
 void tunnel_stop(struct tunnel *t, const char *reason)
@@ -89,9 +90,9 @@ void tunnel_stop(struct tunnel *t, const char *reason)
     snprintf(t->stop_reason, sizeof(t->stop_reason), "%s", reason);
     supervisor_set_state(t, SUP_STOPPING, reason);
     sd_notify_stopping(reason);
-    t->deadline = tunnel_now() + (ppp_time)STOP_WAIT_MS * PPP_MS;
+    t->deadline = t->now + (ppp_time)STOP_WAIT_MS * PPP_MS;
     if (!tunnel_link_dead(t))
-        ppp_link_close(t->link, tunnel_now(), reason);
+        ppp_link_close(t->link, t->now, reason);
 }
 
 /* The only calls to epoll_ctl: the loop owns the epoll set. */
@@ -191,7 +192,7 @@ static void timer_expired(struct tunnel *t)
     uint64_t ticks;
     if (read(t->timer_fd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
         log_warn("timerfd: %s", strerror(errno));
-    ppp_time now = tunnel_now();
+    ppp_time now = t->now;
     if (t->link && now >= ppp_link_expiry(t->link))
         ppp_link_handle_expiry(t->link, now);
     supervisor_timer(t, now);
@@ -251,6 +252,7 @@ static void loop(struct tunnel *t)
     after_io(t);
     while (t->sup.state != SUP_DONE) {
         int n = epoll_wait(t->epfd, events, 16, -1);
+        loop_tick(t);
         if (n < 0 && errno != EINTR) {
             tunnel_fail(t, RUN_EXIT_FATAL, "epoll_wait: %s", strerror(errno));
             break;
@@ -323,7 +325,7 @@ static int engine_start(struct tunnel *t)
         tunnel_fail(t, RUN_EXIT_CONFIG, "invalid PPP settings: %s", ppp_strerror(r));
         return -1;
     }
-    t->started = tunnel_now();
+    t->started = t->now;
     return 0;
 }
 
@@ -396,7 +398,7 @@ static void account(struct tunnel *t)
     char local[INET_ADDRSTRLEN], remote[INET_ADDRSTRLEN];
     fmt_addr4(t->local4, local, sizeof(local));
     fmt_addr4(t->remote4, remote, sizeof(remote));
-    double duration = (double)(tunnel_now() - t->started) / 1e9;
+    double duration = (double)(t->now - t->started) / 1e9;
     log_msg(LOG_LEVEL_INFO,
             "session user=%s interface=%s local=%s remote=%s duration=%.1f bytes_in=%llu "
             "bytes_out=%llu packets_in=%llu packets_out=%llu spoofed=%llu filtered=%llu cause=%s",
@@ -441,6 +443,7 @@ void tunnel_init(struct tunnel *t, const struct run_params *p)
 {
     memset(t, 0, sizeof(*t));
     t->p = p;
+    loop_tick(t);
     evqueue_init(&t->events);
     t->epfd = t->timer_fd = t->signal_fd = t->pump.fd = t->ctl.fd = -1;
     t->st.in_fd = t->st.out_fd = -1;
@@ -468,7 +471,9 @@ int run_tunnel(const struct run_params *p)
     tunnel_init(t, p);
     if (setup(t) == 0)
         loop(t);
+    loop_tick(t);
     stream_stop(t, true); /* reaps the child and reads its last words first */
+    loop_tick(t);         /* that may have waited */
     engine_settle(t);     /* the engine's last events (the link went Dead) */
     decide_exit(t);
     supervisor_finish(t);

@@ -41,7 +41,7 @@ static void pace_restart(struct tunnel *t, bool paced)
         pc.initial_rate = pc.min_rate = pc.max_rate = 1e12;
     else if (t->pace.mode == PACE_TCP)
         pacer_config_for_path(&pc);
-    pacer_init(&t->pace.pacer, &pc, tunnel_now());
+    pacer_init(&t->pace.pacer, &pc, t->now);
     fq_set_path_rtt(t->pump.fq, 0);
     t->pace.delivered = 0;
     t->pace.acked = 0;
@@ -130,7 +130,7 @@ void pace_echo_rtt(struct tunnel *t, ppp_time rtt)
 {
     if (t->pace.mode != PACE_ECHO)
         return;
-    pacer_on_rtt(&t->pace.pacer, rtt, tunnel_now());
+    pacer_on_rtt(&t->pace.pacer, rtt, t->now);
     fq_set_path_rtt(t->pump.fq, t->pace.pacer.min_rtt);
 }
 

@@ -35,7 +35,7 @@ void peerlog_line(void *user, enum ppp_log_level level, const char *line)
 
     if (level <= PPP_LOG_WARN) /* still the "why" if the link dies of it */
         snprintf(t->engine_warning, sizeof(t->engine_warning), "%s", line);
-    log_limit_line(&t->peer_log, tunnel_now(), map[level], line);
+    log_limit_line(&t->peer_log, t->now, map[level], line);
 }
 
 ppp_time peerlog_expiry(const struct tunnel *t)
@@ -57,7 +57,7 @@ void peerlog_text(struct tunnel *t, enum log_level level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
-    log_limit_line(&t->peer_log, tunnel_now(), level, line);
+    log_limit_line(&t->peer_log, t->now, level, line);
 }
 
 void peerlog_flush(struct tunnel *t)

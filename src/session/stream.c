@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "exitcode.h"
 #include "log.h"
 
@@ -88,7 +89,7 @@ static void stream_lost(struct tunnel *t, const char *why)
     if (t->st.out_fd != t->st.in_fd)
         loop_unwatch(t, t->st.out_fd);
     if (t->link)
-        ppp_link_lower_down(t->link, tunnel_now());
+        ppp_link_lower_down(t->link, t->now);
 }
 
 static void stderr_line(struct tunnel *t, char *line);
@@ -121,7 +122,7 @@ void stream_readable(struct tunnel *t)
         if (n > 0) {
             pace_stream_readable(t);
             note_text(t, t->st.stream_rx, (size_t)n);
-            ppp_link_input(t->link, t->st.stream_rx, (size_t)n, tunnel_now());
+            ppp_link_input(t->link, t->st.stream_rx, (size_t)n, t->now);
             supervisor_heard(t);
             got += (size_t)n;
             continue;
@@ -239,9 +240,9 @@ void stream_child_changed(struct tunnel *t)
 /* Waits up to timeout_ms for SIGCHLD (the signalfd is still open). */
 static void wait_child(struct tunnel *t, int timeout_ms)
 {
-    ppp_time deadline = tunnel_now() + (ppp_time)timeout_ms * PPP_MS;
+    ppp_time deadline = os_clock_ns() + (ppp_time)timeout_ms * PPP_MS; /* a bounded wait */
     while (!t->st.child_exited && t->signal_fd >= 0) {
-        ppp_time now = tunnel_now();
+        ppp_time now = os_clock_ns();
         if (now >= deadline)
             return;
         struct pollfd pfd = {.fd = t->signal_fd, .events = POLLIN};

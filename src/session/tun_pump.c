@@ -59,7 +59,7 @@ int tun_start(struct tunnel *t)
     netcfg_harden(&t->net); /* before the peer can send anything */
     struct fq_config fqc;
     fq_config_default(&fqc);
-    fqc.seed = tunnel_now() ^ (uint64_t)getpid() << 32; /* flows collide differently per run */
+    fqc.seed = t->now ^ (uint64_t)getpid() << 32; /* flows collide differently per run */
     if (fq_new(&t->pump.fq, &fqc) != PPP_OK) {
         tunnel_fail(t, RUN_EXIT_FATAL, "out of memory for the packet queue");
         return -1;
@@ -95,7 +95,7 @@ static bool network_up(const struct tunnel *t)
 static bool may_drain(struct tunnel *t)
 {
     bool v4 = network_up(t) && t->ipcp_up, v6 = network_up(t) && t->ipv6cp_up;
-    return outage_may_drain(&t->pump.outage, v4, v6, tunnel_now());
+    return outage_may_drain(&t->pump.outage, v4, v6, t->now);
 }
 
 /* The link is down but will come back: the interface and its routes stay
@@ -119,7 +119,7 @@ static void pump(struct tunnel *t)
 {
     if (!t->pump.fq || !may_drain(t))
         return;
-    ppp_time now = tunnel_now();
+    ppp_time now = t->now;
     while (!fq_empty(t->pump.fq) && pacer_can_send(&t->pace.pacer, now)) {
         /* Write only when the engine is past its low-water mark: small
          * frames then leave in one write, not one write per packet. */
@@ -180,8 +180,8 @@ void tun_readable(struct tunnel *t)
             !outage_admit(&t->pump.outage, fq_stats(t->pump.fq)->chunks_used * (size_t)FQ_CHUNK,
                           (size_t)n, FQ_CHUNK))
             continue; /* counted as dropped-while-down */
-        if (n == 0 || fq_enqueue_offloaded(t->pump.fq, &off, t->pump.packet, (size_t)n,
-                                           tunnel_now()) != PPP_OK)
+        if (n == 0 ||
+            fq_enqueue_offloaded(t->pump.fq, &off, t->pump.packet, (size_t)n, t->now) != PPP_OK)
             t->pump.in_dropped++;
     }
     pump(t);
@@ -193,7 +193,7 @@ ppp_time tun_expiry(struct tunnel *t)
         return PPP_TIME_NEVER;
     if (!may_drain(t))
         return outage_drain_at(&t->pump.outage);
-    return pacer_next_send(&t->pace.pacer, tunnel_now());
+    return pacer_next_send(&t->pace.pacer, t->now);
 }
 
 void tun_echo_rtt(struct tunnel *t, ppp_time rtt)

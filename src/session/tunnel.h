@@ -104,6 +104,7 @@ struct tunnel {
     const struct run_params *p;
     int epfd, timer_fd, signal_fd;
     sigset_t old_mask;
+    ppp_time now; /* this wake-up's time: read once by the loop (loop_tick), passed to all */
     struct ppp_link *link;
     struct evqueue events; /* what the engine reported, for engine_settle() */
 
@@ -150,7 +151,6 @@ struct tunnel {
     bool failed; /* exit_status/exit_msg are set */
 };
 
-ppp_time tunnel_now(void);
 /* Every descriptor -1, every deadline never: before setup (and in tests). */
 void tunnel_init(struct tunnel *t, const struct run_params *p);
 

@@ -55,7 +55,7 @@ static void bed_free(struct bed *b)
 /* The session's link opens (Establish): no longer Dead. */
 static void open_link(struct tunnel *t)
 {
-    assert_int_equal(ppp_link_open(t->link, tunnel_now()), PPP_OK);
+    assert_int_equal(ppp_link_open(t->link, t->now), PPP_OK);
     assert_false(tunnel_link_dead(t));
 }
 
@@ -68,7 +68,7 @@ static void a_first_session_that_dies_ends_the_tunnel(void **state)
     open_link(t);
     supervise(t);
     assert_int_equal(t->sup.state, SUP_CONNECTING); /* the link is not Dead */
-    ppp_link_lower_down(t->link, tunnel_now());
+    ppp_link_lower_down(t->link, t->now);
     supervise(t);
     /* Never up: no reconnect (pppd's updetach reports the failure). */
     assert_int_equal(t->sup.state, SUP_DONE);
@@ -86,7 +86,7 @@ static void once_up_persist_backs_off_then_reconnects(void **state)
     t->reported_up = true;
     assert_int_equal(t->sup.state, SUP_UP);
     assert_string_equal(supervisor_state_name(t), "up");
-    ppp_link_lower_down(t->link, tunnel_now());
+    ppp_link_lower_down(t->link, t->now);
     supervise(t);
     assert_int_equal(t->sup.state, SUP_BACKOFF);
     assert_true(t->sup.retry_at != PPP_TIME_NEVER);
@@ -108,7 +108,7 @@ static void without_persist_a_link_that_was_up_ends(void **state)
     open_link(t);
     supervisor_link_up(t);
     t->reported_up = true;
-    ppp_link_lower_down(t->link, tunnel_now());
+    ppp_link_lower_down(t->link, t->now);
     supervise(t);
     assert_int_equal(t->sup.state, SUP_DONE);
     bed_free(b);
@@ -127,7 +127,7 @@ static void a_stop_while_up_waits_for_the_link_to_go_dead(void **state)
     assert_true(tunnel_stopping(t));
     supervise(t);
     assert_int_equal(t->sup.state, SUP_STOPPING); /* LCP Terminate under way */
-    ppp_link_lower_down(t->link, tunnel_now());
+    ppp_link_lower_down(t->link, t->now);
     supervise(t);
     assert_int_equal(t->sup.state, SUP_DONE);
     bed_free(b);
