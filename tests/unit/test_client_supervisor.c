@@ -59,6 +59,22 @@ static void open_link(struct tunnel *t)
     assert_false(tunnel_link_dead(t));
 }
 
+/* The link comes up (what IPCP up does) and `up` was told. */
+static void bring_up(struct tunnel *t)
+{
+    open_link(t);
+    supervisor_link_up(t);
+    t->reported_up = true;
+    assert_int_equal(t->sup.state, SUP_UP);
+}
+
+/* The transport goes and the loop wakes up. */
+static void lose_link(struct tunnel *t)
+{
+    ppp_link_lower_down(t->link, t->now);
+    supervise(t);
+}
+
 static void a_first_session_that_dies_ends_the_tunnel(void **state)
 {
     (void)state;
@@ -68,8 +84,7 @@ static void a_first_session_that_dies_ends_the_tunnel(void **state)
     open_link(t);
     supervise(t);
     assert_int_equal(t->sup.state, SUP_CONNECTING); /* the link is not Dead */
-    ppp_link_lower_down(t->link, t->now);
-    supervise(t);
+    lose_link(t);
     /* Never up: no reconnect (pppd's updetach reports the failure). */
     assert_int_equal(t->sup.state, SUP_DONE);
     assert_string_equal(supervisor_state_name(t), "stopping");
@@ -81,13 +96,9 @@ static void once_up_persist_backs_off_then_reconnects(void **state)
     (void)state;
     struct bed *b = bed_new(true);
     struct tunnel *t = b->t;
-    open_link(t);
-    supervisor_link_up(t);
-    t->reported_up = true;
-    assert_int_equal(t->sup.state, SUP_UP);
+    bring_up(t);
     assert_string_equal(supervisor_state_name(t), "up");
-    ppp_link_lower_down(t->link, t->now);
-    supervise(t);
+    lose_link(t);
     assert_int_equal(t->sup.state, SUP_BACKOFF);
     assert_true(t->sup.retry_at != PPP_TIME_NEVER);
     assert_true(t->sup.last_error[0] != 0); /* why it went down, for status */
@@ -105,11 +116,8 @@ static void without_persist_a_link_that_was_up_ends(void **state)
     (void)state;
     struct bed *b = bed_new(false);
     struct tunnel *t = b->t;
-    open_link(t);
-    supervisor_link_up(t);
-    t->reported_up = true;
-    ppp_link_lower_down(t->link, t->now);
-    supervise(t);
+    bring_up(t);
+    lose_link(t);
     assert_int_equal(t->sup.state, SUP_DONE);
     bed_free(b);
 }
@@ -119,16 +127,13 @@ static void a_stop_while_up_waits_for_the_link_to_go_dead(void **state)
     (void)state;
     struct bed *b = bed_new(true);
     struct tunnel *t = b->t;
-    open_link(t);
-    supervisor_link_up(t);
-    t->reported_up = true;
+    bring_up(t);
     tunnel_stop(t, "down requested");
     assert_int_equal(t->sup.state, SUP_STOPPING);
     assert_true(tunnel_stopping(t));
     supervise(t);
     assert_int_equal(t->sup.state, SUP_STOPPING); /* LCP Terminate under way */
-    ppp_link_lower_down(t->link, t->now);
-    supervise(t);
+    lose_link(t);
     assert_int_equal(t->sup.state, SUP_DONE);
     bed_free(b);
 }

@@ -19,13 +19,6 @@
 #include "admission.h"
 #include "tmpdir.h"
 
-static int make_run_dir(void **state)
-{
-    tmpdir_make(state);
-    setenv("PPPSSH_RUN_DIR", tmpdir, 1);
-    return 0;
-}
-
 static struct in_addr ip(const char *text)
 {
     struct in_addr a;
@@ -131,5 +124,5 @@ int main(void)
         cmocka_unit_test(a_user_without_address_or_pool_is_refused),
         cmocka_unit_test(local_and_remote_need_no_config),
     };
-    return cmocka_run_group_tests(tests, make_run_dir, tmpdir_remove);
+    return cmocka_run_group_tests(tests, tmpdir_make_run_dir, tmpdir_remove);
 }

@@ -26,14 +26,6 @@
 #include "takeover.h"
 #include "tmpdir.h"
 
-/* The leases go to a fresh run directory. */
-static int make_run_dir(void **state)
-{
-    tmpdir_make(state);
-    setenv("PPPSSH_RUN_DIR", tmpdir, 1);
-    return 0;
-}
-
 static struct in_addr ip(const char *text)
 {
     struct in_addr a;
@@ -420,5 +412,5 @@ int main(void)
         cmocka_unit_test(user_lock_excludes_and_is_bounded),
         cmocka_unit_test(symlinked_lease_is_refused),
     };
-    return cmocka_run_group_tests(tests, make_run_dir, tmpdir_remove);
+    return cmocka_run_group_tests(tests, tmpdir_make_run_dir, tmpdir_remove);
 }

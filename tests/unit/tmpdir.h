@@ -62,4 +62,13 @@ static inline void tmpdir_write(const char *name, const char *text)
     fclose(f);
 }
 
+/* A fresh directory that is also the run directory (leases, sockets):
+ * a group setup for the tests of serve's admission and leases. */
+static inline int tmpdir_make_run_dir(void **state)
+{
+    tmpdir_make(state);
+    setenv("PPPSSH_RUN_DIR", tmpdir, 1);
+    return 0;
+}
+
 #endif
