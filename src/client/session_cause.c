@@ -98,7 +98,7 @@ int session_cause(struct tunnel *t, char *msg, size_t size)
         bool command = t->p->spawn.shell_command && e->failure == SSH_FAIL_COMMAND_MISSING;
         snprintf(msg, size, "%s (%s)", command ? "Command not found" : ssh_failure_text(e->failure),
                  e->failure_line);
-        return superv_ssh_exit_status(e->failure);
+        return supervisor_ssh_exit_status(e->failure);
     }
     if (t->st.child_exited && WIFEXITED(t->st.child_status) &&
         WEXITSTATUS(t->st.child_status) == 127) {

@@ -142,14 +142,14 @@ int supervisor_first_session(struct tunnel *t)
     return session_start(t);
 }
 
-static struct superv_config policy_config(const struct tunnel *t)
+static struct supervisor_config policy_config(const struct tunnel *t)
 {
-    return (struct superv_config){.persist = t->p->sup.persist,
-                                  .max_fail = t->p->sup.max_fail,
-                                  .holdoff_ms = t->p->sup.holdoff_ms};
+    return (struct supervisor_config){.persist = t->p->sup.persist,
+                                      .max_fail = t->p->sup.max_fail,
+                                      .holdoff_ms = t->p->sup.holdoff_ms};
 }
 
-static void back_off(struct tunnel *t, const struct superv_decision *d)
+static void back_off(struct tunnel *t, const struct supervisor_decision *d)
 {
     uint32_t ms = d->delay_ms;
     t->sup.reset_pending = false;
@@ -164,20 +164,20 @@ static void back_off(struct tunnel *t, const struct superv_decision *d)
 
 static bool may_retry(const struct tunnel *t)
 {
-    struct superv_config c = policy_config(t);
-    return superv_may_retry(&c, t->p->duties.reconnect, t->sup.reset_pending, t->reported_up,
-                            tunnel_stopping(t), t->failed);
+    struct supervisor_config c = policy_config(t);
+    return supervisor_may_retry(&c, t->p->duties.reconnect, t->sup.reset_pending, t->reported_up,
+                                tunnel_stopping(t), t->failed);
 }
 
 /* The first session of `up` is retried only when sshd dropped it before
- * it began (supervisor_policy.h), within SUPERV_FIRST_CONNECT_MS. */
+ * it began (supervisor_policy.h), within SUPERVISOR_FIRST_CONNECT_MS. */
 static bool first_connect_retry(struct tunnel *t)
 {
     uint32_t ms;
-    ppp_time deadline = t->started + (ppp_time)SUPERV_FIRST_CONNECT_MS * PPP_MS;
+    ppp_time deadline = t->started + (ppp_time)SUPERVISOR_FIRST_CONNECT_MS * PPP_MS;
     if (!t->p->duties.reconnect || t->reported_up || tunnel_stopping(t) || t->failed ||
         !session_dropped_before_start(t) ||
-        !superv_first_retry(t->sup.fails, next_random(t), t->now, deadline, &ms))
+        !supervisor_first_retry(t->sup.fails, next_random(t), t->now, deadline, &ms))
         return false;
     stream_stop(t, false);
     log_info("the server dropped the connection before the session (%s): trying again in "
@@ -212,12 +212,12 @@ static void session_over(struct tunnel *t)
         else
             log_warn("attempt %u failed: %s", t->sup.fails + 1, why);
     }
-    struct superv_config c = policy_config(t);
-    struct superv_ending e = {.was_up = t->sup.session_was_up,
-                              .reset = t->sup.reset_pending,
-                              .status = status,
-                              .random = next_random(t)};
-    struct superv_decision d = superv_after_session(&c, t->sup.fails, &e);
+    struct supervisor_config c = policy_config(t);
+    struct supervisor_ending e = {.was_up = t->sup.session_was_up,
+                                  .reset = t->sup.reset_pending,
+                                  .status = status,
+                                  .random = next_random(t)};
+    struct supervisor_decision d = supervisor_after_session(&c, t->sup.fails, &e);
     t->sup.fails = d.fails;
     t->st.child.pid = 0;
     t->st.stream_gone = true; /* its descriptors are closed */
@@ -308,9 +308,9 @@ void supervisor_heard(struct tunnel *t)
 
 /* When silence means the peer or the path is gone: any frame counts as
  * life (a busy link needs no echo replies), so only a quiet one is dead. */
-static struct superv_liveness liveness(const struct tunnel *t)
+static struct supervisor_liveness liveness(const struct tunnel *t)
 {
-    return (struct superv_liveness){
+    return (struct supervisor_liveness){
         .state = t->sup.state,
         .reported_up = t->reported_up,
         .dead = tunnel_link_dead(t),
@@ -325,15 +325,15 @@ static struct superv_liveness liveness(const struct tunnel *t)
 
 static ppp_time silence_deadline(const struct tunnel *t)
 {
-    struct superv_liveness l = liveness(t);
-    return superv_silence_deadline(&l);
+    struct supervisor_liveness l = liveness(t);
+    return supervisor_silence_deadline(&l);
 }
 
 /* The first session, silent, has heard nothing from the far end yet. */
 static ppp_time first_frame_deadline(const struct tunnel *t)
 {
-    struct superv_liveness l = liveness(t);
-    return t->failed ? PPP_TIME_NEVER : superv_first_frame_deadline(&l);
+    struct supervisor_liveness l = liveness(t);
+    return t->failed ? PPP_TIME_NEVER : supervisor_first_frame_deadline(&l);
 }
 
 ppp_time supervisor_expiry(const struct tunnel *t)
@@ -365,7 +365,7 @@ void supervisor_timer(struct tunnel *t, ppp_time now)
         tunnel_fail(t, RUN_EXIT_NEGOTIATION,
                     "no PPP frame from the server within %d s (with a pty, pppssh waits for the "
                     "far end to speak first): does the account's login shell run pppd or pppssh?",
-                    SUPERV_SILENT_WAIT_MS / 1000);
+                    SUPERVISOR_SILENT_WAIT_MS / 1000);
         /* LCP waits in Stopped, where a Close finishes nothing (RFC 1661
          * section 4.1): the transport's end does. */
         stream_kill(t, "no PPP frame from the server");
@@ -374,7 +374,8 @@ void supervisor_timer(struct tunnel *t, ppp_time now)
         check_timed_out(t);
     if (now >= silence_deadline(t) && !t->sup.kill_pending) {
         if (t->sup.state == SUP_CONNECTING)
-            end_session(t, "no link within %d s of reconnecting", SUPERV_ESTABLISH_WAIT_MS / 1000);
+            end_session(t, "no link within %d s of reconnecting",
+                        SUPERVISOR_ESTABLISH_WAIT_MS / 1000);
         else
             end_session(t, "peer not responding (%llu echo-requests, no frame for %.1f s)",
                         (unsigned long long)echoes_unanswered(t),
@@ -485,13 +486,14 @@ void supervisor_echo_reply(struct tunnel *t)
 
 const char *supervisor_state_name(const struct tunnel *t)
 {
-    return superv_state_name(t->sup.state, t->reported_up);
+    return supervisor_state_label(t->sup.state, t->reported_up);
 }
 
 void supervisor_set_state(struct tunnel *t, enum sup_state to, const char *why)
 {
     if (t->sup.state == to)
         return;
-    log_debug("supervisor: %s -> %s (%s)", superv_state_id(t->sup.state), superv_state_id(to), why);
+    log_debug("supervisor: %s -> %s (%s)", supervisor_state_id(t->sup.state),
+              supervisor_state_id(to), why);
     t->sup.state = to;
 }

@@ -6,7 +6,7 @@
 #include "backoff.h"
 #include "exitcode.h"
 
-int superv_ssh_exit_status(enum ssh_failure failure)
+int supervisor_ssh_exit_status(enum ssh_failure failure)
 {
     switch (failure) {
     case SSH_FAIL_AUTH:
@@ -26,22 +26,23 @@ int superv_ssh_exit_status(enum ssh_failure failure)
     }
 }
 
-bool superv_refused(int status)
+bool supervisor_refused(int status)
 {
     return status == RUN_EXIT_AUTH_REFUSED || status == RUN_EXIT_HOST_KEY ||
            status == RUN_EXIT_COMMAND_FAILED;
 }
 
-bool superv_may_retry(const struct superv_config *c, bool client, bool reset_pending,
-                      bool reported_up, bool stopping, bool failed)
+bool supervisor_may_retry(const struct supervisor_config *c, bool client, bool reset_pending,
+                          bool reported_up, bool stopping, bool failed)
 {
     return client && (c->persist || reset_pending) && reported_up && !stopping && !failed;
 }
 
-struct superv_decision superv_after_session(const struct superv_config *c, unsigned fails,
-                                            const struct superv_ending *e)
+struct supervisor_decision supervisor_after_session(const struct supervisor_config *c,
+                                                    unsigned fails,
+                                                    const struct supervisor_ending *e)
 {
-    struct superv_decision d = {.fails = fails, .refused = superv_refused(e->status)};
+    struct supervisor_decision d = {.fails = fails, .refused = supervisor_refused(e->status)};
     /* A reset is asked for, not a failure; a session that was up resets the
      * count (pppd's maxfail counts consecutive failed attempts). */
     if (!e->was_up && !e->reset)
@@ -54,11 +55,11 @@ struct superv_decision superv_after_session(const struct superv_config *c, unsig
     return d;
 }
 
-bool superv_first_retry(unsigned retries, uint64_t random, ppp_time now, ppp_time deadline,
-                        uint32_t *delay_ms)
+bool supervisor_first_retry(unsigned retries, uint64_t random, ppp_time now, ppp_time deadline,
+                            uint32_t *delay_ms)
 {
-    uint32_t cap = SUPERV_FIRST_RETRY_MAX_MS;
-    uint32_t d = retries < 16 ? (uint32_t)SUPERV_FIRST_RETRY_MIN_MS << retries : cap;
+    uint32_t cap = SUPERVISOR_FIRST_RETRY_MAX_MS;
+    uint32_t d = retries < 16 ? (uint32_t)SUPERVISOR_FIRST_RETRY_MIN_MS << retries : cap;
     if (d > cap)
         d = cap;
     d = d / 2 + (uint32_t)(random % (d / 2 + 1));
@@ -68,18 +69,18 @@ bool superv_first_retry(unsigned retries, uint64_t random, ppp_time now, ppp_tim
     return true;
 }
 
-ppp_time superv_silence_deadline(const struct superv_liveness *l)
+ppp_time supervisor_silence_deadline(const struct supervisor_liveness *l)
 {
     if (!l->reported_up || l->dead || l->state == SUP_BACKOFF || l->stopping)
         return PPP_TIME_NEVER;
     if (l->state == SUP_CONNECTING)
-        return l->session_start + (ppp_time)SUPERV_ESTABLISH_WAIT_MS * PPP_MS;
+        return l->session_start + (ppp_time)SUPERVISOR_ESTABLISH_WAIT_MS * PPP_MS;
     if (!l->echo_interval_ms)
         return PPP_TIME_NEVER;
     return l->last_rx + (ppp_time)l->echo_interval_ms * l->echo_failures * PPP_MS;
 }
 
-const char *superv_state_name(enum sup_state state, bool reported_up)
+const char *supervisor_state_label(enum sup_state state, bool reported_up)
 {
     switch (state) {
     case SUP_UP:
@@ -96,7 +97,7 @@ const char *superv_state_name(enum sup_state state, bool reported_up)
     }
 }
 
-const char *superv_state_id(enum sup_state state)
+const char *supervisor_state_id(enum sup_state state)
 {
     static const char *const names[] = {
         [SUP_CONNECTING] = "connecting", [SUP_UP] = "up",
@@ -106,10 +107,10 @@ const char *superv_state_id(enum sup_state state)
     return (unsigned)state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
 }
 
-ppp_time superv_first_frame_deadline(const struct superv_liveness *l)
+ppp_time supervisor_first_frame_deadline(const struct supervisor_liveness *l)
 {
     if (!l->silent || l->reported_up || l->dead || l->stopping || l->state != SUP_CONNECTING ||
         l->last_rx != l->session_start)
         return PPP_TIME_NEVER;
-    return l->session_start + (ppp_time)SUPERV_SILENT_WAIT_MS * PPP_MS;
+    return l->session_start + (ppp_time)SUPERVISOR_SILENT_WAIT_MS * PPP_MS;
 }
