@@ -9,14 +9,12 @@
 #include "tunnel.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,9 +22,6 @@
 #include "exitcode.h"
 #include "log.h"
 #include "report.h"
-#include "sdnotify.h"
-
-#define STOP_WAIT_MS 10000 /* for LCP Terminate to complete on down/INT/TERM */
 
 /* The one clock read of a wake-up: every handler of it uses t->now. */
 static void loop_tick(struct tunnel *t)
@@ -62,54 +57,6 @@ void run_params_init(struct run_params *p, enum run_role role)
      * engine may hold when it is fed (tun_pump.c): the rest would only be
      * touched, not used. */
     p->ppp.tx_buffer = 160 * 1024;
-}
-
-void tunnel_fail(struct tunnel *t, int status, const char *fmt, ...)
-{
-    if (!t->failed) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(t->exit_msg, sizeof(t->exit_msg), fmt, ap);
-        va_end(ap);
-        t->exit_status = status;
-        t->failed = true;
-        log_error("%s", t->exit_msg);
-    }
-    if (!tunnel_link_dead(t))
-        ppp_link_close(t->link, t->now, "pppssh: local failure");
-}
-
-void tunnel_stop(struct tunnel *t, const char *reason)
-{
-    if (tunnel_stopping(t)) {
-        log_warn("stopping now, without waiting for the peer");
-        supervisor_set_state(t, SUP_DONE, reason);
-        return;
-    }
-    log_info("stopping: %s", reason);
-    snprintf(t->stop_reason, sizeof(t->stop_reason), "%s", reason);
-    supervisor_set_state(t, SUP_STOPPING, reason);
-    sd_notify_stopping(reason);
-    t->deadline = t->now + (ppp_time)STOP_WAIT_MS * PPP_MS;
-    if (!tunnel_link_dead(t))
-        ppp_link_close(t->link, t->now, reason);
-}
-
-/* The only calls to epoll_ctl: the loop owns the epoll set. */
-int loop_watch(struct tunnel *t, int fd, uint32_t tag, uint32_t events)
-{
-    struct epoll_event ev = {.events = events, .data.u32 = tag};
-    if (epoll_ctl(t->epfd, EPOLL_CTL_MOD, fd, &ev) == 0)
-        return 0;
-    if (errno == ENOENT && epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) == 0)
-        return 0;
-    return -errno;
-}
-
-void loop_unwatch(struct tunnel *t, int fd)
-{
-    if (fd >= 0 && t->epfd >= 0)
-        epoll_ctl(t->epfd, EPOLL_CTL_DEL, fd, NULL);
 }
 
 /* The VPN HOWTO vpnd's signals: INT/TERM stop, HUP resets the link, USR1
