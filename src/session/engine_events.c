@@ -123,7 +123,7 @@ static int dns_up(struct tunnel *t, const uint32_t peer_dns[2])
     for (int i = 0; net->use_peer_dns && i < 2; i++)
         if (peer_dns[i] && n < RUN_MAX_DNS)
             dns[n++] = (struct os_ip){.family = AF_INET, .v4.s_addr = htonl(peer_dns[i])};
-    return netcfg_dns(&t->net, dns, n);
+    return netcfg_dns(&t->net, dns, n, (long long)(t->now / PPP_MS));
 }
 
 /* The link is usable: a waiting `pppssh up` is told once the ip-up hooks

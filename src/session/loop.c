@@ -105,6 +105,7 @@ static void signal_readable(struct tunnel *t)
         case SIGCHLD:
             stream_child_changed(t);
             supervisor_hooks_changed(t);
+            netcfg_poll(&t->net, (long long)(t->now / PPP_MS));
             break;
         }
     }
@@ -124,6 +125,9 @@ static void timer_arm(struct tunnel *t)
     ppp_time summary = peerlog_expiry(t);
     if (summary < when)
         when = summary;
+    long long resolvers = netcfg_expiry(&t->net);
+    if (resolvers >= 0 && (ppp_time)resolvers * PPP_MS < when)
+        when = (ppp_time)resolvers * PPP_MS;
     struct itimerspec its = {0};
     if (when != PPP_TIME_NEVER) {
         if (when == 0)
@@ -144,6 +148,7 @@ static void timer_expired(struct tunnel *t)
         ppp_link_handle_expiry(t->link, now);
     supervisor_timer(t, now);
     peerlog_timer(t, now);
+    netcfg_poll(&t->net, (long long)(now / PPP_MS));
     if (now >= t->deadline) {
         if (!tunnel_link_dead(t))
             log_warn("the peer did not complete LCP Terminate in time");

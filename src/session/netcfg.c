@@ -190,17 +190,29 @@ int netcfg_route(struct netcfg *nc, const struct os_prefix *dst, const struct os
     return add_route(nc, &route);
 }
 
-int netcfg_dns(struct netcfg *nc, const struct os_ip *dns, size_t n)
+int netcfg_dns(struct netcfg *nc, const struct os_ip *dns, size_t n, long long now_ms)
 {
     if (n == 0)
         return 0;
     struct netcfg_change *c = record(nc, NETCFG_DNS, AF_INET);
     if (!c)
         return full(nc);
-    int r = dns_apply(nc->ifname, dns, n, nc->err, sizeof(nc->err));
+    dns_apply_cancel(&nc->dns); /* a reconnect's new set replaces one still being applied */
+    int r = dns_apply_start(&nc->dns, nc->ifname, dns, n, DNS_TIMEOUT_MS, now_ms, nc->err,
+                            sizeof(nc->err));
     if (r < 0)
         nc->n--;
     return r;
+}
+
+void netcfg_poll(struct netcfg *nc, long long now_ms)
+{
+    dns_apply_poll(&nc->dns, now_ms);
+}
+
+long long netcfg_expiry(const struct netcfg *nc)
+{
+    return dns_apply_expiry(&nc->dns);
 }
 
 int netcfg_proxy_arp(struct netcfg *nc, struct in_addr addr)
@@ -329,6 +341,7 @@ static void undo_one(struct netcfg *nc, const struct netcfg_change *c)
         r = nl_rule_del(&c->u.rule, err, sizeof(err));
         break;
     case NETCFG_DNS:
+        dns_apply_cancel(&nc->dns);
         r = dns_remove(nc->ifname, err, sizeof(err));
         break;
     case NETCFG_PROXY_ARP:

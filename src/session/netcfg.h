@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "dns.h"
 #include "netlink.h"
 
 #define NETCFG_MAX_CHANGES 160
@@ -51,7 +52,8 @@ struct netcfg {
     unsigned ifindex;
     struct netcfg_change changes[NETCFG_MAX_CHANGES];
     size_t n;
-    char err[256]; /* why the last call failed */
+    char err[256];            /* why the last call failed */
+    struct dns_apply_job dns; /* resolvers being applied, beside the link */
 };
 
 void netcfg_init(struct netcfg *nc, const char *ifname, unsigned ifindex);
@@ -66,7 +68,12 @@ int netcfg_addr6(struct netcfg *nc, const struct os_prefix *addr, bool prefix_ro
  * its own with the three wg-quick rules, so that keep_outside (the SSH
  * server) still uses the main table's route; see pppssh.8, ROUTING. */
 int netcfg_route(struct netcfg *nc, const struct os_prefix *dst, const struct os_ip *keep_outside);
-int netcfg_dns(struct netcfg *nc, const struct os_ip *dns, size_t n);
+/* Starts applying the resolvers (dns.h: the loop polls the job through
+ * netcfg_poll); recorded at once, so an undo reverts them. */
+int netcfg_dns(struct netcfg *nc, const struct os_ip *dns, size_t n, long long now_ms);
+/* SIGCHLD or netcfg_expiry() due: the resolver job's next step. */
+void netcfg_poll(struct netcfg *nc, long long now_ms);
+long long netcfg_expiry(const struct netcfg *nc); /* -1: nothing runs */
 /* Answers ARP for addr on the LAN interface whose subnet holds it. */
 int netcfg_proxy_arp(struct netcfg *nc, struct in_addr addr);
 /* Writes value to /proc/sys/<path>, remembering the old value. */
