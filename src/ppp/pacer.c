@@ -307,11 +307,34 @@ static void note_link_rate(struct pacer *p, double rate, double growth)
  * above it, so delivery can show a faster link.  (The kernel's own
  * per-ACK tcpi_delivery_rate overshoots a token bucket's bursts by half:
  * an average over the interval does not.) */
+/* The queue on the path, as the RTT above its base says, unless the bytes
+ * in flight say it is shorter.  A queue at the bottleneck holds bytes: the
+ * connection then has more in flight than the path's bandwidth-delay
+ * product, link rate times base RTT (BBR's model of the path: Cardwell et
+ * al., "BBR: Congestion-Based Congestion Control", ACM Queue 14(5), 2016;
+ * draft-ietf-ccwg-bbr).  A smoothed RTT is also long for reasons that hold
+ * no bytes back: a receiver that delays its ACKs, or acknowledges a burst
+ * only once the application read it (the far sshd on a busy CPU); each
+ * such ACK turns into an RTT sample a delayed-ACK timer long, up to 40 ms
+ * on Linux, which a lower rate does not shorten.  Taken as a queue, it cut
+ * the rate, the smaller rate delivered less, the estimate followed it
+ * down, and one flow ended at a few percent of the link. */
+static ppp_time path_standing_queue(const struct pacer *p, ppp_time base_rtt, ppp_time path_queue,
+                                    double inflight)
+{
+    if (p->link_rate <= 0)
+        return path_queue;
+    double beyond = inflight / p->link_rate * 1e9 - (double)base_rtt;
+    if (beyond >= (double)path_queue)
+        return path_queue;
+    return beyond > 0 ? (ppp_time)beyond : 0;
+}
+
 void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time path_queue,
-                   double unsent, double delivered)
+                   double unsent, double delivered, double inflight)
 {
     const struct pacer_config *c = &p->config;
-    ppp_time queue = path_queue;
+    ppp_time queue = path_standing_queue(p, base_rtt, path_queue, inflight);
     if (p->link_rate > 0) {
         double wait = unsent / p->link_rate * 1e9;
         queue += (ppp_time)(wait < 10e9 ? wait : 10e9); /* bounded before the cast */
