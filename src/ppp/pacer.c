@@ -335,6 +335,8 @@ void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time pa
 {
     const struct pacer_config *c = &p->config;
     ppp_time queue = path_standing_queue(p, base_rtt, path_queue, inflight);
+    if (queue > p->path_queue_max)
+        p->path_queue_max = queue;
     if (p->link_rate > 0) {
         double wait = unsent / p->link_rate * 1e9;
         queue += (ppp_time)(wait < 10e9 ? wait : 10e9); /* bounded before the cast */
@@ -366,8 +368,18 @@ void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time pa
      * coming back through the other direction's queue): cutting our rate
      * would not shorten it. */
     bool app_limited = sending < APP_LIMITED_SHARE * p->rate && p->unsent_max < APP_LIMITED_UNSENT;
+    /* What a link delivers measures its rate only while a queue stood in
+     * front of it; else it is a lower bound (BBR's delivery rate samples,
+     * draft-ietf-ccwg-bbr section 4.5.2.3): what our rate let through, or
+     * what the connection's window let through while it recovered from a
+     * loss (bytes then wait unsent in it, the path stays short).  Such a
+     * sample may raise the estimate, never lower it: taken as the link,
+     * each loss of 0.5% lowered it, the cut to it held the window from
+     * growing back, and one flow got 42% of what it got bare. */
+    bool link_busy = p->path_queue_max >= c->target / 4;
     p->unsent_max = 0;
-    if (link > 0 && (!app_limited || link > p->link_rate))
+    p->path_queue_max = 0;
+    if (link > 0 && (link > p->link_rate || (!app_limited && link_busy)))
         note_link_rate(p, link, slow_start_growth(interval, base_rtt));
     double k = 1 + ((double)c->target - (double)queue) / (4.0 * (double)period);
     if (app_limited) {
