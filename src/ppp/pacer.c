@@ -377,14 +377,32 @@ void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time pa
      * each loss of 0.5% lowered it, the cut to it held the window from
      * growing back, and one flow got 42% of what it got bare. */
     bool link_busy = p->path_queue_max >= c->target / 4;
+    /* In startup, bytes waiting unsent while what the connection delivers
+     * still grows by a quarter a round are its own slow start, not a
+     * queue: the pipe is full once delivery stops growing (BBR's
+     * full-pipe test, draft-ietf-ccwg-bbr section 4.3.1.2), or once the
+     * path itself shows a queue. */
+    bool filling = in_startup(p) && link > 1.25 * p->prev_link &&
+                   p->path_queue_max <= c->target;
+    p->prev_link = link;
     p->unsent_max = 0;
     p->path_queue_max = 0;
-    if (link > 0 && (link > p->link_rate || (!app_limited && link_busy)))
-        note_link_rate(p, link, slow_start_growth(interval, base_rtt));
+    if (link > 0 && (link > p->link_rate || (!app_limited && link_busy))) {
+        /* An estimate from idle traffic (pings, the ACKs of a transfer
+         * the other way) is no link's rate: until an interval was busy,
+         * no cut goes to it, and a sample may raise it to what we handed
+         * over in its interval, not only by slow start's doubling. */
+        double growth = slow_start_growth(interval, base_rtt);
+        if (!p->link_measured && p->link_rate > 0 && sending > p->link_rate * growth)
+            growth = sending / p->link_rate; /* up to what we handed over */
+        note_link_rate(p, link, growth);
+        if (!app_limited)
+            p->link_measured = true;
+    }
     double k = 1 + ((double)c->target - (double)queue) / (4.0 * (double)period);
     if (app_limited) {
         /* the rate stays where the last busy spell left it */
-    } else if (queue > c->target && p->link_rate > 0) {
+    } else if (queue > c->target && p->link_measured && !filling) {
         p->rate = p->link_rate * (k < 0.5 ? 0.5 : k);
         p->last_cut = now;
         p->decreases++;

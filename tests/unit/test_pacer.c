@@ -448,13 +448,16 @@ static double first_cut(double last_sample_gain)
     const double link = 2.5e6;
     double delivered = 1, per_period = 4000;
     ppp_time now = PPP_MS;
+    bool first_full = true;
     for (; p.decreases == 0 && now < 2000 * PPP_MS; now += 50 * PPP_MS) {
         bool full = per_period >= link / 20;
         if (full)
             per_period = link / 20;
         assert_true(pacer_can_send(&p, now));
         pacer_sent(&p, (size_t)per_period);
-        delivered += full ? per_period * last_sample_gain : per_period;
+        /* a stretch ACK is a one-off: the samples after it are the link's */
+        delivered += full && first_full ? per_period * last_sample_gain : per_period;
+        first_full = first_full && !full;
         pacer_on_path(&p, now, 40 * PPP_MS, 4 * PPP_MS, full ? 30000 : 0, delivered,
                       full ? link * 0.044 : per_period);
         per_period *= 2;
@@ -535,6 +538,43 @@ static void test_on_path_delayed_acks_are_no_queue(void **state)
     holds(&short_path, 0.90);
 }
 
+/* Before a download the server's end carried only the ACKs of an upload
+ * (180 kB/s, application-limited): that is no link's rate.  When the
+ * download starts and bytes wait unsent in the connection, the first cut
+ * goes to what the busy link delivers, not to the ACKs' rate (it went to
+ * 0.8 Mbit/s on a 20 Mbit/s path, and the download stayed at 44% of the
+ * bare link's). */
+static void test_on_path_idle_estimate_is_no_link(void **state)
+{
+    (void)state;
+    struct pacer_config c;
+    struct pacer p;
+    pacer_config_default(&c);
+    pacer_config_for_path(&c);
+    pacer_init(&p, &c, 1);
+    const double link = 2.5e6;
+    double delivered = 1;
+    ppp_time now = PPP_MS;
+    for (int i = 0; i < 40; i++, now += 50 * PPP_MS) {
+        pacer_sent(&p, 9000);
+        delivered += 9000;
+        pacer_on_path(&p, now, 40 * PPP_MS, 1 * PPP_MS, 0, delivered, 9000);
+    }
+    assert_int_equal(p.decreases, 0);
+    double per_period = 20000;
+    for (int i = 0; p.decreases == 0 && i < 40; i++, now += 50 * PPP_MS) {
+        if (per_period > link / 20)
+            per_period = link / 20;
+        pacer_sent(&p, (size_t)(2 * per_period));
+        delivered += per_period;
+        pacer_on_path(&p, now, 40 * PPP_MS, 2 * PPP_MS, 30000, delivered, per_period);
+        per_period *= 2;
+    }
+    print_message("first cut to %.2f Mbit/s, link %.2f\n", p.rate * 8 / 1e6, link * 8 / 1e6);
+    assert_int_equal(p.decreases, 1);
+    assert_true(p.rate >= 0.8 * link);
+}
+
 /* A loss: the connection's window falls to 60% for half a second while
  * the path stands empty, and bytes wait unsent in it.  What it delivered
  * then was its window, not the link: the rate stays near the link's
@@ -606,6 +646,7 @@ int main(void)
         cmocka_unit_test(test_on_path_delayed_acks_are_no_queue),
         cmocka_unit_test(test_on_path_long_deep),
         cmocka_unit_test(test_on_path_loss_is_no_slower_link),
+        cmocka_unit_test(test_on_path_idle_estimate_is_no_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
