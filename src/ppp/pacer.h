@@ -58,7 +58,7 @@ struct pacer {
     double link_rate;      /* bottleneck estimate, 0 = none yet */
     double prev_delivered; /* pacer_on_path(): delivered at prev_sent */
     double unsent_max;     /* pacer_on_path(): the most unsent since the last decision */
-    ppp_time path_queue_max; /* pacer_on_path(): the longest path queue since then */
+    ppp_time path_queue_max; /* pacer_on_path(): the longest path queue since the last decision */
     bool link_measured;      /* pacer_on_path(): link_rate came from a busy interval */
     double prev_link;        /* pacer_on_path(): the previous delivery sample */
     uint64_t samples, decreases;

@@ -575,41 +575,6 @@ static void test_on_path_idle_estimate_is_no_link(void **state)
     assert_true(p.rate >= 0.8 * link);
 }
 
-/* A loss: the connection's window falls to 60% for half a second while
- * the path stands empty, and bytes wait unsent in it.  What it delivered
- * then was its window, not the link: the rate stays near the link's
- * (the backlog waits in our queue), ready for the window to grow back,
- * instead of following it down and holding it there (0.5% loss: one flow
- * at 42% of the bare link's). */
-static void test_on_path_loss_is_no_slower_link(void **state)
-{
-    (void)state;
-    struct pacer_config c;
-    struct pacer p;
-    pacer_config_default(&c);
-    pacer_config_for_path(&c);
-    pacer_init(&p, &c, 1);
-    const double link = 2.5e6, bdp = link * 0.040;
-    double delivered = 1;
-    ppp_time now = PPP_MS;
-    /* Busy at the link's rate, a 6 ms queue standing. */
-    for (int i = 0; i < 40; i++, now += 50 * PPP_MS) {
-        pacer_sent(&p, (size_t)(link / 20));
-        delivered += link / 20;
-        pacer_on_path(&p, now, 40 * PPP_MS, 6 * PPP_MS, 30000, delivered, bdp + link * 0.006);
-    }
-    assert_true(p.link_rate > 0.9 * link);
-    for (int i = 0; i < 10; i++, now += 50 * PPP_MS) {
-        pacer_sent(&p, (size_t)(0.6 * link / 20));
-        delivered += 0.6 * link / 20;
-        pacer_on_path(&p, now, 40 * PPP_MS, 0, 30000, delivered, 0.6 * bdp);
-    }
-    print_message("after the loss: rate %.2f Mbit/s, link %.2f\n", p.rate * 8 / 1e6,
-                  p.link_rate * 8 / 1e6);
-    assert_true(p.link_rate > 0.9 * link);
-    assert_true(p.rate > 0.85 * link);
-}
-
 /* A fast long path with a deep bottleneck queue (100 Mbit/s, 150 ms, 1000
  * packets: the path where one flow collapsed): the queue stays short
  * without leaving the link idle. */
@@ -645,7 +610,6 @@ int main(void)
         cmocka_unit_test(test_on_path_link_speeds_up),
         cmocka_unit_test(test_on_path_delayed_acks_are_no_queue),
         cmocka_unit_test(test_on_path_long_deep),
-        cmocka_unit_test(test_on_path_loss_is_no_slower_link),
         cmocka_unit_test(test_on_path_idle_estimate_is_no_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
