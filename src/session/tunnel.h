@@ -177,7 +177,7 @@ int loop_watch(struct tunnel *t, int fd, uint32_t tag, uint32_t events);
 void loop_unwatch(struct tunnel *t, int fd);
 
 /* supervisor.c */
-/* The one writer of t->state: logs "X -> Y (why)" as fsm.c does. */
+/* The one writer of t->sup.state: logs "X -> Y (why)" as fsm.c does. */
 void supervisor_set_state(struct tunnel *t, enum sup_state to, const char *why);
 int supervisor_first_session(struct tunnel *t);
 void supervise(struct tunnel *t);
@@ -230,7 +230,7 @@ uint64_t tun_filtered(const struct tunnel *t, enum peer_verdict v);
 /* tunoffload.c: packets with their virtio_net_hdr, and TCP segmentation
  * offload while the peer takes it. */
 bool tun_offload_wanted(const struct tunnel *t); /* client: unless PPPSSH_OFFLOAD=0 */
-/* One packet into t->packet: its length, 0 for a runt, or -errno. */
+/* One packet into t->pump.packet: its length, 0 for a runt, or -errno. */
 ssize_t tun_read_packet(struct tunnel *t, struct ppp_offload *off);
 int tun_write_packet(struct tunnel *t, const struct ppp_offload *off, const uint8_t *pkt,
                      size_t len);
