@@ -590,7 +590,7 @@ E2E_FG_PID=""             # `pppssh up -f` started by e2e_up_tunnel_fg
 E2E_KA_INTERVAL=1
 E2E_KA_FAILURES=3
 
-# e2e_supervise_setup [CONFIG LINE...]: lib-extra's bed, user e2e, E2E_CONF with the
+# e2e_supervise_setup [CONFIG LINE...]: the wider bed (e2e_bed_setup), user e2e, E2E_CONF with the
 # LAN route, KeepaliveInterval=1, KeepaliveFailures=3, Persist and the
 # given lines.
 e2e_supervise_setup() {
