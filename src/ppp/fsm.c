@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "util.h"
+#include "wire.h"
 
 #define FSM_HEADER_LEN 4
 #define FSM_MAX_DATA (FSM_MAX_PACKET - FSM_HEADER_LEN)

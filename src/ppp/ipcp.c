@@ -14,7 +14,7 @@
 #include "ncp.h"
 #include "options.h"
 #include "protocols.h"
-#include "util.h"
+#include "wire.h"
 
 #define IPCP_ADDR_LEN 4 /* data length of every option we understand */
 

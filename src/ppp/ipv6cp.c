@@ -10,7 +10,7 @@
 #include "ncp.h"
 #include "options.h"
 #include "protocols.h"
-#include "util.h"
+#include "wire.h"
 
 #define IFID_LEN 8
 #define RANDOM_TRIES 16 /* bounds the redraws of a random identifier */

@@ -12,7 +12,7 @@
 
 #include "options.h"
 #include "protocols.h"
-#include "util.h"
+#include "wire.h"
 
 #define LCP_DEFAULT_MRU 1500     /* RFC 1661 section 6.1 */
 #define LCP_MIN_MRU 128          /* smallest MRU we accept; pppd's MINMRU */

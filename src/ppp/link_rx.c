@@ -7,7 +7,7 @@
 #include "link_internal.h"
 #include "offload.h"
 #include "protocols.h"
-#include "util.h"
+#include "wire.h"
 
 void link_sync_rx_stats(struct ppp_link *link)
 {
@@ -121,14 +121,14 @@ static void offloaded_packet(struct ppp_link *link, const uint8_t *info, size_t 
         reject(link, PPP_PROTO_VSNP, info, len);
         return;
     }
-    if (len < OFFLOAD_HEADER_LEN) {
+    if (len < PPP_OFFLOAD_HEADER_LEN) {
         drop(link);
         return;
     }
     offload_get(info, &off);
-    info += OFFLOAD_HEADER_LEN;
-    len -= OFFLOAD_HEADER_LEN;
-    if (!offload_valid(&off, info, len)) {
+    info += PPP_OFFLOAD_HEADER_LEN;
+    len -= PPP_OFFLOAD_HEADER_LEN;
+    if (!ppp_offload_valid(&off, info, len)) {
         drop(link);
         return;
     }

@@ -15,7 +15,6 @@
 
 #include "exitcode.h"
 #include "log.h"
-#include "offload.h"
 #include "report.h"
 #include "sanitize.h"
 
@@ -320,7 +319,7 @@ void ifup_event(void *user, const struct ppp_event *ev)
     case PPP_EV_LCP_UP: {
         /* With offload a packet carries a header of ours in its frame:
          * one of a whole MTU must still fit the peer's MRU. */
-        unsigned room = ev->u.lcp.mru_tx - (ev->u.lcp.offload_tx ? OFFLOAD_HEADER_LEN : 0);
+        unsigned room = ev->u.lcp.mru_tx - (ev->u.lcp.offload_tx ? PPP_OFFLOAD_HEADER_LEN : 0);
         t->mtu = room < t->p->net.mtu ? room : t->p->net.mtu;
         log_info("interface MTU %u", t->mtu);
         tun_offload_link_up(t, ev);

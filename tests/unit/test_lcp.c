@@ -11,7 +11,7 @@
 
 #include "lcp.h"
 #include "protocols.h"
-#include "util.h"
+#include "wire.h"
 
 #define MAX_SENT 64
 #define PKT_CAP 1600

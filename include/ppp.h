@@ -197,6 +197,38 @@ struct ppp_offload {
     uint16_t csum_start, csum_offset;
 };
 
+/* pppssh's offload header in front of the packet in a VSNP frame: its
+ * fields in network byte order, the caller never sees them encoded. */
+#define PPP_OFFLOAD_HEADER_LEN 10
+
+/* The metadata describes this packet: known flags and type; TCP
+ * segmentation only of an unfragmented TCP packet of the type's own IP
+ * version, into segments of at least 48 bytes; a partial checksum (if
+ * any) exactly in the checksum field of the packet's own TCP or UDP
+ * header, past any IPv6 extension headers, in an unfragmented packet;
+ * every offset inside the packet.  Whatever passes is safe to hand to a
+ * TUN (whose kernel checks less) or to the functions below.  The engine
+ * checks every offloaded packet it receives with it; a host filtering
+ * packets it got from elsewhere uses it too. */
+bool ppp_offload_valid(const struct ppp_offload *off, const uint8_t *pkt, size_t len);
+
+/* Metadata that needs nothing of the peer: a packet that needs its
+ * checksum completed or segmenting does. */
+bool ppp_offload_is_plain(const struct ppp_offload *off);
+
+/* Finish a partial checksum in place (RFC 1071 sum from csum_start, the
+ * pseudo-header sum already in the field), so the packet can go as plain
+ * IP.  Only for metadata without segmentation whose checksum field lies
+ * in the packet (ppp_offload_csum_fits). */
+bool ppp_offload_csum_fits(const struct ppp_offload *off, size_t len);
+void ppp_offload_complete_csum(const struct ppp_offload *off, uint8_t *pkt, size_t len);
+
+/* Bytes that one frame carrying len bytes of Information can take on the
+ * stream at most (RFC 1662 section 4: flags, header, escaped bytes and
+ * FCS included): what a host's write buffer must hold for its largest
+ * packet. */
+size_t ppp_encoded_max(size_t len);
+
 struct ppp_callbacks {
     void (*event)(void *user, const struct ppp_event *event);
     /* A received IPv4 (family 4) or IPv6 (family 6) datagram, from a frame
