@@ -21,8 +21,14 @@
  * callback runs synchronously inside the call that caused it.
  *
  * Times are nanoseconds on any monotonic clock the caller likes; durations
- * in ppp_settings are milliseconds.  IPv4 addresses are uint32_t in host
- * byte order (198.18.255.1 is 0xc612ff01).
+ * in ppp_settings are milliseconds.
+ *
+ * Byte order, everywhere in this header (settings and events alike):
+ * numbers, IPv4 addresses among them, are in host byte order (uint32_t,
+ * 198.18.255.1 is 0xc612ff01; a struct in_addr needs htonl()); byte
+ * strings (IPv6 interface identifiers, packets) are as on the wire.
+ *
+ * Callbacks: see struct ppp_callbacks for what a callback may call.
  */
 #ifndef PPPSSH_PPP_H
 #define PPPSSH_PPP_H
@@ -76,9 +82,37 @@ enum ppp_cause {
 };
 
 const char *ppp_cause_name(enum ppp_cause cause);
-/* pppd's exit status for a cause: 5 user request, 10 negotiation failed,
- * 15 peer dead, 16 hangup, 17 loopback, 0 for PPP_CAUSE_NONE. */
-int ppp_cause_exit_status(enum ppp_cause cause);
+
+/* pppd's exit statuses (pppd(8), "EXIT STATUS"; pppd.h's EXIT_*), the one
+ * place their numbers are written: scripts and supervisors written for
+ * pppd key on them.  The host's own failures (config, TUN, ssh) use the
+ * same numbers through its own names (run/exitcode.h). */
+enum ppp_exit_status {
+    PPP_EXIT_OK = 0,
+    PPP_EXIT_FATAL_ERROR = 1,
+    PPP_EXIT_OPTION_ERROR = 2,
+    PPP_EXIT_NOT_ROOT = 3,
+    PPP_EXIT_NO_KERNEL_SUPPORT = 4,
+    PPP_EXIT_USER_REQUEST = 5,
+    PPP_EXIT_LOCK_FAILED = 6,
+    PPP_EXIT_OPEN_FAILED = 7,
+    PPP_EXIT_CONNECT_FAILED = 8,
+    PPP_EXIT_PTYCMD_FAILED = 9,
+    PPP_EXIT_NEGOTIATION_FAILED = 10,
+    PPP_EXIT_PEER_AUTH_FAILED = 11,
+    PPP_EXIT_IDLE_TIMEOUT = 12,
+    PPP_EXIT_CONNECT_TIME = 13,
+    PPP_EXIT_CALLBACK = 14,
+    PPP_EXIT_PEER_DEAD = 15,
+    PPP_EXIT_HANGUP = 16,
+    PPP_EXIT_LOOPBACK = 17,
+    PPP_EXIT_INIT_FAILED = 18,
+    PPP_EXIT_AUTH_TOPEER_FAILED = 19,
+};
+
+/* pppd's exit status for a cause: USER_REQUEST, NEGOTIATION_FAILED,
+ * PEER_DEAD, HANGUP, LOOPBACK; PPP_EXIT_OK for PPP_CAUSE_NONE. */
+enum ppp_exit_status ppp_cause_exit_status(enum ppp_cause cause);
 
 enum ppp_log_level { PPP_LOG_ERROR, PPP_LOG_WARN, PPP_LOG_INFO, PPP_LOG_DEBUG };
 
@@ -162,11 +196,11 @@ struct ppp_event {
             bool offload_tx; /* we may send it offloaded packets */
         } lcp;
         struct {
-            uint32_t local, remote;
-            uint32_t dns[2]; /* from the peer, 0 if none */
+            uint32_t local, remote; /* host byte order */
+            uint32_t dns[2];        /* from the peer, host byte order, 0 if none */
         } ipcp;
         struct {
-            uint8_t local_ifid[8], remote_ifid[8]; /* fe80::IFID on each end */
+            uint8_t local_ifid[8], remote_ifid[8]; /* fe80::IFID on each end, wire order */
         } ipv6cp;
         ppp_time echo_rtt;
         struct {
@@ -343,6 +377,15 @@ enum ppp_cause ppp_link_cause(const struct ppp_link *link);
  * by '?'; "" if none.  A server refusing a session says why there. */
 #define PPP_REASON_MAX 128
 const char *ppp_link_peer_reason(const struct ppp_link *link);
+/* The engine's own words for what went wrong this session: its last
+ * warning or error (also passed to the log callback), such as "IPCP:
+ * peer insists on 0.0.0.0 as our address" or "LCP: no answer to 10
+ * Configure-Requests", at most PPP_FAILURE_MAX bytes, control characters
+ * and non-ASCII bytes replaced by '?'; "" if nothing went wrong.  Cleared
+ * by ppp_link_open().  The host quotes it to its user beside
+ * ppp_cause_name(ppp_link_cause()), instead of scraping log lines. */
+#define PPP_FAILURE_MAX 255
+const char *ppp_link_failure_reason(const struct ppp_link *link);
 const struct ppp_stats *ppp_link_stats(const struct ppp_link *link);
 
 #endif

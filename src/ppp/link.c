@@ -14,7 +14,16 @@
 
 /* ---- logging and events ---- */
 
-/* Lines about what the peer sent go to log_peer, if the host has one. */
+void link_copy_printable(char *dst, const uint8_t *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dst[i] = src[i] >= 0x20 && src[i] < 0x7f ? (char)src[i] : '?';
+    dst[n] = '\0';
+}
+
+/* A warning or an error is the engine's account of what went wrong: kept
+ * for ppp_link_failure_reason(), so the host never scrapes its log.
+ * Lines about what the peer sent go to log_peer, if the host has one. */
 static void link_vlog(struct ppp_link *link, bool peer, enum ppp_log_level level, const char *fmt,
                       va_list ap)
 {
@@ -23,28 +32,13 @@ static void link_vlog(struct ppp_link *link, bool peer, enum ppp_log_level level
 
     if (peer && link->callbacks.log_peer)
         cb = link->callbacks.log_peer;
-    if (!cb)
-        return;
-    vsnprintf(line, sizeof(line), fmt, ap);
-    cb(link->user, level, line);
-}
-
-void link_log(struct ppp_link *link, enum ppp_log_level level, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    link_vlog(link, false, level, fmt, ap);
-    va_end(ap);
-}
-
-void link_log_peer(struct ppp_link *link, enum ppp_log_level level, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    link_vlog(link, true, level, fmt, ap);
-    va_end(ap);
+    int n = vsnprintf(line, sizeof(line), fmt, ap);
+    if (level <= PPP_LOG_WARN && n >= 0) {
+        size_t len = (size_t)n < PPP_FAILURE_MAX ? (size_t)n : PPP_FAILURE_MAX;
+        link_copy_printable(link->failure, (const uint8_t *)line, len);
+    }
+    if (cb)
+        cb(link->user, level, line);
 }
 
 static void emit(struct ppp_link *link, struct ppp_event *ev)
@@ -304,6 +298,7 @@ static uint32_t parent_random(void *owner)
     return (uint32_t)(prng_next(&owner_link(owner)->prng) >> 32);
 }
 
+/* link_log() and link_log_peer() (link_internal.h) come here too. */
 static void parent_log(void *owner, enum ppp_log_level level, const char *fmt, ...)
 {
     va_list ap;
@@ -486,6 +481,7 @@ static void reset_session(struct ppp_link *link)
     link->handed_out = NULL;
     link->cause = PPP_CAUSE_NONE;
     link->peer_reason[0] = '\0';
+    link->failure[0] = '\0';
     link->lcp_up = false;
     link->lcp_finished = link->ncp_finished = link->loopback_handled = false;
     link->ncp_failed = link->ipcp_announced = link->ipv6cp_announced = false;
@@ -651,6 +647,11 @@ enum ppp_cause ppp_link_cause(const struct ppp_link *link)
 const char *ppp_link_peer_reason(const struct ppp_link *link)
 {
     return link->peer_reason;
+}
+
+const char *ppp_link_failure_reason(const struct ppp_link *link)
+{
+    return link->failure;
 }
 
 const struct ppp_stats *ppp_link_stats(const struct ppp_link *link)

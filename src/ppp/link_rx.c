@@ -44,11 +44,7 @@ static void note_peer_reason(struct ppp_link *link, const uint8_t *info, size_t 
     if (declared < 4 || declared > len)
         return;
     size_t n = declared - 4 < PPP_REASON_MAX ? declared - 4 : PPP_REASON_MAX;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = info[4 + i];
-        link->peer_reason[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-    }
-    link->peer_reason[n] = '\0';
+    link_copy_printable(link->peer_reason, info + 4, n);
 }
 
 /* Returns false for our own Echo looped back (not a sign of the peer). */

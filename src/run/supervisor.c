@@ -169,10 +169,10 @@ static void run_hooks(struct tunnel *t, enum hook_kind kind)
         .local = t->local4,
         .remote = t->remote4,
         .ipparam = t->p->name,
-        .has_dns1 = t->peer_dns[0] != 0,
-        .has_dns2 = t->peer_dns[1] != 0,
-        .dns1.s_addr = htonl(t->peer_dns[0]),
-        .dns2.s_addr = htonl(t->peer_dns[1]),
+        .has_dns1 = t->peer_dns[0].s_addr != 0,
+        .has_dns2 = t->peer_dns[1].s_addr != 0,
+        .dns1 = t->peer_dns[0],
+        .dns2 = t->peer_dns[1],
     };
     struct hook_config cfg = {
         .up_script = sup->up_script,
