@@ -12,6 +12,7 @@
 
 #include "options.h"
 #include "protocols.h"
+#include "reply.h"
 #include "wire.h"
 
 #define LCP_DEFAULT_MRU 1500     /* RFC 1661 section 6.1 */
@@ -278,42 +279,24 @@ static void judge_option(struct lcp *lcp, struct lcp_options *peer, const struct
     }
 }
 
-/* The reply under construction: a Reject beats a Nak beats an Ack (RFC
- * 1661 sections 5.3-5.4); each holds its options in the peer's order. */
-struct reply {
-    struct opt_writer w;
-    int code;
-};
-
-static void reply_add(struct reply *r, const struct opt *o, const struct judged *j)
+/* Into the reply (reply.h); returns the code the option got.  Past
+ * Max-Failure (RFC 1661 section 4.6) a Nak becomes a Reject, except that
+ * like pppd we keep Naking a clashing Magic-Number so that loopback can
+ * still be detected. */
+static int reply_judged(struct cp_reply *r, const struct opt *o, const struct judged *j)
 {
-    static const int code_of[] = {
-        [V_ACK] = FSM_CONF_ACK, [V_NAK] = FSM_CONF_NAK, [V_REJ] = FSM_CONF_REJ};
-    int code = code_of[j->v];
-
-    if (code < r->code)
-        return; /* a weaker verdict than the reply's: not listed */
-    if (code > r->code) {
-        r->w.len = 0;
-        r->w.overflow = false;
-        r->code = code;
-    }
-    if (j->v == V_NAK)
-        opt_put(&r->w, o->type, j->nak, j->nak_len);
-    else
-        opt_put_raw(&r->w, o);
-}
-
-/* A malformed option: like pppd, Reject everything from it to the end. */
-static void reply_reject_rest(struct reply *r, const uint8_t *rest, size_t len)
-{
-    if (r->code != FSM_CONF_REJ) {
-        r->w.len = 0;
-        r->code = FSM_CONF_REJ;
-    }
-    if (r->w.cap - r->w.len >= len) {
-        memcpy(r->w.buf + r->w.len, rest, len);
-        r->w.len += len;
+    switch (j->v) {
+    case V_ACK:
+        cp_reply_ack(r, o);
+        return FSM_CONF_ACK;
+    case V_NAK:
+        if (o->type != LCP_OPT_MAGIC)
+            return cp_reply_nak(r, o, j->nak, j->nak_len);
+        cp_reply_nak_anyway(r, o, j->nak, j->nak_len);
+        return FSM_CONF_NAK;
+    default:
+        cp_reply_reject(r, o);
+        return FSM_CONF_REJ;
     }
 }
 
@@ -340,29 +323,26 @@ static int lcp_judge_request(struct ppp_fsm *fsm, const uint8_t *opts, size_t le
 {
     struct lcp *lcp = lcp_of(fsm);
     struct lcp_options peer = {0};
-    struct reply r = {.code = FSM_CONF_ACK};
+    struct cp_reply r;
     struct opt_iter it;
     struct opt o;
     bool saw_ours = false;
     int more;
 
-    opt_writer_init(&r.w, out, cap);
+    cp_reply_init(&r, out, cap, reject_naks);
     opt_iter_init(&it, opts, len);
     while ((more = opt_next(&it, &o)) > 0) {
         struct judged j;
 
         judge_option(lcp, &peer, &o, &j, &saw_ours);
-        /* RFC 1661 section 4.6 Max-Failure; like pppd we keep Naking a
-         * clashing Magic-Number so that loopback can still be detected. */
-        if (j.v == V_NAK && reject_naks && o.type != LCP_OPT_MAGIC)
-            j.v = V_REJ;
-        if (j.v != V_ACK)
+        int code = reply_judged(&r, &o, &j);
+        if (code != FSM_CONF_ACK)
             lcp_log_peer(lcp, PPP_LOG_DEBUG, "LCP: %s peer's option %u (length %u)",
-                         j.v == V_NAK ? "Nak" : "Reject", (unsigned)o.type, (unsigned)o.len + 2);
-        reply_add(&r, &o, &j);
+                         code == FSM_CONF_NAK ? "Nak" : "Reject", (unsigned)o.type,
+                         (unsigned)o.len + 2);
     }
     if (more < 0)
-        reply_reject_rest(&r, it.p, (size_t)(it.end - it.p));
+        cp_reply_reject_tail(&r, it.p, (size_t)(it.end - it.p));
     count_loopback(lcp, saw_ours);
     if (r.code == FSM_CONF_ACK)
         lcp->his = peer;
@@ -403,79 +383,8 @@ static bool nak_length_ok(const struct opt *o)
     }
 }
 
-static void nak_mru(struct lcp *lcp, uint16_t mru)
-{
-    if (mru >= LCP_MIN_MRU && mru <= lcp->settings->mru_max) {
-        lcp->want.neg_mru = true;
-        lcp->want.mru = mru;
-    } else {
-        /* out of our range: stop asking and live with the default */
-        lcp->want.neg_mru = false;
-        lcp->want.mru = LCP_DEFAULT_MRU;
-    }
-}
-
-static void apply_nak(struct lcp *lcp, const struct opt *o)
-{
-    struct lcp_options *w = &lcp->want;
-
-    switch (o->type) {
-    case LCP_OPT_MRU:
-        nak_mru(lcp, get16(o->data));
-        break;
-    case LCP_OPT_ACCM:
-        /* RFC 1662 section 7.1: ask for the union of both maps */
-        w->neg_accm = true;
-        w->accm |= get32(o->data);
-        break;
-    case LCP_OPT_MAGIC:
-        /* RFC 1661 section 6.4: pick a new number, not the suggested one */
-        if (w->neg_magic)
-            w->magic = new_magic(lcp, get32(o->data));
-        break;
-    case LCP_OPT_PFC:
-        w->neg_pfc = false;
-        break;
-    case LCP_OPT_ACFC:
-        w->neg_acfc = false;
-        break;
-    case LCP_OPT_FCS_ALT:
-        /* We only ever ask for 32-bit; whatever else the peer suggests,
-         * the default 16-bit FCS needs no option (RFC 1570 section 2.1). */
-        w->neg_fcs32 = false;
-        break;
-    case LCP_OPT_VENDOR:
-        /* Ours has no value to bargain over: a Nak of it is a no.  One of
-         * another vendor's we cannot ask for (RFC 1661 section 5.3). */
-        if (is_our_vendor_option(o))
-            w->neg_offload = false;
-        break;
-    default:
-        /* Authentication-Protocol and anything else the peer would like us
-         * to ask for: we cannot, so we don't (RFC 1661 section 5.3). */
-        break;
-    }
-}
-
-static bool lcp_nak(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
-{
-    struct lcp *lcp = lcp_of(fsm);
-    struct opt_iter it;
-    struct opt o;
-    int more;
-
-    if (!opts_valid(opts, len))
-        return false;
-    opt_iter_init(&it, opts, len);
-    while ((more = opt_next(&it, &o)) > 0)
-        if (!nak_length_ok(&o))
-            return false;
-    opt_iter_init(&it, opts, len);
-    while ((more = opt_next(&it, &o)) > 0)
-        apply_nak(lcp, &o);
-    return true;
-}
-
+/* Stop asking for an option: what a Reject of it means (RFC 1661 section
+ * 5.4), and what a Nak of one that has no value to bargain over means. */
 static void apply_reject(struct lcp *lcp, uint8_t type)
 {
     struct lcp_options *w = &lcp->want;
@@ -506,6 +415,74 @@ static void apply_reject(struct lcp *lcp, uint8_t type)
     default:
         break;
     }
+}
+
+static void nak_mru(struct lcp *lcp, uint16_t mru)
+{
+    if (mru >= LCP_MIN_MRU && mru <= lcp->settings->mru_max) {
+        lcp->want.neg_mru = true;
+        lcp->want.mru = mru;
+    } else {
+        apply_reject(lcp, LCP_OPT_MRU); /* out of our range: live with the default */
+    }
+}
+
+static void apply_nak(struct lcp *lcp, const struct opt *o)
+{
+    struct lcp_options *w = &lcp->want;
+
+    switch (o->type) {
+    case LCP_OPT_MRU:
+        nak_mru(lcp, get16(o->data));
+        break;
+    case LCP_OPT_ACCM:
+        /* RFC 1662 section 7.1: ask for the union of both maps */
+        w->neg_accm = true;
+        w->accm |= get32(o->data);
+        break;
+    case LCP_OPT_MAGIC:
+        /* RFC 1661 section 6.4: pick a new number, not the suggested one */
+        if (w->neg_magic)
+            w->magic = new_magic(lcp, get32(o->data));
+        break;
+    case LCP_OPT_PFC:
+    case LCP_OPT_ACFC:
+    case LCP_OPT_FCS_ALT:
+        /* Flags have no value to bargain over.  We only ever ask for 32-bit
+         * FCS; whatever else the peer suggests, the default 16-bit FCS
+         * needs no option (RFC 1570 section 2.1). */
+        apply_reject(lcp, o->type);
+        break;
+    case LCP_OPT_VENDOR:
+        /* Ours has no value to bargain over: a Nak of it is a no.  One of
+         * another vendor's we cannot ask for (RFC 1661 section 5.3). */
+        if (is_our_vendor_option(o))
+            apply_reject(lcp, o->type);
+        break;
+    default:
+        /* Authentication-Protocol and anything else the peer would like us
+         * to ask for: we cannot, so we don't (RFC 1661 section 5.3). */
+        break;
+    }
+}
+
+static bool lcp_nak(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
+{
+    struct lcp *lcp = lcp_of(fsm);
+    struct opt_iter it;
+    struct opt o;
+    int more;
+
+    if (!opts_valid(opts, len))
+        return false;
+    opt_iter_init(&it, opts, len);
+    while ((more = opt_next(&it, &o)) > 0)
+        if (!nak_length_ok(&o))
+            return false;
+    opt_iter_init(&it, opts, len);
+    while ((more = opt_next(&it, &o)) > 0)
+        apply_nak(lcp, &o);
+    return true;
 }
 
 static bool lcp_reject(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
