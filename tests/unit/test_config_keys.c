@@ -12,35 +12,9 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "config_fixtures.h"
 
 static char err[256];
-
-/* Every [Tunnel] key once (twice where repeatable), ssh as transport. */
-static const char ssh_tunnel[] = "[Tunnel]\n"
-                                 "Server = vpn@198.18.0.2\n"
-                                 "Port = 2222\n"
-                                 "IdentityFile = /etc/pppssh/id_ed25519\n"
-                                 "SSHOption = StrictHostKeyChecking=yes\n"
-                                 "SSHOption = ConnectTimeout=10\n"
-                                 "RemoteCommand = sudo /usr/sbin/pppd nodetach notty noauth\n"
-                                 "SSHTTY = no\n"
-                                 "Interface = office0\n"
-                                 "LocalAddress = 198.18.255.2\n"
-                                 "RemoteAddress = 198.18.255.1\n"
-                                 "Address6 = fd00:5353::2/64\n"
-                                 "Route = 198.19.0.0/24\n"
-                                 "Route = fd00:5353:1::/64\n"
-                                 "MTU = 1400\n"
-                                 "DNS = 198.19.0.53\n"
-                                 "DNS = fd00:5353:1::53\n"
-                                 "Offload = no\n"
-                                 "KeepaliveInterval = 5\n"
-                                 "KeepaliveFailures = 4\n"
-                                 "Persist = no\n"
-                                 "MaxFail = 10\n"
-                                 "Holdoff = 30\n"
-                                 "UpScript = /etc/pppssh/up.sh\n"
-                                 "DownScript = /etc/pppssh/down.sh\n";
 
 /* The other transport: ssh's own keys are refused with it. */
 static const char command_tunnel[] = "[Tunnel]\n"
@@ -109,7 +83,7 @@ static char *tunnel_round_trip(const char *text)
 
 static void every_tunnel_key_round_trips(void **state)
 {
-    char *ssh = tunnel_round_trip(ssh_tunnel);
+    char *ssh = tunnel_round_trip(full_tunnel);
     char *command = tunnel_round_trip(command_tunnel);
     const char *key;
     for (size_t i = 0; (key = config_key_name(CONFIG_SECTION_TUNNEL, i)); i++) {
