@@ -1,6 +1,7 @@
 /*
  * lcp.c - the Link Control Protocol (RFC 1661 sections 5 and 6, RFC 1570
- * FCS-Alternatives) as a set of fsm_ops plus LCP's extra codes.
+ * FCS-Alternatives) as a set of fsm_ops; LCP's extra codes are in
+ * lcp_codes.c.
  *
  * Where the RFC leaves a choice we do what stock pppd does, because pppd
  * is the peer we must interoperate with.
@@ -15,20 +16,8 @@
 #include "reply.h"
 #include "wire.h"
 
-#define LCP_DEFAULT_MRU 1500     /* RFC 1661 section 6.1 */
 #define LCP_MIN_MRU 128          /* smallest MRU we accept; pppd's MINMRU */
-#define LCP_HEADER 4             /* Code, Identifier, Length */
 #define LCP_ACCM_ALL 0xffffffffu /* RFC 1662 section 7.1: default map */
-
-static struct lcp *lcp_of(struct ppp_fsm *fsm)
-{
-    return container_of(fsm, struct lcp, fsm);
-}
-
-#define lcp_log(lcp, level, ...)                                                                   \
-    (lcp)->fsm.parent->log((lcp)->fsm.parent->owner, level, __VA_ARGS__)
-/* A line about what the peer sent: it decides how many there are. */
-#define lcp_log_peer(lcp, level, ...) fsm_parent_log_peer((lcp)->fsm.parent, level, __VA_ARGS__)
 
 /* A fresh Magic-Number: nonzero (RFC 1661 section 6.4: zero is illegal)
  * and different from `avoid`.  The loop is bounded so that a broken random
@@ -45,7 +34,7 @@ static uint32_t new_magic(struct lcp *lcp, uint32_t avoid)
     return magic;
 }
 
-static uint16_t mru_or_default(const struct lcp_options *o)
+uint16_t lcp_mru_or_default(const struct lcp_options *o)
 {
     return o->neg_mru ? o->mru : LCP_DEFAULT_MRU;
 }
@@ -505,7 +494,7 @@ static bool lcp_reject(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
 static void log_options(struct lcp *lcp, const char *who, const struct lcp_options *o)
 {
     lcp_log(lcp, PPP_LOG_INFO, "LCP: %s MRU %u, ACCM 0x%" PRIx32 ", magic 0x%08" PRIx32 "%s%s%s%s",
-            who, (unsigned)mru_or_default(o), o->neg_accm ? o->accm : LCP_ACCM_ALL,
+            who, (unsigned)lcp_mru_or_default(o), o->neg_accm ? o->accm : LCP_ACCM_ALL,
             o->neg_magic ? o->magic : 0, o->neg_pfc ? ", PFC" : "", o->neg_acfc ? ", ACFC" : "",
             o->neg_fcs32 ? ", 32-bit FCS" : "", o->neg_offload ? ", offload" : "");
 }
@@ -525,8 +514,8 @@ void lcp_result(const struct lcp *lcp, struct ppp_event *ev)
 
     memset(ev, 0, sizeof(*ev));
     ev->type = PPP_EV_LCP_UP;
-    ev->u.lcp.mru_rx = mru_or_default(got);
-    ev->u.lcp.mru_tx = mru_or_default(his);
+    ev->u.lcp.mru_rx = lcp_mru_or_default(got);
+    ev->u.lcp.mru_tx = lcp_mru_or_default(his);
     ev->u.lcp.accm_rx = got->neg_accm ? got->accm : LCP_ACCM_ALL;
     ev->u.lcp.accm_tx = his->neg_accm ? his->accm : LCP_ACCM_ALL;
     ev->u.lcp.pfc_tx = his->neg_pfc;
@@ -537,138 +526,6 @@ void lcp_result(const struct lcp *lcp, struct ppp_event *ev)
     ev->u.lcp.magic_peer = his->neg_magic ? his->magic : 0;
     ev->u.lcp.offload_rx = got->neg_offload;
     ev->u.lcp.offload_tx = his->neg_offload;
-}
-
-/* ---- Protocol-Reject, Echo, Discard (RFC 1661 sections 5.7, 5.8) ---- */
-
-static uint32_t our_magic(const struct lcp *lcp)
-{
-    /* RFC 1661 section 5.8: zero when Magic-Number was not negotiated */
-    return lcp->got.neg_magic ? lcp->got.magic : 0;
-}
-
-/* Largest Data that keeps a packet within the peer's MRU and our buffer. */
-static size_t data_room(const struct lcp *lcp)
-{
-    size_t mru = mru_or_default(&lcp->his);
-
-    if (mru > FSM_MAX_PACKET)
-        mru = FSM_MAX_PACKET;
-    return mru - LCP_HEADER;
-}
-
-static void send_with_magic(struct lcp *lcp, uint8_t code, uint8_t id, const uint8_t *data,
-                            size_t len)
-{
-    uint8_t buf[FSM_MAX_PACKET];
-    size_t room = data_room(lcp) - 4;
-
-    if (len > room)
-        len = room;
-    put32(buf, our_magic(lcp));
-    if (len)
-        memcpy(buf + 4, data, len);
-    fsm_send(&lcp->fsm, code, id, buf, len + 4);
-}
-
-static bool is_our_magic(const struct lcp *lcp, const uint8_t *data)
-{
-    return lcp->got.neg_magic && get32(data) == lcp->got.magic;
-}
-
-static void rcv_protocol_reject(struct lcp *lcp, ppp_time now, const uint8_t *data, size_t len)
-{
-    uint16_t proto;
-
-    if (len < 2)
-        return;
-    proto = get16(data);
-    /* logged by the hook's owner, which knows what it does about it */
-    lcp->hooks->protocol_rejected(lcp->fsm.parent->owner, proto, now);
-}
-
-static void rcv_echo_request(struct lcp *lcp, uint8_t id, const uint8_t *data, size_t len)
-{
-    if (len < 4)
-        return;
-    if (is_our_magic(lcp, data)) {
-        lcp_log_peer(lcp, PPP_LOG_WARN, "LCP: received our own Echo-Request: line looped back?");
-        lcp->own_echo = true;
-        return;
-    }
-    send_with_magic(lcp, LCP_ECHO_REPLY, id, data + 4, len - 4);
-}
-
-static void rcv_echo_reply(struct lcp *lcp, ppp_time now, uint8_t id, const uint8_t *data,
-                           size_t len)
-{
-    if (len < 4)
-        return;
-    if (is_our_magic(lcp, data)) {
-        lcp_log_peer(lcp, PPP_LOG_WARN, "LCP: received our own Echo-Reply: line looped back?");
-        lcp->own_echo = true;
-        return;
-    }
-    lcp->hooks->echo_reply(lcp->fsm.parent->owner, id, data + 4, len - 4, now);
-}
-
-static bool lcp_extended(struct ppp_fsm *fsm, ppp_time now, uint8_t code, uint8_t id,
-                         const uint8_t *data, size_t len)
-{
-    struct lcp *lcp = lcp_of(fsm);
-    bool opened = fsm->state == FSM_OPENED;
-
-    switch (code) {
-    case LCP_PROTO_REJ:
-        /* RFC 1661 section 5.7: discarded outside Opened */
-        if (opened)
-            rcv_protocol_reject(lcp, now, data, len);
-        return true;
-    case LCP_ECHO_REQ:
-        /* RFC 1661 section 5.8: Echo and Discard only count in Opened */
-        if (opened)
-            rcv_echo_request(lcp, id, data, len);
-        return true;
-    case LCP_ECHO_REPLY:
-        if (opened)
-            rcv_echo_reply(lcp, now, id, data, len);
-        return true;
-    case LCP_DISCARD_REQ:
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* RFC 1661 section 5.6: without Configure and Terminate the link cannot
- * work (RXJ-); a peer that does not know Protocol-Reject, Echo or Discard
- * can still carry traffic (RXJ+). */
-static bool lcp_code_reject_fatal(struct ppp_fsm *fsm, uint8_t code)
-{
-    return code >= FSM_CONF_REQ && code <= FSM_CODE_REJ;
-}
-
-void lcp_send_echo_request(struct lcp *lcp, uint8_t id, const uint8_t *data, size_t len)
-{
-    if (lcp->fsm.state != FSM_OPENED)
-        return;
-    send_with_magic(lcp, LCP_ECHO_REQ, id, data, len);
-}
-
-void lcp_send_protocol_reject(struct lcp *lcp, uint16_t protocol, const uint8_t *info, size_t len)
-{
-    uint8_t buf[FSM_MAX_PACKET];
-    size_t room = data_room(lcp) - 2;
-
-    /* RFC 1661 section 5.7: only sent in the LCP Opened state */
-    if (lcp->fsm.state != FSM_OPENED)
-        return;
-    if (len > room)
-        len = room;
-    put16(buf, protocol);
-    if (len)
-        memcpy(buf + 2, info, len);
-    fsm_send(&lcp->fsm, LCP_PROTO_REJ, ++lcp->proto_rej_id, buf, len + 2);
 }
 
 /* ---- glue ------------------------------------------------------------ */
