@@ -263,6 +263,14 @@ void ppp_offload_complete_csum(const struct ppp_offload *off, uint8_t *pkt, size
  * packet. */
 size_t ppp_encoded_max(size_t len);
 
+/* The callback contract.  Every callback runs synchronously inside the
+ * call into the link that caused it (ppp_link_input, ppp_link_open, ...)
+ * and should only record what happened; the host acts after that call
+ * returns.  Inside a callback the host may read the link: ppp_link_phase,
+ * ppp_link_cause, ppp_link_peer_reason, ppp_link_failure_reason,
+ * ppp_link_stats, ppp_link_tx_room, ppp_link_expiry.  Functions that
+ * change the link say below whether a callback may call them
+ * (ppp_link_refuse_ipv6: not). */
 struct ppp_callbacks {
     void (*event)(void *user, const struct ppp_event *event);
     /* A received IPv4 (family 4) or IPv6 (family 6) datagram, from a frame
