@@ -38,25 +38,14 @@ static const char full_server[] = "[Server]\n"
                                   "[User bob]\n"
                                   "MaxSessions = 4\n";
 
-__attribute__((noinline)) static char *printed_tunnel(const struct tunnel_config *c)
-{
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    config_print_tunnel(out, c);
-    fclose(out);
-    return text;
-}
-
-__attribute__((noinline)) static char *printed_server(const struct server_config *s)
-{
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    config_print_server(out, s);
-    fclose(out);
-    return text;
-}
+/* What print (config_print_tunnel or _server) writes for cfg, into text. */
+#define PRINT_TO(text, print, cfg)                                                                 \
+    do {                                                                                           \
+        size_t len_ = 0;                                                                           \
+        FILE *out_ = open_memstream(&(text), &len_);                                               \
+        print(out_, (cfg));                                                                        \
+        fclose(out_);                                                                              \
+    } while (0)
 
 /* "\nKey = " somewhere in text (every printed line follows a header). */
 static bool has_key_line(const char *text, const char *key)
@@ -72,7 +61,8 @@ static char *tunnel_round_trip(const char *text)
     struct tunnel_config *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
     assert_int_equal(
         config_parse_tunnel(text, strlen(text), "vpn.conf", "vpn", a, err, sizeof(err)), 0);
-    char *printed = printed_tunnel(a);
+    char *printed = NULL;
+    PRINT_TO(printed, config_print_tunnel, a);
     if (config_parse_tunnel(printed, strlen(printed), "out", "vpn", b, err, sizeof(err)) < 0)
         fail_msg("%s does not read back:\n%s", err, printed);
     assert_memory_equal(a, b, sizeof(*a));
@@ -104,7 +94,8 @@ static void every_server_key_round_trips(void **state)
     assert_int_equal(
         config_parse_server(full_server, strlen(full_server), "server.conf", a, err, sizeof(err)),
         0);
-    char *printed = printed_server(a);
+    char *printed = NULL;
+    PRINT_TO(printed, config_print_server, a);
     if (config_parse_server(printed, strlen(printed), "out", b, err, sizeof(err)) < 0)
         fail_msg("%s does not read back:\n%s", err, printed);
     assert_memory_equal(a, b, sizeof(*a));
