@@ -23,60 +23,17 @@ import sys
 import threading
 import time
 
-FLAG, ESC = 0x7E, 0x7D
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ppp_hdlc import FLAG, deframe, frame  # noqa: E402
+
 LCP = 0xC021
 CONF_REQ, CONF_ACK, TERM_REQ, TERM_ACK, CODE_REJ = 1, 2, 5, 6, 7
 ECHO_REQ, ECHO_REP = 9, 10
 MAGIC = bytes.fromhex("0badf00d")
 
 
-def fcs16(data):
-    """RFC 1662 appendix C.2, bit by bit."""
-    fcs = 0xFFFF
-    for b in data:
-        fcs ^= b
-        for _ in range(8):
-            fcs = (fcs >> 1) ^ 0x8408 if fcs & 1 else fcs >> 1
-    return fcs ^ 0xFFFF
-
-
-def frame(proto, payload):
-    body = bytes([0xFF, 0x03, proto >> 8, proto & 0xFF]) + payload
-    fcs = fcs16(body)
-    body += bytes([fcs & 0xFF, fcs >> 8])
-    out = bytearray([FLAG])
-    for b in body:  # every control character escaped (the default ACCM)
-        if b < 0x20 or b in (FLAG, ESC):
-            out += bytes([ESC, b ^ 0x20])
-        else:
-            out.append(b)
-    out.append(FLAG)
-    return bytes(out)
-
-
 def lcp(code, ident, data=b""):
     return frame(LCP, bytes([code, ident]) + (4 + len(data)).to_bytes(2, "big") + data)
-
-
-def deframe(raw):
-    """One frame's bytes between flags: (protocol, info) or None."""
-    body, esc = bytearray(), False
-    for b in raw:
-        if esc:
-            body.append(b ^ 0x20)
-            esc = False
-        elif b == ESC:
-            esc = True
-        else:
-            body.append(b)
-    if len(body) < 4 or fcs16(body[:-2]) != int.from_bytes(body[-2:], "little"):
-        return None
-    body = body[:-2]
-    if body[:2] == b"\xff\x03":
-        body = body[2:]
-    if body[0] & 1:  # a compressed protocol field
-        return body[0], bytes(body[1:])
-    return int.from_bytes(body[:2], "big"), bytes(body[2:])
 
 
 def reader(stream, frames):

@@ -24,6 +24,9 @@ import struct
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ppp_hdlc import frame  # noqa: E402
+
 
 def checksum(data):
     """RFC 1071: ones' complement of the ones' complement sum."""
@@ -76,27 +79,6 @@ def packet(kind, src, dst):
     raise SystemExit("ppp-inject: unknown packet kind " + kind)
 
 
-def fcs16(data):
-    """RFC 1662 appendix C: the 16-bit FCS, sent least significant byte first."""
-    fcs = 0xFFFF
-    for b in data:
-        fcs ^= b
-        for _ in range(8):
-            fcs = (fcs >> 1) ^ 0x8408 if fcs & 1 else fcs >> 1
-    return (fcs ^ 0xFFFF).to_bytes(2, "little")
-
-
-def frame(protocol, info):
-    body = b"\xff\x03" + protocol.to_bytes(2, "big") + info
-    out = bytearray()
-    for b in body + fcs16(body):
-        if b < 0x20 or b in (0x7D, 0x7E):  # RFC 1662 section 4.2
-            out += bytes([0x7D, b ^ 0x20])
-        else:
-            out.append(b)
-    return bytes(out) + b"\x7e"
-
-
 def take_spool(spool, pending):
     for name in sorted(os.listdir(spool)):
         if not name.endswith(".frames"):
@@ -106,7 +88,7 @@ def take_spool(spool, pending):
             for line in f:
                 if line.strip():
                     to, proto, kind, src, dst = line.split()
-                    pending[to].append(frame(int(proto, 16), packet(kind, src, dst)))
+                    pending[to].append(frame(int(proto, 16), packet(kind, src, dst), opening_flag=False))
         os.rename(path, path[: -len(".frames")] + ".sent")
 
 
