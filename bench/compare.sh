@@ -14,7 +14,11 @@
 #   BENCH_PPPSSH_MTU=N   pppssh's MTU (default: its own)
 #   BENCH_RATE=20mbit BENCH_DELAY_MS=20 BENCH_QUEUE=100   the shaped path
 #   BENCH_KEEP=1         keep the logs and configs in /tmp afterwards
-# The full default run takes about 7 minutes.
+#   BENCH_MATRIX=1       the path matrix instead (see matrix_points below):
+#                        the bare link and pppssh on each point, ratios and
+#                        verdicts in results/matrix.md, plots matrix-*.png
+#   BENCH_POINTS="c r5"  only these matrix points
+# The full default run takes about 7 minutes, the matrix about 11 (8 s runs).
 set -u
 
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -45,7 +49,8 @@ machine() {
     echo "- $(ssh -V 2>&1); wireguard-go $(wireguard-go --version 2>/dev/null | awk '{ print $2; exit }'); $(iperf3 --version | head -1)"
     echo "- pppssh: $(git -C "$BENCH_DIR" describe --always --dirty 2>/dev/null || echo '?') ($PPPSSH)"
     echo "- TCP congestion control $BENCH_CC; iperf3 and probes client -> host on the server's LAN, ${SECONDS_PER_RUN} s per iperf3 run"
-    echo "- shaped path: tbf rate $SHAPE_RATE, queue $SHAPE_QUEUE packets, + ${SHAPE_DELAY_MS} ms each way (bench/tools/delayline; no sch_netem in this kernel)"
+    [ -n "${BENCH_MATRIX:-}" ] ||
+        echo "- shaped path: tbf rate $SHAPE_RATE, queue $SHAPE_QUEUE packets, + ${SHAPE_DELAY_MS} ms each way (bench/tools/delayline; no sch_netem in this kernel)"
 }
 
 # The sshd sessions of the last tunnel are gone (at most 5 s).
@@ -87,8 +92,105 @@ scenario() {
         "$RESULTS/logs/$PATH_NAME-$TUN_NAME/" 2>/dev/null
 }
 
+# The path matrix: one axis at a time around the centre (20 Mbit/s, 40 ms
+# RTT, a 100-packet bottleneck queue, the endpoints' offloads off), and the
+# far corner.  Columns: name, rate, one-way delay ms, queue packets,
+# endpoint offloads, random loss in 10000, a competing flow outside the
+# tunnel (1: measured at this point).
+matrix_points() {
+    cat <<'POINTS'
+c       20mbit  20 100  off 0  1
+r5      5mbit   20 100  off 0  0
+r100    100mbit 20 100  off 0  0
+rtt10   20mbit  5  100  off 0  0
+rtt150  20mbit  75 100  off 0  0
+q30     20mbit  20 30   off 0  0
+q1000   20mbit  20 1000 off 0  0
+offload 20mbit  20 100  on  0  0
+loss    20mbit  20 100  off 50 0
+far     100mbit 75 1000 off 0  0
+POINTS
+}
+
+# One flow through the tunnel (to the LAN host) and one outside it (to
+# the server's transport address) at once, on the same bottleneck: the
+# tunnel's share of what the two moved.
+measure_compete() {
+    in_cli timeout $((SECONDS_PER_RUN + 60)) iperf3 -c "$SRV_IP" -p $COMPETE_PORT \
+        -t "$SECONDS_PER_RUN" -C "$BENCH_CC" -J --connect-timeout 5000 \
+        >"$RUN/iperf-outside.json" 2>"$RUN/iperf-outside.json.err" &
+    _op=$!
+    iperf 1 "$RUN/iperf-compete.json"
+    wait $_op
+    _in=$(iperf_field "$RUN/iperf-compete.json" mbps)
+    _out=$(iperf_field "$RUN/iperf-outside.json" mbps)
+    rec compete_in_mbps "$_in"
+    rec compete_out_mbps "$_out"
+    log "   against a flow outside: $_in Mbit/s inside, $_out outside"
+}
+
+matrix_scenario() {
+    TUN_NAME=$1
+    RUN=$BED_TMP/$PATH_NAME-$TUN_NAME
+    mkdir -p "$RUN"
+    log "== $PATH_NAME / $TUN_NAME"
+    # shellcheck disable=SC1090
+    . "$BENCH_DIR/tunnels/$TUN_NAME.sh"
+    tun_prepare
+    _t0=$(now)
+    if ! tun_up || ! _fp=$(first_ping "$_t0"); then
+        log "   $TUN_NAME did not come up (logs: $RUN)"
+        rec up_failed 1
+        tun_down
+        return
+    fi
+    measure_idle
+    measure_one_flow
+    measure_download
+    measure_flows 8
+    [ "$POINT_COMPETE" = 1 ] && measure_compete
+    tun_down
+    wait_sessions_gone
+    mkdir -p "$RESULTS/logs/$PATH_NAME-$TUN_NAME"
+    cp "$RUN"/*.log "$RUN"/*.json "$RUN"/*.ping "$RESULTS/logs/$PATH_NAME-$TUN_NAME/" 2>/dev/null
+}
+
+matrix() {
+    COMPETE_PORT=5202
+    bed_spawn "$NS_SRV" "$BED_TMP/iperf3-outside.log" iperf3 -s -p $COMPETE_PORT -B "$SRV_IP"
+    _started=$(now)
+    while read -r PATH_NAME SHAPE_RATE SHAPE_DELAY_MS SHAPE_QUEUE SHAPE_OFFLOAD SHAPE_LOSS \
+        POINT_COMPETE; do
+        case " ${BENCH_POINTS:-$PATH_NAME} " in *" $PATH_NAME "*) ;; *) continue ;; esac
+        log "== point $PATH_NAME: $SHAPE_RATE, RTT $((2 * SHAPE_DELAY_MS)) ms, queue $SHAPE_QUEUE," \
+            "offloads $SHAPE_OFFLOAD, loss $SHAPE_LOSS/10000"
+        bed_link_shaped || exit 1
+        TUN_NAME=-
+        rec rate_mbit "${SHAPE_RATE%mbit}"
+        rec rtt_ms $((2 * SHAPE_DELAY_MS))
+        rec queue_packets "$SHAPE_QUEUE"
+        rec offload "$([ "$SHAPE_OFFLOAD" = on ] && echo 1 || echo 0)"
+        rec loss_pct "$(awk -v l="$SHAPE_LOSS" 'BEGIN { print l / 100 }')"
+        for t in $TUNNELS; do matrix_scenario "$t"; done
+    done < <(matrix_points)
+    log "matrix took $(secs_since "$_started") s"
+}
+
 preflight
 mkdir -p "$RESULTS"
+if [ -n "${BENCH_MATRIX:-}" ]; then
+    TSV=$RESULTS/matrix.tsv
+    TUNNELS=${BENCH_TUNNELS:-none pppssh}
+    rm -rf "$RESULTS/logs"
+    : >"$TSV"
+    machine >"$RESULTS/machine-matrix.md"
+    bed_setup || exit 1
+    start_servers || exit 1
+    matrix
+    cp "$BED_TMP"/sshd.log "$BED_TMP"/serve.log "$RESULTS/logs/" 2>/dev/null
+    "$PY" "$BENCH_DIR/tools/report.py" --matrix "$RESULTS"
+    exit
+fi
 rm -rf "$RESULTS/logs"
 : >"$TSV"
 machine >"$RESULTS/machine.md"

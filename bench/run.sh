@@ -8,7 +8,8 @@
 #     ssh -w, wireguard-go and pppssh on a bare and a shaped path, written
 #     to bench/results/ (results.md, results.tsv, PNG plots).  Its knobs
 #     (BENCH_TUNNELS, BENCH_PATHS, BENCH_SECONDS, ...) are described there;
-#     BENCH_SKIP_FRAMING=1 skips part 1.
+#     BENCH_SKIP_FRAMING=1 skips part 1.  BENCH_MATRIX=1 makes part 2 the
+#     path matrix instead (bench/README.md), without part 1.
 set -eu
 
 build=${1:-build}
@@ -50,7 +51,7 @@ framing() {
     }' "$results"
 }
 
-[ -n "${BENCH_SKIP_FRAMING:-}" ] || framing
+[ -n "${BENCH_SKIP_FRAMING:-}${BENCH_MATRIX:-}" ] || framing
 echo
 if [ "$(id -u)" -eq 0 ]; then
     "$here/compare.sh" "$build"

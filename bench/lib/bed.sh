@@ -28,6 +28,8 @@ TUN_SRV_IP=198.18.255.1
 SHAPE_RATE=${BENCH_RATE:-20mbit}
 SHAPE_DELAY_MS=${BENCH_DELAY_MS:-20}
 SHAPE_QUEUE=${BENCH_QUEUE:-100}
+SHAPE_OFFLOAD=${BENCH_OFFLOAD:-off} # the endpoints' transport offloads (on: GSO, GRO)
+SHAPE_LOSS=${BENCH_LOSS:-0}         # random loss, frames in 10000, both ways
 BENCH_CC=${BENCH_CC:-cubic} # stock Linux's; the host here defaults to bbr
 BED_TMP=""
 BED_PIDS=""
@@ -112,6 +114,11 @@ bed_link_bare() {
 # No segmentation offloads: tbf and the delay line must see real frames,
 # and frames the delay line forwards must carry complete checksums.
 offloads_off() { ip netns exec "$1" ethtool -K "$2" tx off sg off tso off gso off gro off >/dev/null 2>&1 || true; }
+# An endpoint's offloads as a NIC's would act, with real frames on the
+# wire still: the stack sends GSO bursts, cut into frames (checksummed in
+# software) as they leave; GRO merges what arrives, so the receiver sends
+# one ACK per merged burst (stretch ACKs).
+offloads_endpoint() { ip netns exec "$1" ethtool -K "$2" tx off sg on tso off gso on gro on >/dev/null 2>&1 || true; }
 
 bed_link_shaped() {
     drop_transport
@@ -119,16 +126,23 @@ bed_link_shaped() {
     ip -n "$NS_CLI" link add t0 type veth peer name wc netns "$NS_WAN"
     ip -n "$NS_SRV" link add t0 type veth peer name ws netns "$NS_WAN"
     transport_addresses
-    offloads_off "$NS_CLI" t0
-    offloads_off "$NS_SRV" t0
-    # tbf: the rate, a burst of two frames, a queue of SHAPE_QUEUE full frames.
+    for ns in "$NS_CLI" "$NS_SRV"; do
+        if [ "$SHAPE_OFFLOAD" = on ]; then offloads_endpoint "$ns" t0; else offloads_off "$ns" t0; fi
+    done
+    # tbf: the rate, a burst of two frames or a millisecond's worth (at
+    # 100 Mbit/s two frames are 0.24 ms, shorter than a timer's slack), a
+    # queue of SHAPE_QUEUE full frames.
+    _bps=$(echo "$SHAPE_RATE" | awk '{ v = $1 + 0; if ($1 ~ /kbit$/) v *= 1e3;
+        else if ($1 ~ /mbit$/) v *= 1e6; else if ($1 ~ /gbit$/) v *= 1e9; print int(v) }')
+    _burst=$((_bps / 8000 > 3028 ? _bps / 8000 : 3028))
     for dev in wc ws; do
         offloads_off "$NS_WAN" $dev
         ip -n "$NS_WAN" link set $dev promisc on up
-        ip netns exec "$NS_WAN" tc qdisc add dev $dev root tbf rate "$SHAPE_RATE" burst 3028 \
+        ip netns exec "$NS_WAN" tc qdisc add dev $dev root tbf rate "$SHAPE_RATE" burst $_burst \
             limit $((SHAPE_QUEUE * 1514))
     done
-    bed_spawn "$NS_WAN" "$BED_TMP/delayline.log" "$BENCH_BIN/delayline" wc ws "$SHAPE_DELAY_MS" 1800
+    bed_spawn "$NS_WAN" "$BED_TMP/delayline.log" "$BENCH_BIN/delayline" wc ws "$SHAPE_DELAY_MS" 1800 \
+        "$SHAPE_LOSS"
     DELAYLINE_PID=$LAST_PID
     for _i in $(seq 50); do in_cli ping -c1 -W1 "$SRV_IP" >/dev/null 2>&1 && return 0; done
     log "shaped transport does not pass packets"

@@ -5,7 +5,10 @@
  * program (delay).  Frames leave through the egress qdisc of the other
  * interface: when tbf's queue is full, that is the path's tail drop.
  *
- *   delayline IF_A IF_B DELAY_MS MAX_SECONDS
+ *   delayline IF_A IF_B DELAY_MS MAX_SECONDS [LOSS_PER_10000]
+ *
+ * LOSS_PER_10000 drops that many frames in 10000 at random (both ways),
+ * the bench's lossy path (netem's `loss`, which this kernel lacks).
  *
  * Memory is bounded: SLOTS frames per direction; a frame arriving when
  * they are all taken is dropped.  Exits on TERM/INT or after MAX_SECONDS,
@@ -20,6 +23,7 @@
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,8 +44,22 @@ struct lane {
     int from, to;
     struct frame *ring;
     unsigned head, count;
-    unsigned long long passed, dropped;
+    unsigned long long passed, dropped, lost;
 };
+
+static unsigned loss_per_10000;
+static uint64_t rng_state = 88172645463325252ull;
+
+/* xorshift64 (Marsaglia 2003): uniform enough to drop frames by. */
+static bool lose_one(void)
+{
+    if (loss_per_10000 == 0)
+        return false;
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state % 10000 < loss_per_10000;
+}
 
 static volatile sig_atomic_t stopping;
 
@@ -89,6 +107,10 @@ static void lane_take(struct lane *l, uint64_t delay_ns)
             l->dropped++;
             continue;
         }
+        if (lose_one()) {
+            l->lost++;
+            continue;
+        }
         f->len = (uint16_t)n;
         f->due_ns = now_ns() + delay_ns;
         l->count++;
@@ -114,10 +136,13 @@ static int64_t lane_give(struct lane *l, uint64_t now)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: delayline IF_A IF_B DELAY_MS MAX_SECONDS\n");
+    if (argc != 5 && argc != 6) {
+        fprintf(stderr, "usage: delayline IF_A IF_B DELAY_MS MAX_SECONDS [LOSS_PER_10000]\n");
         return 2;
     }
+    if (argc == 6)
+        loss_per_10000 = (unsigned)strtoul(argv[5], NULL, 10);
+    rng_state = (rng_state ^ now_ns()) | 1; /* never the all-zero state */
     uint64_t delay_ns = strtoull(argv[3], NULL, 10) * 1000000u;
     uint64_t end_ns = now_ns() + strtoull(argv[4], NULL, 10) * 1000000000u;
     int a = open_raw(argv[1]), b = open_raw(argv[2]);
@@ -152,7 +177,7 @@ int main(int argc, char **argv)
         }
     }
     for (int i = 0; i < 2; i++)
-        fprintf(stderr, "delayline %s->%s: passed %llu dropped %llu\n", argv[1 + i], argv[2 - i],
-                lanes[i].passed, lanes[i].dropped);
+        fprintf(stderr, "delayline %s->%s: passed %llu dropped %llu lost %llu\n", argv[1 + i],
+                argv[2 - i], lanes[i].passed, lanes[i].dropped, lanes[i].lost);
     return 0;
 }

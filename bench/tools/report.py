@@ -5,6 +5,10 @@ metric value", written by bench/compare.sh) into RESULTS_DIR/results.md
 latency-cdf-PATH.png (ICMP RTT under one TCP flow) and
 throughput-PATH.png (TCP Mbit/s with 1, 4 and 8 flows, and the raw ssh
 stream).  The markdown is also printed.
+
+report.py --matrix RESULTS_DIR - the same for the path matrix: matrix.tsv
+into matrix.md (each point's verdict per target) and matrix-throughput.png,
+matrix-latency.png.
 """
 import collections
 import os
@@ -248,7 +252,123 @@ def plot_throughput(rows, path, outdir):
             % (os.path.join(outdir, "throughput-%s.png" % path), path, data))
 
 
+# --- the path matrix (compare.sh with BENCH_MATRIX=1) ----------------------
+
+MATRIX_DOC = """One run; each point's pppssh figures are held against the bare link's,
+measured on the same point in the same run.  Targets (issue 15): one TCP
+flow >= 90%% of the bare link's (80%% at an RTT of 150 ms or more, or with
+loss), each way; ICMP p90 under that flow <= idle p50 + max(20 ms, RTT/4)
+and below the bare link's own p90 under load; 8 flows: Jain's index >=
+0.95; against one flow outside the tunnel, the tunnel's share 40-60%%."""
+
+
+def matrix_points(rows):
+    seen = []
+    for (point, tunnel, metric) in rows:
+        if tunnel == "-" and point not in seen:
+            seen.append(point)
+    return seen
+
+
+def matrix_verdicts(rows, point):
+    """[(target, measured, ok)] for one point; ok None when not measured."""
+    par = Figures(rows, point, "-")
+    bare, ppp = Figures(rows, point, "none"), Figures(rows, point, "pppssh")
+    rtt, loss = par.one("rtt_ms") or 0, par.one("loss_pct") or 0
+    floor = 0.8 if rtt >= 150 or loss > 0 else 0.9
+    out = []
+    for metric, way in (("tput1_mbps", "up"), ("tput_down_mbps", "down")):
+        r = ratio(ppp.one(metric), bare.one(metric))
+        out.append(("1 flow %s >= %d%%" % (way, floor * 100),
+                    "-" if r is None else "%.1f%% (%s/%s)" % (100 * r, fmt(ppp.one(metric)),
+                                                              fmt(bare.one(metric))),
+                    None if r is None else r >= floor))
+    idle = ppp.one("icmp_idle_ms")
+    bound = None if idle is None else idle + max(20.0, rtt / 4)
+    for metric, way in (("icmp_load_ms", "up"), ("icmp_down_ms", "down")):
+        p90, bare90 = ppp.p(metric, 90), bare.p(metric, 90)
+        ok = None
+        if p90 is not None and bound is not None and bare90 is not None:
+            ok = p90 <= bound and p90 < bare90
+        out.append(("ICMP p90 %s <= %s, < bare %s" % (way, fmt(bound), fmt(bare90)),
+                    fmt(p90), ok))
+    j = ppp.one("jain8")
+    out.append(("Jain (8) >= 0.95", fmt(j), None if j is None else j >= 0.95))
+    inside, outside = ppp.one("compete_in_mbps"), ppp.one("compete_out_mbps")
+    if inside is not None and outside is not None and inside + outside > 0:
+        share = inside / (inside + outside)
+        out.append(("share against an outside flow 40-60%", "%.0f%%" % (100 * share),
+                    0.4 <= share <= 0.6))
+    return out
+
+
+def matrix_tables(rows):
+    md = ["| point | rate Mbit/s | RTT ms | queue | offloads | loss % | target | measured | verdict |",
+          "|---|---|---|---|---|---|---|---|---|"]
+    tally = collections.Counter()
+    for point in matrix_points(rows):
+        par = Figures(rows, point, "-")
+        head = [point, fmt(par.one("rate_mbit")), fmt(par.one("rtt_ms")),
+                fmt(par.one("queue_packets")), "on" if par.one("offload") else "off",
+                fmt(par.one("loss_pct"))]
+        for i, (name, measured, ok) in enumerate(matrix_verdicts(rows, point)):
+            verdict = "?" if ok is None else "PASS" if ok else "FAIL"
+            tally[verdict] += 1
+            md.append("| %s | %s | %s | %s |" % (" | ".join(head if i == 0 else [""] * 6), name,
+                                                measured, verdict))
+    md += ["", "%d PASS, %d FAIL, %d not measured" % (tally["PASS"], tally["FAIL"], tally["?"]), ""]
+    return md
+
+
+def plot_matrix(rows, outdir):
+    points = matrix_points(rows)
+    data = os.path.join(outdir, "matrix.dat")
+    with open(data, "w") as f:
+        for point in points:
+            par = Figures(rows, point, "-")
+            bare, ppp = Figures(rows, point, "none"), Figures(rows, point, "pppssh")
+            idle = ppp.one("icmp_idle_ms")
+            bound = None if idle is None else idle + max(20.0, (par.one("rtt_ms") or 0) / 4)
+            up = ratio(ppp.one("tput1_mbps"), bare.one("tput1_mbps"))
+            down = ratio(ppp.one("tput_down_mbps"), bare.one("tput_down_mbps"))
+            vals = [None if up is None else 100 * up, None if down is None else 100 * down,
+                    ppp.p("icmp_load_ms", 90), ppp.p("icmp_down_ms", 90),
+                    bare.p("icmp_load_ms", 90), bound]
+            f.write('"%s" %s\n' % (point, " ".join("-" if v is None else "%g" % v for v in vals)))
+    common = ("set terminal png size 1000,560\nset style data histograms\n"
+              "set style histogram clustered\nset style fill solid border -1\n"
+              "set datafile missing '-'\nset grid ytics\nset key outside right top\n")
+    gnuplot(common + "set output '%s'\nset title 'pppssh: one TCP flow, %% of the bare link'\n"
+            "set ylabel '%% of the bare link'\nset yrange [0:*]\n"
+            "plot '%s' using 2:xtic(1) title 'up', '' using 3 title 'down', "
+            "90 with lines lw 2 title '90%% target'\n"
+            % (os.path.join(outdir, "matrix-throughput.png"), data))
+    gnuplot(common + "set output '%s'\nset title 'ICMP RTT p90 under one TCP flow'\n"
+            "set ylabel 'ms'\nset logscale y\nset yrange [1:*]\n"
+            "plot '%s' using 4:xtic(1) title 'pppssh up', '' using 5 title 'pppssh down', "
+            "'' using 6 title 'bare link', '' using 7 title 'bound'\n"
+            % (os.path.join(outdir, "matrix-latency.png"), data))
+
+
+def matrix_main(outdir):
+    rows = load(os.path.join(outdir, "matrix.tsv"))
+    md = ["# pppssh benchmark: the path matrix", ""]
+    try:
+        with open(os.path.join(outdir, "machine-matrix.md")) as f:
+            md += [f.read().rstrip(), ""]
+    except OSError:
+        pass
+    md += [MATRIX_DOC % (), ""] + matrix_tables(rows)
+    plot_matrix(rows, outdir)
+    text = "\n".join(md) + "\n"
+    with open(os.path.join(outdir, "matrix.md"), "w") as f:
+        f.write(text)
+    print(text)
+
+
 def main():
+    if sys.argv[1] == "--matrix":
+        return matrix_main(sys.argv[2])
     outdir = sys.argv[1]
     rows = load(os.path.join(outdir, "results.tsv"))
     paths = [p for p in ("bare", "shaped") if any(k[0] == p for k in rows)]

@@ -19,6 +19,10 @@ static int from_info(const struct tcp_info *ti, size_t len, struct tcp_state *ou
     out->min_rtt_us = ti->tcpi_min_rtt;
     out->notsent_bytes = ti->tcpi_notsent_bytes;
     out->bytes_acked = ti->tcpi_bytes_acked;
+    /* In segments, counted as the kernel's tcp_packets_in_flight() does. */
+    uint64_t out_segs = (uint64_t)ti->tcpi_unacked + ti->tcpi_retrans;
+    uint64_t gone = (uint64_t)ti->tcpi_sacked + ti->tcpi_lost;
+    out->inflight_bytes = out_segs > gone ? (out_segs - gone) * ti->tcpi_snd_mss : 0;
     return 0;
 }
 

@@ -16,6 +16,7 @@ struct tcp_state {
     uint32_t rtt_us, min_rtt_us; /* smoothed RTT, and the smallest seen */
     uint32_t notsent_bytes;      /* written but not yet sent */
     uint64_t bytes_acked;        /* ever */
+    uint64_t inflight_bytes;     /* sent, not yet acknowledged nor lost (RFC 6675's pipe) */
 };
 
 /* 0, or -errno (e.g. -EOPNOTSUPP: not TCP, or a kernel too old for

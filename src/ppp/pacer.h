@@ -58,6 +58,9 @@ struct pacer {
     double link_rate;      /* bottleneck estimate, 0 = none yet */
     double prev_delivered; /* pacer_on_path(): delivered at prev_sent */
     double unsent_max;     /* pacer_on_path(): the most unsent since the last decision */
+    ppp_time path_queue_max; /* pacer_on_path(): the longest path queue since the last decision */
+    bool link_measured;      /* pacer_on_path(): link_rate came from a busy interval */
+    double prev_link;        /* pacer_on_path(): the previous delivery sample */
     uint64_t samples, decreases;
 };
 
@@ -92,8 +95,9 @@ void pacer_on_rtt(struct pacer *p, ppp_time rtt, ppp_time now);
  * sent less than the rate allowed and the connection held nothing back
  * changes nothing (its RTT may be long for reasons a lower rate would not
  * cure).  Call it when pacer_probe_due() says so: the sample is the probe
- * (no pacer_probe_sent()). */
+ * (no pacer_probe_sent()).  inflight: the bytes it has sent and not yet
+ * had acknowledged, in the pacer's units too (see pacer_on_path). */
 void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time path_queue,
-                   double unsent, double delivered);
+                   double unsent, double delivered, double inflight);
 
 #endif

@@ -321,8 +321,18 @@ void ifup_event(void *user, const struct ppp_event *ev)
          * one of a whole MTU must still fit the peer's MRU. */
         unsigned room = ev->u.lcp.mru_tx - (ev->u.lcp.offload_tx ? PPP_OFFLOAD_HEADER_LEN : 0);
         t->mtu = room < t->p->net.mtu ? room : t->p->net.mtu;
-        log_info("interface MTU %u", t->mtu);
         tun_offload_link_up(t, ev);
+        /* With offloads both ways, TCP's packets cross whole up to the
+         * GSO size whatever the MTU.  A larger MTU would only give a TCP
+         * connection that ends on a tunnel address (the server's own) a
+         * 64 KiB MSS: every segment then holds the stream for its whole
+         * length (26 ms at 20 Mbit/s), and tcp_tso_autosize, which keeps
+         * GSO bursts to a millisecond of the flow's rate, cannot cut a
+         * segment (issue 15). */
+        if (t->offload_on && ev->u.lcp.offload_rx && t->p->net.mtu == RUN_MTU_MAX &&
+            t->mtu > RUN_OFFLOAD_MTU)
+            t->mtu = RUN_OFFLOAD_MTU;
+        log_info("interface MTU %u", t->mtu);
         ipv6_check_session(t);
         break;
     }

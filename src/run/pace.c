@@ -122,7 +122,8 @@ void pace_probe(struct tunnel *t, ppp_time now)
      * a queue; the pacer leaves the rate alone then: application-limited.) */
     ppp_time path = s.rtt_us > s.min_rtt_us ? (ppp_time)(s.rtt_us - s.min_rtt_us) * 1000 : 0;
     pacer_on_path(&t->pacer, now, (ppp_time)s.min_rtt_us * 1000, path,
-                  (double)s.notsent_bytes * scale, t->pace_delivered);
+                  (double)s.notsent_bytes * scale, t->pace_delivered,
+                  (double)s.inflight_bytes * scale);
     fq_set_path_rtt(t->fq, t->pacer.min_rtt);
 }
 

@@ -30,6 +30,9 @@ enum run_role {
  * both directions stay at 1500. */
 #define RUN_AUTO_MRU 65535
 #define RUN_MTU_MAX 65535
+/* MTU = auto with offloads on both ways: Ethernet's, for what is not
+ * TCP and for the MSS of TCP that ends on a tunnel address (ifup.c). */
+#define RUN_OFFLOAD_MTU 1500
 
 #define RUN_MAX_ROUTES 64
 #define RUN_MAX_DNS 4

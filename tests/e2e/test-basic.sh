@@ -58,6 +58,11 @@ check "the queue's CoDel target is 5 ms on a short path" \
 check "both ends are pppssh: offloads on" grep -q '^offload: on, ' "$E2E_TMP/status"
 check "serve turned its offloads on too" grep -q "offloads on: TCP packets of up to 65525 bytes" \
     "$E2E_TMP/serve.log"
+# TCP crosses in packets of up to 64 KiB anyway; a larger MTU would only
+# give TCP to a tunnel address (the server's own) a 64 KiB MSS, whose
+# segments no pacing rate sizes down (issue 15).
+check "offloads on both ways: the interface MTU is 1500 on both ends" sh -c \
+    "ip -n $NS_CLI link show $NAME | grep -q ' mtu 1500 ' && ip -n $NS_SRV link show pppssh-e2e | grep -q ' mtu 1500 '"
 check "ssh runs without a pty (SSHTTY=auto with our own connection)" \
     sh -c "ip netns exec $NS_CLI ps -o args= -C ssh | grep -q -- ' -T '"
 sed 's/^/    | /' "$E2E_TMP/status"

@@ -74,6 +74,7 @@ static void tcp_socket_is_accepted(void **state)
     assert_int_equal(tcp_state_read(s, &out), 0);
     assert_int_equal(out.notsent_bytes, 0);
     assert_int_equal(out.bytes_acked, 0);
+    assert_int_equal(out.inflight_bytes, 0);
     assert_int_equal(out.rtt_us, 0);
 
     assert_int_equal(tcp_state_set_notsent_lowat(s, 16384), 0);
