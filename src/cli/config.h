@@ -111,6 +111,17 @@ struct server_config {
     size_t n_users;
 };
 
+/* The sections of the two files. */
+enum config_section {
+    CONFIG_SECTION_TUNNEL = 1, /* [Tunnel] */
+    CONFIG_SECTION_SERVER,     /* [Server] */
+    CONFIG_SECTION_USER,       /* [User NAME] */
+};
+
+/* The i-th key of a section as the file spells it, NULL past the last:
+ * the key table that parsing and printing share (config_keys.c). */
+const char *config_key_name(enum config_section section, size_t i);
+
 /* Fills cfg with the defaults (no file). name may be NULL. */
 void config_tunnel_defaults(struct tunnel_config *cfg, const char *name);
 void config_server_defaults(struct server_config *cfg);

@@ -59,10 +59,10 @@ static void run_hooks(struct tunnel *t, enum hook_kind kind)
         .local = t->local4,
         .remote = t->remote4,
         .ipparam = t->p->name,
-        .has_dns1 = t->peer_dns[0] != 0,
-        .has_dns2 = t->peer_dns[1] != 0,
-        .dns1.s_addr = htonl(t->peer_dns[0]),
-        .dns2.s_addr = htonl(t->peer_dns[1]),
+        .has_dns1 = t->peer_dns[0].s_addr != 0,
+        .has_dns2 = t->peer_dns[1].s_addr != 0,
+        .dns1 = t->peer_dns[0],
+        .dns2 = t->peer_dns[1],
     };
     hooks_queue(&t->sup.hooks, kind, &env, (long long)(t->now / PPP_MS));
 }

@@ -22,7 +22,7 @@
 #define RUNT16_BELOW 4
 #define RUNT32_BELOW 6
 
-size_t hdlc_encoded_max(size_t len)
+size_t ppp_encoded_max(size_t len)
 {
     /* Two flags; every other byte (header, information, FCS-32) may be
      * escaped into two. */

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ppp.h"
+
 #define HDLC_FLAG 0x7e
 #define HDLC_ESCAPE 0x7d
 #define HDLC_TRANS 0x20
@@ -27,9 +29,7 @@ struct hdlc_tx {
     bool fcs32;    /* 32-bit FCS instead of 16-bit */
 };
 
-/* Bytes that encoding `len` bytes of information can take at most, flags,
- * header and FCS included. */
-size_t hdlc_encoded_max(size_t len);
+/* ppp_encoded_max(): ppp.h. */
 
 /* Encode one frame into out.  The opening flag is written only when
  * opening_flag is set (RFC 1662 section 4.4 lets back-to-back frames share
@@ -40,7 +40,7 @@ size_t hdlc_encode(uint8_t *out, size_t cap, const struct hdlc_tx *tx, uint16_t 
 
 /* The same with the Information field in two parts, a short prefix (a
  * header of the engine's own) and the packet, so neither is copied first.
- * hdlc_encoded_max() takes the two lengths' sum. */
+ * ppp_encoded_max() takes the two lengths' sum. */
 size_t hdlc_encode_prefixed(uint8_t *out, size_t cap, const struct hdlc_tx *tx, uint16_t protocol,
                             const uint8_t *prefix, size_t prefix_len, const uint8_t *info,
                             size_t len, bool opening_flag);

@@ -14,7 +14,7 @@
 #include "ncp.h"
 #include "options.h"
 #include "protocols.h"
-#include "util.h"
+#include "wire.h"
 
 #define IPCP_ADDR_LEN 4 /* data length of every option we understand */
 
@@ -128,17 +128,17 @@ static size_t ipcp_build_request(struct ppp_fsm *fsm, uint8_t *buf, size_t cap)
 }
 
 /* Nak o suggesting the address `ours` (a Reject past Max-Failure). */
-static void reply_nak32(struct ncp_reply *r, const struct opt *o, uint32_t ours)
+static void reply_nak32(struct cp_reply *r, const struct opt *o, uint32_t ours)
 {
     uint8_t data[IPCP_ADDR_LEN];
 
     put32(data, ours);
-    ncp_reply_nak(r, o, data, sizeof(data));
+    cp_reply_nak(r, o, data, sizeof(data));
 }
 
 /* The peer's IP-Address (RFC 1332 section 3.3).  Sets *taken to the
  * address an Ack would give the peer. */
-static void judge_address(struct ipcp *ipcp, struct ncp_reply *r, const struct opt *o,
+static void judge_address(struct ipcp *ipcp, struct cp_reply *r, const struct opt *o,
                           uint32_t *taken)
 {
     const struct ppp_settings *s = ipcp->settings;
@@ -150,7 +150,7 @@ static void judge_address(struct ipcp *ipcp, struct ncp_reply *r, const struct o
         if (s->remote_ip && s->remote_ip != ipcp->want_local)
             reply_nak32(r, o, s->remote_ip);
         else
-            ncp_reply_reject(r, o);
+            cp_reply_reject(r, o);
         return;
     }
     if (theirs != 0 && ipcp_address_unusable(theirs)) {
@@ -158,42 +158,42 @@ static void judge_address(struct ipcp *ipcp, struct ncp_reply *r, const struct o
         if (s->remote_ip && !ipcp_address_unusable(s->remote_ip))
             reply_nak32(r, o, s->remote_ip); /* the one we know is right */
         else
-            ncp_reply_reject(r, o); /* up() then names the refused one */
+            cp_reply_reject(r, o); /* up() then names the refused one */
         return;
     }
     if (s->remote_ip == 0) {
         /* pppd: if neither end knows the peer's address, Reject the
          * option rather than Ack 0.0.0.0; up() then finds no address. */
         if (theirs == 0) {
-            ncp_reply_reject(r, o);
+            cp_reply_reject(r, o);
             return;
         }
         *taken = theirs;
-        ncp_reply_ack(r, o);
+        cp_reply_ack(r, o);
         return;
     }
     if (theirs == s->remote_ip || (theirs != 0 && s->accept_remote)) {
         *taken = theirs;
-        ncp_reply_ack(r, o);
+        cp_reply_ack(r, o);
         return;
     }
     reply_nak32(r, o, s->remote_ip);
 }
 
 /* The peer asks us for a DNS server (RFC 1877 section 1). */
-static void judge_dns(struct ipcp *ipcp, struct ncp_reply *r, const struct opt *o, int index)
+static void judge_dns(struct ipcp *ipcp, struct cp_reply *r, const struct opt *o, int index)
 {
     uint32_t ours = ipcp->settings->dns[index];
 
     if (ours == 0)
-        ncp_reply_reject(r, o);
+        cp_reply_reject(r, o);
     else if (get32(o->data) == ours)
-        ncp_reply_ack(r, o);
+        cp_reply_ack(r, o);
     else
         reply_nak32(r, o, ours);
 }
 
-static void judge_option(struct ipcp *ipcp, struct ncp_reply *r, const struct opt *o,
+static void judge_option(struct ipcp *ipcp, struct cp_reply *r, const struct opt *o,
                          uint32_t *taken)
 {
     bool addr_len = o->len == IPCP_ADDR_LEN;
@@ -203,19 +203,19 @@ static void judge_option(struct ipcp *ipcp, struct ncp_reply *r, const struct op
         if (addr_len)
             judge_address(ipcp, r, o, taken);
         else
-            ncp_reply_reject(r, o);
+            cp_reply_reject(r, o);
         break;
     case IPCP_OPT_DNS1:
     case IPCP_OPT_DNS2:
         if (addr_len)
             judge_dns(ipcp, r, o, o->type == IPCP_OPT_DNS2);
         else
-            ncp_reply_reject(r, o);
+            cp_reply_reject(r, o);
         break;
     default:
         /* IP-Addresses (RFC 1332 section 3.1, deprecated), IP-Compression-
          * Protocol (section 3.2: we have no VJ), NBNS and anything unknown */
-        ncp_reply_reject(r, o);
+        cp_reply_reject(r, o);
         break;
     }
 }
@@ -224,18 +224,18 @@ static int ipcp_judge_request(struct ppp_fsm *fsm, const uint8_t *opts, size_t l
                               size_t cap, size_t *out_len, bool reject_naks)
 {
     struct ipcp *ipcp = to_ipcp(fsm);
-    struct ncp_reply r;
+    struct cp_reply r;
     struct opt_iter it;
     struct opt o;
     uint32_t taken = 0;
     int more;
 
-    ncp_reply_init(&r, out, cap, reject_naks);
+    cp_reply_init(&r, out, cap, reject_naks);
     opt_iter_init(&it, opts, len);
     while ((more = opt_next(&it, &o)) > 0)
         judge_option(ipcp, &r, &o, &taken);
     if (more < 0)
-        ncp_reply_reject_tail(&r, it.p, (size_t)(it.end - it.p));
+        cp_reply_reject_tail(&r, it.p, (size_t)(it.end - it.p));
 
     if (r.code == FSM_CONF_ACK) {
         ipcp->peer_address = taken;

@@ -10,7 +10,7 @@
 #include "ncp.h"
 #include "options.h"
 #include "protocols.h"
-#include "util.h"
+#include "wire.h"
 
 #define IFID_LEN 8
 #define RANDOM_TRIES 16 /* bounds the redraws of a random identifier */
@@ -117,7 +117,7 @@ static size_t ipv6cp_build_request(struct ppp_fsm *fsm, uint8_t *buf, size_t cap
 }
 
 /* The peer's Interface-Identifier (RFC 5072 section 4.1). */
-static void judge_ifid(struct ipv6cp *ipv6cp, struct ncp_reply *r, const struct opt *o)
+static void judge_ifid(struct ipv6cp *ipv6cp, struct cp_reply *r, const struct opt *o)
 {
     const uint8_t *theirs = o->data;
     const uint8_t *configured = ipv6cp->settings->remote_ifid;
@@ -130,7 +130,7 @@ static void judge_ifid(struct ipv6cp *ipv6cp, struct ncp_reply *r, const struct 
             memcpy(suggestion, configured, IFID_LEN);
         else
             ifid_random(ipv6cp, suggestion, ipv6cp->local_ifid);
-        ncp_reply_nak(r, o, suggestion, IFID_LEN);
+        cp_reply_nak(r, o, suggestion, IFID_LEN);
         return;
     }
     if (ifid_equal(theirs, ipv6cp->local_ifid)) {
@@ -142,7 +142,7 @@ static void judge_ifid(struct ipv6cp *ipv6cp, struct ncp_reply *r, const struct 
         ifid_random(ipv6cp, suggestion, ipv6cp->local_ifid);
         if (ifid_equal(suggestion, theirs))
             suggestion[0] ^= 0x80;
-        ncp_reply_nak(r, o, suggestion, IFID_LEN);
+        cp_reply_nak(r, o, suggestion, IFID_LEN);
         return;
     }
     /* pppd: a configured peer identifier is suggested once; a peer that
@@ -150,23 +150,23 @@ static void judge_ifid(struct ipv6cp *ipv6cp, struct ncp_reply *r, const struct 
     if (!ifid_zero(configured) && !ifid_equal(theirs, configured) && !ipv6cp->suggested_remote &&
         !ifid_equal(configured, ipv6cp->local_ifid)) {
         ipv6cp->suggested_remote = true;
-        ncp_reply_nak(r, o, configured, IFID_LEN);
+        cp_reply_nak(r, o, configured, IFID_LEN);
         return;
     }
-    ncp_reply_ack(r, o);
+    cp_reply_ack(r, o);
 }
 
 static int ipv6cp_judge_request(struct ppp_fsm *fsm, const uint8_t *opts, size_t len, uint8_t *out,
                                 size_t cap, size_t *out_len, bool reject_naks)
 {
     struct ipv6cp *ipv6cp = to_ipv6cp(fsm);
-    struct ncp_reply r;
+    struct cp_reply r;
     struct opt_iter it;
     struct opt o;
     const uint8_t *taken = NULL;
     int more;
 
-    ncp_reply_init(&r, out, cap, reject_naks);
+    cp_reply_init(&r, out, cap, reject_naks);
     opt_iter_init(&it, opts, len);
     while ((more = opt_next(&it, &o)) > 0) {
         if (o.type == IPV6CP_OPT_IFID && o.len == IFID_LEN) {
@@ -175,11 +175,11 @@ static int ipv6cp_judge_request(struct ppp_fsm *fsm, const uint8_t *opts, size_t
         } else {
             /* IPv6-Compression-Protocol (we have none), unknown options and
              * wrong lengths */
-            ncp_reply_reject(&r, &o);
+            cp_reply_reject(&r, &o);
         }
     }
     if (more < 0)
-        ncp_reply_reject_tail(&r, it.p, (size_t)(it.end - it.p));
+        cp_reply_reject_tail(&r, it.p, (size_t)(it.end - it.p));
     /* peer_ifid follows the peer's latest proposal; an Acked request
      * without one means the peer did not negotiate an identifier */
     if (taken)

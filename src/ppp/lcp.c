@@ -1,6 +1,7 @@
 /*
  * lcp.c - the Link Control Protocol (RFC 1661 sections 5 and 6, RFC 1570
- * FCS-Alternatives) as a set of fsm_ops plus LCP's extra codes.
+ * FCS-Alternatives) as a set of fsm_ops; LCP's extra codes are in
+ * lcp_codes.c.
  *
  * Where the RFC leaves a choice we do what stock pppd does, because pppd
  * is the peer we must interoperate with.
@@ -12,22 +13,11 @@
 
 #include "options.h"
 #include "protocols.h"
-#include "util.h"
+#include "reply.h"
+#include "wire.h"
 
-#define LCP_DEFAULT_MRU 1500     /* RFC 1661 section 6.1 */
 #define LCP_MIN_MRU 128          /* smallest MRU we accept; pppd's MINMRU */
-#define LCP_HEADER 4             /* Code, Identifier, Length */
 #define LCP_ACCM_ALL 0xffffffffu /* RFC 1662 section 7.1: default map */
-
-static struct lcp *lcp_of(struct ppp_fsm *fsm)
-{
-    return container_of(fsm, struct lcp, fsm);
-}
-
-#define lcp_log(lcp, level, ...)                                                                   \
-    (lcp)->fsm.parent->log((lcp)->fsm.parent->owner, level, __VA_ARGS__)
-/* A line about what the peer sent: it decides how many there are. */
-#define lcp_log_peer(lcp, level, ...) fsm_parent_log_peer((lcp)->fsm.parent, level, __VA_ARGS__)
 
 /* A fresh Magic-Number: nonzero (RFC 1661 section 6.4: zero is illegal)
  * and different from `avoid`.  The loop is bounded so that a broken random
@@ -44,7 +34,7 @@ static uint32_t new_magic(struct lcp *lcp, uint32_t avoid)
     return magic;
 }
 
-static uint16_t mru_or_default(const struct lcp_options *o)
+uint16_t lcp_mru_or_default(const struct lcp_options *o)
 {
     return o->neg_mru ? o->mru : LCP_DEFAULT_MRU;
 }
@@ -278,42 +268,24 @@ static void judge_option(struct lcp *lcp, struct lcp_options *peer, const struct
     }
 }
 
-/* The reply under construction: a Reject beats a Nak beats an Ack (RFC
- * 1661 sections 5.3-5.4); each holds its options in the peer's order. */
-struct reply {
-    struct opt_writer w;
-    int code;
-};
-
-static void reply_add(struct reply *r, const struct opt *o, const struct judged *j)
+/* Into the reply (reply.h); returns the code the option got.  Past
+ * Max-Failure (RFC 1661 section 4.6) a Nak becomes a Reject, except that
+ * like pppd we keep Naking a clashing Magic-Number so that loopback can
+ * still be detected. */
+static int reply_judged(struct cp_reply *r, const struct opt *o, const struct judged *j)
 {
-    static const int code_of[] = {
-        [V_ACK] = FSM_CONF_ACK, [V_NAK] = FSM_CONF_NAK, [V_REJ] = FSM_CONF_REJ};
-    int code = code_of[j->v];
-
-    if (code < r->code)
-        return; /* a weaker verdict than the reply's: not listed */
-    if (code > r->code) {
-        r->w.len = 0;
-        r->w.overflow = false;
-        r->code = code;
-    }
-    if (j->v == V_NAK)
-        opt_put(&r->w, o->type, j->nak, j->nak_len);
-    else
-        opt_put_raw(&r->w, o);
-}
-
-/* A malformed option: like pppd, Reject everything from it to the end. */
-static void reply_reject_rest(struct reply *r, const uint8_t *rest, size_t len)
-{
-    if (r->code != FSM_CONF_REJ) {
-        r->w.len = 0;
-        r->code = FSM_CONF_REJ;
-    }
-    if (r->w.cap - r->w.len >= len) {
-        memcpy(r->w.buf + r->w.len, rest, len);
-        r->w.len += len;
+    switch (j->v) {
+    case V_ACK:
+        cp_reply_ack(r, o);
+        return FSM_CONF_ACK;
+    case V_NAK:
+        if (o->type != LCP_OPT_MAGIC)
+            return cp_reply_nak(r, o, j->nak, j->nak_len);
+        cp_reply_nak_anyway(r, o, j->nak, j->nak_len);
+        return FSM_CONF_NAK;
+    default:
+        cp_reply_reject(r, o);
+        return FSM_CONF_REJ;
     }
 }
 
@@ -340,29 +312,26 @@ static int lcp_judge_request(struct ppp_fsm *fsm, const uint8_t *opts, size_t le
 {
     struct lcp *lcp = lcp_of(fsm);
     struct lcp_options peer = {0};
-    struct reply r = {.code = FSM_CONF_ACK};
+    struct cp_reply r;
     struct opt_iter it;
     struct opt o;
     bool saw_ours = false;
     int more;
 
-    opt_writer_init(&r.w, out, cap);
+    cp_reply_init(&r, out, cap, reject_naks);
     opt_iter_init(&it, opts, len);
     while ((more = opt_next(&it, &o)) > 0) {
         struct judged j;
 
         judge_option(lcp, &peer, &o, &j, &saw_ours);
-        /* RFC 1661 section 4.6 Max-Failure; like pppd we keep Naking a
-         * clashing Magic-Number so that loopback can still be detected. */
-        if (j.v == V_NAK && reject_naks && o.type != LCP_OPT_MAGIC)
-            j.v = V_REJ;
-        if (j.v != V_ACK)
+        int code = reply_judged(&r, &o, &j);
+        if (code != FSM_CONF_ACK)
             lcp_log_peer(lcp, PPP_LOG_DEBUG, "LCP: %s peer's option %u (length %u)",
-                         j.v == V_NAK ? "Nak" : "Reject", (unsigned)o.type, (unsigned)o.len + 2);
-        reply_add(&r, &o, &j);
+                         code == FSM_CONF_NAK ? "Nak" : "Reject", (unsigned)o.type,
+                         (unsigned)o.len + 2);
     }
     if (more < 0)
-        reply_reject_rest(&r, it.p, (size_t)(it.end - it.p));
+        cp_reply_reject_tail(&r, it.p, (size_t)(it.end - it.p));
     count_loopback(lcp, saw_ours);
     if (r.code == FSM_CONF_ACK)
         lcp->his = peer;
@@ -403,79 +372,8 @@ static bool nak_length_ok(const struct opt *o)
     }
 }
 
-static void nak_mru(struct lcp *lcp, uint16_t mru)
-{
-    if (mru >= LCP_MIN_MRU && mru <= lcp->settings->mru_max) {
-        lcp->want.neg_mru = true;
-        lcp->want.mru = mru;
-    } else {
-        /* out of our range: stop asking and live with the default */
-        lcp->want.neg_mru = false;
-        lcp->want.mru = LCP_DEFAULT_MRU;
-    }
-}
-
-static void apply_nak(struct lcp *lcp, const struct opt *o)
-{
-    struct lcp_options *w = &lcp->want;
-
-    switch (o->type) {
-    case LCP_OPT_MRU:
-        nak_mru(lcp, get16(o->data));
-        break;
-    case LCP_OPT_ACCM:
-        /* RFC 1662 section 7.1: ask for the union of both maps */
-        w->neg_accm = true;
-        w->accm |= get32(o->data);
-        break;
-    case LCP_OPT_MAGIC:
-        /* RFC 1661 section 6.4: pick a new number, not the suggested one */
-        if (w->neg_magic)
-            w->magic = new_magic(lcp, get32(o->data));
-        break;
-    case LCP_OPT_PFC:
-        w->neg_pfc = false;
-        break;
-    case LCP_OPT_ACFC:
-        w->neg_acfc = false;
-        break;
-    case LCP_OPT_FCS_ALT:
-        /* We only ever ask for 32-bit; whatever else the peer suggests,
-         * the default 16-bit FCS needs no option (RFC 1570 section 2.1). */
-        w->neg_fcs32 = false;
-        break;
-    case LCP_OPT_VENDOR:
-        /* Ours has no value to bargain over: a Nak of it is a no.  One of
-         * another vendor's we cannot ask for (RFC 1661 section 5.3). */
-        if (is_our_vendor_option(o))
-            w->neg_offload = false;
-        break;
-    default:
-        /* Authentication-Protocol and anything else the peer would like us
-         * to ask for: we cannot, so we don't (RFC 1661 section 5.3). */
-        break;
-    }
-}
-
-static bool lcp_nak(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
-{
-    struct lcp *lcp = lcp_of(fsm);
-    struct opt_iter it;
-    struct opt o;
-    int more;
-
-    if (!opts_valid(opts, len))
-        return false;
-    opt_iter_init(&it, opts, len);
-    while ((more = opt_next(&it, &o)) > 0)
-        if (!nak_length_ok(&o))
-            return false;
-    opt_iter_init(&it, opts, len);
-    while ((more = opt_next(&it, &o)) > 0)
-        apply_nak(lcp, &o);
-    return true;
-}
-
+/* Stop asking for an option: what a Reject of it means (RFC 1661 section
+ * 5.4), and what a Nak of one that has no value to bargain over means. */
 static void apply_reject(struct lcp *lcp, uint8_t type)
 {
     struct lcp_options *w = &lcp->want;
@@ -508,6 +406,74 @@ static void apply_reject(struct lcp *lcp, uint8_t type)
     }
 }
 
+static void nak_mru(struct lcp *lcp, uint16_t mru)
+{
+    if (mru >= LCP_MIN_MRU && mru <= lcp->settings->mru_max) {
+        lcp->want.neg_mru = true;
+        lcp->want.mru = mru;
+    } else {
+        apply_reject(lcp, LCP_OPT_MRU); /* out of our range: live with the default */
+    }
+}
+
+static void apply_nak(struct lcp *lcp, const struct opt *o)
+{
+    struct lcp_options *w = &lcp->want;
+
+    switch (o->type) {
+    case LCP_OPT_MRU:
+        nak_mru(lcp, get16(o->data));
+        break;
+    case LCP_OPT_ACCM:
+        /* RFC 1662 section 7.1: ask for the union of both maps */
+        w->neg_accm = true;
+        w->accm |= get32(o->data);
+        break;
+    case LCP_OPT_MAGIC:
+        /* RFC 1661 section 6.4: pick a new number, not the suggested one */
+        if (w->neg_magic)
+            w->magic = new_magic(lcp, get32(o->data));
+        break;
+    case LCP_OPT_PFC:
+    case LCP_OPT_ACFC:
+    case LCP_OPT_FCS_ALT:
+        /* Flags have no value to bargain over.  We only ever ask for 32-bit
+         * FCS; whatever else the peer suggests, the default 16-bit FCS
+         * needs no option (RFC 1570 section 2.1). */
+        apply_reject(lcp, o->type);
+        break;
+    case LCP_OPT_VENDOR:
+        /* Ours has no value to bargain over: a Nak of it is a no.  One of
+         * another vendor's we cannot ask for (RFC 1661 section 5.3). */
+        if (is_our_vendor_option(o))
+            apply_reject(lcp, o->type);
+        break;
+    default:
+        /* Authentication-Protocol and anything else the peer would like us
+         * to ask for: we cannot, so we don't (RFC 1661 section 5.3). */
+        break;
+    }
+}
+
+static bool lcp_nak(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
+{
+    struct lcp *lcp = lcp_of(fsm);
+    struct opt_iter it;
+    struct opt o;
+    int more;
+
+    if (!opts_valid(opts, len))
+        return false;
+    opt_iter_init(&it, opts, len);
+    while ((more = opt_next(&it, &o)) > 0)
+        if (!nak_length_ok(&o))
+            return false;
+    opt_iter_init(&it, opts, len);
+    while ((more = opt_next(&it, &o)) > 0)
+        apply_nak(lcp, &o);
+    return true;
+}
+
 static bool lcp_reject(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
 {
     struct lcp *lcp = lcp_of(fsm);
@@ -528,7 +494,7 @@ static bool lcp_reject(struct ppp_fsm *fsm, const uint8_t *opts, size_t len)
 static void log_options(struct lcp *lcp, const char *who, const struct lcp_options *o)
 {
     lcp_log(lcp, PPP_LOG_INFO, "LCP: %s MRU %u, ACCM 0x%" PRIx32 ", magic 0x%08" PRIx32 "%s%s%s%s",
-            who, (unsigned)mru_or_default(o), o->neg_accm ? o->accm : LCP_ACCM_ALL,
+            who, (unsigned)lcp_mru_or_default(o), o->neg_accm ? o->accm : LCP_ACCM_ALL,
             o->neg_magic ? o->magic : 0, o->neg_pfc ? ", PFC" : "", o->neg_acfc ? ", ACFC" : "",
             o->neg_fcs32 ? ", 32-bit FCS" : "", o->neg_offload ? ", offload" : "");
 }
@@ -548,8 +514,8 @@ void lcp_result(const struct lcp *lcp, struct ppp_event *ev)
 
     memset(ev, 0, sizeof(*ev));
     ev->type = PPP_EV_LCP_UP;
-    ev->u.lcp.mru_rx = mru_or_default(got);
-    ev->u.lcp.mru_tx = mru_or_default(his);
+    ev->u.lcp.mru_rx = lcp_mru_or_default(got);
+    ev->u.lcp.mru_tx = lcp_mru_or_default(his);
     ev->u.lcp.accm_rx = got->neg_accm ? got->accm : LCP_ACCM_ALL;
     ev->u.lcp.accm_tx = his->neg_accm ? his->accm : LCP_ACCM_ALL;
     ev->u.lcp.pfc_tx = his->neg_pfc;
@@ -560,138 +526,6 @@ void lcp_result(const struct lcp *lcp, struct ppp_event *ev)
     ev->u.lcp.magic_peer = his->neg_magic ? his->magic : 0;
     ev->u.lcp.offload_rx = got->neg_offload;
     ev->u.lcp.offload_tx = his->neg_offload;
-}
-
-/* ---- Protocol-Reject, Echo, Discard (RFC 1661 sections 5.7, 5.8) ---- */
-
-static uint32_t our_magic(const struct lcp *lcp)
-{
-    /* RFC 1661 section 5.8: zero when Magic-Number was not negotiated */
-    return lcp->got.neg_magic ? lcp->got.magic : 0;
-}
-
-/* Largest Data that keeps a packet within the peer's MRU and our buffer. */
-static size_t data_room(const struct lcp *lcp)
-{
-    size_t mru = mru_or_default(&lcp->his);
-
-    if (mru > FSM_MAX_PACKET)
-        mru = FSM_MAX_PACKET;
-    return mru - LCP_HEADER;
-}
-
-static void send_with_magic(struct lcp *lcp, uint8_t code, uint8_t id, const uint8_t *data,
-                            size_t len)
-{
-    uint8_t buf[FSM_MAX_PACKET];
-    size_t room = data_room(lcp) - 4;
-
-    if (len > room)
-        len = room;
-    put32(buf, our_magic(lcp));
-    if (len)
-        memcpy(buf + 4, data, len);
-    fsm_send(&lcp->fsm, code, id, buf, len + 4);
-}
-
-static bool is_our_magic(const struct lcp *lcp, const uint8_t *data)
-{
-    return lcp->got.neg_magic && get32(data) == lcp->got.magic;
-}
-
-static void rcv_protocol_reject(struct lcp *lcp, ppp_time now, const uint8_t *data, size_t len)
-{
-    uint16_t proto;
-
-    if (len < 2)
-        return;
-    proto = get16(data);
-    /* logged by the hook's owner, which knows what it does about it */
-    lcp->hooks->protocol_rejected(lcp->fsm.parent->owner, proto, now);
-}
-
-static void rcv_echo_request(struct lcp *lcp, uint8_t id, const uint8_t *data, size_t len)
-{
-    if (len < 4)
-        return;
-    if (is_our_magic(lcp, data)) {
-        lcp_log_peer(lcp, PPP_LOG_WARN, "LCP: received our own Echo-Request: line looped back?");
-        lcp->own_echo = true;
-        return;
-    }
-    send_with_magic(lcp, LCP_ECHO_REPLY, id, data + 4, len - 4);
-}
-
-static void rcv_echo_reply(struct lcp *lcp, ppp_time now, uint8_t id, const uint8_t *data,
-                           size_t len)
-{
-    if (len < 4)
-        return;
-    if (is_our_magic(lcp, data)) {
-        lcp_log_peer(lcp, PPP_LOG_WARN, "LCP: received our own Echo-Reply: line looped back?");
-        lcp->own_echo = true;
-        return;
-    }
-    lcp->hooks->echo_reply(lcp->fsm.parent->owner, id, data + 4, len - 4, now);
-}
-
-static bool lcp_extended(struct ppp_fsm *fsm, ppp_time now, uint8_t code, uint8_t id,
-                         const uint8_t *data, size_t len)
-{
-    struct lcp *lcp = lcp_of(fsm);
-    bool opened = fsm->state == FSM_OPENED;
-
-    switch (code) {
-    case LCP_PROTO_REJ:
-        /* RFC 1661 section 5.7: discarded outside Opened */
-        if (opened)
-            rcv_protocol_reject(lcp, now, data, len);
-        return true;
-    case LCP_ECHO_REQ:
-        /* RFC 1661 section 5.8: Echo and Discard only count in Opened */
-        if (opened)
-            rcv_echo_request(lcp, id, data, len);
-        return true;
-    case LCP_ECHO_REPLY:
-        if (opened)
-            rcv_echo_reply(lcp, now, id, data, len);
-        return true;
-    case LCP_DISCARD_REQ:
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* RFC 1661 section 5.6: without Configure and Terminate the link cannot
- * work (RXJ-); a peer that does not know Protocol-Reject, Echo or Discard
- * can still carry traffic (RXJ+). */
-static bool lcp_code_reject_fatal(struct ppp_fsm *fsm, uint8_t code)
-{
-    return code >= FSM_CONF_REQ && code <= FSM_CODE_REJ;
-}
-
-void lcp_send_echo_request(struct lcp *lcp, uint8_t id, const uint8_t *data, size_t len)
-{
-    if (lcp->fsm.state != FSM_OPENED)
-        return;
-    send_with_magic(lcp, LCP_ECHO_REQ, id, data, len);
-}
-
-void lcp_send_protocol_reject(struct lcp *lcp, uint16_t protocol, const uint8_t *info, size_t len)
-{
-    uint8_t buf[FSM_MAX_PACKET];
-    size_t room = data_room(lcp) - 2;
-
-    /* RFC 1661 section 5.7: only sent in the LCP Opened state */
-    if (lcp->fsm.state != FSM_OPENED)
-        return;
-    if (len > room)
-        len = room;
-    put16(buf, protocol);
-    if (len)
-        memcpy(buf + 2, info, len);
-    fsm_send(&lcp->fsm, LCP_PROTO_REJ, ++lcp->proto_rej_id, buf, len + 2);
 }
 
 /* ---- glue ------------------------------------------------------------ */

@@ -108,4 +108,21 @@ void lcp_send_echo_request(struct lcp *lcp, uint8_t id, const uint8_t *data, siz
  * information is truncated so the whole packet fits the peer's MRU. */
 void lcp_send_protocol_reject(struct lcp *lcp, uint16_t protocol, const uint8_t *info, size_t len);
 
+/* ---- shared by lcp.c and lcp_codes.c ---- */
+
+#define LCP_DEFAULT_MRU 1500 /* RFC 1661 section 6.1 */
+#define LCP_HEADER 4         /* Code, Identifier, Length */
+
+#define lcp_of(f) container_of((f), struct lcp, fsm)
+#define lcp_log(lcp, level, ...)                                                                   \
+    (lcp)->fsm.parent->log((lcp)->fsm.parent->owner, level, __VA_ARGS__)
+/* A line about what the peer sent: it decides how many there are. */
+#define lcp_log_peer(lcp, level, ...) fsm_parent_log_peer((lcp)->fsm.parent, level, __VA_ARGS__)
+
+uint16_t lcp_mru_or_default(const struct lcp_options *o);
+/* fsm_ops extended and code_reject_fatal (lcp_codes.c). */
+bool lcp_extended(struct ppp_fsm *fsm, ppp_time now, uint8_t code, uint8_t id, const uint8_t *data,
+                  size_t len);
+bool lcp_code_reject_fatal(struct ppp_fsm *fsm, uint8_t code);
+
 #endif

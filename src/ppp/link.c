@@ -1,8 +1,8 @@
 /*
  * link.c - struct ppp_link: the link phases of RFC 1661 section 3.2 driven
  * by LCP's layer events, the owner (fsm_parent) of the LCP, IPCP and
- * IPV6CP automatons, timers and the keepalive.  Receiving is in link_rx.c,
- * transmitting in link_tx.c.
+ * IPV6CP automatons.  Receiving is in link_rx.c, transmitting in
+ * link_tx.c, timers and the keepalive in link_timers.c.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,7 +14,16 @@
 
 /* ---- logging and events ---- */
 
-/* Lines about what the peer sent go to log_peer, if the host has one. */
+void link_copy_printable(char *dst, const uint8_t *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dst[i] = src[i] >= 0x20 && src[i] < 0x7f ? (char)src[i] : '?';
+    dst[n] = '\0';
+}
+
+/* A warning or an error is the engine's account of what went wrong: kept
+ * for ppp_link_failure_reason(), so the host never scrapes its log.
+ * Lines about what the peer sent go to log_peer, if the host has one. */
 static void link_vlog(struct ppp_link *link, bool peer, enum ppp_log_level level, const char *fmt,
                       va_list ap)
 {
@@ -23,28 +32,13 @@ static void link_vlog(struct ppp_link *link, bool peer, enum ppp_log_level level
 
     if (peer && link->callbacks.log_peer)
         cb = link->callbacks.log_peer;
-    if (!cb)
-        return;
-    vsnprintf(line, sizeof(line), fmt, ap);
-    cb(link->user, level, line);
-}
-
-void link_log(struct ppp_link *link, enum ppp_log_level level, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    link_vlog(link, false, level, fmt, ap);
-    va_end(ap);
-}
-
-void link_log_peer(struct ppp_link *link, enum ppp_log_level level, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    link_vlog(link, true, level, fmt, ap);
-    va_end(ap);
+    int n = vsnprintf(line, sizeof(line), fmt, ap);
+    if (level <= PPP_LOG_WARN && n >= 0) {
+        size_t len = (size_t)n < PPP_FAILURE_MAX ? (size_t)n : PPP_FAILURE_MAX;
+        link_copy_printable(link->failure, (const uint8_t *)line, len);
+    }
+    if (cb)
+        cb(link->user, level, line);
 }
 
 static void emit(struct ppp_link *link, struct ppp_event *ev)
@@ -304,6 +298,7 @@ static uint32_t parent_random(void *owner)
     return (uint32_t)(prng_next(&owner_link(owner)->prng) >> 32);
 }
 
+/* link_log() and link_log_peer() (link_internal.h) come here too. */
 static void parent_log(void *owner, enum ppp_log_level level, const char *fmt, ...)
 {
     va_list ap;
@@ -486,6 +481,7 @@ static void reset_session(struct ppp_link *link)
     link->handed_out = NULL;
     link->cause = PPP_CAUSE_NONE;
     link->peer_reason[0] = '\0';
+    link->failure[0] = '\0';
     link->lcp_up = false;
     link->lcp_finished = link->ncp_finished = link->loopback_handled = false;
     link->ncp_failed = link->ipcp_announced = link->ipv6cp_announced = false;
@@ -562,80 +558,6 @@ int ppp_link_refuse_ipv6(struct ppp_link *link, ppp_time now, const char *reason
     return PPP_OK;
 }
 
-/* ---- timers ---- */
-
-static ppp_time earlier(ppp_time a, ppp_time b)
-{
-    return a < b ? a : b;
-}
-
-ppp_time ppp_link_expiry(const struct ppp_link *link)
-{
-    ppp_time t = PPP_TIME_NEVER;
-
-    if (link->phase == PPP_PHASE_DEAD)
-        return t;
-    t = earlier(t, link->lcp.fsm.deadline);
-    if (link->settings.ipv4)
-        t = earlier(t, link->ipcp.fsm.deadline);
-    if (link->settings.ipv6)
-        t = earlier(t, link->ipv6cp.fsm.deadline);
-    return earlier(t, link->keepalive.deadline);
-}
-
-static void fsm_timer(struct ppp_fsm *fsm, ppp_time now)
-{
-    if (fsm->deadline != PPP_TIME_NEVER && now >= fsm->deadline)
-        fsm_timeout(fsm, now);
-}
-
-static void keepalive_timer(struct ppp_link *link, ppp_time now)
-{
-    switch (keepalive_check(&link->keepalive, now)) {
-    case KEEPALIVE_NOTHING:
-        break;
-    case KEEPALIVE_SEND_ECHO:
-        link_send_echo(link, now);
-        break;
-    case KEEPALIVE_PEER_DEAD:
-        /* pppd's LcpLinkFailure: say so, then close LCP politely; the
-         * Terminate-Request may still reach a peer that only lost its
-         * voice, and Max-Terminate bounds the wait for one that is gone. */
-        link_log(link, PPP_LOG_WARN, "LCP: peer not responding to %u echo-requests",
-                 (unsigned)link->keepalive.failures);
-        link_start_termination(link, now, PPP_CAUSE_PEER_DEAD, "Peer not responding");
-        break;
-    }
-}
-
-void ppp_link_handle_expiry(struct ppp_link *link, ppp_time now)
-{
-    if (link->phase == PPP_PHASE_DEAD)
-        return;
-    link->now = now;
-    fsm_timer(&link->lcp.fsm, now);
-    link_settle(link, now);
-    if (link->phase == PPP_PHASE_DEAD)
-        return;
-    if (link->settings.ipv4)
-        fsm_timer(&link->ipcp.fsm, now);
-    if (link->settings.ipv6)
-        fsm_timer(&link->ipv6cp.fsm, now);
-    link_settle(link, now);
-    if (link->lcp_up)
-        keepalive_timer(link, now);
-    link_settle(link, now);
-}
-
-int ppp_link_echo(struct ppp_link *link, ppp_time now)
-{
-    if (!link->lcp_up)
-        return PPP_ERR_NOT_OPEN;
-    link->now = now;
-    link_send_echo(link, now);
-    return PPP_OK;
-}
-
 /* ---- accessors ---- */
 
 enum ppp_phase ppp_link_phase(const struct ppp_link *link)
@@ -651,6 +573,11 @@ enum ppp_cause ppp_link_cause(const struct ppp_link *link)
 const char *ppp_link_peer_reason(const struct ppp_link *link)
 {
     return link->peer_reason;
+}
+
+const char *ppp_link_failure_reason(const struct ppp_link *link)
+{
+    return link->failure;
 }
 
 const struct ppp_stats *ppp_link_stats(const struct ppp_link *link)

@@ -34,6 +34,8 @@ struct ppp_link {
      * characters replaced by '?' ("" if none): pppd's "terminated by peer
      * (reason)" and a server's refusal (RFC 1661 section 5.5). */
     char peer_reason[PPP_REASON_MAX + 1];
+    /* The last warning or error this session (ppp_link_failure_reason). */
+    char failure[PPP_FAILURE_MAX + 1];
     struct prng prng;
     struct keepalive keepalive;
     uint8_t echo_id;
@@ -73,12 +75,13 @@ struct ppp_link {
 
 bool settings_valid(const struct ppp_settings *settings);
 
-/* link.c */
-void link_log(struct ppp_link *link, enum ppp_log_level level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* link.c: one logging path for the link and its automatons (the link
+ * is its automatons' fsm_parent owner). */
+#define link_log(link, level, ...) (link)->parent.log((link), (level), __VA_ARGS__)
 /* A line about what the peer sent (ppp_callbacks' log_peer). */
-void link_log_peer(struct ppp_link *link, enum ppp_log_level level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#define link_log_peer(link, level, ...) (link)->parent.log_peer((link), (level), __VA_ARGS__)
+/* n bytes into dst[n + 1], control and non-ASCII bytes as '?'. */
+void link_copy_printable(char *dst, const uint8_t *src, size_t n);
 void link_settle(struct ppp_link *link, ppp_time now);
 void link_set_cause(struct ppp_link *link, enum ppp_cause cause);
 void link_start_termination(struct ppp_link *link, ppp_time now, enum ppp_cause cause,

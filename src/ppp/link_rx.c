@@ -7,7 +7,7 @@
 #include "link_internal.h"
 #include "offload.h"
 #include "protocols.h"
-#include "util.h"
+#include "wire.h"
 
 void link_sync_rx_stats(struct ppp_link *link)
 {
@@ -44,11 +44,7 @@ static void note_peer_reason(struct ppp_link *link, const uint8_t *info, size_t 
     if (declared < 4 || declared > len)
         return;
     size_t n = declared - 4 < PPP_REASON_MAX ? declared - 4 : PPP_REASON_MAX;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = info[4 + i];
-        link->peer_reason[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-    }
-    link->peer_reason[n] = '\0';
+    link_copy_printable(link->peer_reason, info + 4, n);
 }
 
 /* Returns false for our own Echo looped back (not a sign of the peer). */
@@ -121,14 +117,14 @@ static void offloaded_packet(struct ppp_link *link, const uint8_t *info, size_t 
         reject(link, PPP_PROTO_VSNP, info, len);
         return;
     }
-    if (len < OFFLOAD_HEADER_LEN) {
+    if (len < PPP_OFFLOAD_HEADER_LEN) {
         drop(link);
         return;
     }
     offload_get(info, &off);
-    info += OFFLOAD_HEADER_LEN;
-    len -= OFFLOAD_HEADER_LEN;
-    if (!offload_valid(&off, info, len)) {
+    info += PPP_OFFLOAD_HEADER_LEN;
+    len -= PPP_OFFLOAD_HEADER_LEN;
+    if (!ppp_offload_valid(&off, info, len)) {
         drop(link);
         return;
     }

@@ -7,7 +7,7 @@
 #include "link_internal.h"
 #include "offload.h"
 #include "protocols.h"
-#include "util.h"
+#include "wire.h"
 
 /* RFC 1662 section 7.1 / RFC 1661 sections 6.5-6.6: LCP packets go with
  * every control character escaped and never with compressed headers, so
@@ -34,7 +34,7 @@ static bool queue_prefixed_frame(struct ppp_link *link, struct txbuf *tb, uint16
                                  size_t len)
 {
     struct hdlc_tx tx = framing(link, protocol);
-    size_t max = hdlc_encoded_max(prefix_len + len);
+    size_t max = ppp_encoded_max(prefix_len + len);
     uint8_t *out = txbuf_reserve(tb, max);
     size_t n;
 
@@ -146,19 +146,19 @@ int ppp_link_send_ip(struct ppp_link *link, const uint8_t *pkt, size_t len, ppp_
 int ppp_link_send_offloaded(struct ppp_link *link, const struct ppp_offload *off,
                             const uint8_t *pkt, size_t len, ppp_time now)
 {
-    uint8_t header[OFFLOAD_HEADER_LEN];
+    uint8_t header[PPP_OFFLOAD_HEADER_LEN];
     uint16_t protocol = 0;
     int err;
 
-    if (!off || offload_is_plain(off))
+    if (!off || ppp_offload_is_plain(off))
         return ppp_link_send_ip(link, pkt, len, now);
     if ((err = check_open(link, pkt, len, &protocol)) != PPP_OK)
         return err;
-    if (!offload_valid(off, pkt, len))
+    if (!ppp_offload_valid(off, pkt, len))
         return PPP_ERR_BAD_PACKET;
     if (!link->lcp_params.u.lcp.offload_tx)
         return PPP_ERR_NO_OFFLOAD;
-    if (OFFLOAD_HEADER_LEN + len > link->lcp_params.u.lcp.mru_tx)
+    if (PPP_OFFLOAD_HEADER_LEN + len > link->lcp_params.u.lcp.mru_tx)
         return PPP_ERR_TOO_BIG;
     offload_put(header, off);
     if (!queue_prefixed_frame(link, &link->data, PPP_PROTO_VSNP, header, sizeof(header), pkt, len))

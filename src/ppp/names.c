@@ -65,27 +65,27 @@ const char *ppp_cause_name(enum ppp_cause cause)
     return "?";
 }
 
-/* pppd's EXIT_* values (pppd.h).  The peer hanging up the session and our
- * stream going away are both pppd's EXIT_HANGUP (16); network protocols
- * that never came up are its EXIT_NEGOTIATION_FAILED (10), which pppd
- * keeps until the first network protocol opens. */
-int ppp_cause_exit_status(enum ppp_cause cause)
+/* The peer hanging up the session and our stream going away are both
+ * pppd's EXIT_HANGUP; network protocols that never came up are its
+ * EXIT_NEGOTIATION_FAILED, which pppd keeps until the first network
+ * protocol opens. */
+enum ppp_exit_status ppp_cause_exit_status(enum ppp_cause cause)
 {
     switch (cause) {
     case PPP_CAUSE_NONE:
-        return 0;
+        return PPP_EXIT_OK;
     case PPP_CAUSE_ADMIN_CLOSE:
-        return 5;
+        return PPP_EXIT_USER_REQUEST;
     case PPP_CAUSE_NEGOTIATION_FAILED:
     case PPP_CAUSE_NO_NETWORK:
-        return 10;
+        return PPP_EXIT_NEGOTIATION_FAILED;
     case PPP_CAUSE_PEER_DEAD:
-        return 15;
+        return PPP_EXIT_PEER_DEAD;
     case PPP_CAUSE_PEER_TERMINATED:
     case PPP_CAUSE_LOWER_DOWN:
-        return 16;
+        return PPP_EXIT_HANGUP;
     case PPP_CAUSE_LOOPBACK:
-        return 17;
+        return PPP_EXIT_LOOPBACK;
     }
-    return 0;
+    return PPP_EXIT_OK;
 }

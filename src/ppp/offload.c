@@ -2,7 +2,7 @@
 #include "offload.h"
 
 #include "ippkt.h"
-#include "util.h"
+#include "wire.h"
 
 #define IPV4_MIN_HEADER 20
 #define IPV6_HEADER 40
@@ -10,7 +10,7 @@
 #define OFFLOAD_MIN_SEGMENT 48
 #define OFFLOAD_MAX_CSUM_END 1024
 
-void offload_put(uint8_t out[OFFLOAD_HEADER_LEN], const struct ppp_offload *off)
+void offload_put(uint8_t out[PPP_OFFLOAD_HEADER_LEN], const struct ppp_offload *off)
 {
     out[0] = off->flags;
     out[1] = off->gso_type;
@@ -20,7 +20,7 @@ void offload_put(uint8_t out[OFFLOAD_HEADER_LEN], const struct ppp_offload *off)
     put16(out + 8, off->csum_offset);
 }
 
-void offload_get(const uint8_t in[OFFLOAD_HEADER_LEN], struct ppp_offload *off)
+void offload_get(const uint8_t in[PPP_OFFLOAD_HEADER_LEN], struct ppp_offload *off)
 {
     off->flags = in[0];
     off->gso_type = in[1];
@@ -30,7 +30,7 @@ void offload_get(const uint8_t in[OFFLOAD_HEADER_LEN], struct ppp_offload *off)
     off->csum_offset = get16(in + 8);
 }
 
-bool offload_is_plain(const struct ppp_offload *off)
+bool ppp_offload_is_plain(const struct ppp_offload *off)
 {
     return !(off->flags & PPP_OFFLOAD_NEEDS_CSUM) && off->gso_type == PPP_GSO_NONE;
 }
@@ -77,14 +77,14 @@ static bool segmentation_valid(const struct ppp_offload *off, const struct ippkt
     return off->hdr_len >= min_header;
 }
 
-bool offload_valid(const struct ppp_offload *off, const uint8_t *pkt, size_t len)
+bool ppp_offload_valid(const struct ppp_offload *off, const uint8_t *pkt, size_t len)
 {
     struct ippkt_upper up;
 
     /* A TUN refuses a hdr_len past the packet's end (tun_get_user). */
     if (len < IPV4_MIN_HEADER || off->flags & ~PPP_OFFLOAD_NEEDS_CSUM || off->hdr_len > len)
         return false;
-    if (offload_is_plain(off))
+    if (ppp_offload_is_plain(off))
         return true;
     if (!ippkt_upper_layer(pkt, len, &up))
         return false;
@@ -99,13 +99,13 @@ bool offload_valid(const struct ppp_offload *off, const uint8_t *pkt, size_t len
     return segmentation_valid(off, &up, pkt[0] >> 4);
 }
 
-bool offload_csum_fits(const struct ppp_offload *off, size_t len)
+bool ppp_offload_csum_fits(const struct ppp_offload *off, size_t len)
 {
     return off->gso_type == PPP_GSO_NONE && off->flags == PPP_OFFLOAD_NEEDS_CSUM &&
            (size_t)off->csum_start + off->csum_offset + 2 <= len;
 }
 
-void offload_complete_csum(const struct ppp_offload *off, uint8_t *pkt, size_t len)
+void ppp_offload_complete_csum(const struct ppp_offload *off, uint8_t *pkt, size_t len)
 {
     if (!(off->flags & PPP_OFFLOAD_NEEDS_CSUM))
         return;

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "util.h"
+#include "wire.h"
 
 void opt_iter_init(struct opt_iter *it, const uint8_t *opts, size_t len)
 {

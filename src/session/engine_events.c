@@ -17,7 +17,6 @@
 
 #include "exitcode.h"
 #include "log.h"
-#include "offload.h"
 #include "report.h"
 #include "sanitize.h"
 
@@ -113,7 +112,7 @@ static int routes_up(struct tunnel *t, int family)
     return 0;
 }
 
-static int dns_up(struct tunnel *t, const uint32_t peer_dns[2])
+static int dns_up(struct tunnel *t, const struct in_addr peer_dns[2])
 {
     const struct run_net *net = &t->p->net;
     struct os_ip dns[RUN_MAX_DNS + 2];
@@ -121,8 +120,8 @@ static int dns_up(struct tunnel *t, const uint32_t peer_dns[2])
     for (size_t i = 0; i < net->n_dns && n < RUN_MAX_DNS; i++)
         dns[n++] = net->dns[i];
     for (int i = 0; net->use_peer_dns && i < 2; i++)
-        if (peer_dns[i] && n < RUN_MAX_DNS)
-            dns[n++] = (struct os_ip){.family = AF_INET, .v4.s_addr = htonl(peer_dns[i])};
+        if (peer_dns[i].s_addr && n < RUN_MAX_DNS)
+            dns[n++] = (struct os_ip){.family = AF_INET, .v4 = peer_dns[i]};
     return netcfg_dns(&t->net, dns, n, (long long)(t->now / PPP_MS));
 }
 
@@ -171,8 +170,8 @@ static void ipcp_up(struct tunnel *t, const struct ppp_event *ev)
 {
     char remote[INET_ADDRSTRLEN];
     struct in_addr local4 = {htonl(ev->u.ipcp.local)}, remote4 = {htonl(ev->u.ipcp.remote)};
-    t->peer_dns[0] = ev->u.ipcp.dns[0];
-    t->peer_dns[1] = ev->u.ipcp.dns[1];
+    t->peer_dns[0].s_addr = htonl(ev->u.ipcp.dns[0]);
+    t->peer_dns[1].s_addr = htonl(ev->u.ipcp.dns[1]);
     addr4_text(ev->u.ipcp.remote, remote, sizeof(remote));
     if (addr4_kept(t, local4, remote4)) {
         t->ipcp_up = true;
@@ -192,7 +191,7 @@ static void ipcp_up(struct tunnel *t, const struct ppp_event *ev)
         return;
     }
     /* No resolvconf/resolvectl is no reason to refuse the tunnel. */
-    if (t->p->duties.resolvers && dns_up(t, ev->u.ipcp.dns) < 0)
+    if (t->p->duties.resolvers && dns_up(t, t->peer_dns) < 0)
         log_warn("DNS not applied: %s", t->net.err);
     if (t->p->net.proxy_arp && /* server.conf ProxyArp: serve only */
         netcfg_proxy_arp(&t->net, t->remote4) < 0)
@@ -320,7 +319,7 @@ static void handle_event(struct tunnel *t, const struct ppp_event *ev)
     case PPP_EV_LCP_UP: {
         /* With offload a packet carries a header of ours in its frame:
          * one of a whole MTU must still fit the peer's MRU. */
-        unsigned room = ev->u.lcp.mru_tx - (ev->u.lcp.offload_tx ? OFFLOAD_HEADER_LEN : 0);
+        unsigned room = ev->u.lcp.mru_tx - (ev->u.lcp.offload_tx ? PPP_OFFLOAD_HEADER_LEN : 0);
         t->mtu = room < t->p->net.mtu ? room : t->p->net.mtu;
         tun_offload_link_up(t, ev);
         /* With offloads both ways, TCP's packets cross whole up to the

@@ -5,7 +5,6 @@
 #include "peerfilter.h"
 
 #include "ippkt.h"
-#include "offload.h"
 
 /* ICMP (RFC 792) and ICMPv6 (RFC 4443, RFC 4861 section 4) types. */
 enum {
@@ -86,7 +85,7 @@ enum peer_verdict peer_filter_check(const struct peer_filter *f, int family,
         return v;
     if (f->spoof && !spoof_source_allowed(f->spoof, pkt, len))
         return PEER_SPOOFED;
-    if (off && !offload_valid(off, pkt, len))
+    if (off && !ppp_offload_valid(off, pkt, len))
         return PEER_BAD_OFFLOAD;
     return PEER_PASS;
 }

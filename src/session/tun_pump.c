@@ -23,10 +23,8 @@
 
 #include "exitcode.h"
 #include "fq.h"
-#include "hdlc.h"
 #include "log.h"
 #include "netlink.h"
-#include "offload.h"
 #include "tun.h"
 
 #define TUN_READ_ROUNDS 64          /* packets per wake-up */
@@ -79,10 +77,10 @@ int tun_start(struct tunnel *t)
  * 64 KiB one and its header. */
 static size_t room_needed(const struct tunnel *t)
 {
-    size_t largest = t->pump.offload_on ? sizeof(t->pump.packet) + OFFLOAD_HEADER_LEN
+    size_t largest = t->pump.offload_on ? sizeof(t->pump.packet) + PPP_OFFLOAD_HEADER_LEN
                      : t->mtu           ? t->mtu
                                         : 1500;
-    return hdlc_encoded_max(largest);
+    return ppp_encoded_max(largest);
 }
 
 static bool network_up(const struct tunnel *t)

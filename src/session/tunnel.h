@@ -133,7 +133,7 @@ struct tunnel {
     char ipv6_off[320];
     bool ipv6_never, ipv6_refuse;
     struct in_addr local4, remote4;
-    uint32_t peer_dns[2]; /* from IPCP, host order, 0 = none */
+    struct in_addr peer_dns[2]; /* from IPCP, 0.0.0.0 = none */
     uint8_t local_ifid[8], remote_ifid[8];
     ppp_time started, up_since, echo_rtt;
     char engine_warning[256]; /* the engine's last warning: the "why" */

@@ -25,7 +25,6 @@
 
 #include "log.h"
 #include "netlink.h"
-#include "offload.h"
 #include "tun.h"
 #include "tunnel.h"
 
@@ -110,7 +109,7 @@ void tun_offload_link_up(struct tunnel *t, const struct ppp_event *ev)
     }
     /* The kernel segments a packet itself before it would exceed this:
      * with the header it must fit the peer's MRU. */
-    unsigned max = ev->u.lcp.mru_tx - OFFLOAD_HEADER_LEN;
+    unsigned max = ev->u.lcp.mru_tx - PPP_OFFLOAD_HEADER_LEN;
     if (nl_link_set_gso_max_size(t->ifname, max, err, sizeof(err)) < 0) {
         log_info("%s: offloads stay off", err);
         offload_switch(t, false);
@@ -134,7 +133,7 @@ int tun_offload_write(struct tunnel *t, const struct ppp_offload *off, const uin
                       size_t len)
 {
     int r = tun_write_packet(t, off, pkt, len);
-    if (r == -EINVAL && off && !offload_is_plain(off)) {
+    if (r == -EINVAL && off && !ppp_offload_is_plain(off)) {
         log_warn("%s refuses offloaded packets (%s): asking the peer for plain ones", t->ifname,
                  strerror(-r));
         t->pump.offload_refuse = true; /* inside the engine's callback: done once it returns */
@@ -147,10 +146,10 @@ int tun_offload_send(struct tunnel *t, struct ppp_offload *off, uint8_t *pkt, si
 {
     int r = ppp_link_send_offloaded(t->link, off, pkt, len, now);
     /* Our kernel's partial checksum somewhere the peer would refuse it
-     * (offload_valid: an inner header of a tunnelled packet, say): the
+     * (ppp_offload_valid: an inner header of a tunnelled packet, say): the
      * packet goes with its checksum finished here. */
-    if (r == PPP_ERR_BAD_PACKET && offload_csum_fits(off, len)) {
-        offload_complete_csum(off, pkt, len);
+    if (r == PPP_ERR_BAD_PACKET && ppp_offload_csum_fits(off, len)) {
+        ppp_offload_complete_csum(off, pkt, len);
         return ppp_link_send_ip(t->link, pkt, len, now);
     }
     if (r != PPP_ERR_NO_OFFLOAD && r != PPP_ERR_TOO_BIG)
@@ -163,6 +162,6 @@ int tun_offload_send(struct tunnel *t, struct ppp_offload *off, uint8_t *pkt, si
         t->pump.offload_dropped++;
         return r;
     }
-    offload_complete_csum(off, pkt, len);
+    ppp_offload_complete_csum(off, pkt, len);
     return ppp_link_send_ip(t->link, pkt, len, now);
 }

@@ -49,7 +49,7 @@ static void check_reencodes(const uint8_t *frame, size_t len, bool fcs32, uint32
     uint16_t protocol = (uint16_t)(frame[0] << 8 | frame[1]);
     size_t n = hdlc_encode(enc, sizeof(enc), &raw, protocol, frame + 2, len - 2, true);
 
-    check(n > 0 && n <= hdlc_encoded_max(len - 2));
+    check(n > 0 && n <= ppp_encoded_max(len - 2));
     decode_one(&raw, enc, n, frame, len);
 }
 

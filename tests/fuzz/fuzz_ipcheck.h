@@ -112,7 +112,7 @@ static inline bool oracle_checksum_writes_only_its_field(const struct ppp_offloa
     if (!copy)
         abort();
     memcpy(copy, p, len);
-    offload_complete_csum(off, copy, len);
+    ppp_offload_complete_csum(off, copy, len);
     size_t field = (size_t)off->csum_start + off->csum_offset;
     bool ok = true;
     for (size_t i = 0; i < len; i++)

@@ -107,11 +107,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .ipv4_open = how & 2, .ipv6_open = how & 4, .spoof = how & 8 ? &spoof : NULL};
     int family = how & 1 ? 6 : 4;
     if (how & 16) {
-        if (size < OFFLOAD_HEADER_LEN)
+        if (size < PPP_OFFLOAD_HEADER_LEN)
             return 0;
         offload_get(data, &meta);
         off = &meta;
-        data += OFFLOAD_HEADER_LEN, size -= OFFLOAD_HEADER_LEN;
+        data += PPP_OFFLOAD_HEADER_LEN, size -= PPP_OFFLOAD_HEADER_LEN;
     }
     /* exactly the packet's bytes, so that ASan sees a read past them */
     uint8_t *pkt = malloc(size ? size : 1);

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "util.h"
+#include "wire.h"
 
 #define IPPROTO_ICMP_ 1
 #define IPPROTO_ICMPV6_ 58

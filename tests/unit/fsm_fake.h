@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "fsm.h"
-#include "util.h"
+#include "wire.h"
 
 #define FAKE_MAX_SENT 64
 #define FAKE_KEEP 96 /* bytes of each sent packet kept for inspection */

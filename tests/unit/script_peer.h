@@ -9,7 +9,7 @@
 
 #include "engine_harness.h"
 #include "fsm.h"
-#include "util.h"
+#include "wire.h"
 
 struct script {
     ppp_time now;

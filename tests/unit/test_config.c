@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_fixtures.h"
 
 static char err[512];
 
@@ -52,32 +53,7 @@ static uint32_t v4(const char *text)
     return a.s_addr;
 }
 
-static const char full_tunnel[] = "# office link\n"
-                                  "[Tunnel]\n"
-                                  "Server = vpn@198.18.0.2\n"
-                                  "Port = 2222\n"
-                                  "IdentityFile = /etc/pppssh/id_ed25519\n"
-                                  "SSHOption = StrictHostKeyChecking=yes\n"
-                                  "SSHOption = ConnectTimeout=10\n"
-                                  "RemoteCommand = sudo /usr/sbin/pppd nodetach notty noauth\n"
-                                  "SSHTTY = yes\n"
-                                  "Interface = office0\n"
-                                  "LocalAddress = 198.18.255.2\n"
-                                  "RemoteAddress = 198.18.255.1   ; the server end\n"
-                                  "Address6 = fd00:5353::2/64\n"
-                                  "Route = 198.19.0.0/24\n"
-                                  "Route = fd00:5353:1::/64\n"
-                                  "MTU = 1400\n"
-                                  "DNS = 198.19.0.53\n"
-                                  "DNS = fd00:5353:1::53\n"
-                                  "Offload = no\n"
-                                  "KeepaliveInterval = 5\n"
-                                  "KeepaliveFailures = 4\n"
-                                  "Persist = no\n"
-                                  "MaxFail = 10\n"
-                                  "Holdoff = 30\n"
-                                  "UpScript = /etc/pppssh/up.sh\n"
-                                  "DownScript = /etc/pppssh/down.sh\n";
+/* full_tunnel: config_fixtures.h */
 
 static void parses_every_tunnel_key(void **state)
 {

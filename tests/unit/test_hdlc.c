@@ -126,7 +126,7 @@ static void round_trips_every_option_combination(void **state)
                 size_t len = rng() % MAX_INFO;
                 fill_random(info, len);
                 size_t n = hdlc_encode(enc, sizeof(enc), &tx, protocols[p], info, len, true);
-                assert_true(n > 0 && n <= hdlc_encoded_max(len));
+                assert_true(n > 0 && n <= ppp_encoded_max(len));
                 size_t raw = check_escaping(enc, n, tx.accm);
                 bool short_proto = tx.pfc && protocols[p] < 0x100 && (protocols[p] & 1);
                 size_t hdr = (tx.acfc ? 0 : 2) + (short_proto ? 1 : 2);
@@ -441,10 +441,10 @@ static void encoder_refuses_small_buffers(void **state)
     /* The worst case: everything escaped, 32-bit FCS. */
     size_t n = hdlc_encode(out, sizeof(out), &tx, 0x7e7d, info, sizeof(info), true);
     assert_true(n > 0);
-    assert_true(n <= hdlc_encoded_max(sizeof(info)));
+    assert_true(n <= ppp_encoded_max(sizeof(info)));
     /* Tight: only the never-escaped 0xff and FCS bytes that happened not to
      * need escaping are below the bound. */
-    assert_true(hdlc_encoded_max(sizeof(info)) - n <= 1 + 4 * 2);
+    assert_true(ppp_encoded_max(sizeof(info)) - n <= 1 + 4 * 2);
     for (size_t cap = 0; cap < n; cap++)
         assert_int_equal(hdlc_encode(out, cap, &tx, 0x7e7d, info, sizeof(info), true), 0);
     tx.accm = 0;

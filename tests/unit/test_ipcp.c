@@ -8,7 +8,7 @@
 
 #include "ipcp.h"
 #include "ncp_harness.h"
-#include "util.h"
+#include "wire.h"
 
 #define SERVER 0xc612ff01u /* 198.18.255.1 */
 #define CLIENT 0xc612ff02u /* 198.18.255.2 */

@@ -10,8 +10,9 @@
 #include <cmocka.h> /* after the headers it needs */
 
 #include "lcp.h"
+#include "options.h"
 #include "protocols.h"
-#include "util.h"
+#include "wire.h"
 
 #define MAX_SENT 64
 #define PKT_CAP 1600
@@ -263,6 +264,27 @@ static void rejects_quality_and_unknown(void **state)
     assert_int_equal(judge(&f, req, sizeof(req), out, &out_len, false), FSM_CONF_REJ);
     assert_int_equal(out_len, 11);
     assert_memory_equal(out, ((uint8_t[]){4, 8, 0xc0, 0x25, 0, 0, 0, 100, 13, 3, 6}), 11);
+}
+
+/* A Request of more unknown options than the reply holds (the peer's
+ * MRU may be larger than ours): the Reject lists whole options only, as
+ * many as fit (reply.h's overflow rule, shared with the NCPs). */
+static void overflowing_reject_lists_whole_options(void **state)
+{
+    struct fake_link f;
+    uint8_t req[600], out[PKT_CAP];
+    size_t out_len, cap = 100;
+
+    for (size_t i = 0; i < sizeof(req); i += 6)
+        memcpy(req + i, ((uint8_t[]){0x20, 6, 1, 2, 3, (uint8_t)i}), 6);
+    fake_init(&f, 1);
+    fake_start(&f);
+    assert_int_equal(
+        f.lcp.fsm.ops->judge_request(&f.lcp.fsm, req, sizeof(req), out, cap, &out_len, false),
+        FSM_CONF_REJ);
+    assert_int_equal(out_len, 96); /* 16 whole options, none cut */
+    assert_true(opts_valid(out, out_len));
+    assert_memory_equal(out, req, out_len);
 }
 
 static void reject_takes_precedence_over_nak(void **state)
@@ -923,6 +945,7 @@ int main(void)
         cmocka_unit_test(naks_small_mru_with_minimum),
         cmocka_unit_test(rejects_authentication),
         cmocka_unit_test(rejects_quality_and_unknown),
+        cmocka_unit_test(overflowing_reject_lists_whole_options),
         cmocka_unit_test(reject_takes_precedence_over_nak),
         cmocka_unit_test(naks_keep_peer_order),
         cmocka_unit_test(reject_naks_converts_all_but_magic),

@@ -87,6 +87,10 @@ static void names_and_exit_statuses(void **state)
     assert_int_equal(ppp_cause_exit_status(PPP_CAUSE_LOWER_DOWN), 16);
     assert_int_equal(ppp_cause_exit_status(PPP_CAUSE_PEER_TERMINATED), 16);
     assert_int_equal(ppp_cause_exit_status(PPP_CAUSE_LOOPBACK), 17);
+    /* pppd.h's numbers, which supervisors written for pppd key on. */
+    assert_int_equal(PPP_EXIT_OPTION_ERROR, 2);
+    assert_int_equal(PPP_EXIT_PTYCMD_FAILED, 9);
+    assert_int_equal(PPP_EXIT_AUTH_TOPEER_FAILED, 19);
 }
 
 /* LCP and IPCP up with the scripted peer. */
@@ -528,6 +532,7 @@ static void peer_terminate_reason_is_kept_printable(void **state)
     ppp_link_lower_down(sc.us.link, sc.now);
     assert_int_equal(ppp_link_open(sc.us.link, sc.now), PPP_OK);
     assert_string_equal(ppp_link_peer_reason(sc.us.link), "");
+    assert_string_equal(ppp_link_failure_reason(sc.us.link), "");
     sc_free(&sc);
 }
 

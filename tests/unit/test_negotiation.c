@@ -307,6 +307,8 @@ static void dies_after_max_configure_when_nobody_answers(void **state)
     assert_true(sc.us.dead);
     assert_int_equal(sc.us.dead_cause, PPP_CAUSE_NEGOTIATION_FAILED);
     assert_int_equal(requests, 10); /* Max-Configure */
+    /* The why is the engine's value, not a log line the host keeps. */
+    assert_non_null(strstr(ppp_link_failure_reason(sc.us.link), "no answer to 10"));
     /* ten Restart periods of 3 s, give or take one step */
     assert_true(sc.us.dead_at - start >= 30 * SECOND);
     assert_true(sc.us.dead_at - start <= 30 * SECOND + 100 * PPP_MS);

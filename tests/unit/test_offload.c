@@ -101,7 +101,7 @@ static void tcp6_super_packet(uint8_t pkt[TCP6_LEN], struct ppp_offload *off)
 static void header_is_ten_bytes_in_network_order(void **state)
 {
     const struct ppp_offload off = {1, 0x81, 0x0102, 0x0304, 0x0506, 0x0708};
-    uint8_t wire[OFFLOAD_HEADER_LEN];
+    uint8_t wire[PPP_OFFLOAD_HEADER_LEN];
     const uint8_t want[] = {1, 0x81, 1, 2, 3, 4, 5, 6, 7, 8};
     struct ppp_offload back;
 
@@ -119,16 +119,16 @@ static void a_tso_packets_metadata_is_valid(void **state)
 
     (void)state;
     tcp4_super_packet(pkt, &off);
-    assert_true(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_true(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     off.gso_type |= PPP_GSO_ECN;
-    assert_true(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_true(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     off.gso_size = 48;
-    assert_true(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_true(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     /* Linux sets checksum offsets up itself for a packet without them */
     off.flags = 0, off.csum_start = off.csum_offset = 0;
-    assert_true(offload_valid(&off, pkt, sizeof(pkt)));
-    assert_false(offload_is_plain(&off));
-    assert_true(offload_is_plain(&(struct ppp_offload){0}));
+    assert_true(ppp_offload_valid(&off, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_is_plain(&off));
+    assert_true(ppp_offload_is_plain(&(struct ppp_offload){0}));
 }
 
 static void metadata_that_does_not_fit_the_packet_is_refused(void **state)
@@ -139,39 +139,39 @@ static void metadata_that_does_not_fit_the_packet_is_refused(void **state)
     (void)state;
     tcp4_super_packet(pkt, &good);
     off = good, off.flags |= 2; /* DATA_VALID, or anything unknown */
-    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     off = good, off.gso_type = PPP_GSO_TCPV6; /* of an IPv4 packet */
-    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     off = good, off.gso_type = 3; /* UDP fragmentation: never asked for */
-    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     off = good, off.gso_size = 0;
-    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     off = good, off.gso_size = 47; /* below any Linux TCP's smallest segment */
-    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     off = good, off.csum_offset = 6; /* not the TCP checksum field */
-    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     off = good, off.csum_start = 24; /* not where the IPv4 header ends */
-    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     pkt[9] = 17; /* UDP, segmented as TCP */
-    assert_false(offload_valid(&good, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&good, pkt, sizeof(pkt)));
     pkt[9] = 6;
     off = good, off.hdr_len = TCP4_LEN + 1;
-    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     off = good, off.hdr_len = 39; /* shorter than IPv4 + TCP */
-    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     off = good, off.csum_start = TCP4_LEN - 1, off.csum_offset = 0;
-    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     off = good, off.csum_start = 0xffff, off.csum_offset = 0xffff; /* no wrap-around */
-    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
-    assert_false(offload_valid(&good, pkt, 19));
+    assert_false(ppp_offload_valid(&off, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&good, pkt, 19));
     off = (struct ppp_offload){.hdr_len = TCP4_LEN + 1}; /* even without segmenting */
-    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     off = good, off.gso_size = 0xffff; /* Linux's GSO_BY_FRAGS */
-    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     /* a checksum past what a TUN puts in the packet's head */
     off =
         (struct ppp_offload){.flags = PPP_OFFLOAD_NEEDS_CSUM, .csum_start = 1100, .csum_offset = 6};
-    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&off, pkt, sizeof(pkt)));
 }
 
 static void ipv6_segmentation_needs_tcp(void **state)
@@ -181,18 +181,18 @@ static void ipv6_segmentation_needs_tcp(void **state)
 
     (void)state;
     tcp6_super_packet(pkt, &off);
-    assert_true(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_true(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     pkt[6] = 17; /* UDP right after the header */
-    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     pkt[6] = 0; /* a hop-by-hop header first: TCP further in */
     pkt[40] = 6, pkt[41] = 0;
     off.csum_start = 48;
     off.hdr_len = 68;
-    assert_true(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_true(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     off.csum_start = 39; /* inside the IPv6 header */
-    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&off, pkt, sizeof(pkt)));
     off.csum_start = 40, off.gso_type = PPP_GSO_TCPV4;
-    assert_false(offload_valid(&off, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&off, pkt, sizeof(pkt)));
 }
 
 /* A checksum without segmenting: the same field, and nothing else, since
@@ -202,7 +202,7 @@ static bool csum_at(const uint8_t *pkt, size_t len, uint16_t start, uint16_t off
 {
     const struct ppp_offload off = {
         .flags = PPP_OFFLOAD_NEEDS_CSUM, .csum_start = start, .csum_offset = offset};
-    return offload_valid(&off, pkt, len);
+    return ppp_offload_valid(&off, pkt, len);
 }
 
 static void a_partial_checksum_names_only_the_tcp_or_udp_field(void **state)
@@ -232,7 +232,7 @@ static void a_partial_checksum_names_only_the_tcp_or_udp_field(void **state)
     pkt[0] = 0x45;
     pkt[6] = 0x20; /* a first fragment (MF): Linux finishes checksums before fragmenting */
     assert_false(csum_at(pkt, sizeof(pkt), 20, 16));
-    assert_false(offload_valid(&tso, pkt, sizeof(pkt)));
+    assert_false(ppp_offload_valid(&tso, pkt, sizeof(pkt)));
     /* a TCP header cut short */
     pkt[6] = 0;
     assert_false(csum_at(pkt, 39, 20, 16));
@@ -256,7 +256,7 @@ static void ipv6_checksums_follow_the_extension_headers(void **state)
     assert_true(csum_at(pkt, sizeof(pkt), 56, 6));
     assert_false(csum_at(pkt, sizeof(pkt), 40, 6));
     assert_false(csum_at(pkt, sizeof(pkt), 56, 16));
-    assert_false(offload_valid(&tso, pkt, sizeof(pkt))); /* segmenting UDP as TCP */
+    assert_false(ppp_offload_valid(&tso, pkt, sizeof(pkt))); /* segmenting UDP as TCP */
     /* a Fragment header: no partial checksum in a fragment */
     pkt[6] = 44;
     pkt[40] = 6, pkt[41] = 0, pkt[42] = pkt[43] = 0;
@@ -285,14 +285,14 @@ static void a_refused_checksum_can_be_finished_here(void **state)
     struct ppp_offload off = inner;
 
     (void)state;
-    assert_true(offload_csum_fits(&off, 56));
-    assert_false(offload_csum_fits(&off, 55));
+    assert_true(ppp_offload_csum_fits(&off, 56));
+    assert_false(ppp_offload_csum_fits(&off, 55));
     off.gso_type = PPP_GSO_TCPV4;
-    assert_false(offload_csum_fits(&off, 100)); /* segments: only the far kernel cuts them */
+    assert_false(ppp_offload_csum_fits(&off, 100)); /* segments: only the far kernel cuts them */
     off = inner, off.flags = 0;
-    assert_false(offload_csum_fits(&off, 100)); /* nothing to finish */
+    assert_false(ppp_offload_csum_fits(&off, 100)); /* nothing to finish */
     off = inner, off.csum_start = 0xffff, off.csum_offset = 0xffff;
-    assert_false(offload_csum_fits(&off, 65535));
+    assert_false(ppp_offload_csum_fits(&off, 65535));
 }
 
 /* Metadata that asks for nothing says nothing about the packet. */
@@ -303,7 +303,7 @@ static void plain_metadata_needs_no_transport_header(void **state)
 
     (void)state;
     pkt[9] = 1;
-    assert_true(offload_valid(&plain, pkt, sizeof(pkt)));
+    assert_true(ppp_offload_valid(&plain, pkt, sizeof(pkt)));
 }
 
 static void a_completed_checksum_is_the_full_one(void **state)
@@ -318,7 +318,7 @@ static void a_completed_checksum_is_the_full_one(void **state)
     put16(want + TCP_CHECK_AT, 0);
     uint16_t full = (uint16_t)~fold(sum16(pseudo_sum(want, TCP4_LEN), want + 20, TCP4_LEN - 20));
     put16(want + TCP_CHECK_AT, full);
-    offload_complete_csum(&off, pkt, sizeof(pkt));
+    ppp_offload_complete_csum(&off, pkt, sizeof(pkt));
     assert_memory_equal(pkt, want, sizeof(want));
     /* and it verifies: the sum over everything folds to all ones */
     assert_int_equal(fold(sum16(pseudo_sum(pkt, TCP4_LEN), pkt + 20, TCP4_LEN - 20)), 0xffff);
@@ -332,7 +332,7 @@ static void an_odd_length_is_padded_with_zero(void **state)
 
     (void)state;
     pkt[60] = 0x80;
-    offload_complete_csum(&off, pkt, sizeof(pkt));
+    ppp_offload_complete_csum(&off, pkt, sizeof(pkt));
     assert_int_equal(get16(pkt + 26), (uint16_t)~0x8000);
 }
 
@@ -355,7 +355,7 @@ static void the_queue_keeps_each_packets_metadata(void **state)
     assert_memory_equal(&got, &off, sizeof(off));
     memset(&got, 0xee, sizeof(got));
     assert_int_equal(fq_dequeue_offloaded(fq, 0, &got, out, sizeof(out)), 40);
-    assert_true(offload_is_plain(&got));
+    assert_true(ppp_offload_is_plain(&got));
     assert_int_equal(got.gso_size, 0);
     fq_del(fq);
 }
@@ -474,11 +474,11 @@ static void bad_metadata_or_an_oversized_packet_is_not_sent(void **state)
 
     /* The header counts against the peer's MRU (RFC 1661 section 6.1). */
     tcp4_super_packet(pkt, &off);
-    p = pair_up_mru(true, true, TCP4_LEN + OFFLOAD_HEADER_LEN - 1);
+    p = pair_up_mru(true, true, TCP4_LEN + PPP_OFFLOAD_HEADER_LEN - 1);
     assert_int_equal(ppp_link_send_offloaded(p->a.link, &off, pkt, sizeof(pkt), p->now),
                      PPP_ERR_TOO_BIG);
     pair_free(p);
-    p = pair_up_mru(true, true, TCP4_LEN + OFFLOAD_HEADER_LEN);
+    p = pair_up_mru(true, true, TCP4_LEN + PPP_OFFLOAD_HEADER_LEN);
     assert_int_equal(ppp_link_send_offloaded(p->a.link, &off, pkt, sizeof(pkt), p->now), PPP_OK);
     pair_free(p);
 }
@@ -538,7 +538,7 @@ static void another_vendors_option_is_rejected(void **state)
 /* The engine Rejects VSNP unless the peer Acked our option. */
 static void vsnp_frames_need_the_option(void **state)
 {
-    uint8_t pkt[TCP4_LEN], frame[OFFLOAD_HEADER_LEN + TCP4_LEN];
+    uint8_t pkt[TCP4_LEN], frame[PPP_OFFLOAD_HEADER_LEN + TCP4_LEN];
     struct ppp_offload off;
     struct ppp_settings s;
     struct script sc;
@@ -546,7 +546,7 @@ static void vsnp_frames_need_the_option(void **state)
     (void)state;
     tcp4_super_packet(pkt, &off);
     offload_put(frame, &off);
-    memcpy(frame + OFFLOAD_HEADER_LEN, pkt, sizeof(pkt));
+    memcpy(frame + PPP_OFFLOAD_HEADER_LEN, pkt, sizeof(pkt));
     settings(&s, ADDR_A, ADDR_B, false);
     sc_new(&sc, &s);
     assert_true(sc_lcp_up(&sc));
@@ -563,7 +563,7 @@ static void vsnp_frames_need_the_option(void **state)
  * is dropped, not handed to the TUN. */
 static void vsnp_frames_need_sound_metadata(void **state)
 {
-    uint8_t pkt[TCP4_LEN], frame[OFFLOAD_HEADER_LEN + TCP4_LEN];
+    uint8_t pkt[TCP4_LEN], frame[PPP_OFFLOAD_HEADER_LEN + TCP4_LEN];
     struct ppp_offload off;
     struct h_pair *p = pair_up(true, true);
     const struct ppp_stats *b = ppp_link_stats(p->b.link);
@@ -571,15 +571,15 @@ static void vsnp_frames_need_sound_metadata(void **state)
     (void)state;
     tcp4_super_packet(pkt, &off);
     offload_put(frame, &off);
-    memcpy(frame + OFFLOAD_HEADER_LEN, pkt, sizeof(pkt));
+    memcpy(frame + PPP_OFFLOAD_HEADER_LEN, pkt, sizeof(pkt));
     h_feed(p->b.link, PPP_PROTO_VSNP, frame, sizeof(frame), NULL, p->now);
     assert_int_equal(b->rx_ip_packets, 1); /* the well-formed one, fed the same way */
     uint64_t dropped = b->rx_dropped;
     frame[0] = 0x40; /* an unknown flag */
     h_feed(p->b.link, PPP_PROTO_VSNP, frame, sizeof(frame), NULL, p->now);
-    h_feed(p->b.link, PPP_PROTO_VSNP, frame, OFFLOAD_HEADER_LEN - 1, NULL, p->now);
+    h_feed(p->b.link, PPP_PROTO_VSNP, frame, PPP_OFFLOAD_HEADER_LEN - 1, NULL, p->now);
     frame[0] = PPP_OFFLOAD_NEEDS_CSUM;
-    frame[OFFLOAD_HEADER_LEN] = 0x65; /* IPv6 by its version, TCPv4 by its metadata */
+    frame[PPP_OFFLOAD_HEADER_LEN] = 0x65; /* IPv6 by its version, TCPv4 by its metadata */
     h_feed(p->b.link, PPP_PROTO_VSNP, frame, sizeof(frame), NULL, p->now);
     assert_int_equal(b->rx_dropped, dropped + 3);
     assert_int_equal(b->rx_ip_packets, 1);

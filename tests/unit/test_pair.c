@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "engine_harness.h"
-#include "util.h"
+#include "wire.h"
 
 #define PACKETS 10000
 #define ADDR_A 0xc612ff01u /* 198.18.255.1 */

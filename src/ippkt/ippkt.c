@@ -1,7 +1,7 @@
 /* ippkt.c - flow hash and ECN marking on raw IPv4/IPv6 headers */
 #include "ippkt.h"
 
-#include "util.h"
+#include "wire.h"
 
 enum {
     IPPROTO_TCP_ = 6,

@@ -1,9 +1,9 @@
 /*
- * util.h - small helpers the engine's modules share: network byte order
- * access to unaligned buffers and container_of.
+ * wire.h - small helpers the engine and the IP and queue rooms share:
+ * network byte order access to unaligned buffers and container_of.
  */
-#ifndef PPPSSH_UTIL_H
-#define PPPSSH_UTIL_H
+#ifndef PPPSSH_WIRE_H
+#define PPPSSH_WIRE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -20,18 +20,15 @@
  * negotiated parameters), received IP packets and log lines.  Every
  * callback runs synchronously inside the call that caused it.
  *
- * Re-entrancy (the callback contract): a callback runs while the engine is
- * in the middle of a frame or a timer.  From inside one, only the
- * functions that read may be called: ppp_link_phase, ppp_link_cause,
- * ppp_link_peer_reason, ppp_link_stats, ppp_link_expiry, ppp_link_tx_room.
- * None that changes state (open, close, lower_down, input, send_ip,
- * send_offloaded, refuse_offload, refuse_ipv6, tx_data/tx_consume,
- * handle_expiry, echo, del): a callback records what happened, and the
- * caller acts once the engine has returned.
- *
  * Times are nanoseconds on any monotonic clock the caller likes; durations
- * in ppp_settings are milliseconds.  IPv4 addresses are uint32_t in host
- * byte order (198.18.255.1 is 0xc612ff01).
+ * in ppp_settings are milliseconds.
+ *
+ * Byte order, everywhere in this header (settings and events alike):
+ * numbers, IPv4 addresses among them, are in host byte order (uint32_t,
+ * 198.18.255.1 is 0xc612ff01; a struct in_addr needs htonl()); byte
+ * strings (IPv6 interface identifiers, packets) are as on the wire.
+ *
+ * Callbacks: see struct ppp_callbacks for what a callback may call.
  */
 #ifndef PPPSSH_PPP_H
 #define PPPSSH_PPP_H
@@ -85,9 +82,37 @@ enum ppp_cause {
 };
 
 const char *ppp_cause_name(enum ppp_cause cause);
-/* pppd's exit status for a cause: 5 user request, 10 negotiation failed,
- * 15 peer dead, 16 hangup, 17 loopback, 0 for PPP_CAUSE_NONE. */
-int ppp_cause_exit_status(enum ppp_cause cause);
+
+/* pppd's exit statuses (pppd(8), "EXIT STATUS"; pppd.h's EXIT_*), the one
+ * place their numbers are written: scripts and supervisors written for
+ * pppd key on them.  The host's own failures (config, TUN, ssh) use the
+ * same numbers through its own names (run/exitcode.h). */
+enum ppp_exit_status {
+    PPP_EXIT_OK = 0,
+    PPP_EXIT_FATAL_ERROR = 1,
+    PPP_EXIT_OPTION_ERROR = 2,
+    PPP_EXIT_NOT_ROOT = 3,
+    PPP_EXIT_NO_KERNEL_SUPPORT = 4,
+    PPP_EXIT_USER_REQUEST = 5,
+    PPP_EXIT_LOCK_FAILED = 6,
+    PPP_EXIT_OPEN_FAILED = 7,
+    PPP_EXIT_CONNECT_FAILED = 8,
+    PPP_EXIT_PTYCMD_FAILED = 9,
+    PPP_EXIT_NEGOTIATION_FAILED = 10,
+    PPP_EXIT_PEER_AUTH_FAILED = 11,
+    PPP_EXIT_IDLE_TIMEOUT = 12,
+    PPP_EXIT_CONNECT_TIME = 13,
+    PPP_EXIT_CALLBACK = 14,
+    PPP_EXIT_PEER_DEAD = 15,
+    PPP_EXIT_HANGUP = 16,
+    PPP_EXIT_LOOPBACK = 17,
+    PPP_EXIT_INIT_FAILED = 18,
+    PPP_EXIT_AUTH_TOPEER_FAILED = 19,
+};
+
+/* pppd's exit status for a cause: USER_REQUEST, NEGOTIATION_FAILED,
+ * PEER_DEAD, HANGUP, LOOPBACK; PPP_EXIT_OK for PPP_CAUSE_NONE. */
+enum ppp_exit_status ppp_cause_exit_status(enum ppp_cause cause);
 
 enum ppp_log_level { PPP_LOG_ERROR, PPP_LOG_WARN, PPP_LOG_INFO, PPP_LOG_DEBUG };
 
@@ -171,11 +196,11 @@ struct ppp_event {
             bool offload_tx; /* we may send it offloaded packets */
         } lcp;
         struct {
-            uint32_t local, remote;
-            uint32_t dns[2]; /* from the peer, 0 if none */
+            uint32_t local, remote; /* host byte order */
+            uint32_t dns[2];        /* from the peer, host byte order, 0 if none */
         } ipcp;
         struct {
-            uint8_t local_ifid[8], remote_ifid[8]; /* fe80::IFID on each end */
+            uint8_t local_ifid[8], remote_ifid[8]; /* fe80::IFID on each end, wire order */
         } ipv6cp;
         ppp_time echo_rtt;
         struct {
@@ -206,6 +231,46 @@ struct ppp_offload {
     uint16_t csum_start, csum_offset;
 };
 
+/* pppssh's offload header in front of the packet in a VSNP frame: its
+ * fields in network byte order, the caller never sees them encoded. */
+#define PPP_OFFLOAD_HEADER_LEN 10
+
+/* The metadata describes this packet: known flags and type; TCP
+ * segmentation only of an unfragmented TCP packet of the type's own IP
+ * version, into segments of at least 48 bytes; a partial checksum (if
+ * any) exactly in the checksum field of the packet's own TCP or UDP
+ * header, past any IPv6 extension headers, in an unfragmented packet;
+ * every offset inside the packet.  Whatever passes is safe to hand to a
+ * TUN (whose kernel checks less) or to the functions below.  The engine
+ * checks every offloaded packet it receives with it; a host filtering
+ * packets it got from elsewhere uses it too. */
+bool ppp_offload_valid(const struct ppp_offload *off, const uint8_t *pkt, size_t len);
+
+/* Metadata that needs nothing of the peer: a packet that needs its
+ * checksum completed or segmenting does. */
+bool ppp_offload_is_plain(const struct ppp_offload *off);
+
+/* Finish a partial checksum in place (RFC 1071 sum from csum_start, the
+ * pseudo-header sum already in the field), so the packet can go as plain
+ * IP.  Only for metadata without segmentation whose checksum field lies
+ * in the packet (ppp_offload_csum_fits). */
+bool ppp_offload_csum_fits(const struct ppp_offload *off, size_t len);
+void ppp_offload_complete_csum(const struct ppp_offload *off, uint8_t *pkt, size_t len);
+
+/* Bytes that one frame carrying len bytes of Information can take on the
+ * stream at most (RFC 1662 section 4: flags, header, escaped bytes and
+ * FCS included): what a host's write buffer must hold for its largest
+ * packet. */
+size_t ppp_encoded_max(size_t len);
+
+/* The callback contract.  Every callback runs synchronously inside the
+ * call into the link that caused it (ppp_link_input, ppp_link_open, ...)
+ * and should only record what happened; the host acts after that call
+ * returns.  Inside a callback the host may read the link: ppp_link_phase,
+ * ppp_link_cause, ppp_link_peer_reason, ppp_link_failure_reason,
+ * ppp_link_stats, ppp_link_tx_room, ppp_link_expiry.  Functions that
+ * change the link say below whether a callback may call them
+ * (ppp_link_refuse_ipv6: not). */
 struct ppp_callbacks {
     void (*event)(void *user, const struct ppp_event *event);
     /* A received IPv4 (family 4) or IPv6 (family 6) datagram, from a frame
@@ -320,6 +385,15 @@ enum ppp_cause ppp_link_cause(const struct ppp_link *link);
  * by '?'; "" if none.  A server refusing a session says why there. */
 #define PPP_REASON_MAX 128
 const char *ppp_link_peer_reason(const struct ppp_link *link);
+/* The engine's own words for what went wrong this session: its last
+ * warning or error (also passed to the log callback), such as "IPCP:
+ * peer insists on 0.0.0.0 as our address" or "LCP: no answer to 10
+ * Configure-Requests", at most PPP_FAILURE_MAX bytes, control characters
+ * and non-ASCII bytes replaced by '?'; "" if nothing went wrong.  Cleared
+ * by ppp_link_open().  The host quotes it to its user beside
+ * ppp_cause_name(ppp_link_cause()), instead of scraping log lines. */
+#define PPP_FAILURE_MAX 255
+const char *ppp_link_failure_reason(const struct ppp_link *link);
 const struct ppp_stats *ppp_link_stats(const struct ppp_link *link);
 
 #endif
