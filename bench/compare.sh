@@ -61,7 +61,9 @@ wait_sessions_gone() {
     done
 }
 
-scenario() {
+# scenario_start TUNNEL: bring TUNNEL up on this path and wait for its
+# first ping; false (recorded as up_failed) if it did not come up.
+scenario_start() {
     TUN_NAME=$1
     RUN=$BED_TMP/$PATH_NAME-$TUN_NAME
     mkdir -p "$RUN"
@@ -74,8 +76,21 @@ scenario() {
         log "   $TUN_NAME did not come up (logs: $RUN)"
         rec up_failed 1
         tun_down
-        return
+        return 1
     fi
+}
+
+# scenario_end FILE...: take the tunnel down and keep FILE... (globs in
+# $RUN) with the results.
+scenario_end() {
+    tun_down
+    wait_sessions_gone
+    mkdir -p "$RESULTS/logs/$PATH_NAME-$TUN_NAME"
+    for _f in "$@"; do cp "$RUN"/$_f "$RESULTS/logs/$PATH_NAME-$TUN_NAME/" 2>/dev/null; done
+}
+
+scenario() {
+    scenario_start "$1" || return
     [ "$TUN_NAME" = none ] || rec first_ping_s "$_fp"
     log "   first ping after ${_fp}s"
     measure_idle
@@ -85,11 +100,7 @@ scenario() {
     measure_flows 8
     measure_conns
     measure_rss
-    tun_down
-    wait_sessions_gone
-    mkdir -p "$RESULTS/logs/$PATH_NAME-$TUN_NAME"
-    cp "$RUN"/*.log "$RUN"/*.json "$RUN"/*.ping "$RUN"/*.rr "$RUN"/conns.out \
-        "$RESULTS/logs/$PATH_NAME-$TUN_NAME/" 2>/dev/null
+    scenario_end '*.log' '*.json' '*.ping' '*.rr' conns.out
 }
 
 # The path matrix: one axis at a time around the centre (20 Mbit/s, 40 ms
@@ -130,29 +141,13 @@ measure_compete() {
 }
 
 matrix_scenario() {
-    TUN_NAME=$1
-    RUN=$BED_TMP/$PATH_NAME-$TUN_NAME
-    mkdir -p "$RUN"
-    log "== $PATH_NAME / $TUN_NAME"
-    # shellcheck disable=SC1090
-    . "$BENCH_DIR/tunnels/$TUN_NAME.sh"
-    tun_prepare
-    _t0=$(now)
-    if ! tun_up || ! _fp=$(first_ping "$_t0"); then
-        log "   $TUN_NAME did not come up (logs: $RUN)"
-        rec up_failed 1
-        tun_down
-        return
-    fi
+    scenario_start "$1" || return
     measure_idle
     measure_one_flow
     measure_download
     measure_flows 8
     [ "$POINT_COMPETE" = 1 ] && measure_compete
-    tun_down
-    wait_sessions_gone
-    mkdir -p "$RESULTS/logs/$PATH_NAME-$TUN_NAME"
-    cp "$RUN"/*.log "$RUN"/*.json "$RUN"/*.ping "$RESULTS/logs/$PATH_NAME-$TUN_NAME/" 2>/dev/null
+    scenario_end '*.log' '*.json' '*.ping'
 }
 
 matrix() {
