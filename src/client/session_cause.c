@@ -21,7 +21,9 @@ static const char *peer_reason(const struct tunnel *t)
 
 static void cause_message(struct tunnel *t, enum ppp_cause cause, char *buf, size_t size)
 {
-    const char *why = t->engine_warning[0] ? t->engine_warning : ppp_cause_name(cause);
+    /* The engine's own account of what went wrong (printable), not its log. */
+    const char *failure = t->link ? ppp_link_failure_reason(t->link) : "";
+    const char *why = failure[0] ? failure : ppp_cause_name(cause);
     const char *said = t->st.said.reason;
     const char *reason = peer_reason(t);
     switch (cause) {

@@ -108,7 +108,6 @@ static void session_reset_fields(struct tunnel *t)
     t->st.err_len = 0;
     t->st.err_eof = false;
     ssh_stderr_init(&t->st.said);
-    t->engine_warning[0] = 0;
     t->st.text_len = 0;
     t->sup.session_was_up = false;
     t->sup.words_until = PPP_TIME_NEVER;

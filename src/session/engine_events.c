@@ -416,9 +416,7 @@ void engine_settle(struct tunnel *t)
 
 void engine_log(void *user, enum ppp_log_level level, const char *line)
 {
-    struct tunnel *t = user;
-    if (level <= PPP_LOG_WARN) /* the "why" of a failure: quoted to the user */
-        text_sanitize_str(t->engine_warning, sizeof(t->engine_warning), line);
+    (void)user;
     static const enum log_level map[] = {
         [PPP_LOG_ERROR] = LOG_LEVEL_ERROR,
         [PPP_LOG_WARN] = LOG_LEVEL_WARN,

@@ -33,8 +33,6 @@ void peerlog_line(void *user, enum ppp_log_level level, const char *line)
     };
     struct tunnel *t = user;
 
-    if (level <= PPP_LOG_WARN) /* still the "why" if the link dies of it */
-        snprintf(t->engine_warning, sizeof(t->engine_warning), "%s", line);
     log_limit_line(&t->peer_log, t->now, map[level], line);
 }
 

@@ -136,7 +136,6 @@ struct tunnel {
     struct in_addr peer_dns[2]; /* from IPCP, 0.0.0.0 = none */
     uint8_t local_ifid[8], remote_ifid[8];
     ppp_time started, up_since, echo_rtt;
-    char engine_warning[256]; /* the engine's last warning: the "why" */
     struct spoof_filter spoof;
 
     /* The engine's lines about the peer's packets (peerlog.c). */
