@@ -15,6 +15,10 @@
  * back; unsent bytes in the connection beyond this, it was the limit. */
 #define APP_LIMITED_SHARE 0.8
 #define APP_LIMITED_UNSENT 2048.0
+/* A queue the bytes in flight show, this long, is ours even when we sent
+ * below the rate: no delayed-ACK timer makes it (see pacer_on_path). */
+#define OWN_QUEUE_AT_LEAST (50 * PPP_MS)
+#define OWN_QUEUE_MARGIN 4.0
 
 void pacer_config_default(struct pacer_config *c)
 {
@@ -335,6 +339,7 @@ void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time pa
 {
     const struct pacer_config *c = &p->config;
     ppp_time queue = path_standing_queue(p, base_rtt, path_queue, inflight);
+    ppp_time standing = queue;
     if (queue > p->path_queue_max)
         p->path_queue_max = queue;
     if (p->link_rate > 0) {
@@ -368,6 +373,27 @@ void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time pa
      * coming back through the other direction's queue): cutting our rate
      * would not shorten it. */
     bool app_limited = sending < APP_LIMITED_SHARE * p->rate && p->unsent_max < APP_LIMITED_UNSENT;
+    /* Unless the bytes in flight show a queue at the bottleneck longer
+     * than any delayed-ACK timer: then the link was busy through the
+     * interval (what it delivered is its rate) and the queue is ours,
+     * though our rate held nothing back.  That is the unpaced start: the
+     * flows inside fill the bottleneck with their own slow-start windows,
+     * which ssh passes on at once; as application-limited, the pacer
+     * never cut, and at 5 Mbit/s the 100-packet queue stood at 240 ms
+     * until the first loss (issue 15's r5 point).  BBR likewise ends its
+     * Startup on a full pipe, whatever limited the sender
+     * (draft-ietf-ccwg-bbr section 4.3.1.2).  A shorter queue may be the
+     * peer's delayed ACKs (Linux: 40 ms).  And the bytes in flight must
+     * be bytes: TCP_INFO counts a trickle's small segments as full ones,
+     * so a trickle of ACKs whose own ACKs come back through the other
+     * direction's full queue shows ten times what it sent in a round trip
+     * in flight (Little's law: a queue of our bytes holds at most what we
+     * sent in a round trip; a smoothed RTT lags a growing queue, hence
+     * the margin). */
+    double round_trip = (double)(base_rtt + path_queue) / 1e9;
+    if (p->link_rate > 0 && standing > c->target && standing > OWN_QUEUE_AT_LEAST &&
+        inflight <= OWN_QUEUE_MARGIN * sending * round_trip)
+        app_limited = false;
     /* (A sample taken while the path stood empty was tried as a lower
      * bound that cannot lower the estimate.  After a loss the rate then
      * stays at the link's while the connection's window takes a third of

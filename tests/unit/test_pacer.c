@@ -290,6 +290,7 @@ struct path_run {
     int off_ms, cycle_ms;
     int queue_packets;  /* the bottleneck's queue (0: the bench's 100) */
     ppp_time ack_delay; /* the receiver holds an ACK this long (see below) */
+    bool window;        /* the flows inside are held by their own window (below) */
 };
 
 static struct result run_on_path(const struct path_run *pr, struct pacer *p)
@@ -332,7 +333,18 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
          * packets, as the bench's shaper): beyond, its window is full and
          * what is written waits in it unsent (TCP_NOTSENT_LOWAT's worth). */
         held = 0;
+        /* With `window`, the flows inside grow their window by what each
+         * ACK acknowledges (slow start) and have no more in flight: all of
+         * it passes through ssh at once, so the connection holds nothing
+         * unsent and the bottleneck's queue fills with bytes the pacer
+         * never held back (until a drop, which is not modelled: here the
+         * window stops growing at a full queue). */
+        double window = 10 * PACKET + view.delivered_at[seen];
         while (on && pacer_can_send(p, now)) {
+            if (pr->window && pushed - view.delivered_at[seen] >= window)
+                break;
+            if (pr->window && m.queued >= queue_limit)
+                break;
             if (m.queued >= queue_limit) {
                 held = 32768;
                 break;
@@ -591,6 +603,45 @@ static void test_on_path_long_deep(void **state)
     holds(&pr, 0.80);
 }
 
+/* Issue 15's r5 point (5 Mbit/s, 40 ms RTT, a 100-packet queue: 240 ms
+ * of it).  The flows inside start in slow start and, with the pacer at
+ * its unpaced start, fill the bottleneck's queue with their own window:
+ * nothing waits unsent and we send less than the rate allows, but the
+ * bytes in flight show the queue is ours.  Within the two seconds before
+ * the bench's pings start, it is short. */
+static void test_on_path_window_fills_slow_link(void **state)
+{
+    (void)state;
+    struct path_run pr = {
+        .rate = 625e3, .delay = 20 * PPP_MS, .seconds = 8, .warmup = 2, .window = true};
+    holds(&pr, 0.90);
+}
+
+/* The trickle as the server's end saw it during an upload on the r5
+ * point: ACKs, whose own ACKs come back through the upload's queue, so
+ * its RTT grew to 85 ms; TCP_INFO counted its small segments in flight
+ * as full ones (24 of them, 35 KB), against an estimate of the trickle's
+ * own 20 KB/s.  That is no queue of ours to cut for: the download after
+ * it started at 160 kbit/s. */
+static void test_on_path_trickle_in_full_segments_keeps_the_rate(void **state)
+{
+    (void)state;
+    struct pacer_config c;
+    struct pacer p;
+    pacer_config_default(&c);
+    pacer_config_for_path(&c);
+    pacer_init(&p, &c, 1);
+    double delivered = 1;
+    for (ppp_time now = PPP_MS; now < 5000 * PPP_MS; now += 20 * PPP_MS) {
+        assert_true(pacer_can_send(&p, now));
+        pacer_sent(&p, 400);
+        delivered += 400;
+        pacer_on_path(&p, now, 40 * PPP_MS, 85 * PPP_MS, 0, delivered, 24 * 1448);
+    }
+    assert_true(p.rate >= c.initial_rate);
+    assert_int_equal(p.decreases, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -611,6 +662,8 @@ int main(void)
         cmocka_unit_test(test_on_path_delayed_acks_are_no_queue),
         cmocka_unit_test(test_on_path_long_deep),
         cmocka_unit_test(test_on_path_idle_estimate_is_no_link),
+        cmocka_unit_test(test_on_path_window_fills_slow_link),
+        cmocka_unit_test(test_on_path_trickle_in_full_segments_keeps_the_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
