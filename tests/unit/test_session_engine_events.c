@@ -14,9 +14,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
-#include <ifaddrs.h>
 #include <net/if.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,21 +24,9 @@
 
 #include "exitcode.h"
 #include "netlink.h"
+#include "netns.h"
 #include "tun.h"
 #include "tunnel.h"
-
-static bool in_namespace;
-
-static int enter_namespace(void **state)
-{
-    (void)state;
-    if (geteuid() == 0 && unshare(CLONE_NEWNET) == 0)
-        in_namespace = true;
-    else
-        fprintf(stderr, "test_session_engine_events: not root or no unshare(CLONE_NEWNET): "
-                        "skipped\n");
-    return 0;
-}
 
 struct bed {
     struct run_params p;
@@ -123,27 +109,6 @@ static void ipv6cp_up(struct tunnel *t)
     engine_event(t, &ev);
 }
 
-/* Whether the kernel has an address of family on the interface, and
- * if want is not NULL, whether want (as text) is among them. */
-static bool kernel_has(const char *ifname, int family, const char *want)
-{
-    struct ifaddrs *all, *a;
-    bool found = false;
-    char text[INET6_ADDRSTRLEN];
-    assert_int_equal(getifaddrs(&all), 0);
-    for (a = all; a && !found; a = a->ifa_next) {
-        if (!a->ifa_addr || a->ifa_addr->sa_family != family || strcmp(a->ifa_name, ifname))
-            continue;
-        const void *bytes = family == AF_INET
-                                ? (const void *)&((struct sockaddr_in *)a->ifa_addr)->sin_addr
-                                : (const void *)&((struct sockaddr_in6 *)a->ifa_addr)->sin6_addr;
-        inet_ntop(family, bytes, text, sizeof(text));
-        found = !want || !strcmp(text, want);
-    }
-    freeifaddrs(all);
-    return found;
-}
-
 static int kernel_mtu(const char *ifname, bool *up)
 {
     struct ifreq ifr = {0};
@@ -156,12 +121,6 @@ static int kernel_mtu(const char *ifname, bool *up)
     return ifr.ifr_mtu;
 }
 
-#define NEED_NAMESPACE()                                                                           \
-    do {                                                                                           \
-        if (!in_namespace)                                                                         \
-            skip();                                                                                \
-    } while (0)
-
 static void ipcp_up_puts_the_addresses_on_and_down_takes_them_off(void **state)
 {
     (void)state;
@@ -172,13 +131,13 @@ static void ipcp_up_puts_the_addresses_on_and_down_takes_them_off(void **state)
     lcp_up(t, 1400);
     ipcp_up(t, "198.18.255.2", "198.18.255.1");
     /* Recorded only: nothing happens until the engine has returned. */
-    assert_false(kernel_has(b->name, AF_INET, NULL));
+    assert_false(netns_has_addr(b->name, AF_INET, NULL));
     engine_settle(t);
     assert_false(t->failed);
     assert_int_equal(t->mtu, 1400);
     assert_int_equal(kernel_mtu(b->name, &up), 1400);
     assert_true(up);
-    assert_true(kernel_has(b->name, AF_INET, "198.18.255.2"));
+    assert_true(netns_has_addr(b->name, AF_INET, "198.18.255.2"));
     assert_true(t->ipcp_up);
     assert_true(t->reported_up);
     assert_int_equal(t->sup.state, SUP_UP);
@@ -189,7 +148,7 @@ static void ipcp_up_puts_the_addresses_on_and_down_takes_them_off(void **state)
     engine_event(t, &down);
     engine_settle(t);
     assert_false(t->ipcp_up);
-    assert_false(kernel_has(b->name, AF_INET, NULL));
+    assert_false(netns_has_addr(b->name, AF_INET, NULL));
     assert_false(netcfg_has_addr4(&t->net));
     bed_free(b);
 }
@@ -211,7 +170,7 @@ static void an_mtu_below_1280_gives_ipv6_up(void **state)
     engine_settle(t);
     assert_false(t->ipv6cp_up);
     assert_false(t->ipv6_configured);
-    assert_false(kernel_has(b->name, AF_INET6, NULL));
+    assert_false(netns_has_addr(b->name, AF_INET6, NULL));
     assert_true(t->ipcp_up); /* IPv4 goes on */
     assert_false(t->failed);
     bed_free(b);
@@ -232,7 +191,7 @@ static void ipv6cp_up_adds_the_link_local_of_the_negotiated_identifier(void **st
     }
     assert_true(t->ipv6cp_up);
     assert_true(t->ipv6_configured);
-    assert_true(kernel_has(b->name, AF_INET6, "fe80::200:0:0:11"));
+    assert_true(netns_has_addr(b->name, AF_INET6, "fe80::200:0:0:11"));
     /* IPv4 is wanted too: IPv6 alone is not the link `up` waits for. */
     assert_false(t->reported_up);
     bed_free(b);
@@ -256,7 +215,7 @@ static void a_peer_address_that_is_the_ssh_server_fails_the_tunnel(void **state)
     assert_int_equal(t->exit_status, RUN_EXIT_NEGOTIATION);
     assert_false(t->ipcp_up);
     assert_false(t->reported_up);
-    assert_false(kernel_has(b->name, AF_INET, NULL));
+    assert_false(netns_has_addr(b->name, AF_INET, NULL));
     bed_free(b);
 }
 
@@ -309,5 +268,5 @@ int main(void)
         cmocka_unit_test(a_peer_address_that_is_the_ssh_server_fails_the_tunnel),
         cmocka_unit_test(a_route_covering_the_ssh_server_fails_the_tunnel),
     };
-    return cmocka_run_group_tests(tests, enter_namespace, NULL);
+    return cmocka_run_group_tests(tests, netns_enter, NULL);
 }

@@ -13,8 +13,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <ifaddrs.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,25 +20,8 @@
 
 #include "netcfg.h"
 #include "netlink.h"
+#include "netns.h"
 #include "tun.h"
-
-static bool in_namespace;
-
-static int enter_namespace(void **state)
-{
-    (void)state;
-    if (geteuid() == 0 && unshare(CLONE_NEWNET) == 0)
-        in_namespace = true;
-    else
-        fprintf(stderr, "test_session_netcfg: not root or no unshare(CLONE_NEWNET): skipped\n");
-    return 0;
-}
-
-#define NEED_NAMESPACE()                                                                           \
-    do {                                                                                           \
-        if (!in_namespace)                                                                         \
-            skip();                                                                                \
-    } while (0)
 
 struct bed {
     int tun_fd;
@@ -84,26 +65,6 @@ static struct in_addr ip4(const char *text)
     return a;
 }
 
-/* Whether the kernel has address text (family) on ifname. */
-static bool kernel_has(const char *ifname, int family, const char *want)
-{
-    struct ifaddrs *all, *a;
-    char text[INET6_ADDRSTRLEN];
-    bool found = false;
-    assert_int_equal(getifaddrs(&all), 0);
-    for (a = all; a && !found; a = a->ifa_next) {
-        if (!a->ifa_addr || a->ifa_addr->sa_family != family || strcmp(a->ifa_name, ifname))
-            continue;
-        const void *bytes = family == AF_INET
-                                ? (const void *)&((struct sockaddr_in *)a->ifa_addr)->sin_addr
-                                : (const void *)&((struct sockaddr_in6 *)a->ifa_addr)->sin6_addr;
-        inet_ntop(family, bytes, text, sizeof(text));
-        found = !strcmp(text, want);
-    }
-    freeifaddrs(all);
-    return found;
-}
-
 /* Routes of family we installed on the interface, in any table. */
 static size_t routes(const struct netcfg *nc, int family)
 {
@@ -136,21 +97,21 @@ static void each_family_is_undone_apart(void **state)
     assert_int_equal(netcfg_addr6(&b->nc, &a6, true), 0);
     assert_int_equal(netcfg_route(&b->nc, &r6, NULL), 0);
     assert_true(netcfg_has_addr4(&b->nc));
-    assert_true(kernel_has(b->name, AF_INET, "198.18.255.2"));
-    assert_true(kernel_has(b->name, AF_INET6, "fd00:5353::2"));
+    assert_true(netns_has_addr(b->name, AF_INET, "198.18.255.2"));
+    assert_true(netns_has_addr(b->name, AF_INET6, "fd00:5353::2"));
     assert_int_equal(routes(&b->nc, AF_INET), 1);
     assert_int_equal(routes(&b->nc, AF_INET6), 1);
 
     /* IPV6CP down: IPv4 stays as it was. */
     netcfg_undo(&b->nc, AF_INET6);
-    assert_false(kernel_has(b->name, AF_INET6, "fd00:5353::2"));
+    assert_false(netns_has_addr(b->name, AF_INET6, "fd00:5353::2"));
     assert_int_equal(routes(&b->nc, AF_INET6), 0);
-    assert_true(kernel_has(b->name, AF_INET, "198.18.255.2"));
+    assert_true(netns_has_addr(b->name, AF_INET, "198.18.255.2"));
     assert_int_equal(routes(&b->nc, AF_INET), 1);
     assert_int_equal(b->nc.n, 2);
 
     netcfg_undo(&b->nc, AF_INET);
-    assert_false(kernel_has(b->name, AF_INET, "198.18.255.2"));
+    assert_false(netns_has_addr(b->name, AF_INET, "198.18.255.2"));
     assert_int_equal(routes(&b->nc, AF_INET), 0);
     assert_false(netcfg_has_addr4(&b->nc));
     assert_int_equal(b->nc.n, 0);
@@ -271,5 +232,5 @@ int main(void)
         cmocka_unit_test(sysctls_are_restored_newest_first),
         cmocka_unit_test(a_full_journal_refuses_more),
     };
-    return cmocka_run_group_tests(tests, enter_namespace, NULL);
+    return cmocka_run_group_tests(tests, netns_enter, NULL);
 }

@@ -15,7 +15,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,29 +23,12 @@
 #include <unistd.h>
 
 #include "engine_harness.h"
+#include "netns.h"
 #include "tunnel.h"
 
 #define LOCAL "198.18.255.2"
 #define PEER "198.18.255.1"
 #define PORT 5353
-
-static bool in_namespace;
-
-static int enter_namespace(void **state)
-{
-    (void)state;
-    if (geteuid() == 0 && unshare(CLONE_NEWNET) == 0)
-        in_namespace = true;
-    else
-        fprintf(stderr, "test_session_tun_pump: not root or no unshare(CLONE_NEWNET): skipped\n");
-    return 0;
-}
-
-#define NEED_NAMESPACE()                                                                           \
-    do {                                                                                           \
-        if (!in_namespace)                                                                         \
-            skip();                                                                                \
-    } while (0)
 
 static struct in_addr ip4(const char *text)
 {
@@ -291,5 +273,5 @@ int main(void)
         cmocka_unit_test(a_server_drops_a_clients_spoofed_sources),
         cmocka_unit_test(a_packet_into_the_interface_reaches_the_far_engine),
     };
-    return cmocka_run_group_tests(tests, enter_namespace, NULL);
+    return cmocka_run_group_tests(tests, netns_enter, NULL);
 }
