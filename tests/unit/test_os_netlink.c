@@ -22,27 +22,10 @@
 #include <unistd.h>
 
 #include "netlink.h"
+#include "netns.h"
 #include "tun.h"
 
 static char err[256];
-static bool in_namespace;
-
-static int enter_namespace(void **state)
-{
-    if (geteuid() == 0 && unshare(CLONE_NEWNET) == 0)
-        in_namespace = true;
-    else
-        fprintf(stderr, "test_os_netlink: not root or no unshare(CLONE_NEWNET): "
-                        "TUN/rtnetlink tests skipped\n");
-    return 0;
-}
-
-#define NEED_NAMESPACE()                                                                           \
-    do {                                                                                           \
-        if (!in_namespace)                                                                         \
-            skip();                                                                                \
-    } while (0)
-
 static struct in_addr ip4(const char *text)
 {
     struct in_addr a;
@@ -313,5 +296,5 @@ int main(void)
         cmocka_unit_test(adds_and_deletes_policy_rules),
         cmocka_unit_test(reads_forwarding),
     };
-    return cmocka_run_group_tests(tests, enter_namespace, NULL);
+    return cmocka_run_group_tests(tests, netns_enter, NULL);
 }
