@@ -294,15 +294,19 @@ static int fds_start(struct tunnel *t)
 
 /* Order matters for the error the user sees: a tunnel of that name already
  * running beats "interface name taken"; the TUN is created before anything
- * is spawned. */
+ * is spawned.  Signals are ours before the interface exists: an INT or
+ * TERM once it is there must roll it back, not kill us with it in place. */
 static int setup(struct tunnel *t)
 {
-    if (fds_start(t) < 0 || control_start(t) < 0 || tun_start(t) < 0 || engine_start(t) < 0)
+    if (fds_start(t) < 0)
         return -1;
-    if (signals_start(t) < 0) {
-        tunnel_fail(t, RUN_EXIT_FATAL, "cannot set up signal handling: %s", strerror(errno));
+    int r = signals_start(t);
+    if (r < 0) {
+        tunnel_fail(t, RUN_EXIT_FATAL, "cannot set up signal handling: %s", strerror(-r));
         return -1;
     }
+    if (control_start(t) < 0 || tun_start(t) < 0 || engine_start(t) < 0)
+        return -1;
     return supervisor_first_session(t);
 }
 
