@@ -126,11 +126,11 @@ static int dns_up(struct tunnel *t, const struct in_addr peer_dns[2])
 }
 
 /* The link is usable: a waiting `pppssh up` is told once the ip-up hooks
- * (queued by supervisor_link_up) are done, as the routes they add are part
+ * (queued by the supervisor) are done, as the routes they add are part
  * of what `up` promises. */
 static void link_is_up(struct tunnel *t)
 {
-    supervisor_link_up(t);
+    supervision_link_up(t);
     if (t->reported_up)
         return;
     t->reported_up = true;
@@ -299,7 +299,7 @@ static void ipcp_gave_up(struct tunnel *t, const char *reason)
     if (!t->reported_up)
         tunnel_fail(t, RUN_EXIT_NEGOTIATION, "PPP negotiation failed: IPCP: %s", reason);
     else
-        supervisor_end_session(t, reason);
+        supervisor_end_session(&t->sup, reason);
 }
 
 static void phase(struct tunnel *t, const struct ppp_event *ev)
@@ -307,7 +307,7 @@ static void phase(struct tunnel *t, const struct ppp_event *ev)
     /* The engine logs the transition itself; Dead is read from it
      * (tunnel_link_dead) by the supervisor. */
     if (ev->u.phase.phase == PPP_PHASE_TERMINATE && ev->u.phase.cause == PPP_CAUSE_PEER_DEAD)
-        supervisor_peer_dead(t);
+        supervision_peer_dead(t);
 }
 
 static void handle_event(struct tunnel *t, const struct ppp_event *ev)
@@ -345,7 +345,7 @@ static void handle_event(struct tunnel *t, const struct ppp_event *ev)
     case PPP_EV_IPCP_DOWN:
         /* Addresses and routes stay while the supervisor reconnects. */
         t->ipcp_up = false;
-        if (!supervisor_keeps_config(t))
+        if (!supervision_keeps_config(t))
             netcfg_undo(&t->net, AF_INET);
         break;
     case PPP_EV_IPV6CP_UP:
@@ -353,7 +353,7 @@ static void handle_event(struct tunnel *t, const struct ppp_event *ev)
         break;
     case PPP_EV_IPV6CP_DOWN:
         t->ipv6cp_up = false;
-        if (!supervisor_keeps_config(t)) {
+        if (!supervision_keeps_config(t)) {
             netcfg_undo(&t->net, AF_INET6);
             t->ipv6_configured = false;
         }
@@ -364,7 +364,7 @@ static void handle_event(struct tunnel *t, const struct ppp_event *ev)
     case PPP_EV_ECHO_RTT:
         t->echo_rtt = ev->u.echo_rtt;
         tun_echo_rtt(t, ev->u.echo_rtt);
-        supervisor_echo_reply(t);
+        supervision_echo_reply(t);
         break;
     }
 }
@@ -389,7 +389,7 @@ static void engine_requests(struct tunnel *t)
         ppp_link_refuse_offload(t->link);
     }
     if (evqueue_take_overflow(&t->events))
-        supervisor_end_session(t, "the peer caused more link events in one read than a PPP "
+        supervisor_end_session(&t->sup, "the peer caused more link events in one read than a PPP "
                                   "peer can");
 }
 

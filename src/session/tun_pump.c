@@ -97,11 +97,11 @@ static bool may_drain(struct tunnel *t)
 }
 
 /* The link is down but will come back: the interface and its routes stay
- * (supervisor_keeps_config), so its packets are ours to hold or drop. */
+ * (supervision_keeps_config), so its packets are ours to hold or drop. */
 static bool link_down_kept(const struct tunnel *t)
 {
     return t->iface_up && t->reported_up && !tunnel_stopping(t) && !network_up(t) &&
-           supervisor_keeps_config(t);
+           supervision_keeps_config(t);
 }
 
 static bool engine_can_take(struct tunnel *t)

@@ -32,8 +32,8 @@
 #include "spoof.h"
 #include "ssh.h"
 #include "stream.h"     /* struct stream */
+#include "supervision.h"
 #include "supervisor.h" /* struct supervisor */
-#include "supervisor_policy.h"
 
 /* epoll tags */
 enum {
@@ -135,7 +135,7 @@ struct tunnel {
     struct in_addr local4, remote4;
     struct in_addr peer_dns[2]; /* from IPCP, 0.0.0.0 = none */
     uint8_t local_ifid[8], remote_ifid[8];
-    ppp_time started, up_since, echo_rtt;
+    ppp_time started, echo_rtt;
     struct spoof_filter spoof;
 
     /* The engine's lines about the peer's packets (peerlog.c). */
@@ -175,29 +175,25 @@ void tunnel_stop(struct tunnel *t, const char *reason);
 int loop_watch(struct tunnel *t, int fd, uint32_t tag, uint32_t events);
 void loop_unwatch(struct tunnel *t, int fd);
 
-/* supervisor.c */
-/* The one writer of t->sup.state: logs "X -> Y (why)" as fsm.c does. */
-void supervisor_set_state(struct tunnel *t, enum sup_state to, const char *why);
-int supervisor_first_session(struct tunnel *t);
-void supervise(struct tunnel *t);
-void supervisor_finish(struct tunnel *t); /* before the interface goes */
-/* SIGCHLD or the hooks' timeout: a hook ended or overran. */
-void supervisor_hooks_changed(struct tunnel *t);
-ppp_time supervisor_expiry(const struct tunnel *t);
-void supervisor_timer(struct tunnel *t, ppp_time now);
-void supervisor_heard(struct tunnel *t);      /* after input to the engine */
-void supervisor_link_up(struct tunnel *t);    /* the first NCP is up */
-void supervisor_peer_dead(struct tunnel *t);  /* the engine gave up on echoes */
-void supervisor_echo_reply(struct tunnel *t); /* PPP_EV_ECHO_RTT */
-void supervisor_reset(struct tunnel *t, const char *why);
-/* End this session now (the link is unusable: why); the next one follows
- * as after any failure. */
-void supervisor_end_session(struct tunnel *t, const char *why);
+/* supervision.c: the supervisor (client/supervisor.h) called with this
+ * wake-up's facts; what it recorded is performed before each returns. */
+struct session_facts session_facts(const struct tunnel *t);
+int supervision_start(struct tunnel *t); /* the first session; -1 if it could not start */
+void supervision_run(struct tunnel *t);  /* after every wake-up */
+void supervision_timer(struct tunnel *t);
+void supervision_reset(struct tunnel *t, const char *why);
 /* Sends an Echo-Request; false (with why) if the link is not up. */
-bool supervisor_check(struct tunnel *t, char *why, size_t size);
+bool supervision_check(struct tunnel *t, char *why, size_t size);
+void supervision_link_up(struct tunnel *t);    /* the first NCP is up */
+void supervision_echo_reply(struct tunnel *t); /* PPP_EV_ECHO_RTT */
+void supervision_peer_dead(struct tunnel *t);  /* the engine gave up on echoes */
+void supervision_heard(struct tunnel *t);      /* after input to the engine */
+void supervision_hooks_changed(struct tunnel *t); /* SIGCHLD or the hooks' timeout */
+void supervision_finish(struct tunnel *t);        /* before the interface goes */
+ppp_time supervision_expiry(const struct tunnel *t);
 /* Keep addresses and routes while the link is down: it will come back. */
-bool supervisor_keeps_config(const struct tunnel *t);
-const char *supervisor_state_name(const struct tunnel *t);
+bool supervision_keeps_config(const struct tunnel *t);
+const char *supervision_state_name(const struct tunnel *t);
 /* session_cause.c: why this session ended (status, message), most
  * specific first. */
 int session_cause(struct tunnel *t, char *msg, size_t size);
@@ -205,6 +201,7 @@ int session_cause(struct tunnel *t, char *msg, size_t size);
 bool session_dropped_before_start(const struct tunnel *t);
 
 /* stream.c */
+void stream_reset(struct tunnel *t); /* a new session's transport: nothing yet */
 int stream_start(struct tunnel *t);
 void stream_readable(struct tunnel *t);
 void stream_flush(struct tunnel *t);
