@@ -52,9 +52,8 @@ static ppp_time earlier(ppp_time a, ppp_time b)
 
 /* ---- actions: recorded for the session, in order ---- */
 
-__attribute__((format(printf, 4, 5))) static void record(struct supervisor *s,
-                                                         enum session_action_kind kind,
-                                                         int status, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void
+record(struct supervisor *s, enum session_action_kind kind, int status, const char *fmt, ...)
 {
     struct session_actions *a = &s->actions;
     if (a->n == SESSION_ACTIONS_MAX) {
@@ -75,8 +74,7 @@ bool supervisor_next_action(struct supervisor *s, struct session_action *out)
     struct session_actions *a = &s->actions;
     if (a->overflowed) {
         a->overflowed = false;
-        log_error("supervisor: more than %d actions in one call, some lost",
-                  SESSION_ACTIONS_MAX);
+        log_error("supervisor: more than %d actions in one call, some lost", SESSION_ACTIONS_MAX);
     }
     if (a->n == 0)
         return false;
@@ -128,7 +126,7 @@ static void hooks_down(struct supervisor *s, const struct session_facts *f)
 
 void supervisor_finish(struct supervisor *s, const struct session_facts *f)
 {
-    hooks_down(s, f);        /* when the end did not wait for the link to go Dead */
+    hooks_down(s, f);       /* when the end did not wait for the link to go Dead */
     hooks_drain(&s->hooks); /* nothing left to keep alive: each to its end or timeout */
     hooks_free(&s->hooks);
 }
@@ -533,7 +531,7 @@ void supervisor_set_state(struct supervisor *s, enum sup_state to, const char *w
 {
     if (s->state == to)
         return;
-    log_debug("supervisor: %s -> %s (%s)", supervisor_state_id(s->state),
-              supervisor_state_id(to), why);
+    log_debug("supervisor: %s -> %s (%s)", supervisor_state_id(s->state), supervisor_state_id(to),
+              why);
     s->state = to;
 }

@@ -21,8 +21,8 @@
 /* What the supervisor is given once, at the start (run.h's run_supervise
  * and the role's duties, copied: it keeps no pointer into the session). */
 struct supervisor_setup {
-    bool reconnect;           /* another session may follow (Persist, reset) */
-    bool hooks;               /* run ip-up / ip-down */
+    bool reconnect; /* another session may follow (Persist, reset) */
+    bool hooks;     /* run ip-up / ip-down */
     struct supervisor_config policy;
     const char *up_script, *down_script, *hook_dir; /* hooks.h */
     const char *ipparam;                            /* ip-up's sixth argument: the tunnel */
@@ -52,8 +52,8 @@ struct supervisor {
     ppp_time check_until;
     char last_error[256];
     uint64_t rng;
-    struct hook_runner hooks; /* ip-up / ip-down, beside the link, never waited for */
-    bool hook_up_ran;         /* ip-up was queued: ip-down is due when the link goes */
+    struct hook_runner hooks;       /* ip-up / ip-down, beside the link, never waited for */
+    bool hook_up_ran;               /* ip-up was queued: ip-down is due when the link goes */
     struct session_actions actions; /* recorded for the session (supervision.h) */
 };
 
@@ -76,15 +76,17 @@ bool supervisor_next_action(struct supervisor *s, struct session_action *out);
 
 /* The one writer of s->state: logs "X -> Y (why)" as fsm.c does. */
 void supervisor_set_state(struct supervisor *s, enum sup_state to, const char *why);
-void supervisor_finish(struct supervisor *s, const struct session_facts *f); /* before the interface goes */
+void supervisor_finish(struct supervisor *s,
+                       const struct session_facts *f); /* before the interface goes */
 /* SIGCHLD or the hooks' timeout: a hook ended or overran. */
 void supervisor_hooks_changed(struct supervisor *s, const struct session_facts *f);
 ppp_time supervisor_expiry(const struct supervisor *s, const struct session_facts *f);
 void supervisor_timer(struct supervisor *s, const struct session_facts *f);
-void supervisor_heard(struct supervisor *s, const struct session_facts *f); /* after input */
-void supervisor_link_up(struct supervisor *s, const struct session_facts *f); /* first NCP up */
+void supervisor_heard(struct supervisor *s, const struct session_facts *f);     /* after input */
+void supervisor_link_up(struct supervisor *s, const struct session_facts *f);   /* first NCP up */
 void supervisor_peer_dead(struct supervisor *s, const struct session_facts *f); /* echoes gave up */
-void supervisor_echo_reply(struct supervisor *s, const struct session_facts *f); /* PPP_EV_ECHO_RTT */
+void supervisor_echo_reply(struct supervisor *s,
+                           const struct session_facts *f); /* PPP_EV_ECHO_RTT */
 void supervisor_reset(struct supervisor *s, const struct session_facts *f, const char *why);
 /* End this session now (the link is unusable: why); the next one follows
  * as after any failure. */

@@ -390,7 +390,7 @@ static void engine_requests(struct tunnel *t)
     }
     if (evqueue_take_overflow(&t->events))
         supervisor_end_session(&t->sup, "the peer caused more link events in one read than a PPP "
-                                  "peer can");
+                                        "peer can");
 }
 
 void engine_settle(struct tunnel *t)

@@ -24,21 +24,21 @@ struct session_facts {
     ppp_time now;     /* this wake-up's time */
     ppp_time started; /* when the tunnel started */
     /* The engine. */
-    bool link_dead;               /* no session runs (the engine's phase is Dead) */
-    uint64_t rx_frames;           /* good frames received, ever */
-    uint64_t echo_sent;           /* LCP Echo-Requests sent, ever */
-    ppp_time echo_rtt;            /* the last echo's round trip */
+    bool link_dead;     /* no session runs (the engine's phase is Dead) */
+    uint64_t rx_frames; /* good frames received, ever */
+    uint64_t echo_sent; /* LCP Echo-Requests sent, ever */
+    ppp_time echo_rtt;  /* the last echo's round trip */
     /* How the tunnel ends. */
-    bool reported_up;   /* `up` was told the link is up (it has been up once) */
-    bool stopping;      /* down, INT or TERM asked us to stop */
+    bool reported_up;        /* `up` was told the link is up (it has been up once) */
+    bool stopping;           /* down, INT or TERM asked us to stop */
     const char *stop_reason; /* why, when stopping */
-    bool failed;        /* the tunnel failed: exit_msg says why */
+    bool failed;             /* the tunnel failed: exit_msg says why */
     const char *exit_msg;
     /* The transport of this session. */
-    bool has_child;      /* a transport child was started (ssh, Command) */
-    bool child_exited;   /* and has exited */
-    bool words_read;     /* its stderr reached end of file */
-    bool stream_gone;    /* its stream closed */
+    bool has_child;            /* a transport child was started (ssh, Command) */
+    bool child_exited;         /* and has exited */
+    bool words_read;           /* its stderr reached end of file */
+    bool stream_gone;          /* its stream closed */
     bool dropped_before_start; /* sshd dropped it before any PPP (MaxStartups) */
     const char *failure_line;  /* what its stderr said of that */
     /* The link as negotiated (for ip-up's arguments). */

@@ -31,7 +31,7 @@
 #include "run.h"
 #include "spoof.h"
 #include "ssh.h"
-#include "stream.h"     /* struct stream */
+#include "stream.h" /* struct stream */
 #include "supervision.h"
 #include "supervisor.h" /* struct supervisor */
 
@@ -184,10 +184,10 @@ void supervision_timer(struct tunnel *t);
 void supervision_reset(struct tunnel *t, const char *why);
 /* Sends an Echo-Request; false (with why) if the link is not up. */
 bool supervision_check(struct tunnel *t, char *why, size_t size);
-void supervision_link_up(struct tunnel *t);    /* the first NCP is up */
-void supervision_echo_reply(struct tunnel *t); /* PPP_EV_ECHO_RTT */
-void supervision_peer_dead(struct tunnel *t);  /* the engine gave up on echoes */
-void supervision_heard(struct tunnel *t);      /* after input to the engine */
+void supervision_link_up(struct tunnel *t);       /* the first NCP is up */
+void supervision_echo_reply(struct tunnel *t);    /* PPP_EV_ECHO_RTT */
+void supervision_peer_dead(struct tunnel *t);     /* the engine gave up on echoes */
+void supervision_heard(struct tunnel *t);         /* after input to the engine */
 void supervision_hooks_changed(struct tunnel *t); /* SIGCHLD or the hooks' timeout */
 void supervision_finish(struct tunnel *t);        /* before the interface goes */
 ppp_time supervision_expiry(const struct tunnel *t);

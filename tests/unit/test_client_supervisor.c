@@ -287,11 +287,15 @@ static void a_silent_far_end_fails_the_first_session(void **state)
     struct bed *b = calloc(1, sizeof(*b));
     assert_non_null(b);
     supervisor_init(&b->s);
-    b->f = (struct session_facts){.now = PPP_SEC, .started = PPP_SEC, .link_dead = true,
-                                  .stop_reason = "", .exit_msg = "", .failure_line = "",
+    b->f = (struct session_facts){.now = PPP_SEC,
+                                  .started = PPP_SEC,
+                                  .link_dead = true,
+                                  .stop_reason = "",
+                                  .exit_msg = "",
+                                  .failure_line = "",
                                   .ifname = "ppp0"};
-    struct supervisor_setup setup = {.reconnect = true, .silent = true,
-                                     .hook_dir = "/nonexistent-dir"};
+    struct supervisor_setup setup = {
+        .reconnect = true, .silent = true, .hook_dir = "/nonexistent-dir"};
     supervisor_first_session(&b->s, &setup, &b->f);
     start_session(b);
     b->f.now += (ppp_time)SUPERVISOR_SILENT_WAIT_MS * PPP_MS;
