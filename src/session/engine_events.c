@@ -9,6 +9,7 @@
  */
 #include "tunnel.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,11 +27,31 @@ static void addr4_text(uint32_t host_order, char *buf, size_t size)
     os_ip_format(&ip, buf, size);
 }
 
+int configure(struct tunnel *t, const struct cfg_request *rq)
+{
+    t->cfg_err[0] = 0;
+    if (!t->cfg) {
+        snprintf(t->cfg_err, sizeof(t->cfg_err), "no interface to configure");
+        return -ENODEV;
+    }
+    return t->cfg->request(t->cfg, rq, t->cfg_err, sizeof(t->cfg_err));
+}
+
+void configure_down(struct tunnel *t, int family)
+{
+    struct cfg_request rq = {.kind = family == AF_UNSPEC ? CFG_UNDO_ALL : CFG_DOWN,
+                             .family = family};
+    configure(t, &rq);
+    if (family != AF_INET6)
+        t->ipv4_configured = false;
+}
+
 static int iface_up(struct tunnel *t)
 {
     if (t->iface_up)
         return 0;
-    if (netcfg_mtu_up(&t->net, t->mtu) < 0)
+    struct cfg_request rq = {.kind = CFG_LINK_UP, .mtu = t->mtu};
+    if (configure(t, &rq) < 0)
         return -1;
     t->iface_up = true;
     return 0;
@@ -68,7 +89,7 @@ static bool transport_address(const struct tunnel *t, struct os_ip *out)
 /* A route into the tunnel that covers the SSH server's own address would
  * carry the transport into itself: the link dies seconds later and every
  * reconnect does the same.  A default route is kept off the server by
- * policy routing (netcfg_route), any other is refused. */
+ * policy routing (CFG_ROUTE, configurator.h), any other is refused. */
 static bool route_captures_transport(struct tunnel *t, const struct os_prefix *route)
 {
     struct os_ip server;
@@ -106,7 +127,9 @@ static int routes_up(struct tunnel *t, int family)
             continue;
         if (route_captures_transport(t, &net->routes[i]))
             return -2;
-        if (netcfg_route(&t->net, &net->routes[i], &net->transport_peer) < 0)
+        struct cfg_request rq = {
+            .kind = CFG_ROUTE, .prefix = net->routes[i], .keep_outside = net->transport_peer};
+        if (configure(t, &rq) < 0)
             return -1;
     }
     return 0;
@@ -115,14 +138,13 @@ static int routes_up(struct tunnel *t, int family)
 static int dns_up(struct tunnel *t, const struct in_addr peer_dns[2])
 {
     const struct run_net *net = &t->p->net;
-    struct os_ip dns[RUN_MAX_DNS + 2];
-    size_t n = 0;
-    for (size_t i = 0; i < net->n_dns && n < RUN_MAX_DNS; i++)
-        dns[n++] = net->dns[i];
+    struct cfg_request rq = {.kind = CFG_DNS, .now_ms = (long long)(t->now / PPP_MS)};
+    for (size_t i = 0; i < net->n_dns && rq.n_dns < RUN_MAX_DNS; i++)
+        rq.dns[rq.n_dns++] = net->dns[i];
     for (int i = 0; net->use_peer_dns && i < 2; i++)
-        if (peer_dns[i].s_addr && n < RUN_MAX_DNS)
-            dns[n++] = (struct os_ip){.family = AF_INET, .v4 = peer_dns[i]};
-    return netcfg_dns(&t->net, dns, n, (long long)(t->now / PPP_MS));
+        if (peer_dns[i].s_addr && rq.n_dns < RUN_MAX_DNS)
+            rq.dns[rq.n_dns++] = (struct os_ip){.family = AF_INET, .v4 = peer_dns[i]};
+    return rq.n_dns ? configure(t, &rq) : 0;
 }
 
 /* The link is usable: a waiting `pppssh up` is told once the ip-up hooks
@@ -157,12 +179,12 @@ void engine_report_up(struct tunnel *t)
  * ones: the old addresses, routes and resolvers go first, never twice. */
 static bool addr4_kept(struct tunnel *t, struct in_addr local, struct in_addr remote)
 {
-    if (!netcfg_has_addr4(&t->net))
+    if (!t->ipv4_configured)
         return false;
     if (local.s_addr == t->local4.s_addr && remote.s_addr == t->remote4.s_addr)
         return true;
     log_info("the addresses changed on reconnecting: reconfiguring %s", t->ifname);
-    netcfg_undo(&t->net, AF_INET);
+    configure_down(t, AF_INET);
     return false;
 }
 
@@ -184,18 +206,20 @@ static void ipcp_up(struct tunnel *t, const struct ppp_event *ev)
     t->remote4 = remote4;
     t->spoof.peer4 = (struct os_ip){.family = AF_INET, .v4 = t->remote4};
     int r = 0;
-    if (iface_up(t) < 0 || netcfg_addr4(&t->net, t->local4, t->remote4) < 0 ||
-        (r = routes_up(t, AF_INET)) < 0) {
+    struct cfg_request pair = {.kind = CFG_IPV4_UP, .local = t->local4, .peer = t->remote4};
+    if (iface_up(t) < 0 || configure(t, &pair) < 0 || (r = routes_up(t, AF_INET)) < 0) {
         if (r != -2) /* -2: routes_up said why */
-            tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->net.err);
+            tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->cfg_err);
         return;
     }
+    t->ipv4_configured = true;
     /* No resolvconf/resolvectl is no reason to refuse the tunnel. */
     if (t->p->duties.resolvers && dns_up(t, t->peer_dns) < 0)
-        log_warn("DNS not applied: %s", t->net.err);
+        log_warn("DNS not applied: %s", t->cfg_err);
+    struct cfg_request arp = {.kind = CFG_PROXY_ARP, .peer = t->remote4};
     if (t->p->net.proxy_arp && /* server.conf ProxyArp: serve only */
-        netcfg_proxy_arp(&t->net, t->remote4) < 0)
-        log_warn("%s: the LAN must route %s to this server", t->net.err, remote);
+        configure(t, &arp) < 0)
+        log_warn("%s: the LAN must route %s to this server", t->cfg_err, remote);
     t->ipcp_up = true;
     link_is_up(t);
 }
@@ -210,7 +234,7 @@ static bool addr6_kept(struct tunnel *t, const struct ppp_event *ev)
         return true;
     }
     log_info("the IPv6 interface identifier changed on reconnecting: reconfiguring %s", t->ifname);
-    netcfg_undo(&t->net, AF_INET6);
+    configure_down(t, AF_INET6);
     t->ipv6_configured = false;
     return false;
 }
@@ -227,7 +251,7 @@ static void ipv6_give_up(struct tunnel *t, const char *why)
 void engine_check_ipv6(struct tunnel *t, struct ppp_settings *settings)
 {
     char why[sizeof(t->ipv6_off) - 32];
-    if (!settings->ipv6 || !netcfg_ipv6_off(&t->net, why, sizeof(why)))
+    if (!settings->ipv6 || !t->cfg || !t->cfg->ipv6_off(t->cfg, why, sizeof(why)))
         return;
     settings->ipv6 = false;
     t->ipv6_never = true;
@@ -245,7 +269,7 @@ static void ipv6_check_session(struct tunnel *t)
     if (t->mtu < 1280) { /* RFC 8200 section 5: the kernel takes IPv6 off such a link */
         snprintf(why, sizeof(why), "the link MTU %u is below IPv6's minimum of 1280", t->mtu);
         ipv6_give_up(t, why);
-    } else if (netcfg_ipv6_off(&t->net, why, sizeof(why))) {
+    } else if (t->cfg && t->cfg->ipv6_off(t->cfg, why, sizeof(why))) {
         ipv6_give_up(t, why);
     }
 }
@@ -267,21 +291,24 @@ static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
     memcpy(t->local_ifid, ev->u.ipv6cp.local_ifid, 8);
     memcpy(t->remote_ifid, ev->u.ipv6cp.remote_ifid, 8);
     if (iface_up(t) < 0) {
-        tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->net.err);
+        tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->cfg_err);
         return;
     }
     /* The server's Address6 sits on every user's tunnel: each routes only
      * its own user's addresses and networks (routes_up), not the prefix. */
     bool prefix_route = !t->p->duties.own_routes_only;
     int r = 0;
-    if (netcfg_addr6(&t->net, &ll, true) < 0 ||
-        (t->p->net.has_address6 && netcfg_addr6(&t->net, &t->p->net.address6, prefix_route) < 0) ||
+    struct cfg_request link_local = {.kind = CFG_IPV6_UP, .prefix = ll, .prefix_route = true},
+                       address6 = {.kind = CFG_IPV6_UP,
+                                   .prefix = t->p->net.address6,
+                                   .prefix_route = prefix_route};
+    if (configure(t, &link_local) < 0 || (t->p->net.has_address6 && configure(t, &address6) < 0) ||
         (r = routes_up(t, AF_INET6)) < 0) {
         if (r == -2) /* a Route covers the transport: routes_up failed the tunnel */
             return;
         char why[sizeof(t->ipv6_off)];
-        snprintf(why, sizeof(why), "%s", t->net.err);
-        netcfg_undo(&t->net, AF_INET6);
+        snprintf(why, sizeof(why), "%s", t->cfg_err);
+        configure_down(t, AF_INET6);
         ipv6_give_up(t, why);
         return;
     }
@@ -346,7 +373,7 @@ static void handle_event(struct tunnel *t, const struct ppp_event *ev)
         /* Addresses and routes stay while the supervisor reconnects. */
         t->ipcp_up = false;
         if (!supervision_keeps_config(t))
-            netcfg_undo(&t->net, AF_INET);
+            configure_down(t, AF_INET);
         break;
     case PPP_EV_IPV6CP_UP:
         ipv6cp_up(t, ev);
@@ -354,7 +381,7 @@ static void handle_event(struct tunnel *t, const struct ppp_event *ev)
     case PPP_EV_IPV6CP_DOWN:
         t->ipv6cp_up = false;
         if (!supervision_keeps_config(t)) {
-            netcfg_undo(&t->net, AF_INET6);
+            configure_down(t, AF_INET6);
             t->ipv6_configured = false;
         }
         break;

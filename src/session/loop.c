@@ -105,7 +105,8 @@ static void signal_readable(struct tunnel *t)
         case SIGCHLD:
             stream_child_changed(t);
             supervision_hooks_changed(t);
-            netcfg_poll(&t->net, (long long)(t->now / PPP_MS));
+            if (t->cfg)
+                t->cfg->poll(t->cfg, (long long)(t->now / PPP_MS));
             break;
         }
     }
@@ -125,7 +126,7 @@ static void timer_arm(struct tunnel *t)
     ppp_time summary = peerlog_expiry(t);
     if (summary < when)
         when = summary;
-    long long resolvers = netcfg_expiry(&t->net);
+    long long resolvers = t->cfg ? t->cfg->expiry(t->cfg) : -1;
     if (resolvers >= 0 && (ppp_time)resolvers * PPP_MS < when)
         when = (ppp_time)resolvers * PPP_MS;
     struct itimerspec its = {0};
@@ -148,7 +149,8 @@ static void timer_expired(struct tunnel *t)
         ppp_link_handle_expiry(t->link, now);
     supervision_timer(t);
     peerlog_timer(t, now);
-    netcfg_poll(&t->net, (long long)(now / PPP_MS));
+    if (t->cfg)
+        t->cfg->poll(t->cfg, (long long)(now / PPP_MS));
     if (now >= t->deadline) {
         if (!tunnel_link_dead(t))
             log_warn("the peer did not complete LCP Terminate in time");
@@ -370,7 +372,10 @@ static void teardown(struct tunnel *t)
 {
     peerlog_flush(t); /* what the peer's junk came to, before the accounting line */
     account(t);
-    netcfg_undo(&t->net, AF_UNSPEC);
+    if (t->cfg) {
+        t->cfg->free(t->cfg); /* everything undone, newest first */
+        t->cfg = NULL;
+    }
     if (t->pump.fd >= 0) {
         log_info("[#] ip link delete %s", t->ifname);
         close(t->pump.fd); /* a non-persistent TUN goes with its descriptor */

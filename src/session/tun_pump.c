@@ -53,8 +53,11 @@ int tun_start(struct tunnel *t)
         tunnel_fail(t, RUN_EXIT_FATAL, "%s", err);
         return -1;
     }
-    netcfg_init(&t->net, ifname, t->ifindex);
-    netcfg_harden(&t->net); /* before the peer can send anything */
+    t->cfg = configurator_local_new(ifname, t->ifindex); /* hardens it at once */
+    if (!t->cfg) {
+        tunnel_fail(t, RUN_EXIT_FATAL, "out of memory");
+        return -1;
+    }
     struct fq_config fqc;
     fq_config_default(&fqc);
     fqc.seed = t->now ^ (uint64_t)getpid() << 32; /* flows collide differently per run */

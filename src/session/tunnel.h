@@ -17,12 +17,12 @@
 #include <stdint.h>
 
 #include "child.h"
+#include "configurator.h" /* the privilege boundary */
 #include "control.h"
 #include "evqueue.h"
 #include "fq.h"
 #include "hooks.h"
 #include "loglimit.h"
-#include "netcfg.h"
 #include "outage.h"
 #include "pacer.h"
 #include "peerfilter.h"
@@ -113,7 +113,9 @@ struct tunnel {
     unsigned ifindex;
     bool iface_up;
     unsigned mtu;
-    struct netcfg net;
+    /* What changes the system for us (configurator.h): requests only. */
+    struct configurator *cfg;
+    char cfg_err[256]; /* why its last request failed */
 
     /* Each concern's own state: one writer each. */
     struct tun_pump pump;  /* tun_pump.c, tunoffload.c */
@@ -125,6 +127,7 @@ struct tunnel {
     /* The link as negotiated. */
     bool ipcp_up, ipv6cp_up, reported_up;
     bool report_due;      /* `up` waits: told once the ip-up hooks are done (engine_report_up) */
+    bool ipv4_configured; /* the IPCP pair on the interface */
     bool ipv6_configured; /* fe80::IFID and Address6 on the interface */
     /* IPv6 cannot work on the interface (engine_events.c): why, for the log and
      * status ("" = it can).  ipv6_never: so from the start, the engine
@@ -261,6 +264,11 @@ void pace_stop(struct tunnel *t);                     /* in teardown */
 const char *pace_signal_name(const struct tunnel *t); /* what steers the pacer now */
 
 /* engine_events.c */
+/* One request to the configurator (configurator.h): 0, or -errno with
+ * t->cfg_err set. */
+int configure(struct tunnel *t, const struct cfg_request *rq);
+/* What the requests of family did, undone (AF_UNSPEC: everything). */
+void configure_down(struct tunnel *t, int family);
 void engine_event(void *user, const struct ppp_event *ev);
 void engine_log(void *user, enum ppp_log_level level, const char *line);
 /* IPv6 is off on the interface before the engine starts: it never offers
