@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "netcfg.h"
+#include "netlink.h"
 
 struct configurator_local {
     struct configurator ops; /* first: the session holds a pointer to it */
@@ -33,6 +34,8 @@ static int carry_out(struct netcfg *nc, const struct cfg_request *rq)
     switch (rq->kind) {
     case CFG_LINK_UP:
         return netcfg_mtu_up(nc, rq->mtu);
+    case CFG_GSO_MAX: /* goes with the interface: nothing to journal */
+        return nl_link_set_gso_max_size(nc->ifname, rq->mtu, nc->err, sizeof(nc->err));
     case CFG_IPV4_UP:
         return netcfg_addr4(nc, rq->local, rq->peer);
     case CFG_IPV6_UP:
@@ -107,9 +110,9 @@ struct configurator *configurator_local_new(const char *ifname, unsigned ifindex
 const char *cfg_request_name(enum cfg_request_kind kind)
 {
     static const char *const names[] = {
-        [CFG_LINK_UP] = "link-up", [CFG_IPV4_UP] = "ipv4-up",   [CFG_IPV6_UP] = "ipv6-up",
-        [CFG_ROUTE] = "route",     [CFG_DNS] = "dns",           [CFG_PROXY_ARP] = "proxy-arp",
-        [CFG_DOWN] = "down",       [CFG_UNDO_ALL] = "undo-all",
+        [CFG_LINK_UP] = "link-up",     [CFG_GSO_MAX] = "gso-max", [CFG_IPV4_UP] = "ipv4-up",
+        [CFG_IPV6_UP] = "ipv6-up",     [CFG_ROUTE] = "route",     [CFG_DNS] = "dns",
+        [CFG_PROXY_ARP] = "proxy-arp", [CFG_DOWN] = "down",       [CFG_UNDO_ALL] = "undo-all",
     };
     return (unsigned)kind < sizeof(names) / sizeof(names[0]) && names[kind] ? names[kind] : "?";
 }

@@ -23,6 +23,7 @@
 
 enum cfg_request_kind {
     CFG_LINK_UP,   /* mtu: the interface's MTU, and the interface up */
+    CFG_GSO_MAX,   /* mtu: the largest packet the kernel may hand us (offloads; not undone) */
     CFG_IPV4_UP,   /* local, peer: the point-to-point pair (IPCP up) */
     CFG_IPV6_UP,   /* prefix: an address (fe80::IFID/64, Address6), prefix_route or not */
     CFG_ROUTE,     /* prefix: a network into the tunnel; keep_outside: the SSH server */
@@ -36,7 +37,7 @@ enum cfg_request_kind {
 
 struct cfg_request {
     enum cfg_request_kind kind;
-    unsigned mtu;                  /* LINK_UP */
+    unsigned mtu;                  /* LINK_UP, GSO_MAX */
     struct in_addr local, peer;    /* IPV4_UP; PROXY_ARP: peer */
     struct os_prefix prefix;       /* IPV6_UP, ROUTE */
     bool prefix_route;             /* IPV6_UP: false = IFA_F_NOPREFIXROUTE */

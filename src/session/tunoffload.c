@@ -24,7 +24,6 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "netlink.h"
 #include "tun.h"
 #include "tunnel.h"
 
@@ -102,7 +101,6 @@ static void offload_switch(struct tunnel *t, bool on)
 
 void tun_offload_link_up(struct tunnel *t, const struct ppp_event *ev)
 {
-    char err[256];
     if (!ev->u.lcp.offload_tx || t->pump.fd < 0) {
         offload_switch(t, false);
         return;
@@ -110,8 +108,9 @@ void tun_offload_link_up(struct tunnel *t, const struct ppp_event *ev)
     /* The kernel segments a packet itself before it would exceed this:
      * with the header it must fit the peer's MRU. */
     unsigned max = ev->u.lcp.mru_tx - PPP_OFFLOAD_HEADER_LEN;
-    if (nl_link_set_gso_max_size(t->ifname, max, err, sizeof(err)) < 0) {
-        log_info("%s: offloads stay off", err);
+    struct cfg_request rq = {.kind = CFG_GSO_MAX, .mtu = max};
+    if (configure(t, &rq) < 0) {
+        log_info("%s: offloads stay off", t->cfg_err);
         offload_switch(t, false);
         return;
     }
