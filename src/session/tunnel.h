@@ -4,9 +4,9 @@
  * signals, start and end), stream.c (the transport child and its bytes),
  * tun_pump.c (packets to and from the TUN interface), engine_events.c
  * (the engine's recorded events: configuring the interface),
- * ctl_server.c (control socket requests).  src/client/: supervisor.c (one
- * transport session after another: liveness, reconnect, backoff, reset,
- * check, the ip-up/ip-down hooks).
+ * ctl_server.c (control socket requests), supervision.c (the supervisor's
+ * facts and actions).  The supervisor (src/client/) never sees this
+ * struct: only its own, and the facts of supervision.h.
  */
 #ifndef PPPSSH_RUN_TUNNEL_H
 #define PPPSSH_RUN_TUNNEL_H
