@@ -4,8 +4,11 @@ BUILD_ASAN  ?= build-asan
 BUILD_FUZZ  ?= build-fuzz
 FUZZ_SECONDS ?= 30
 JOBS        ?= $(shell nproc)
+PREFIX      ?= /usr
+DESTDIR     ?=
 
-.PHONY: all deps build asan fuzz-build test unit fuzz interop e2e bench demo format clean
+.PHONY: all deps build asan fuzz-build test unit fuzz interop e2e bench demo install uninstall \
+        format clean
 
 all: build
 
@@ -50,6 +53,22 @@ demo: deps build
 
 bench: deps build
 	./bench/run.sh $(BUILD)
+
+# pppssh in $(PREFIX)/sbin, pty-redir in $(PREFIX)/bin, man pages, the
+# systemd unit (ExecStart = $(PREFIX)/sbin/pppssh), shell completions, docs
+# and examples under $(PREFIX)/share/doc/pppssh, and /etc/pppssh (0755).
+# Every file written is listed in $(BUILD)/install_manifest.txt.
+install: build
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix $(PREFIX)
+
+# Removes exactly the files the last install wrote (give the same DESTDIR:
+# the manifest lists paths without it); /etc/pppssh and its configs stay.
+uninstall:
+	@test -f $(BUILD)/install_manifest.txt || \
+	    { echo "uninstall: nothing installed from $(BUILD) (no install_manifest.txt)"; exit 1; }
+	@while IFS= read -r f || [ -n "$$f" ]; do \
+	    echo "rm $(DESTDIR)$$f"; rm -f -- "$(DESTDIR)$$f" || exit 1; \
+	done < $(BUILD)/install_manifest.txt
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
