@@ -26,7 +26,8 @@ DESTDIR=$dest cmake --install "$build" --prefix "$prefix" >/dev/null || fail "cm
 root=$dest$prefix
 for f in sbin/pppssh bin/pty-redir share/man/man8/pppssh.8 share/man/man5/pppssh.conf.5 \
          share/man/man1/pty-redir.1 lib/systemd/system/pppssh@.service \
-         share/doc/pppssh/examples/office.conf share/doc/pppssh/examples/server.conf; do
+         share/doc/pppssh/examples/office.conf share/doc/pppssh/examples/server.conf \
+         share/bash-completion/completions/pppssh share/zsh/vendor-completions/_pppssh; do
     [ -f "$root/$f" ] || fail "$prefix/$f not installed"
 done
 [ -x "$root/sbin/pppssh" ] || fail "pppssh not executable"
