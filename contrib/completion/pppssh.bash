@@ -67,9 +67,7 @@ _pppssh()
     down | status | check | reset | config)
         if ! _pppssh_has_tunnel; then
             if [[ $cur == -* ]]; then
-                # -c FILE: up and config only, for now
-                [[ ${COMP_WORDS[1]} == up || ${COMP_WORDS[1]} == config ]] &&
-                    opts+=${opts:+$'\n'}-c
+                opts+=${opts:+$'\n'}-c
             else
                 COMPREPLY=($(compgen -W "$(_pppssh_tunnels)" -- "$cur"))
                 return

@@ -47,6 +47,8 @@ expect "-d -f " pppssh up office -
 expect "-d -f " pppssh up -c /x.conf -
 expect "$dir/lab.conf " pppssh up -c "$dir/la"
 expect "-c " pppssh config -
+expect "-c " pppssh status -
+expect "-c " pppssh down -
 expect "" pppssh down office ""
 expect "echo off " pppssh serve --pace ""
 expect "--no-offload " pppssh serve --no
