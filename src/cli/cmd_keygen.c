@@ -70,13 +70,13 @@ static int run_ssh_keygen(const char *name, const char *key)
 {
     char prog[PATH_MAX], host[256] = "localhost", comment[512], err[256];
     if (!find_program("ssh-keygen", prog, sizeof(prog))) {
-        fprintf(stderr, "pppssh keygen: ssh-keygen not found in PATH (apt install openssh-client)\n");
+        fprintf(stderr,
+                "pppssh keygen: ssh-keygen not found in PATH (apt install openssh-client)\n");
         return -1;
     }
     gethostname(host, sizeof(host) - 1);
     snprintf(comment, sizeof(comment), "pppssh-%s@%s", name, host);
-    char *argv[] = {prog, "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", (char *)key,
-                    NULL};
+    char *argv[] = {prog, "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", (char *)key, NULL};
     struct child_program cp = {.path = prog, .argv = argv};
     pid_t pid = child_program_start(&cp, err, sizeof(err));
     int status = 0;

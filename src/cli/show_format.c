@@ -64,13 +64,29 @@ static void print_human(FILE *out, const struct tunnel_field *f, const char *v)
     }
 }
 
+/* For people, the value carries its unit ("1.500 ms"): the key without
+ * it ("echo_rtt_us" -> "echo_rtt"). */
+static const char *show_label(const char *key, char *buf, size_t size)
+{
+    size_t len = strlen(key);
+    static const char *const suffixes[] = {"_us", "_bps"};
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        size_t n = strlen(suffixes[i]);
+        if (len > n && strcmp(key + len - n, suffixes[i]) == 0)
+            len -= n;
+    }
+    snprintf(buf, size, "%.*s", (int)len, key);
+    return buf;
+}
+
 void show_print_block(FILE *out, const struct field_values *fv)
 {
+    char label[64];
     fprintf(out, "%s: %s\n", TUNNEL_FIELDS[FIELD_TUNNEL].key, fv->v[FIELD_TUNNEL]);
     for (int i = FIELD_TUNNEL + 1; i < FIELD_COUNT; i++) {
         if (absent(fv->v[i]))
             continue;
-        fprintf(out, "  %s: ", TUNNEL_FIELDS[i].key);
+        fprintf(out, "  %s: ", show_label(TUNNEL_FIELDS[i].key, label, sizeof(label)));
         print_human(out, &TUNNEL_FIELDS[i], fv->v[i]);
         fputc('\n', out);
     }
@@ -172,8 +188,7 @@ static void print_info(FILE *out, const struct field_values *fv, size_t n)
     }
 }
 
-static void print_sample(FILE *out, const struct tunnel_field *f, const char *tunnel,
-                         const char *v)
+static void print_sample(FILE *out, const struct tunnel_field *f, const char *tunnel, const char *v)
 {
     fprintf(out, "%s{", f->metric);
     print_label(out, "tunnel", tunnel);
@@ -191,8 +206,7 @@ void show_print_metrics(FILE *out, const struct field_values *fv, size_t n)
         const struct tunnel_field *f = &TUNNEL_FIELDS[i];
         if (!f->metric)
             continue;
-        print_header(out, f->metric, f->kind == FIELD_KIND_COUNTER ? "counter" : "gauge",
-                     f->help);
+        print_header(out, f->metric, f->kind == FIELD_KIND_COUNTER ? "counter" : "gauge", f->help);
         for (size_t t = 0; t < n; t++)
             if (!absent(fv[t].v[i]) && is_number(fv[t].v[i]))
                 print_sample(out, f, fv[t].v[FIELD_TUNNEL], fv[t].v[i]);

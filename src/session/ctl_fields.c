@@ -94,7 +94,8 @@ void ctl_fields(const struct tunnel *t, struct field_values *fv)
     set(fv, FIELD_PID, "%d", (int)getpid());
     addresses(t, fv);
     if (t->sup.state == SUP_UP)
-        set(fv, FIELD_UPTIME, "%llu", (unsigned long long)((t->now - t->up_since) / (1000 * PPP_MS)));
+        set(fv, FIELD_UPTIME, "%llu",
+            (unsigned long long)((t->now - t->up_since) / (1000 * PPP_MS)));
     traffic(t, fv);
     queue(t, fv);
     set(fv, FIELD_RECONNECTS, "%u", t->sup.reconnects);

@@ -6,7 +6,10 @@
 
 #include "fields.h"
 
-#define TEXT(k, h) {k, FIELD_KIND_TEXT, FIELD_UNIT_NONE, NULL, h}
+#define TEXT(k, h)                                                                                 \
+    {                                                                                              \
+        k, FIELD_KIND_TEXT, FIELD_UNIT_NONE, NULL, h                                               \
+    }
 
 const struct tunnel_field TUNNEL_FIELDS[FIELD_COUNT] = {
     [FIELD_TUNNEL] = TEXT("tunnel", "the tunnel's name"),
@@ -39,8 +42,8 @@ const struct tunnel_field TUNNEL_FIELDS[FIELD_COUNT] = {
     [FIELD_QUEUE_DROPS] = {"queue_drops", FIELD_KIND_COUNTER, FIELD_UNIT_NONE,
                            "pppssh_queue_drops_total",
                            "packets the outbound queue dropped (CoDel and overflow)"},
-    [FIELD_PATH_QUEUE_DELAY] = {"path_queue_delay_us", FIELD_KIND_GAUGE,
-                                FIELD_UNIT_MICROSECONDS, "pppssh_path_queue_delay_seconds",
+    [FIELD_PATH_QUEUE_DELAY] = {"path_queue_delay_us", FIELD_KIND_GAUGE, FIELD_UNIT_MICROSECONDS,
+                                "pppssh_path_queue_delay_seconds",
                                 "queueing in the path below us, from the last RTT sample"},
     [FIELD_PACER_RATE] = {"pacer_rate_bps", FIELD_KIND_GAUGE, FIELD_UNIT_BITS_PER_SECOND,
                           "pppssh_pacer_rate_bits_per_second",

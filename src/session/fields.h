@@ -50,7 +50,7 @@ enum field_unit {
 };
 
 struct tunnel_field {
-    const char *key;    /* answer key, dump column, JSON member */
+    const char *key; /* answer key, dump column, JSON member */
     enum field_kind kind;
     enum field_unit unit;
     const char *metric; /* Prometheus name; NULL: not a metric of its own */

@@ -110,14 +110,15 @@ static void json_is_valid_with_numbers_strings_and_nulls(void **state)
     show_parse(ANSWER, &fv[0]);
     show_parse("tunnel=lab\nstate=backoff\nlast_error=a\ttab \x01 and \\n\n", &fv[1]);
     char *text = capture(show_print_json, fv, 2);
-    assert_int_equal(python_accepts(text, "len(o) == 2 and o[0][\"tunnel\"] == \"office\" and "
-                                          "o[0][\"rx_bytes\"] == 23456 and "
-                                          "o[0][\"echo_rtt_us\"] == 1500 and "
-                                          "o[0][\"address6\"] is None and "
-                                          "o[0][\"last_error\"] == \"ssh: \\\"gw\\\" said \\\\ no\" and "
-                                          "o[1][\"last_error\"] == \"a\\ttab \\x01 and \\\\n\" and "
-                                          "o[1][\"rx_bytes\"] is None and "
-                                          "list(o[0]) == [\"tunnel\", \"state\"] + list(o[0])[2:]"),
+    assert_int_equal(python_accepts(text,
+                                    "len(o) == 2 and o[0][\"tunnel\"] == \"office\" and "
+                                    "o[0][\"rx_bytes\"] == 23456 and "
+                                    "o[0][\"echo_rtt_us\"] == 1500 and "
+                                    "o[0][\"address6\"] is None and "
+                                    "o[0][\"last_error\"] == \"ssh: \\\"gw\\\" said \\\\ no\" and "
+                                    "o[1][\"last_error\"] == \"a\\ttab \\x01 and \\\\n\" and "
+                                    "o[1][\"rx_bytes\"] is None and "
+                                    "list(o[0]) == [\"tunnel\", \"state\"] + list(o[0])[2:]"),
                      0);
     free(text);
     text = capture(show_print_json, fv, 0);
@@ -138,7 +139,8 @@ static void metrics_have_help_type_and_tunnel_labels(void **state)
     /* Base units: seconds. */
     assert_non_null(strstr(text, "# TYPE pppssh_echo_rtt_seconds gauge\n"
                                  "pppssh_echo_rtt_seconds{tunnel=\"office\"} 0.001500\n"));
-    assert_non_null(strstr(text, "pppssh_up{tunnel=\"office\"} 1\npppssh_up{tunnel=\"l\\\"ab\"} 0\n"));
+    assert_non_null(
+        strstr(text, "pppssh_up{tunnel=\"office\"} 1\npppssh_up{tunnel=\"l\\\"ab\"} 0\n"));
     assert_non_null(strstr(text, "pppssh_tunnel_info{tunnel=\"office\",state=\"up\","
                                  "interface=\"office\",local4=\"198.18.255.100\""));
     /* An absent value is no sample, not a zero. */
@@ -146,8 +148,8 @@ static void metrics_have_help_type_and_tunnel_labels(void **state)
     assert_null(strstr(text, "pppssh_pacer_rate_bits_per_second{"));
     /* Every line is a comment or "name{labels} value". */
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
-        assert_true(line[0] == '#' || (strstr(line, "pppssh_") == line && strstr(line, "{tunnel=\"") &&
-                                       strstr(line, "} ")));
+        assert_true(line[0] == '#' || (strstr(line, "pppssh_") == line &&
+                                       strstr(line, "{tunnel=\"") && strstr(line, "} ")));
     free(text);
 }
 
@@ -163,7 +165,7 @@ static void show_block_leaves_out_absent_fields(void **state)
     fclose(out);
     assert_true(strncmp(text, "tunnel: office\n  state: up\n", 27) == 0);
     assert_non_null(strstr(text, "  uptime: 0d 01h 02m 03s\n"));
-    assert_non_null(strstr(text, "  echo_rtt_us: 1.500 ms\n"));
+    assert_non_null(strstr(text, "  echo_rtt: 1.500 ms\n"));
     assert_null(strstr(text, "address6"));
     free(text);
 }
