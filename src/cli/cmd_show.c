@@ -40,7 +40,7 @@ static int ask(const char *name, struct field_values *fv, char *err, size_t errl
         snprintf(err, errlen, "memfd_create: %s", strerror(errno));
         return -errno;
     }
-    char answer[FIELD_COUNT * 64 + 1024];
+    char answer[FIELD_COUNT * (FIELD_VALUE_MAX + 24)];
     int r = control_request(name, "fields", fd, FIELDS_TIMEOUT_MS, err, errlen);
     ssize_t n = r == 0 ? pread(fd, answer, sizeof(answer) - 1, 0) : 0;
     answer[n > 0 ? n : 0] = 0;
@@ -57,12 +57,17 @@ static int by_name(const void *a, const void *b)
 }
 
 /* Every tunnel whose socket in the run directory answers (a stale
- * socket of a tunnel that died is skipped), sorted by name. */
-static size_t ask_all(struct field_values *fv, size_t max)
+ * socket of a tunnel that died is skipped), sorted by name; -1 (said
+ * why) if the directory cannot be read, 0 if there is none. */
+static ssize_t ask_all(struct field_values *fv, size_t max)
 {
     DIR *dir = opendir(control_run_dir());
-    if (!dir)
-        return 0;
+    if (!dir && errno == ENOENT)
+        return 0; /* no tunnel has run since boot */
+    if (!dir) {
+        fprintf(stderr, "pppssh: cannot read %s: %s\n", control_run_dir(), strerror(errno));
+        return -1;
+    }
     size_t n = 0;
     const struct dirent *e;
     while (n < max && (e = readdir(dir))) {
@@ -160,7 +165,10 @@ static int show(int argc, char **argv, enum show_format format)
         }
         n = 1;
     } else {
-        n = ask_all(fv, SHOW_MAX_TUNNELS);
+        ssize_t all = ask_all(fv, SHOW_MAX_TUNNELS);
+        if (all < 0)
+            return RUN_EXIT_FATAL;
+        n = (size_t)all;
     }
     if (a.output)
         return write_atomically(a.output, a.format, fv, n);
