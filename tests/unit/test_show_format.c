@@ -1,7 +1,8 @@
 /* test_show_format.c - show, dump, JSON and Prometheus text from a
  * tunnel's "fields" answer: dump's columns in the table's order, JSON that
  * python3's parser accepts with the values and types expected, and
- * exposition-format lines with HELP, TYPE and the tunnel label. */
+ * exposition-format lines with HELP, TYPE and the tunnel label that the
+ * Prometheus project's parser reads back. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -153,6 +154,42 @@ static void metrics_have_help_type_and_tunnel_labels(void **state)
     free(text);
 }
 
+/* The Prometheus project's own parser (Debian's python3-prometheus-client)
+ * reads every family with its type, and the samples' values. */
+static void metrics_parse_with_the_prometheus_parser(void **state)
+{
+    (void)state;
+    struct field_values fv[2];
+    show_parse(ANSWER, &fv[0]);
+    show_parse("tunnel=lab\nstate=backoff\nreconnects=7\n", &fv[1]);
+    char *text = capture(show_print_metrics, fv, 2);
+    char path[] = "/tmp/pppssh-prom.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    free(text);
+    char cmd[2048];
+    snprintf(cmd, sizeof(cmd),
+             "/usr/bin/python3 -c 'import sys\n"
+             "from prometheus_client.parser import text_string_to_metric_families as parse\n"
+             "f = {m.name: m for m in parse(open(sys.argv[1]).read())}\n"
+             "s = lambda n, t: [x.value for x in f[n].samples if x.labels[\"tunnel\"] == t]\n"
+             "assert f[\"pppssh_receive_bytes\"].type == \"counter\", f\n"
+             "assert s(\"pppssh_receive_bytes\", \"office\") == [23456.0]\n"
+             "assert s(\"pppssh_receive_bytes\", \"lab\") == []\n"
+             "assert s(\"pppssh_reconnects\", \"lab\") == [7.0]\n"
+             "assert s(\"pppssh_echo_rtt_seconds\", \"office\") == [0.0015]\n"
+             "assert f[\"pppssh_uptime_seconds\"].type == \"gauge\"\n"
+             "assert s(\"pppssh_up\", \"lab\") == [0.0]\n"
+             "assert f[\"pppssh_tunnel_info\"].samples[0].labels[\"peer4\"] == \"198.18.255.1\"\n"
+             "' %s",
+             path);
+    int r = system(cmd);
+    unlink(path);
+    assert_int_equal(r, 0);
+}
+
 static void show_block_leaves_out_absent_fields(void **state)
 {
     (void)state;
@@ -196,6 +233,7 @@ int main(void)
         cmocka_unit_test(dump_is_one_line_of_every_field_in_table_order),
         cmocka_unit_test(json_is_valid_with_numbers_strings_and_nulls),
         cmocka_unit_test(metrics_have_help_type_and_tunnel_labels),
+        cmocka_unit_test(metrics_parse_with_the_prometheus_parser),
         cmocka_unit_test(show_block_leaves_out_absent_fields),
         cmocka_unit_test(the_man_page_lists_every_field_in_order),
     };
