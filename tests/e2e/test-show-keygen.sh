@@ -42,6 +42,14 @@ check "the key is 0600" test "$(stat -c %a "$E2E_TMP/cli-etc/pppssh/$NAME.key")"
 check "the config is 0600" test "$(stat -c %a "$E2E_TMP/cli-etc/pppssh/$NAME.conf")" = 600
 check_not "the host's /etc/pppssh is untouched" test -e "/etc/pppssh/$NAME.key"
 check_not "keygen refuses to overwrite the key" on_cli "'$PPPSSH' keygen $NAME 2>/dev/null"
+on_cli "rm /etc/pppssh/$NAME.key.pub && cp /etc/pppssh/$NAME.conf '$E2E_TMP/conf.before'"
+on_cli "mv /etc/pppssh/$NAME.key '$E2E_TMP/key.saved'"
+check_not "keygen --server refuses to overwrite the config" \
+    on_cli "'$PPPSSH' keygen $NAME --server root@$SRV_IP 2>/dev/null"
+check "... and leaves it as it was, writing no key" \
+    on_cli "cmp -s /etc/pppssh/$NAME.conf '$E2E_TMP/conf.before' && ! test -e /etc/pppssh/$NAME.key"
+on_cli "mv '$E2E_TMP/key.saved' /etc/pppssh/$NAME.key && ssh-keygen -y -f /etc/pppssh/$NAME.key >/etc/pppssh/$NAME.key.pub"
+check_not "keygen refuses a name that could leave /etc/pppssh" on_cli "'$PPPSSH' keygen ../x 2>/dev/null"
 check "the printed line forces serve --user $NAME by absolute path, restricted" \
     grep -q "^restrict,command=\"$PPPSSH serve --user $NAME\" ssh-ed25519 " "$E2E_TMP/keygen.out"
 
