@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,13 +22,16 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "sandbox.h"
 
 #define NOBODY 65534
@@ -289,6 +293,34 @@ static void restrict_refuses_the_rest(void **state)
     assert_int_equal(stat(written_path, &st), -1); /* nothing was created */
 }
 
+/* serve logs to syslog: a line logged after the filter still reaches
+ * /dev/log (here a socket of our own on a private /dev), because log.c
+ * connected to it at log_setup() and the filter lets it send. */
+static void child_syslog(void)
+{
+    CHILD_CHECK(unshare(CLONE_NEWNS) == 0);
+    CHILD_CHECK(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0);
+    CHILD_CHECK(mount("none", "/dev", "tmpfs", 0, NULL) == 0);
+    int dev_log = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX, .sun_path = "/dev/log"};
+    CHILD_CHECK(bind(dev_log, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+    log_setup("sandbox-test", true, LOG_LEVEL_INFO);
+    restrict_or_die();
+    log_info("after the filter");
+    char buf[256];
+    ssize_t n = recv(dev_log, buf, sizeof(buf) - 1, 0);
+    CHILD_CHECK(n > 0);
+    buf[n] = 0;
+    CHILD_CHECK(strstr(buf, "sandbox-test[") && strstr(buf, "after the filter"));
+}
+
+static void restrict_keeps_syslog(void **state)
+{
+    if (geteuid() != 0)
+        skip();
+    expect_clean_exit(in_child(child_syslog));
+}
+
 /* The order serve will use: drop, then restrict; the filter needs no
  * privilege (no_new_privs is enough). */
 static void child_drop_then_restrict(void)
@@ -321,6 +353,7 @@ int main(void)
         cmocka_unit_test(restrict_kills_execve),
         cmocka_unit_test(restrict_kills_network_socket),
         cmocka_unit_test(restrict_refuses_the_rest),
+        cmocka_unit_test(restrict_keeps_syslog),
         cmocka_unit_test(drop_then_restrict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
