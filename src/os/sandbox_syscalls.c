@@ -10,6 +10,7 @@
 #include "sandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/if_tun.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -37,15 +38,17 @@ static const char *const allowed[] = {
      * and syslog(3) on its connected socket */
     "accept4", "recvfrom", "recvmsg", "sendto", "sendmsg", "getsockname", "getpeername",
     "getsockopt", /* TCP_INFO (tcpstate.c), SO_PEERCRED */
-    "fcntl",      /* O_NONBLOCK on a new stream or control client */
     /* time: the vDSO answers, these are its fallbacks */
     "clock_gettime", "clock_getres", "gettimeofday", "time",
     /* memory (mmap and mprotect below, without PROT_EXEC) */
     "brk", "munmap", "mremap", "madvise",
-    /* signals: a restarted call, the mask put back at teardown */
-    "rt_sigprocmask", "rt_sigreturn", "restart_syscall",
-    /* libc: syslog's LOG_PID, a contended lock, a child's exit status */
-    "getpid", "gettid", "futex", "wait4", "waitid",
+    /* signals: a restarted call, the mask put back at teardown; the
+     * sanitizers' check of the signal stack (the ASan build) */
+    "rt_sigprocmask", "rt_sigreturn", "restart_syscall", "sigaltstack",
+    /* libc: syslog's LOG_PID, a contended lock; a child's exit status and
+     * the bounded wait for it at the end (stream.c); who we are */
+    "getpid", "gettid", "futex", "wait4", "waitid", "nanosleep", "clock_nanosleep",
+    "getuid", "geteuid", "getgid", "getegid",
     "exit", "exit_group",
 };
 
@@ -84,6 +87,8 @@ static int add_names(scmp_filter_ctx ctx, uint32_t action, const char *const *na
  * Allowed with these arguments only:
  * - mmap and mprotect without PROT_EXEC: no new code after setup;
  * - ioctl TUNSETOFFLOAD: offloads follow what LCP negotiated (tun.c);
+ * - fcntl reading or setting the file status flags (O_NONBLOCK on a new
+ *   stream) or close-on-exec, nothing else (no locks, owners, leases);
  * - setsockopt at the TCP level: TCP_NOTSENT_LOWAT and TCP_QUICKACK on
  *   the SSH connection (tcpstate.c).
  * A socket of any family but AF_UNIX is killed: the session never opens
@@ -102,6 +107,10 @@ static int add_argument_rules(scmp_filter_ctx ctx, uint32_t kill, char *err, siz
         {"mprotect", SCMP_ACT_ALLOW, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)},
         {"ioctl", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, TUNSETOFFLOAD)},
         {"setsockopt", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, IPPROTO_TCP)},
+        {"fcntl", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, F_GETFL)},
+        {"fcntl", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, F_SETFL)},
+        {"fcntl", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, F_GETFD)},
+        {"fcntl", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, F_SETFD)},
         {"socket", kill, SCMP_A0(SCMP_CMP_NE, AF_UNIX)},
     };
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {

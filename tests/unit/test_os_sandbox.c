@@ -215,6 +215,8 @@ static void child_session_calls(void)
     CHILD_CHECK(epoll_wait(ep, &out, 1, 1000) == 1 && out.data.u32 == 1);
     char buf[8];
     CHILD_CHECK(read(pipefd[0], buf, sizeof(buf)) == 3);
+    int fl = fcntl(pipefd[0], F_GETFL);
+    CHILD_CHECK(fl >= 0 && fcntl(pipefd[0], F_SETFL, fl | O_NONBLOCK) == 0);
     struct itimerspec its = {.it_value.tv_nsec = 1000};
     CHILD_CHECK(timerfd_settime(tfd, 0, &its, NULL) == 0);
     struct timespec ts;
@@ -278,6 +280,9 @@ static void child_refused(void)
     int n;
     errno = 0;
     CHILD_CHECK(ioctl(STDERR_FILENO, FIONREAD, &n) < 0 && errno == EPERM);
+    errno = 0;
+    CHILD_CHECK(fcntl(STDERR_FILENO, F_SETLK, &(struct flock){.l_type = F_WRLCK}) < 0 &&
+                errno == EPERM);
     errno = 0;
     CHILD_CHECK(fork() < 0 && errno == EPERM);
     errno = 0;
