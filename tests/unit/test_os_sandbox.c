@@ -69,6 +69,14 @@ static void expect_clean_exit(int status)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* The privilege drop needs root: skipped without it. */
+static void root_child_exits_cleanly(void (*fn)(void))
+{
+    if (geteuid() != 0)
+        skip();
+    expect_clean_exit(in_child(fn));
+}
+
 static void expect_killed_by_seccomp(int status)
 {
     assert_true(WIFSIGNALED(status));
@@ -149,9 +157,7 @@ static void child_dropped(void)
 
 static void drop_leaves_no_privilege(void **state)
 {
-    if (geteuid() != 0)
-        skip();
-    expect_clean_exit(in_child(child_dropped));
+    root_child_exits_cleanly(child_dropped);
 }
 
 /* A second drop, to another uid, must fail at the first id change, and
@@ -171,9 +177,7 @@ static void child_second_drop(void)
 
 static void drop_error_names_the_step(void **state)
 {
-    if (geteuid() != 0)
-        skip();
-    expect_clean_exit(in_child(child_second_drop));
+    root_child_exits_cleanly(child_second_drop);
 }
 
 static void drop_to_root_is_refused(void **state)
@@ -321,9 +325,7 @@ static void child_syslog(void)
 
 static void restrict_keeps_syslog(void **state)
 {
-    if (geteuid() != 0)
-        skip();
-    expect_clean_exit(in_child(child_syslog));
+    root_child_exits_cleanly(child_syslog);
 }
 
 /* The order serve will use: drop, then restrict; the filter needs no
@@ -343,9 +345,7 @@ static void child_drop_then_restrict(void)
 
 static void drop_then_restrict(void **state)
 {
-    if (geteuid() != 0)
-        skip();
-    expect_clean_exit(in_child(child_drop_then_restrict));
+    root_child_exits_cleanly(child_drop_then_restrict);
 }
 
 int main(void)
