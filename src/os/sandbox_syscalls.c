@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <seccomp.h>
+#include <stdbool.h>
 #include <sys/ioctl.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -91,12 +92,8 @@ static int add_names(scmp_filter_ctx ctx, uint32_t action, const char *const *na
  *   stream) or close-on-exec, nothing else (no locks, owners, leases);
  * - setsockopt at the TCP level: TCP_NOTSENT_LOWAT and TCP_QUICKACK on
  *   the SSH connection (tcpstate.c).
- * A socket of any family but AF_UNIX is killed: the session never opens
- * one after setup, and a network socket is what a hijacked process wants.
- * AF_UNIX gets the default EPERM: glibc's syslog() tries to reconnect to
- * /dev/log when a send fails, and must be told no, not killed.
  */
-static int add_argument_rules(scmp_filter_ctx ctx, uint32_t kill, char *err, size_t errlen)
+static int add_argument_rules(scmp_filter_ctx ctx, char *err, size_t errlen)
 {
     struct {
         const char *name;
@@ -111,7 +108,6 @@ static int add_argument_rules(scmp_filter_ctx ctx, uint32_t kill, char *err, siz
         {"fcntl", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, F_SETFL)},
         {"fcntl", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, F_GETFD)},
         {"fcntl", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, F_SETFD)},
-        {"socket", kill, SCMP_A0(SCMP_CMP_NE, AF_UNIX)},
     };
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
         int r = seccomp_rule_add(ctx, rules[i].action, seccomp_syscall_resolve_name(rules[i].name),
@@ -120,6 +116,24 @@ static int add_argument_rules(scmp_filter_ctx ctx, uint32_t kill, char *err, siz
             return errtext_set(r, err, errlen, "seccomp rule for %s: %s", rules[i].name,
                                strerror(-r));
     }
+    return 0;
+}
+
+/* A socket of any family but AF_UNIX is killed too: the session never
+ * opens one after setup, and a network socket is what a hijacked process
+ * wants.  AF_UNIX gets the default EPERM: glibc's syslog() tries to
+ * reconnect to /dev/log when a send fails, and must be told no, not
+ * killed. */
+static int add_kill_rules(scmp_filter_ctx ctx, char *err, size_t errlen)
+{
+    int r = add_names(ctx, SCMP_ACT_KILL_PROCESS, killed, sizeof(killed) / sizeof(killed[0]), err,
+                      errlen);
+    if (r < 0)
+        return r;
+    r = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, seccomp_syscall_resolve_name("socket"), 1,
+                         SCMP_A0(SCMP_CMP_NE, AF_UNIX));
+    if (r < 0)
+        return errtext_set(r, err, errlen, "seccomp rule for socket: %s", strerror(-r));
     return 0;
 }
 
@@ -132,17 +146,18 @@ int sandbox_restrict_syscalls(unsigned flags, char *err, size_t errlen)
     /* EPERM, not death, for the rest: a call we did not list is most
      * likely libc probing or an error path, which reports EPERM as an
      * error and carries on (or ends the session cleanly). */
-    uint32_t deny = flags & SANDBOX_LOG_ONLY ? SCMP_ACT_LOG : SCMP_ACT_ERRNO(EPERM);
-    scmp_filter_ctx ctx = seccomp_init(deny);
+    bool log_only = flags & SANDBOX_LOG_ONLY;
+    scmp_filter_ctx ctx = seccomp_init(log_only ? SCMP_ACT_LOG : SCMP_ACT_ERRNO(EPERM));
     if (!ctx)
         return errtext_set(-ENOMEM, err, errlen, "cannot set up the seccomp filter");
-    uint32_t kill = flags & SANDBOX_LOG_ONLY ? SCMP_ACT_LOG : SCMP_ACT_KILL_PROCESS;
     int r = add_names(ctx, SCMP_ACT_ALLOW, allowed, sizeof(allowed) / sizeof(allowed[0]), err,
                       errlen);
     if (r == 0)
-        r = add_names(ctx, kill, killed, sizeof(killed) / sizeof(killed[0]), err, errlen);
-    if (r == 0)
-        r = add_argument_rules(ctx, kill, err, errlen);
+        r = add_argument_rules(ctx, err, errlen);
+    /* Logging only, the calls to kill are logged like any other
+     * (libseccomp takes no rule whose action is the default's). */
+    if (r == 0 && !log_only)
+        r = add_kill_rules(ctx, err, errlen);
     if (r == 0) {
         r = seccomp_load(ctx);
         if (r < 0)

@@ -302,6 +302,27 @@ static void restrict_refuses_the_rest(void **state)
     assert_int_equal(stat(written_path, &st), -1); /* nothing was created */
 }
 
+/* SANDBOX_LOG_ONLY: nothing is refused or killed, only logged. */
+static void child_log_only(void)
+{
+    char err[256] = "";
+    int r = sandbox_restrict_syscalls(SANDBOX_LOG_ONLY, err, sizeof(err));
+    if (r < 0)
+        fprintf(stderr, "child: %s\n", err);
+    CHILD_CHECK(r == 0);
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    CHILD_CHECK(s >= 0);
+    close(s);
+    int fd = open("/proc/self/status", O_RDONLY);
+    CHILD_CHECK(fd >= 0);
+    close(fd);
+}
+
+static void log_only_refuses_nothing(void **state)
+{
+    expect_clean_exit(in_child(child_log_only));
+}
+
 /* serve logs to syslog: a line logged after the filter still reaches
  * /dev/log (here a socket of our own on a private /dev), because log.c
  * connected to it at log_setup() and the filter lets it send. */
@@ -358,6 +379,7 @@ int main(void)
         cmocka_unit_test(restrict_kills_execve),
         cmocka_unit_test(restrict_kills_network_socket),
         cmocka_unit_test(restrict_refuses_the_rest),
+        cmocka_unit_test(log_only_refuses_nothing),
         cmocka_unit_test(restrict_keeps_syslog),
         cmocka_unit_test(drop_then_restrict),
     };
