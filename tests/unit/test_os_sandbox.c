@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -178,6 +179,26 @@ static void child_second_drop(void)
 static void drop_error_names_the_step(void **state)
 {
     root_child_exits_cleanly(child_second_drop);
+}
+
+/* A process that is already the account (serve as an ordinary user's
+ * forced command) keeps its ids and still ends with nothing. */
+static void child_already_nobody(void)
+{
+    CHILD_CHECK(setgroups(0, NULL) == 0);
+    CHILD_CHECK(setresgid(NOBODY, NOBODY, NOBODY) == 0 && setresuid(NOBODY, NOBODY, NOBODY) == 0);
+    struct proc_status ps;
+    CHILD_CHECK(status_open(&ps) >= 0);
+    drop_to_nobody();
+    CHILD_CHECK(status_read(&ps) == 0);
+    CHILD_CHECK(status_has(&ps, "Uid", "65534\t65534\t65534\t65534"));
+    CHILD_CHECK(status_has(&ps, "CapPrm", "0000000000000000"));
+    CHILD_CHECK(status_has(&ps, "NoNewPrivs", "1"));
+}
+
+static void drop_as_that_user_already(void **state)
+{
+    root_child_exits_cleanly(child_already_nobody);
 }
 
 static void drop_to_root_is_refused(void **state)
@@ -374,6 +395,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(drop_leaves_no_privilege),
         cmocka_unit_test(drop_error_names_the_step),
+        cmocka_unit_test(drop_as_that_user_already),
         cmocka_unit_test(drop_to_root_is_refused),
         cmocka_unit_test(restrict_allows_the_session),
         cmocka_unit_test(restrict_kills_execve),
