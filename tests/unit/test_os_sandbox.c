@@ -26,6 +26,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -286,6 +287,27 @@ static void restrict_kills_network_socket(void **state)
     expect_killed_by_seccomp(in_child(child_inet_socket));
 }
 
+/* A call through another ABI (x32 on x86_64) cannot slip past the names
+ * libseccomp resolved for ours. */
+#ifdef __x86_64__
+static void child_other_abi(void)
+{
+    restrict_or_die();
+    syscall(0x40000000 | SYS_getpid); /* __X32_SYSCALL_BIT */
+    _exit(2);
+}
+
+static void restrict_kills_another_abi(void **state)
+{
+    expect_killed_by_seccomp(in_child(child_other_abi));
+}
+#else
+static void restrict_kills_another_abi(void **state)
+{
+    skip();
+}
+#endif
+
 static char written_path[64];
 
 /* Everything else fails with EPERM, and the process goes on. */
@@ -400,6 +422,7 @@ int main(void)
         cmocka_unit_test(restrict_allows_the_session),
         cmocka_unit_test(restrict_kills_execve),
         cmocka_unit_test(restrict_kills_network_socket),
+        cmocka_unit_test(restrict_kills_another_abi),
         cmocka_unit_test(restrict_refuses_the_rest),
         cmocka_unit_test(log_only_refuses_nothing),
         cmocka_unit_test(restrict_keeps_syslog),
