@@ -8,7 +8,8 @@
 # Not a ctest: a tool for whoever changes what a session does after setup.
 #   sh tests/e2e/session-syscalls.sh test-basic
 #   sh tests/e2e/session-syscalls.sh test-load LOAD_SECONDS=10
-# Needs root, strace, python3 and PPPSSH (the binary to trace).
+# Needs root, strace, python3 and PPPSSH (the binary to trace);
+# KEEP_TRACES=1 keeps the strace files (their folder is printed).
 set -eu
 [ $# -ge 1 ] || { echo "usage: $0 TEST [ENV=VALUE...]" >&2; exit 2; }
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -16,7 +17,7 @@ TEST=$1; shift
 [ -x "${PPPSSH:-}" ] || { echo "PPPSSH=${PPPSSH:-} is not an executable" >&2; exit 2; }
 command -v strace >/dev/null || { echo "strace is not installed (scripts/deps.sh)" >&2; exit 2; }
 DIR=$(mktemp -d /tmp/pppssh-syscalls.XXXXXX)
-trap 'rm -rf "$DIR"' EXIT
+trap '[ -n "${KEEP_TRACES:-}" ] || rm -rf "$DIR"' EXIT
 # -D: strace is not the tracee's parent, so `up` detaches as usual.
 cat >"$DIR/pppssh" <<EOF
 #!/bin/sh
@@ -54,3 +55,4 @@ for role in ("serve", "up"):
     for name, n in sorted(net.items()):
         print("  %-20s %8d" % (name, n))
 EOF
+if [ -n "${KEEP_TRACES:-}" ]; then echo "traces kept in $DIR"; fi
