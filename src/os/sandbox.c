@@ -23,8 +23,9 @@ static int drop_bounding_set(char *err, size_t errlen)
             continue;
         if (errno == EPERM && cap == 0)
             return 0; /* no CAP_SETPCAP: leave the set alone */
-        return errtext_set(-errno, err, errlen, "cannot drop capability %d from the bounding set: %s",
-                           cap, strerror(errno));
+        return errtext_set(-errno, err, errlen,
+                           "cannot drop capability %d from the bounding set: %s", cap,
+                           strerror(errno));
     }
     return 0;
 }

@@ -16,14 +16,15 @@
 #include <netinet/tcp.h>
 #include <seccomp.h>
 #include <stdbool.h>
-#include <sys/ioctl.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
 #include "errtext.h"
 
+/* clang-format off */
 /* Allowed whatever their arguments: each acts only on a descriptor the
  * session already holds, on its own memory, or on nothing. */
 static const char *const allowed[] = {
@@ -66,6 +67,7 @@ static const char *const killed[] = {
     "io_uring_setup", "io_uring_enter", "io_uring_register",
     "open_by_handle_at", "name_to_handle_at", "iopl", "ioperm", "reboot", "swapon", "swapoff",
 };
+/* clang-format on */
 
 /* A name this libseccomp does not know is skipped (an older library on a
  * newer kernel); one it knows that this architecture lacks (epoll_wait on
@@ -150,8 +152,8 @@ int sandbox_restrict_syscalls(unsigned flags, char *err, size_t errlen)
     scmp_filter_ctx ctx = seccomp_init(log_only ? SCMP_ACT_LOG : SCMP_ACT_ERRNO(EPERM));
     if (!ctx)
         return errtext_set(-ENOMEM, err, errlen, "cannot set up the seccomp filter");
-    int r = add_names(ctx, SCMP_ACT_ALLOW, allowed, sizeof(allowed) / sizeof(allowed[0]), err,
-                      errlen);
+    int r =
+        add_names(ctx, SCMP_ACT_ALLOW, allowed, sizeof(allowed) / sizeof(allowed[0]), err, errlen);
     if (r == 0)
         r = add_argument_rules(ctx, err, errlen);
     /* Logging only, the calls to kill are logged like any other

@@ -42,7 +42,7 @@
 #define CHILD_CHECK(cond)                                                                          \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            fprintf(stderr, "child: %s:%d: %s failed (errno %d)\n", __FILE__, __LINE__, #cond,    \
+            fprintf(stderr, "child: %s:%d: %s failed (errno %d)\n", __FILE__, __LINE__, #cond,     \
                     errno);                                                                        \
             _exit(1);                                                                              \
         }                                                                                          \
