@@ -296,6 +296,19 @@ measure_tcp() {
     log "  $PATH_NAME $STACK TCP $_dir: $_mbps Mbit/s"
 }
 
+# measure_flows4 WHERE: four flows up, then four down (total Mbit/s): what
+# a window limit per connection leaves to a browser's parallel ones.
+measure_flows4() {
+    for _dir in up down; do
+        _json=$BED_TMP/$PATH_NAME-$STACK-$1-x4-$_dir.json
+        _flag=""
+        [ "$_dir" = down ] && _flag=-R
+        run_iperf "$1" "$_json" -P 4 $_flag
+        rec "tcp_x4_${_dir}_mbps" "$(iperf_field "$_json" mbps)"
+        log "  $PATH_NAME $STACK 4 TCP flows $_dir: $(iperf_field "$_json" mbps) Mbit/s"
+    done
+}
+
 measure_udp() {
     run_iperf "$1" "$BED_TMP/$PATH_NAME-$STACK-udp.json" -u -b 10M
     _loss=$("$PY" -c 'import json, sys
@@ -348,6 +361,7 @@ measure_path() {
             if wan_client_link; then
                 measure_tcp client up
                 measure_tcp client down
+                measure_flows4 client
                 measure_udp client
             fi
             drop_wan_client_link
