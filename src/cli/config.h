@@ -26,6 +26,7 @@
 #define CONFIG_LINE_MAX 196    /* longest line accepted, in characters (inih's bound) */
 #define CONFIG_FILE_MAX 262144 /* largest file accepted, in bytes */
 #define CONFIG_STR_MAX 200     /* string values (fits any line) */
+#define CONFIG_HELPER_SOCKET "/run/pppssh/helper.sock" /* [Server] Helper's default */
 #define CONFIG_NAME_MAX 64     /* tunnel and user names */
 #define CONFIG_MAX_ROUTES 64   /* Route= lines per tunnel or per user */
 #define CONFIG_MAX_DNS 4       /* DNS= lines */
@@ -91,6 +92,8 @@ struct server_user {
     struct os_prefix routes[CONFIG_MAX_ROUTES]; /* Route: the user's networks */
     size_t n_routes;
     unsigned max_sessions; /* MaxSessions, default 1: more take over the oldest */
+    char account[CONFIG_NAME_MAX]; /* Account: the Unix account that may serve this user
+                                      through the helper; "" = the account named like it */
 };
 
 /* The pool is what the file says (a CIDR's network and broadcast
@@ -107,6 +110,7 @@ struct server_config {
     size_t n_dns;
     bool has_address6; /* Address6: server end, e.g. fd00:5353::1/64 */
     struct os_prefix address6;
+    char helper[CONFIG_STR_MAX]; /* Helper: the helper's socket (default CONFIG_HELPER_SOCKET) */
     struct server_user users[CONFIG_MAX_USERS];
     size_t n_users;
 };
