@@ -12,6 +12,7 @@ int cmd_check(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_helper(int argc, char **argv);
 int cmd_serve_login(void); /* pppssh as a login shell: `serve` for this account */
 int cmd_fdpass(int argc, char **argv); /* hidden: ssh's ProxyCommand */
 
