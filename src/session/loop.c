@@ -49,6 +49,7 @@ void run_params_init(struct run_params *p, enum run_role role)
     };
     p->report_fd = -1;
     p->in_fd = p->out_fd = -1;
+    p->helper_fd = p->tun_fd = -1;
     p->net.mtu = RUN_MTU_MAX;
     ppp_settings_default(&p->ppp);
     p->ppp.mru = RUN_AUTO_MRU;
@@ -371,6 +372,7 @@ static void teardown(struct tunnel *t)
     peerlog_flush(t); /* what the peer's junk came to, before the accounting line */
     account(t);
     netcfg_undo(&t->net, AF_UNSPEC);
+    helper_undo(t, AF_UNSPEC);
     if (t->pump.fd >= 0) {
         log_info("[#] ip link delete %s", t->ifname);
         close(t->pump.fd); /* a non-persistent TUN goes with its descriptor */
