@@ -8,10 +8,14 @@
 #   cross, and while they do every server process of the session (serve,
 #   and sshd's process that reads the connection) has uid != 0 and
 #   CapEff = 0;
+#   IPv6 too (Address6);
 # - vpnbob, talking to the helper's socket directly, cannot have alice's
 #   tunnel (refused), only bob's own;
-# - `pppssh down`: the helper removes alice's interface; serve killed with
-#   SIGKILL: the helper removes the interface and lets the lease go.
+# - `pppssh down`: the helper removes alice's interface;
+# - a new session of alice takes over from the running one (the helper
+#   verifies the old serve holds the lease, then ends it);
+# - serve killed with SIGKILL: the helper removes the interface and lets
+#   the lease go.
 E2E_DIR=$(cd "$(dirname "$0")" && pwd)
 . "$E2E_DIR/lib.sh"
 e2e_setup
@@ -36,7 +40,9 @@ rm -f "$E2E_TMP/sshd.pid"
 e2e_sshd_start || exit 1
 
 e2e_server_conf 198.18.255.100-198.18.255.110 "Helper = $HELPER_SOCK" \
+    "Address6 = fd00:5353::1/64" \
     "[User alice]" "Account = vpnalice" "Address = $ALICE_IP" "Route = 198.19.9.0/24" \
+    "Address6 = fd00:5353::2/64" \
     "[User bob]" "Account = vpnbob"
 chmod 644 "$E2E_TMP/server.conf"
 
@@ -57,8 +63,12 @@ as_account() {
         exec setpriv --reuid $_uid --regid 65534 --clear-groups -- \"\$@\"" sh "$@"
 }
 
-e2e_conf "$E2E_TMP/$NAME.conf" "Interface = $NAME" "Persist = no" "Route = 198.19.0.0/24"
-sed -i "s|^Server = .*|Server = vpnalice@$SRV_IP|" "$E2E_TMP/$NAME.conf"
+NAME2=$(printf '%.12s' "hq$E2E_ID")
+for t in "$NAME" "$NAME2"; do
+    e2e_conf "$E2E_TMP/$t.conf" "Interface = $t" "Persist = no" "Route = 198.19.0.0/24" \
+        "Address6 = fd00:5353::2/64"
+    sed -i "s|^Server = .*|Server = vpnalice@$SRV_IP|" "$E2E_TMP/$t.conf"
+done
 
 # lease_held ADDR: some process holds ADDR's lease lock (lease.h).
 lease_held() {
@@ -72,16 +82,23 @@ lease_free() {
     ! lease_held "$1"
 }
 
+# tunnel_up CASE [TUNNEL]: TUNNEL (default $NAME) up as vpnalice, with
+# alice's address, her routes on the server, pings across.
 tunnel_up() {
-    check "$1: pppssh up as vpnalice" in_cli "$PPPSSH" up -c "$E2E_TMP/$NAME.conf"
+    _t=${2:-$NAME}
+    check "$1: pppssh up as vpnalice" in_cli "$PPPSSH" up -c "$E2E_TMP/$_t.conf"
     check "$1: the client has alice's address" sh -c \
-        "ip netns exec $NS_CLI ip -4 addr show dev $NAME | grep -q 'inet $ALICE_IP peer $TUN_SRV_IP/32'"
+        "ip netns exec $NS_CLI ip -4 addr show dev $_t | grep -q 'inet $ALICE_IP peer $TUN_SRV_IP/32'"
     check "$1: the helper configured pppssh-alice" sh -c \
         "ip netns exec $NS_SRV ip -4 addr show dev pppssh-alice | grep -q 'inet $TUN_SRV_IP peer $ALICE_IP/32'"
     check "$1: alice's Route goes into her tunnel" sh -c \
         "ip netns exec $NS_SRV ip route show 198.19.9.0/24 | grep -q 'dev pppssh-alice'"
     check "$1: ping the server's end" in_cli ping -c 2 -i 0.2 -W 2 "$TUN_SRV_IP"
     check "$1: ping the LAN host" in_cli ping -c 2 -i 0.2 -W 2 "$LAN_HOST_IP"
+    check "$1: the helper put Address6 on pppssh-alice, without its prefix route" sh -c \
+        "ip netns exec $NS_SRV ip -6 addr show dev pppssh-alice | grep -q 'fd00:5353::1/64' &&
+         ! ip netns exec $NS_SRV ip -6 route show fd00:5353::/64 | grep -q ."
+    check "$1: ping6 the server's end" in_cli ping -6 -c 2 -i 0.2 -W 2 fd00:5353::1
 }
 
 # The server's processes of alice's session: serve, and sshd's own
@@ -138,6 +155,15 @@ check "pppssh down" "$PPPSSH" down "$NAME"
 check "down: the helper removed pppssh-alice" wait_gone in_srv ip link show pppssh-alice
 
 tunnel_up "second session"
+OLD_SERVE=$(for p in $(session_pids); do
+    tr '\0' ' ' <"/proc/$p/cmdline" | grep -q "^$PPPSSH serve" && echo "$p"; done | head -1)
+# A new session of alice while that one runs (MaxSessions 1): the helper's
+# admission verifies the old serve holds the lease and ends it.
+tunnel_up "a new session takes over" "$NAME2"
+check "takeover: the old serve is gone" e2e_wait_dead "$OLD_SERVE"
+check "takeover: the old client's tunnel went down" wait_gone in_cli ip link show "$NAME"
+check "takeover: one pppssh-alice on the server" sh -c \
+    "[ \$(ip netns exec $NS_SRV ip -o link show | grep -c pppssh-alice) = 1 ]"
 SERVE_PID=$(for p in $(session_pids); do
     tr '\0' ' ' <"/proc/$p/cmdline" | grep -q "^$PPPSSH serve" && echo "$p"; done | head -1)
 check "found alice's serve" test -n "$SERVE_PID"
@@ -150,5 +176,6 @@ check "serve killed with SIGKILL: no route into the tunnel is left" sh -c \
     "! ip netns exec $NS_SRV ip route show 198.19.9.0/24 | grep -q ."
 check "the helper runs on" kill -0 "$HELPER_PID"
 "$PPPSSH" down "$NAME" >/dev/null 2>&1
+"$PPPSSH" down "$NAME2" >/dev/null 2>&1
 echo "--- helper log"; sed 's/^/    | /' "$E2E_TMP/helper.log"
 e2e_summary
