@@ -123,7 +123,7 @@ uint32_t helper_clamp_mtu(uint32_t asked)
 
 static bool is_request(int type)
 {
-    return type >= HELPER_OPEN && type <= HELPER_BYE;
+    return type >= HELPER_OPEN && type <= HELPER_GSO_MAX;
 }
 
 static bool mtu_defined(uint32_t mtu)
@@ -134,7 +134,7 @@ static bool mtu_defined(uint32_t mtu)
 /* The fields each request carries; every other one must be zero. */
 static bool request_fields_ok(const struct helper_request *r, bool has_user)
 {
-    bool up = r->type == HELPER_IPV4_UP || r->type == HELPER_IPV6_UP;
+    bool up = r->type == HELPER_IPV4_UP || r->type == HELPER_IPV6_UP || r->type == HELPER_GSO_MAX;
     bool v6 = r->type == HELPER_IPV6_UP;
     if (up ? !mtu_defined(r->mtu) : r->mtu != 0)
         return false;
@@ -308,6 +308,8 @@ const char *helper_type_name(enum helper_type t)
         return "IPV6_DOWN";
     case HELPER_BYE:
         return "BYE";
+    case HELPER_GSO_MAX:
+        return "GSO_MAX";
     case HELPER_GRANTED:
         return "GRANTED";
     case HELPER_REFUSED:

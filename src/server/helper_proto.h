@@ -11,6 +11,8 @@
  *   IPV4_DOWN         -> DONE                     IPCP went down
  *   IPV6_DOWN         -> DONE                     IPV6CP went down
  *   BYE               -> DONE                     the session ends
+ *   GSO_MAX(mtu)      -> DONE or FAILED(reason)   offloads: the largest
+ *                        packet the kernel may hand the session (LCP up)
  *
  * The session says only these things; the helper decides every address
  * and route from server.conf and checks and clamps what it is told (the
@@ -47,6 +49,7 @@ enum helper_type {
     HELPER_IPV4_DOWN,
     HELPER_IPV6_DOWN,
     HELPER_BYE,
+    HELPER_GSO_MAX,
     /* answers, helper -> session */
     HELPER_GRANTED = 0x81,
     HELPER_REFUSED,
@@ -57,7 +60,8 @@ enum helper_type {
 struct helper_request {
     enum helper_type type;
     char user[HELPER_USER_MAX]; /* OPEN: the VPN user ([User NAME]) */
-    uint32_t mtu;               /* IPV4_UP, IPV6_UP: the peer's MRU less our overhead */
+    uint32_t mtu;               /* IPV4_UP, IPV6_UP, GSO_MAX: the peer's MRU less our
+                                   overhead */
     uint8_t ifid[8];            /* IPV6_UP: our interface identifier (RFC 5072) */
 };
 

@@ -143,6 +143,18 @@ static bool ipv6_up(struct helper_session *s, const struct helper_request *r)
     return done(s);
 }
 
+/* Offloads (tun.h): the kernel cuts what it hands the session to fit the
+ * peer's MRU.  Not journalled: it goes with the interface. */
+static bool gso_max(struct helper_session *s, const struct helper_request *r)
+{
+    char err[256];
+    uint32_t size = helper_clamp_mtu(r->mtu);
+    if (nl_link_set_gso_max_size(s->nc->ifname, size, err, sizeof(err)) < 0)
+        return failed(s, err);
+    log_info("[#] ip link set %s gso_max_size %u", s->nc->ifname, (unsigned)size);
+    return done(s);
+}
+
 static bool open_request(struct helper_session *s, const struct helper_request *r)
 {
     switch (r->type) {
@@ -157,6 +169,8 @@ static bool open_request(struct helper_session *s, const struct helper_request *
         netcfg_undo(s->nc, AF_INET6);
         s->v6_up = false;
         return done(s);
+    case HELPER_GSO_MAX:
+        return gso_max(s, r);
     case HELPER_BYE:
         netcfg_undo(s->nc, AF_UNSPEC);
         s->v6_up = false;

@@ -99,6 +99,8 @@ tunnel_up() {
         "ip netns exec $NS_SRV ip -6 addr show dev pppssh-alice | grep -q 'fd00:5353::1/64' &&
          ! ip netns exec $NS_SRV ip -6 route show fd00:5353::/64 | grep -q ."
     check "$1: ping6 the server's end" in_cli ping -6 -c 2 -i 0.2 -W 2 fd00:5353::1
+    check "$1: offloads on: the helper set pppssh-alice's gso_max_size to the client's MRU" sh -c \
+        "ip netns exec $NS_SRV ip -d link show dev pppssh-alice | grep -q 'gso_max_size 655[0-2][0-9] '"
 }
 
 # The server's processes of alice's session: serve, and sshd's own

@@ -25,7 +25,7 @@ static void request(const uint8_t *data, size_t size)
         abort();
     if (r.type == HELPER_OPEN && !helper_user_valid(r.user))
         abort();
-    if (r.type == HELPER_IPV4_UP || r.type == HELPER_IPV6_UP) {
+    if (r.type == HELPER_IPV4_UP || r.type == HELPER_IPV6_UP || r.type == HELPER_GSO_MAX) {
         uint32_t mtu = helper_clamp_mtu(r.mtu);
         if (mtu < HELPER_MTU_MIN || mtu > HELPER_MTU_MAX)
             abort();

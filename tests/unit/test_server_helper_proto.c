@@ -36,6 +36,7 @@ static void every_request_round_trips(void **state)
     request_round_trip(&v6);
     for (int t = HELPER_IPV4_DOWN; t <= HELPER_BYE; t++)
         request_round_trip(&(struct helper_request){.type = (enum helper_type)t});
+    request_round_trip(&(struct helper_request){.type = HELPER_GSO_MAX, .mtu = 65531});
 }
 
 static void refuses_what_is_undefined(void **state)
