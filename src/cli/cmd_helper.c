@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "config.h"
@@ -61,13 +62,19 @@ int cmd_helper(int argc, char **argv)
         return 2;
     }
     const char *path = a.socket_path ? a.socket_path : cfg->helper;
-    int fd = helper_listen(path, err, sizeof(err));
+    static char bound_path[CONFIG_STR_MAX];
+    bool bound;
+    int fd = helper_listen(path, &bound, err, sizeof(err));
     if (fd < 0) {
         log_error("%s", err);
         free(cfg);
         return 1;
     }
     log_info("helper: listening on %s", path);
+    snprintf(bound_path, sizeof(bound_path), "%s", path);
     free(cfg); /* each session reads the file again */
-    return helper_serve(fd, a.config_path);
+    int status = helper_serve(fd, a.config_path);
+    if (bound)
+        unlink(bound_path); /* a socket systemd passed is systemd's to remove */
+    return status;
 }

@@ -75,9 +75,10 @@ static int bind_path(const char *path, char *err, size_t errlen)
     return s;
 }
 
-int helper_listen(const char *path, char *err, size_t errlen)
+int helper_listen(const char *path, bool *bound, char *err, size_t errlen)
 {
     int fd = systemd_socket();
+    *bound = fd < 0;
     return fd >= 0 ? fd : bind_path(path, err, errlen);
 }
 

@@ -84,7 +84,7 @@ static bool text_encode(const char *s, size_t size, uint8_t *out)
 static bool name_char(uint8_t c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '.' || c == '-';
+           c == '.' || c == '-' || c == '@';
 }
 
 static bool printable(uint8_t c)

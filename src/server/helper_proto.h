@@ -93,8 +93,9 @@ int helper_request_decode(const uint8_t *in, size_t len, struct helper_request *
 int helper_answer_encode(const struct helper_answer *a, uint8_t out[HELPER_ANSWER_LEN]);
 int helper_answer_decode(const uint8_t *in, size_t len, struct helper_answer *a);
 
-/* A VPN user name the helper will look up: 1..31 of [A-Za-z0-9_.-], not
- * starting with '-' or '.' (it names files and interfaces). */
+/* A VPN user name the helper will look up: 1..31 of [A-Za-z0-9_.@-] (as
+ * pppssh.conf(5) allows), not starting with '-' or '.' (it names files
+ * and interfaces). */
 bool helper_user_valid(const char *name);
 
 /* The MTU the helper sets for what the session asked (clamped). */

@@ -192,6 +192,12 @@ static void dispatch(struct tunnel *t, const struct epoll_event *ev)
     case TAG_CTL_LISTEN:
         ctl_accept(t);
         break;
+    case TAG_HELPER:
+        /* It answers only when asked: readable now is its hang-up, and
+         * with it went our interface. */
+        loop_unwatch(t, t->p->helper_fd);
+        tunnel_fail(t, RUN_EXIT_FATAL, "pppssh helper went away: the interface is gone");
+        break;
     default:
         if (tag >= TAG_CTL_CLIENT && tag < TAG_CTL_CLIENT + CONTROL_MAX_CLIENTS)
             ctl_readable(t, tag - TAG_CTL_CLIENT);
@@ -308,6 +314,10 @@ static int setup(struct tunnel *t)
     }
     if (control_start(t) < 0 || tun_start(t) < 0 || engine_start(t) < 0)
         return -1;
+    if (t->p->helper_fd >= 0 && loop_watch(t, t->p->helper_fd, TAG_HELPER, EPOLLIN) < 0) {
+        tunnel_fail(t, RUN_EXIT_FATAL, "cannot watch pppssh helper's socket");
+        return -1;
+    }
     return supervisor_first_session(t);
 }
 

@@ -15,7 +15,9 @@
 # - a new session of alice takes over from the running one (the helper
 #   verifies the old serve holds the lease, then ends it);
 # - serve killed with SIGKILL: the helper removes the interface and lets
-#   the lease go.
+#   the lease go;
+# - the helper stopped (SIGTERM) under a running session: the interface
+#   goes, the session ends, the socket is removed.
 E2E_DIR=$(cd "$(dirname "$0")" && pwd)
 . "$E2E_DIR/lib.sh"
 e2e_setup
@@ -46,7 +48,8 @@ e2e_server_conf 198.18.255.100-198.18.255.110 "Helper = $HELPER_SOCK" \
     "[User bob]" "Account = vpnbob"
 chmod 644 "$E2E_TMP/server.conf"
 
-in_srv unshare -m sh -c "mount --bind '$E2E_TMP/passwd' /etc/passwd &&
+# ip netns exec, unshare and sh each exec the next: $! is the helper.
+ip netns exec "$NS_SRV" unshare -m sh -c "mount --bind '$E2E_TMP/passwd' /etc/passwd &&
     exec '$PPPSSH' helper -c '$E2E_TMP/server.conf' --run-dir '$E2E_TMP/srvrun' --stderr" \
     >"$E2E_TMP/helper.log" 2>&1 &
 HELPER_PID=$!
@@ -59,7 +62,8 @@ check "the helper listens on server.conf's Helper socket" test -S "$HELPER_SOCK"
 # with the accounts' /etc/passwd.
 as_account() {
     _uid=$1; shift
-    in_srv unshare -m sh -c "mount --bind '$E2E_TMP/passwd' /etc/passwd &&
+    # ip netns exec, unshare and sh each exec the next: $! is the helper.
+ip netns exec "$NS_SRV" unshare -m sh -c "mount --bind '$E2E_TMP/passwd' /etc/passwd &&
         exec setpriv --reuid $_uid --regid 65534 --clear-groups -- \"\$@\"" sh "$@"
 }
 
@@ -177,6 +181,19 @@ check "serve killed with SIGKILL: alice's lease is free" lease_free "$ALICE_IP"
 check "serve killed with SIGKILL: no route into the tunnel is left" sh -c \
     "! ip netns exec $NS_SRV ip route show 198.19.9.0/24 | grep -q ."
 check "the helper runs on" kill -0 "$HELPER_PID"
+
+# The helper stopped under a running session: it removes the interface,
+# and the session, whose interface is gone, ends (its client's tunnel
+# goes down) instead of lingering.
+tunnel_up "third session" "$NAME2"
+LAST_SERVE=$(for p in $(session_pids); do
+    tr '\0' ' ' <"/proc/$p/cmdline" | grep -q "^$PPPSSH serve" && echo "$p"; done | head -1)
+kill "$HELPER_PID"
+check "helper stopped: it exited" e2e_wait_dead "$HELPER_PID"
+check "helper stopped: pppssh-alice is gone" wait_gone in_srv ip link show pppssh-alice
+check "helper stopped: the session's serve ended" e2e_wait_dead "$LAST_SERVE"
+check "helper stopped: the client's tunnel went down" wait_gone in_cli ip link show "$NAME2"
+check "helper stopped: its socket is gone" test ! -e "$HELPER_SOCK"
 "$PPPSSH" down "$NAME" >/dev/null 2>&1
 "$PPPSSH" down "$NAME2" >/dev/null 2>&1
 echo "--- helper log"; sed 's/^/    | /' "$E2E_TMP/helper.log"

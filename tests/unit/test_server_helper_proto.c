@@ -32,6 +32,7 @@ static void every_request_round_trips(void **state)
     struct helper_request v6 = {
         .type = HELPER_IPV6_UP, .mtu = 1500, .ifid = {0, 0, 0, 0, 0, 0, 0, 2}};
     request_round_trip(&open);
+    request_round_trip(&(struct helper_request){.type = HELPER_OPEN, .user = "alice@example"});
     request_round_trip(&v4);
     request_round_trip(&v6);
     for (int t = HELPER_IPV4_DOWN; t <= HELPER_BYE; t++)
