@@ -2,10 +2,14 @@
 BUILD       ?= build
 BUILD_ASAN  ?= build-asan
 BUILD_FUZZ  ?= build-fuzz
+BUILD_DEB   ?= build-deb
 FUZZ_SECONDS ?= 30
 JOBS        ?= $(shell nproc)
+PREFIX      ?= /usr
+DESTDIR     ?=
 
-.PHONY: all deps build asan fuzz-build test unit fuzz interop e2e bench demo format clean
+.PHONY: all deps build asan fuzz-build test unit fuzz interop e2e bench demo install uninstall \
+        deb format clean
 
 all: build
 
@@ -51,8 +55,43 @@ demo: deps build
 bench: deps build
 	./bench/run.sh $(BUILD)
 
+# pppssh in $(PREFIX)/sbin, pty-redir in $(PREFIX)/bin, man pages, the
+# systemd unit (ExecStart = $(PREFIX)/sbin/pppssh), shell completions, docs
+# and examples under $(PREFIX)/share/doc/pppssh, and /etc/pppssh (0755).
+# Every file written is listed in $(BUILD)/install_manifest.txt.
+install: build
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix $(PREFIX)
+
+# Removes exactly the files the last install wrote (give the same DESTDIR:
+# the manifest lists paths without it); /etc/pppssh and its configs stay.
+uninstall:
+	@test -f $(BUILD)/install_manifest.txt || \
+	    { echo "uninstall: nothing installed from $(BUILD) (no install_manifest.txt)"; exit 1; }
+	@while IFS= read -r f || [ -n "$$f" ]; do \
+	    echo "rm $(DESTDIR)$$f"; rm -f -- "$(DESTDIR)$$f" || exit 1; \
+	done < $(BUILD)/install_manifest.txt
+
+# The Debian package, from the files git tracks (a copy in $(BUILD_DEB)/,
+# the worktree stays clean): $(BUILD_DEB)/pppssh_VERSION_ARCH.deb and the
+# source package, then lintian (fails on errors) and, as root, an install
+# into a throwaway overlay of / (scripts/deb-check.sh).  Needs debhelper,
+# dpkg-dev and lintian (not in deps.sh: not part of `make test`).
+# DEB_BUILD_OPTIONS=nocheck skips the unit tests.
+deb:
+	@v=$$(dpkg-parsechangelog -S Version); \
+	c=$$(sed -n 's/^project(pppssh VERSION \([^ ]*\) .*/\1/p' CMakeLists.txt); \
+	[ "$$v" = "$$c" ] || { echo "deb: debian/changelog says $$v, CMakeLists.txt $$c"; exit 1; }
+	rm -rf $(BUILD_DEB)
+	mkdir -p $(BUILD_DEB)/pppssh
+	git ls-files -z | xargs -0 cp -a --parents -t $(BUILD_DEB)/pppssh
+	cd $(BUILD_DEB)/pppssh && DEB_BUILD_OPTIONS="parallel=$(JOBS) $(DEB_BUILD_OPTIONS)" \
+	    dpkg-buildpackage -us -uc
+	lintian --info $(BUILD_DEB)/*.changes
+	./scripts/deb-check.sh $(BUILD_DEB)/pppssh_*.deb || [ $$? = 77 ]
+	@ls $(BUILD_DEB)/*.deb
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_DEB)

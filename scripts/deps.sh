@@ -9,7 +9,7 @@ build-essential cmake pkg-config clang libclang-rt-14-dev
 libcmocka-dev libmnl-dev libinih-dev
 openssh-client openssh-server iproute2 iputils-ping procps psmisc
 ppp slirp qemu-system-x86 busybox-static socat cpio xz-utils python3 tshark
-iperf3 gnuplot-nox wireguard-go wireguard-tools ethtool
+iperf3 gnuplot-nox wireguard-go wireguard-tools ethtool zsh
 "
 
 missing=""

@@ -1,13 +1,15 @@
 /*
- * cmd_ctl.c - `pppssh down|status|check|reset NAME`: requests to the
- * running tunnel's control socket.
+ * cmd_ctl.c - `pppssh down|status|check|reset NAME|-c FILE`: requests to
+ * the running tunnel's control socket.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "commands.h"
+#include "config.h"
 #include "control.h"
 #include "exitcode.h"
 
@@ -16,14 +18,36 @@
 #define RESET_TIMEOUT_MS 30000 /* a new ssh session and PPP negotiation */
 #define DOWN_TIMEOUT_MS 15000  /* LCP Terminate may take Max-Terminate restarts */
 
+/* The tunnel named as `up` takes it: NAME, or -c FILE whose tunnel is the
+ * one `up -c FILE` started (the file is read for its name, as wg-quick
+ * down FILE does).  NAME alone reads no file: a tunnel whose config is
+ * gone can still be stopped. */
+static int tunnel_name(int argc, char **argv, char *name, size_t size)
+{
+    if (argc == 2 && argv[1][0] != '-') {
+        snprintf(name, size, "%s", argv[1]);
+        return 0;
+    }
+    if (argc != 3 || strcmp(argv[1], "-c") != 0) {
+        fprintf(stderr, "Usage: pppssh %s NAME|-c FILE\n", argv[0]);
+        return -1;
+    }
+    int used;
+    struct tunnel_config *cfg = cli_load_tunnel(argc - 1, argv + 1, &used);
+    if (!cfg)
+        return -1;
+    snprintf(name, size, "%s", cfg->name);
+    free(cfg);
+    return 0;
+}
+
 static int request(int argc, char **argv, const char *what, int timeout_ms, int out_fd)
 {
-    if (argc != 2 || argv[1][0] == '-') {
-        fprintf(stderr, "Usage: pppssh %s NAME\n", argv[0]);
+    char name[CONFIG_NAME_MAX];
+    if (tunnel_name(argc, argv, name, sizeof(name)) < 0)
         return RUN_EXIT_CONFIG;
-    }
     char err[256];
-    int r = control_request(argv[1], what, out_fd, timeout_ms, err, sizeof(err));
+    int r = control_request(name, what, out_fd, timeout_ms, err, sizeof(err));
     if (r < 0) {
         fprintf(stderr, "pppssh %s: %s\n", argv[0], err);
         return RUN_EXIT_FATAL;

@@ -135,6 +135,7 @@ static void net_params(struct up *u)
     }
     for (size_t i = 0; i < cfg->n_dns && i < RUN_MAX_DNS; i++)
         net->dns[net->n_dns++] = cfg->dns[i];
+    net->use_peer_dns = cfg->use_peer_dns;
     net->has_address6 = cfg->has_address6;
     net->address6 = cfg->address6;
     if (cfg->server[0] && (default_route || !u->params.fdpass_name))
@@ -173,11 +174,11 @@ static void ppp_params(struct up *u)
      * its answer keeps both ends agreeing on who we are. */
     s->accept_local = true;
     /* Learn the server's DNS servers (RFC 1877, pppd's usepeerdns) for the
-     * hooks' DNS1/DNS2; only DNS= lines are applied.  Only when a hook is
-     * there to read them: a server without DNS servers must Configure-Reject
-     * the options (RFC 1661 section 5.4: a Reject before any Nak), which
-     * costs a round trip before the address can be Nak'd. */
-    s->request_dns = hooks_configured(cfg);
+     * resolver (UsePeerDNS) and the hooks' DNS1/DNS2.  Only when one of
+     * them is there to use them: a server without DNS servers must
+     * Configure-Reject the options (RFC 1661 section 5.4: a Reject before
+     * any Nak), which costs a round trip before the address can be Nak'd. */
+    s->request_dns = cfg->use_peer_dns || hooks_configured(cfg);
     if (cfg->has_remote_address)
         s->remote_ip = ntohl(cfg->remote_address.s_addr);
     s->accept_remote = !cfg->has_remote_address;

@@ -29,6 +29,7 @@ static const struct key_def tunnel_keys[] = {
     {"Route", V_ROUTE, T(routes), NO_FIELD, T(n_routes), 0, CONFIG_MAX_ROUTES, false},
     {"MTU", V_MTU, T(mtu), NO_FIELD, 0, 576, 65535, false},
     {"DNS", V_DNS, T(dns), NO_FIELD, T(n_dns), 0, CONFIG_MAX_DNS, false},
+    {"UsePeerDNS", V_BOOL, T(use_peer_dns), NO_FIELD, 0, 0, 0, false},
     {"Offload", V_BOOL, T(offload), NO_FIELD, 0, 0, 0, false},
     {"KeepaliveInterval", V_UINT, T(keepalive_interval), NO_FIELD, 0, 0, 3600, false},
     {"KeepaliveFailures", V_UINT, T(keepalive_failures), NO_FIELD, 0, 1, 100, false},

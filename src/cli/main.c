@@ -19,12 +19,14 @@ struct command {
 static const struct command COMMANDS[] = {
     {"up", cmd_up, "NAME|-c FILE [-f] [-d]   bring a tunnel up (returns once it is up)"},
     {"down", cmd_down,
-     "NAME              stop a tunnel: LCP Terminate, routes and interface removed"},
+     "NAME|-c FILE             stop a tunnel: LCP Terminate, routes and interface removed"},
     {"status", cmd_status,
-     "NAME            state, addresses, routes, uptime, reconnects, last error, traffic"},
-    {"check", cmd_check, "NAME             LCP echo now: 0 if the peer answers (as SIGUSR1)"},
-    {"reset", cmd_reset, "NAME             reconnect now, interface and routes kept (as SIGHUP)"},
-    {"config", cmd_config, "NAME|-c FILE    print the effective configuration"},
+     "NAME|-c FILE             state, addresses, routes, uptime, reconnects, last error, traffic"},
+    {"check", cmd_check,
+     "NAME|-c FILE             LCP echo now: 0 if the peer answers (as SIGUSR1)"},
+    {"reset", cmd_reset,
+     "NAME|-c FILE             reconnect now, interface and routes kept (as SIGHUP)"},
+    {"config", cmd_config, "NAME|-c FILE             print the effective configuration"},
     {"serve", cmd_serve,
      "[-c FILE] [--user NAME] [--local A --remote B] [--run-dir DIR]\n"
      "                        [--pace off|echo] [--no-offload] [--check] [--stderr] [--debug]\n"

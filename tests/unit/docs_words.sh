@@ -6,7 +6,7 @@
 #  - every forced command in them (authorized_keys' command="...") is
 #    restricted and names its program by absolute path.
 pppssh=$1 src=$2
-docs="$src/README.md $src/docs/*.md $src/docs/*.[158]"
+docs="$src/README.md $src/docs/*.md $src/docs/*.[158] $src/contrib/examples/*"
 failed=0
 
 help=$("$pppssh" --help 2>&1)
