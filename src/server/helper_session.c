@@ -7,6 +7,7 @@
 #include "helper_session.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,12 +201,25 @@ bool helper_session_request(struct helper_session *s, const char *config_path)
     return false; /* out of turn */
 }
 
+/* The lease file opened anew, read-only: the session holds the file (a
+ * takeover verifies that, takeover.h) but not our locked open file
+ * description, which an flock(LOCK_UN) of its own would release. */
+static int lease_view(int lease_fd)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", lease_fd);
+    return open(path, O_RDONLY | O_CLOEXEC); /* the magic link: this very file */
+}
+
 static void granted(struct helper_session *s)
 {
     const struct helper_grant *g = &s->admitted.answer.grant;
     s->nc = malloc(sizeof(*s->nc));
-    int fds[2] = {s->tun_fd, s->lease_fd};
-    if (!s->nc || !answer(s, &s->admitted.answer, fds, 2)) {
+    int fds[2] = {s->tun_fd, lease_view(s->lease_fd)};
+    bool told = s->nc && fds[1] >= 0 && answer(s, &s->admitted.answer, fds, 2);
+    if (fds[1] >= 0)
+        close(fds[1]);
+    if (!told) {
         s->state = HS_REFUSED; /* helper_session_end follows */
         return;
     }

@@ -132,6 +132,19 @@ unprivileged() {
     done
 }
 
+# no_new_privs PID: the process can never gain privileges by exec.
+no_new_privs() {
+    grep '^NoNewPrivs:' "/proc/$1/status"
+    grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$1/status"
+}
+
+# serve_pid: alice's serve on the server.
+serve_pid() {
+    for _p in $(session_pids); do
+        tr '\0' ' ' <"/proc/$_p/cmdline" | grep -q "^$PPPSSH serve" && echo "$_p"
+    done | head -1
+}
+
 tunnel_up "first session"
 in_cli ping -c 30 -i 0.1 -W 2 "$LAN_HOST_IP" >/dev/null 2>&1 &
 PING_PID=$!
@@ -139,12 +152,14 @@ sleep 0.5
 # shellcheck disable=SC2046
 check "while traffic flows, serve and sshd's session process have uid != 0 and CapEff = 0" \
     unprivileged $(session_pids)
+check "serve runs with no_new_privs" no_new_privs "$(serve_pid)"
 wait "$PING_PID"
 
 # bob_asks USER PATTERN: vpnbob asks the helper's socket for USER's
 # tunnel himself; the answer matches the grep PATTERN.
 bob_asks() {
-    _out=$(as_account $BOB_UID /usr/bin/python3 "$E2E_DIR/helper_client.py" "$HELPER_SOCK" "$1")
+    _out=$(as_account $BOB_UID /usr/bin/python3 "$E2E_DIR/helper_client.py" "$HELPER_SOCK" "$1" \
+        ${3:-})
     echo "$_out"
     echo "$_out" | grep -q "$2"
 }
@@ -156,13 +171,14 @@ check "vpnbob can have bob's own tunnel (a pool address)" \
     bob_asks bob '^GRANTED pppssh-bob 198.18.255.10[0-9] 2$'
 
 check "bob's interface is gone once its socket closed" wait_gone in_srv ip link show pppssh-bob
+check "a session cannot let its lease go (its descriptor is not the helper's lock)" \
+    bob_asks bob '^lease: held by the helper$' unlock
 
 check "pppssh down" "$PPPSSH" down "$NAME"
 check "down: the helper removed pppssh-alice" wait_gone in_srv ip link show pppssh-alice
 
 tunnel_up "second session"
-OLD_SERVE=$(for p in $(session_pids); do
-    tr '\0' ' ' <"/proc/$p/cmdline" | grep -q "^$PPPSSH serve" && echo "$p"; done | head -1)
+OLD_SERVE=$(serve_pid)
 # A new session of alice while that one runs (MaxSessions 1): the helper's
 # admission verifies the old serve holds the lease and ends it.
 tunnel_up "a new session takes over" "$NAME2"
@@ -170,8 +186,7 @@ check "takeover: the old serve is gone" e2e_wait_dead "$OLD_SERVE"
 check "takeover: the old client's tunnel went down" wait_gone in_cli ip link show "$NAME"
 check "takeover: one pppssh-alice on the server" sh -c \
     "[ \$(ip netns exec $NS_SRV ip -o link show | grep -c pppssh-alice) = 1 ]"
-SERVE_PID=$(for p in $(session_pids); do
-    tr '\0' ' ' <"/proc/$p/cmdline" | grep -q "^$PPPSSH serve" && echo "$p"; done | head -1)
+SERVE_PID=$(serve_pid)
 check "found alice's serve" test -n "$SERVE_PID"
 check "alice's lease is held while her session runs" lease_held "$ALICE_IP"
 kill -9 "$SERVE_PID"
@@ -186,8 +201,7 @@ check "the helper runs on" kill -0 "$HELPER_PID"
 # and the session, whose interface is gone, ends (its client's tunnel
 # goes down) instead of lingering.
 tunnel_up "third session" "$NAME2"
-LAST_SERVE=$(for p in $(session_pids); do
-    tr '\0' ' ' <"/proc/$p/cmdline" | grep -q "^$PPPSSH serve" && echo "$p"; done | head -1)
+LAST_SERVE=$(serve_pid)
 kill "$HELPER_PID"
 check "helper stopped: it exited" e2e_wait_dead "$HELPER_PID"
 check "helper stopped: pppssh-alice is gone" wait_gone in_srv ip link show pppssh-alice
