@@ -6,9 +6,9 @@ set -eu
 
 PACKAGES="
 build-essential cmake pkg-config clang libclang-rt-14-dev
-libcmocka-dev libmnl-dev libinih-dev
-openssh-client openssh-server iproute2 iputils-ping procps psmisc
-ppp slirp qemu-system-x86 busybox-static socat cpio xz-utils python3 tshark
+libcmocka-dev libmnl-dev libinih-dev libseccomp-dev
+openssh-client openssh-server iproute2 iputils-ping procps psmisc strace
+ppp slirp qemu-system-x86 busybox-static socat cpio xz-utils python3 python3-prometheus-client tshark
 iperf3 gnuplot-nox wireguard-go wireguard-tools ethtool zsh
 "
 

@@ -32,11 +32,11 @@ _pppssh()
     local IFS=$'\n'
     COMPREPLY=()
     if ((COMP_CWORD == 1)); then
-        COMPREPLY=($(compgen -W $'up\ndown\nstatus\ncheck\nreset\nconfig\nserve\nhelper' -- "$cur"))
+        COMPREPLY=($(compgen -W $'up\ndown\nstatus\nshow\ndump\nmetrics\ncheck\nreset\nconfig\nkeygen\nserve\nhelper' -- "$cur"))
         return
     fi
     case $prev in
-    -c | --socket)
+    -c | --output | --socket)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -- "$cur"))
         return
@@ -54,7 +54,7 @@ _pppssh()
         COMPREPLY=($(compgen -u -- "$cur"))
         return
         ;;
-    --local | --remote) return ;;
+    --local | --remote | --server) return ;;
     esac
     local opts=""
     case ${COMP_WORDS[1]} in
@@ -64,9 +64,18 @@ _pppssh()
     helper)
         opts=$'-c\n--socket\n--run-dir\n--stderr\n--debug'
         ;;
-    up)
-        opts=$'-f\n-d'
+    keygen)
+        [[ $cur == -* ]] && opts=--server
+        ;;
+    show | dump)
+        opts=--json
         ;& # and a tunnel, as every verb below
+    metrics)
+        [[ ${COMP_WORDS[1]} == metrics ]] && opts=--output
+        ;&
+    up)
+        [[ ${COMP_WORDS[1]} == up ]] && opts=$'-f\n-d'
+        ;&
     down | status | check | reset | config)
         if ! _pppssh_has_tunnel; then
             if [[ $cur == -* ]]; then

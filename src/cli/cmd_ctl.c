@@ -22,7 +22,7 @@
  * one `up -c FILE` started (the file is read for its name, as wg-quick
  * down FILE does).  NAME alone reads no file: a tunnel whose config is
  * gone can still be stopped. */
-static int tunnel_name(int argc, char **argv, char *name, size_t size)
+int cli_tunnel_name(int argc, char **argv, char *name, size_t size)
 {
     if (argc == 2 && argv[1][0] != '-') {
         snprintf(name, size, "%s", argv[1]);
@@ -44,7 +44,7 @@ static int tunnel_name(int argc, char **argv, char *name, size_t size)
 static int request(int argc, char **argv, const char *what, int timeout_ms, int out_fd)
 {
     char name[CONFIG_NAME_MAX];
-    if (tunnel_name(argc, argv, name, sizeof(name)) < 0)
+    if (cli_tunnel_name(argc, argv, name, sizeof(name)) < 0)
         return RUN_EXIT_CONFIG;
     char err[256];
     int r = control_request(name, what, out_fd, timeout_ms, err, sizeof(err));

@@ -22,18 +22,28 @@ static const struct command COMMANDS[] = {
      "NAME|-c FILE             stop a tunnel: LCP Terminate, routes and interface removed"},
     {"status", cmd_status,
      "NAME|-c FILE             state, addresses, routes, uptime, reconnects, last error, traffic"},
+    {"show", cmd_show,
+     "[NAME|-c FILE] [--json]  every running tunnel (or one): state, addresses, traffic, queue"},
+    {"dump", cmd_dump,
+     "[NAME|-c FILE] [--json]  the same fields, one tab-separated line per tunnel"},
+    {"metrics", cmd_metrics,
+     "[NAME|-c FILE] [--output FILE]\n"
+     "                         the same fields in the Prometheus text format"},
     {"check", cmd_check,
      "NAME|-c FILE             LCP echo now: 0 if the peer answers (as SIGUSR1)"},
     {"reset", cmd_reset,
      "NAME|-c FILE             reconnect now, interface and routes kept (as SIGHUP)"},
     {"config", cmd_config, "NAME|-c FILE             print the effective configuration"},
+    {"keygen", cmd_keygen,
+     "NAME [--server USER@HOST]\n"
+     "                         write /etc/pppssh/NAME.key, print the server's authorized_keys line"},
     {"serve", cmd_serve,
      "[-c FILE] [--user NAME] [--local A --remote B] [--run-dir DIR]\n"
-     "                        [--pace off|echo] [--no-offload] [--check] [--stderr] [--debug]\n"
-     "                        the server end: PPP on stdin/stdout"},
+     "                         [--pace off|echo] [--no-offload] [--check] [--stderr] [--debug]\n"
+     "                         the server end: PPP on stdin/stdout"},
     {"helper", cmd_helper,
      "[-c FILE] [--socket PATH] [--run-dir DIR] [--stderr] [--debug]\n"
-     "                        the privileged helper of serve run from ordinary accounts"},
+     "                         the privileged helper of serve run from ordinary accounts"},
     {"fdpass", cmd_fdpass, NULL},
 };
 
@@ -42,7 +52,7 @@ static void usage(FILE *out)
     fprintf(out, "Usage: pppssh COMMAND [ARGS]\n\n");
     for (size_t i = 0; i < sizeof(COMMANDS) / sizeof(COMMANDS[0]); i++)
         if (COMMANDS[i].help)
-            fprintf(out, "  %-6s %s\n", COMMANDS[i].name, COMMANDS[i].help);
+            fprintf(out, "  %-7s %s\n", COMMANDS[i].name, COMMANDS[i].help);
     fprintf(out, "\nSee pppssh(8) and pppssh.conf(5).\n");
 }
 

@@ -18,8 +18,11 @@ void log_setup(const char *ident, bool use_syslog, enum log_level max_level)
     log_ident = ident ? ident : "pppssh";
     log_to_syslog = use_syslog;
     log_max = max_level;
+    /* LOG_NDELAY: the socket to /dev/log is connected now, not at the
+     * first line, which may come after the session's seccomp filter
+     * forbids creating a socket (sandbox.h). */
     if (use_syslog)
-        openlog(log_ident, LOG_PID, LOG_DAEMON);
+        openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
 bool log_enabled(enum log_level level)

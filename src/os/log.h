@@ -10,7 +10,8 @@ enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBU
 
 /*
  * Chooses the destination: stderr as "ident: message" (use_syslog false),
- * or syslog(3) with ident, LOG_PID and facility LOG_DAEMON.  Messages less
+ * or syslog(3) with ident, LOG_PID and facility LOG_DAEMON, connected at
+ * once (a sandboxed session may not open the socket later).  Messages less
  * important than max_level are dropped.  Before the first call: stderr,
  * ident "pppssh", LOG_LEVEL_INFO.
  */

@@ -179,6 +179,7 @@ enum ctl_request control_parse_request(const char *buf, size_t len, size_t cap)
         enum ctl_request request;
     } known[] = {
         {"status", CTL_REQ_STATUS},
+        {"fields", CTL_REQ_FIELDS},
         {"check", CTL_REQ_CHECK},
         {"reset", CTL_REQ_RESET},
         {"down", CTL_REQ_DOWN},

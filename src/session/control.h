@@ -1,8 +1,9 @@
 /*
  * control.h - the control socket of a running tunnel, /run/pppssh/NAME.sock
  * (mode 0600 in a root-only directory; see control_run_dir()).  The
- * protocol is one request line from the client, "status" or "down",
- * answered by text lines; the tunnel closes
+ * protocol is one request line from the client, "status", "fields",
+ * "check", "reset" or "down", answered by text lines ("fields": one
+ * "key=value" line per entry of fields.h's table); the tunnel closes
  * the connection when it has answered, and for "down" only once the
  * tunnel is gone, so that `pppssh down` returns when everything is
  * removed.
@@ -40,12 +41,13 @@ void control_unlink(const char *name);
 int control_request(const char *name, const char *request, int out_fd, int timeout_ms, char *err,
                     size_t errlen);
 
-/* A request on the control socket: one line, "status", "check", "reset"
- * or "down".  CTL_REQ_INCOMPLETE while no newline has come and there is
+/* A request on the control socket: one line, "status", "fields", "check",
+ * "reset" or "down".  CTL_REQ_INCOMPLETE while no newline has come and there is
  * room for more; a line that fills the buffer is read as it is. */
 enum ctl_request {
     CTL_REQ_INCOMPLETE,
     CTL_REQ_STATUS,
+    CTL_REQ_FIELDS,
     CTL_REQ_CHECK,
     CTL_REQ_RESET,
     CTL_REQ_DOWN,

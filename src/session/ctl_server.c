@@ -1,6 +1,6 @@
 /*
  * ctl_server.c - answering requests on the control socket: "status",
- * "check", "reset" and "down" (control.h describes the protocol).
+ * "fields", "check", "reset" and "down" (control.h describes the protocol).
  */
 #include "tunnel.h"
 
@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fields.h"
 #include "log.h"
 
 static void close_client(struct tunnel *t, struct ctl_client *c)
@@ -145,11 +146,21 @@ static void status(struct tunnel *t, struct text *out)
         put(out, "%s", queue);
 }
 
+static void fields(const struct tunnel *t, struct text *out)
+{
+    struct field_values fv;
+    ctl_fields(t, &fv);
+    for (int i = 0; i < FIELD_COUNT; i++)
+        put(out, "%s=%s\n", TUNNEL_FIELDS[i].key, fv.v[i]);
+}
+
 static void answer(struct tunnel *t, struct ctl_client *c, enum ctl_request request)
 {
     struct text out = {.len = 0};
     if (request == CTL_REQ_STATUS) {
         status(t, &out);
+    } else if (request == CTL_REQ_FIELDS) {
+        fields(t, &out);
     } else if (request == CTL_REQ_CHECK) {
         char why[320];
         if (supervisor_check(t, why, sizeof(why)))
@@ -169,7 +180,7 @@ static void answer(struct tunnel *t, struct ctl_client *c, enum ctl_request requ
         c->waiting_down = true;
         tunnel_stop(t, "down requested");
     } else {
-        put(&out, "error: unknown request '%s' (known: status, check, reset, down)\n", c->buf);
+        put(&out, "error: unknown request '%s' (known: status, fields, check, reset, down)\n", c->buf);
     }
     /* A few hundred bytes into a fresh socket buffer: never blocks. */
     if (write(c->fd, out.buf, out.len) < 0)

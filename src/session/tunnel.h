@@ -296,5 +296,8 @@ void ctl_close_all(struct tunnel *t);
 /* Answers the clients waiting for the link (reset) or an echo (check). */
 void ctl_answer_up(struct tunnel *t);
 void ctl_answer_echo(struct tunnel *t, const char *text);
+/* ctl_fields.c: the values of fields.h's table, for "fields". */
+struct field_values;
+void ctl_fields(const struct tunnel *t, struct field_values *fv);
 
 #endif

@@ -83,6 +83,8 @@ check "client: the README's third block (up, ping through the tunnel)" \
 check "client: interface office has a pool address" \
     on_says cli "ip -4 addr show dev office" "inet 198\.18\.255\.1[0-9][0-9] peer 198\.18\.255\.1/32"
 check "client: pppssh status office says up" on_says cli "pppssh status office" "^state: up$"
+check "client: pppssh show lists office with the server's address" \
+    on_says cli "pppssh show" "^  peer4: 198\.18\.255\.1$"
 check "client: pppssh down office" on cli "pppssh down office"
 check "client: interface office is gone" wait_gone on cli "ip link show office"
 [ "$E2E_FAILED" = 0 ] || { on srv "tail -n 20 /tmp/sshd.log"; cat "$E2E_TMP"/block*.sh; }

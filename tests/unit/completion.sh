@@ -36,7 +36,7 @@ expect() {
     fi
 }
 
-expect "check config down helper reset serve status up " pppssh ""
+expect "check config down dump helper keygen metrics reset serve show status up " pppssh ""
 expect "--socket " pppssh helper --so
 expect "status " pppssh st
 expect "lab office " pppssh up ""
@@ -51,6 +51,11 @@ expect "-c " pppssh config -
 expect "-c " pppssh status -
 expect "-c " pppssh down -
 expect "" pppssh down office ""
+expect "lab office " pppssh show ""
+expect "--json -c " pppssh dump -
+expect "--json " pppssh show office -
+expect "--output -c " pppssh metrics -
+expect "--server " pppssh keygen office -
 expect "echo off " pppssh serve --pace ""
 expect "--no-offload " pppssh serve --no
 expect "--check " pppssh serve -c /etc/pppssh/server.conf --ch
@@ -66,7 +71,7 @@ got=$(PPPSSH_CONF_DIR=$dir zsh -fc '
     print "|"
     . "$0" >/dev/null
     _pppssh_tunnels | LC_ALL=C sort | tr "\n" " "' "$zsh_file")
-want="check config down helper reset serve status up |
+want="check config down dump helper keygen metrics reset serve show status up |
 lab office "
 if [ "$got" != "$want" ]; then
     echo "FAIL: zsh offers '$got', want '$want'"

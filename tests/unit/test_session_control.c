@@ -1,4 +1,4 @@
-/* test_session_control.c - control-socket requests: a line is one of the four
+/* test_session_control.c - control-socket requests: a line is one of the five
  * words exactly; a partial line waits for more, unless the buffer is full;
  * anything else is unknown (and answered so, never acted on). */
 #include <setjmp.h>
@@ -19,10 +19,11 @@ static enum ctl_request parse(const char *text)
     return control_parse_request(text, strlen(text), CAP);
 }
 
-static void the_four_words_with_a_newline(void **state)
+static void the_five_words_with_a_newline(void **state)
 {
     (void)state;
     assert_int_equal(parse("status\n"), CTL_REQ_STATUS);
+    assert_int_equal(parse("fields\n"), CTL_REQ_FIELDS);
     assert_int_equal(parse("check\n"), CTL_REQ_CHECK);
     assert_int_equal(parse("reset\n"), CTL_REQ_RESET);
     assert_int_equal(parse("down\n"), CTL_REQ_DOWN);
@@ -64,7 +65,7 @@ static void a_full_buffer_without_newline_is_read_as_it_is(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(the_four_words_with_a_newline),
+        cmocka_unit_test(the_five_words_with_a_newline),
         cmocka_unit_test(a_partial_line_waits),
         cmocka_unit_test(near_misses_are_unknown),
         cmocka_unit_test(a_full_buffer_without_newline_is_read_as_it_is),
