@@ -256,7 +256,9 @@ static void ipv6_check_session(struct tunnel *t)
     if (t->mtu < 1280) { /* RFC 8200 section 5: the kernel takes IPv6 off such a link */
         snprintf(why, sizeof(why), "the link MTU %u is below IPv6's minimum of 1280", t->mtu);
         ipv6_give_up(t, why);
-    } else if (netcfg_ipv6_off(&t->net, why, sizeof(why))) {
+    } else if (t->p->helper_fd < 0 && /* else the helper's answer to IPV6_UP
+                                           says so: the sandbox reads no /proc/sys */
+               netcfg_ipv6_off(&t->net, why, sizeof(why))) {
         ipv6_give_up(t, why);
     }
 }

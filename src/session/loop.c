@@ -22,6 +22,7 @@
 #include "exitcode.h"
 #include "log.h"
 #include "report.h"
+#include "sandbox.h"
 
 /* The one clock read of a wake-up: every handler of it uses t->now. */
 static void loop_tick(struct tunnel *t)
@@ -321,6 +322,21 @@ static int setup(struct tunnel *t)
     return supervisor_first_session(t);
 }
 
+/* serve through pppssh helper configures nothing itself: once its
+ * descriptors are open, only the calls a running session makes are left
+ * to it (sandbox.h; docs/architecture.md, "The sandbox"). */
+static int sandbox_start(struct tunnel *t)
+{
+    char err[256];
+    if (t->p->helper_fd < 0)
+        return 0;
+    if (sandbox_restrict_syscalls(0, err, sizeof(err)) < 0) {
+        tunnel_fail(t, RUN_EXIT_FATAL, "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
 /* Why the tunnel ended, most specific first. */
 static void decide_exit(struct tunnel *t)
 {
@@ -437,7 +453,7 @@ int run_tunnel(const struct run_params *p)
         return RUN_EXIT_FATAL;
     }
     tunnel_init(t, p);
-    if (setup(t) == 0)
+    if (setup(t) == 0 && sandbox_start(t) == 0)
         loop(t);
     loop_tick(t);
     stream_stop(t, true); /* reaps the child and reads its last words first */

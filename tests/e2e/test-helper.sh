@@ -132,10 +132,12 @@ unprivileged() {
     done
 }
 
-# no_new_privs PID: the process can never gain privileges by exec.
-no_new_privs() {
-    grep '^NoNewPrivs:' "/proc/$1/status"
-    grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$1/status"
+# sandboxed PID: the process can never gain privileges by exec
+# (no_new_privs) and runs under a seccomp filter (mode 2).
+sandboxed() {
+    grep '^NoNewPrivs:\|^Seccomp:' "/proc/$1/status"
+    grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$1/status" &&
+        grep -q '^Seccomp:[[:space:]]*2' "/proc/$1/status"
 }
 
 # serve_pid: alice's serve on the server.
@@ -152,7 +154,7 @@ sleep 0.5
 # shellcheck disable=SC2046
 check "while traffic flows, serve and sshd's session process have uid != 0 and CapEff = 0" \
     unprivileged $(session_pids)
-check "serve runs with no_new_privs" no_new_privs "$(serve_pid)"
+check "serve runs with no_new_privs under the session's seccomp filter" sandboxed "$(serve_pid)"
 wait "$PING_PID"
 
 # bob_asks USER PATTERN: vpnbob asks the helper's socket for USER's
