@@ -79,7 +79,10 @@ kill -9 "$holder_pid"
 wait "$holder_pid" 2>/dev/null || true
 holder_pid=""
 i=0
-while [ "$(interfaces)" -gt 0 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+while { [ "$(interfaces)" -gt 0 ] || [ "$(held_leases)" -gt 0 ]; } && [ $i -lt 200 ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
 left_ifaces=$(interfaces)
 left_leases=$(held_leases)
 fds_after=$(ls "/proc/$helper_pid/fd" | wc -l)
