@@ -26,7 +26,6 @@
 #define CONFIG_LINE_MAX 196    /* longest line accepted, in characters (inih's bound) */
 #define CONFIG_FILE_MAX 262144 /* largest file accepted, in bytes */
 #define CONFIG_STR_MAX 200     /* string values (fits any line) */
-#define CONFIG_HELPER_SOCKET "/run/pppssh/helper.sock" /* [Server] Helper's default */
 #define CONFIG_NAME_MAX 64     /* tunnel and user names */
 #define CONFIG_MAX_ROUTES 64   /* Route= lines per tunnel or per user */
 #define CONFIG_MAX_DNS 4       /* DNS= lines */
@@ -34,6 +33,9 @@
 #define CONFIG_MAX_USERS 256
 #define CONFIG_MAX_SESSIONS 64 /* MaxSessions at most */
 #define CONFIG_MTU_AUTO 0      /* MTU = auto: as large as the peer takes (run.h) */
+
+/* [Server] Helper's default: where pppssh helper listens. */
+#define CONFIG_HELPER_SOCKET "/run/pppssh/helper.sock"
 
 /* SSHTTY: whether ssh gets -tt (a remote pty, TCP_NODELAY) or -T. */
 enum config_tty {
@@ -92,7 +94,7 @@ struct server_user {
     struct os_prefix address6;
     struct os_prefix routes[CONFIG_MAX_ROUTES]; /* Route: the user's networks */
     size_t n_routes;
-    unsigned max_sessions; /* MaxSessions, default 1: more take over the oldest */
+    unsigned max_sessions;         /* MaxSessions, default 1: more take over the oldest */
     char account[CONFIG_NAME_MAX]; /* Account: the Unix account that may serve this user
                                       through the helper; "" = the account named like it */
 };
