@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """iperf_json.py FILE FIELD - one figure from an iperf3 -J report.
 
-FIELD: mbps (received, all streams), bytes (received), jain (Jain's
+FIELD: mbps (received, all streams), bytes (received), retrans (segments
+the sender retransmitted, all streams), jain (Jain's
 fairness index of the streams' received bytes: (sum x)^2 / (n sum x^2),
 1 = perfectly fair, 1/n = one stream has it all).  Prints 0 for a missing
 or broken report (a failed run), so that the table shows the failure.
@@ -16,6 +17,8 @@ def figure(report, field):
         return "%.1f" % (received["bits_per_second"] / 1e6)
     if field == "bytes":
         return "%d" % received["bytes"]
+    if field == "retrans":
+        return "%d" % report["end"]["sum_sent"]["retransmits"]
     if field == "jain":
         shares = [s["receiver"]["bytes"] for s in report["end"]["streams"]]
         squares = sum(x * x for x in shares)

@@ -66,6 +66,10 @@ struct configurator {
  * redirects or autoconfigured addresses from the peer).  NULL when out
  * of memory. */
 struct configurator *configurator_local_new(const char *ifname, unsigned ifindex);
+/* `serve` without privileges: the requests sent to pppssh helper over
+ * sock (server/helper_configurator.c, helper_proto.h), which decides
+ * every address and route from server.conf.  NULL when out of memory. */
+struct configurator *configurator_helper_new(int sock);
 
 /* Each kind's name, for logs and tests ("ipv4-up"). */
 const char *cfg_request_name(enum cfg_request_kind kind);

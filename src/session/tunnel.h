@@ -44,6 +44,7 @@ enum {
     TAG_STREAM_OUT,
     TAG_STDERR,
     TAG_CTL_LISTEN,
+    TAG_HELPER,     /* serve: pppssh helper's socket (its hang-up ends us) */
     TAG_CTL_CLIENT, /* + index */
 };
 
