@@ -62,6 +62,14 @@ struct pacer {
     bool link_measured;      /* pacer_on_path(): link_rate came from a busy interval */
     double full_bw;          /* pacer_on_path(): startup's largest delivery sample */
     int full_bw_count;       /* pacer_on_path(): rounds since it grew by a quarter */
+    ppp_time path_queue_min; /* pacer_on_path(): the shortest path queue since the last decision */
+    /* pacer_on_path(): a queue on the path that our cuts do not drain is
+     * another flow's (see watch_competition in pacer.c). */
+    bool competing;
+    ppp_time compete_since;
+    ppp_time standing_since, standing_high, standing_low;
+    uint64_t standing_sent;
+    double standing_delivered;
     uint64_t samples, decreases;
 };
 
