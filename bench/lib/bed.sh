@@ -162,8 +162,9 @@ bed_sshd() {
     echo "$SRV_IP $(cat "$BED_TMP/host_key.pub")" >"$BED_TMP/known_hosts"
     {
         cat "$BED_TMP/plain_key.pub"
-        printf 'command="PPPSSH_RUN_DIR=%s/srvrun %s serve --user bench --stderr -c %s/server.conf 2>>%s/serve.log" %s\n' \
-            "$BED_TMP" "$BED_TMP/serve/pppssh" "$BED_TMP" "$BED_TMP" "$(cat "$BED_TMP/pppssh_key.pub")"
+        printf 'command="PPPSSH_RUN_DIR=%s/srvrun %s serve --user bench --stderr%s -c %s/server.conf 2>>%s/serve.log" %s\n' \
+            "$BED_TMP" "$BED_TMP/serve/pppssh" "${BENCH_PPPSSH_DEBUG:+ --debug}" "$BED_TMP" "$BED_TMP" \
+            "$(cat "$BED_TMP/pppssh_key.pub")"
     } >"$BED_TMP/authorized_keys"
     cat >"$BED_TMP/sshd_config" <<EOF
 ListenAddress $SRV_IP
