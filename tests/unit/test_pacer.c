@@ -781,6 +781,23 @@ static void test_on_path_outside_flow_gets_no_more_than_its_share(void **state)
     assert_true(r.p90_delay <= 20.0);
 }
 
+/* Issue 15's q1000 point (20 Mbit/s, 40 ms RTT, a 1000-packet queue):
+ * the flows inside fill the deep queue with their own window at the
+ * unpaced start, 600 ms of it.  That queue drains slowly, but it is
+ * ours: it shrinks once we cut, and is never taken for another flow's
+ * (which would stop the pacer steering by it). */
+static void test_on_path_deep_queue_of_our_own_is_no_competitor(void **state)
+{
+    (void)state;
+    struct path_run pr = {.rate = 2.5e6,
+                          .delay = 20 * PPP_MS,
+                          .seconds = 10,
+                          .warmup = 3,
+                          .queue_packets = 1000,
+                          .window = true};
+    holds(&pr, 0.90);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -805,6 +822,7 @@ int main(void)
         cmocka_unit_test(test_on_path_trickle_in_full_segments_keeps_the_rate),
         cmocka_unit_test(test_on_path_download_start_fast_link),
         cmocka_unit_test(test_on_path_outside_flow_gets_no_more_than_its_share),
+        cmocka_unit_test(test_on_path_deep_queue_of_our_own_is_no_competitor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
