@@ -19,8 +19,8 @@
 #                        verdicts in results/matrix.md, plots matrix-*.png
 #   BENCH_POINTS="c r5"  only these matrix points
 #   BENCH_MEASURES="idle down"   only these of idle, up, down, flows8, compete
-#   BENCH_PPPSSH_DEBUG=1 the server's end logs at debug level (the pacer's
-#                        decisions) into logs/serve.log
+#   BENCH_PPPSSH_DEBUG=1 both ends log at debug level (the pacer's
+#                        decisions): logs/serve.log, logs/POINT-pppssh/pppssh-up.log
 #   BENCH_PPPSSH_OLD=dir with BENCH_TUNNELS="none pppssh-old pppssh": another
 #                        build's pppssh (both ends) in the same run, and an
 #                        old-vs-new table in matrix.md

@@ -35,6 +35,13 @@ CONF
     chmod 600 "$RUN/$PPP_IF.conf"
 }
 tun_up() {
+    if [ -n "${BENCH_PPPSSH_DEBUG:-}" ]; then
+        # In the foreground, so that the debug log goes to pppssh-up.log
+        # (a detached `up` logs to syslog); first_ping waits for the link.
+        PPPSSH_RUN_DIR=$RUN/run bed_spawn "$NS_CLI" "$RUN/pppssh-up.log" \
+            "$TUN_PPPSSH" up -f -d -c "$RUN/$PPP_IF.conf"
+        return 0
+    fi
     PPPSSH_RUN_DIR=$RUN/run in_cli "$TUN_PPPSSH" up -c "$RUN/$PPP_IF.conf" 2>>"$RUN/pppssh-up.log"
 }
 tun_down() {
