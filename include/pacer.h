@@ -60,8 +60,7 @@ struct pacer {
     double unsent_max;     /* pacer_on_path(): the most unsent since the last decision */
     ppp_time path_queue_max; /* pacer_on_path(): the longest path queue since the last decision */
     bool link_measured;      /* pacer_on_path(): link_rate came from a busy interval */
-    double full_bw;          /* pacer_on_path(): startup's largest delivery sample */
-    int full_bw_count;       /* pacer_on_path(): rounds since it grew by a quarter */
+    double prev_link;        /* pacer_on_path(): the previous delivery sample */
     ppp_time path_queue_min; /* pacer_on_path(): the shortest path queue since the last decision */
     /* pacer_on_path(): a queue on the path that our cuts do not drain is
      * another flow's (see watch_competition in pacer.c). */

@@ -710,57 +710,6 @@ static void test_on_path_trickle_in_full_segments_keeps_the_rate(void **state)
     assert_int_equal(p.decreases, 0);
 }
 
-/* Issue 15's r100 point, a download's start (100 Mbit/s, 40 ms RTT):
- * sshd's connection comes out of idle in its own slow start, so what the
- * flows inside send waits in it unsent (116 KB in the bench's trace)
- * while its delivery rate grows by half a round, with one round that grew
- * less (ACKs bunched).  Read against a link estimate that is itself still
- * growing, those bytes looked like a 77 ms queue, the pacer cut to a
- * fifth of the link, CoDel dropped the flows out of slow start and they
- * took seconds to regrow.  While the path shows no queue, the pipe is
- * full only after three rounds without growth (draft-ietf-ccwg-bbr
- * section 4.3.1.2): no cut before the link is reached, and the first one
- * is to about the link's rate. */
-static void test_on_path_download_start_fast_link(void **state)
-{
-    (void)state;
-    struct pacer_config c;
-    struct pacer p;
-    pacer_config_default(&c);
-    pacer_config_for_path(&c);
-    pacer_init(&p, &c, 1);
-    const double link = 12.5e6;
-    const ppp_time rtt = 40 * PPP_MS;
-    double delivered = 1, rate = 300e3;
-    ppp_time full_at = 0;
-    for (ppp_time now = PPP_MS; now < 3000 * PPP_MS; now += 10 * PPP_MS) {
-        /* Half again per round trip, but rounds 6 and 7 do not grow. */
-        ppp_time round = now / rtt;
-        double growth = round == 6 || round == 7 ? 1.0 : 1.5;
-        rate *= 1 + (growth - 1) * (double)(10 * PPP_MS) / (double)rtt;
-        if (rate >= link) {
-            rate = link;
-            if (!full_at)
-                full_at = now;
-        }
-        delivered += rate * 0.010;
-        assert_true(pacer_can_send(&p, now));
-        pacer_sent(&p, (size_t)(rate * 0.010));
-        /* Once the link is full, its queue grows a millisecond a round. */
-        ppp_time queue = full_at ? PPP_MS + (now - full_at) / 40 : PPP_MS;
-        double inflight = rate * (double)(rtt + queue) / 1e9;
-        if (pacer_probe_due(&p, now, true))
-            pacer_on_path(&p, now, rtt, queue, 116e3, delivered, inflight);
-        if (!full_at || p.decreases > 0)
-            assert_int_equal(p.decreases, full_at ? 1 : 0);
-        if (p.decreases > 0)
-            break;
-    }
-    print_message("first cut to %.1f Mbit/s, link %.1f\n", p.rate * 8 / 1e6, link * 8 / 1e6);
-    assert_int_equal(p.decreases, 1);
-    assert_true(p.rate >= 0.8 * link);
-}
-
 /* Issue 15's competing point: one flow outside the tunnel (a TCP that
  * fills the bottleneck's queue until it loses a packet) shares the
  * bottleneck.  Its queue is not ours: cutting for it only hands the link
@@ -820,7 +769,6 @@ int main(void)
         cmocka_unit_test(test_on_path_idle_estimate_is_no_link),
         cmocka_unit_test(test_on_path_window_fills_slow_link),
         cmocka_unit_test(test_on_path_trickle_in_full_segments_keeps_the_rate),
-        cmocka_unit_test(test_on_path_download_start_fast_link),
         cmocka_unit_test(test_on_path_outside_flow_gets_no_more_than_its_share),
         cmocka_unit_test(test_on_path_deep_queue_of_our_own_is_no_competitor),
     };
