@@ -481,8 +481,8 @@ void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time pa
     bool filling = in_startup(p) && link > 1.25 * p->prev_link &&
                    p->path_queue_max <= c->target;
     p->prev_link = link;
-    ppp_time shortest = p->path_queue_min;
-    watch_competition(p, now, period, shortest, delivered, !app_limited && p->link_measured && !in_startup(p));
+    watch_competition(p, now, period, p->path_queue_min, delivered,
+                      !app_limited && p->link_measured && !in_startup(p));
     p->unsent_max = 0;
     p->path_queue_max = 0;
     p->path_queue_min = NO_SAMPLE;
