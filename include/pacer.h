@@ -61,14 +61,6 @@ struct pacer {
     ppp_time path_queue_max; /* pacer_on_path(): the longest path queue since the last decision */
     bool link_measured;      /* pacer_on_path(): link_rate came from a busy interval */
     double prev_link;        /* pacer_on_path(): the previous delivery sample */
-    ppp_time path_queue_min; /* pacer_on_path(): the shortest path queue since the last decision */
-    /* pacer_on_path(): a queue on the path that our cuts do not drain is
-     * another flow's (see watch_competition in pacer.c). */
-    bool competing;
-    ppp_time compete_since;
-    ppp_time standing_since, standing_high, standing_low;
-    uint64_t standing_sent;
-    double standing_delivered;
     uint64_t samples, decreases;
 };
 

@@ -19,7 +19,6 @@
  * below the rate: no delayed-ACK timer makes it (see pacer_on_path). */
 #define OWN_QUEUE_AT_LEAST (50 * PPP_MS)
 #define OWN_QUEUE_MARGIN 4.0
-#define NO_SAMPLE ((ppp_time)-1) /* a minimum over no samples yet */
 
 void pacer_config_default(struct pacer_config *c)
 {
@@ -46,7 +45,6 @@ void pacer_init(struct pacer *p, const struct pacer_config *config, ppp_time now
     p->config = *config;
     p->rate = config->initial_rate;
     p->refilled = now;
-    p->path_queue_min = NO_SAMPLE;
 }
 
 static double burst(const struct pacer *p)
@@ -336,67 +334,6 @@ static ppp_time path_standing_queue(const struct pacer *p, ppp_time base_rtt, pp
     return beyond > 0 ? (ppp_time)beyond : 0;
 }
 
-/* A flow outside the tunnel on the same bottleneck (a loss-based TCP)
- * keeps its queue full whatever we do: read as ours, every cut hands it
- * more of the link, and the tunnel got 17-30% of it at issue 15's
- * competing point.  Our own queue only shrinks while we send less than
- * the link delivers of ours.  A queue that through COMPETE_ROUNDS busy
- * periods stayed above twice the target and did not shrink (its shortest
- * in the second half no shorter than a tenth below its longest in the
- * first), while we handed over no more than was delivered, is another
- * flow's (Nimbus's idea: Goyal et al., "Elasticity Detection: A Building
- * Block for Internet Congestion Control", SIGCOMM 2022; with Copa's
- * switch of mode: Arun and Balakrishnan, NSDI 2018, section 2.3).  (A
- * queue of ours after the link slowed does shrink, if slowly: the rate
- * follows a lagging estimate down.)  Then the pacer no longer steers by
- * the path's queue and the connection's own congestion control takes its
- * share, until the queue empties (the other flow left or backed off) or,
- * after COMPETE_RETEST periods, the pacer yields once more to see whether
- * the queue is its own now (alone, our connection would keep it full). */
-#define COMPETE_ROUNDS 8
-#define COMPETE_RETEST 100
-#define COMPETE_SHRINK 0.9
-
-static void watch_competition(struct pacer *p, ppp_time now, ppp_time period, ppp_time shortest,
-                              double delivered, bool busy)
-{
-    ppp_time target = p->config.target;
-    if (p->competing) {
-        if (shortest <= target || now - p->compete_since >= COMPETE_RETEST * period) {
-            p->competing = false;
-            p->standing_since = 0;
-        }
-        return;
-    }
-    if (!busy || shortest <= 2 * target) {
-        p->standing_since = 0;
-        return;
-    }
-    if (!p->standing_since) {
-        p->standing_since = now;
-        p->standing_high = p->standing_low = shortest;
-        p->standing_sent = p->bytes_total;
-        p->standing_delivered = delivered;
-        return;
-    }
-    ppp_time age = now - p->standing_since;
-    if (age < COMPETE_ROUNDS / 2 * period) {
-        if (shortest > p->standing_high)
-            p->standing_high = p->standing_low = shortest;
-        return;
-    }
-    if (shortest < p->standing_low)
-        p->standing_low = shortest;
-    if (age < COMPETE_ROUNDS * period)
-        return;
-    bool held = (double)(p->bytes_total - p->standing_sent) <= delivered - p->standing_delivered;
-    if (held && (double)p->standing_low >= COMPETE_SHRINK * (double)p->standing_high) {
-        p->competing = true;
-        p->compete_since = now;
-    }
-    p->standing_since = 0;
-}
-
 void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time path_queue,
                    double unsent, double delivered, double inflight)
 {
@@ -405,8 +342,6 @@ void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time pa
     ppp_time standing = queue;
     if (queue > p->path_queue_max)
         p->path_queue_max = queue;
-    if (queue < p->path_queue_min)
-        p->path_queue_min = queue;
     if (p->link_rate > 0) {
         double wait = unsent / p->link_rate * 1e9;
         queue += (ppp_time)(wait < 10e9 ? wait : 10e9); /* bounded before the cast */
@@ -471,27 +406,12 @@ void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time pa
      * still grows by a quarter a round are its own slow start, not a
      * queue: the pipe is full once delivery stops growing (BBR's
      * full-pipe test, draft-ietf-ccwg-bbr section 4.3.1.2), or once the
-     * path itself shows a queue.  (Three rounds without growth, as BBR
-     * waits, were tried: sshd's socket then held up to 400 KB unsent at
-     * issue 15's r100 point, the flows inside overshot further in slow
-     * start, and a download got 31-94% of the link against 68-101% with
-     * one round, pings up to 581 ms; at the far corner 36-87% against
-     * 80-124%.  The bytes behind that unsent count, in ssh's and sshd's
-     * buffers, are not seen at all.) */
+     * path itself shows a queue. */
     bool filling = in_startup(p) && link > 1.25 * p->prev_link &&
                    p->path_queue_max <= c->target;
     p->prev_link = link;
-    watch_competition(p, now, period, p->path_queue_min, delivered,
-                      !app_limited && p->link_measured && !in_startup(p));
     p->unsent_max = 0;
     p->path_queue_max = 0;
-    p->path_queue_min = NO_SAMPLE;
-    /* Competing, the path's queue is the other flows' too: steer by the
-     * bytes waiting in the connection only, which our rate does decide,
-     * and leave the link's share to the connection's congestion control,
-     * as a TCP competes (it is one). */
-    if (p->competing)
-        queue -= standing < queue ? standing : queue;
     if (link > 0 && (link > p->link_rate || !app_limited)) {
         /* An estimate from idle traffic (pings, the ACKs of a transfer
          * the other way) is no link's rate: until an interval was busy,

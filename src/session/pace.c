@@ -127,9 +127,9 @@ void pace_probe(struct tunnel *t, ppp_time now)
     fq_set_path_rtt(t->pump.fq, t->pace.pacer.min_rtt);
     const struct pacer *p = &t->pace.pacer;
     if (p->prev_sent == now && log_enabled(LOG_LEVEL_DEBUG))
-        log_debug("pace: rate %.1f Mbit/s, link %.1f, path queue %.1f ms, unsent %u B, cuts %llu%s",
+        log_debug("pace: rate %.1f Mbit/s, link %.1f, path queue %.1f ms, unsent %u B, cuts %llu",
                   p->rate * 8e-6, p->link_rate * 8e-6, (double)path / 1e6, s.notsent_bytes,
-                  (unsigned long long)p->decreases, p->competing ? ", competing" : "");
+                  (unsigned long long)p->decreases);
 }
 
 void pace_echo_rtt(struct tunnel *t, ppp_time rtt)
