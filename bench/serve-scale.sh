@@ -185,6 +185,11 @@ ticks() {
     done
     echo "$t"
 }
+# ticks_tree PID: utime+stime of PID and of its children it has waited
+# for (the helper's `ip` and `sysctl` commands).
+ticks_tree() {
+    sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}'
+}
 # procs NS PATTERN: PIDs in NS whose command line starts with PATTERN.
 procs() {
     for p in $(ip netns pids "$1"); do
@@ -237,16 +242,26 @@ while [ $i -le "$n" ]; do
     i=$((i + 1))
 done
 t_spawned=$(ms)
-up=0
+# running: clients still running (`up -f` exits when its link fails:
+# Persist = no); a zombie counts as ended.
+running() {
+    # shellcheck disable=SC2086
+    for p in $client_pids; do cat "/proc/$p/stat" 2>/dev/null; done | awk '$3 != "Z"' | wc -l
+}
+up=0 t_up=$t0
 deadline=$((t0 + up_limit * 1000))
 while [ "$(ms)" -lt $deadline ]; do
-    up=$(clients_up)
+    u=$(clients_up)
+    [ "$u" = "$up" ] || { up=$u; t_up=$(ms); }
     [ "$up" -lt "$n" ] || break
+    # the ones not up have given up
+    [ "$(running)" -gt "$up" ] || break
     sleep 0.1
 done
-t_up=$(ms)
+failed=$((n - $(running)))
+helper_setup_ticks=$(ticks_tree "$helper_pid")
 setup_s=$(echo "($t_up - $t0) / 1000" | bc -l)
-say "$up of $n up after $setup_s s (spawning took $((t_spawned - t0)) ms)"
+say "$up of $n up after $setup_s s, $failed gave up (spawning took $((t_spawned - t0)) ms)"
 drops=$(grep -c 'past MaxStartups' "$tmp/sshd.log" || true)
 retries=$(cat "$tmp"/cli/c*.log | grep -ci 'retry\|dropped' || true)
 if [ "$up" -lt "$n" ]; then
@@ -267,11 +282,11 @@ clis=""
 for ns in $namespaces; do [ "$ns" = "$ns_srv" ] || clis="$clis $(ip netns pids "$ns")"; done
 # shellcheck disable=SC2086
 {
-    c_serve0=$(ticks $serves) c_helper0=$(ticks "$helper_pid") c_sshd0=$(ticks $sshds) c_cli0=$(ticks $clis)
+    c_serve0=$(ticks $serves) c_helper0=$(ticks_tree "$helper_pid") c_sshd0=$(ticks $sshds) c_cli0=$(ticks $clis)
     say "idle for $idle_s s: $(count $serves) serve, $(count $sshds) sshd, $(count $clis) client processes"
     sleep "$idle_s"
     c_serve=$(( $(ticks $serves) - c_serve0 ))
-    c_helper=$(( $(ticks "$helper_pid") - c_helper0 ))
+    c_helper=$(( $(ticks_tree "$helper_pid") - c_helper0 ))
     c_sshd=$(( $(ticks $sshds) - c_sshd0 ))
     c_cli=$(( $(ticks $clis) - c_cli0 ))
 }
@@ -348,8 +363,9 @@ fds_per=$(per $((helper_fds_full - helper_idle_fds)) "$n")
 cat <<TABLE
 | $n sessions through sshd, one \`pppssh helper\`, $(nproc) cores | value |
 |---|---|
-| sessions up / serve processes | $up / $n_serve |
-| setup: all $n clients started at once until all have their address | $(printf '%.1f' "$setup_s") s ($(echo "$up / $setup_s" | bc -l | xargs printf '%.1f') sessions/s) |
+| sessions up / clients that gave up / serve processes | $up / $failed / $n_serve |
+| setup: all $n clients started at once until the last one up has its address | $(printf '%.1f' "$setup_s") s ($(echo "$up / $setup_s" | bc -l | xargs printf '%.1f') sessions/s) |
+| helper CPU during the setup (with its ip and sysctl commands) | $(cpu $helper_setup_ticks) s |
 | sshd MaxStartups / connections sshd dropped / retries the clients logged | $maxstartups / $drops / $retries |
 | serve PSS per session, mean / max | $serve_pss_mean / $serve_pss_max KiB |
 | serve RSS per session, mean / max | $serve_rss_mean / $serve_rss_max KiB |
@@ -358,12 +374,12 @@ cat <<TABLE
 | helper RSS idle / with $n sessions | $helper_idle_rss / $helper_rss KiB |
 | helper descriptors idle / with $n sessions (per session) | $helper_idle_fds / $helper_fds_full ($fds_per) |
 | CPU at idle, $idle_s s, keepalives every 10 s: all serve | $(cpu $c_serve) s ($(pct $c_serve) % of a core) |
-| ... the helper | $(cpu $c_helper) s ($(pct $c_helper) %) |
+| ... the helper (with its commands) | $(cpu $c_helper) s ($(pct $c_helper) %) |
 | ... all sshd | $(cpu $c_sshd) s ($(pct $c_sshd) %) |
 | ... all client processes (pppssh up, ssh) | $(cpu $c_cli) s ($(pct $c_cli) %) |
 | interfaces / held leases with $n sessions | $ifaces_full / $leases_full |
 | after SIGKILL of $n_kill serve (+3 s): serve left / interfaces / held leases | $serve_kill / $ifaces_kill / $leases_kill (want $left_serve each) |
-| ... helper descriptors / PSS; clients still up | $helper_fds_kill (want $((helper_idle_fds + left_serve * (helper_fds_full - helper_idle_fds) / n))) / $helper_pss_kill KiB; $clients_after_kill |
+| ... helper descriptors / PSS; clients still up | $helper_fds_kill (want $((helper_idle_fds + left_serve * (helper_fds_full - helper_idle_fds) / n_serve))) / $helper_pss_kill KiB; $clients_after_kill |
 | all clients stopped: serve / sshd / interfaces / held leases | $serve_end / $sshd_end / $ifaces_end / $leases_end (want 0 / 1 / 0 / 0) |
 | ... helper descriptors / PSS; processes + interfaces left on the clients | $helper_fds_end (idle $helper_idle_fds) / $helper_pss_end KiB; $cli_left |
 TABLE
