@@ -54,12 +54,13 @@ tmp=$(mktemp -d /tmp/pppssh-scale.XXXXXX)
 sock=$tmp/helper/helper.sock
 helper_pid=""
 client_pids=""
+launcher_pids=""
 namespaces=""
 hz=$(getconf CLK_TCK)
 
 cleanup() {
     rc=$?
-    for p in $client_pids; do kill "$p" 2>/dev/null || true; done
+    for p in $client_pids $launcher_pids; do kill "$p" 2>/dev/null || true; done
     [ -z "$helper_pid" ] || kill "$helper_pid" 2>/dev/null || true
     [ ! -s "$tmp/sshd.pid" ] || kill "$(cat "$tmp/sshd.pid")" 2>/dev/null || true
     sleep 1
@@ -176,19 +177,15 @@ mem() {
     awk '/^Pss:/ {p=$2} /^Rss:/ {r=$2} END {print p+0, r+0}' "/proc/$1/smaps_rollup" 2>/dev/null ||
         echo 0 0
 }
-# ticks PID...: utime+stime summed over the PIDs.
-ticks() {
-    t=0
-    for p in "$@"; do
-        s=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}')
-        t=$((t + ${s:-0}))
-    done
-    echo "$t"
+# cpu_ns PID...: CPU time (ns, /proc/PID/schedstat) summed over the PIDs.
+cpu_ns() {
+    for p in "$@"; do cat "/proc/$p/schedstat" 2>/dev/null; done | awk '{t += $1} END {printf "%.0f\n", t}'
 }
-# ticks_tree PID: utime+stime of PID and of its children it has waited
-# for (the helper's `ip` and `sysctl` commands).
-ticks_tree() {
-    sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}'
+# helper_cpu_ns: the helper's CPU time and its waited-for children's
+# (its `ip` and `sysctl` commands: cutime+cstime, in ticks).
+helper_cpu_ns() {
+    c=$(sed 's/.*) //' "/proc/$helper_pid/stat" | awk -v hz="$hz" '{printf "%.0f", ($14 + $15) * 1e9 / hz}')
+    echo $(( $(cpu_ns "$helper_pid") + c ))
 }
 # procs NS PATTERN: PIDs in NS whose command line starts with PATTERN.
 procs() {
@@ -233,14 +230,29 @@ helper_idle_fds=$(helper_fds)
 
 # ---- cold start of N clients
 say "starting $n clients in $k_ns namespaces (MaxStartups $maxstartups)"
+# One launcher shell per client namespace starts its clients (a process
+# each through `ip netns exec` would take longer than the setup itself)
+# and waits for them; their PIDs go to pids-K.
 t0=$(ms)
-i=1
-while [ $i -le "$n" ]; do
-    PPPSSH_RUN_DIR=$tmp/cli/run$i ip netns exec "$(client_ns $i)" \
-        "$pppssh" up -f -c "$tmp/cli/c$i.conf" 2>"$tmp/cli/c$i.log" &
-    client_pids="$client_pids $!"
+k=0
+while [ $k -lt "$k_ns" ]; do
+    ip netns exec "pppssh-scale-$id-c$k" sh -c '
+        i=$1
+        while [ $i -le $2 ]; do
+            PPPSSH_RUN_DIR=$4/cli/run$i "$5" up -f -c "$4/cli/c$i.conf" 2>"$4/cli/c$i.log" &
+            echo $! >>"$4/cli/pids-$6"
+            i=$((i + $3))
+        done
+        wait' sh $((k + 1)) "$n" "$k_ns" "$tmp" "$pppssh" "$k" &
+    launcher_pids="$launcher_pids $!"
+    k=$((k + 1))
+done
+i=0
+while [ "$(cat "$tmp"/cli/pids-* 2>/dev/null | wc -l)" -lt "$n" ] && [ $i -lt 600 ]; do
+    sleep 0.05
     i=$((i + 1))
 done
+client_pids=$(cat "$tmp"/cli/pids-*)
 t_spawned=$(ms)
 # running: clients still running (`up -f` exits when its link fails:
 # Persist = no); a zombie counts as ended.
@@ -259,7 +271,7 @@ while [ "$(ms)" -lt $deadline ]; do
     sleep 0.1
 done
 failed=$((n - $(running)))
-helper_setup_ticks=$(ticks_tree "$helper_pid")
+helper_setup_ns=$(helper_cpu_ns)
 setup_s=$(echo "($t_up - $t0) / 1000" | bc -l)
 say "$up of $n up after $setup_s s, $failed gave up (spawning took $((t_spawned - t0)) ms)"
 drops=$(grep -c 'past MaxStartups' "$tmp/sshd.log" || true)
@@ -282,16 +294,16 @@ clis=""
 for ns in $namespaces; do [ "$ns" = "$ns_srv" ] || clis="$clis $(ip netns pids "$ns")"; done
 # shellcheck disable=SC2086
 {
-    c_serve0=$(ticks $serves) c_helper0=$(ticks_tree "$helper_pid") c_sshd0=$(ticks $sshds) c_cli0=$(ticks $clis)
+    c_serve0=$(cpu_ns $serves) c_helper0=$(helper_cpu_ns) c_sshd0=$(cpu_ns $sshds) c_cli0=$(cpu_ns $clis)
     say "idle for $idle_s s: $(count $serves) serve, $(count $sshds) sshd, $(count $clis) client processes"
     sleep "$idle_s"
-    c_serve=$(( $(ticks $serves) - c_serve0 ))
-    c_helper=$(( $(ticks_tree "$helper_pid") - c_helper0 ))
-    c_sshd=$(( $(ticks $sshds) - c_sshd0 ))
-    c_cli=$(( $(ticks $clis) - c_cli0 ))
+    c_serve=$(( $(cpu_ns $serves) - c_serve0 ))
+    c_helper=$(( $(helper_cpu_ns) - c_helper0 ))
+    c_sshd=$(( $(cpu_ns $sshds) - c_sshd0 ))
+    c_cli=$(( $(cpu_ns $clis) - c_cli0 ))
 }
-cpu() { echo "$1 / $hz" | bc -l | xargs printf '%.2f'; }
-pct() { echo "100 * $1 / $hz / $idle_s" | bc -l | xargs printf '%.2f'; }
+cpu() { echo "$1 / 1000000" | bc -l | xargs printf '%.1f'; }
+pct() { echo "100 * $1 / 1000000000 / $idle_s" | bc -l | xargs printf '%.4f'; }
 
 # ---- memory
 pss_list="" rss_list=""
@@ -340,8 +352,8 @@ while [ $i -lt 200 ]; do # up to 20 s
     sleep 0.1
     i=$((i + 1))
 done
-for p in $client_pids; do wait "$p" 2>/dev/null || true; done
-client_pids=""
+for p in $launcher_pids; do wait "$p" 2>/dev/null || true; done
+client_pids="" launcher_pids=""
 sleep 1
 ifaces_end=$(interfaces)
 leases_end=$(held_leases)
@@ -365,7 +377,7 @@ cat <<TABLE
 |---|---|
 | sessions up / clients that gave up / serve processes | $up / $failed / $n_serve |
 | setup: all $n clients started at once until the last one up has its address | $(printf '%.1f' "$setup_s") s ($(echo "$up / $setup_s" | bc -l | xargs printf '%.1f') sessions/s) |
-| helper CPU during the setup (with its ip and sysctl commands) | $(cpu $helper_setup_ticks) s |
+| helper CPU during the setup (with its ip and sysctl commands) | $(cpu $helper_setup_ns) ms |
 | sshd MaxStartups / connections sshd dropped / retries the clients logged | $maxstartups / $drops / $retries |
 | serve PSS per session, mean / max | $serve_pss_mean / $serve_pss_max KiB |
 | serve RSS per session, mean / max | $serve_rss_mean / $serve_rss_max KiB |
@@ -373,10 +385,10 @@ cat <<TABLE
 | helper PSS idle / with $n sessions / per session | $helper_idle_pss / $helper_pss / $(per $((helper_pss - helper_idle_pss)) "$n") KiB |
 | helper RSS idle / with $n sessions | $helper_idle_rss / $helper_rss KiB |
 | helper descriptors idle / with $n sessions (per session) | $helper_idle_fds / $helper_fds_full ($fds_per) |
-| CPU at idle, $idle_s s, keepalives every 10 s: all serve | $(cpu $c_serve) s ($(pct $c_serve) % of a core) |
-| ... the helper (with its commands) | $(cpu $c_helper) s ($(pct $c_helper) %) |
-| ... all sshd | $(cpu $c_sshd) s ($(pct $c_sshd) %) |
-| ... all client processes (pppssh up, ssh) | $(cpu $c_cli) s ($(pct $c_cli) %) |
+| CPU at idle, $idle_s s, keepalives every 10 s: all serve | $(cpu $c_serve) ms ($(pct $c_serve) % of a core; $(echo "$c_serve / 1000 / $n_serve / $idle_s" | bc -l | xargs printf '%.1f') µs/s per session) |
+| ... the helper (with its commands) | $(cpu $c_helper) ms ($(pct $c_helper) %) |
+| ... all sshd | $(cpu $c_sshd) ms ($(pct $c_sshd) %) |
+| ... all client processes (pppssh up, ssh) | $(cpu $c_cli) ms ($(pct $c_cli) %) |
 | interfaces / held leases with $n sessions | $ifaces_full / $leases_full |
 | after SIGKILL of $n_kill serve (+3 s): serve left / interfaces / held leases | $serve_kill / $ifaces_kill / $leases_kill (want $left_serve each) |
 | ... helper descriptors / PSS; clients still up | $helper_fds_kill (want $((helper_idle_fds + left_serve * (helper_fds_full - helper_idle_fds) / n_serve))) / $helper_pss_kill KiB; $clients_after_kill |
