@@ -60,7 +60,7 @@ hz=$(getconf CLK_TCK)
 
 cleanup() {
     rc=$?
-    for p in $client_pids $launcher_pids; do kill "$p" 2>/dev/null || true; done
+    for p in $launcher_pids $(client_procs); do kill "$p" 2>/dev/null || true; done
     [ -z "$helper_pid" ] || kill "$helper_pid" 2>/dev/null || true
     [ ! -s "$tmp/sshd.pid" ] || kill "$(cat "$tmp/sshd.pid")" 2>/dev/null || true
     sleep 1
@@ -97,6 +97,10 @@ while [ $k -lt "$k_ns" ]; do
     ip -n "$ns" link set t0 up
     k=$((k + 1))
 done
+# client_procs: every process in the client namespaces (all started here).
+client_procs() {
+    for ns in $namespaces; do [ "$ns" = "$ns_srv" ] || ip netns pids "$ns"; done
+}
 client_ns() { echo "pppssh-scale-$id-c$(( ($1 - 1) % k_ns ))"; }
 
 # ---- accounts, keys, server.conf
@@ -232,14 +236,17 @@ helper_idle_fds=$(helper_fds)
 say "starting $n clients in $k_ns namespaces (MaxStartups $maxstartups)"
 # One launcher shell per client namespace starts its clients (a process
 # each through `ip netns exec` would take longer than the setup itself)
-# and waits for them; their PIDs go to pids-K.
+# and waits for them; their PIDs (of the shell around each `up`) go to
+# pids-K, and each `up` that ends (Persist = no: its link failed or it
+# was stopped) writes "cI STATUS" to exits-K.
 t0=$(ms)
 k=0
 while [ $k -lt "$k_ns" ]; do
     ip netns exec "pppssh-scale-$id-c$k" sh -c '
         i=$1
         while [ $i -le $2 ]; do
-            PPPSSH_RUN_DIR=$4/cli/run$i "$5" up -f -c "$4/cli/c$i.conf" 2>"$4/cli/c$i.log" &
+            { PPPSSH_RUN_DIR=$4/cli/run$i "$5" up -f -c "$4/cli/c$i.conf" 2>"$4/cli/c$i.log"
+              echo "c$i $?" >>"$4/cli/exits-$6"; } &
             echo $! >>"$4/cli/pids-$6"
             i=$((i + $3))
         done
@@ -254,12 +261,8 @@ while [ "$(cat "$tmp"/cli/pids-* 2>/dev/null | wc -l)" -lt "$n" ] && [ $i -lt 60
 done
 client_pids=$(cat "$tmp"/cli/pids-*)
 t_spawned=$(ms)
-# running: clients still running (`up -f` exits when its link fails:
-# Persist = no); a zombie counts as ended.
-running() {
-    # shellcheck disable=SC2086
-    for p in $client_pids; do cat "/proc/$p/stat" 2>/dev/null; done | awk '$3 != "Z"' | wc -l
-}
+# ended: clients that ended (gave up).
+ended() { cat "$tmp"/cli/exits-* 2>/dev/null | wc -l; }
 up=0 t_up=$t0
 deadline=$((t0 + up_limit * 1000))
 while [ "$(ms)" -lt $deadline ]; do
@@ -267,10 +270,10 @@ while [ "$(ms)" -lt $deadline ]; do
     [ "$u" = "$up" ] || { up=$u; t_up=$(ms); }
     [ "$up" -lt "$n" ] || break
     # the ones not up have given up
-    [ "$(running)" -gt "$up" ] || break
+    [ $((up + $(ended))) -lt "$n" ] || break
     sleep 0.1
 done
-failed=$((n - $(running)))
+failed=$(ended)
 helper_setup_ns=$(helper_cpu_ns)
 setup_s=$(echo "($t_up - $t0) / 1000" | bc -l)
 say "$up of $n up after $setup_s s, $failed gave up (spawning took $((t_spawned - t0)) ms)"
@@ -345,7 +348,9 @@ helper_pss_kill=$1
 clients_after_kill=$(clients_up)
 
 # ---- everything down
-for p in $client_pids; do kill "$p" 2>/dev/null || true; done
+for p in $(client_procs); do
+    [ "$(cat "/proc/$p/comm" 2>/dev/null)" != pppssh ] || kill "$p" 2>/dev/null || true
+done
 i=0
 while [ $i -lt 200 ]; do # up to 20 s
     [ "$(count $(serve_pids))" = 0 ] && [ "$(interfaces)" = 0 ] && break
