@@ -42,6 +42,9 @@ n_acc=${SCALE_ACCOUNTS:-4}
 idle_s=${SCALE_IDLE:-30}
 up_limit=${SCALE_UP_LIMIT:-180}       # seconds for all N to come up
 maxstartups=${SCALE_MAXSTARTUPS:-300:30:600}
+# SCALE_CONNECT_TIMEOUT=S: the clients' ssh ConnectTimeout (it bounds the
+# banner exchange too); default: none in the config, pppssh's own (3 s).
+connect_timeout=${SCALE_CONNECT_TIMEOUT:+SSHOption = ConnectTimeout=$SCALE_CONNECT_TIMEOUT}
 n_kill=50
 [ "$n" -ge 200 ] || n_kill=$((n / 4))
 [ "$n" -le 250 ] || { echo "N <= 250 (one /24 pool)"; exit 2; }
@@ -136,7 +139,7 @@ Server = $acc@198.18.0.2
 IdentityFile = $tmp/keys/u$i
 SSHOption = UserKnownHostsFile=$tmp/known_hosts
 SSHOption = StrictHostKeyChecking=yes
-SSHOption = ConnectTimeout=10
+$connect_timeout
 Interface = c$i
 Persist = no
 CONF
@@ -384,6 +387,7 @@ cat <<TABLE
 | setup: all $n clients started at once until the last one up has its address | $(printf '%.1f' "$setup_s") s ($(echo "$up / $setup_s" | bc -l | xargs printf '%.1f') sessions/s) |
 | helper CPU during the setup (with its ip and sysctl commands) | $(cpu $helper_setup_ns) ms |
 | sshd MaxStartups / connections sshd dropped / retries the clients logged | $maxstartups / $drops / $retries |
+| clients' ssh ConnectTimeout / clients that timed out in the banner exchange | ${SCALE_CONNECT_TIMEOUT:-3 (pppssh's)} s / $(grep -l 'timed out during banner' "$tmp"/cli/c*.log 2>/dev/null | wc -l) |
 | serve PSS per session, mean / max | $serve_pss_mean / $serve_pss_max KiB |
 | serve RSS per session, mean / max | $serve_rss_mean / $serve_rss_max KiB |
 | sshd PSS, all $(count $sshds) processes / per session | $sshd_pss_total / $(per "$sshd_pss_total" "$n") KiB |
