@@ -31,11 +31,12 @@
 # sshd drops connections at random and `pppssh up` retries them (the table
 # says how many drops sshd logged).  sshd's MaxSessions (per connection)
 # needs no change: each client opens one session on its own connection.
+# PID lists ($serves, $(serve_pids), ...) are split into words on purpose.
+# shellcheck disable=SC2046,SC2086
 set -eu
 
 build=${1:-build}
 n=${2:-200}
-here=$(cd "$(dirname "$0")" && pwd)
 pppssh=$(cd "$build" && pwd)/pppssh
 k_ns=${SCALE_CLIENT_NS:-4}
 n_acc=${SCALE_ACCOUNTS:-4}
@@ -56,7 +57,6 @@ ns_srv=pppssh-scale-$id-srv
 tmp=$(mktemp -d /tmp/pppssh-scale.XXXXXX)
 sock=$tmp/helper/helper.sock
 helper_pid=""
-client_pids=""
 launcher_pids=""
 namespaces=""
 hz=$(getconf CLK_TCK)
@@ -167,7 +167,6 @@ ip netns exec "$ns_srv" unshare -m sh -c "mount --bind '$tmp/passwd' /etc/passwd
 i=0
 while [ ! -s "$tmp/sshd.pid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 [ -s "$tmp/sshd.pid" ] || { echo "sshd did not start"; cat "$tmp/sshd.log"; exit 1; }
-sshd_pid=$(cat "$tmp/sshd.pid")
 
 # ip netns exec, unshare and sh each exec the next: $! is the helper.
 ip netns exec "$ns_srv" unshare -m sh -c "mount --bind '$tmp/passwd' /etc/passwd &&
@@ -239,7 +238,7 @@ helper_idle_fds=$(helper_fds)
 say "starting $n clients in $k_ns namespaces (MaxStartups $maxstartups)"
 # One launcher shell per client namespace starts its clients (a process
 # each through `ip netns exec` would take longer than the setup itself)
-# and waits for them; their PIDs (of the shell around each `up`) go to
+# and waits for them; a line per started client goes to
 # pids-K, and each `up` that ends (Persist = no: its link failed or it
 # was stopped) writes "cI STATUS" to exits-K.
 t0=$(ms)
@@ -262,7 +261,6 @@ while [ "$(cat "$tmp"/cli/pids-* 2>/dev/null | wc -l)" -lt "$n" ] && [ $i -lt 60
     sleep 0.05
     i=$((i + 1))
 done
-client_pids=$(cat "$tmp"/cli/pids-*)
 t_spawned=$(ms)
 # ended: clients that ended (gave up).
 ended() { cat "$tmp"/cli/exits-* 2>/dev/null | wc -l; }
@@ -279,7 +277,7 @@ done
 failed=$(ended)
 helper_setup_ns=$(helper_cpu_ns)
 setup_s=$(echo "($t_up - $t0) / 1000" | bc -l)
-say "$up of $n up after $setup_s s, $failed gave up (spawning took $((t_spawned - t0)) ms)"
+say "$up of $n up after $(printf "%.1f" "$setup_s") s, $failed gave up (spawning took $((t_spawned - t0)) ms)"
 drops=$(grep -c 'past MaxStartups' "$tmp/sshd.log" || true)
 retries=$(cat "$tmp"/cli/c*.log | grep -ci 'retry\|dropped' || true)
 if [ "$up" -lt "$n" ]; then
@@ -361,7 +359,7 @@ while [ $i -lt 200 ]; do # up to 20 s
     i=$((i + 1))
 done
 for p in $launcher_pids; do wait "$p" 2>/dev/null || true; done
-client_pids="" launcher_pids=""
+launcher_pids=""
 sleep 1
 ifaces_end=$(interfaces)
 leases_end=$(held_leases)
@@ -378,6 +376,8 @@ for ns in $namespaces; do
     cli_left=$((cli_left + c + l))
 done
 
+ct_shown=${SCALE_CONNECT_TIMEOUT:-"3 (pppssh's own)"}
+banner_timeouts=$(grep -l 'timed out during banner' "$tmp"/cli/c*.log 2>/dev/null | wc -l)
 per() { echo "$1 / $2" | bc -l | xargs printf '%.1f'; }
 fds_per=$(per $((helper_fds_full - helper_idle_fds)) "$n")
 cat <<TABLE
@@ -387,7 +387,7 @@ cat <<TABLE
 | setup: all $n clients started at once until the last one up has its address | $(printf '%.1f' "$setup_s") s ($(echo "$up / $setup_s" | bc -l | xargs printf '%.1f') sessions/s) |
 | helper CPU during the setup (with its ip and sysctl commands) | $(cpu $helper_setup_ns) ms |
 | sshd MaxStartups / connections sshd dropped / retries the clients logged | $maxstartups / $drops / $retries |
-| clients' ssh ConnectTimeout / clients that timed out in the banner exchange | ${SCALE_CONNECT_TIMEOUT:-3 (pppssh's)} s / $(grep -l 'timed out during banner' "$tmp"/cli/c*.log 2>/dev/null | wc -l) |
+| clients' ssh ConnectTimeout / clients that timed out in the banner exchange | $ct_shown s / $banner_timeouts |
 | serve PSS per session, mean / max | $serve_pss_mean / $serve_pss_max KiB |
 | serve RSS per session, mean / max | $serve_rss_mean / $serve_rss_max KiB |
 | sshd PSS, all $(count $sshds) processes / per session | $sshd_pss_total / $(per "$sshd_pss_total" "$n") KiB |
