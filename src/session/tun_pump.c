@@ -31,7 +31,18 @@
 #define TUN_READ_BYTES (256 * 1024) /* and bytes: offloaded packets are up to 64 KiB */
 #define ENGINE_LOW_WATER 4096       /* feed the engine only below this many unwritten bytes */
 
-int tun_start(struct tunnel *t)
+/* A userspace stack's socket stands in for the TUN: the same packets,
+ * no interface (netcfg of ifindex 0 changes nothing). */
+static int stack_start(struct tunnel *t)
+{
+    t->pump.fd = t->p->packet_fd;
+    snprintf(t->ifname, sizeof(t->ifname), "stack");
+    t->ifindex = 0;
+    netcfg_init(&t->net, "", 0);
+    return 0;
+}
+
+static int tun_open_interface(struct tunnel *t)
 {
     char err[256], ifname[IFNAMSIZ];
     int fd = tun_open(t->p->interface[0] ? t->p->interface : NULL, ifname, err, sizeof(err));
@@ -55,6 +66,14 @@ int tun_start(struct tunnel *t)
     }
     netcfg_init(&t->net, ifname, t->ifindex);
     netcfg_harden(&t->net); /* before the peer can send anything */
+    return 0;
+}
+
+int tun_start(struct tunnel *t)
+{
+    int r = t->p->packet_fd >= 0 ? stack_start(t) : tun_open_interface(t);
+    if (r < 0)
+        return -1;
     struct fq_config fqc;
     fq_config_default(&fqc);
     fqc.seed = t->now ^ (uint64_t)getpid() << 32; /* flows collide differently per run */
@@ -64,9 +83,9 @@ int tun_start(struct tunnel *t)
     }
     outage_init(&t->pump.outage, fq_capacity(t->pump.fq));
     pace_setup(t);
-    int r = loop_watch(t, fd, TAG_TUN, 0);
+    r = loop_watch(t, t->pump.fd, TAG_TUN, 0);
     if (r < 0) {
-        tunnel_fail(t, RUN_EXIT_FATAL, "cannot watch %s: %s", ifname, strerror(-r));
+        tunnel_fail(t, RUN_EXIT_FATAL, "cannot watch %s: %s", t->ifname, strerror(-r));
         return -1;
     }
     return 0;
@@ -168,6 +187,10 @@ void tun_readable(struct tunnel *t)
     for (int i = 0; i < TUN_READ_ROUNDS && taken < TUN_READ_BYTES; i++) {
         struct ppp_offload off;
         ssize_t n = tun_read_packet(t, &off);
+        if (n == -EPIPE) {
+            tunnel_fail(t, RUN_EXIT_FATAL, "the userspace network stack closed its socket");
+            return;
+        }
         if (n < 0) {
             if (n != -EAGAIN && n != -EINTR)
                 log_warn("reading %s: %s", t->ifname, strerror((int)-n));
