@@ -26,7 +26,9 @@
 #include "pty.h"
 #include "refuse.h"
 #include "run.h"
+#include "serve_stack.h"
 #include "sshd_parent.h"
+#include "stack.h"
 #include "strictmodes.h"
 
 struct serve {
@@ -37,6 +39,8 @@ struct serve {
     enum run_pace pace;  /* --pace */
     bool no_offload;     /* --no-offload */
     bool check, log_stderr, debug;
+    bool userspace;   /* --userspace, or no privilege (serve_stack.h) */
+    unsigned grace_s; /* --grace: the stack waits this long for a reconnect */
     struct server_config *cfg;
     struct run_params params;
     int lease_fd;
@@ -97,7 +101,15 @@ static int parse_args(int argc, char **argv, struct serve *s)
                 return fail("--pace must be off or echo, not '%s'", argv[i]);
         } else if (!strcmp(a, "--no-offload"))
             s->no_offload = true;
-        else if (!strcmp(a, "--check"))
+        else if (!strcmp(a, "--userspace"))
+            s->userspace = true;
+        else if (!strcmp(a, "--grace") && has_value) {
+            char *end;
+            unsigned long v = strtoul(argv[++i], &end, 10);
+            if (*end || end == argv[i] || v > 86400)
+                return fail("--grace takes seconds (0 to 86400), not '%s'", argv[i]);
+            s->grace_s = (unsigned)v;
+        } else if (!strcmp(a, "--check"))
             s->check = true;
         else if (!strcmp(a, "--stderr"))
             s->log_stderr = true;
@@ -153,11 +165,26 @@ static void interface_name(struct serve *s)
         snprintf(s->params.interface, IFNAMSIZ, "ppps%%d"); /* the kernel picks the first free */
 }
 
+/* No root: the tunnel ends in the account's userspace network stack,
+ * with its own inner addresses; no server.conf, lease or interface. */
+static int serve_userspace(struct serve *s)
+{
+    char err[512];
+    if (serve_stack_params(&s->params, s->grace_s, cli_seed(), err, sizeof(err)) < 0) {
+        fail("%s", err);
+        return refuse(s, RUN_EXIT_FATAL);
+    }
+    log_info("ending the tunnel in the userspace network stack (no root); it waits %u s "
+             "for a reconnect", s->grace_s);
+    return run_tunnel(&s->params);
+}
+
 int cmd_serve(int argc, char **argv)
 {
     static struct serve s;
     s.config_path = CONFIG_SERVER_PATH;
     s.lease_fd = -1;
+    s.grace_s = STACK_GRACE_DEFAULT;
     run_params_init(&s.params, RUN_SERVER);
     if (parse_args(argc, argv, &s) < 0)
         return refuse(&s, RUN_EXIT_CONFIG);
@@ -165,7 +192,9 @@ int cmd_serve(int argc, char **argv)
     s.params.pace = s.pace;
     logging_to_syslog = !s.log_stderr && !s.check;
     log_setup("pppssh-serve", logging_to_syslog, s.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
-    if (!s.local || s.check) {
+    if (!s.check && !s.local && serve_stack_needed())
+        s.userspace = true;
+    if ((!s.local && !s.userspace) || s.check) {
         if (load_config(&s) < 0)
             return refuse(&s, RUN_EXIT_CONFIG);
     }
@@ -182,6 +211,14 @@ int cmd_serve(int argc, char **argv)
     char err[256];
     if (isatty(STDIN_FILENO) && pty_set_raw(STDIN_FILENO, err, sizeof(err)) < 0)
         fail("%s", err);
+    s.params.in_fd = STDIN_FILENO;
+    s.params.out_fd = STDOUT_FILENO;
+    /* Where sshd's connection runs, so that the pacer can watch it. */
+    if (!sshd_started_us() ||
+        tcp_conn_id_parse_ssh(getenv("SSH_CONNECTION"), &s.params.ssh_conn) < 0)
+        s.params.ssh_conn.family = 0;
+    if (s.userspace)
+        return serve_userspace(&s);
     struct admission_request req = {
         .cfg = s.local ? NULL : s.cfg,
         .config_path = s.config_path,
@@ -199,12 +236,6 @@ int cmd_serve(int argc, char **argv)
     interface_name(&s);
     if (s.lease_fd >= 0 && !strchr(s.params.interface, '%'))
         lease_note_interface(s.lease_fd, s.params.interface); /* for a successor's cleanup */
-    s.params.in_fd = STDIN_FILENO;
-    s.params.out_fd = STDOUT_FILENO;
-    /* Where sshd's connection runs, so that the pacer can watch it. */
-    if (!sshd_started_us() ||
-        tcp_conn_id_parse_ssh(getenv("SSH_CONNECTION"), &s.params.ssh_conn) < 0)
-        s.params.ssh_conn.family = 0;
     int status = run_tunnel(&s.params);
     free(s.cfg);
     return status;

@@ -1,0 +1,66 @@
+/*
+ * serve_stack.c - `pppssh serve` without root: the session's parameters
+ * for ending the tunnel in the account's userspace stack (stack.h).
+ */
+#include "serve_stack.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errtext.h"
+#include "stack.h"
+
+bool serve_stack_needed(void)
+{
+    return !errtext_have_net_admin(); /* no TUN of our own */
+}
+
+/* pppssh-stack beside this program (the build tree, or sbin). */
+static int stack_program(char *path, size_t size)
+{
+    ssize_t n = readlink("/proc/self/exe", path, size - 1);
+    if (n <= 0)
+        return -1;
+    path[n] = '\0';
+    char *slash = strrchr(path, '/');
+    if (!slash || (size_t)(slash - path) + 1 + sizeof(STACK_PROGRAM) > size)
+        return -1;
+    memcpy(slash + 1, STACK_PROGRAM, sizeof(STACK_PROGRAM));
+    return 0;
+}
+
+static uint32_t addr4(const char *text)
+{
+    struct in_addr a;
+    inet_pton(AF_INET, text, &a);
+    return ntohl(a.s_addr);
+}
+
+int serve_stack_params(struct run_params *p, unsigned grace_s, uint64_t randomness, char *err,
+                       size_t errsize)
+{
+    char program[PATH_MAX];
+    if (stack_program(program, sizeof(program)) < 0) {
+        snprintf(err, errsize, "cannot find %s beside this program", STACK_PROGRAM);
+        return -1;
+    }
+    int fd = stack_attach(program, grace_s, err, errsize);
+    if (fd < 0)
+        return -1;
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    p->packet_fd = fd;
+    struct ppp_settings *ps = &p->ppp;
+    ps->local_ip = addr4(STACK_HOST4);
+    ps->remote_ip = addr4(STACK_CLIENT4);
+    ps->accept_local = ps->accept_remote = false;
+    ps->dns[0] = addr4(STACK_DNS4); /* RFC 1877: libslirp forwards to our resolvers */
+    ps->seed = randomness;
+    ps->offload = false;
+    p->net.antispoof = true; /* the client's own address only: no routes to its networks */
+    p->net.mtu = STACK_MTU;
+    return 0;
+}
