@@ -32,11 +32,11 @@ _pppssh()
     local IFS=$'\n'
     COMPREPLY=()
     if ((COMP_CWORD == 1)); then
-        COMPREPLY=($(compgen -W $'up\ndown\nstatus\nshow\ndump\nmetrics\ncheck\nreset\nconfig\nkeygen\nserve' -- "$cur"))
+        COMPREPLY=($(compgen -W $'up\ndown\nstatus\nshow\ndump\nmetrics\ncheck\nreset\nconfig\nkeygen\nserve\nhelper' -- "$cur"))
         return
     fi
     case $prev in
-    -c | --output)
+    -c | --output | --socket)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -- "$cur"))
         return
@@ -60,6 +60,9 @@ _pppssh()
     case ${COMP_WORDS[1]} in
     serve)
         opts=$'-c\n--user\n--local\n--remote\n--run-dir\n--pace\n--no-offload\n--check\n--stderr\n--debug'
+        ;;
+    helper)
+        opts=$'-c\n--socket\n--run-dir\n--stderr\n--debug'
         ;;
     keygen)
         [[ $cur == -* ]] && opts=--server

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "admission.h"
@@ -20,6 +21,7 @@
 #include "config.h"
 #include "control.h"
 #include "exitcode.h"
+#include "helper_ask.h"
 #include "lease.h"
 #include "log.h"
 #include "netlink.h"
@@ -39,11 +41,12 @@ struct serve {
     enum run_pace pace;  /* --pace */
     bool no_offload;     /* --no-offload */
     bool check, log_stderr, debug;
-    bool userspace;   /* --userspace, or no privilege (serve_stack.h) */
-    unsigned grace_s; /* --grace: the stack waits this long for a reconnect */
     struct server_config *cfg;
     struct run_params params;
     int lease_fd;
+    int helper_fd; /* pppssh helper's session socket, or -1 */
+    bool userspace;   /* --userspace, or neither root nor a helper (serve_stack.h) */
+    unsigned grace_s; /* --grace: the stack waits this long for a reconnect */
 };
 
 static bool logging_to_syslog;
@@ -165,25 +168,130 @@ static void interface_name(struct serve *s)
         snprintf(s->params.interface, IFNAMSIZ, "ppps%%d"); /* the kernel picks the first free */
 }
 
-/* No root: the tunnel ends in the account's userspace network stack,
- * with its own inner addresses; no server.conf, lease or interface. */
-static int serve_userspace(struct serve *s)
+/* CAP_NET_ADMIN in our effective set (capabilities(7), bit 12): without
+ * it we cannot make or configure an interface, pppssh helper must. */
+static bool can_configure_network(void)
+{
+    char line[256];
+    unsigned long long caps = 0;
+    FILE *f = fopen("/proc/self/status", "re");
+    if (!f)
+        return geteuid() == 0;
+    while (fgets(line, sizeof(line), f))
+        if (sscanf(line, "CapEff: %llx", &caps) == 1)
+            break;
+    fclose(f);
+    return caps & (1ull << 12);
+}
+
+/* What pppssh helper granted, as run parameters: the session only runs
+ * the link; the helper holds the lease and configures the interface. */
+static void use_grant(struct serve *s, const struct helper_grant *g, int tun_fd)
+{
+    struct ppp_settings *ps = &s->params.ppp;
+    ps->local_ip = ntohl(g->local.s_addr);
+    ps->remote_ip = ntohl(g->remote.s_addr);
+    ps->dns[0] = ntohl(g->dns[0].s_addr);
+    ps->dns[1] = ntohl(g->dns[1].s_addr);
+    ps->accept_local = ps->accept_remote = false;
+    ps->seed = cli_seed();
+    ps->offload = g->offload && !s->no_offload;
+    s->params.net.antispoof = true;
+    for (size_t i = 0; i < g->n_routes && i < RUN_MAX_ROUTES; i++)
+        s->params.net.routes[s->params.net.n_routes++] = g->routes[i];
+    snprintf(s->params.interface, sizeof(s->params.interface), "%s", g->ifname);
+    s->params.tun_fd = tun_fd;
+    s->params.helper_fd = s->helper_fd;
+}
+
+/* server.conf's Helper; the default when this account cannot read the
+ * file (the helper reads it, as root). */
+static void helper_socket_path(const struct serve *s, char *path, size_t size)
 {
     char err[512];
-    if (serve_stack_params(&s->params, s->grace_s, cli_seed(), err, sizeof(err)) < 0) {
-        fail("%s", err);
-        return refuse(s, RUN_EXIT_FATAL);
+    struct server_config *cfg = malloc(sizeof(*cfg));
+    snprintf(path, size, "%s", CONFIG_HELPER_SOCKET);
+    if (cfg && config_load_server(s->config_path, cfg, err, sizeof(err)) == 0)
+        snprintf(path, size, "%s", cfg->helper);
+    free(cfg);
+}
+
+/* Not privileged: pppssh helper at server.conf's Helper (the default if
+ * the file cannot be read by this account) admits the session.  1 if
+ * there is no helper to ask (then we try ourselves, and say why not). */
+static int ask_helper(struct serve *s)
+{
+    struct helper_grant g;
+    char err[512];
+    int tun_fd;
+    static char path[CONFIG_STR_MAX];
+    helper_socket_path(s, path, sizeof(path));
+    s->helper_fd = helper_ask_open(path, s->user, &g, &tun_fd, &s->lease_fd, err, sizeof(err));
+    if (s->helper_fd == -ENOENT || s->helper_fd == -ECONNREFUSED) {
+        s->helper_fd = -1;
+        return 1;
     }
-    log_info("ending the tunnel in the userspace network stack (no root); it waits %u s "
-             "for a reconnect", s->grace_s);
-    return run_tunnel(&s->params);
+    if (s->helper_fd < 0) {
+        s->helper_fd = -1;
+        return fail("%s", err);
+    }
+    use_grant(s, &g, tun_fd);
+    /* We parse the client's bytes from here on: nothing we could exec
+     * may ever gain privileges (a setuid program, file capabilities). */
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        return fail("cannot set no_new_privs: %s", strerror(errno));
+    return 0;
+}
+
+/* Neither root nor a helper (or --userspace): the tunnel ends in the
+ * account's userspace network stack, with its own inner addresses; no
+ * server.conf, lease or interface (pppssh(8), USERSPACE MODE). */
+static int admit_userspace(struct serve *s)
+{
+    char err[512];
+    s->userspace = true;
+    if (serve_stack_params(&s->params, s->grace_s, cli_seed(), err, sizeof(err)) < 0)
+        return fail("%s", err);
+    log_info("no root and no helper: the tunnel ends in this account's userspace network "
+             "stack, which waits %u s for a reconnect", s->grace_s);
+    return 0;
+}
+
+/* Leases, takeover and the user's addresses, decided here (as root) or by
+ * pppssh helper. */
+static int admit(struct serve *s)
+{
+    if (s->userspace)
+        return admit_userspace(s);
+    if (!s->local && !can_configure_network()) {
+        int r = ask_helper(s);
+        if (r <= 0)
+            return r;
+        return admit_userspace(s); /* no helper to ask */
+    }
+    struct admission_request req = {
+        .cfg = s->local ? NULL : s->cfg,
+        .config_path = s->config_path,
+        .user = s->user,
+        .local = s->local,
+        .remote = s->remote,
+        .no_offload = s->no_offload,
+        .seed = cli_seed(),
+    };
+    char why[512];
+    if (admission_decide(&req, &s->params, &s->lease_fd, why, sizeof(why)) < 0)
+        return fail("%s", why);
+    interface_name(s);
+    if (s->lease_fd >= 0 && !strchr(s->params.interface, '%'))
+        lease_note_interface(s->lease_fd, s->params.interface); /* for a successor's cleanup */
+    return 0;
 }
 
 int cmd_serve(int argc, char **argv)
 {
     static struct serve s;
     s.config_path = CONFIG_SERVER_PATH;
-    s.lease_fd = -1;
+    s.lease_fd = s.helper_fd = -1;
     s.grace_s = STACK_GRACE_DEFAULT;
     run_params_init(&s.params, RUN_SERVER);
     if (parse_args(argc, argv, &s) < 0)
@@ -192,9 +300,7 @@ int cmd_serve(int argc, char **argv)
     s.params.pace = s.pace;
     logging_to_syslog = !s.log_stderr && !s.check;
     log_setup("pppssh-serve", logging_to_syslog, s.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
-    if (!s.check && !s.local && serve_stack_needed())
-        s.userspace = true;
-    if ((!s.local && !s.userspace) || s.check) {
+    if ((!s.local && !s.userspace && can_configure_network()) || s.check) {
         if (load_config(&s) < 0)
             return refuse(&s, RUN_EXIT_CONFIG);
     }
@@ -211,32 +317,17 @@ int cmd_serve(int argc, char **argv)
     char err[256];
     if (isatty(STDIN_FILENO) && pty_set_raw(STDIN_FILENO, err, sizeof(err)) < 0)
         fail("%s", err);
+    if (admit(&s) < 0)
+        return refuse(&s, s.userspace ? RUN_EXIT_FATAL : RUN_EXIT_CONFIG);
     s.params.in_fd = STDIN_FILENO;
     s.params.out_fd = STDOUT_FILENO;
     /* Where sshd's connection runs, so that the pacer can watch it. */
     if (!sshd_started_us() ||
         tcp_conn_id_parse_ssh(getenv("SSH_CONNECTION"), &s.params.ssh_conn) < 0)
         s.params.ssh_conn.family = 0;
-    if (s.userspace)
-        return serve_userspace(&s);
-    struct admission_request req = {
-        .cfg = s.local ? NULL : s.cfg,
-        .config_path = s.config_path,
-        .user = s.user,
-        .local = s.local,
-        .remote = s.remote,
-        .no_offload = s.no_offload,
-        .seed = cli_seed(),
-    };
-    char why[512];
-    if (admission_decide(&req, &s.params, &s.lease_fd, why, sizeof(why)) < 0) {
-        fail("%s", why);
-        return refuse(&s, RUN_EXIT_CONFIG);
-    }
-    interface_name(&s);
-    if (s.lease_fd >= 0 && !strchr(s.params.interface, '%'))
-        lease_note_interface(s.lease_fd, s.params.interface); /* for a successor's cleanup */
     int status = run_tunnel(&s.params);
+    if (s.helper_fd >= 0)
+        close(s.helper_fd); /* the helper undoes what is left and deletes the interface */
     free(s.cfg);
     return status;
 }

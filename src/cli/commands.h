@@ -13,12 +13,13 @@ int cmd_status(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
 int cmd_config(int argc, char **argv);
-int cmd_show(int argc, char **argv);    /* cmd_show.c: show, dump, metrics */
+int cmd_show(int argc, char **argv); /* cmd_show.c: show, dump, metrics */
 int cmd_dump(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
-int cmd_serve_login(void); /* pppssh as a login shell: `serve` for this account */
+int cmd_helper(int argc, char **argv);
+int cmd_serve_login(void);             /* pppssh as a login shell: `serve` for this account */
 int cmd_fdpass(int argc, char **argv); /* hidden: ssh's ProxyCommand */
 
 /* Loads the tunnel configuration named by "NAME" or "-c FILE" at argv[0..]

@@ -263,6 +263,7 @@ void config_server_defaults(struct server_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
     cfg->offload = true;
+    snprintf(cfg->helper, sizeof(cfg->helper), "%s", CONFIG_HELPER_SOCKET);
 }
 
 bool config_login_shell(const struct tunnel_config *cfg)

@@ -34,6 +34,9 @@
 #define CONFIG_MAX_SESSIONS 64 /* MaxSessions at most */
 #define CONFIG_MTU_AUTO 0      /* MTU = auto: as large as the peer takes (run.h) */
 
+/* [Server] Helper's default: where pppssh helper listens. */
+#define CONFIG_HELPER_SOCKET "/run/pppssh/helper.sock"
+
 /* SSHTTY: whether ssh gets -tt (a remote pty, TCP_NODELAY) or -T. */
 enum config_tty {
     CONFIG_TTY_AUTO, /* decided by the caller (see pppssh.conf(5)) */
@@ -91,7 +94,9 @@ struct server_user {
     struct os_prefix address6;
     struct os_prefix routes[CONFIG_MAX_ROUTES]; /* Route: the user's networks */
     size_t n_routes;
-    unsigned max_sessions; /* MaxSessions, default 1: more take over the oldest */
+    unsigned max_sessions;         /* MaxSessions, default 1: more take over the oldest */
+    char account[CONFIG_NAME_MAX]; /* Account: the Unix account that may serve this user
+                                      through the helper; "" = the account named like it */
 };
 
 /* The pool is what the file says (a CIDR's network and broadcast
@@ -108,6 +113,7 @@ struct server_config {
     size_t n_dns;
     bool has_address6; /* Address6: server end, e.g. fd00:5353::1/64 */
     struct os_prefix address6;
+    char helper[CONFIG_STR_MAX]; /* Helper: the helper's socket (default CONFIG_HELPER_SOCKET) */
     struct server_user users[CONFIG_MAX_USERS];
     size_t n_users;
 };

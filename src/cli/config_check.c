@@ -154,6 +154,23 @@ static void check_user_routes(struct parser *p)
     }
 }
 
+/* Helper is a socket path the helper binds and serve connects to; Account
+ * names a Unix account, compared with the caller's (pppssh-helper(8)). */
+static void check_helper_keys(struct parser *p)
+{
+    const struct server_config *s = p->server;
+    if (s->helper[0] != '/')
+        return fail_file(p, "'Helper' '%s' must be an absolute path", s->helper);
+    for (size_t i = 0; i < s->n_users; i++) {
+        const char *a = s->users[i].account;
+        if (strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-@") !=
+                strlen(a) ||
+            a[0] == '-')
+            return fail_file(p, "[User %s] 'Account' '%s' is not a Unix account name",
+                             s->users[i].name, a);
+    }
+}
+
 void check_server(struct parser *p)
 {
     struct server_config *s = p->server;
@@ -169,4 +186,6 @@ void check_server(struct parser *p)
                        inet_ntop(AF_INET, &s->address, a, sizeof(a)), p->lines->address);
     check_user_addresses(p);
     check_user_routes(p);
+    if (!p->failed)
+        check_helper_keys(p);
 }

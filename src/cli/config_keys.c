@@ -47,6 +47,7 @@ static const struct key_def server_keys[] = {
     {"Offload", V_BOOL, S(offload), NO_FIELD, 0, 0, 0, false},
     {"DNS", V_DNS, S(dns), NO_FIELD, S(n_dns), 0, CONFIG_MAX_DNS, false},
     {"Address6", V_ADDR6, S(address6), S(has_address6), 0, 0, 0, false},
+    {"Helper", V_STRING, S(helper), NO_FIELD, 0, 0, CONFIG_STR_MAX, false},
 };
 
 static const struct key_def user_keys[] = {
@@ -54,6 +55,7 @@ static const struct key_def user_keys[] = {
     {"Route", V_ROUTE, U(routes), NO_FIELD, U(n_routes), 0, CONFIG_MAX_ROUTES, false},
     {"Address6", V_ADDR6, U(address6), U(has_address6), 0, 0, 0, false},
     {"MaxSessions", V_UINT, U(max_sessions), NO_FIELD, 0, 1, CONFIG_MAX_SESSIONS, false},
+    {"Account", V_STRING, U(account), NO_FIELD, 0, 0, CONFIG_NAME_MAX, false},
 };
 
 bool key_is_repeatable(const struct key_def *k)

@@ -41,6 +41,9 @@ static const struct command COMMANDS[] = {
      "[-c FILE] [--user NAME] [--local A --remote B] [--run-dir DIR]\n"
      "                         [--pace off|echo] [--no-offload] [--check] [--stderr] [--debug]\n"
      "                         the server end: PPP on stdin/stdout"},
+    {"helper", cmd_helper,
+     "[-c FILE] [--socket PATH] [--run-dir DIR] [--stderr] [--debug]\n"
+     "                         the privileged helper of serve run from ordinary accounts"},
     {"fdpass", cmd_fdpass, NULL},
 };
 

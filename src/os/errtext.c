@@ -20,7 +20,8 @@ int errtext_set(int code, char *err, size_t errlen, const char *fmt, ...)
     return code;
 }
 
-bool errtext_have_net_admin(void)
+/* CAP_NET_ADMIN in our effective set (root has it, unless dropped). */
+static bool have_net_admin(void)
 {
     struct __user_cap_header_struct head = {.version = _LINUX_CAPABILITY_VERSION_3};
     struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {{0}};
@@ -33,7 +34,7 @@ bool errtext_have_net_admin(void)
  * naming privilege would send the user hunting in the wrong place. */
 const char *errtext_priv_hint(int code)
 {
-    if ((code == -EPERM || code == -EACCES) && !errtext_have_net_admin())
+    if ((code == -EPERM || code == -EACCES) && !have_net_admin())
         return " (needs CAP_NET_ADMIN: run as root)";
     return "";
 }

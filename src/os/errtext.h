@@ -5,7 +5,6 @@
 #ifndef PPPSSH_OS_ERRTEXT_H
 #define PPPSSH_OS_ERRTEXT_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 /* printf into err (if err is non-NULL and errlen > 0); returns -code, so a
@@ -16,8 +15,5 @@ int errtext_set(int code, char *err, size_t errlen, const char *fmt, ...)
 /* A hint for the common permission errors: " (needs CAP_NET_ADMIN: run as
  * root)" for -EPERM/-EACCES when the process lacks CAP_NET_ADMIN, else "". */
 const char *errtext_priv_hint(int code);
-
-/* CAP_NET_ADMIN in our effective set (root has it, unless dropped). */
-bool errtext_have_net_admin(void);
 
 #endif

@@ -102,12 +102,11 @@ static unsigned long long proc_start_time(pid_t pid, char *state)
 }
 
 /* "user\nPID START\nifname\n" (lease.h), rewritten under our lock. */
-static int write_record(int fd, const char *user, const char *ifname)
+static int write_record(int fd, const char *user, pid_t holder, const char *ifname)
 {
     char text[256];
-    pid_t self = getpid();
-    int len = snprintf(text, sizeof(text), "%s\n%d %llu\n%s\n", user, (int)self,
-                       proc_start_time(self, NULL), ifname);
+    int len = snprintf(text, sizeof(text), "%s\n%d %llu\n%s\n", user, (int)holder,
+                       proc_start_time(holder, NULL), ifname);
     if (len < 0 || (size_t)len >= sizeof(text))
         return -ENAMETOOLONG;
     if (ftruncate(fd, 0) < 0 || pwrite(fd, text, (size_t)len, 0) != len)
@@ -126,7 +125,7 @@ static int try_lock(const char *path, const char *user)
         close(fd);
         return e == EWOULDBLOCK ? -EBUSY : -e;
     }
-    if (write_record(fd, user, "") < 0) {
+    if (write_record(fd, user, getpid(), "") < 0) {
         /* the record is a preference for next time and a hint for a
          * successor: not fatal */
     }
@@ -200,13 +199,18 @@ int lease_from_pool(struct in_addr first, struct in_addr last, const struct in_a
     return -ENOSPC;
 }
 
-int lease_note_interface(int fd, const char *ifname)
+int lease_note_session(int fd, pid_t holder, const char *ifname)
 {
     char text[256];
     ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
     text[n > 0 ? n : 0] = 0;
     text[strcspn(text, "\n")] = 0;
-    return write_record(fd, text, ifname);
+    return write_record(fd, text, holder, ifname);
+}
+
+int lease_note_interface(int fd, const char *ifname)
+{
+    return lease_note_session(fd, getpid(), ifname);
 }
 
 int lease_read_holder(struct in_addr addr, struct lease_holder *h)

@@ -46,6 +46,10 @@ int lease_from_pool(struct in_addr first, struct in_addr last, const struct in_a
  * lease_from_pool), for a successor that must clean up after us.  0 or -errno. */
 int lease_note_interface(int fd, const char *ifname);
 
+/* The same for a session pppssh helper admitted: holder is the session's
+ * process (it gets a copy of fd, so that a takeover can verify it). */
+int lease_note_session(int fd, pid_t holder, const char *ifname);
+
 /* Reads addr's lease file.  0, -ENOENT (never leased) or -errno. */
 int lease_read_holder(struct in_addr addr, struct lease_holder *h);
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "exitcode.h"
+#include "helper_ask.h"
 #include "log.h"
 #include "report.h"
 #include "sanitize.h"
@@ -183,6 +184,16 @@ static void ipcp_up(struct tunnel *t, const struct ppp_event *ev)
     t->local4 = local4;
     t->remote4 = remote4;
     t->spoof.peer4 = (struct os_ip){.family = AF_INET, .v4 = t->remote4};
+    if (t->p->helper_fd >= 0) { /* the helper applies what server.conf says */
+        if (helper_ask(t->p->helper_fd, HELPER_IPV4_UP, t->mtu, NULL, t->net.err,
+                       sizeof(t->net.err)) < 0) {
+            tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->net.err);
+            return;
+        }
+        t->iface_up = t->ipcp_up = true;
+        link_is_up(t);
+        return;
+    }
     int r = 0;
     if (iface_up(t) < 0 || netcfg_addr4(&t->net, t->local4, t->remote4) < 0 ||
         (r = routes_up(t, AF_INET)) < 0) {
@@ -245,9 +256,34 @@ static void ipv6_check_session(struct tunnel *t)
     if (t->mtu < 1280) { /* RFC 8200 section 5: the kernel takes IPv6 off such a link */
         snprintf(why, sizeof(why), "the link MTU %u is below IPv6's minimum of 1280", t->mtu);
         ipv6_give_up(t, why);
-    } else if (netcfg_ipv6_off(&t->net, why, sizeof(why))) {
+    } else if (t->p->helper_fd < 0 && /* else the helper's answer to IPV6_UP
+                                           says so: the sandbox reads no /proc/sys */
+               netcfg_ipv6_off(&t->net, why, sizeof(why))) {
         ipv6_give_up(t, why);
     }
+}
+
+/* serve through pppssh helper: it adds fe80::IFID, Address6 and routes. */
+static void ipv6_up_by_helper(struct tunnel *t)
+{
+    char why[sizeof(t->ipv6_off)];
+    if (helper_ask(t->p->helper_fd, HELPER_IPV6_UP, t->mtu, t->local_ifid, why, sizeof(why)) < 0) {
+        ipv6_give_up(t, why);
+        return;
+    }
+    t->iface_up = t->ipv6cp_up = t->ipv6_configured = true;
+    if (!t->p->ppp.ipv4)
+        link_is_up(t);
+}
+
+void helper_undo(struct tunnel *t, int family)
+{
+    char err[256];
+    enum helper_type type = family == AF_INET    ? HELPER_IPV4_DOWN
+                            : family == AF_INET6 ? HELPER_IPV6_DOWN
+                                                 : HELPER_BYE;
+    if (t->p->helper_fd >= 0 && helper_ask(t->p->helper_fd, type, 0, NULL, err, sizeof(err)) < 0)
+        log_warn("%s", err);
 }
 
 static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
@@ -266,6 +302,10 @@ static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
     memcpy(&ll.ip.v6.s6_addr[8], ev->u.ipv6cp.local_ifid, 8); /* RFC 5072 section 5 */
     memcpy(t->local_ifid, ev->u.ipv6cp.local_ifid, 8);
     memcpy(t->remote_ifid, ev->u.ipv6cp.remote_ifid, 8);
+    if (t->p->helper_fd >= 0) {
+        ipv6_up_by_helper(t);
+        return;
+    }
     if (iface_up(t) < 0) {
         tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->net.err);
         return;
@@ -345,8 +385,10 @@ static void handle_event(struct tunnel *t, const struct ppp_event *ev)
     case PPP_EV_IPCP_DOWN:
         /* Addresses and routes stay while the supervisor reconnects. */
         t->ipcp_up = false;
-        if (!supervisor_keeps_config(t))
+        if (!supervisor_keeps_config(t)) {
             netcfg_undo(&t->net, AF_INET);
+            helper_undo(t, AF_INET);
+        }
         break;
     case PPP_EV_IPV6CP_UP:
         ipv6cp_up(t, ev);
@@ -355,6 +397,7 @@ static void handle_event(struct tunnel *t, const struct ppp_event *ev)
         t->ipv6cp_up = false;
         if (!supervisor_keeps_config(t)) {
             netcfg_undo(&t->net, AF_INET6);
+            helper_undo(t, AF_INET6);
             t->ipv6_configured = false;
         }
         break;

@@ -22,6 +22,7 @@
 #include "exitcode.h"
 #include "log.h"
 #include "report.h"
+#include "sandbox.h"
 
 /* The one clock read of a wake-up: every handler of it uses t->now. */
 static void loop_tick(struct tunnel *t)
@@ -50,6 +51,7 @@ void run_params_init(struct run_params *p, enum run_role role)
     };
     p->report_fd = -1;
     p->in_fd = p->out_fd = -1;
+    p->helper_fd = p->tun_fd = -1;
     p->net.mtu = RUN_MTU_MAX;
     ppp_settings_default(&p->ppp);
     p->ppp.mru = RUN_AUTO_MRU;
@@ -192,6 +194,12 @@ static void dispatch(struct tunnel *t, const struct epoll_event *ev)
     case TAG_CTL_LISTEN:
         ctl_accept(t);
         break;
+    case TAG_HELPER:
+        /* It answers only when asked: readable now is its hang-up, and
+         * with it went our interface. */
+        loop_unwatch(t, t->p->helper_fd);
+        tunnel_fail(t, RUN_EXIT_FATAL, "pppssh helper went away: the interface is gone");
+        break;
     default:
         if (tag >= TAG_CTL_CLIENT && tag < TAG_CTL_CLIENT + CONTROL_MAX_CLIENTS)
             ctl_readable(t, tag - TAG_CTL_CLIENT);
@@ -308,7 +316,26 @@ static int setup(struct tunnel *t)
     }
     if (control_start(t) < 0 || tun_start(t) < 0 || engine_start(t) < 0)
         return -1;
+    if (t->p->helper_fd >= 0 && loop_watch(t, t->p->helper_fd, TAG_HELPER, EPOLLIN) < 0) {
+        tunnel_fail(t, RUN_EXIT_FATAL, "cannot watch pppssh helper's socket");
+        return -1;
+    }
     return supervisor_first_session(t);
+}
+
+/* serve through pppssh helper configures nothing itself: once its
+ * descriptors are open, only the calls a running session makes are left
+ * to it (sandbox.h; docs/architecture.md, "The sandbox"). */
+static int sandbox_start(struct tunnel *t)
+{
+    char err[256];
+    if (t->p->helper_fd < 0)
+        return 0;
+    if (sandbox_restrict_syscalls(0, err, sizeof(err)) < 0) {
+        tunnel_fail(t, RUN_EXIT_FATAL, "%s", err);
+        return -1;
+    }
+    return 0;
 }
 
 /* Why the tunnel ended, most specific first. */
@@ -372,6 +399,7 @@ static void teardown(struct tunnel *t)
     peerlog_flush(t); /* what the peer's junk came to, before the accounting line */
     account(t);
     netcfg_undo(&t->net, AF_UNSPEC);
+    helper_undo(t, AF_UNSPEC);
     if (t->pump.fd >= 0) {
         log_info("[#] ip link delete %s", t->ifname);
         close(t->pump.fd); /* a non-persistent TUN goes with its descriptor */
@@ -426,7 +454,7 @@ int run_tunnel(const struct run_params *p)
         return RUN_EXIT_FATAL;
     }
     tunnel_init(t, p);
-    if (setup(t) == 0)
+    if (setup(t) == 0 && sandbox_start(t) == 0)
         loop(t);
     loop_tick(t);
     stream_stop(t, true); /* reaps the child and reads its last words first */

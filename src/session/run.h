@@ -109,6 +109,10 @@ struct run_params {
      * state the kernel tells anyone (sockdiag.h); family 0 = unknown. */
     struct tcp_conn_id ssh_conn;
     enum run_pace pace; /* server: --pace (the client reads PPPSSH_PACE) */
+    /* Server without privileges: pppssh helper made the TUN (tun_fd, named
+     * interface) and configures it when told over helper_fd (helper_ask.h);
+     * both -1 = we create and configure the interface ourselves. */
+    int helper_fd, tun_fd;
     /* Server without root: the socket of a userspace network stack
      * (src/stack/stack.h), one IP packet per message, instead of a TUN;
      * no interface, addresses or routes to configure.  -1 = a TUN. */

@@ -31,6 +31,15 @@
 #define TUN_READ_BYTES (256 * 1024) /* and bytes: offloaded packets are up to 64 KiB */
 #define ENGINE_LOW_WATER 4096       /* feed the engine only below this many unwritten bytes */
 
+/* The TUN pppssh helper made for us, or a new one. */
+static int tun_get(const struct run_params *p, char ifname[IFNAMSIZ], char *err, size_t errlen)
+{
+    if (p->tun_fd < 0)
+        return tun_open(p->interface[0] ? p->interface : NULL, ifname, err, errlen);
+    snprintf(ifname, IFNAMSIZ, "%s", p->interface);
+    return p->tun_fd;
+}
+
 /* A userspace stack's socket stands in for the TUN: the same packets,
  * no interface (netcfg of ifindex 0 changes nothing). */
 static int stack_start(struct tunnel *t)
@@ -45,7 +54,7 @@ static int stack_start(struct tunnel *t)
 static int tun_open_interface(struct tunnel *t)
 {
     char err[256], ifname[IFNAMSIZ];
-    int fd = tun_open(t->p->interface[0] ? t->p->interface : NULL, ifname, err, sizeof(err));
+    int fd = tun_get(t->p, ifname, err, sizeof(err));
     if (fd < 0) {
         int status = RUN_EXIT_FATAL;
         if (fd == -EEXIST || fd == -EBUSY)
@@ -59,13 +68,15 @@ static int tun_open_interface(struct tunnel *t)
     }
     t->pump.fd = fd;
     snprintf(t->ifname, sizeof(t->ifname), "%s", ifname);
-    log_info("[#] ip tuntap add %s mode tun", ifname);
+    if (t->p->tun_fd < 0)
+        log_info("[#] ip tuntap add %s mode tun", ifname);
     if (nl_link_index(ifname, &t->ifindex, err, sizeof(err)) < 0) {
         tunnel_fail(t, RUN_EXIT_FATAL, "%s", err);
         return -1;
     }
     netcfg_init(&t->net, ifname, t->ifindex);
-    netcfg_harden(&t->net); /* before the peer can send anything */
+    if (t->p->tun_fd < 0)
+        netcfg_harden(&t->net); /* before the peer can send anything (else the helper did) */
     return 0;
 }
 

@@ -44,6 +44,7 @@ enum {
     TAG_STREAM_OUT,
     TAG_STDERR,
     TAG_CTL_LISTEN,
+    TAG_HELPER,     /* serve: pppssh helper's socket (its hang-up ends us) */
     TAG_CTL_CLIENT, /* + index */
 };
 
@@ -269,6 +270,9 @@ void engine_log(void *user, enum ppp_log_level level, const char *line);
 /* IPv6 is off on the interface before the engine starts: it never offers
  * IPV6CP (one log line; settings->ipv6 turned off). */
 void engine_check_ipv6(struct tunnel *t, struct ppp_settings *settings);
+/* serve through pppssh helper (run_params.helper_fd): it undoes what it
+ * configured of family (AF_UNSPEC: all, the session ends); else nothing. */
+void helper_undo(struct tunnel *t, int family);
 /* After every call into the engine: acts on the events it recorded, in
  * order, and on what its callbacks asked of it. */
 void engine_settle(struct tunnel *t);

@@ -11,13 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "errtext.h"
 #include "stack.h"
-
-bool serve_stack_needed(void)
-{
-    return !errtext_have_net_admin(); /* no TUN of our own */
-}
 
 /* pppssh-stack beside this program (the build tree, or sbin). */
 static int stack_program(char *path, size_t size)

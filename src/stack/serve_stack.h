@@ -12,9 +12,6 @@
 
 #include "run.h"
 
-/* Without CAP_NET_ADMIN serve can make no TUN: the userspace stack it is. */
-bool serve_stack_needed(void);
-
 /* Attach to (or start) the account's stack, keeping it GRACE_S seconds
  * after the session ends, and fill P: the stack's inner addresses
  * (stack.h) by IPCP, its DNS forwarder pushed (RFC 1877).  0, or -1

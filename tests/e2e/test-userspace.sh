@@ -47,8 +47,10 @@ printf 'command="%s serve --grace %s" %s\n' "$PPPSSH" "$GRACE" \
 chmod 644 "$E2E_TMP/authorized_keys" "$E2E_TMP/resolv.conf" "$E2E_TMP/group"
 kill "$(cat "$E2E_TMP/sshd.pid")"
 rm -f "$E2E_TMP/sshd.pid"
+# A /run of its own: no pppssh helper socket there.
 e2e_sshd_start "mount --bind $E2E_TMP/group /etc/group &&
-    mount --bind $E2E_TMP/resolv.conf /etc/resolv.conf" || exit 1
+    mount --bind $E2E_TMP/resolv.conf /etc/resolv.conf &&
+    mount -t tmpfs -o mode=755 tmpfs /run && mkdir /run/sshd" || exit 1
 
 # The resolver the server's resolv.conf names, on the LAN host.
 in_lan python3 "$(dirname "$0")/../../bench/tools/dns_answer.py" serve "$LAN_HOST_IP" 300 &
@@ -171,6 +173,7 @@ mkdir -p "$E2E_TMP/xdg"
 chown "$ACCOUNT_ID" "$E2E_TMP/xdg"
 chmod 700 "$E2E_TMP/xdg"
 in_srv unshare -m sh -c "mount --bind /dev/null '$slirp_lib' &&
+    mount -t tmpfs -o mode=755 tmpfs /run &&
     exec setpriv --reuid=$ACCOUNT_ID --regid=$ACCOUNT_ID --clear-groups \
     env XDG_RUNTIME_DIR=$E2E_TMP/xdg $PPPSSH serve --stderr" </dev/null >"$E2E_TMP/nostack.out" 2>&1
 rc=$?

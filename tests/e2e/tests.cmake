@@ -11,11 +11,14 @@ foreach(name ${E2E_EXTRA_TESTS})
     set_tests_properties(e2e/${name} PROPERTIES RUN_SERIAL TRUE)
   endif()
 endforeach()
-# Issue 11, the login shell: a second sshd of its own, in its own mount
-# namespace (about 6 s).
-if(TEST e2e/test-login-shell)
-  set_tests_properties(e2e/test-login-shell PROPERTIES RUN_SERIAL TRUE)
-endif()
+# Issue 11, the login shell, and issue 13, serve from an ordinary account
+# with pppssh helper: a second sshd of their own, in their own mount
+# namespace (about 6 s each).
+foreach(name test-login-shell test-helper)
+  if(TEST e2e/${name})
+    set_tests_properties(e2e/${name} PROPERTIES RUN_SERIAL TRUE)
+  endif()
+endforeach()
 # Booting the qemu guest (TCG) twice takes most of this test's time; a
 # silent peer costs test-errors 30 s (10 Configure-Requests, 3 s apart);
 # on a loaded 2-core machine each of these has taken twice its usual time.

@@ -36,7 +36,8 @@ expect() {
     fi
 }
 
-expect "check config down dump keygen metrics reset serve show status up " pppssh ""
+expect "check config down dump helper keygen metrics reset serve show status up " pppssh ""
+expect "--socket " pppssh helper --so
 expect "status " pppssh st
 expect "lab office " pppssh up ""
 expect "office " pppssh down of
@@ -70,7 +71,7 @@ got=$(PPPSSH_CONF_DIR=$dir zsh -fc '
     print "|"
     . "$0" >/dev/null
     _pppssh_tunnels | LC_ALL=C sort | tr "\n" " "' "$zsh_file")
-want="check config down dump keygen metrics reset serve show status up |
+want="check config down dump helper keygen metrics reset serve show status up |
 lab office "
 if [ "$got" != "$want" ]; then
     echo "FAIL: zsh offers '$got', want '$want'"

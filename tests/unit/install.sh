@@ -26,6 +26,8 @@ DESTDIR=$dest cmake --install "$build" --prefix "$prefix" >/dev/null || fail "cm
 root=$dest$prefix
 for f in sbin/pppssh bin/pty-redir share/man/man8/pppssh.8 share/man/man5/pppssh.conf.5 \
          share/man/man1/pty-redir.1 lib/systemd/system/pppssh@.service \
+         share/man/man8/pppssh-helper.8 lib/systemd/system/pppssh-helper.service \
+         lib/systemd/system/pppssh-helper.socket \
          share/doc/pppssh/examples/office.conf share/doc/pppssh/examples/server.conf \
          share/bash-completion/completions/pppssh share/zsh/vendor-completions/_pppssh; do
     [ -f "$root/$f" ] || fail "$prefix/$f not installed"
@@ -33,6 +35,8 @@ done
 [ -x "$root/sbin/pppssh" ] || fail "pppssh not executable"
 grep -qx "ExecStart=$prefix/sbin/pppssh up -f %i" "$root/lib/systemd/system/pppssh@.service" ||
     fail "the unit's ExecStart does not name $prefix/sbin/pppssh"
+grep -qx "ExecStart=$prefix/sbin/pppssh helper" "$root/lib/systemd/system/pppssh-helper.service" ||
+    fail "the helper unit's ExecStart does not name $prefix/sbin/pppssh"
 grep -qx "SuccessExitStatus=5" "$root/lib/systemd/system/pppssh@.service" ||
     fail "the unit counts exit 5 (stop, down) as a failure"
 mode=$(stat -c %a "$dest/etc/pppssh" 2>/dev/null)

@@ -403,6 +403,26 @@ static void server_errors(void **state)
     server_fails_with(
         "[Server]\nAddress = 198.18.255.1\n[User a]\nAddress = 198.18.255.1\n",
         "server.conf:4: [User a] 'Address' 198.18.255.1 is the server's own 'Address'");
+    /* Issue 13: pppssh helper's socket and the account that may serve a user. */
+    server_fails_with("[Server]\nAddress = 198.18.255.1\nHelper = run/helper.sock\n",
+                      "server.conf: 'Helper' 'run/helper.sock' must be an absolute path");
+    server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\nAccount = vpn a\n",
+                      "server.conf: [User a] 'Account' 'vpn a' is not a Unix account name");
+}
+
+/* The helper's socket has a default; Account defaults to none (the user's
+ * own name is used). */
+static void helper_keys(void **state)
+{
+    struct server_config *s = malloc(sizeof(*s));
+    assert_int_equal(server("[Server]\nAddress = 198.18.255.1\n[User a]\n[User b]\n"
+                            "Account = vpn\n",
+                            s),
+                     0);
+    assert_string_equal(s->helper, "/run/pppssh/helper.sock");
+    assert_string_equal(s->users[0].account, "");
+    assert_string_equal(s->users[1].account, "vpn");
+    free(s);
 }
 
 /* Issue 11: what one user's lines could take from others is an error
@@ -521,6 +541,7 @@ int main(void)
         cmocka_unit_test(parses_server_config),
         cmocka_unit_test(pool_as_cidr),
         cmocka_unit_test(server_errors),
+        cmocka_unit_test(helper_keys),
         cmocka_unit_test(server_cross_checks),
         cmocka_unit_test(loads_files_and_checks_mode),
         cmocka_unit_test(names_map_to_paths),

@@ -30,11 +30,13 @@ static const char full_server[] = "[Server]\n"
                                   "DNS = 198.19.0.53\n"
                                   "DNS = fd00:5353:1::53\n"
                                   "Address6 = fd00:5353::1/64\n"
+                                  "Helper = /run/pppssh-test/helper.sock\n"
                                   "[User alice]\n"
                                   "Address = 198.18.254.2\n"
                                   "Route = 198.19.7.0/24\n"
                                   "Route = fd00:5353:7::/64\n"
                                   "Address6 = fd00:5353::2/64\n"
+                                  "Account = vpn-alice\n"
                                   "[User bob]\n"
                                   "MaxSessions = 4\n";
 

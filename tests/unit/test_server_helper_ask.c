@@ -1,0 +1,116 @@
+/* test_server_helper_ask.c - the session's side of pppssh helper: what it
+ * sends for each request, and how it reads DONE, FAILED (the helper's
+ * reason), an answer it does not understand and a helper that is not
+ * there.  The helper's answer is queued on a socket pair before the
+ * request is sent, so no second process is needed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "helper_ask.h"
+
+static int sv[2];
+static char err[512];
+
+static int setup(void **state)
+{
+    (void)state;
+    return socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    close(sv[0]);
+    close(sv[1]);
+    return 0;
+}
+
+static void helper_answers(const struct helper_answer *a)
+{
+    uint8_t msg[HELPER_ANSWER_LEN];
+    assert_int_equal(helper_answer_encode(a, msg), HELPER_ANSWER_LEN);
+    assert_int_equal(send(sv[1], msg, sizeof(msg), 0), HELPER_ANSWER_LEN);
+}
+
+static void helper_heard(struct helper_request *r)
+{
+    uint8_t msg[HELPER_REQUEST_LEN + 1];
+    ssize_t n = recv(sv[1], msg, sizeof(msg), 0);
+    assert_int_equal(helper_request_decode(msg, (size_t)n, r), HELPER_REQUEST_LEN);
+}
+
+static void ipv6_up_is_sent_and_done(void **state)
+{
+    (void)state;
+    static const uint8_t ifid[8] = {0x02, 0, 0, 0, 0, 0, 0, 0x42};
+    struct helper_request r;
+    helper_answers(&(struct helper_answer){.type = HELPER_DONE});
+    assert_int_equal(helper_ask(sv[0], HELPER_IPV6_UP, 1500, ifid, err, sizeof(err)), 0);
+    helper_heard(&r);
+    assert_int_equal(r.type, HELPER_IPV6_UP);
+    assert_int_equal(r.mtu, 1500);
+    assert_memory_equal(r.ifid, ifid, 8);
+}
+
+static void failed_carries_the_helpers_reason(void **state)
+{
+    (void)state;
+    struct helper_answer a = {.type = HELPER_FAILED};
+    strcpy(a.reason, "cannot add address: File exists");
+    helper_answers(&a);
+    assert_int_equal(helper_ask(sv[0], HELPER_IPV4_UP, 1500, NULL, err, sizeof(err)), -1);
+    assert_string_equal(err, "pppssh helper: cannot add address: File exists");
+}
+
+static void an_answer_not_understood_fails(void **state)
+{
+    (void)state;
+    uint8_t garbage[HELPER_ANSWER_LEN] = {9, 9};
+    assert_int_equal(send(sv[1], garbage, sizeof(garbage), 0), HELPER_ANSWER_LEN);
+    assert_int_equal(helper_ask(sv[0], HELPER_BYE, 0, NULL, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "not understood"));
+}
+
+static void a_helper_that_hung_up_fails(void **state)
+{
+    (void)state;
+    struct helper_request r;
+    assert_int_equal(shutdown(sv[1], SHUT_WR), 0);
+    assert_int_equal(helper_ask(sv[0], HELPER_IPV4_DOWN, 0, NULL, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "hung up"));
+    helper_heard(&r);
+    assert_int_equal(r.type, HELPER_IPV4_DOWN);
+}
+
+static void no_helper_there(void **state)
+{
+    (void)state;
+    struct helper_grant g;
+    int tun_fd, lease_fd;
+    assert_int_equal(helper_ask_open("/nonexistent/pppssh/helper.sock", "alice", &g, &tun_fd,
+                                     &lease_fd, err, sizeof(err)),
+                     -ENOENT);
+    assert_int_equal(
+        helper_ask_open("/nonexistent", "../x", &g, &tun_fd, &lease_fd, err, sizeof(err)), -EINVAL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(ipv6_up_is_sent_and_done, setup, teardown),
+        cmocka_unit_test_setup_teardown(failed_carries_the_helpers_reason, setup, teardown),
+        cmocka_unit_test_setup_teardown(an_answer_not_understood_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_helper_that_hung_up_fails, setup, teardown),
+        cmocka_unit_test(no_helper_there),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
