@@ -54,7 +54,13 @@ int serve_stack_params(struct run_params *p, unsigned grace_s, uint64_t randomne
     ps->dns[0] = addr4(STACK_DNS4); /* RFC 1877: libslirp forwards to our resolvers */
     ps->seed = randomness;
     ps->offload = false;
-    p->net.antispoof = true; /* the client's own address only: no routes to its networks */
+    /* Sources the client may use: its IPv4 address, and any of the
+     * stack's IPv6 prefix (IPV6CP gives only link-local addresses; the
+     * client picks its own, Address6).  No routes to its networks. */
+    p->net.antispoof = true;
+    struct os_prefix prefix6 = {.ip.family = AF_INET6, .len = STACK_PREFIX6_LEN};
+    inet_pton(AF_INET6, STACK_PREFIX6, &prefix6.ip.v6);
+    p->net.routes[p->net.n_routes++] = prefix6;
     p->net.mtu = STACK_MTU;
     return 0;
 }

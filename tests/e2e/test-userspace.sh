@@ -8,7 +8,8 @@
 #   host behind the server through the account's own sockets: TCP both
 #   ways (50 MB up with sha256 intact, 5 MB down), UDP, and ping once
 #   net.ipv4.ping_group_range lets the account's group open ping sockets
-#   (and not while it is "1 0", the kernel's default);
+#   (and not while it is "1 0", the kernel's default); TCP over IPv6 from
+#   the client's Address6 in the stack's prefix;
 # - DNS sent to the stack's address (pushed by IPCP, RFC 1877) is answered
 #   by the server's resolver (a stand-in on the LAN host, named by the
 #   resolv.conf of sshd's mount namespace);
@@ -30,6 +31,7 @@ ACCOUNT_ID=4242
 CLIENT_IP=10.0.2.15 # the stack's inner addresses (pppssh(8), USERSPACE MODE)
 STACK_IP=10.0.2.2
 STACK_DNS=10.0.2.3
+CLIENT_IP6=fd00::15 # in the stack's prefix, fd00::/64
 GRACE=6
 HOME_DIR=$E2E_TMP/home
 SOCK=$HOME_DIR/.cache/pppssh/stack.sock # sshd's session has no XDG_RUNTIME_DIR here
@@ -52,6 +54,10 @@ e2e_sshd_start "mount --bind $E2E_TMP/group /etc/group &&
     mount --bind $E2E_TMP/resolv.conf /etc/resolv.conf &&
     mount -t tmpfs -o mode=755 tmpfs /run && mkdir /run/sshd" || exit 1
 
+# IPv6 on the server's LAN (the bed has IPv4 only there).
+in_srv ip addr add fd00:19::1/64 dev v-lan nodad
+in_lan ip addr add fd00:19::2/64 dev v-srv nodad
+
 # The resolver the server's resolv.conf names, on the LAN host.
 in_lan python3 "$(dirname "$0")/../../bench/tools/dns_answer.py" serve "$LAN_HOST_IP" 300 &
 E2E_PIDS="$E2E_PIDS $!"
@@ -62,6 +68,8 @@ Server = $ACCOUNT@$SRV_IP
 Interface = $NAME
 Route = 198.19.0.0/24
 Route = $STACK_DNS/32
+Address6 = $CLIENT_IP6/64
+Route = fd00:19::/64
 $(e2e_ssh_options)
 CONF
 chmod 600 "$E2E_TMP/$NAME.conf"
@@ -102,6 +110,15 @@ check "5 MB down through the stack" sh -c \
     "ip netns exec $NS_CLI timeout 60 socat -u TCP:$LAN_HOST_IP:5002 - | sha256sum >'$E2E_TMP/down.rx'"
 wait $tx
 check "its sha256 is intact" test "$(sha256sum <"$E2E_TMP/blob")" = "$(cat "$E2E_TMP/down.rx")"
+
+# IPv6: TCP from the client's address in the stack's prefix.
+in_lan timeout 20 socat -u TCP6-LISTEN:5005,reuseaddr - >"$E2E_TMP/v6.rx" &
+rx=$!
+sleep 0.3
+check "TCP over IPv6 through the stack" sh -c \
+    "echo v6-through-slirp | ip netns exec $NS_CLI timeout 10 socat -u - TCP6:[fd00:19::2]:5005"
+wait $rx
+check "it arrived" grep -qx v6-through-slirp "$E2E_TMP/v6.rx"
 
 # UDP: an echo on the LAN host.
 in_lan timeout 20 socat UDP-LISTEN:5003,reuseaddr EXEC:cat &
