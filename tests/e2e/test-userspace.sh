@@ -70,13 +70,25 @@ Route = 198.19.0.0/24
 Route = $STACK_DNS/32
 Address6 = $CLIENT_IP6/64
 Route = fd00:19::/64
+UsePeerDNS = yes
 $(e2e_ssh_options)
 CONF
 chmod 600 "$E2E_TMP/$NAME.conf"
 
+# The client's resolvectl records its arguments (as in test-dns-peer.sh:
+# an overlay over /usr/bin in the daemon's own mount namespace), so the
+# host's resolver is never touched.
+mkdir -p "$E2E_TMP/fakebin"
+printf '#!/bin/sh\necho "$*" >>%s\n' "$E2E_TMP/resolvectl.log" >"$E2E_TMP/fakebin/resolvectl"
+chmod 755 "$E2E_TMP/fakebin/resolvectl"
 links_before=$(in_srv ip -o link show | wc -l)
 check "pppssh up (an ordinary account, no server.conf, no helper)" \
-    in_cli "$PPPSSH" up -c "$E2E_TMP/$NAME.conf"
+    timeout 30 ip netns exec "$NS_CLI" unshare -m sh -c \
+    'mount -t overlay pppssh-e2e -o "lowerdir=$1:/usr/bin" /usr/bin && exec "$2" up -c "$3"' \
+    sh "$E2E_TMP/fakebin" "$PPPSSH" "$E2E_TMP/$NAME.conf"
+check "IPCP gave the client the stack's DNS forwarder (RFC 1877)" sh -c \
+    "i=0; until grep -qx 'dns $NAME $STACK_DNS' '$E2E_TMP/resolvectl.log' 2>/dev/null; do
+        [ \$i -lt 50 ] || { cat '$E2E_TMP/resolvectl.log'; exit 1; }; sleep 0.1; i=\$((i+1)); done"
 check "the client has the stack's inner address by IPCP" sh -c \
     "ip netns exec $NS_CLI ip -4 addr show dev $NAME | grep -q 'inet $CLIENT_IP peer $STACK_IP/32'"
 check "the server has no new interface" test "$(in_srv ip -o link show | wc -l)" = "$links_before"
