@@ -47,6 +47,7 @@ struct serve {
     int helper_fd; /* pppssh helper's session socket, or -1 */
     bool userspace;   /* --userspace, or neither root nor a helper (serve_stack.h) */
     unsigned grace_s; /* --grace: the stack waits this long for a reconnect */
+    bool grace_given; /* --grace, over [Server] Grace */
 };
 
 static bool logging_to_syslog;
@@ -112,6 +113,7 @@ static int parse_args(int argc, char **argv, struct serve *s)
             if (*end || end == argv[i] || v > 86400)
                 return fail("--grace takes seconds (0 to 86400), not '%s'", argv[i]);
             s->grace_s = (unsigned)v;
+            s->grace_given = true;
         } else if (!strcmp(a, "--check"))
             s->check = true;
         else if (!strcmp(a, "--stderr"))
@@ -257,6 +259,20 @@ static int admit_userspace(struct serve *s)
     return 0;
 }
 
+/* [Server] Mode and Grace where this account can read server.conf; the
+ * userspace mode needs no file. */
+static void userspace_settings(struct serve *s)
+{
+    char err[512];
+    struct server_config *cfg = malloc(sizeof(*cfg));
+    if (cfg && config_load_server(s->config_path, cfg, err, sizeof(err)) == 0) {
+        s->userspace = s->userspace || config_server_userspace(cfg);
+        if (!s->grace_given)
+            s->grace_s = cfg->grace;
+    }
+    free(cfg);
+}
+
 /* Leases, takeover and the user's addresses, decided here (as root) or by
  * pppssh helper. */
 static int admit(struct serve *s)
@@ -300,6 +316,8 @@ int cmd_serve(int argc, char **argv)
     s.params.pace = s.pace;
     logging_to_syslog = !s.log_stderr && !s.check;
     log_setup("pppssh-serve", logging_to_syslog, s.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+    if (!s.local && !s.check)
+        userspace_settings(&s);
     if ((!s.local && !s.userspace && can_configure_network()) || s.check) {
         if (load_config(&s) < 0)
             return refuse(&s, RUN_EXIT_CONFIG);

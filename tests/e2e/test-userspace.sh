@@ -18,8 +18,9 @@
 # - reconnect: the SSH connection is destroyed, the client reconnects, the
 #   new session re-attaches to the same stack, and a TCP connection opened
 #   before goes on;
-# - after the tunnel is down the stack waits its grace period, then exits
-#   and removes its socket;
+# - after the tunnel is down the stack waits its grace period ([Server]
+#   Grace of a server.conf that has nothing else but Mode), then exits and
+#   removes its socket;
 # - a stack that cannot start (libslirp missing) is a clear error.
 . "$(dirname "$0")/lib.sh"
 e2e_setup
@@ -44,9 +45,12 @@ chmod 700 "$HOME_DIR"
 echo "$ACCOUNT:x:$ACCOUNT_ID:$ACCOUNT_ID:pppssh test:$HOME_DIR:/bin/sh" >>"$E2E_TMP/passwd"
 { cat /etc/group; echo "$ACCOUNT:x:$ACCOUNT_ID:"; } >"$E2E_TMP/group"
 echo "nameserver $LAN_HOST_IP" >"$E2E_TMP/resolv.conf"
-printf 'command="%s serve --grace %s" %s\n' "$PPPSSH" "$GRACE" \
+# A server.conf the account can read, with only the userspace mode's keys
+# (the grace period is read from it: the stack's exit below shows it).
+printf '[Server]\nMode = userspace\nGrace = %s\n' "$GRACE" >"$E2E_TMP/server.conf"
+printf 'command="%s serve -c %s" %s\n' "$PPPSSH" "$E2E_TMP/server.conf" \
     "$(cat "$E2E_TMP/client_key.pub")" >"$E2E_TMP/authorized_keys"
-chmod 644 "$E2E_TMP/authorized_keys" "$E2E_TMP/resolv.conf" "$E2E_TMP/group"
+chmod 644 "$E2E_TMP/authorized_keys" "$E2E_TMP/resolv.conf" "$E2E_TMP/group" "$E2E_TMP/server.conf"
 kill "$(cat "$E2E_TMP/sshd.pid")"
 rm -f "$E2E_TMP/sshd.pid"
 # A /run of its own: no pppssh helper socket there.
