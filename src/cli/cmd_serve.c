@@ -44,7 +44,7 @@ struct serve {
     struct server_config *cfg;
     struct run_params params;
     int lease_fd;
-    int helper_fd; /* pppssh helper's session socket, or -1 */
+    int helper_fd;    /* pppssh helper's session socket, or -1 */
     bool userspace;   /* --userspace, or neither root nor a helper (serve_stack.h) */
     unsigned grace_s; /* --grace: the stack waits this long for a reconnect */
     bool grace_given; /* --grace, over [Server] Grace */
@@ -254,8 +254,7 @@ static int admit_userspace(struct serve *s)
     s->userspace = true;
     if (serve_stack_params(&s->params, s->grace_s, cli_seed(), err, sizeof(err)) < 0)
         return fail("%s", err);
-    log_info("no root and no helper: the tunnel ends in this account's userspace network "
-             "stack, which waits %u s for a reconnect", s->grace_s);
+    log_info("the tunnel ends in this account's userspace network stack (grace %u s)", s->grace_s);
     return 0;
 }
 

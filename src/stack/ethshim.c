@@ -106,14 +106,14 @@ static size_t ndp_answer(const uint8_t *frame, size_t len, uint8_t *reply)
     rip[0] = 0x60;
     put16(rip + 4, NA_LEN);
     rip[6] = IPPROTO_ICMPV6_;
-    rip[7] = 255;                   /* section 7.1.2: hop limit 255 */
-    memcpy(rip + 8, target, 16);    /* from the address asked about */
-    memcpy(rip + 24, ip + 8, 16);   /* to the asker */
+    rip[7] = 255;                 /* section 7.1.2: hop limit 255 */
+    memcpy(rip + 8, target, 16);  /* from the address asked about */
+    memcpy(rip + 24, ip + 8, 16); /* to the asker */
     na[0] = ICMPV6_NA;
-    na[4] = 0x40 | 0x20;            /* Solicited, Override */
+    na[4] = 0x40 | 0x20; /* Solicited, Override */
     memcpy(na + 8, target, 16);
-    na[24] = 2;                     /* target link-layer address */
-    na[25] = 1;                     /* in units of 8 bytes */
+    na[24] = 2; /* target link-layer address */
+    na[25] = 1; /* in units of 8 bytes */
     memcpy(na + 26, ethshim_client_mac, ETH_ADDR_LEN);
     put16(na + 2, icmpv6_checksum(rip, na, NA_LEN));
     return ETH_HEADER_LEN + IPV6_HEADER_LEN + NA_LEN;
