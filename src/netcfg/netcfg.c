@@ -53,8 +53,6 @@ static int full(struct netcfg *nc)
 
 int netcfg_mtu_up(struct netcfg *nc, unsigned mtu)
 {
-    if (!nc->ifindex)
-        return 0; /* no interface: a userspace stack's socket (run.h) */
     log_info("[#] ip link set %s mtu %u up", nc->ifname, mtu);
     int r = nl_link_set_mtu(nc->ifname, mtu, nc->err, sizeof(nc->err));
     /* Best effort: a host with IPv6 disabled refuses it and needs nothing. */
@@ -67,8 +65,6 @@ int netcfg_mtu_up(struct netcfg *nc, unsigned mtu)
 
 int netcfg_addr4(struct netcfg *nc, struct in_addr local, struct in_addr peer)
 {
-    if (!nc->ifindex)
-        return 0; /* no interface: a userspace stack's socket (run.h) */
     char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &local, a, sizeof(a));
     inet_ntop(AF_INET, &peer, b, sizeof(b));
@@ -88,8 +84,6 @@ int netcfg_addr4(struct netcfg *nc, struct in_addr local, struct in_addr peer)
 
 int netcfg_addr6(struct netcfg *nc, const struct os_prefix *addr, bool prefix_route)
 {
-    if (!nc->ifindex)
-        return 0; /* no interface: a userspace stack's socket (run.h) */
     char text[OS_PREFIX_TEXT_MAX];
     log_info("[#] ip -6 addr add %s dev %s nodad%s", os_prefix_format(addr, text, sizeof(text)),
              nc->ifname, prefix_route ? "" : " noprefixroute");
@@ -190,8 +184,6 @@ static int default_route(struct netcfg *nc, const struct os_prefix *dst,
 
 int netcfg_route(struct netcfg *nc, const struct os_prefix *dst, const struct os_ip *keep_outside)
 {
-    if (!nc->ifindex)
-        return 0; /* no interface: a userspace stack's socket (run.h) */
     if (dst->len == 0)
         return default_route(nc, dst, keep_outside);
     struct nl_route route = {.dst = *dst, .ifindex = nc->ifindex};
@@ -225,8 +217,6 @@ long long netcfg_expiry(const struct netcfg *nc)
 
 int netcfg_proxy_arp(struct netcfg *nc, struct in_addr addr)
 {
-    if (!nc->ifindex)
-        return 0; /* no interface: a userspace stack's socket (run.h) */
     char lan[IFNAMSIZ], text[INET_ADDRSTRLEN];
     int r = proxyarp_find_lan(addr, nc->ifname, lan, nc->err, sizeof(nc->err));
     if (r < 0)
@@ -320,8 +310,6 @@ void netcfg_harden(struct netcfg *nc)
 
 bool netcfg_ipv6_off(const struct netcfg *nc, char *why, size_t size)
 {
-    if (!nc->ifindex)
-        return false; /* no interface: a userspace stack's socket (run.h) */
     char path[128], value[16];
     snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", nc->ifname);
     if (read_sysctl(path, value, sizeof(value)) < 0) {
