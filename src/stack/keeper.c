@@ -35,6 +35,7 @@ struct keeper {
     const char *path;
     unsigned grace_s;
     int listen_fd, session_fd;
+    ino_t socket_ino; /* our socket's, so that we never remove a successor's */
     int64_t alone_since_ms; /* when the last session went; -1 while attached */
     struct backend *backend;
     uint64_t dropped;
@@ -193,6 +194,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         return 1;
     }
+    struct stat st;
+    k.socket_ino = stat(k.path, &st) == 0 ? st.st_ino : 0;
     k.alone_since_ms = now_ms();
     fprintf(stderr, "ready\n");
     int null = open("/dev/null", O_WRONLY);
@@ -200,7 +203,8 @@ int main(int argc, char **argv)
         dup2(null, STDERR_FILENO); /* the pipe's end: serve reads to EOF */
     syslog(LOG_INFO, "listening on %s, grace %u s", k.path, k.grace_s);
     int status = run(&k);
-    unlink(k.path);
+    if (stat(k.path, &st) == 0 && st.st_ino == k.socket_ino)
+        unlink(k.path);
     close(k.listen_fd);
     backend_free(k.backend);
     return status;
