@@ -30,6 +30,7 @@
 #define MAX_POLL 512
 #define MAX_PACKET 65536
 #define SESSION_ROUNDS 64 /* packets read from the session per turn */
+#define SEND_WAIT_MS 20   /* the longest a full session socket holds the stack up */
 
 struct keeper {
     const char *path;
@@ -57,13 +58,24 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A packet for the client: dropped when the session's socket is full,
- * as a router drops, or while no session is attached (TCP resends). */
+/* A packet for the client.  The socket holds only a few 64 KiB packets
+ * (a Unix socket's send buffer, net.core.wmem_max for an ordinary user):
+ * when it is full we wait for the session to read, up to SEND_WAIT_MS,
+ * a queue's worth of backpressure on libslirp, before dropping as a
+ * router would.  Dropped too while no session is attached (TCP resends). */
 static void deliver(const uint8_t *pkt, size_t len, void *opaque)
 {
     struct keeper *k = opaque;
-    if (k->session_fd < 0 || send(k->session_fd, pkt, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
-        k->dropped++;
+    for (int tries = 0; k->session_fd >= 0 && tries < 2; tries++) {
+        if (send(k->session_fd, pkt, len, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+            return;
+        if (errno != EAGAIN)
+            break;
+        struct pollfd pfd = {.fd = k->session_fd, .events = POLLOUT};
+        if (poll(&pfd, 1, SEND_WAIT_MS) <= 0)
+            break;
+    }
+    k->dropped++;
 }
 
 static int listen_on(const char *path, char *err, size_t errsize)
