@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "log.h"
 
 struct cfg_answer {
     int result;    /* 0 or -errno */
@@ -108,15 +109,11 @@ static struct socket_configurator *self(struct configurator *c)
     return (struct socket_configurator *)c;
 }
 
-static int socket_request(struct configurator *c, const struct cfg_request *rq, char *why,
-                          size_t size)
+/* One answer: the first, unasked, is the interface's IPv6 reading, which
+ * the session needs before the link starts (engine_check_ipv6). */
+static int receive_answer(struct socket_configurator *s, char *why, size_t size)
 {
-    struct socket_configurator *s = self(c);
     struct cfg_answer a;
-    if (send(s->sock, rq, sizeof(*rq), MSG_NOSIGNAL) != (ssize_t)sizeof(*rq)) {
-        snprintf(why, size, "privileged part: %s", strerror(errno));
-        return -EIO;
-    }
     ssize_t n;
     do
         n = recv(s->sock, &a, sizeof(a), 0);
@@ -131,6 +128,17 @@ static int socket_request(struct configurator *c, const struct cfg_request *rq, 
     if (a.result < 0)
         snprintf(why, size, "%s", a.why);
     return a.result < 0 ? a.result : 0;
+}
+
+static int socket_request(struct configurator *c, const struct cfg_request *rq, char *why,
+                          size_t size)
+{
+    struct socket_configurator *s = self(c);
+    if (send(s->sock, rq, sizeof(*rq), MSG_NOSIGNAL) != (ssize_t)sizeof(*rq)) {
+        snprintf(why, size, "privileged part: %s", strerror(errno));
+        return -EIO;
+    }
+    return receive_answer(s, why, size);
 }
 
 /* The resolver jobs run in the privileged part. */
@@ -154,9 +162,16 @@ static bool socket_ipv6_off(const struct configurator *c, char *why, size_t size
     return s->ipv6_off;
 }
 
+/* UNDO_ALL answered before the socket closes: when the session ends, the
+ * addresses and routes are gone already (a closed socket alone undoes
+ * everything too, for a session that dies). */
 static void socket_free(struct configurator *c)
 {
-    close(self(c)->sock); /* the other end undoes everything */
+    struct cfg_request rq = {.kind = CFG_UNDO_ALL};
+    char why[200];
+    if (socket_request(c, &rq, why, sizeof(why)) < 0)
+        log_warn("%s", why);
+    close(self(c)->sock);
     free(c);
 }
 
@@ -171,6 +186,12 @@ struct configurator *configurator_socket_new(int sock)
                                    .ipv6_off = socket_ipv6_off,
                                    .free = socket_free};
     s->sock = sock;
+    char why[200];
+    if (receive_answer(s, why, sizeof(why)) < 0) {
+        log_error("%s", why);
+        free(s);
+        return NULL;
+    }
     return &s->ops;
 }
 
@@ -181,7 +202,9 @@ static void answer(int sock, struct configurator *inner, const struct cfg_policy
 {
     struct cfg_answer a;
     memset(&a, 0, sizeof(a));
-    if (len != (ssize_t)sizeof(*rq)) {
+    if (!rq) {
+        /* the first answer, unasked */
+    } else if (len != (ssize_t)sizeof(*rq)) {
         a.result = -EINVAL;
         snprintf(a.why, sizeof(a.why), "configuration request of %zd bytes", len);
     } else if (!cfg_policy_allows(policy, rq, a.why, sizeof(a.why))) {
@@ -206,6 +229,7 @@ int configurator_serve(int sock, struct configurator *inner, const struct cfg_po
                        volatile sig_atomic_t *stop)
 {
     int r = 0;
+    answer(sock, inner, policy, NULL, 0);
     while (!stop || !*stop) {
         struct pollfd pfd = {.fd = sock, .events = POLLIN};
         int n = poll(&pfd, 1, wait_ms(inner, os_clock_ms()));

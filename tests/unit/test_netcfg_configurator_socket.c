@@ -165,7 +165,7 @@ static void allowed_requests_are_carried_out_and_answered(void **state)
     assert_true(c->ipv6_off(c, why, sizeof(why)));
     assert_string_equal(why, "disable_ipv6 is 1");
     c->free(c);
-    assert_string_equal(finish(&s, did, sizeof(did)), "aaceddfhF");
+    assert_string_equal(finish(&s, did, sizeof(did)), "aaceddfhiF");
 }
 
 static void requests_outside_the_configuration_never_reach_it(void **state)
@@ -199,7 +199,7 @@ static void requests_outside_the_configuration_never_reach_it(void **state)
     memcpy(&result, answer, sizeof(result));
     assert_int_equal(result, -EINVAL);
     c->free(c);
-    assert_string_equal(finish(&s, did, sizeof(did)), "F");
+    assert_string_equal(finish(&s, did, sizeof(did)), "iF");
 }
 
 /* A killed unprivileged end closes its socket like any other: the served
