@@ -95,7 +95,7 @@ void ctl_fields(const struct tunnel *t, struct field_values *fv)
     addresses(t, fv);
     if (t->sup.state == SUP_UP)
         set(fv, FIELD_UPTIME, "%llu",
-            (unsigned long long)((t->now - t->up_since) / (1000 * PPP_MS)));
+            (unsigned long long)((t->now - t->sup.up_since) / (1000 * PPP_MS)));
     traffic(t, fv);
     queue(t, fv);
     set(fv, FIELD_RECONNECTS, "%u", t->sup.reconnects);

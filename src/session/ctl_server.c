@@ -98,7 +98,7 @@ static void status(struct tunnel *t, struct text *out)
 {
     ppp_time now = t->now;
     put(out, "tunnel: %s\nstate: %s\ninterface: %s\n", t->p->name ? t->p->name : "-",
-        supervisor_state_name(t), t->ifname);
+        supervision_state_name(t), t->ifname);
     if (t->link)
         put(out, "phase: %s\n", ppp_phase_name(ppp_link_phase(t->link)));
     put(out, "pid: %d\n", (int)getpid());
@@ -106,7 +106,7 @@ static void status(struct tunnel *t, struct text *out)
         put(out, "transport-pid: %d\n", (int)t->st.child.pid);
     put_addresses(out, t);
     if (t->sup.state == SUP_UP)
-        put_duration(out, "uptime", now - t->up_since);
+        put_duration(out, "uptime", now - t->sup.up_since);
     put_duration(out, "running", now - t->started);
     put(out, "reconnects: %u\n", t->sup.reconnects);
     if (t->sup.state != SUP_UP && t->reported_up)
@@ -163,7 +163,7 @@ static void answer(struct tunnel *t, struct ctl_client *c, enum ctl_request requ
         fields(t, &out);
     } else if (request == CTL_REQ_CHECK) {
         char why[320];
-        if (supervisor_check(t, why, sizeof(why)))
+        if (supervision_check(t, why, sizeof(why)))
             c->waiting_echo = true;
         else
             put(&out, "%s\n", why);
@@ -173,7 +173,7 @@ static void answer(struct tunnel *t, struct ctl_client *c, enum ctl_request requ
         } else {
             put(&out, "resetting %s\n", t->p->name ? t->p->name : t->ifname);
             c->waiting_up = true;
-            supervisor_reset(t, "reset requested");
+            supervision_reset(t, "reset requested");
         }
     } else if (request == CTL_REQ_DOWN) {
         put(&out, "stopping %s\n", t->p->name ? t->p->name : t->ifname);

@@ -32,12 +32,12 @@ void tunnel_stop(struct tunnel *t, const char *reason)
 {
     if (tunnel_stopping(t)) {
         log_warn("stopping now, without waiting for the peer");
-        supervisor_set_state(t, SUP_DONE, reason);
+        supervisor_set_state(&t->sup, SUP_DONE, reason);
         return;
     }
     log_info("stopping: %s", reason);
     snprintf(t->stop_reason, sizeof(t->stop_reason), "%s", reason);
-    supervisor_set_state(t, SUP_STOPPING, reason);
+    supervisor_set_state(&t->sup, SUP_STOPPING, reason);
     sd_notify_stopping(reason);
     t->deadline = t->now + (ppp_time)STOP_WAIT_MS * PPP_MS;
     if (!tunnel_link_dead(t))

@@ -9,6 +9,7 @@
  */
 #include "tunnel.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +17,6 @@
 #include <unistd.h>
 
 #include "exitcode.h"
-#include "helper_ask.h"
 #include "log.h"
 #include "report.h"
 #include "sanitize.h"
@@ -27,11 +27,31 @@ static void addr4_text(uint32_t host_order, char *buf, size_t size)
     os_ip_format(&ip, buf, size);
 }
 
+int configure(struct tunnel *t, const struct cfg_request *rq)
+{
+    t->cfg_err[0] = 0;
+    if (!t->cfg) {
+        snprintf(t->cfg_err, sizeof(t->cfg_err), "no interface to configure");
+        return -ENODEV;
+    }
+    return t->cfg->request(t->cfg, rq, t->cfg_err, sizeof(t->cfg_err));
+}
+
+void configure_down(struct tunnel *t, int family)
+{
+    struct cfg_request rq = {.kind = family == AF_UNSPEC ? CFG_UNDO_ALL : CFG_DOWN,
+                             .family = family};
+    configure(t, &rq);
+    if (family != AF_INET6)
+        t->ipv4_configured = false;
+}
+
 static int iface_up(struct tunnel *t)
 {
     if (t->iface_up)
         return 0;
-    if (netcfg_mtu_up(&t->net, t->mtu) < 0)
+    struct cfg_request rq = {.kind = CFG_LINK_UP, .mtu = t->mtu};
+    if (configure(t, &rq) < 0)
         return -1;
     t->iface_up = true;
     return 0;
@@ -69,7 +89,7 @@ static bool transport_address(const struct tunnel *t, struct os_ip *out)
 /* A route into the tunnel that covers the SSH server's own address would
  * carry the transport into itself: the link dies seconds later and every
  * reconnect does the same.  A default route is kept off the server by
- * policy routing (netcfg_route), any other is refused. */
+ * policy routing (CFG_ROUTE, configurator.h), any other is refused. */
 static bool route_captures_transport(struct tunnel *t, const struct os_prefix *route)
 {
     struct os_ip server;
@@ -107,7 +127,9 @@ static int routes_up(struct tunnel *t, int family)
             continue;
         if (route_captures_transport(t, &net->routes[i]))
             return -2;
-        if (netcfg_route(&t->net, &net->routes[i], &net->transport_peer) < 0)
+        struct cfg_request rq = {
+            .kind = CFG_ROUTE, .prefix = net->routes[i], .keep_outside = net->transport_peer};
+        if (configure(t, &rq) < 0)
             return -1;
     }
     return 0;
@@ -116,22 +138,21 @@ static int routes_up(struct tunnel *t, int family)
 static int dns_up(struct tunnel *t, const struct in_addr peer_dns[2])
 {
     const struct run_net *net = &t->p->net;
-    struct os_ip dns[RUN_MAX_DNS + 2];
-    size_t n = 0;
-    for (size_t i = 0; i < net->n_dns && n < RUN_MAX_DNS; i++)
-        dns[n++] = net->dns[i];
+    struct cfg_request rq = {.kind = CFG_DNS, .now_ms = (long long)(t->now / PPP_MS)};
+    for (size_t i = 0; i < net->n_dns && rq.n_dns < RUN_MAX_DNS; i++)
+        rq.dns[rq.n_dns++] = net->dns[i];
     for (int i = 0; net->use_peer_dns && i < 2; i++)
-        if (peer_dns[i].s_addr && n < RUN_MAX_DNS)
-            dns[n++] = (struct os_ip){.family = AF_INET, .v4 = peer_dns[i]};
-    return netcfg_dns(&t->net, dns, n, (long long)(t->now / PPP_MS));
+        if (peer_dns[i].s_addr && rq.n_dns < RUN_MAX_DNS)
+            rq.dns[rq.n_dns++] = (struct os_ip){.family = AF_INET, .v4 = peer_dns[i]};
+    return rq.n_dns ? configure(t, &rq) : 0;
 }
 
 /* The link is usable: a waiting `pppssh up` is told once the ip-up hooks
- * (queued by supervisor_link_up) are done, as the routes they add are part
+ * (queued by the supervisor) are done, as the routes they add are part
  * of what `up` promises. */
 static void link_is_up(struct tunnel *t)
 {
-    supervisor_link_up(t);
+    supervision_link_up(t);
     if (t->reported_up)
         return;
     t->reported_up = true;
@@ -158,12 +179,12 @@ void engine_report_up(struct tunnel *t)
  * ones: the old addresses, routes and resolvers go first, never twice. */
 static bool addr4_kept(struct tunnel *t, struct in_addr local, struct in_addr remote)
 {
-    if (!netcfg_has_addr4(&t->net))
+    if (!t->ipv4_configured)
         return false;
     if (local.s_addr == t->local4.s_addr && remote.s_addr == t->remote4.s_addr)
         return true;
     log_info("the addresses changed on reconnecting: reconfiguring %s", t->ifname);
-    netcfg_undo(&t->net, AF_INET);
+    configure_down(t, AF_INET);
     return false;
 }
 
@@ -184,29 +205,21 @@ static void ipcp_up(struct tunnel *t, const struct ppp_event *ev)
     t->local4 = local4;
     t->remote4 = remote4;
     t->spoof.peer4 = (struct os_ip){.family = AF_INET, .v4 = t->remote4};
-    if (t->p->helper_fd >= 0) { /* the helper applies what server.conf says */
-        if (helper_ask(t->p->helper_fd, HELPER_IPV4_UP, t->mtu, NULL, t->net.err,
-                       sizeof(t->net.err)) < 0) {
-            tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->net.err);
-            return;
-        }
-        t->iface_up = t->ipcp_up = true;
-        link_is_up(t);
-        return;
-    }
     int r = 0;
-    if (iface_up(t) < 0 || netcfg_addr4(&t->net, t->local4, t->remote4) < 0 ||
-        (r = routes_up(t, AF_INET)) < 0) {
+    struct cfg_request pair = {.kind = CFG_IPV4_UP, .local = t->local4, .peer = t->remote4};
+    if (iface_up(t) < 0 || configure(t, &pair) < 0 || (r = routes_up(t, AF_INET)) < 0) {
         if (r != -2) /* -2: routes_up said why */
-            tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->net.err);
+            tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->cfg_err);
         return;
     }
+    t->ipv4_configured = true;
     /* No resolvconf/resolvectl is no reason to refuse the tunnel. */
     if (t->p->duties.resolvers && dns_up(t, t->peer_dns) < 0)
-        log_warn("DNS not applied: %s", t->net.err);
+        log_warn("DNS not applied: %s", t->cfg_err);
+    struct cfg_request arp = {.kind = CFG_PROXY_ARP, .peer = t->remote4};
     if (t->p->net.proxy_arp && /* server.conf ProxyArp: serve only */
-        netcfg_proxy_arp(&t->net, t->remote4) < 0)
-        log_warn("%s: the LAN must route %s to this server", t->net.err, remote);
+        configure(t, &arp) < 0)
+        log_warn("%s: the LAN must route %s to this server", t->cfg_err, remote);
     t->ipcp_up = true;
     link_is_up(t);
 }
@@ -221,7 +234,7 @@ static bool addr6_kept(struct tunnel *t, const struct ppp_event *ev)
         return true;
     }
     log_info("the IPv6 interface identifier changed on reconnecting: reconfiguring %s", t->ifname);
-    netcfg_undo(&t->net, AF_INET6);
+    configure_down(t, AF_INET6);
     t->ipv6_configured = false;
     return false;
 }
@@ -238,7 +251,7 @@ static void ipv6_give_up(struct tunnel *t, const char *why)
 void engine_check_ipv6(struct tunnel *t, struct ppp_settings *settings)
 {
     char why[sizeof(t->ipv6_off) - 32];
-    if (!settings->ipv6 || !netcfg_ipv6_off(&t->net, why, sizeof(why)))
+    if (!settings->ipv6 || !t->cfg || !t->cfg->ipv6_off(t->cfg, why, sizeof(why)))
         return;
     settings->ipv6 = false;
     t->ipv6_never = true;
@@ -256,34 +269,9 @@ static void ipv6_check_session(struct tunnel *t)
     if (t->mtu < 1280) { /* RFC 8200 section 5: the kernel takes IPv6 off such a link */
         snprintf(why, sizeof(why), "the link MTU %u is below IPv6's minimum of 1280", t->mtu);
         ipv6_give_up(t, why);
-    } else if (t->p->helper_fd < 0 && /* else the helper's answer to IPV6_UP
-                                           says so: the sandbox reads no /proc/sys */
-               netcfg_ipv6_off(&t->net, why, sizeof(why))) {
+    } else if (t->cfg && t->cfg->ipv6_off(t->cfg, why, sizeof(why))) {
         ipv6_give_up(t, why);
     }
-}
-
-/* serve through pppssh helper: it adds fe80::IFID, Address6 and routes. */
-static void ipv6_up_by_helper(struct tunnel *t)
-{
-    char why[sizeof(t->ipv6_off)];
-    if (helper_ask(t->p->helper_fd, HELPER_IPV6_UP, t->mtu, t->local_ifid, why, sizeof(why)) < 0) {
-        ipv6_give_up(t, why);
-        return;
-    }
-    t->iface_up = t->ipv6cp_up = t->ipv6_configured = true;
-    if (!t->p->ppp.ipv4)
-        link_is_up(t);
-}
-
-void helper_undo(struct tunnel *t, int family)
-{
-    char err[256];
-    enum helper_type type = family == AF_INET    ? HELPER_IPV4_DOWN
-                            : family == AF_INET6 ? HELPER_IPV6_DOWN
-                                                 : HELPER_BYE;
-    if (t->p->helper_fd >= 0 && helper_ask(t->p->helper_fd, type, 0, NULL, err, sizeof(err)) < 0)
-        log_warn("%s", err);
 }
 
 static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
@@ -302,26 +290,25 @@ static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
     memcpy(&ll.ip.v6.s6_addr[8], ev->u.ipv6cp.local_ifid, 8); /* RFC 5072 section 5 */
     memcpy(t->local_ifid, ev->u.ipv6cp.local_ifid, 8);
     memcpy(t->remote_ifid, ev->u.ipv6cp.remote_ifid, 8);
-    if (t->p->helper_fd >= 0) {
-        ipv6_up_by_helper(t);
-        return;
-    }
     if (iface_up(t) < 0) {
-        tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->net.err);
+        tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->cfg_err);
         return;
     }
     /* The server's Address6 sits on every user's tunnel: each routes only
      * its own user's addresses and networks (routes_up), not the prefix. */
     bool prefix_route = !t->p->duties.own_routes_only;
     int r = 0;
-    if (netcfg_addr6(&t->net, &ll, true) < 0 ||
-        (t->p->net.has_address6 && netcfg_addr6(&t->net, &t->p->net.address6, prefix_route) < 0) ||
+    struct cfg_request link_local = {.kind = CFG_IPV6_UP, .prefix = ll, .prefix_route = true},
+                       address6 = {.kind = CFG_IPV6_UP,
+                                   .prefix = t->p->net.address6,
+                                   .prefix_route = prefix_route};
+    if (configure(t, &link_local) < 0 || (t->p->net.has_address6 && configure(t, &address6) < 0) ||
         (r = routes_up(t, AF_INET6)) < 0) {
         if (r == -2) /* a Route covers the transport: routes_up failed the tunnel */
             return;
         char why[sizeof(t->ipv6_off)];
-        snprintf(why, sizeof(why), "%s", t->net.err);
-        netcfg_undo(&t->net, AF_INET6);
+        snprintf(why, sizeof(why), "%s", t->cfg_err);
+        configure_down(t, AF_INET6);
         ipv6_give_up(t, why);
         return;
     }
@@ -339,7 +326,7 @@ static void ipcp_gave_up(struct tunnel *t, const char *reason)
     if (!t->reported_up)
         tunnel_fail(t, RUN_EXIT_NEGOTIATION, "PPP negotiation failed: IPCP: %s", reason);
     else
-        supervisor_end_session(t, reason);
+        supervisor_end_session(&t->sup, reason);
 }
 
 static void phase(struct tunnel *t, const struct ppp_event *ev)
@@ -347,7 +334,7 @@ static void phase(struct tunnel *t, const struct ppp_event *ev)
     /* The engine logs the transition itself; Dead is read from it
      * (tunnel_link_dead) by the supervisor. */
     if (ev->u.phase.phase == PPP_PHASE_TERMINATE && ev->u.phase.cause == PPP_CAUSE_PEER_DEAD)
-        supervisor_peer_dead(t);
+        supervision_peer_dead(t);
 }
 
 static void handle_event(struct tunnel *t, const struct ppp_event *ev)
@@ -385,19 +372,16 @@ static void handle_event(struct tunnel *t, const struct ppp_event *ev)
     case PPP_EV_IPCP_DOWN:
         /* Addresses and routes stay while the supervisor reconnects. */
         t->ipcp_up = false;
-        if (!supervisor_keeps_config(t)) {
-            netcfg_undo(&t->net, AF_INET);
-            helper_undo(t, AF_INET);
-        }
+        if (!supervision_keeps_config(t))
+            configure_down(t, AF_INET);
         break;
     case PPP_EV_IPV6CP_UP:
         ipv6cp_up(t, ev);
         break;
     case PPP_EV_IPV6CP_DOWN:
         t->ipv6cp_up = false;
-        if (!supervisor_keeps_config(t)) {
-            netcfg_undo(&t->net, AF_INET6);
-            helper_undo(t, AF_INET6);
+        if (!supervision_keeps_config(t)) {
+            configure_down(t, AF_INET6);
             t->ipv6_configured = false;
         }
         break;
@@ -407,7 +391,7 @@ static void handle_event(struct tunnel *t, const struct ppp_event *ev)
     case PPP_EV_ECHO_RTT:
         t->echo_rtt = ev->u.echo_rtt;
         tun_echo_rtt(t, ev->u.echo_rtt);
-        supervisor_echo_reply(t);
+        supervision_echo_reply(t);
         break;
     }
 }
@@ -432,8 +416,8 @@ static void engine_requests(struct tunnel *t)
         ppp_link_refuse_offload(t->link);
     }
     if (evqueue_take_overflow(&t->events))
-        supervisor_end_session(t, "the peer caused more link events in one read than a PPP "
-                                  "peer can");
+        supervisor_end_session(&t->sup, "the peer caused more link events in one read than a PPP "
+                                        "peer can");
 }
 
 void engine_settle(struct tunnel *t)

@@ -96,18 +96,19 @@ static void signal_readable(struct tunnel *t)
                                                     : "SIGTERM");
             break;
         case SIGHUP:
-            supervisor_reset(t, "SIGHUP");
+            supervision_reset(t, "SIGHUP");
             break;
         case SIGUSR1: {
             char why[320];
             log_info("SIGUSR1: checking the link");
-            supervisor_check(t, why, sizeof(why));
+            supervision_check(t, why, sizeof(why));
             break;
         }
         case SIGCHLD:
             stream_child_changed(t);
-            supervisor_hooks_changed(t);
-            netcfg_poll(&t->net, (long long)(t->now / PPP_MS));
+            supervision_hooks_changed(t);
+            if (t->cfg)
+                t->cfg->poll(t->cfg, (long long)(t->now / PPP_MS));
             break;
         }
     }
@@ -121,13 +122,13 @@ static void timer_arm(struct tunnel *t)
         when = queue;
     if (t->deadline < when)
         when = t->deadline;
-    ppp_time sup = supervisor_expiry(t);
+    ppp_time sup = supervision_expiry(t);
     if (sup < when)
         when = sup;
     ppp_time summary = peerlog_expiry(t);
     if (summary < when)
         when = summary;
-    long long resolvers = netcfg_expiry(&t->net);
+    long long resolvers = t->cfg ? t->cfg->expiry(t->cfg) : -1;
     if (resolvers >= 0 && (ppp_time)resolvers * PPP_MS < when)
         when = (ppp_time)resolvers * PPP_MS;
     struct itimerspec its = {0};
@@ -148,13 +149,14 @@ static void timer_expired(struct tunnel *t)
     ppp_time now = t->now;
     if (t->link && now >= ppp_link_expiry(t->link))
         ppp_link_handle_expiry(t->link, now);
-    supervisor_timer(t, now);
+    supervision_timer(t);
     peerlog_timer(t, now);
-    netcfg_poll(&t->net, (long long)(now / PPP_MS));
+    if (t->cfg)
+        t->cfg->poll(t->cfg, (long long)(now / PPP_MS));
     if (now >= t->deadline) {
         if (!tunnel_link_dead(t))
             log_warn("the peer did not complete LCP Terminate in time");
-        supervisor_set_state(t, SUP_DONE, "the stop's deadline");
+        supervisor_set_state(&t->sup, SUP_DONE, "the stop's deadline");
     }
 }
 
@@ -162,7 +164,7 @@ static void after_io(struct tunnel *t)
 {
     engine_settle(t);
     stream_flush(t);
-    supervise(t);
+    supervision_run(t);
     engine_report_up(t);
     tun_update_reading(t);
     timer_arm(t);
@@ -319,7 +321,7 @@ static int setup(struct tunnel *t)
         tunnel_fail(t, RUN_EXIT_FATAL, "cannot watch pppssh helper's socket");
         return -1;
     }
-    return supervisor_first_session(t);
+    return supervision_start(t);
 }
 
 /* serve through pppssh helper configures nothing itself: once its
@@ -397,8 +399,10 @@ static void teardown(struct tunnel *t)
 {
     peerlog_flush(t); /* what the peer's junk came to, before the accounting line */
     account(t);
-    netcfg_undo(&t->net, AF_UNSPEC);
-    helper_undo(t, AF_UNSPEC);
+    if (t->cfg) {
+        t->cfg->free(t->cfg); /* everything undone, newest first */
+        t->cfg = NULL;
+    }
     if (t->pump.fd >= 0) {
         log_info("[#] ip link delete %s", t->ifname);
         close(t->pump.fd); /* a non-persistent TUN goes with its descriptor */
@@ -436,7 +440,7 @@ void tunnel_init(struct tunnel *t, const struct run_params *p)
     t->st.child.io_fd = t->st.child.stderr_fd = -1;
     t->deadline = PPP_TIME_NEVER;
     peerlog_start(t);
-    t->sup.retry_at = t->sup.words_until = t->sup.check_until = PPP_TIME_NEVER;
+    supervisor_init(&t->sup);
     /* The client may use its own addresses and the networks routed to it
      * (serve puts the user's Address6 among them as a /128). */
     t->spoof.routes = p->net.routes;
@@ -460,7 +464,7 @@ int run_tunnel(const struct run_params *p)
     loop_tick(t);         /* that may have waited */
     engine_settle(t);     /* the engine's last events (the link went Dead) */
     decide_exit(t);
-    supervisor_finish(t);
+    supervision_finish(t);
     teardown(t);
     int status = t->exit_status;
     if (!t->reported_up || t->report_due)

@@ -48,6 +48,20 @@ static int spawn_transport(struct tunnel *t)
     return loop_watch(t, t->st.child.stderr_fd, TAG_STDERR, EPOLLIN);
 }
 
+void stream_reset(struct tunnel *t)
+{
+    t->st.child = (struct spawn_child){.pid = 0, .io_fd = -1, .stderr_fd = -1};
+    t->st.child_exited = false;
+    t->st.child_status = 0;
+    t->st.in_fd = t->st.out_fd = -1;
+    t->st.stream_gone = false;
+    t->st.stream_events = t->st.out_events = 0;
+    t->st.err_len = 0;
+    t->st.err_eof = false;
+    ssh_stderr_init(&t->st.said);
+    t->st.text_len = 0;
+}
+
 int stream_start(struct tunnel *t)
 {
     const struct run_params *p = t->p;
@@ -123,7 +137,7 @@ void stream_readable(struct tunnel *t)
             pace_stream_readable(t);
             note_text(t, t->st.stream_rx, (size_t)n);
             ppp_link_input(t->link, t->st.stream_rx, (size_t)n, t->now);
-            supervisor_heard(t);
+            supervision_heard(t);
             got += (size_t)n;
             continue;
         }

@@ -27,8 +27,9 @@ struct stream {
     bool err_eof;
     /* what its stderr said (sanitized), and what that means */
     struct ssh_stderr said;
-    char text_acc[256]; /* text on the stream before the link is up (ssh -tt */
-    size_t text_len;    /* merges the remote's stderr into the pty) */
+    char text_acc[256];          /* text on the stream before the link is up (ssh -tt */
+    size_t text_len;             /* merges the remote's stderr into the pty) */
+    uint64_t rx_frames_at_start; /* the engine's rx_frames when this session began */
 };
 
 #endif

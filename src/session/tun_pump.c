@@ -63,9 +63,13 @@ int tun_start(struct tunnel *t)
         tunnel_fail(t, RUN_EXIT_FATAL, "%s", err);
         return -1;
     }
-    netcfg_init(&t->net, ifname, t->ifindex);
-    if (t->p->tun_fd < 0)
-        netcfg_harden(&t->net); /* before the peer can send anything (else the helper did) */
+    /* The helper made the TUN (and hardened it): it configures it too. */
+    t->cfg = t->p->helper_fd >= 0 ? configurator_helper_new(t->p->helper_fd)
+                                  : configurator_local_new(ifname, t->ifindex); /* hardens it */
+    if (!t->cfg) {
+        tunnel_fail(t, RUN_EXIT_FATAL, "out of memory");
+        return -1;
+    }
     struct fq_config fqc;
     fq_config_default(&fqc);
     fqc.seed = t->now ^ (uint64_t)getpid() << 32; /* flows collide differently per run */
@@ -108,11 +112,11 @@ static bool may_drain(struct tunnel *t)
 }
 
 /* The link is down but will come back: the interface and its routes stay
- * (supervisor_keeps_config), so its packets are ours to hold or drop. */
+ * (supervision_keeps_config), so its packets are ours to hold or drop. */
 static bool link_down_kept(const struct tunnel *t)
 {
     return t->iface_up && t->reported_up && !tunnel_stopping(t) && !network_up(t) &&
-           supervisor_keeps_config(t);
+           supervision_keeps_config(t);
 }
 
 static bool engine_can_take(struct tunnel *t)

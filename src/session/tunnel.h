@@ -4,9 +4,9 @@
  * signals, start and end), stream.c (the transport child and its bytes),
  * tun_pump.c (packets to and from the TUN interface), engine_events.c
  * (the engine's recorded events: configuring the interface),
- * ctl_server.c (control socket requests).  src/client/: supervisor.c (one
- * transport session after another: liveness, reconnect, backoff, reset,
- * check, the ip-up/ip-down hooks).
+ * ctl_server.c (control socket requests), supervision.c (the supervisor's
+ * facts and actions).  The supervisor (src/client/) never sees this
+ * struct: only its own, and the facts of supervision.h.
  */
 #ifndef PPPSSH_RUN_TUNNEL_H
 #define PPPSSH_RUN_TUNNEL_H
@@ -17,12 +17,12 @@
 #include <stdint.h>
 
 #include "child.h"
+#include "configurator.h" /* the privilege boundary */
 #include "control.h"
 #include "evqueue.h"
 #include "fq.h"
 #include "hooks.h"
 #include "loglimit.h"
-#include "netcfg.h"
 #include "outage.h"
 #include "pacer.h"
 #include "peerfilter.h"
@@ -31,9 +31,9 @@
 #include "run.h"
 #include "spoof.h"
 #include "ssh.h"
-#include "stream.h"     /* struct stream */
+#include "stream.h" /* struct stream */
+#include "supervision.h"
 #include "supervisor.h" /* struct supervisor */
-#include "supervisor_policy.h"
 
 /* epoll tags */
 enum {
@@ -114,7 +114,9 @@ struct tunnel {
     unsigned ifindex;
     bool iface_up;
     unsigned mtu;
-    struct netcfg net;
+    /* What changes the system for us (configurator.h): requests only. */
+    struct configurator *cfg;
+    char cfg_err[256]; /* why its last request failed */
 
     /* Each concern's own state: one writer each. */
     struct tun_pump pump;  /* tun_pump.c, tunoffload.c */
@@ -126,6 +128,7 @@ struct tunnel {
     /* The link as negotiated. */
     bool ipcp_up, ipv6cp_up, reported_up;
     bool report_due;      /* `up` waits: told once the ip-up hooks are done (engine_report_up) */
+    bool ipv4_configured; /* the IPCP pair on the interface */
     bool ipv6_configured; /* fe80::IFID and Address6 on the interface */
     /* IPv6 cannot work on the interface (engine_events.c): why, for the log and
      * status ("" = it can).  ipv6_never: so from the start, the engine
@@ -136,7 +139,7 @@ struct tunnel {
     struct in_addr local4, remote4;
     struct in_addr peer_dns[2]; /* from IPCP, 0.0.0.0 = none */
     uint8_t local_ifid[8], remote_ifid[8];
-    ppp_time started, up_since, echo_rtt;
+    ppp_time started, echo_rtt;
     struct spoof_filter spoof;
 
     /* The engine's lines about the peer's packets (peerlog.c). */
@@ -176,29 +179,25 @@ void tunnel_stop(struct tunnel *t, const char *reason);
 int loop_watch(struct tunnel *t, int fd, uint32_t tag, uint32_t events);
 void loop_unwatch(struct tunnel *t, int fd);
 
-/* supervisor.c */
-/* The one writer of t->sup.state: logs "X -> Y (why)" as fsm.c does. */
-void supervisor_set_state(struct tunnel *t, enum sup_state to, const char *why);
-int supervisor_first_session(struct tunnel *t);
-void supervise(struct tunnel *t);
-void supervisor_finish(struct tunnel *t); /* before the interface goes */
-/* SIGCHLD or the hooks' timeout: a hook ended or overran. */
-void supervisor_hooks_changed(struct tunnel *t);
-ppp_time supervisor_expiry(const struct tunnel *t);
-void supervisor_timer(struct tunnel *t, ppp_time now);
-void supervisor_heard(struct tunnel *t);      /* after input to the engine */
-void supervisor_link_up(struct tunnel *t);    /* the first NCP is up */
-void supervisor_peer_dead(struct tunnel *t);  /* the engine gave up on echoes */
-void supervisor_echo_reply(struct tunnel *t); /* PPP_EV_ECHO_RTT */
-void supervisor_reset(struct tunnel *t, const char *why);
-/* End this session now (the link is unusable: why); the next one follows
- * as after any failure. */
-void supervisor_end_session(struct tunnel *t, const char *why);
+/* supervision.c: the supervisor (client/supervisor.h) called with this
+ * wake-up's facts; what it recorded is performed before each returns. */
+struct session_facts session_facts(const struct tunnel *t);
+int supervision_start(struct tunnel *t); /* the first session; -1 if it could not start */
+void supervision_run(struct tunnel *t);  /* after every wake-up */
+void supervision_timer(struct tunnel *t);
+void supervision_reset(struct tunnel *t, const char *why);
 /* Sends an Echo-Request; false (with why) if the link is not up. */
-bool supervisor_check(struct tunnel *t, char *why, size_t size);
+bool supervision_check(struct tunnel *t, char *why, size_t size);
+void supervision_link_up(struct tunnel *t);       /* the first NCP is up */
+void supervision_echo_reply(struct tunnel *t);    /* PPP_EV_ECHO_RTT */
+void supervision_peer_dead(struct tunnel *t);     /* the engine gave up on echoes */
+void supervision_heard(struct tunnel *t);         /* after input to the engine */
+void supervision_hooks_changed(struct tunnel *t); /* SIGCHLD or the hooks' timeout */
+void supervision_finish(struct tunnel *t);        /* before the interface goes */
+ppp_time supervision_expiry(const struct tunnel *t);
 /* Keep addresses and routes while the link is down: it will come back. */
-bool supervisor_keeps_config(const struct tunnel *t);
-const char *supervisor_state_name(const struct tunnel *t);
+bool supervision_keeps_config(const struct tunnel *t);
+const char *supervision_state_name(const struct tunnel *t);
 /* session_cause.c: why this session ended (status, message), most
  * specific first. */
 int session_cause(struct tunnel *t, char *msg, size_t size);
@@ -206,6 +205,7 @@ int session_cause(struct tunnel *t, char *msg, size_t size);
 bool session_dropped_before_start(const struct tunnel *t);
 
 /* stream.c */
+void stream_reset(struct tunnel *t); /* a new session's transport: nothing yet */
 int stream_start(struct tunnel *t);
 void stream_readable(struct tunnel *t);
 void stream_flush(struct tunnel *t);
@@ -265,14 +265,16 @@ void pace_stop(struct tunnel *t);                     /* in teardown */
 const char *pace_signal_name(const struct tunnel *t); /* what steers the pacer now */
 
 /* engine_events.c */
+/* One request to the configurator (configurator.h): 0, or -errno with
+ * t->cfg_err set. */
+int configure(struct tunnel *t, const struct cfg_request *rq);
+/* What the requests of family did, undone (AF_UNSPEC: everything). */
+void configure_down(struct tunnel *t, int family);
 void engine_event(void *user, const struct ppp_event *ev);
 void engine_log(void *user, enum ppp_log_level level, const char *line);
 /* IPv6 is off on the interface before the engine starts: it never offers
  * IPV6CP (one log line; settings->ipv6 turned off). */
 void engine_check_ipv6(struct tunnel *t, struct ppp_settings *settings);
-/* serve through pppssh helper (run_params.helper_fd): it undoes what it
- * configured of family (AF_UNSPEC: all, the session ends); else nothing. */
-void helper_undo(struct tunnel *t, int family);
 /* After every call into the engine: acts on the events it recorded, in
  * order, and on what its callbacks asked of it. */
 void engine_settle(struct tunnel *t);

@@ -23,9 +23,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "helper_ask.h"
 #include "log.h"
-#include "netlink.h"
 #include "tun.h"
 #include "tunnel.h"
 
@@ -101,17 +99,8 @@ static void offload_switch(struct tunnel *t, bool on)
     t->pump.offload_on = on;
 }
 
-/* serve through pppssh helper: the helper may set it, we may not. */
-static int gso_max(struct tunnel *t, unsigned max, char *err, size_t errlen)
-{
-    if (t->p->helper_fd >= 0)
-        return helper_ask(t->p->helper_fd, HELPER_GSO_MAX, max, NULL, err, errlen);
-    return nl_link_set_gso_max_size(t->ifname, max, err, errlen);
-}
-
 void tun_offload_link_up(struct tunnel *t, const struct ppp_event *ev)
 {
-    char err[256];
     if (!ev->u.lcp.offload_tx || t->pump.fd < 0) {
         offload_switch(t, false);
         return;
@@ -119,8 +108,9 @@ void tun_offload_link_up(struct tunnel *t, const struct ppp_event *ev)
     /* The kernel segments a packet itself before it would exceed this:
      * with the header it must fit the peer's MRU. */
     unsigned max = ev->u.lcp.mru_tx - PPP_OFFLOAD_HEADER_LEN;
-    if (gso_max(t, max, err, sizeof(err)) < 0) {
-        log_info("%s: offloads stay off", err);
+    struct cfg_request rq = {.kind = CFG_GSO_MAX, .mtu = max};
+    if (configure(t, &rq) < 0) {
+        log_info("%s: offloads stay off", t->cfg_err);
         offload_switch(t, false);
         return;
     }

@@ -61,7 +61,8 @@ static struct bed *bed_new(void (*tune)(struct run_params *))
     assert_int_equal(nl_link_index(b->name, &t->ifindex, err, sizeof(err)), 0);
     /* As tun_start: only the negotiated link-local, none of the kernel's. */
     (void)nl_link_no_ipv6_autoconf(b->name, err, sizeof(err));
-    netcfg_init(&t->net, t->ifname, t->ifindex);
+    t->cfg = configurator_local_new(t->ifname, t->ifindex);
+    assert_non_null(t->cfg);
     static const struct ppp_callbacks cb = {.event = noop_event};
     assert_int_equal(ppp_link_new(&t->link, &b->p.ppp, &cb, t), PPP_OK);
     assert_int_equal(ppp_link_open(t->link, t->now), PPP_OK);
@@ -72,7 +73,7 @@ static struct bed *bed_new(void (*tune)(struct run_params *))
 
 static void bed_free(struct bed *b)
 {
-    netcfg_undo(&b->t->net, AF_UNSPEC);
+    b->t->cfg->free(b->t->cfg); /* everything undone */
     hooks_free(&b->t->sup.hooks);
     ppp_link_del(b->t->link);
     close(b->tun_fd);
@@ -141,7 +142,7 @@ static void ipcp_up_puts_the_addresses_on_and_down_takes_them_off(void **state)
     assert_true(t->ipcp_up);
     assert_true(t->reported_up);
     assert_int_equal(t->sup.state, SUP_UP);
-    assert_true(netcfg_has_addr4(&t->net));
+    assert_true(t->ipv4_configured);
 
     /* No Persist: IPCP down takes the configuration away. */
     struct ppp_event down = {.type = PPP_EV_IPCP_DOWN};
@@ -149,7 +150,7 @@ static void ipcp_up_puts_the_addresses_on_and_down_takes_them_off(void **state)
     engine_settle(t);
     assert_false(t->ipcp_up);
     assert_false(netns_has_addr(b->name, AF_INET, NULL));
-    assert_false(netcfg_has_addr4(&t->net));
+    assert_false(t->ipv4_configured);
     bed_free(b);
 }
 

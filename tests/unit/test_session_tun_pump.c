@@ -55,17 +55,19 @@ static struct bed *bed_new(enum run_role role)
     t->epfd = epoll_create1(EPOLL_CLOEXEC);
     assert_true(t->epfd >= 0);
     assert_int_equal(tun_start(t), 0);
-    assert_int_equal(netcfg_mtu_up(&t->net, 1400), 0);
+    struct cfg_request link = {.kind = CFG_LINK_UP, .mtu = 1400};
+    assert_int_equal(configure(t, &link), 0);
     t->mtu = 1400;
     t->iface_up = true;
-    assert_int_equal(netcfg_addr4(&t->net, ip4(LOCAL), ip4(PEER)), 0);
+    struct cfg_request pair = {.kind = CFG_IPV4_UP, .local = ip4(LOCAL), .peer = ip4(PEER)};
+    assert_int_equal(configure(t, &pair), 0);
     t->spoof.peer4 = (struct os_ip){.family = AF_INET, .v4 = ip4(PEER)};
     return b;
 }
 
 static void bed_free(struct bed *b)
 {
-    netcfg_undo(&b->t.net, AF_UNSPEC);
+    b->t.cfg->free(b->t.cfg);
     tun_stop(&b->t);
     pace_stop(&b->t);
     close(b->t.pump.fd);
@@ -190,8 +192,8 @@ static void far_ip(struct h_end *end, int family, const uint8_t *pkt, size_t len
     struct far *f = end->ctx;
     if (family != 4 || len < 28 || pkt[9] != IPPROTO_UDP)
         return;
-    size_t n = len - 28 < sizeof(f->payloads) - 1 - f->len ? len - 28
-                                                             : sizeof(f->payloads) - 1 - f->len;
+    size_t n =
+        len - 28 < sizeof(f->payloads) - 1 - f->len ? len - 28 : sizeof(f->payloads) - 1 - f->len;
     memcpy(f->payloads + f->len, pkt + 28, n);
     f->len += n;
     f->payloads[f->len] = 0;

@@ -4,8 +4,8 @@
  * be undone in reverse whatever fails half-way (wg-quick's manners: each
  * change is logged as it is made).
  */
-#ifndef PPPSSH_RUN_NETCFG_H
-#define PPPSSH_RUN_NETCFG_H
+#ifndef PPPSSH_NETCFG_NETCFG_H
+#define PPPSSH_NETCFG_NETCFG_H
 
 #include <net/if.h>
 #include <stdbool.h>

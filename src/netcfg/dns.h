@@ -11,8 +11,8 @@
  * logged ("DNS not applied: ..."): no resolver is no reason to refuse the
  * tunnel.  Removing is done at once (bounded), when the tunnel goes.
  */
-#ifndef PPPSSH_CLIENT_DNS_H
-#define PPPSSH_CLIENT_DNS_H
+#ifndef PPPSSH_NETCFG_DNS_H
+#define PPPSSH_NETCFG_DNS_H
 
 #include <net/if.h>
 #include <stdbool.h>

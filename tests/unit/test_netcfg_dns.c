@@ -1,4 +1,4 @@
-/* test_client_dns.c - resolvers applied beside the link: starting never
+/* test_netcfg_dns.c - resolvers applied beside the link: starting never
  * waits for the tool, the loop's polls run resolvectl's two commands in
  * order (dns, then domain ~.), a tool that fails stops the rest, one that
  * hangs is killed at its time, resolvconf gets the nameservers on its

@@ -9,8 +9,8 @@
  * Written here rather than in src/os/netlink.h, which has no neighbour
  * calls; a candidate to move there.
  */
-#ifndef PPPSSH_RUN_PROXYARP_H
-#define PPPSSH_RUN_PROXYARP_H
+#ifndef PPPSSH_NETCFG_PROXYARP_H
+#define PPPSSH_NETCFG_PROXYARP_H
 
 #include <net/if.h>
 #include <netinet/in.h>

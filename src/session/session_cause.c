@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 
 #include "exitcode.h"
-#include "supervisor_policy.h"
+#include "supervisor_policy.h" /* supervisor_ssh_exit_status */
 
 /* The peer's LCP Terminate-Request reason (printable: the engine sees
  * to that), or "". */
@@ -60,7 +60,7 @@ static void cause_message(struct tunnel *t, enum ppp_cause cause, char *buf, siz
 /* Nothing of PPP came from the peer in this session. */
 static bool no_frame_yet(const struct tunnel *t)
 {
-    return !t->link || ppp_link_stats(t->link)->rx_frames == t->sup.rx_frames_at_start;
+    return !t->link || ppp_link_stats(t->link)->rx_frames == t->st.rx_frames_at_start;
 }
 
 /* sshd closed or reset the connection before the session began (its

@@ -1,4 +1,4 @@
-/* test_session_netcfg.c - the journal of changes a tunnel makes, read back
+/* test_netcfg_journal.c - the journal of changes a tunnel makes, read back
  * from the kernel: each family's addresses and routes undone apart, the
  * wg-quick trio of a default route installed and removed, a failed change
  * left out of the journal, sysctls restored newest first, and a full
