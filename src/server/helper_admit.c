@@ -136,12 +136,12 @@ static void admit(struct admit_job *j)
 {
     static struct run_params params;
     char why[512];
-    if (j->fixed) {
-        admit_fixed(j);
-        return;
-    }
     if (!helper_user_valid(j->user)) {
         refuse(j, "invalid user name");
+        return;
+    }
+    if (j->fixed) {
+        admit_fixed(j);
         return;
     }
     if (load_config(j) < 0)

@@ -18,6 +18,11 @@
 #include "helper_session.h"
 #include "log.h"
 
+/* Once the session's socket has closed, how long the session may take to
+ * exit (it has written its accounting line by then) before SIGKILL: a
+ * session that broke the protocol and stays is not waited for forever. */
+#define HELPER_ONE_EXIT_MS 5000
+
 struct one {
     pid_t child;
     int status;
@@ -57,6 +62,26 @@ static bool session_step(struct helper_session *s, const struct pollfd *p, const
     return true;
 }
 
+/* Reaped within HELPER_ONE_EXIT_MS (signals still passed on), or killed. */
+static void wait_child(struct one *o, int signal_fd)
+{
+    for (int waited = 0; !o->child_done && signal_fd >= 0 && waited < HELPER_ONE_EXIT_MS;
+         waited += 100) {
+        struct pollfd p = {.fd = signal_fd, .events = POLLIN};
+        if (poll(&p, 1, 100) > 0)
+            signals_readable(o, signal_fd);
+        else
+            reap(o);
+    }
+    if (o->child_done)
+        return;
+    log_warn("helper: the session (pid %d) did not exit: SIGKILL", (int)o->child);
+    kill(o->child, SIGKILL);
+    while (waitpid(o->child, &o->status, 0) < 0 && errno == EINTR) {
+        /* its status is ours */
+    }
+}
+
 static int exit_status(int status)
 {
     if (WIFEXITED(status))
@@ -92,9 +117,7 @@ int helper_serve_one(int fd, pid_t child, const char *config_path,
         kill(child, SIGTERM);
         helper_session_end(s);
     }
-    while (!o.child_done && waitpid(child, &o.status, 0) < 0 && errno == EINTR) {
-        /* the session's status is ours */
-    }
+    wait_child(&o, signal_fd);
     if (signal_fd >= 0)
         close(signal_fd);
     return exit_status(o.status);
