@@ -49,7 +49,10 @@ up() {
     SESSION=$(lease_pid)
     PARENT=$(parent_of "$SESSION")
     check "$1: the lease records the unprivileged session, a child of the root serve" session_is_split
+    echo "    (memory: session $(pss "$SESSION"), parent $(pss "$PARENT"))"
 }
+# pss PID: its proportional set size and RSS (kB), from smaps_rollup.
+pss() { awk '/^Rss:/ {r = $2} /^Pss:/ {p = $2} END {printf "Pss %s kB, Rss %s kB", p, r}' "/proc/$1/smaps_rollup"; }
 
 # gone: the interface, the parent and the held lease are all gone.
 gone() {
