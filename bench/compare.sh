@@ -18,6 +18,12 @@
 #                        the bare link and pppssh on each point, ratios and
 #                        verdicts in results/matrix.md, plots matrix-*.png
 #   BENCH_POINTS="c r5"  only these matrix points
+#   BENCH_MEASURES="idle down"   only these of idle, up, down, flows8, compete
+#   BENCH_PPPSSH_DEBUG=1 both ends log at debug level (the pacer's
+#                        decisions): logs/serve.log, logs/POINT-pppssh/pppssh-up.log
+#   BENCH_PPPSSH_OLD=dir with BENCH_TUNNELS="none pppssh-old pppssh": another
+#                        build's pppssh (both ends) in the same run, and an
+#                        old-vs-new table in matrix.md
 # The full default run takes about 7 minutes, the matrix about 11 (8 s runs).
 set -u
 
@@ -140,13 +146,19 @@ measure_compete() {
     log "   against a flow outside: $_in Mbit/s inside, $_out outside"
 }
 
+# Is this measurement asked for (BENCH_MEASURES, default all)?
+measure_wanted() {
+    case " ${BENCH_MEASURES:-idle up down flows8 compete} " in *" $1 "*) return 0 ;; esac
+    return 1
+}
+
 matrix_scenario() {
     scenario_start "$1" || return
-    measure_idle
-    measure_one_flow
-    measure_download
-    measure_flows 8
-    [ "$POINT_COMPETE" = 1 ] && measure_compete
+    measure_wanted idle && measure_idle
+    measure_wanted up && measure_one_flow
+    measure_wanted down && measure_download
+    measure_wanted flows8 && measure_flows 8
+    [ "$POINT_COMPETE" = 1 ] && measure_wanted compete && measure_compete
     scenario_end '*.log' '*.json' '*.ping'
 }
 

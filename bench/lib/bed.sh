@@ -150,16 +150,21 @@ bed_link_shaped() {
 }
 
 # bed_sshd: key-only sshd with PermitTunnel (ssh -w).  Two client keys: one
-# plain (ssh true, the raw stream, ssh -w), one forced to `pppssh serve`.
+# plain (ssh true, the raw stream, ssh -w), one forced to `pppssh serve`,
+# through a link that the tunnel being measured points at its own binary
+# (tunnels/pppssh.sh, pppssh-old.sh).
 bed_sshd() {
+    mkdir -p "$BED_TMP/serve"
+    ln -sfn "$PPPSSH" "$BED_TMP/serve/pppssh"
     ssh-keygen -q -t ed25519 -N '' -f "$BED_TMP/host_key"
     ssh-keygen -q -t ed25519 -N '' -f "$BED_TMP/plain_key"
     ssh-keygen -q -t ed25519 -N '' -f "$BED_TMP/pppssh_key"
     echo "$SRV_IP $(cat "$BED_TMP/host_key.pub")" >"$BED_TMP/known_hosts"
     {
         cat "$BED_TMP/plain_key.pub"
-        printf 'command="PPPSSH_RUN_DIR=%s/srvrun %s serve --user bench --stderr -c %s/server.conf 2>>%s/serve.log" %s\n' \
-            "$BED_TMP" "$PPPSSH" "$BED_TMP" "$BED_TMP" "$(cat "$BED_TMP/pppssh_key.pub")"
+        printf 'command="PPPSSH_RUN_DIR=%s/srvrun %s serve --user bench --stderr%s -c %s/server.conf 2>>%s/serve.log" %s\n' \
+            "$BED_TMP" "$BED_TMP/serve/pppssh" "${BENCH_PPPSSH_DEBUG:+ --debug}" "$BED_TMP" "$BED_TMP" \
+            "$(cat "$BED_TMP/pppssh_key.pub")"
     } >"$BED_TMP/authorized_keys"
     cat >"$BED_TMP/sshd_config" <<EOF
 ListenAddress $SRV_IP

@@ -270,10 +270,10 @@ def matrix_points(rows):
     return seen
 
 
-def matrix_verdicts(rows, point):
+def matrix_verdicts(rows, point, tunnel="pppssh"):
     """[(target, measured, ok)] for one point; ok None when not measured."""
     par = Figures(rows, point, "-")
-    bare, ppp = Figures(rows, point, "none"), Figures(rows, point, "pppssh")
+    bare, ppp = Figures(rows, point, "none"), Figures(rows, point, tunnel)
     rtt, loss = par.one("rtt_ms") or 0, par.one("loss_pct") or 0
     floor = 0.8 if rtt >= 150 or loss > 0 else 0.9
     out = []
@@ -302,7 +302,7 @@ def matrix_verdicts(rows, point):
     return out
 
 
-def matrix_tables(rows):
+def matrix_tables(rows, tunnel="pppssh"):
     md = ["| point | rate Mbit/s | RTT ms | queue | offloads | loss % | target | measured | verdict |",
           "|---|---|---|---|---|---|---|---|---|"]
     tally = collections.Counter()
@@ -311,13 +311,39 @@ def matrix_tables(rows):
         head = [point, fmt(par.one("rate_mbit")), fmt(par.one("rtt_ms")),
                 fmt(par.one("queue_packets")), "on" if par.one("offload") else "off",
                 fmt(par.one("loss_pct"))]
-        for i, (name, measured, ok) in enumerate(matrix_verdicts(rows, point)):
+        for i, (name, measured, ok) in enumerate(matrix_verdicts(rows, point, tunnel)):
             verdict = "?" if ok is None else "PASS" if ok else "FAIL"
             tally[verdict] += 1
             md.append("| %s | %s | %s | %s |" % (" | ".join(head if i == 0 else [""] * 6), name,
                                                 measured, verdict))
     md += ["", "%d PASS, %d FAIL, %d not measured" % (tally["PASS"], tally["FAIL"], tally["?"]), ""]
     return md
+
+
+def old_vs_new(rows):
+    """pppssh-old and pppssh side by side: % of the bare link and ICMP p90
+    under load, each way, and the share against the outside flow."""
+    md = ["## old vs new, same run", "",
+          "| point | tunnel | up % | down % | ICMP p90 up ms | ICMP p90 down ms | bound ms "
+          "| bare p90 up/down ms | Jain 8 | share outside |",
+          "|---|---|---|---|---|---|---|---|---|---|"]
+    for point in matrix_points(rows):
+        par, bare = Figures(rows, point, "-"), Figures(rows, point, "none")
+        for tunnel in ("pppssh-old", "pppssh"):
+            f = Figures(rows, point, tunnel)
+            cells = []
+            for metric in ("tput1_mbps", "tput_down_mbps"):
+                r = ratio(f.one(metric), bare.one(metric))
+                cells.append("-" if r is None else "%.0f" % (100 * r))
+            cells += [fmt(f.p("icmp_load_ms", 90)), fmt(f.p("icmp_down_ms", 90))]
+            idle = f.one("icmp_idle_ms")
+            cells.append("-" if idle is None else fmt(idle + max(20.0, (par.one("rtt_ms") or 0) / 4)))
+            cells.append("%s/%s" % (fmt(bare.p("icmp_load_ms", 90)), fmt(bare.p("icmp_down_ms", 90))))
+            cells.append(fmt(f.one("jain8")))
+            i, o = f.one("compete_in_mbps"), f.one("compete_out_mbps")
+            cells.append("%.0f%%" % (100 * i / (i + o)) if i is not None and o and i + o > 0 else "-")
+            md.append("| %s | %s | %s |" % (point, tunnel, " | ".join(cells)))
+    return md + [""]
 
 
 def plot_matrix(rows, outdir):
@@ -359,6 +385,9 @@ def matrix_main(outdir):
     except OSError:
         pass
     md += [MATRIX_DOC % (), ""] + matrix_tables(rows)
+    if any(k[1] == "pppssh-old" for k in rows):
+        md += ["## pppssh-old (BENCH_PPPSSH_OLD), same run", ""] + matrix_tables(rows, "pppssh-old")
+        md += old_vs_new(rows)
     plot_matrix(rows, outdir)
     text = "\n".join(md) + "\n"
     with open(os.path.join(outdir, "matrix.md"), "w") as f:

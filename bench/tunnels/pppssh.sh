@@ -8,7 +8,9 @@
 ENGINE_CLI=pppssh
 ENGINE_SRV=pppssh
 PPP_IF=pbp$BED_ID
+TUN_PPPSSH=$PPPSSH
 tun_prepare() {
+    ln -sfn "$TUN_PPPSSH" "$BED_TMP/serve/pppssh" # the server's end: the same binary
     cat >"$BED_TMP/server.conf" <<CONF
 [Server]
 Address = $TUN_SRV_IP
@@ -33,10 +35,17 @@ CONF
     chmod 600 "$RUN/$PPP_IF.conf"
 }
 tun_up() {
-    PPPSSH_RUN_DIR=$RUN/run in_cli "$PPPSSH" up -c "$RUN/$PPP_IF.conf" 2>>"$RUN/pppssh-up.log"
+    if [ -n "${BENCH_PPPSSH_DEBUG:-}" ]; then
+        # In the foreground, so that the debug log goes to pppssh-up.log
+        # (a detached `up` logs to syslog); first_ping waits for the link.
+        PPPSSH_RUN_DIR=$RUN/run bed_spawn "$NS_CLI" "$RUN/pppssh-up.log" \
+            "$TUN_PPPSSH" up -f -d -c "$RUN/$PPP_IF.conf"
+        return 0
+    fi
+    PPPSSH_RUN_DIR=$RUN/run in_cli "$TUN_PPPSSH" up -c "$RUN/$PPP_IF.conf" 2>>"$RUN/pppssh-up.log"
 }
 tun_down() {
-    PPPSSH_RUN_DIR=$RUN/run in_cli "$PPPSSH" down "$PPP_IF" >/dev/null 2>&1
+    PPPSSH_RUN_DIR=$RUN/run in_cli "$TUN_PPPSSH" down "$PPP_IF" >/dev/null 2>&1
     # Whatever is left of it (a failed down) goes by PID.
     stop_pids $(pids_named "$NS_CLI" pppssh) $(pids_named "$NS_SRV" pppssh)
     ip -n "$NS_CLI" link del "$PPP_IF" 2>/dev/null

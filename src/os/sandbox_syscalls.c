@@ -104,12 +104,12 @@ static int add_argument_rules(scmp_filter_ctx ctx, char *err, size_t errlen)
     } rules[] = {
         {"mmap", SCMP_ACT_ALLOW, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)},
         {"mprotect", SCMP_ACT_ALLOW, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)},
-        {"ioctl", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, TUNSETOFFLOAD)},
-        {"setsockopt", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, IPPROTO_TCP)},
-        {"fcntl", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, F_GETFL)},
-        {"fcntl", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, F_SETFL)},
-        {"fcntl", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, F_GETFD)},
-        {"fcntl", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, F_SETFD)},
+        {"ioctl", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, TUNSETOFFLOAD, 0)},
+        {"setsockopt", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, IPPROTO_TCP, 0)},
+        {"fcntl", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, F_GETFL, 0)},
+        {"fcntl", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, F_SETFL, 0)},
+        {"fcntl", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, F_GETFD, 0)},
+        {"fcntl", SCMP_ACT_ALLOW, SCMP_A1(SCMP_CMP_EQ, F_SETFD, 0)},
     };
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
         int r = seccomp_rule_add(ctx, rules[i].action, seccomp_syscall_resolve_name(rules[i].name),
@@ -133,7 +133,7 @@ static int add_kill_rules(scmp_filter_ctx ctx, char *err, size_t errlen)
     if (r < 0)
         return r;
     r = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, seccomp_syscall_resolve_name("socket"), 1,
-                         SCMP_A0(SCMP_CMP_NE, AF_UNIX));
+                         SCMP_A0(SCMP_CMP_NE, AF_UNIX, 0));
     if (r < 0)
         return errtext_set(r, err, errlen, "seccomp rule for socket: %s", strerror(-r));
     return 0;

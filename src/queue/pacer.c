@@ -334,12 +334,13 @@ static ppp_time path_standing_queue(const struct pacer *p, ppp_time base_rtt, pp
     return beyond > 0 ? (ppp_time)beyond : 0;
 }
 
-void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time path_queue,
-                   double unsent, double delivered, double inflight)
+/* One reading of the path: the queue we act on (what stands at the
+ * bottleneck, plus what waits unsent in the connection at the link's
+ * rate), kept for the decision at the end of the period. */
+static ppp_time note_path_sample(struct pacer *p, ppp_time now, ppp_time base_rtt,
+                                 ppp_time path_queue, double unsent, ppp_time standing)
 {
-    const struct pacer_config *c = &p->config;
-    ppp_time queue = path_standing_queue(p, base_rtt, path_queue, inflight);
-    ppp_time standing = queue;
+    ppp_time queue = standing;
     if (queue > p->path_queue_max)
         p->path_queue_max = queue;
     if (p->link_rate > 0) {
@@ -354,25 +355,40 @@ void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time pa
     p->last_rtt = base_rtt + path_queue;
     if (unsent > p->unsent_max)
         p->unsent_max = unsent;
-    ppp_time period = base_rtt + c->target;
-    if (p->prev_sent && now - p->prev_sent < period)
-        return;
-    ppp_time interval = p->prev_sent ? now - p->prev_sent : 0;
-    double elapsed = (double)interval / 1e9;
-    double sending = elapsed > 0 ? (double)(p->bytes_total - p->prev_bytes) / elapsed : 0;
+    return queue;
+}
+
+/* What one period carried: how long it was, what we handed over and
+ * what the connection delivered, per second. */
+struct path_interval {
+    ppp_time length;
+    double sending, link;
+};
+
+static struct path_interval close_interval(struct pacer *p, ppp_time now, double delivered)
+{
+    struct path_interval iv = {.length = p->prev_sent ? now - p->prev_sent : 0};
+    double elapsed = (double)iv.length / 1e9;
+    iv.sending = elapsed > 0 ? (double)(p->bytes_total - p->prev_bytes) / elapsed : 0;
     /* Nothing delivered when the interval began: the first round trip
      * is in it, which says nothing of the rate. */
-    double link =
-        elapsed > 0 && p->prev_delivered > 0 ? (delivered - p->prev_delivered) / elapsed : 0;
+    iv.link = elapsed > 0 && p->prev_delivered > 0 ? (delivered - p->prev_delivered) / elapsed : 0;
     p->prev_sent = now;
     p->prev_bytes = p->bytes_total;
     p->prev_delivered = delivered;
-    /* Application-limited: we had less to send than the rate allowed,
-     * and the connection never held bytes back either.  Its RTT may still
-     * be long, but for another reason (the peer's delayed ACKs, ACKs
-     * coming back through the other direction's queue): cutting our rate
-     * would not shorten it. */
-    bool app_limited = sending < APP_LIMITED_SHARE * p->rate && p->unsent_max < APP_LIMITED_UNSENT;
+    return iv;
+}
+
+/* Application-limited: we had less to send than the rate allowed,
+ * and the connection never held bytes back either.  Its RTT may still
+ * be long, but for another reason (the peer's delayed ACKs, ACKs
+ * coming back through the other direction's queue): cutting our rate
+ * would not shorten it. */
+static bool app_limited(const struct pacer *p, const struct path_interval *iv, ppp_time standing,
+                        double inflight, ppp_time round_trip)
+{
+    if (iv->sending >= APP_LIMITED_SHARE * p->rate || p->unsent_max >= APP_LIMITED_UNSENT)
+        return false;
     /* Unless the bytes in flight show a queue at the bottleneck longer
      * than any delayed-ACK timer: then the link was busy through the
      * interval (what it delivered is its rate) and the queue is ours,
@@ -390,10 +406,69 @@ void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time pa
      * in flight (Little's law: a queue of our bytes holds at most what we
      * sent in a round trip; a smoothed RTT lags a growing queue, hence
      * the margin). */
-    double round_trip = (double)(base_rtt + path_queue) / 1e9;
-    if (p->link_rate > 0 && standing > c->target && standing > OWN_QUEUE_AT_LEAST &&
-        inflight <= OWN_QUEUE_MARGIN * sending * round_trip)
-        app_limited = false;
+    double seconds = (double)round_trip / 1e9;
+    return !(p->link_rate > 0 && standing > p->config.target && standing > OWN_QUEUE_AT_LEAST &&
+             inflight <= OWN_QUEUE_MARGIN * iv->sending * seconds);
+}
+
+static void estimate_link(struct pacer *p, const struct path_interval *iv, ppp_time base_rtt,
+                          bool limited)
+{
+    if (iv->link <= 0 || (iv->link <= p->link_rate && limited))
+        return;
+    /* An estimate from idle traffic (pings, the ACKs of a transfer
+     * the other way) is no link's rate: until an interval was busy,
+     * no cut goes to it, and a sample may raise it to what we handed
+     * over in its interval, not only by slow start's doubling. */
+    double growth = slow_start_growth(iv->length, base_rtt);
+    if (!p->link_measured && p->link_rate > 0 && iv->sending > p->link_rate * growth)
+        growth = iv->sending / p->link_rate; /* up to what we handed over */
+    note_link_rate(p, iv->link, growth);
+    if (!limited)
+        p->link_measured = true;
+}
+
+static void steer_rate(struct pacer *p, ppp_time now, ppp_time queue, ppp_time period,
+                       const struct path_interval *iv, bool limited, bool filling)
+{
+    const struct pacer_config *c = &p->config;
+    double k = 1 + ((double)c->target - (double)queue) / (4.0 * (double)period);
+    if (limited)
+        return; /* the rate stays where the last busy spell left it */
+    if (queue > c->target && p->link_measured && !filling) {
+        p->rate = p->link_rate * (k < 0.5 ? 0.5 : k);
+        p->last_cut = now;
+        p->decreases++;
+        return;
+    }
+    /* The queue below is short and ours held packets back: the rate
+     * is what limits.  Back to the link's rate at once; beyond it,
+     * once the queue has stayed short for two periods since the last
+     * cut (which empties it on purpose), probe a little above what
+     * got through, as the link may have got faster; else creep up
+     * toward target. */
+    bool settled = now - p->last_cut >= 2 * period;
+    double base = iv->link > 0 ? iv->link : iv->sending;
+    double want = base * (settled && queue < c->target / 2 ? 1 + c->gain_up / 2 : k);
+    if (want < p->link_rate * (k < 1 ? k : 1))
+        want = p->link_rate * (k < 1 ? k : 1);
+    if (base <= 0)
+        p->rate *= 2; /* slow start */
+    else if (want > p->rate)
+        p->rate = want;
+}
+
+void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time path_queue,
+                   double unsent, double delivered, double inflight)
+{
+    const struct pacer_config *c = &p->config;
+    ppp_time standing = path_standing_queue(p, base_rtt, path_queue, inflight);
+    ppp_time queue = note_path_sample(p, now, base_rtt, path_queue, unsent, standing);
+    ppp_time period = base_rtt + c->target;
+    if (p->prev_sent && now - p->prev_sent < period)
+        return;
+    struct path_interval iv = close_interval(p, now, delivered);
+    bool limited = app_limited(p, &iv, standing, inflight, base_rtt + path_queue);
     /* (A sample taken while the path stood empty was tried as a lower
      * bound that cannot lower the estimate.  After a loss the rate then
      * stays at the link's while the connection's window takes a third of
@@ -407,46 +482,11 @@ void pacer_on_path(struct pacer *p, ppp_time now, ppp_time base_rtt, ppp_time pa
      * queue: the pipe is full once delivery stops growing (BBR's
      * full-pipe test, draft-ietf-ccwg-bbr section 4.3.1.2), or once the
      * path itself shows a queue. */
-    bool filling = in_startup(p) && link > 1.25 * p->prev_link &&
-                   p->path_queue_max <= c->target;
-    p->prev_link = link;
+    bool filling = in_startup(p) && iv.link > 1.25 * p->prev_link && p->path_queue_max <= c->target;
+    p->prev_link = iv.link;
     p->unsent_max = 0;
     p->path_queue_max = 0;
-    if (link > 0 && (link > p->link_rate || !app_limited)) {
-        /* An estimate from idle traffic (pings, the ACKs of a transfer
-         * the other way) is no link's rate: until an interval was busy,
-         * no cut goes to it, and a sample may raise it to what we handed
-         * over in its interval, not only by slow start's doubling. */
-        double growth = slow_start_growth(interval, base_rtt);
-        if (!p->link_measured && p->link_rate > 0 && sending > p->link_rate * growth)
-            growth = sending / p->link_rate; /* up to what we handed over */
-        note_link_rate(p, link, growth);
-        if (!app_limited)
-            p->link_measured = true;
-    }
-    double k = 1 + ((double)c->target - (double)queue) / (4.0 * (double)period);
-    if (app_limited) {
-        /* the rate stays where the last busy spell left it */
-    } else if (queue > c->target && p->link_measured && !filling) {
-        p->rate = p->link_rate * (k < 0.5 ? 0.5 : k);
-        p->last_cut = now;
-        p->decreases++;
-    } else {
-        /* The queue below is short and ours held packets back: the rate
-         * is what limits.  Back to the link's rate at once; beyond it,
-         * once the queue has stayed short for two periods since the last
-         * cut (which empties it on purpose), probe a little above what
-         * got through, as the link may have got faster; else creep up
-         * toward target. */
-        bool settled = now - p->last_cut >= 2 * period;
-        double base = link > 0 ? link : sending;
-        double want = base * (settled && queue < c->target / 2 ? 1 + c->gain_up / 2 : k);
-        if (want < p->link_rate * (k < 1 ? k : 1))
-            want = p->link_rate * (k < 1 ? k : 1);
-        if (base <= 0)
-            p->rate *= 2; /* slow start */
-        else if (want > p->rate)
-            p->rate = want;
-    }
+    estimate_link(p, &iv, base_rtt, limited);
+    steer_rate(p, now, queue, period, &iv, limited, filling);
     clamp_rate(p);
 }

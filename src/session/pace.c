@@ -125,6 +125,11 @@ void pace_probe(struct tunnel *t, ppp_time now)
                   (double)s.notsent_bytes * scale, t->pace.delivered,
                   (double)s.inflight_bytes * scale);
     fq_set_path_rtt(t->pump.fq, t->pace.pacer.min_rtt);
+    const struct pacer *p = &t->pace.pacer;
+    if (p->prev_sent == now && log_enabled(LOG_LEVEL_DEBUG))
+        log_debug("pace: rate %.1f Mbit/s, link %.1f, path queue %.1f ms, unsent %u B, cuts %llu",
+                  p->rate * 8e-6, p->link_rate * 8e-6, (double)path / 1e6, s.notsent_bytes,
+                  (unsigned long long)p->decreases);
 }
 
 void pace_echo_rtt(struct tunnel *t, ppp_time rtt)

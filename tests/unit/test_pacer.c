@@ -642,6 +642,21 @@ static void test_on_path_trickle_in_full_segments_keeps_the_rate(void **state)
     assert_int_equal(p.decreases, 0);
 }
 
+/* Issue 15's q1000 point (20 Mbit/s, 40 ms RTT, a 1000-packet queue):
+ * the flows inside fill the deep queue with their own window at the
+ * unpaced start, 600 ms of it.  Within three seconds it is short. */
+static void test_on_path_deep_queue_fills_at_start(void **state)
+{
+    (void)state;
+    struct path_run pr = {.rate = 2.5e6,
+                          .delay = 20 * PPP_MS,
+                          .seconds = 10,
+                          .warmup = 3,
+                          .queue_packets = 1000,
+                          .window = true};
+    holds(&pr, 0.90);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -664,6 +679,7 @@ int main(void)
         cmocka_unit_test(test_on_path_idle_estimate_is_no_link),
         cmocka_unit_test(test_on_path_window_fills_slow_link),
         cmocka_unit_test(test_on_path_trickle_in_full_segments_keeps_the_rate),
+        cmocka_unit_test(test_on_path_deep_queue_fills_at_start),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
