@@ -131,3 +131,16 @@ int helper_ask(int sock, enum helper_type type, uint32_t mtu, const uint8_t *ifi
                  helper_type_name(a.type));
     return -1;
 }
+
+int helper_ask_late(int sock)
+{
+    uint8_t ans[HELPER_ANSWER_LEN + 1];
+    int fds[SEQPACKET_MAX_FDS];
+    size_t n_fds;
+    ssize_t n = seqpacket_recv(sock, ans, sizeof(ans), fds, &n_fds);
+    for (size_t i = 0; i < n_fds; i++)
+        close(fds[i]);
+    if (n > 0 || n == -EMSGSIZE)
+        return 1; /* an answer, even one we cannot read, is not a hang-up */
+    return n == -EAGAIN ? 1 : 0;
+}

@@ -14,7 +14,12 @@
 #include "helper_proto.h"
 
 #define HELPER_ASK_OPEN_MS 45000 /* admission may wait for a takeover (admit.h) */
-#define HELPER_ASK_MS 5000
+/* The helper serves its sessions one request at a time and runs ip(8)
+ * for most: when many sessions start at once (200 clients after a
+ * server restart, bench/serve-scale.sh) a request waits behind the
+ * others' for seconds.  Well below the client's keepalive failure
+ * (3 x 10 s), during which the session's loop waits. */
+#define HELPER_ASK_MS 15000
 
 /* Connects to the helper at path and asks for user's tunnel.  Returns the
  * connected socket (keep it open for the session: closing it ends the
@@ -38,5 +43,11 @@ int helper_ask_open_on(int sock, const char *user, struct helper_grant *g, int *
  * IPV6_DOWN, BYE.  0 once done, or -1 with err saying why not. */
 int helper_ask(int sock, enum helper_type type, uint32_t mtu, const uint8_t *ifid, char *err,
                size_t errlen);
+
+/* The helper's socket is readable while no request is waiting: either
+ * the answer to a request that timed out (HELPER_ASK_MS) came late -
+ * read and dropped, returns 1: the session goes on - or the helper hung
+ * up, returns 0. */
+int helper_ask_late(int sock);
 
 #endif

@@ -20,6 +20,7 @@
 
 #include "clock.h"
 #include "exitcode.h"
+#include "helper_ask.h"
 #include "log.h"
 #include "report.h"
 #include "sandbox.h"
@@ -196,8 +197,13 @@ static void dispatch(struct tunnel *t, const struct epoll_event *ev)
         ctl_accept(t);
         break;
     case TAG_HELPER:
-        /* It answers only when asked: readable now is its hang-up, and
-         * with it went our interface. */
+        /* It answers only when asked: readable now is a late answer to a
+         * request that timed out, or its hang-up, and with it went our
+         * interface. */
+        if (helper_ask_late(t->p->helper_fd)) {
+            log_msg(LOG_LEVEL_INFO, "pppssh helper answered a request late; dropped");
+            break;
+        }
         loop_unwatch(t, t->p->helper_fd);
         tunnel_fail(t, RUN_EXIT_FATAL, "pppssh helper went away: the interface is gone");
         break;

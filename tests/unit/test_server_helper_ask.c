@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -142,6 +143,49 @@ static void fixed_addresses_come_without_a_lease(void **state)
     close(fds[1]);
 }
 
+/* An answer that came after its request timed out (HELPER_ASK_MS) is
+ * read and dropped, its descriptors closed; the session goes on. */
+static void a_late_answer_is_dropped_not_a_hang_up(void **state)
+{
+    (void)state;
+    int pipefd[2];
+    assert_int_equal(pipe(pipefd), 0);
+    uint8_t msg[HELPER_ANSWER_LEN];
+    assert_int_equal(helper_answer_encode(&(struct helper_answer){.type = HELPER_DONE}, msg),
+                     HELPER_ANSWER_LEN);
+    struct iovec iov = {.iov_base = msg, .iov_len = sizeof(msg)};
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control = {0};
+    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                       .msg_controllen = sizeof(control.buf)};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &pipefd[0], sizeof(int));
+    assert_int_equal(sendmsg(sv[1], &m, 0), HELPER_ANSWER_LEN);
+    close(pipefd[0]);
+    assert_int_equal(helper_ask_late(sv[0]), 1);
+    /* the descriptor that came with it was closed: the pipe has no reader */
+    signal(SIGPIPE, SIG_IGN);
+    assert_int_equal(write(pipefd[1], "x", 1), -1);
+    assert_int_equal(errno, EPIPE);
+    close(pipefd[1]);
+    /* and it is gone: the next request reads its own answer */
+    helper_answers(&(struct helper_answer){.type = HELPER_FAILED, .reason = "second"});
+    assert_int_equal(helper_ask(sv[0], HELPER_IPV4_UP, 1500, NULL, err, sizeof(err)), -1);
+    assert_string_equal(err, "pppssh helper: second");
+}
+
+static void a_hang_up_is_not_a_late_answer(void **state)
+{
+    (void)state;
+    assert_int_equal(shutdown(sv[1], SHUT_WR), 0);
+    assert_int_equal(helper_ask_late(sv[0]), 0);
+}
+
 static void no_helper_there(void **state)
 {
     (void)state;
@@ -163,6 +207,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_helper_that_hung_up_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(a_grant_brings_the_tun_and_the_lease, setup, teardown),
         cmocka_unit_test_setup_teardown(fixed_addresses_come_without_a_lease, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_late_answer_is_dropped_not_a_hang_up, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_hang_up_is_not_a_late_answer, setup, teardown),
         cmocka_unit_test(no_helper_there),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
