@@ -7,7 +7,7 @@
 # results.md (the table and the target ratios), *.png (gnuplot).
 #
 # Knobs (environment), for quick partial runs:
-#   BENCH_TUNNELS="none ssh-w wireguard-go pppssh"   which tunnels
+#   BENCH_TUNNELS="none ssh-w wireguard-go pppssh pppssh-userspace"   which tunnels
 #   BENCH_PATHS="bare shaped"                        which paths
 #   BENCH_SECONDS=10     length of each iperf3 run (4 per tunnel and path)
 #   BENCH_RESULTS=dir    where the results go (default bench/results)
@@ -31,7 +31,7 @@ BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-build}" && pwd) || exit 1
 PPPSSH=$build/pppssh
 BENCH_BIN=$build/bench
-TUNNELS=${BENCH_TUNNELS:-none ssh-w wireguard-go pppssh}
+TUNNELS=${BENCH_TUNNELS:-none ssh-w wireguard-go pppssh pppssh-userspace}
 PATHS=${BENCH_PATHS:-bare shaped}
 RESULTS=${BENCH_RESULTS:-$BENCH_DIR/results}
 TSV=$RESULTS/results.tsv

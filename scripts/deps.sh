@@ -10,12 +10,13 @@ libcmocka-dev libmnl-dev libinih-dev libseccomp-dev
 openssh-client openssh-server iproute2 iputils-ping procps psmisc strace
 ppp slirp qemu-system-x86 busybox-static socat cpio xz-utils python3 python3-prometheus-client tshark
 iperf3 gnuplot-nox wireguard-go wireguard-tools ethtool zsh
+libslirp-dev
 "
-# Not yet installed here: the userspace network stacks issue 14 compared
-# (docs/userspace-stack.md, bench/stack-compare.sh): passt (passt, pasta),
-# slirp4netns and libslirp-dev.  Neither is a build dependency yet; install
-# them by hand to run the comparison:
-#   apt-get install passt slirp4netns libslirp-dev
+# libslirp-dev: pppssh-stack, serve's userspace network stack without root
+# (docs/userspace-stack.md).  Not installed by this script: the other
+# stacks issue 14 compared (bench/stack-compare.sh); install them by hand
+# to rerun the comparison:
+#   apt-get install passt slirp4netns
 
 missing=""
 for p in $PACKAGES; do

@@ -32,7 +32,7 @@ pids_named() {
 
 # tunnel_pids NS: every process that carries the tunnel on that side (ssh
 # and the sshd session too, not the sshd listener).
-tunnel_pids() { pids_named "$1" ssh sshd pppssh wireguard-go | grep -vx "$SSHD_PID"; }
+tunnel_pids() { pids_named "$1" ssh sshd pppssh pppssh-stack wireguard-go | grep -vx "$SSHD_PID"; }
 
 # cpu_ticks PID...: user+system clock ticks (fields 14 and 15 of stat,
 # counted after the ')' that ends a command name, which may hold spaces).
@@ -226,5 +226,12 @@ measure_rss() {
         [ $_all -gt 0 ] || continue
         rec "rss_${_side}_kb" $_own
         rec "rss_${_side}_all_kb" $_all
+        # pppssh's own processes together: serve and, without root, its stack.
+        _ours=0
+        for _p in $(pids_named "$_ns" pppssh pppssh-stack); do
+            _kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$_p/status" 2>/dev/null)
+            _ours=$((_ours + ${_kb:-0}))
+        done
+        rec "rss_${_side}_pppssh_kb" $_ours
     done
 }

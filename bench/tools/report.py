@@ -15,9 +15,10 @@ import os
 import subprocess
 import sys
 
-TUNNELS = ["none", "stream", "ssh-w", "wireguard-go", "pppssh"]
+TUNNELS = ["none", "stream", "ssh-w", "wireguard-go", "pppssh", "pppssh-userspace"]
 LABELS = {"none": "bare link", "stream": "raw ssh stream", "ssh-w": "ssh -w",
-          "wireguard-go": "wireguard-go", "pppssh": "pppssh"}
+          "wireguard-go": "wireguard-go", "pppssh": "pppssh",
+          "pppssh-userspace": "pppssh, userspace stack"}
 
 
 def load(path):
@@ -205,6 +206,30 @@ def targets(rows):
         out.append(target("%s: first TCP RR of a connection (median of 10) <= later ones (p90)"
                           % path, fmt(first) + " ms", None if first is None or later is None
                           else first <= later, "later p90 %s ms" % fmt(later)))
+    return out + [""] + userspace_targets(bare, shaped)
+
+
+def userspace_targets(bare, shaped):
+    """Issue 14: serve without root, the tunnel ending in pppssh-stack."""
+    out = ["## Issue 14 targets (pppssh, userspace stack, this run)", "",
+           "| target | measured | verdict | from |", "|---|---|---|---|"]
+    u, p = bare["pppssh-userspace"], bare["pppssh"]
+    r = ratio(u.one("tput1_mbps"), p.one("tput1_mbps"))
+    out.append(target("bare: TCP x1 >= 50% of root-mode pppssh", fmt(r and r * 100) + "%",
+                      None if r is None else r >= 0.5,
+                      "%s vs %s Mbit/s" % (fmt(u.one("tput1_mbps")), fmt(p.one("tput1_mbps")))))
+    out.append(target("bare: server end CPU s/GB (serve, stack, sshd), reported",
+                      fmt(u.one("cpu_srv_s_per_gb")), None,
+                      "root-mode pppssh: %s" % fmt(p.one("cpu_srv_s_per_gb"))))
+    kb = u.one("rss_srv_pppssh_kb")
+    out.append(target("bare: peak RSS of serve + stack <= 16 MB", fmt(kb and kb / 1024) + " MB",
+                      None if kb is None else kb <= 16384, "VmHWM of pppssh and pppssh-stack"))
+    s = shaped["pppssh-userspace"]
+    r = ratio(s.one("tput1_mbps"), shaped["none"].one("tput1_mbps"))
+    out.append(target("shaped: TCP x1 >= 90% of the bare shaped link", fmt(r and r * 100) + "%",
+                      None if r is None else r >= 0.9,
+                      "%s vs %s Mbit/s (libslirp: no window scaling)"
+                      % (fmt(s.one("tput1_mbps")), fmt(shaped["none"].one("tput1_mbps")))))
     return out + [""]
 
 

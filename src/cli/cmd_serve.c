@@ -31,7 +31,9 @@
 #include "refuse.h"
 #include "run.h"
 #include "serve_split.h"
+#include "serve_stack.h"
 #include "sshd_parent.h"
+#include "stack.h"
 #include "strictmodes.h"
 
 struct serve {
@@ -47,6 +49,9 @@ struct serve {
     int lease_fd;
     int helper_fd;    /* pppssh helper's session socket, or -1 */
     int split_status; /* the parent of a split: the session's exit status */
+    bool userspace;   /* --userspace, or neither root nor a helper (serve_stack.h) */
+    unsigned grace_s; /* --grace: the stack waits this long for a reconnect */
+    bool grace_given; /* --grace, over [Server] Grace */
 };
 
 static bool logging_to_syslog;
@@ -104,7 +109,16 @@ static int parse_args(int argc, char **argv, struct serve *s)
                 return fail("--pace must be off or echo, not '%s'", argv[i]);
         } else if (!strcmp(a, "--no-offload"))
             s->no_offload = true;
-        else if (!strcmp(a, "--check"))
+        else if (!strcmp(a, "--userspace"))
+            s->userspace = true;
+        else if (!strcmp(a, "--grace") && has_value) {
+            char *end;
+            unsigned long v = strtoul(argv[++i], &end, 10);
+            if (*end || end == argv[i] || v > 86400)
+                return fail("--grace takes seconds (0 to 86400), not '%s'", argv[i]);
+            s->grace_s = (unsigned)v;
+            s->grace_given = true;
+        } else if (!strcmp(a, "--check"))
             s->check = true;
         else if (!strcmp(a, "--stderr"))
             s->log_stderr = true;
@@ -243,18 +257,46 @@ static int ask_helper(struct serve *s)
     return take_grant(s, sock);
 }
 
+/* Neither root nor a helper (or --userspace): the tunnel ends in the
+ * account's userspace network stack, with its own inner addresses; no
+ * server.conf, lease or interface (pppssh(8), USERSPACE MODE). */
+static int admit_userspace(struct serve *s)
+{
+    char err[512];
+    s->userspace = true;
+    if (serve_stack_params(&s->params, s->grace_s, cli_seed(), err, sizeof(err)) < 0)
+        return fail("%s", err);
+    log_info("the tunnel ends in this account's userspace network stack (grace %u s)", s->grace_s);
+    return 0;
+}
+
+/* [Server] Mode and Grace where this account can read server.conf; the
+ * userspace mode needs no file. */
+static void userspace_settings(struct serve *s)
+{
+    char err[512];
+    struct server_config *cfg = malloc(sizeof(*cfg));
+    if (cfg && config_load_server(s->config_path, cfg, err, sizeof(err)) == 0) {
+        s->userspace = s->userspace || config_server_userspace(cfg);
+        if (!s->grace_given)
+            s->grace_s = cfg->grace;
+    }
+    free(cfg);
+}
+
 /* Leases, takeover and the user's addresses, decided by pppssh helper (our
- * own parent when we split), or here without one, to say why we cannot. */
+ * own parent when we split), or the account's userspace stack. */
 static int admit(struct serve *s)
 {
+    if (s->userspace)
+        return admit_userspace(s);
     if (s->helper_fd >= 0) /* split: our parent is the helper */
         return take_grant(s, s->helper_fd);
     if (!s->local && !can_configure_network()) {
         int r = ask_helper(s);
         if (r <= 0)
             return r;
-        if (load_config(s) < 0) /* no helper: we try, and say why we cannot */
-            return -1;
+        return admit_userspace(s); /* no helper to ask */
     }
     struct admission_request req = {
         .cfg = s->local ? NULL : s->cfg,
@@ -281,8 +323,8 @@ static int split(struct serve *s)
 {
     char err[512];
     static struct admission_request fixed;
-    if (!can_configure_network())
-        return SERVE_SPLIT_SESSION;
+    if (s->userspace || !can_configure_network())
+        return SERVE_SPLIT_SESSION; /* the userspace stack needs no privilege to hand over */
     fixed = (struct admission_request){.config_path = s->config_path,
                                        .user = s->user,
                                        .local = s->local,
@@ -302,6 +344,7 @@ int cmd_serve(int argc, char **argv)
     static struct serve s;
     s.config_path = CONFIG_SERVER_PATH;
     s.lease_fd = s.helper_fd = -1;
+    s.grace_s = STACK_GRACE_DEFAULT;
     run_params_init(&s.params, RUN_SERVER);
     if (parse_args(argc, argv, &s) < 0)
         return refuse(&s, RUN_EXIT_CONFIG);
@@ -309,7 +352,9 @@ int cmd_serve(int argc, char **argv)
     s.params.pace = s.pace;
     logging_to_syslog = !s.log_stderr && !s.check;
     log_setup("pppssh-serve", logging_to_syslog, s.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
-    if ((!s.local && can_configure_network()) || s.check) {
+    if (!s.local && !s.check)
+        userspace_settings(&s);
+    if ((!s.local && !s.userspace && can_configure_network()) || s.check) {
         if (load_config(&s) < 0)
             return refuse(&s, RUN_EXIT_CONFIG);
     }
@@ -337,7 +382,7 @@ int cmd_serve(int argc, char **argv)
         return s.split_status;
     }
     if (role < 0 || admit(&s) < 0)
-        return refuse(&s, RUN_EXIT_CONFIG);
+        return refuse(&s, s.userspace ? RUN_EXIT_FATAL : RUN_EXIT_CONFIG);
     s.params.in_fd = STDIN_FILENO;
     s.params.out_fd = STDOUT_FILENO;
     int status = run_tunnel(&s.params);

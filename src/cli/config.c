@@ -264,6 +264,13 @@ void config_server_defaults(struct server_config *cfg)
     memset(cfg, 0, sizeof(*cfg));
     cfg->offload = true;
     snprintf(cfg->helper, sizeof(cfg->helper), "%s", CONFIG_HELPER_SOCKET);
+    snprintf(cfg->mode, sizeof(cfg->mode), "auto");
+    cfg->grace = CONFIG_GRACE_DEFAULT;
+}
+
+bool config_server_userspace(const struct server_config *cfg)
+{
+    return strcmp(cfg->mode, "userspace") == 0;
 }
 
 bool config_login_shell(const struct tunnel_config *cfg)

@@ -34,6 +34,8 @@
 #define CONFIG_MAX_SESSIONS 64 /* MaxSessions at most */
 #define CONFIG_MTU_AUTO 0      /* MTU = auto: as large as the peer takes (run.h) */
 
+/* [Server] Grace's default, as pppssh-stack's own (src/stack/stack.h). */
+#define CONFIG_GRACE_DEFAULT 120
 /* [Server] Helper's default: where pppssh helper listens. */
 #define CONFIG_HELPER_SOCKET "/run/pppssh/helper.sock"
 
@@ -116,6 +118,8 @@ struct server_config {
     char helper[CONFIG_STR_MAX]; /* Helper: the helper's socket (default CONFIG_HELPER_SOCKET) */
     char session_user[CONFIG_NAME_MAX]; /* SessionUser: the account a privileged serve's session
                                            runs as; "" = pppssh if it exists, else nobody */
+    char mode[16];  /* Mode: "auto" (default) or "userspace" (pppssh(8), USERSPACE MODE) */
+    unsigned grace; /* Grace: seconds the userspace stack waits for a reconnect (120) */
     struct server_user users[CONFIG_MAX_USERS];
     size_t n_users;
 };
@@ -169,6 +173,9 @@ int config_parse_server(const char *text, size_t len, const char *source, struct
  * so sshd runs the account's login shell (the VPN HOWTO's pppd, or
  * pppssh, as the VPN account's shell). */
 bool config_login_shell(const struct tunnel_config *cfg);
+/* [Server] Mode = userspace: serve always ends tunnels in the account's
+ * userspace stack (pppssh(8), USERSPACE MODE). */
+bool config_server_userspace(const struct server_config *cfg);
 
 /* The [User NAME] entry for name, or NULL. */
 const struct server_user *config_find_user(const struct server_config *cfg, const char *name);

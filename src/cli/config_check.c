@@ -186,7 +186,9 @@ void check_server(struct parser *p)
     char a[INET_ADDRSTRLEN];
     if (!p->seen_server)
         return fail_file(p, "missing section [Server]");
-    if (!s->has_address)
+    if (strcmp(s->mode, "auto") && strcmp(s->mode, "userspace"))
+        return fail_file(p, "'Mode' must be auto or userspace, not '%s'", s->mode);
+    if (!s->has_address && !config_server_userspace(s))
         return fail_file(p, "missing required key 'Address' in [Server]");
     if (pool_contains(s, s->address))
         return fail_at(p, p->lines->pool,

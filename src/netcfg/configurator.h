@@ -70,6 +70,9 @@ struct configurator *configurator_local_new(const char *ifname, unsigned ifindex
  * sock (server/helper_configurator.c, helper_proto.h), which decides
  * every address and route from server.conf.  NULL when out of memory. */
 struct configurator *configurator_helper_new(int sock);
+/* `serve` in userspace mode: no interface, so every request succeeds
+ * doing nothing (configurator_none.c).  NULL when out of memory. */
+struct configurator *configurator_none_new(void);
 
 /* Each kind's name, for logs and tests ("ipv4-up"). */
 const char *cfg_request_name(enum cfg_request_kind kind);

@@ -35,6 +35,7 @@ void run_params_init(struct run_params *p, enum run_role role)
 {
     memset(p, 0, sizeof(*p));
     p->role = role;
+    p->packet_fd = -1;
     bool client = role == RUN_CLIENT;
     p->duties = (struct run_duties){
         .reconnect = client,

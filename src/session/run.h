@@ -113,6 +113,10 @@ struct run_params {
      * interface) and configures it when told over helper_fd (helper_ask.h);
      * both -1 = we create and configure the interface ourselves. */
     int helper_fd, tun_fd;
+    /* Server without root: the socket of a userspace network stack
+     * (src/stack/stack.h), one IP packet per message, instead of a TUN;
+     * no interface, addresses or routes to configure.  -1 = a TUN. */
+    int packet_fd;
 
     struct ppp_settings ppp;
     struct run_net net;

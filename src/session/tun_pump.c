@@ -40,7 +40,22 @@ static int tun_get(const struct run_params *p, char ifname[IFNAMSIZ], char *err,
     return p->tun_fd;
 }
 
-int tun_start(struct tunnel *t)
+/* A userspace stack's socket stands in for the TUN: the same packets,
+ * no interface to configure. */
+static int stack_start(struct tunnel *t)
+{
+    t->pump.fd = t->p->packet_fd;
+    snprintf(t->ifname, sizeof(t->ifname), "stack");
+    t->ifindex = 0;
+    t->cfg = configurator_none_new();
+    if (!t->cfg) {
+        tunnel_fail(t, RUN_EXIT_FATAL, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int tun_open_interface(struct tunnel *t)
 {
     char err[256], ifname[IFNAMSIZ];
     int fd = tun_get(t->p, ifname, err, sizeof(err));
@@ -70,6 +85,14 @@ int tun_start(struct tunnel *t)
         tunnel_fail(t, RUN_EXIT_FATAL, "out of memory");
         return -1;
     }
+    return 0;
+}
+
+int tun_start(struct tunnel *t)
+{
+    int r = t->p->packet_fd >= 0 ? stack_start(t) : tun_open_interface(t);
+    if (r < 0)
+        return -1;
     struct fq_config fqc;
     fq_config_default(&fqc);
     fqc.seed = t->now ^ (uint64_t)getpid() << 32; /* flows collide differently per run */
@@ -79,9 +102,9 @@ int tun_start(struct tunnel *t)
     }
     outage_init(&t->pump.outage, fq_capacity(t->pump.fq));
     pace_setup(t);
-    int r = loop_watch(t, fd, TAG_TUN, 0);
+    r = loop_watch(t, t->pump.fd, TAG_TUN, 0);
     if (r < 0) {
-        tunnel_fail(t, RUN_EXIT_FATAL, "cannot watch %s: %s", ifname, strerror(-r));
+        tunnel_fail(t, RUN_EXIT_FATAL, "cannot watch %s: %s", t->ifname, strerror(-r));
         return -1;
     }
     return 0;
@@ -183,6 +206,10 @@ void tun_readable(struct tunnel *t)
     for (int i = 0; i < TUN_READ_ROUNDS && taken < TUN_READ_BYTES; i++) {
         struct ppp_offload off;
         ssize_t n = tun_read_packet(t, &off);
+        if (n == -EPIPE) {
+            tunnel_fail(t, RUN_EXIT_FATAL, "the userspace network stack closed its socket");
+            return;
+        }
         if (n < 0) {
             if (n != -EAGAIN && n != -EINTR)
                 log_warn("reading %s: %s", t->ifname, strerror((int)-n));

@@ -20,6 +20,7 @@
 #include <linux/virtio_net.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -56,14 +57,26 @@ bool tun_offload_wanted(const struct tunnel *t)
 {
     /* serve takes nothing from an environment sshd may let a client set:
      * its options and server.conf decide (cmd_serve.c). */
+    if (t->p->packet_fd >= 0)
+        return false; /* a stack's socket carries bare packets */
     if (!t->p->duties.read_env)
         return true;
     const char *env = getenv("PPPSSH_OFFLOAD");
     return !(env && strcmp(env, "0") == 0);
 }
 
+/* A stack's SEQPACKET socket: one bare packet a message; 0 is its end. */
+static ssize_t stack_read_packet(struct tunnel *t, struct ppp_offload *off)
+{
+    memset(off, 0, sizeof(*off));
+    ssize_t n = recv(t->pump.fd, t->pump.packet, sizeof(t->pump.packet), MSG_DONTWAIT);
+    return n < 0 ? -errno : n == 0 ? -EPIPE : n;
+}
+
 ssize_t tun_read_packet(struct tunnel *t, struct ppp_offload *off)
 {
+    if (t->p->packet_fd >= 0)
+        return stack_read_packet(t, off);
     struct virtio_net_hdr h;
     struct iovec iov[2] = {{&h, sizeof(h)}, {t->pump.packet, sizeof(t->pump.packet)}};
     ssize_t n = readv(t->pump.fd, iov, 2);
@@ -78,6 +91,8 @@ ssize_t tun_read_packet(struct tunnel *t, struct ppp_offload *off)
 int tun_write_packet(struct tunnel *t, const struct ppp_offload *off, const uint8_t *pkt,
                      size_t len)
 {
+    if (t->p->packet_fd >= 0)
+        return send(t->pump.fd, pkt, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -errno : 0;
     struct virtio_net_hdr h;
     to_vnet(off, &h);
     struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)pkt, len}};

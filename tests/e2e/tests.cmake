@@ -61,3 +61,8 @@ endif()
 if(TEST e2e/test-serve-admission)
   set_tests_properties(e2e/test-serve-admission PROPERTIES RUN_SERIAL TRUE TIMEOUT 150)
 endif()
+# Issue 14, serve without root: a second sshd with an ordinary account,
+# 55 MB through libslirp and a grace period to wait out (about 40 s).
+if(TEST e2e/test-userspace)
+  set_tests_properties(e2e/test-userspace PROPERTIES RUN_SERIAL TRUE TIMEOUT 300)
+endif()

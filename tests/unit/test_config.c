@@ -408,6 +408,25 @@ static void server_errors(void **state)
                       "server.conf: 'Helper' 'run/helper.sock' must be an absolute path");
     server_fails_with("[Server]\nAddress = 198.18.255.1\n[User a]\nAccount = vpn a\n",
                       "server.conf: [User a] 'Account' 'vpn a' is not a Unix account name");
+    /* Issue 14: the userspace stack. */
+    server_fails_with("[Server]\nAddress = 198.18.255.1\nMode = tun\n",
+                      "server.conf: 'Mode' must be auto or userspace, not 'tun'");
+    server_fails_with("[Server]\nMode = auto\n",
+                      "server.conf: missing required key 'Address' in [Server]");
+}
+
+/* Mode = userspace needs no Address; Mode and Grace have defaults. */
+static void userspace_keys(void **state)
+{
+    (void)state;
+    struct server_config *s = malloc(sizeof(*s));
+    assert_int_equal(server("[Server]\nAddress = 198.18.255.1\n", s), 0);
+    assert_false(config_server_userspace(s));
+    assert_int_equal(s->grace, 120);
+    assert_int_equal(server("[Server]\nMode = userspace\nGrace = 7\n", s), 0);
+    assert_true(config_server_userspace(s));
+    assert_int_equal(s->grace, 7);
+    free(s);
 }
 
 /* The helper's socket has a default; Account defaults to none (the user's
@@ -542,6 +561,7 @@ int main(void)
         cmocka_unit_test(pool_as_cidr),
         cmocka_unit_test(server_errors),
         cmocka_unit_test(helper_keys),
+        cmocka_unit_test(userspace_keys),
         cmocka_unit_test(server_cross_checks),
         cmocka_unit_test(loads_files_and_checks_mode),
         cmocka_unit_test(names_map_to_paths),

@@ -1,0 +1,33 @@
+/*
+ * backend.h - the stack behind the socket (libslirp now; passt's engine
+ * would be a second implementation of these five calls).  The keeper
+ * (keeper.c) owns the sockets and the grace period; the backend turns
+ * packets into the account's sockets and back.
+ */
+#ifndef PPPSSH_STACK_BACKEND_H
+#define PPPSSH_STACK_BACKEND_H
+
+#include <poll.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct backend;
+
+/* Called with each IP packet for the client. */
+typedef void (*backend_deliver_fn)(const uint8_t *pkt, size_t len, void *opaque);
+
+struct backend *backend_new(backend_deliver_fn deliver, void *opaque, char *err, size_t errsize);
+void backend_free(struct backend *b);
+
+/* An IP packet from the client. */
+void backend_input(struct backend *b, const uint8_t *pkt, size_t len);
+
+/* Before poll(): append the backend's descriptors to FDS (from *N, up to
+ * MAX) and lower *TIMEOUT_MS to its next timer. */
+void backend_fill(struct backend *b, struct pollfd *fds, size_t *n, size_t max, int *timeout_ms);
+
+/* After poll() (ERROR: poll failed): serve what FDS (as filled) report
+ * and the timers that are due. */
+void backend_poll(struct backend *b, struct pollfd *fds, size_t n, int error);
+
+#endif

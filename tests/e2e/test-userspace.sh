@@ -1,0 +1,217 @@
+#!/bin/sh
+# test-userspace.sh - issue 14: `pppssh serve` for an ordinary account,
+# without root and without a helper, ends the tunnel in the account's
+# userspace network stack (pppssh-stack, libslirp).  Through the real sshd,
+# an account "pppsshu" (uid 4242) added to sshd's private copy of
+# /etc/passwd, whose key runs plain `pppssh serve` (no server.conf):
+# - the client gets the stack's inner address by IPCP, and reaches the LAN
+#   host behind the server through the account's own sockets: TCP both
+#   ways (50 MB up with sha256 intact, 5 MB down), UDP, and ping once
+#   net.ipv4.ping_group_range lets the account's group open ping sockets
+#   (and not while it is "1 0", the kernel's default); TCP over IPv6 from
+#   the client's Address6 in the stack's prefix;
+# - DNS sent to the stack's address (pushed by IPCP, RFC 1877) is answered
+#   by the server's resolver (a stand-in on the LAN host, named by the
+#   resolv.conf of sshd's mount namespace);
+# - nothing of the server's kernel state changes: no interface, no route;
+#   the session and the stack run as uid 4242;
+# - reconnect: the SSH connection is destroyed, the client reconnects, the
+#   new session re-attaches to the same stack, and a TCP connection opened
+#   before goes on;
+# - after the tunnel is down the stack waits its grace period ([Server]
+#   Grace of a server.conf that has nothing else but Mode), then exits and
+#   removes its socket;
+# - a stack that cannot start (libslirp missing) is a clear error.
+. "$(dirname "$0")/lib.sh"
+e2e_setup
+
+NAME=$(printf '%.12s' "us$E2E_ID")
+E2E_NAME=$NAME
+ACCOUNT=pppsshu
+ACCOUNT_ID=4242
+CLIENT_IP=10.0.2.15 # the stack's inner addresses (pppssh(8), USERSPACE MODE)
+STACK_IP=10.0.2.2
+STACK_DNS=10.0.2.3
+CLIENT_IP6=fd00::15 # in the stack's prefix, fd00::/64
+GRACE=6
+HOME_DIR=$E2E_TMP/home
+SOCK=$HOME_DIR/.cache/pppssh/stack.sock # sshd's session has no XDG_RUNTIME_DIR here
+
+# The ordinary account: in sshd's copy of /etc/passwd and /etc/group only.
+chmod 711 "$E2E_TMP"
+mkdir -p "$HOME_DIR"
+chown "$ACCOUNT_ID:$ACCOUNT_ID" "$HOME_DIR"
+chmod 700 "$HOME_DIR"
+echo "$ACCOUNT:x:$ACCOUNT_ID:$ACCOUNT_ID:pppssh test:$HOME_DIR:/bin/sh" >>"$E2E_TMP/passwd"
+{ cat /etc/group; echo "$ACCOUNT:x:$ACCOUNT_ID:"; } >"$E2E_TMP/group"
+echo "nameserver $LAN_HOST_IP" >"$E2E_TMP/resolv.conf"
+# A server.conf the account can read, with only the userspace mode's keys
+# (the grace period is read from it: the stack's exit below shows it).
+printf '[Server]\nMode = userspace\nGrace = %s\n' "$GRACE" >"$E2E_TMP/server.conf"
+printf 'command="%s serve -c %s" %s\n' "$PPPSSH" "$E2E_TMP/server.conf" \
+    "$(cat "$E2E_TMP/client_key.pub")" >"$E2E_TMP/authorized_keys"
+chmod 644 "$E2E_TMP/authorized_keys" "$E2E_TMP/resolv.conf" "$E2E_TMP/group" "$E2E_TMP/server.conf"
+kill "$(cat "$E2E_TMP/sshd.pid")"
+rm -f "$E2E_TMP/sshd.pid"
+# A /run of its own: no pppssh helper socket there.
+e2e_sshd_start "mount --bind $E2E_TMP/group /etc/group &&
+    mount --bind $E2E_TMP/resolv.conf /etc/resolv.conf &&
+    mount -t tmpfs -o mode=755 tmpfs /run && mkdir /run/sshd" || exit 1
+
+# IPv6 on the server's LAN (the bed has IPv4 only there).
+in_srv ip addr add fd00:19::1/64 dev v-lan nodad
+in_lan ip addr add fd00:19::2/64 dev v-srv nodad
+
+# The resolver the server's resolv.conf names, on the LAN host.
+in_lan python3 "$(dirname "$0")/../../bench/tools/dns_answer.py" serve "$LAN_HOST_IP" 300 &
+E2E_PIDS="$E2E_PIDS $!"
+
+cat >"$E2E_TMP/$NAME.conf" <<CONF
+[Tunnel]
+Server = $ACCOUNT@$SRV_IP
+Interface = $NAME
+Route = 198.19.0.0/24
+Route = $STACK_DNS/32
+Address6 = $CLIENT_IP6/64
+Route = fd00:19::/64
+UsePeerDNS = yes
+$(e2e_ssh_options)
+CONF
+chmod 600 "$E2E_TMP/$NAME.conf"
+
+# The client's resolvectl records its arguments (as in test-dns-peer.sh:
+# an overlay over /usr/bin in the daemon's own mount namespace), so the
+# host's resolver is never touched.
+mkdir -p "$E2E_TMP/fakebin"
+printf '#!/bin/sh\necho "$*" >>%s\n' "$E2E_TMP/resolvectl.log" >"$E2E_TMP/fakebin/resolvectl"
+chmod 755 "$E2E_TMP/fakebin/resolvectl"
+links_before=$(in_srv ip -o link show | wc -l)
+check "pppssh up (an ordinary account, no server.conf, no helper)" \
+    timeout 30 ip netns exec "$NS_CLI" unshare -m sh -c \
+    'mount -t overlay pppssh-e2e -o "lowerdir=$1:/usr/bin" /usr/bin && exec "$2" up -c "$3"' \
+    sh "$E2E_TMP/fakebin" "$PPPSSH" "$E2E_TMP/$NAME.conf"
+check "IPCP gave the client the stack's DNS forwarder (RFC 1877)" sh -c \
+    "i=0; until grep -qx 'dns $NAME $STACK_DNS' '$E2E_TMP/resolvectl.log' 2>/dev/null; do
+        [ \$i -lt 50 ] || { cat '$E2E_TMP/resolvectl.log'; exit 1; }; sleep 0.1; i=\$((i+1)); done"
+check "the client has the stack's inner address by IPCP" sh -c \
+    "ip netns exec $NS_CLI ip -4 addr show dev $NAME | grep -q 'inet $CLIENT_IP peer $STACK_IP/32'"
+check "the server has no new interface" test "$(in_srv ip -o link show | wc -l)" = "$links_before"
+check "no route on the server names the client's address" sh -c \
+    "! ip netns exec $NS_SRV ip route show table all | grep -q $CLIENT_IP"
+stack_pid=$(in_srv ss -Hxlp src "$SOCK" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)
+check "the stack listens on the account's socket" test -n "$stack_pid"
+check "the stack runs as uid $ACCOUNT_ID" sh -c \
+    "grep -q '^Uid:.$ACCOUNT_ID.$ACCOUNT_ID' /proc/$stack_pid/status"
+serve_pid=$(pgrep -u "$ACCOUNT_ID" -f "$PPPSSH serve" | head -n1)
+check "serve runs as uid $ACCOUNT_ID, without CAP_NET_ADMIN" sh -c \
+    "grep -q '^CapEff:.0000000000000000' /proc/$serve_pid/status"
+check "the socket's directory is the account's alone (0700)" \
+    test "$(stat -c '%a %u' "$(dirname "$SOCK")")" = "700 $ACCOUNT_ID"
+
+# TCP up: 50 MB to the LAN host, sha256 compared.
+in_lan sh -c "timeout 120 socat -u TCP-LISTEN:5001,reuseaddr - | sha256sum >'$E2E_TMP/up.rx'" &
+rx=$!
+sleep 0.3
+head -c $((50 << 20)) /dev/urandom >"$E2E_TMP/blob"
+check "50 MB up through the stack" in_cli timeout 120 socat -u "FILE:$E2E_TMP/blob" "TCP:$LAN_HOST_IP:5001"
+wait $rx
+check "its sha256 is intact" test "$(sha256sum <"$E2E_TMP/blob")" = "$(cat "$E2E_TMP/up.rx")"
+
+# TCP down: 5 MB from the LAN host.
+head -c $((5 << 20)) /dev/urandom >"$E2E_TMP/blob"
+in_lan timeout 60 socat -u "FILE:$E2E_TMP/blob" TCP-LISTEN:5002,reuseaddr &
+tx=$!
+sleep 0.3
+check "5 MB down through the stack" sh -c \
+    "ip netns exec $NS_CLI timeout 60 socat -u TCP:$LAN_HOST_IP:5002 - | sha256sum >'$E2E_TMP/down.rx'"
+wait $tx
+check "its sha256 is intact" test "$(sha256sum <"$E2E_TMP/blob")" = "$(cat "$E2E_TMP/down.rx")"
+
+# IPv6: TCP from the client's address in the stack's prefix.
+in_lan timeout 20 socat -u TCP6-LISTEN:5005,reuseaddr - >"$E2E_TMP/v6.rx" &
+rx=$!
+sleep 0.3
+check "TCP over IPv6 through the stack" sh -c \
+    "echo v6-through-slirp | ip netns exec $NS_CLI timeout 10 socat -u - TCP6:[fd00:19::2]:5005"
+wait $rx
+check "it arrived" grep -qx v6-through-slirp "$E2E_TMP/v6.rx"
+
+# UDP: an echo on the LAN host.
+in_lan timeout 20 socat UDP-LISTEN:5003,reuseaddr EXEC:cat &
+sleep 0.3
+check "UDP through the stack and back" sh -c \
+    "echo udp-through-slirp | ip netns exec $NS_CLI timeout 5 socat -t 3 - UDP:$LAN_HOST_IP:5003 | grep -qx udp-through-slirp"
+
+# ICMP: ping sockets are the account's only way (the kernel's default
+# range "1 0" allows no group).
+in_srv sysctl -qw net.ipv4.ping_group_range="1 0"
+check_not "no ping while ping sockets are off (ping_group_range 1 0)" \
+    in_cli ping -c 2 -i 0.3 -W 2 "$LAN_HOST_IP"
+in_srv sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+check "ping the LAN host once the account may open ping sockets" \
+    in_cli ping -c 3 -i 0.3 -W 2 "$LAN_HOST_IP"
+
+# DNS: the stack's address, answered by the server's resolver.
+check "DNS through the stack, answered by the server's resolver" sh -c \
+    "ip netns exec $NS_CLI python3 $(dirname "$0")/../../bench/tools/dns_answer.py query $STACK_DNS example.test | grep -qx 198.18.0.99"
+
+# Reconnect: a TCP connection held open across a destroyed SSH connection.
+in_lan timeout 120 socat TCP-LISTEN:5004,reuseaddr EXEC:cat &
+sleep 0.3
+# hold HOST PORT OUT GO: one TCP connection, "before" echoed at once,
+# "after" once the file GO exists (up to 60 s); what came back in OUT.
+in_cli timeout 120 python3 - "$LAN_HOST_IP" 5004 "$E2E_TMP/hold.out" "$E2E_TMP/hold.go" <<'PY' &
+import os, socket, sys, time
+host, port, out, go = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+s = socket.create_connection((host, port), timeout=10)
+s.settimeout(60)
+def echo(word):
+    s.sendall(word.encode() + b"\n")
+    got = b""
+    while not got.endswith(b"\n"):
+        b = s.recv(100)
+        if not b:
+            break
+        got += b
+    with open(out, "a") as f:
+        f.write(got.decode())
+echo("before")
+for _ in range(600):
+    if os.path.exists(go):
+        break
+    time.sleep(0.1)
+echo("after")
+PY
+hold=$!
+sleep 1
+check "the held connection echoes" grep -qx before "$E2E_TMP/hold.out"
+check "the SSH connection is destroyed (ss -K)" e2e_kill_tcp
+check "the client reconnected" e2e_wait_reconnects 1 30
+check "the new session attached to the same stack" test "$(in_srv ss -Hxlp src "$SOCK" |
+    sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)" = "$stack_pid"
+touch "$E2E_TMP/hold.go"
+wait $hold
+check "the held connection goes on after the reconnect" grep -qx after "$E2E_TMP/hold.out"
+
+check "pppssh down" in_cli "$PPPSSH" down "$NAME"
+check "the stack is still there within its grace period" kill -0 "$stack_pid"
+check "after the grace period the stack has exited" sh -c \
+    "sleep $GRACE; i=0; while kill -0 $stack_pid 2>/dev/null && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i+1)); done; ! kill -0 $stack_pid 2>/dev/null"
+check "and removed its socket" test ! -e "$SOCK"
+
+# A stack that cannot start: libslirp absent (an empty file in its place,
+# in a mount namespace of this check's own).
+slirp_lib=$(ldd "$(dirname "$PPPSSH")/pppssh-stack" | sed -n 's/.*libslirp[^ ]* => \([^ ]*\).*/\1/p')
+mkdir -p "$E2E_TMP/xdg"
+chown "$ACCOUNT_ID" "$E2E_TMP/xdg"
+chmod 700 "$E2E_TMP/xdg"
+in_srv unshare -m sh -c "mount --bind /dev/null '$slirp_lib' &&
+    mount -t tmpfs -o mode=755 tmpfs /run &&
+    exec setpriv --reuid=$ACCOUNT_ID --regid=$ACCOUNT_ID --clear-groups \
+    env XDG_RUNTIME_DIR=$E2E_TMP/xdg $PPPSSH serve --stderr" </dev/null >"$E2E_TMP/nostack.out" 2>&1
+rc=$?
+check "without libslirp, serve fails (status $rc)" test "$rc" != 0
+check "and says the stack did not start, naming libslirp" \
+    grep -q "stack did not start.*libslirp" "$E2E_TMP/nostack.out"
+check "and leaves no socket" test ! -e "$E2E_TMP/xdg/pppssh/stack.sock"
+e2e_summary
