@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "configurator.h"
 #include "configurator_socket.h"
 #include "control.h"
@@ -75,6 +76,26 @@ static int tun_status(int r)
     return RUN_EXIT_FATAL;
 }
 
+/* Once the session's socket has closed, how long it may take to exit (it
+ * closes the socket in its teardown) before SIGKILL: waits are bounded. */
+#define SESSION_EXIT_MS 5000
+
+static int wait_session(pid_t pid)
+{
+    int st = 0;
+    for (int waited = 0; waited < SESSION_EXIT_MS; waited += 10) {
+        pid_t r = waitpid(pid, &st, WNOHANG);
+        if (r == pid || (r < 0 && errno != EINTR))
+            return st;
+        os_sleep_ms(10);
+    }
+    log_error("the tunnel's session did not exit %d ms after its end: killed", SESSION_EXIT_MS);
+    kill(pid, SIGKILL);
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    return st;
+}
+
 /* The parent: serve the session's requests until its socket closes,
  * then wait for it and remove what only root may remove. */
 static int parent_serve(const struct run_params *p, pid_t pid, int sock,
@@ -84,9 +105,7 @@ static int parent_serve(const struct run_params *p, pid_t pid, int sock,
     if (configurator_serve(sock, local, policy, NULL) < 0)
         log_warn("the session's configuration socket failed: everything undone");
     close(sock);
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
+    int st = wait_session(pid);
     control_unlink(p->name);
     char path[4096];
     snprintf(path, sizeof(path), "%s/%s.pid", control_run_dir(), p->name);

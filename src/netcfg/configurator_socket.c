@@ -246,8 +246,10 @@ int configurator_serve(int sock, struct configurator *inner, const struct cfg_po
         memset(&rq, 0, sizeof(rq));
         /* MSG_TRUNC: the real length of a message too long for rq. */
         ssize_t len = recv(sock, &rq, sizeof(rq), MSG_TRUNC);
-        if (len == 0)
-            break; /* the other end is gone, however it died */
+        /* The other end is gone, however it died (ECONNRESET: it left
+         * unread messages behind, unix(7)). */
+        if (len == 0 || (len < 0 && errno == ECONNRESET))
+            break;
         if (len < 0) {
             if (errno == EINTR || errno == EAGAIN)
                 continue;
