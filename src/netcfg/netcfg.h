@@ -26,6 +26,7 @@ enum netcfg_kind {
     NETCFG_DNS,
     NETCFG_SYSCTL,
     NETCFG_PROXY_ARP,
+    NETCFG_MASQUERADE,
 };
 
 struct netcfg_change {
@@ -43,6 +44,7 @@ struct netcfg_change {
             char lan[IFNAMSIZ];
             struct in_addr addr;
         } proxy;
+        char nat_table[32]; /* nat.h: "pppssh-IFNAME" */
     } u;
     char sysctl_old[16];
 };
@@ -78,6 +80,14 @@ long long netcfg_expiry(const struct netcfg *nc); /* -1: nothing runs */
 int netcfg_proxy_arp(struct netcfg *nc, struct in_addr addr);
 /* Writes value to /proc/sys/<path>, remembering the old value. */
 int netcfg_sysctl(struct netcfg *nc, const char *path, const char *value);
+/* Forward = yes: forwarding on for family (net.ipv4.ip_forward,
+ * net.ipv6.conf.all.forwarding) while that family is up; the old value is
+ * restored by its down. */
+int netcfg_forward(struct netcfg *nc, int family);
+/* Masquerade =: packets leaving by oif (NULL or "": the tunnel) take its
+ * address (nat.h: a table of our own, replaced if a crashed run left it,
+ * deleted by the IPv4 down). */
+int netcfg_masquerade(struct netcfg *nc, const char *oif);
 
 /* Right after the interface is created: never take Router Advertisements,
  * redirects or autoconfigured addresses from the peer (accept_ra,
