@@ -52,7 +52,7 @@ static int carry_out(struct netcfg *nc, const struct cfg_request *rq)
     case CFG_MASQUERADE:
         if (!memchr(rq->oif, 0, sizeof(rq->oif)))
             break;
-        return netcfg_masquerade(nc, rq->oif);
+        return netcfg_masquerade(nc, rq->oif, rq->now_ms);
     case CFG_DOWN:
         if (rq->family != AF_INET && rq->family != AF_INET6)
             break;

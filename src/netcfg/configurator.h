@@ -49,7 +49,7 @@ struct cfg_request {
     unsigned n_dns;
     char oif[IFNAMSIZ]; /* MASQUERADE: an interface, "" = the tunnel */
     int family;         /* DOWN, FORWARD: AF_INET or AF_INET6 */
-    long long now_ms;   /* DNS: the resolver job's clock (its timeouts) */
+    long long now_ms;   /* DNS, MASQUERADE: the job's clock (its timeouts) */
 };
 
 struct configurator {

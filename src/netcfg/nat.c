@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "log.h"
 
 static const char *const NFT[] = {"/usr/sbin/nft", "/sbin/nft", NULL};
 static const char *given_nft;
@@ -87,7 +88,7 @@ static const char *find_nft(void)
     return NULL;
 }
 
-int nat_run(const char *json, char *err, size_t errlen)
+static pid_t start_nft(const char *json, char *err, size_t errlen)
 {
     const char *nft = find_nft();
     if (!nft) {
@@ -96,7 +97,62 @@ int nat_run(const char *json, char *err, size_t errlen)
     }
     char *argv[] = {(char *)nft, "-j", "-f", "-", NULL};
     struct child_program prog = {.path = nft, .argv = argv, .input = json};
-    pid_t pid = child_program_start(&prog, err, errlen);
+    return child_program_start(&prog, err, errlen);
+}
+
+int nat_start(struct nat_job *j, const char *json, long long now_ms, char *err, size_t errlen)
+{
+    nat_cancel(j);
+    pid_t pid = start_nft(json, err, errlen);
+    if (pid < 0)
+        return (int)pid;
+    j->pid = pid;
+    j->deadline_ms = now_ms + NAT_TIMEOUT_MS;
+    j->polled_ms = now_ms;
+    return 0;
+}
+
+void nat_poll(struct nat_job *j, long long now_ms)
+{
+    j->polled_ms = now_ms;
+    if (!j->pid)
+        return;
+    int status;
+    int r = spawn_reap(j->pid, &status);
+    if (r == 0 && now_ms < j->deadline_ms)
+        return;
+    if (r == 0) {
+        child_program_kill(j->pid);
+        log_warn("Masquerade not applied: nft did not finish within %d s: killed",
+                 NAT_TIMEOUT_MS / 1000);
+    } else if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char how[64];
+        log_warn("Masquerade not applied: nft -j -f - %s",
+                 r < 0 ? strerror(-r) : spawn_describe_status(status, how, sizeof(how)));
+    }
+    j->pid = 0;
+}
+
+long long nat_expiry(const struct nat_job *j)
+{
+    if (!j->pid)
+        return -1;
+    /* A SIGCHLD read by another wait is not lost for long. */
+    long long again = j->polled_ms + 500;
+    return again < j->deadline_ms ? again : j->deadline_ms;
+}
+
+void nat_cancel(struct nat_job *j)
+{
+    if (j->pid)
+        child_program_kill(j->pid);
+    j->pid = 0;
+}
+
+int nat_run(const char *json, char *err, size_t errlen)
+{
+    const char *nft = find_nft();
+    pid_t pid = start_nft(json, err, errlen);
     if (pid < 0)
         return (int)pid;
     int status;

@@ -9,12 +9,19 @@
  * The table is written through the nft tool's JSON interface (`nft -j -f
  * -`), one transaction: adding, deleting and adding it again replaces a
  * stale table of ours left by a crashed run.  Down deletes the table.
+ *
+ * Writing it runs beside the link, as the resolvers do (dns.h):
+ * nat_start() starts nft and returns, the loop calls nat_poll() on SIGCHLD
+ * and when nat_expiry() is due, which reaps it or kills it at its time
+ * and logs a failure ("Masquerade not applied: ...").  Deleting waits,
+ * bounded, when the tunnel goes.
  */
 #ifndef PPPSSH_NETCFG_NAT_H
 #define PPPSSH_NETCFG_NAT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define NAT_TABLE_PREFIX "pppssh-"
 #define NAT_TIMEOUT_MS 5000 /* per nft run: it talks to the kernel only */
@@ -35,6 +42,18 @@ int nat_delete_json(const char *table, char *out, size_t size);
 /* Runs `nft -j -f -` with json on its stdin, bounded by NAT_TIMEOUT_MS:
  * 0, or -errno with err set (-ENOENT: nft is not installed). */
 int nat_run(const char *json, char *err, size_t errlen);
+
+struct nat_job {
+    pid_t pid; /* the running nft, 0 if none */
+    long long deadline_ms, polled_ms;
+};
+
+/* Starts `nft -j -f -` with json on its stdin and returns: 0, or -errno
+ * with err set when it cannot start (-ENOENT: nft is not installed). */
+int nat_start(struct nat_job *j, const char *json, long long now_ms, char *err, size_t errlen);
+void nat_poll(struct nat_job *j, long long now_ms);
+long long nat_expiry(const struct nat_job *j); /* -1: nothing runs */
+void nat_cancel(struct nat_job *j);            /* kills what runs */
 
 /* Tests: the nft program to run instead of the installed one. */
 void nat_use_tool(const char *nft);

@@ -209,11 +209,13 @@ int netcfg_dns(struct netcfg *nc, const struct os_ip *dns, size_t n, long long n
 void netcfg_poll(struct netcfg *nc, long long now_ms)
 {
     dns_apply_poll(&nc->dns, now_ms);
+    nat_poll(&nc->nat, now_ms);
 }
 
 long long netcfg_expiry(const struct netcfg *nc)
 {
-    return dns_apply_expiry(&nc->dns);
+    long long dns = dns_apply_expiry(&nc->dns), nat = nat_expiry(&nc->nat);
+    return dns < 0 || (nat >= 0 && nat < dns) ? nat : dns;
 }
 
 int netcfg_proxy_arp(struct netcfg *nc, struct in_addr addr)
@@ -296,7 +298,7 @@ int netcfg_forward(struct netcfg *nc, int family)
     return -EINVAL;
 }
 
-int netcfg_masquerade(struct netcfg *nc, const char *oif)
+int netcfg_masquerade(struct netcfg *nc, const char *oif, long long now_ms)
 {
     char table[32], json[NAT_JSON_MAX];
     if (!oif || !oif[0])
@@ -311,7 +313,7 @@ int netcfg_masquerade(struct netcfg *nc, const char *oif)
     if (!c)
         return full(nc);
     log_info("[#] nft add rule inet %s postrouting oifname \"%s\" masquerade", table, oif);
-    int r = nat_run(json, nc->err, sizeof(nc->err));
+    int r = nat_start(&nc->nat, json, now_ms, nc->err, sizeof(nc->err));
     if (r < 0) {
         nc->n--;
         return r;
@@ -397,6 +399,8 @@ static void undo_one(struct netcfg *nc, const struct netcfg_change *c)
         r = proxyarp_del(c->u.proxy.lan, c->u.proxy.addr, err, sizeof(err));
         break;
     case NETCFG_MASQUERADE:
+        /* An add still running would commit after our delete: it goes first. */
+        nat_cancel(&nc->nat);
         r = masquerade_del(c->u.nat_table, err, sizeof(err));
         break;
     case NETCFG_SYSCTL:

@@ -153,7 +153,7 @@ static int gateway_up(struct tunnel *t, int family)
 {
     const struct run_net *net = &t->p->net;
     struct cfg_request fwd = {.kind = CFG_FORWARD, .family = family};
-    struct cfg_request masq = {.kind = CFG_MASQUERADE};
+    struct cfg_request masq = {.kind = CFG_MASQUERADE, .now_ms = (long long)(t->now / PPP_MS)};
     snprintf(masq.oif, sizeof(masq.oif), "%s", net->masquerade_oif);
     if (net->forward && configure(t, &fwd) < 0)
         return -1;

@@ -75,8 +75,9 @@ e2e_conf "$CONF" "Interface = $IF" "Route = 198.19.0.0/24" "Forward = yes" "Masq
 check "masquerade: pppssh up exits 0" e2e_up "$NS_CLI" "$CONF"
 TUN=$(e2e_tun_addr "$NS_CLI" "$IF")
 check "masquerade: ip_forward is 1 while up" test "$(forward)" = 1
+# nft runs beside the link: the rule may come a few milliseconds after "up".
 check "masquerade: our table holds one masquerade rule on $IF" \
-    bash -c "ip netns exec $NS_CLI nft list table inet pppssh-$IF | grep -q 'oifname \"$IF\" masquerade'"
+    wait_gone bash -c "! ip netns exec $NS_CLI nft list table inet pppssh-$IF | grep -q 'oifname \"$IF\" masquerade'"
 check "masquerade: the stale table's chain is gone" \
     bash -c "! ip netns exec $NS_CLI nft list table inet pppssh-$IF | grep -q stale"
 check "masquerade: office host pings LAN host $LAN_HOST_IP" e2e_ping "$OFFICE" "$LAN_HOST_IP"

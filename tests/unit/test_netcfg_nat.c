@@ -2,7 +2,8 @@
  * a table of ours ("pppssh-IFNAME", add + delete + add in one
  * transaction) with one rule "oifname IF masquerade"; names that JSON or
  * nft would read as more than a name are refused; nft gets it on its
- * stdin; the journal deletes our table when IPv4 goes down, not before;
+ * stdin, beside the link (started, polled, killed at its time); the
+ * journal deletes our table when IPv4 goes down, not before;
  * requests that are not plain data are refused.  A fake nft
  * (nat_use_tool) records what it was given. */
 #include <setjmp.h>
@@ -119,6 +120,36 @@ static void nft_gets_the_json_on_stdin(void **state)
     assert_true(nat_run("{}", err, sizeof(err)) < 0);
 }
 
+/* nft runs beside the link: poll until it is reaped (bounded, 2 s). */
+static void settle(struct nat_job *j)
+{
+    for (int i = 0; i < 200 && j->pid; i++) {
+        usleep(10000);
+        nat_poll(j, 0);
+    }
+    assert_int_equal(j->pid, 0);
+}
+
+static void nft_runs_beside_the_link_and_is_killed_at_its_time(void **state)
+{
+    (void)state;
+    char err[256], got[256];
+    struct nat_job j = {0};
+    assert_int_equal(nat_expiry(&j), -1);
+    fake_nft("sleep 10; echo late >\"$0.out\"");
+    assert_int_equal(nat_start(&j, "{}", 1000, err, sizeof(err)), 0); /* returns at once */
+    assert_true(j.pid > 0);
+    assert_int_equal(nat_expiry(&j), 1500); /* looked at again soon, SIGCHLD or not */
+    nat_poll(&j, 2000);
+    assert_true(j.pid > 0); /* still within its time */
+    nat_poll(&j, 1000 + NAT_TIMEOUT_MS);
+    assert_int_equal(j.pid, 0); /* killed */
+    assert_int_equal(read_out(got, sizeof(got)), 0);
+    fake_nft("exit 0");
+    assert_int_equal(nat_start(&j, "{}", 0, err, sizeof(err)), 0);
+    settle(&j);
+}
+
 static void the_ipv4_down_deletes_our_table(void **state)
 {
     (void)state;
@@ -126,10 +157,12 @@ static void the_ipv4_down_deletes_our_table(void **state)
     struct netcfg nc;
     fake_nft("cat >>\"$0.out\"");
     netcfg_init(&nc, "office0", 0);
-    assert_int_equal(netcfg_masquerade(&nc, ""), 0);
+    assert_int_equal(netcfg_masquerade(&nc, "", 0), 0);
+    settle(&nc.nat);
     read_out(got, sizeof(got));
     assert_non_null(strstr(got, "\"right\":\"office0\""));
-    assert_int_equal(netcfg_masquerade(&nc, "eth1"), 0); /* replaces the same table */
+    assert_int_equal(netcfg_masquerade(&nc, "eth1", 0), 0); /* replaces the same table */
+    settle(&nc.nat);
     read_out(got, sizeof(got));
     assert_non_null(strstr(got, "\"right\":\"eth1\""));
     assert_int_equal(nc.n, 2);
@@ -143,11 +176,16 @@ static void the_ipv4_down_deletes_our_table(void **state)
         2);
     assert_int_equal(count(got, "\"add\""), 0);
     assert_int_equal(nc.n, 0);
-    /* nft failing: nothing recorded */
-    fake_nft("exit 1");
-    assert_true(netcfg_masquerade(&nc, "") < 0);
+    /* nft failing: logged when reaped, and the table still deleted at down */
+    fake_nft("echo ran >>\"$0.out\"; exit 1");
+    assert_int_equal(netcfg_masquerade(&nc, "", 0), 0);
+    settle(&nc.nat);
+    assert_int_equal(nc.n, 1);
+    unlink(out);
+    netcfg_undo(&nc, AF_UNSPEC);
+    assert_int_equal(read_out(got, sizeof(got)), 4);
     assert_int_equal(nc.n, 0);
-    assert_int_equal(netcfg_masquerade(&nc, "bad\"name"), -EINVAL);
+    assert_int_equal(netcfg_masquerade(&nc, "bad\"name", 0), -EINVAL);
     assert_int_equal(netcfg_forward(&nc, AF_UNIX), -EINVAL);
     assert_int_equal(nc.n, 0);
 }
@@ -175,6 +213,7 @@ int main(void)
         cmocka_unit_test(masquerade_json_replaces_our_table_only),
         cmocka_unit_test(names_beyond_a_name_are_refused),
         cmocka_unit_test(nft_gets_the_json_on_stdin),
+        cmocka_unit_test(nft_runs_beside_the_link_and_is_killed_at_its_time),
         cmocka_unit_test(the_ipv4_down_deletes_our_table),
         cmocka_unit_test(requests_that_are_not_plain_data_are_refused),
     };
