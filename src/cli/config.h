@@ -111,8 +111,9 @@ struct server_config {
     struct in_addr address;
     bool has_pool; /* Pool: first..last inclusive, host order compare */
     struct in_addr pool_first, pool_last;
-    bool proxy_arp; /* ProxyArp, default false */
-    bool offload;   /* Offload, default true: take and send TSO packets */
+    bool proxy_arp;            /* ProxyArp, default false */
+    bool offload;              /* Offload, default true: take and send TSO packets */
+    char masquerade[IFNAMSIZ]; /* Masquerade: an interface or "tunnel"; "" = none */
     struct os_ip dns[CONFIG_MAX_DNS];
     size_t n_dns;
     bool has_address6; /* Address6: server end, e.g. fd00:5353::1/64 */

@@ -46,6 +46,7 @@ static const struct key_def server_keys[] = {
     {"Address", V_IPV4, S(address), S(has_address), 0, 0, 0, false},
     {"Pool", V_POOL, S(pool_first), S(has_pool), 0, 0, 0, false},
     {"ProxyArp", V_BOOL, S(proxy_arp), NO_FIELD, 0, 0, 0, false},
+    {"Masquerade", V_IFNAME, S(masquerade), NO_FIELD, 0, 0, IFNAMSIZ, false},
     {"Offload", V_BOOL, S(offload), NO_FIELD, 0, 0, 0, false},
     {"DNS", V_DNS, S(dns), NO_FIELD, S(n_dns), 0, CONFIG_MAX_DNS, false},
     {"Address6", V_ADDR6, S(address6), S(has_address6), 0, 0, 0, false},

@@ -14,6 +14,8 @@
 #    host and opens a TCP connection to it, which sees the client's tunnel
 #    address as its source.  A stale table of ours is replaced at up and
 #    a table that is not ours is never touched.
+# 3. Masquerade = v-lan in server.conf: the LAN host, without a route to
+#    the tunnel range, answers the client.
 # After each down: ip_forward back to 0, no nftables table of ours.
 #   PPPSSH=/abs/path/pppssh tests/e2e/test-masquerade.sh
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..   # also from pending/
@@ -89,5 +91,19 @@ check "masquerade: $IF is gone" wait_gone ip -n "$NS_CLI" link show "$IF"
 check "masquerade: no nftables table of ours left" bash -c "! ip netns exec $NS_CLI nft list tables | grep -q pppssh"
 check "masquerade: the other table is untouched" bash -c "ip netns exec $NS_CLI nft list tables | grep -q 'inet keepme'"
 check "masquerade: ip_forward back to 0" test "$(forward)" = 0
+
+# --- 3. the server masquerades onto its LAN -----------------------------
+# The LAN host loses its route to the tunnel range: only the server's rule
+# brings the client's packets back.
+in_lan ip route del 198.18.255.0/24
+e2e_server_conf 198.18.255.2-198.18.255.100 "Masquerade = v-lan" "[User root]"
+e2e_conf "$CONF" "Interface = $IF" "Route = 198.19.0.0/24"
+check "server masquerade: pppssh up exits 0" e2e_up "$NS_CLI" "$CONF"
+check "server masquerade: the server has one table of ours" \
+    wait_gone bash -c "[ \$(ip netns exec $NS_SRV nft list tables | grep -c 'inet pppssh-') != 1 ]"
+check "server masquerade: client pings LAN host $LAN_HOST_IP" e2e_ping "$NS_CLI" "$LAN_HOST_IP"
+check "server masquerade: pppssh down exits 0" e2e_down "$NS_CLI" "$CONF"
+check "server masquerade: no nftables table of ours left on the server" \
+    wait_gone bash -c "ip netns exec $NS_SRV nft list tables | grep -q pppssh"
 
 e2e_summary
