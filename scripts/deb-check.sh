@@ -45,10 +45,13 @@ getent passwd pppssh >/dev/null || fail "no pppssh account"
 [ "$(stat -c "%a %U" /run/pppssh 2>/dev/null)" = "700 root" ] || fail "/run/pppssh is not 0700 root"
 [ "$(stat -c "%a %U" /etc/pppssh 2>/dev/null)" = "755 root" ] || fail "/etc/pppssh is not 0755 root"
 [ -z "$(find /etc/systemd -name "pppssh*" 2>/dev/null)" ] || fail "a pppssh unit is enabled"
-# The maintainer scripts start, restart or enable nothing (dh_installsystemd
-# --no-start --no-enable --no-stop-on-upgrade).
-! grep -Eq "deb-systemd-invoke|systemctl|deb-systemd-helper" /var/lib/dpkg/info/pppssh.* ||
-    fail "a maintainer script starts or enables a unit"
+# The maintainer scripts start or restart nothing (dh_installsystemd
+# --no-start --no-enable --no-stop-on-upgrade).  debhelper's own lines that
+# keep an administrator's choice on upgrade (re-enable a unit only if it
+# "was-enabled") stay; that nothing is enabled on a fresh install is the
+# check on /etc/systemd above.
+! grep -Eq "deb-systemd-invoke|systemctl (start|restart|enable)" /var/lib/dpkg/info/pppssh.* ||
+    fail "a maintainer script starts a unit"
 dpkg --purge pppssh >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }
 [ ! -e /usr/sbin/pppssh ] && [ ! -e /lib/systemd/system/pppssh@.service ] || fail "purge left files"
 [ "$failed" = 0 ] && echo "deb-check: ok: installs, account and /run/pppssh made, nothing started, purged"

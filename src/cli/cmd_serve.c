@@ -5,6 +5,8 @@
  * pool (leases held for the session, lease.h), or from --local/--remote.
  * A stale session of the same user still holding the address is ended
  * first (takeover.h), so a reconnecting client gets its address back.
+ * Started privileged it splits (serve_split.h): the session, the part
+ * that reads the client's bytes, never runs as root.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,6 +30,7 @@
 #include "pty.h"
 #include "refuse.h"
 #include "run.h"
+#include "serve_split.h"
 #include "serve_stack.h"
 #include "sshd_parent.h"
 #include "stack.h"
@@ -45,6 +48,7 @@ struct serve {
     struct run_params params;
     int lease_fd;
     int helper_fd;    /* pppssh helper's session socket, or -1 */
+    int split_status; /* the parent of a split: the session's exit status */
     bool userspace;   /* --userspace, or neither root nor a helper (serve_stack.h) */
     unsigned grace_s; /* --grace: the stack waits this long for a reconnect */
     bool grace_given; /* --grace, over [Server] Grace */
@@ -218,31 +222,39 @@ static void helper_socket_path(const struct serve *s, char *path, size_t size)
     free(cfg);
 }
 
-/* Not privileged: pppssh helper at server.conf's Helper (the default if
- * the file cannot be read by this account) admits the session.  1 if
- * there is no helper to ask (then we try ourselves, and say why not). */
-static int ask_helper(struct serve *s)
+/* The tunnel pppssh helper granted on sock: from here on we parse the
+ * client's bytes, and nothing we could exec may ever gain privileges (a
+ * setuid program, file capabilities). */
+static int take_grant(struct serve *s, int sock)
 {
     struct helper_grant g;
     char err[512];
     int tun_fd;
-    static char path[CONFIG_STR_MAX];
-    helper_socket_path(s, path, sizeof(path));
-    s->helper_fd = helper_ask_open(path, s->user, &g, &tun_fd, &s->lease_fd, err, sizeof(err));
-    if (s->helper_fd == -ENOENT || s->helper_fd == -ECONNREFUSED) {
-        s->helper_fd = -1;
-        return 1;
-    }
+    s->helper_fd = helper_ask_open_on(sock, s->user, &g, &tun_fd, &s->lease_fd, err, sizeof(err));
     if (s->helper_fd < 0) {
         s->helper_fd = -1;
         return fail("%s", err);
     }
     use_grant(s, &g, tun_fd);
-    /* We parse the client's bytes from here on: nothing we could exec
-     * may ever gain privileges (a setuid program, file capabilities). */
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         return fail("cannot set no_new_privs: %s", strerror(errno));
     return 0;
+}
+
+/* Not privileged: pppssh helper at server.conf's Helper (the default if
+ * the file cannot be read by this account) admits the session.  1 if
+ * there is no helper to ask (then we try ourselves, and say why not). */
+static int ask_helper(struct serve *s)
+{
+    char err[512];
+    static char path[CONFIG_STR_MAX];
+    helper_socket_path(s, path, sizeof(path));
+    int sock = helper_ask_connect(path, s->user, err, sizeof(err));
+    if (sock == -ENOENT || sock == -ECONNREFUSED)
+        return 1;
+    if (sock < 0)
+        return fail("%s", err);
+    return take_grant(s, sock);
 }
 
 /* Neither root nor a helper (or --userspace): the tunnel ends in the
@@ -272,12 +284,14 @@ static void userspace_settings(struct serve *s)
     free(cfg);
 }
 
-/* Leases, takeover and the user's addresses, decided here (as root) or by
- * pppssh helper. */
+/* Leases, takeover and the user's addresses, decided by pppssh helper (our
+ * own parent when we split), or the account's userspace stack. */
 static int admit(struct serve *s)
 {
     if (s->userspace)
         return admit_userspace(s);
+    if (s->helper_fd >= 0) /* split: our parent is the helper */
+        return take_grant(s, s->helper_fd);
     if (!s->local && !can_configure_network()) {
         int r = ask_helper(s);
         if (r <= 0)
@@ -300,6 +314,29 @@ static int admit(struct serve *s)
     if (s->lease_fd >= 0 && !strchr(s->params.interface, '%'))
         lease_note_interface(s->lease_fd, s->params.interface); /* for a successor's cleanup */
     return 0;
+}
+
+/* Privileged: the session runs unprivileged in a child, this process
+ * becomes its helper (serve_split.h).  With --local/--remote there is no
+ * server.conf to read: the addresses are granted as given. */
+static int split(struct serve *s)
+{
+    char err[512];
+    static struct admission_request fixed;
+    if (s->userspace || !can_configure_network())
+        return SERVE_SPLIT_SESSION; /* the userspace stack needs no privilege to hand over */
+    fixed = (struct admission_request){.config_path = s->config_path,
+                                       .user = s->user,
+                                       .local = s->local,
+                                       .remote = s->remote,
+                                       .no_offload = s->no_offload,
+                                       .seed = cli_seed()};
+    int r =
+        serve_split(s->config_path, s->cfg ? s->cfg->session_user : "", s->local ? &fixed : NULL,
+                    &s->helper_fd, &s->split_status, err, sizeof(err));
+    if (r < 0)
+        fail("%s", err);
+    return r;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -334,14 +371,20 @@ int cmd_serve(int argc, char **argv)
     char err[256];
     if (isatty(STDIN_FILENO) && pty_set_raw(STDIN_FILENO, err, sizeof(err)) < 0)
         fail("%s", err);
-    if (admit(&s) < 0)
-        return refuse(&s, s.userspace ? RUN_EXIT_FATAL : RUN_EXIT_CONFIG);
-    s.params.in_fd = STDIN_FILENO;
-    s.params.out_fd = STDOUT_FILENO;
-    /* Where sshd's connection runs, so that the pacer can watch it. */
+    /* Where sshd's connection runs, so that the pacer can watch it
+     * (asked before a split: sshd is the parent's parent then). */
     if (!sshd_started_us() ||
         tcp_conn_id_parse_ssh(getenv("SSH_CONNECTION"), &s.params.ssh_conn) < 0)
         s.params.ssh_conn.family = 0;
+    int role = split(&s);
+    if (role == SERVE_SPLIT_PARENT) {
+        free(s.cfg);
+        return s.split_status;
+    }
+    if (role < 0 || admit(&s) < 0)
+        return refuse(&s, s.userspace ? RUN_EXIT_FATAL : RUN_EXIT_CONFIG);
+    s.params.in_fd = STDIN_FILENO;
+    s.params.out_fd = STDOUT_FILENO;
     int status = run_tunnel(&s.params);
     if (s.helper_fd >= 0)
         close(s.helper_fd); /* the helper undoes what is left and deletes the interface */

@@ -119,6 +119,8 @@ struct server_config {
     bool has_address6; /* Address6: server end, e.g. fd00:5353::1/64 */
     struct os_prefix address6;
     char helper[CONFIG_STR_MAX]; /* Helper: the helper's socket (default CONFIG_HELPER_SOCKET) */
+    char session_user[CONFIG_NAME_MAX]; /* SessionUser: the account a privileged serve's session
+                                           runs as; "" = pppssh if it exists, else nobody */
     char mode[16];  /* Mode: "auto" (default) or "userspace" (pppssh(8), USERSPACE MODE) */
     unsigned grace; /* Grace: seconds the userspace stack waits for a reconnect (120) */
     struct server_user users[CONFIG_MAX_USERS];

@@ -154,18 +154,27 @@ static void check_user_routes(struct parser *p)
     }
 }
 
+static bool unix_name(const char *a)
+{
+    return strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-@") ==
+               strlen(a) &&
+           a[0] != '-';
+}
+
 /* Helper is a socket path the helper binds and serve connects to; Account
- * names a Unix account, compared with the caller's (pppssh-helper(8)). */
+ * names a Unix account, compared with the caller's (pppssh-helper(8));
+ * SessionUser one a privileged serve's session runs as (pppssh(8)). */
 static void check_helper_keys(struct parser *p)
 {
     const struct server_config *s = p->server;
     if (s->helper[0] != '/')
         return fail_file(p, "'Helper' '%s' must be an absolute path", s->helper);
+    if (!unix_name(s->session_user) || !strcmp(s->session_user, "root"))
+        return fail_file(p, "'SessionUser' '%s' is not a Unix account name other than root",
+                         s->session_user);
     for (size_t i = 0; i < s->n_users; i++) {
         const char *a = s->users[i].account;
-        if (strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-@") !=
-                strlen(a) ||
-            a[0] == '-')
+        if (!unix_name(a))
             return fail_file(p, "[User %s] 'Account' '%s' is not a Unix account name",
                              s->users[i].name, a);
     }

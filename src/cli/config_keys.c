@@ -51,6 +51,7 @@ static const struct key_def server_keys[] = {
     {"DNS", V_DNS, S(dns), NO_FIELD, S(n_dns), 0, CONFIG_MAX_DNS, false},
     {"Address6", V_ADDR6, S(address6), S(has_address6), 0, 0, 0, false},
     {"Helper", V_STRING, S(helper), NO_FIELD, 0, 0, CONFIG_STR_MAX, false},
+    {"SessionUser", V_STRING, S(session_user), NO_FIELD, 0, 0, CONFIG_NAME_MAX, false},
     {"Mode", V_STRING, S(mode), NO_FIELD, 0, 0, 16, false},
     {"Grace", V_UINT, S(grace), NO_FIELD, 0, 0, 86400, false},
 };

@@ -8,8 +8,12 @@
 #ifndef PPPSSH_SERVER_HELPER_H
 #define PPPSSH_SERVER_HELPER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
+
+#include "admission.h"
 
 #define HELPER_MAX_SESSIONS 4096
 
@@ -23,5 +27,15 @@ int helper_listen(const char *path, bool *bound, char *err, size_t errlen);
 /* Serves until SIGTERM or SIGINT, then ends every session (undoing what
  * each configured).  Returns the process exit status. */
 int helper_serve(int listen_fd, const char *config_path);
+
+/* One session on fd, the socketpair to the unprivileged process child
+ * (pppssh serve started privileged splits so, serve_split.h): admitted,
+ * configured and undone as the daemon would (fixed: NULL, or serve's
+ * --local/--remote, granted as given with no lease), with the signals in
+ * forwarded (blocked by the caller since before the fork) passed on to
+ * child.  Returns once child has exited, with its exit status (128 +
+ * the signal that killed it). */
+int helper_serve_one(int fd, pid_t child, const char *config_path,
+                     const struct admission_request *fixed, const sigset_t *forwarded);
 
 #endif

@@ -29,6 +29,7 @@ struct admit_job {
     const char *user;
     pid_t peer_pid;
     uid_t peer_uid;
+    const struct admission_request *fixed;
     struct server_config *cfg;
     struct helper_admitted out;
     int tun_fd, lease_fd;
@@ -54,7 +55,8 @@ static int load_config(struct admit_job *j)
     j->cfg = malloc(sizeof(*j->cfg));
     if (!j->cfg)
         return refuse(j, "out of memory");
-    if (strictmodes_check(j->config_path, 0, err, sizeof(err)) < 0 ||
+    /* root's, or the file of the account a privileged serve runs as */
+    if (strictmodes_check(j->config_path, geteuid(), err, sizeof(err)) < 0 ||
         config_load_server(j->config_path, j->cfg, err, sizeof(err)) < 0)
         return refuse(j, "%s", err);
     if (!j->cfg->has_address)
@@ -111,10 +113,23 @@ static int open_tun(struct admit_job *j, const struct run_params *p)
         return refuse(j, "%s", err);
     static struct netcfg nc;
     netcfg_init(&nc, ifname, j->out.ifindex);
-    netcfg_harden(&nc);                                   /* before the peer can send anything */
-    lease_note_session(j->lease_fd, j->peer_pid, ifname); /* for a successor's takeover */
+    netcfg_harden(&nc); /* before the peer can send anything */
+    if (j->lease_fd >= 0)
+        lease_note_session(j->lease_fd, j->peer_pid, ifname); /* for a successor's takeover */
     grant(j, p, ifname);
     return 0;
+}
+
+/* --local/--remote of a privileged serve: as given, nothing to look up. */
+static void admit_fixed(struct admit_job *j)
+{
+    static struct run_params params;
+    char why[512];
+    run_params_init(&params, RUN_SERVER);
+    if (admission_decide(j->fixed, &params, &j->lease_fd, why, sizeof(why)) < 0)
+        refuse(j, "%s", why);
+    else
+        open_tun(j, &params);
 }
 
 static void admit(struct admit_job *j)
@@ -123,6 +138,10 @@ static void admit(struct admit_job *j)
     char why[512];
     if (!helper_user_valid(j->user)) {
         refuse(j, "invalid user name");
+        return;
+    }
+    if (j->fixed) {
+        admit_fixed(j);
         return;
     }
     if (load_config(j) < 0)
@@ -154,7 +173,8 @@ static void close_others(int keep)
 }
 
 __attribute__((noreturn)) static void child(int out, const char *config_path, const char *user,
-                                            pid_t peer_pid, uid_t peer_uid)
+                                            pid_t peer_pid, uid_t peer_uid,
+                                            const struct admission_request *fixed)
 {
     static struct admit_job j;
     close_others(out);
@@ -163,17 +183,18 @@ __attribute__((noreturn)) static void child(int out, const char *config_path, co
                            .user = user,
                            .peer_pid = peer_pid,
                            .peer_uid = peer_uid,
+                           .fixed = fixed,
                            .tun_fd = -1,
                            .lease_fd = -1};
     admit(&j);
     int fds[2] = {j.tun_fd, j.lease_fd};
     bool granted = j.out.answer.type == HELPER_GRANTED;
-    seqpacket_send(out, &j.out, sizeof(j.out), fds, granted ? 2 : 0);
+    seqpacket_send(out, &j.out, sizeof(j.out), fds, granted ? (j.lease_fd >= 0 ? 2 : 1) : 0);
     _exit(0);
 }
 
 pid_t helper_admit_start(const char *config_path, const char *user, pid_t peer_pid, uid_t peer_uid,
-                         int *result_fd)
+                         const struct admission_request *fixed, int *result_fd)
 {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0)
@@ -187,7 +208,7 @@ pid_t helper_admit_start(const char *config_path, const char *user, pid_t peer_p
     }
     if (pid == 0) {
         close(sv[0]);
-        child(sv[1], config_path, user, peer_pid, peer_uid);
+        child(sv[1], config_path, user, peer_pid, peer_uid, fixed);
     }
     close(sv[1]);
     *result_fd = sv[0];
@@ -202,12 +223,13 @@ int helper_admit_take(int result_fd, struct helper_admitted *out, int *tun_fd, i
     if (n == -EAGAIN)
         return -EAGAIN;
     bool granted = n == (ssize_t)sizeof(*out) && out->answer.type == HELPER_GRANTED;
-    if (n != (ssize_t)sizeof(*out) || (granted && n_fds != 2) || (!granted && n_fds)) {
+    if (n != (ssize_t)sizeof(*out) || (granted && n_fds != 1 && n_fds != 2) ||
+        (!granted && n_fds)) {
         for (size_t i = 0; i < n_fds; i++)
             close(fds[i]);
         return -EPIPE;
     }
     *tun_fd = granted ? fds[0] : -1;
-    *lease_fd = granted ? fds[1] : -1;
+    *lease_fd = granted && n_fds == 2 ? fds[1] : -1;
     return 0;
 }

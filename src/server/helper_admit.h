@@ -11,6 +11,7 @@
 
 #include <sys/types.h>
 
+#include "admission.h"
 #include "helper_proto.h"
 #include "run.h"
 
@@ -23,13 +24,16 @@ struct helper_admitted {
 };
 
 /* Starts the child for user, asked by the process peer_pid of peer_uid.
+ * fixed: NULL, or the addresses a privileged serve was given on its
+ * command line (--local/--remote: no server.conf, no lease, helper.h).
  * Returns its pid with *result_fd the end to read (helper_admit_take), or
  * -errno. */
 pid_t helper_admit_start(const char *config_path, const char *user, pid_t peer_pid, uid_t peer_uid,
-                         int *result_fd);
+                         const struct admission_request *fixed, int *result_fd);
 
 /* The child's result: 0 with *out filled and, if granted, *tun_fd and
- * *lease_fd; -EAGAIN not yet; -EPIPE the child died without answering. */
+ * *lease_fd (-1 for fixed addresses, which hold no lease); -EAGAIN not
+ * yet; -EPIPE the child died without answering. */
 int helper_admit_take(int result_fd, struct helper_admitted *out, int *tun_fd, int *lease_fd);
 
 #endif

@@ -63,25 +63,39 @@ static int round_trip(int sock, const struct helper_request *r, int timeout_ms,
     return 0;
 }
 
+int helper_ask_connect(const char *path, const char *user, char *err, size_t errlen)
+{
+    if (!helper_user_valid(user))
+        return errtext_set(-EINVAL, err, errlen, "user name '%s' is not one the helper serves",
+                           user);
+    return connect_to(path, err, errlen);
+}
+
 int helper_ask_open(const char *path, const char *user, struct helper_grant *g, int *tun_fd,
                     int *lease_fd, char *err, size_t errlen)
+{
+    int s = helper_ask_connect(path, user, err, errlen);
+    if (s < 0)
+        return s;
+    return helper_ask_open_on(s, user, g, tun_fd, lease_fd, err, errlen);
+}
+
+int helper_ask_open_on(int s, const char *user, struct helper_grant *g, int *tun_fd, int *lease_fd,
+                       char *err, size_t errlen)
 {
     struct helper_request r = {.type = HELPER_OPEN};
     struct helper_answer a;
     int fds[SEQPACKET_MAX_FDS];
-    size_t n_fds;
+    size_t n_fds = 0;
     snprintf(r.user, sizeof(r.user), "%s", user);
-    if (!helper_user_valid(user))
-        return errtext_set(-EINVAL, err, errlen, "user name '%s' is not one the helper serves",
-                           user);
-    int s = connect_to(path, err, errlen);
-    if (s < 0)
-        return s;
-    int e = round_trip(s, &r, HELPER_ASK_OPEN_MS, &a, fds, &n_fds, err, errlen);
-    if (e == 0 && a.type == HELPER_GRANTED && n_fds == 2) {
+    int e = helper_user_valid(user)
+                ? round_trip(s, &r, HELPER_ASK_OPEN_MS, &a, fds, &n_fds, err, errlen)
+                : errtext_set(-EINVAL, err, errlen, "user name '%s' is not one the helper serves",
+                              user);
+    if (e == 0 && a.type == HELPER_GRANTED && (n_fds == 1 || n_fds == 2)) {
         *g = a.grant;
         *tun_fd = fds[0];
-        *lease_fd = fds[1];
+        *lease_fd = n_fds == 2 ? fds[1] : -1; /* none for --local/--remote (helper.h) */
         return s;
     }
     for (size_t i = 0; i < n_fds; i++)

@@ -29,6 +29,16 @@
 int helper_ask_open(const char *path, const char *user, struct helper_grant *g, int *tun_fd,
                     int *lease_fd, char *err, size_t errlen);
 
+/* helper_ask_open()'s first step: the connected socket, -ENOENT or
+ * -ECONNREFUSED if no helper listens at path, other -errno with err set. */
+int helper_ask_connect(const char *path, const char *user, char *err, size_t errlen);
+
+/* The same on a socket already connected to the helper (the socketpair of
+ * a serve that split itself, helper.h): it is the returned socket, or
+ * closed on error. */
+int helper_ask_open_on(int sock, const char *user, struct helper_grant *g, int *tun_fd,
+                       int *lease_fd, char *err, size_t errlen);
+
 /* One of IPV4_UP, IPV6_UP (ifid our interface identifier), IPV4_DOWN,
  * IPV6_DOWN, BYE.  0 once done, or -1 with err saying why not. */
 int helper_ask(int sock, enum helper_type type, uint32_t mtu, const uint8_t *ifid, char *err,

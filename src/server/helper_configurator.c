@@ -41,7 +41,10 @@ static int ask(struct helper_configurator *h, enum helper_type type, const uint8
                size_t size)
 {
     char err[HELPER_REASON_MAX];
-    if (helper_ask(h->sock, type, h->mtu, ifid, err, sizeof(err)) == 0)
+    /* Only an up carries the MTU: the helper takes a request with one where
+     * none belongs for a broken one (helper_proto.h). */
+    uint32_t mtu = type == HELPER_IPV4_UP || type == HELPER_IPV6_UP ? h->mtu : 0;
+    if (helper_ask(h->sock, type, mtu, ifid, err, sizeof(err)) == 0)
         return 0;
     snprintf(why, size, "%s", err);
     return -EIO;

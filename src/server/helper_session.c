@@ -23,15 +23,23 @@ struct helper_session *helper_session_new(int fd)
 {
     struct ucred cred;
     socklen_t len = sizeof(cred);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+        close(fd);
+        return NULL;
+    }
+    return helper_session_new_for(fd, cred.pid, cred.uid);
+}
+
+struct helper_session *helper_session_new_for(int fd, pid_t pid, uid_t uid)
+{
     struct helper_session *s = calloc(1, sizeof(*s));
-    if (!s || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
-        free(s);
+    if (!s) {
         close(fd);
         return NULL;
     }
     s->fd = fd;
-    s->pid = cred.pid;
-    s->uid = cred.uid;
+    s->pid = pid;
+    s->uid = uid;
     s->worker = -1;
     s->worker_fd = s->tun_fd = s->lease_fd = -1;
     return s;
@@ -69,7 +77,7 @@ static bool open_session(struct helper_session *s, const struct helper_request *
                          const char *config_path)
 {
     memcpy(s->user, r->user, sizeof(s->user));
-    s->worker = helper_admit_start(config_path, s->user, s->pid, s->uid, &s->worker_fd);
+    s->worker = helper_admit_start(config_path, s->user, s->pid, s->uid, s->fixed, &s->worker_fd);
     if (s->worker < 0) {
         log_error("helper: cannot start admitting user %s: %s", s->user, strerror(-s->worker));
         s->worker = -1;
@@ -215,8 +223,9 @@ static void granted(struct helper_session *s)
 {
     const struct helper_grant *g = &s->admitted.answer.grant;
     s->nc = malloc(sizeof(*s->nc));
-    int fds[2] = {s->tun_fd, lease_view(s->lease_fd)};
-    bool told = s->nc && fds[1] >= 0 && answer(s, &s->admitted.answer, fds, 2);
+    int fds[2] = {s->tun_fd, s->lease_fd >= 0 ? lease_view(s->lease_fd) : -1};
+    size_t n_fds = s->lease_fd >= 0 ? 2 : 1; /* fixed addresses hold no lease */
+    bool told = s->nc && (n_fds == 1 || fds[1] >= 0) && answer(s, &s->admitted.answer, fds, n_fds);
     if (fds[1] >= 0)
         close(fds[1]);
     if (!told) {

@@ -23,7 +23,8 @@ enum helper_session_state {
 };
 
 struct helper_session {
-    int fd; /* the session's socket */
+    int fd;                                /* the session's socket */
+    const struct admission_request *fixed; /* helper_serve_one's --local/--remote, or NULL */
     pid_t pid;
     uid_t uid;
     enum helper_session_state state;
@@ -40,6 +41,11 @@ struct helper_session {
 /* A session connected on fd (accepted, non-blocking): NULL if out of
  * memory or its credentials cannot be read (fd is closed then). */
 struct helper_session *helper_session_new(int fd);
+
+/* The same for a caller known otherwise (SO_PEERCRED of a socketpair names
+ * its creator, not the process at the other end): the session of `pppssh
+ * serve` started privileged, which runs its own helper (helper_one.c). */
+struct helper_session *helper_session_new_for(int fd, pid_t pid, uid_t uid);
 
 /* A request arrived: false if the session broke the protocol (end it). */
 bool helper_session_request(struct helper_session *s, const char *config_path);

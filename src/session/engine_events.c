@@ -41,7 +41,8 @@ void configure_down(struct tunnel *t, int family)
 {
     struct cfg_request rq = {.kind = family == AF_UNSPEC ? CFG_UNDO_ALL : CFG_DOWN,
                              .family = family};
-    configure(t, &rq);
+    if (configure(t, &rq) < 0 && t->cfg) /* what stays configured is worth a line */
+        log_warn("%s", t->cfg_err);
     if (family != AF_INET6)
         t->ipv4_configured = false;
 }

@@ -200,8 +200,13 @@ static void stderr_line(struct tunnel *t, char *line)
     if (!len)
         return;
     /* The far end writes what it likes here: rate-limited (peerlog.c);
-     * log_msg() and ssh_stderr_add() both sanitize it. */
-    peerlog_text(t, LOG_LEVEL_INFO, "%s: %s", t->p->spawn.shell_command ? "command" : "ssh", line);
+     * log_msg() and ssh_stderr_add() both sanitize it.  ssh names itself
+     * in its own errors ("ssh: connect to host ..."): said once. */
+    const char *who = t->p->spawn.shell_command ? "command" : "ssh";
+    const char *text = line;
+    if (!t->p->spawn.shell_command && strncmp(text, "ssh: ", 5) == 0)
+        text += 5;
+    peerlog_text(t, LOG_LEVEL_INFO, "%s: %s", who, text);
     ssh_stderr_add(&t->st.said, line, len);
 }
 

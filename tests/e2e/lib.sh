@@ -763,6 +763,10 @@ e2e_procs_of() {
     done | sort -k2
 }
 
+# The processes of one `pppssh serve` session started as root: it splits
+# into a privileged parent and the unprivileged session (pppssh(8), Split).
+E2E_SERVE_PROCS=2
+
 # e2e_count_comm NS COMM: processes in NS whose command name is COMM.
 e2e_count_comm() {
     for s_p in $(ip netns pids "$1"); do cat "/proc/$s_p/comm" 2>/dev/null; done | grep -cx "$2"

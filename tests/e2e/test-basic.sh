@@ -38,6 +38,47 @@ check "ping the LAN host $LAN_HOST_IP" in_cli ping -c 2 -i 0.2 -W 2 "$LAN_HOST_I
 check "server has the client's route on its tunnel" \
     sh -c "ip netns exec $NS_SRV ip route show 198.18.255.2 | grep -q 'dev pppssh-e2e'"
 
+# serve was started as root: it split into a privileged parent in the
+# helper's role and the session, which alone reads the SSH stream.
+serve_pids() {
+    for _pid in $(ip netns pids "$NS_SRV"); do
+        tr '\0' ' ' <"/proc/$_pid/cmdline" 2>/dev/null | grep -q "^$PPPSSH serve " && echo "$_pid"
+    done
+}
+# stream_fd PID N: what descriptor N of PID is (socket:[...], /dev/null...).
+stream_fd() { readlink "/proc/$1/fd/$2" 2>/dev/null; }
+# split_ok: one serve reads the stream (stdin and stdout not /dev/null) as
+# uid != 0 with no capability, no_new_privs and the seccomp filter; the
+# other, its parent, has both on /dev/null.
+split_ok() {
+    _readers=0
+    _parents=0
+    for _pid in $(serve_pids); do
+        _in=$(stream_fd "$_pid" 0)
+        _out=$(stream_fd "$_pid" 1)
+        grep '^Uid:\|^CapEff:\|^NoNewPrivs:\|^Seccomp:' "/proc/$_pid/status" | tr '\n\t' '  '
+        echo "pid $_pid stdin $_in stdout $_out"
+        if [ "$_in" = /dev/null ] && [ "$_out" = /dev/null ]; then
+            _parents=$((_parents + 1))
+            continue
+        fi
+        _readers=$((_readers + 1))
+        for _u in $(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$_pid/status"); do
+            [ "$_u" != 0 ] || return 1
+        done
+        grep -q '^CapEff:[[:space:]]*0000000000000000$' "/proc/$_pid/status" &&
+            grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$_pid/status" &&
+            grep -q '^Seccomp:[[:space:]]*2$' "/proc/$_pid/status" || return 1
+    done
+    [ "$_readers" = 1 ] && [ "$_parents" = 1 ]
+}
+in_cli ping -c 20 -i 0.1 -W 2 "$LAN_HOST_IP" >/dev/null 2>&1 &
+PING_PID=$!
+sleep 0.3
+check "while traffic flows, the serve reading the stream is unprivileged and sandboxed, its parent does not read it" \
+    split_ok
+wait "$PING_PID"
+
 in_cli "$PPPSSH" status "$NAME" >"$E2E_TMP/status" 2>&1
 sed 's/^/    up| /' "$E2E_TMP/up.err"
 # DNS: applied through resolvectl/resolvconf if installed, else a warning

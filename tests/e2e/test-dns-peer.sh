@@ -28,8 +28,17 @@ up_with_fake_resolvectl() {
         sh "$fake" "$PPPSSH" "$1"
 }
 
-# A resolvectl call with these arguments was recorded.
-called() { grep -qx -- "$*" "$log"; }
+# A resolvectl call with these arguments was recorded, within 5 s: the
+# resolvers are applied by child processes the loop watches, after `up`
+# has already reported the link up.
+called() {
+    c_i=0
+    while ! grep -qx -- "$*" "$log" && [ $c_i -lt 100 ]; do
+        sleep 0.05
+        c_i=$((c_i + 1))
+    done
+    grep -qx -- "$*" "$log"
+}
 
 : >"$log"
 echo "UsePeerDNS = yes" >>"$E2E_CONF"

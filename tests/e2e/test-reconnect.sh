@@ -65,7 +65,7 @@ check "the client's interface was never replaced (ifindex $ifindex)" \
     test "$(e2e_ifindex "$NS_CLI" "$E2E_NAME")" = "$ifindex"
 check "one interface and one copy of each route on both ends" e2e_one_of_each
 check "one pppssh serve on the server (the stale ones have ended)" \
-    e2e_wait_count "$NS_SRV" pppssh 1
+    e2e_wait_count "$NS_SRV" pppssh "$E2E_SERVE_PROCS"
 check "a ping still crosses" e2e_ping "$NS_CLI" "$LAN_HOST_IP"
 sed 's/^/    status| /' "$E2E_TMP/status"
 

@@ -36,7 +36,7 @@ ifindex=$(e2e_ifindex "$NS_CLI" "$E2E_NAME")
 # resolver, a cached socket) is counted in the baseline.
 check "a first reset" timeout 10 ip netns exec "$NS_CLI" "$PPPSSH" reset "$E2E_NAME"
 check "up again after the first reset" e2e_wait_reconnects 1 30
-e2e_wait_count "$NS_SRV" pppssh 1 >/dev/null
+e2e_wait_count "$NS_SRV" pppssh "$E2E_SERVE_PROCS" >/dev/null
 census >"$E2E_TMP/before.census"
 sed 's/^/    before| /' "$E2E_TMP/before.census" | grep -v route
 

@@ -26,7 +26,8 @@ DESTDIR=$dest cmake --install "$build" --prefix "$prefix" >/dev/null || fail "cm
 root=$dest$prefix
 for f in sbin/pppssh bin/pty-redir share/man/man8/pppssh.8 share/man/man5/pppssh.conf.5 \
          share/man/man1/pty-redir.1 lib/systemd/system/pppssh@.service \
-         share/man/man8/pppssh-helper.8 lib/systemd/system/pppssh-helper.service \
+         share/man/man8/pppssh-helper.8 share/man/man8/pppssh-stack.8 sbin/pppssh-stack \
+         lib/systemd/system/pppssh-helper.service \
          lib/systemd/system/pppssh-helper.socket \
          share/doc/pppssh/examples/office.conf share/doc/pppssh/examples/server.conf \
          share/bash-completion/completions/pppssh share/zsh/vendor-completions/_pppssh; do

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "helper_ask.h"
+#include "seqpacket.h"
 
 static int sv[2];
 static char err[512];
@@ -92,6 +94,55 @@ static void a_helper_that_hung_up_fails(void **state)
     assert_int_equal(r.type, HELPER_IPV4_DOWN);
 }
 
+/* GRANTED with n_fds descriptors (the TUN, then the lease), queued. */
+static void helper_grants(size_t n_fds, int fds[2])
+{
+    struct helper_answer a = {.type = HELPER_GRANTED};
+    uint8_t msg[HELPER_ANSWER_LEN];
+    strcpy(a.grant.ifname, "pppssh-alice");
+    a.grant.local.s_addr = htonl(0xc612ff01);
+    a.grant.remote.s_addr = htonl(0xc612ff02);
+    assert_int_equal(helper_answer_encode(&a, msg), HELPER_ANSWER_LEN);
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(seqpacket_send(sv[1], msg, sizeof(msg), fds, n_fds), 0);
+}
+
+static void a_grant_brings_the_tun_and_the_lease(void **state)
+{
+    (void)state;
+    struct helper_grant g;
+    struct helper_request r;
+    int fds[2], tun_fd, lease_fd;
+    helper_grants(2, fds);
+    assert_int_equal(helper_ask_open_on(sv[0], "alice", &g, &tun_fd, &lease_fd, err, sizeof(err)),
+                     sv[0]);
+    helper_heard(&r);
+    assert_int_equal(r.type, HELPER_OPEN);
+    assert_string_equal(r.user, "alice");
+    assert_string_equal(g.ifname, "pppssh-alice");
+    assert_true(tun_fd >= 0 && lease_fd >= 0 && tun_fd != lease_fd);
+    close(tun_fd);
+    close(lease_fd);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+/* --local/--remote of a serve that split itself: no lease to hold. */
+static void fixed_addresses_come_without_a_lease(void **state)
+{
+    (void)state;
+    struct helper_grant g;
+    int fds[2], tun_fd, lease_fd;
+    helper_grants(1, fds);
+    assert_int_equal(helper_ask_open_on(sv[0], "root", &g, &tun_fd, &lease_fd, err, sizeof(err)),
+                     sv[0]);
+    assert_true(tun_fd >= 0);
+    assert_int_equal(lease_fd, -1);
+    close(tun_fd);
+    close(fds[0]);
+    close(fds[1]);
+}
+
 /* An answer that came after its request timed out (HELPER_ASK_MS) is
  * read and dropped, its descriptors closed; the session goes on. */
 static void a_late_answer_is_dropped_not_a_hang_up(void **state)
@@ -154,6 +205,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(failed_carries_the_helpers_reason, setup, teardown),
         cmocka_unit_test_setup_teardown(an_answer_not_understood_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(a_helper_that_hung_up_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_grant_brings_the_tun_and_the_lease, setup, teardown),
+        cmocka_unit_test_setup_teardown(fixed_addresses_come_without_a_lease, setup, teardown),
         cmocka_unit_test_setup_teardown(a_late_answer_is_dropped_not_a_hang_up, setup, teardown),
         cmocka_unit_test_setup_teardown(a_hang_up_is_not_a_late_answer, setup, teardown),
         cmocka_unit_test(no_helper_there),

@@ -1,0 +1,109 @@
+/*
+ * serve_split.c - a privileged `pppssh serve` as a one-session helper and
+ * an unprivileged session (serve_split.h).
+ */
+#include "serve_split.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "errtext.h"
+#include "helper.h"
+#include "sandbox.h"
+
+struct account {
+    uid_t uid;
+    gid_t gid;
+    char name[64];
+};
+
+/* Looked up before the fork: a missing account is the administrator's to
+ * hear of, in the session's error, not a child that dies quietly.  A serve
+ * that is not root (CAP_NET_ADMIN alone) cannot change its uid: the
+ * session keeps the account's own, with every capability dropped. */
+static int find_account(const char *want, struct account *a, char *err, size_t errlen)
+{
+    if (geteuid() != 0) {
+        struct passwd *self = getpwuid(getuid());
+        a->uid = getuid();
+        a->gid = getgid();
+        snprintf(a->name, sizeof(a->name), "%s", self ? self->pw_name : "");
+        return 0;
+    }
+    const char *name = want && *want ? want : SERVE_SPLIT_ACCOUNT;
+    struct passwd *pw = getpwnam(name);
+    if (!pw && !(want && *want)) {
+        name = SERVE_SPLIT_FALLBACK;
+        pw = getpwnam(name);
+    }
+    if (!pw)
+        return errtext_set(-ENOENT, err, errlen,
+                           "no account %s for the session to run as ([Server] SessionUser)", name);
+    if (pw->pw_uid == 0)
+        return errtext_set(-EINVAL, err, errlen,
+                           "[Server] SessionUser %s is root: the session must not be", name);
+    a->uid = pw->pw_uid;
+    a->gid = pw->pw_gid;
+    snprintf(a->name, sizeof(a->name), "%s", pw->pw_name);
+    return 0;
+}
+
+/* The parent never reads the client's bytes: the stream is the child's. */
+static void give_up_stream(void)
+{
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0)
+        return;
+    dup2(null, STDIN_FILENO);
+    dup2(null, STDOUT_FILENO);
+    close(null);
+}
+
+int serve_split(const char *config_path, const char *account, const struct admission_request *fixed,
+                int *sock, int *status, char *err, size_t errlen)
+{
+    struct account a;
+    sigset_t forwarded, old;
+    int sv[2];
+    if (find_account(account, &a, err, errlen) < 0)
+        return -1;
+    /* Blocked before the fork: a TERM that comes before the parent
+     * listens for it still reaches the session. */
+    sigemptyset(&forwarded);
+    sigaddset(&forwarded, SIGTERM);
+    sigaddset(&forwarded, SIGINT);
+    sigaddset(&forwarded, SIGHUP);
+    sigaddset(&forwarded, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &forwarded, &old);
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        return errtext_set(-errno, err, errlen, "socketpair: %s", strerror(errno));
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(sv[0]);
+        close(sv[1]);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        return errtext_set(-e, err, errlen, "fork: %s", strerror(e));
+    }
+    if (pid == 0) {
+        close(sv[0]);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (sandbox_drop_privileges(a.uid, a.gid, a.name, err, errlen) < 0)
+            return -1;
+        *sock = sv[1];
+        return SERVE_SPLIT_SESSION;
+    }
+    close(sv[1]);
+    fcntl(sv[0], F_SETFL, O_NONBLOCK); /* a session that does not read is not waited for */
+    give_up_stream();
+    *status = helper_serve_one(sv[0], pid, config_path, fixed, &forwarded);
+    return SERVE_SPLIT_PARENT;
+}
