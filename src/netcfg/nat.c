@@ -142,6 +142,26 @@ long long nat_expiry(const struct nat_job *j)
     return again < j->deadline_ms ? again : j->deadline_ms;
 }
 
+void nat_finish(struct nat_job *j)
+{
+    if (!j->pid)
+        return;
+    int status;
+    int r = child_program_wait(j->pid, NAT_TIMEOUT_MS, &status);
+    if (r == 0) {
+        nat_cancel(j);
+        log_warn("Masquerade not applied: nft did not finish within %d s: killed",
+                 NAT_TIMEOUT_MS / 1000);
+        return;
+    }
+    if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char how[64];
+        log_warn("Masquerade not applied: nft -j -f - %s",
+                 r < 0 ? strerror(-r) : spawn_describe_status(status, how, sizeof(how)));
+    }
+    j->pid = 0;
+}
+
 void nat_cancel(struct nat_job *j)
 {
     if (j->pid)

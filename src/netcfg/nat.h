@@ -54,6 +54,9 @@ int nat_start(struct nat_job *j, const char *json, long long now_ms, char *err, 
 void nat_poll(struct nat_job *j, long long now_ms);
 long long nat_expiry(const struct nat_job *j); /* -1: nothing runs */
 void nat_cancel(struct nat_job *j);            /* kills what runs */
+/* Waits for what runs, bounded by its time, and logs as nat_poll(): for
+ * pppssh helper, which has no loop to poll it (nft takes milliseconds). */
+void nat_finish(struct nat_job *j);
 
 /* Tests: the nft program to run instead of the installed one. */
 void nat_use_tool(const char *nft);

@@ -75,8 +75,7 @@ static int helper_request(struct configurator *c, const struct cfg_request *rq, 
     case CFG_DNS:
     case CFG_PROXY_ARP:
         return 0;        /* server.conf's, with the up */
-    case CFG_MASQUERADE: /* server.conf's; not (yet) written by the helper */
-        log_warn("Masquerade is not applied when serve runs through pppssh helper");
+    case CFG_MASQUERADE: /* server.conf's, with the up (as PROXY_ARP) */
         return 0;
     case CFG_FORWARD:
         snprintf(why, size, "%s is not asked of pppssh helper", cfg_request_name(rq->kind));

@@ -148,6 +148,12 @@ static void nft_runs_beside_the_link_and_is_killed_at_its_time(void **state)
     fake_nft("exit 0");
     assert_int_equal(nat_start(&j, "{}", 0, err, sizeof(err)), 0);
     settle(&j);
+    /* pppssh helper has no loop: it waits, bounded */
+    fake_nft("sleep 0.1; echo done >\"$0.out\"");
+    assert_int_equal(nat_start(&j, "{}", 0, err, sizeof(err)), 0);
+    nat_finish(&j);
+    assert_int_equal(j.pid, 0);
+    assert_int_equal(read_out(got, sizeof(got)), 5);
 }
 
 static void the_ipv4_down_deletes_our_table(void **state)
