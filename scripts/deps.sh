@@ -11,7 +11,9 @@ openssh-client openssh-server iproute2 iputils-ping procps psmisc strace
 ppp slirp qemu-system-x86 busybox-static socat cpio xz-utils python3 python3-prometheus-client tshark
 iperf3 gnuplot-nox wireguard-go wireguard-tools ethtool zsh
 libslirp-dev
+nftables
 "
+# nftables: the nft tool, for Masquerade (pppssh.conf(5)) and its e2e test
 # libslirp-dev: pppssh-stack, serve's userspace network stack without root
 # (docs/userspace-stack.md).  Not installed by this script: the other
 # stacks issue 14 compared (bench/stack-compare.sh); install them by hand

@@ -137,6 +137,10 @@ static void net_params(struct up *u)
     for (size_t i = 0; i < cfg->n_dns && i < RUN_MAX_DNS; i++)
         net->dns[net->n_dns++] = cfg->dns[i];
     net->use_peer_dns = cfg->use_peer_dns;
+    net->forward = cfg->forward;
+    net->masquerade = cfg->masquerade[0] != 0; /* "tunnel": masquerade_oif stays "" */
+    if (strcmp(cfg->masquerade, "tunnel") != 0)
+        snprintf(net->masquerade_oif, sizeof(net->masquerade_oif), "%s", cfg->masquerade);
     net->has_address6 = cfg->has_address6;
     net->address6 = cfg->address6;
     if (cfg->server[0] && (default_route || !u->params.fdpass_name))

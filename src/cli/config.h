@@ -74,8 +74,10 @@ struct tunnel_config {
     unsigned mtu; /* 576..65535, or CONFIG_MTU_AUTO (default) */
     struct os_ip dns[CONFIG_MAX_DNS];
     size_t n_dns;
-    bool use_peer_dns; /* UsePeerDNS (pppd usepeerdns): also the ones IPCP gives */
-    bool offload;      /* Offload, default true: TSO across the link with a pppssh peer */
+    bool use_peer_dns;         /* UsePeerDNS (pppd usepeerdns): also the ones IPCP gives */
+    bool offload;              /* Offload, default true: TSO across the link with a pppssh peer */
+    bool forward;              /* Forward: forwarding on for the tunnel's families while up */
+    char masquerade[IFNAMSIZ]; /* Masquerade: an interface or "tunnel"; "" = none */
 
     /* Liveness: LCP Echo every keepalive_interval s (0 = off); the link is
      * dead after keepalive_failures unanswered ones. */
@@ -111,8 +113,9 @@ struct server_config {
     struct in_addr address;
     bool has_pool; /* Pool: first..last inclusive, host order compare */
     struct in_addr pool_first, pool_last;
-    bool proxy_arp; /* ProxyArp, default false */
-    bool offload;   /* Offload, default true: take and send TSO packets */
+    bool proxy_arp;            /* ProxyArp, default false */
+    bool offload;              /* Offload, default true: take and send TSO packets */
+    char masquerade[IFNAMSIZ]; /* Masquerade: an interface or "tunnel"; "" = none */
     struct os_ip dns[CONFIG_MAX_DNS];
     size_t n_dns;
     bool has_address6; /* Address6: server end, e.g. fd00:5353::1/64 */

@@ -23,6 +23,7 @@ enum section_kind {
 
 enum value_type {
     V_STRING, /* char[size] */
+    V_IFNAME, /* char[IFNAMSIZ]: an interface name of [A-Za-z0-9_.-] (nft takes it as is) */
     V_UINT,   /* unsigned, min..max */
     V_MTU,    /* unsigned, min..max, or "auto" = CONFIG_MTU_AUTO */
     V_BOOL,   /* bool */

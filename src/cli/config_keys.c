@@ -32,6 +32,8 @@ static const struct key_def tunnel_keys[] = {
     {"DNS", V_DNS, T(dns), NO_FIELD, T(n_dns), 0, CONFIG_MAX_DNS, false},
     {"UsePeerDNS", V_BOOL, T(use_peer_dns), NO_FIELD, 0, 0, 0, false},
     {"Offload", V_BOOL, T(offload), NO_FIELD, 0, 0, 0, false},
+    {"Forward", V_BOOL, T(forward), NO_FIELD, 0, 0, 0, false},
+    {"Masquerade", V_IFNAME, T(masquerade), NO_FIELD, 0, 0, IFNAMSIZ, false},
     {"KeepaliveInterval", V_UINT, T(keepalive_interval), NO_FIELD, 0, 0, 3600, false},
     {"KeepaliveFailures", V_UINT, T(keepalive_failures), NO_FIELD, 0, 1, 100, false},
     {"Persist", V_BOOL, T(persist), NO_FIELD, 0, 0, 0, false},
@@ -45,6 +47,7 @@ static const struct key_def server_keys[] = {
     {"Address", V_IPV4, S(address), S(has_address), 0, 0, 0, false},
     {"Pool", V_POOL, S(pool_first), S(has_pool), 0, 0, 0, false},
     {"ProxyArp", V_BOOL, S(proxy_arp), NO_FIELD, 0, 0, 0, false},
+    {"Masquerade", V_IFNAME, S(masquerade), NO_FIELD, 0, 0, IFNAMSIZ, false},
     {"Offload", V_BOOL, S(offload), NO_FIELD, 0, 0, 0, false},
     {"DNS", V_DNS, S(dns), NO_FIELD, S(n_dns), 0, CONFIG_MAX_DNS, false},
     {"Address6", V_ADDR6, S(address6), S(has_address6), 0, 0, 0, false},
@@ -106,7 +109,7 @@ static size_t value_count(const struct key_def *k, const char *base)
         return *(const bool *)(base + k->has_offset) ? 1 : 0;
     if (key_is_repeatable(k))
         return *(const size_t *)(base + k->count_offset);
-    if (k->type == V_STRING)
+    if (k->type == V_STRING || k->type == V_IFNAME)
         return base[k->offset] ? 1 : 0;
     if (k->type == V_UINT)
         return *(const unsigned *)(base + k->offset) >= k->min ? 1 : 0;
@@ -147,6 +150,7 @@ static void print_value(FILE *out, const struct key_def *k, const char *base, si
     char ip[INET6_ADDRSTRLEN];
     switch (k->type) {
     case V_STRING:
+    case V_IFNAME:
         fprintf(out, "%s = %s\n", k->name, (const char *)field);
         break;
     case V_OPTION:

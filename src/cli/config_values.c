@@ -11,6 +11,8 @@
 
 #include "config_internal.h"
 
+#define IFNAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
+
 void fail(struct parser *p, const char *fmt, ...)
 {
     char msg[256];
@@ -246,6 +248,13 @@ int store_single(struct parser *p, const struct key_def *k, const char *v, char 
     void *field = base + k->offset;
     int rc = 0;
     switch (k->type) {
+    case V_IFNAME:
+        if (!*v || strspn(v, IFNAME_CHARS) != strlen(v)) {
+            fail(p, "'%s' must be an interface name (letters, digits, '_', '.', '-'), not '%s'",
+                 k->name, v);
+            return -1;
+        }
+        /* fall through - stored as a string */
     case V_STRING:
         if (strlen(v) >= k->max) {
             fail(p, "'%s' is too long (at most %u characters)", k->name, k->max - 1);

@@ -54,6 +54,9 @@ static void make_policy(const struct run_params *p, struct cfg_policy *policy)
     policy->has_address6 = p->net.has_address6;
     policy->address6 = p->net.address6;
     policy->max_dns = CFG_DNS_MAX;
+    policy->forward = p->net.forward;
+    policy->masquerade = p->net.masquerade;
+    memcpy(policy->masquerade_oif, p->net.masquerade_oif, sizeof(policy->masquerade_oif));
 }
 
 static int fail(const struct run_params *p, int status, const char *fmt, const char *what)

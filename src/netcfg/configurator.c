@@ -47,6 +47,12 @@ static int carry_out(struct netcfg *nc, const struct cfg_request *rq)
                           rq->now_ms);
     case CFG_PROXY_ARP:
         return netcfg_proxy_arp(nc, rq->peer);
+    case CFG_FORWARD:
+        return netcfg_forward(nc, rq->family);
+    case CFG_MASQUERADE:
+        if (!memchr(rq->oif, 0, sizeof(rq->oif)))
+            break;
+        return netcfg_masquerade(nc, rq->oif, rq->now_ms);
     case CFG_DOWN:
         if (rq->family != AF_INET && rq->family != AF_INET6)
             break;
@@ -110,9 +116,12 @@ struct configurator *configurator_local_new(const char *ifname, unsigned ifindex
 const char *cfg_request_name(enum cfg_request_kind kind)
 {
     static const char *const names[] = {
-        [CFG_LINK_UP] = "link-up",     [CFG_GSO_MAX] = "gso-max", [CFG_IPV4_UP] = "ipv4-up",
-        [CFG_IPV6_UP] = "ipv6-up",     [CFG_ROUTE] = "route",     [CFG_DNS] = "dns",
-        [CFG_PROXY_ARP] = "proxy-arp", [CFG_DOWN] = "down",       [CFG_UNDO_ALL] = "undo-all",
+        [CFG_LINK_UP] = "link-up",       [CFG_GSO_MAX] = "gso-max",
+        [CFG_IPV4_UP] = "ipv4-up",       [CFG_IPV6_UP] = "ipv6-up",
+        [CFG_ROUTE] = "route",           [CFG_DNS] = "dns",
+        [CFG_PROXY_ARP] = "proxy-arp",   [CFG_DOWN] = "down",
+        [CFG_UNDO_ALL] = "undo-all",     [CFG_FORWARD] = "forward",
+        [CFG_MASQUERADE] = "masquerade",
     };
     return (unsigned)kind < sizeof(names) / sizeof(names[0]) && names[kind] ? names[kind] : "?";
 }

@@ -16,21 +16,24 @@
 #ifndef PPPSSH_NETCFG_CONFIGURATOR_H
 #define PPPSSH_NETCFG_CONFIGURATOR_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "addr.h"
 
 enum cfg_request_kind {
-    CFG_LINK_UP,   /* mtu: the interface's MTU, and the interface up */
-    CFG_GSO_MAX,   /* mtu: the largest packet the kernel may hand us (offloads; not undone) */
-    CFG_IPV4_UP,   /* local, peer: the point-to-point pair (IPCP up) */
-    CFG_IPV6_UP,   /* prefix: an address (fe80::IFID/64, Address6), prefix_route or not */
-    CFG_ROUTE,     /* prefix: a network into the tunnel; keep_outside: the SSH server */
-    CFG_DNS,       /* dns[n_dns]: the resolvers of the interface (client) */
-    CFG_PROXY_ARP, /* peer: answered for on the LAN whose subnet holds it (server) */
-    CFG_DOWN,      /* family: what the requests of that family did, undone newest first */
-    CFG_UNDO_ALL,  /* everything, newest first: the session ends */
+    CFG_LINK_UP,    /* mtu: the interface's MTU, and the interface up */
+    CFG_GSO_MAX,    /* mtu: the largest packet the kernel may hand us (offloads; not undone) */
+    CFG_IPV4_UP,    /* local, peer: the point-to-point pair (IPCP up) */
+    CFG_IPV6_UP,    /* prefix: an address (fe80::IFID/64, Address6), prefix_route or not */
+    CFG_ROUTE,      /* prefix: a network into the tunnel; keep_outside: the SSH server */
+    CFG_DNS,        /* dns[n_dns]: the resolvers of the interface (client) */
+    CFG_PROXY_ARP,  /* peer: answered for on the LAN whose subnet holds it (server) */
+    CFG_FORWARD,    /* family: forwarding on while that family is up (client's Forward) */
+    CFG_MASQUERADE, /* oif: masquerade what leaves by it, "" = the tunnel (client) */
+    CFG_DOWN,       /* family: what the requests of that family did, undone newest first */
+    CFG_UNDO_ALL,   /* everything, newest first: the session ends */
 };
 
 #define CFG_DNS_MAX 6
@@ -44,8 +47,9 @@ struct cfg_request {
     struct os_ip keep_outside;     /* ROUTE of length 0: family 0 = none */
     struct os_ip dns[CFG_DNS_MAX]; /* DNS */
     unsigned n_dns;
-    int family;       /* DOWN: AF_INET or AF_INET6 */
-    long long now_ms; /* DNS: the resolver job's clock (its timeouts) */
+    char oif[IFNAMSIZ]; /* MASQUERADE: an interface, "" = the tunnel */
+    int family;         /* DOWN, FORWARD: AF_INET or AF_INET6 */
+    long long now_ms;   /* DNS, MASQUERADE: the job's clock (its timeouts) */
 };
 
 struct configurator {

@@ -82,6 +82,13 @@ bool cfg_policy_allows(const struct cfg_policy *policy, const struct cfg_request
     case CFG_PROXY_ARP:
         ok = policy->proxy_arp && unicast4(rq->peer);
         break;
+    case CFG_FORWARD:
+        ok = policy->forward && (rq->family == AF_INET || rq->family == AF_INET6);
+        break;
+    case CFG_MASQUERADE:
+        ok = policy->masquerade &&
+             strncmp(rq->oif, policy->masquerade_oif, sizeof(rq->oif)) == 0;
+        break;
     case CFG_DOWN:
         ok = rq->family == AF_INET || rq->family == AF_INET6;
         break;

@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "configurator.h"
 
@@ -29,6 +30,9 @@ struct cfg_policy {
     struct os_prefix address6;
     unsigned max_dns; /* resolvers in one DNS request (<= CFG_DNS_MAX) */
     bool proxy_arp;   /* a client never answers ARP for its peer */
+    bool forward;     /* Forward = yes */
+    bool masquerade;  /* Masquerade =, out of masquerade_oif ("" = the tunnel) */
+    char masquerade_oif[IFNAMSIZ];
 };
 
 /* Checks one request against the policy: true, or false with why. */

@@ -13,6 +13,7 @@
 
 #include "dns.h"
 #include "log.h"
+#include "nat.h"
 #include "proxyarp.h"
 
 /* Default routes of interface N live in table 0x53530000 + N, and its
@@ -208,11 +209,13 @@ int netcfg_dns(struct netcfg *nc, const struct os_ip *dns, size_t n, long long n
 void netcfg_poll(struct netcfg *nc, long long now_ms)
 {
     dns_apply_poll(&nc->dns, now_ms);
+    nat_poll(&nc->nat, now_ms);
 }
 
 long long netcfg_expiry(const struct netcfg *nc)
 {
-    return dns_apply_expiry(&nc->dns);
+    long long dns = dns_apply_expiry(&nc->dns), nat = nat_expiry(&nc->nat);
+    return dns < 0 || (nat >= 0 && nat < dns) ? nat : dns;
 }
 
 int netcfg_proxy_arp(struct netcfg *nc, struct in_addr addr)
@@ -262,9 +265,9 @@ static int write_sysctl(const char *path, const char *value)
     return n < 0 ? -e : 0;
 }
 
-int netcfg_sysctl(struct netcfg *nc, const char *path, const char *value)
+static int sysctl_of(struct netcfg *nc, const char *path, const char *value, int family)
 {
-    struct netcfg_change *c = record(nc, NETCFG_SYSCTL, AF_INET);
+    struct netcfg_change *c = record(nc, NETCFG_SYSCTL, family);
     if (!c)
         return full(nc);
     snprintf(c->u.sysctl_path, sizeof(c->u.sysctl_path), "/proc/sys/%s", path);
@@ -278,6 +281,54 @@ int netcfg_sysctl(struct netcfg *nc, const char *path, const char *value)
         nc->n--;
     }
     return r;
+}
+
+int netcfg_sysctl(struct netcfg *nc, const char *path, const char *value)
+{
+    return sysctl_of(nc, path, value, AF_INET);
+}
+
+int netcfg_forward(struct netcfg *nc, int family)
+{
+    if (family == AF_INET)
+        return sysctl_of(nc, "net/ipv4/ip_forward", "1", AF_INET);
+    if (family == AF_INET6)
+        return sysctl_of(nc, "net/ipv6/conf/all/forwarding", "1", AF_INET6);
+    snprintf(nc->err, sizeof(nc->err), "forwarding: no such family %d", family);
+    return -EINVAL;
+}
+
+int netcfg_masquerade(struct netcfg *nc, const char *oif, long long now_ms)
+{
+    char table[32], json[NAT_JSON_MAX];
+    if (!oif || !oif[0])
+        oif = nc->ifname;
+    nat_table_name(nc->ifname, table, sizeof(table));
+    if (nat_masquerade_json(table, oif, json, sizeof(json)) < 0) {
+        snprintf(nc->err, sizeof(nc->err), "Masquerade: interface name '%s' or '%s' not usable",
+                 oif, nc->ifname);
+        return -EINVAL;
+    }
+    struct netcfg_change *c = record(nc, NETCFG_MASQUERADE, AF_INET);
+    if (!c)
+        return full(nc);
+    log_info("[#] nft add rule inet %s postrouting oifname \"%s\" masquerade", table, oif);
+    int r = nat_start(&nc->nat, json, now_ms, nc->err, sizeof(nc->err));
+    if (r < 0) {
+        nc->n--;
+        return r;
+    }
+    snprintf(c->u.nat_table, sizeof(c->u.nat_table), "%s", table);
+    return 0;
+}
+
+static int masquerade_del(const char *table, char *err, size_t size)
+{
+    char json[NAT_JSON_MAX];
+    if (nat_delete_json(table, json, sizeof(json)) < 0)
+        return 0;
+    log_info("[#] nft delete table inet %s", table);
+    return nat_run(json, err, size);
 }
 
 void netcfg_harden(struct netcfg *nc)
@@ -346,6 +397,11 @@ static void undo_one(struct netcfg *nc, const struct netcfg_change *c)
         break;
     case NETCFG_PROXY_ARP:
         r = proxyarp_del(c->u.proxy.lan, c->u.proxy.addr, err, sizeof(err));
+        break;
+    case NETCFG_MASQUERADE:
+        /* An add still running would commit after our delete: it goes first. */
+        nat_cancel(&nc->nat);
+        r = masquerade_del(c->u.nat_table, err, sizeof(err));
         break;
     case NETCFG_SYSCTL:
         r = write_sysctl(c->u.sysctl_path, c->sysctl_old);

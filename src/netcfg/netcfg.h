@@ -14,6 +14,7 @@
 
 #include "addr.h"
 #include "dns.h"
+#include "nat.h"
 #include "netlink.h"
 
 #define NETCFG_MAX_CHANGES 160
@@ -26,6 +27,7 @@ enum netcfg_kind {
     NETCFG_DNS,
     NETCFG_SYSCTL,
     NETCFG_PROXY_ARP,
+    NETCFG_MASQUERADE,
 };
 
 struct netcfg_change {
@@ -43,6 +45,7 @@ struct netcfg_change {
             char lan[IFNAMSIZ];
             struct in_addr addr;
         } proxy;
+        char nat_table[32]; /* nat.h: "pppssh-IFNAME" */
     } u;
     char sysctl_old[16];
 };
@@ -54,6 +57,7 @@ struct netcfg {
     size_t n;
     char err[256];            /* why the last call failed */
     struct dns_apply_job dns; /* resolvers being applied, beside the link */
+    struct nat_job nat;       /* Masquerade's table being written, beside the link */
 };
 
 void netcfg_init(struct netcfg *nc, const char *ifname, unsigned ifindex);
@@ -71,13 +75,22 @@ int netcfg_route(struct netcfg *nc, const struct os_prefix *dst, const struct os
 /* Starts applying the resolvers (dns.h: the loop polls the job through
  * netcfg_poll); recorded at once, so an undo reverts them. */
 int netcfg_dns(struct netcfg *nc, const struct os_ip *dns, size_t n, long long now_ms);
-/* SIGCHLD or netcfg_expiry() due: the resolver job's next step. */
+/* SIGCHLD or netcfg_expiry() due: the resolver and nft jobs' next step. */
 void netcfg_poll(struct netcfg *nc, long long now_ms);
 long long netcfg_expiry(const struct netcfg *nc); /* -1: nothing runs */
 /* Answers ARP for addr on the LAN interface whose subnet holds it. */
 int netcfg_proxy_arp(struct netcfg *nc, struct in_addr addr);
 /* Writes value to /proc/sys/<path>, remembering the old value. */
 int netcfg_sysctl(struct netcfg *nc, const char *path, const char *value);
+/* Forward = yes: forwarding on for family (net.ipv4.ip_forward,
+ * net.ipv6.conf.all.forwarding) while that family is up; the old value is
+ * restored by its down. */
+int netcfg_forward(struct netcfg *nc, int family);
+/* Masquerade =: packets leaving by oif (NULL or "": the tunnel) take its
+ * address (nat.h: a table of our own, replaced if a crashed run left it,
+ * deleted by the IPv4 down).  nft runs beside the link (netcfg_poll);
+ * recorded at once, so an undo deletes the table. */
+int netcfg_masquerade(struct netcfg *nc, const char *oif, long long now_ms);
 
 /* Right after the interface is created: never take Router Advertisements,
  * redirects or autoconfigured addresses from the peer (accept_ra,

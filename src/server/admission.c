@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "admit.h"
 #include "netlink.h"
@@ -83,6 +84,9 @@ static void user_net(const struct admission_request *s, const struct server_user
     struct run_net *net = &params->net;
     net->antispoof = true;
     net->proxy_arp = s->cfg && s->cfg->proxy_arp;
+    net->masquerade = s->cfg && s->cfg->masquerade[0];
+    if (net->masquerade && strcmp(s->cfg->masquerade, "tunnel") != 0)
+        snprintf(net->masquerade_oif, sizeof(net->masquerade_oif), "%s", s->cfg->masquerade);
     for (size_t i = 0; u && i < u->n_routes && i < RUN_MAX_ROUTES; i++)
         net->routes[net->n_routes++] = u->routes[i];
     if (s->cfg && s->cfg->has_address6) {

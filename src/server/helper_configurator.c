@@ -74,7 +74,12 @@ static int helper_request(struct configurator *c, const struct cfg_request *rq, 
     case CFG_ROUTE:
     case CFG_DNS:
     case CFG_PROXY_ARP:
-        return 0; /* server.conf's, with the up */
+        return 0;        /* server.conf's, with the up */
+    case CFG_MASQUERADE: /* server.conf's, with the up (as PROXY_ARP) */
+        return 0;
+    case CFG_FORWARD:
+        snprintf(why, size, "%s is not asked of pppssh helper", cfg_request_name(rq->kind));
+        return -EPERM;
     case CFG_DOWN:
         if (rq->family == AF_INET || rq->family == AF_INET6)
             return ask(h, rq->family == AF_INET ? HELPER_IPV4_DOWN : HELPER_IPV6_DOWN, NULL, why,

@@ -107,6 +107,19 @@ static int routes_up(struct helper_session *s, int family)
     return 0;
 }
 
+/* server.conf's Masquerade, while IPCP is up (the IPv4 down deletes it).
+ * No loop polls nft here: waited for, bounded (nat.h). */
+static void masquerade_up(struct helper_session *s)
+{
+    const struct run_net *net = &s->admitted.net;
+    if (!net->masquerade)
+        return;
+    if (netcfg_masquerade(s->nc, net->masquerade_oif, 0) < 0)
+        log_warn("Masquerade not applied: %s", s->nc->err);
+    else
+        nat_finish(&s->nc->nat);
+}
+
 /* IPCP is up: the addresses admission decided, the user's routes, proxy ARP. */
 static bool ipv4_up(struct helper_session *s, const struct helper_request *r)
 {
@@ -121,6 +134,7 @@ static bool ipv4_up(struct helper_session *s, const struct helper_request *r)
     }
     if (s->admitted.net.proxy_arp && netcfg_proxy_arp(s->nc, g->remote) < 0)
         log_warn("%s: the LAN must route the address to this server", s->nc->err);
+    masquerade_up(s);
     return done(s);
 }
 

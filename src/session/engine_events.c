@@ -148,6 +148,21 @@ static int dns_up(struct tunnel *t, const struct in_addr peer_dns[2])
     return rq.n_dns ? configure(t, &rq) : 0;
 }
 
+/* Forward and Masquerade (pppssh.conf(5)): the mini-HOWTO's gateway, for
+ * as long as the family is up (its down undoes them). */
+static int gateway_up(struct tunnel *t, int family)
+{
+    const struct run_net *net = &t->p->net;
+    struct cfg_request fwd = {.kind = CFG_FORWARD, .family = family};
+    struct cfg_request masq = {.kind = CFG_MASQUERADE, .now_ms = (long long)(t->now / PPP_MS)};
+    snprintf(masq.oif, sizeof(masq.oif), "%s", net->masquerade_oif);
+    if (net->forward && configure(t, &fwd) < 0)
+        return -1;
+    if (net->masquerade && family == AF_INET && configure(t, &masq) < 0)
+        return -1;
+    return 0;
+}
+
 /* The link is usable: a waiting `pppssh up` is told once the ip-up hooks
  * (queued by the supervisor) are done, as the routes they add are part
  * of what `up` promises. */
@@ -208,7 +223,8 @@ static void ipcp_up(struct tunnel *t, const struct ppp_event *ev)
     t->spoof.peer4 = (struct os_ip){.family = AF_INET, .v4 = t->remote4};
     int r = 0;
     struct cfg_request pair = {.kind = CFG_IPV4_UP, .local = t->local4, .peer = t->remote4};
-    if (iface_up(t) < 0 || configure(t, &pair) < 0 || (r = routes_up(t, AF_INET)) < 0) {
+    if (iface_up(t) < 0 || configure(t, &pair) < 0 || (r = routes_up(t, AF_INET)) < 0 ||
+        gateway_up(t, AF_INET) < 0) {
         if (r != -2) /* -2: routes_up said why */
             tunnel_fail(t, RUN_EXIT_FATAL, "%s", t->cfg_err);
         return;
@@ -304,7 +320,7 @@ static void ipv6cp_up(struct tunnel *t, const struct ppp_event *ev)
                                    .prefix = t->p->net.address6,
                                    .prefix_route = prefix_route};
     if (configure(t, &link_local) < 0 || (t->p->net.has_address6 && configure(t, &address6) < 0) ||
-        (r = routes_up(t, AF_INET6)) < 0) {
+        (r = routes_up(t, AF_INET6)) < 0 || gateway_up(t, AF_INET6) < 0) {
         if (r == -2) /* a Route covers the transport: routes_up failed the tunnel */
             return;
         char why[sizeof(t->ipv6_off)];

@@ -54,6 +54,11 @@ struct run_net {
     bool proxy_arp;              /* server: answer ARP for the peer on the LAN */
     bool antispoof;              /* server: drop packets whose source is
                                     neither the peer nor one of routes */
+
+    /* Client: Forward and Masquerade (pppssh.conf(5)), while up. */
+    bool forward;
+    bool masquerade;
+    char masquerade_oif[IFNAMSIZ]; /* "" = the tunnel */
 };
 
 /* The supervisor (client): pppd's persist, maxfail, holdoff, and hooks. */

@@ -4,7 +4,8 @@
 # of that glob, until they pass.
 set(E2E_EXTRA_TESTS test-bed test-networks test-clients test-clients-foreign test-errors test-ipv6-lan
                     test-ipv6-off test-ipv6-ra
-                    test-ipv6-ll test-pty-redir test-pty-redir-serve test-pppd test-path-rtt)
+                    test-ipv6-ll test-pty-redir test-pty-redir-serve test-pppd test-path-rtt
+                    test-masquerade)
 foreach(name ${E2E_EXTRA_TESTS})
   if(TEST e2e/${name})
     # Each brings up its own sshd and namespaces; on 2 cores, one at a time.

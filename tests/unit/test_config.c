@@ -147,6 +147,21 @@ static void reports_unknown_key_with_line(void **state)
                       "vpn.conf:4: unknown key 'Servr' in [Tunnel]");
 }
 
+/* Masquerade's name goes to nft as it is: nothing else than a name. */
+static void reports_bad_masquerade_interface(void **state)
+{
+    tunnel_fails_with("[Tunnel]\nServer = h\nMasquerade = eth0\"}\n",
+                      "vpn.conf:3: 'Masquerade' must be an interface name (letters, digits, "
+                      "'_', '.', '-'), not 'eth0\"}'");
+    tunnel_fails_with("[Tunnel]\nServer = h\nMasquerade = 0123456789abcdef\n",
+                      "vpn.conf:3: 'Masquerade' is too long (at most 15 characters)");
+    struct tunnel_config *c = calloc(1, sizeof(*c));
+    assert_int_equal(tunnel("[Tunnel]\nServer = h\nForward = yes\nMasquerade = br-lan.10\n", c), 0);
+    assert_true(c->forward);
+    assert_string_equal(c->masquerade, "br-lan.10");
+    free(c);
+}
+
 static void reports_bad_numbers(void **state)
 {
     tunnel_fails_with("[Tunnel]\nServer = h\nMTU = 100\n",
@@ -549,6 +564,7 @@ int main(void)
         cmocka_unit_test(remote_command_none),
         cmocka_unit_test(reports_unknown_key_with_line),
         cmocka_unit_test(reports_bad_numbers),
+        cmocka_unit_test(reports_bad_masquerade_interface),
         cmocka_unit_test(reports_missing_server),
         cmocka_unit_test(reports_duplicates),
         cmocka_unit_test(reports_bad_addresses),

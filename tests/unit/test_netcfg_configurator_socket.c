@@ -83,7 +83,8 @@ static struct os_prefix prefix(const char *text)
 
 static struct cfg_policy policy(void)
 {
-    struct cfg_policy p = {.max_dns = 2, .has_address6 = true};
+    struct cfg_policy p = {.max_dns = 2, .has_address6 = true, .forward = true,
+                           .masquerade = true, .masquerade_oif = "eth9"};
     p.routes[p.n_routes++] = prefix("198.18.50.0/24");
     p.routes[p.n_routes++] = prefix("0.0.0.0/0");
     p.address6 = prefix("fd00:5353::2/64");
@@ -159,13 +160,17 @@ static void allowed_requests_are_carried_out_and_answered(void **state)
     assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
     rq = (struct cfg_request){.kind = CFG_DNS, .n_dns = 2};
     assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
+    rq = (struct cfg_request){.kind = CFG_FORWARD, .family = AF_INET};
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
+    rq = (struct cfg_request){.kind = CFG_MASQUERADE, .oif = "eth9"};
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
     rq = (struct cfg_request){.kind = CFG_DOWN, .family = AF_INET6};
     assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
     /* The served side's reading of the interface comes back with it. */
     assert_true(c->ipv6_off(c, why, sizeof(why)));
     assert_string_equal(why, "disable_ipv6 is 1");
     c->free(c);
-    assert_string_equal(finish(&s, did, sizeof(did)), "aaceddfhiF");
+    assert_string_equal(finish(&s, did, sizeof(did)), "aaceddfhijkF");
 }
 
 static void requests_outside_the_configuration_never_reach_it(void **state)
@@ -183,6 +188,8 @@ static void requests_outside_the_configuration_never_reach_it(void **state)
         {.kind = CFG_PROXY_ARP, .peer = {htonl(0xc6120701)}},
         {.kind = CFG_LINK_UP, .mtu = 70000},
         {.kind = CFG_DOWN, .family = AF_UNIX},
+        {.kind = CFG_FORWARD, .family = AF_UNIX},
+        {.kind = CFG_MASQUERADE, .oif = "eth0"}, /* not Masquerade's interface */
         {.kind = (enum cfg_request_kind)77},
     };
     for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
@@ -199,7 +206,7 @@ static void requests_outside_the_configuration_never_reach_it(void **state)
     memcpy(&result, answer, sizeof(result));
     assert_int_equal(result, -EINVAL);
     c->free(c);
-    assert_string_equal(finish(&s, did, sizeof(did)), "iF");
+    assert_string_equal(finish(&s, did, sizeof(did)), "kF");
 }
 
 /* A killed unprivileged end closes its socket like any other: the served

@@ -15,24 +15,43 @@
 
 #include "log.h"
 
+/* stderr goes to a pipe between capture_begin() and capture_end(),
+ * which returns what was written. */
+struct capture {
+    int pipefd[2], saved;
+    char out[256];
+};
+
+static void capture_begin(struct capture *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->saved = dup(STDERR_FILENO);
+    assert_int_equal(pipe2(c->pipefd, O_NONBLOCK), 0);
+    dup2(c->pipefd[1], STDERR_FILENO);
+}
+
+static const char *capture_end(struct capture *c)
+{
+    fflush(stderr);
+    dup2(c->saved, STDERR_FILENO);
+    close(c->saved);
+    close(c->pipefd[1]);
+    assert_true(read(c->pipefd[0], c->out, sizeof(c->out) - 1) > 0);
+    close(c->pipefd[0]);
+    return c->out;
+}
+
 static void writes_levels_up_to_max(void **state)
 {
-    int pipefd[2], saved = dup(STDERR_FILENO);
-    char out[256] = {0};
+    struct capture c;
 
-    assert_int_equal(pipe2(pipefd, O_NONBLOCK), 0);
-    dup2(pipefd[1], STDERR_FILENO);
+    (void)state;
+    capture_begin(&c);
     log_setup("pppssh-test", false, LOG_LEVEL_INFO);
     log_error("link %s down: %d", "vpn0", 3);
     log_info("up");
     log_debug("not shown");
-    fflush(stderr);
-    dup2(saved, STDERR_FILENO);
-    close(saved);
-    close(pipefd[1]);
-    assert_true(read(pipefd[0], out, sizeof(out) - 1) > 0);
-    close(pipefd[0]);
-    assert_string_equal(out, "pppssh-test: link vpn0 down: 3\npppssh-test: up\n");
+    assert_string_equal(capture_end(&c), "pppssh-test: link vpn0 down: 3\npppssh-test: up\n");
     assert_true(log_enabled(LOG_LEVEL_WARN));
     assert_false(log_enabled(LOG_LEVEL_DEBUG));
 }
@@ -41,13 +60,12 @@ static void writes_levels_up_to_max(void **state)
  * the journal stream carries no "ident: " of ours. */
 static void no_ident_on_the_journal_stream(void **state)
 {
-    int pipefd[2], saved = dup(STDERR_FILENO);
-    char out[256] = {0}, stream[64];
+    struct capture c;
+    char stream[64];
     struct stat st;
 
     (void)state;
-    assert_int_equal(pipe2(pipefd, O_NONBLOCK), 0);
-    dup2(pipefd[1], STDERR_FILENO);
+    capture_begin(&c);
     assert_int_equal(fstat(STDERR_FILENO, &st), 0);
     snprintf(stream, sizeof(stream), "%llu:%llu", (unsigned long long)st.st_dev,
              (unsigned long long)st.st_ino);
@@ -58,13 +76,7 @@ static void no_ident_on_the_journal_stream(void **state)
     log_setup("pppssh-test", false, LOG_LEVEL_INFO);
     log_info("down");
     unsetenv("JOURNAL_STREAM");
-    fflush(stderr);
-    dup2(saved, STDERR_FILENO);
-    close(saved);
-    close(pipefd[1]);
-    assert_true(read(pipefd[0], out, sizeof(out) - 1) > 0);
-    close(pipefd[0]);
-    assert_string_equal(out, "up\npppssh-test: down\n");
+    assert_string_equal(capture_end(&c), "up\npppssh-test: down\n");
 }
 
 int main(void)
