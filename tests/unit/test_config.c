@@ -441,7 +441,8 @@ static void userspace_keys(void **state)
     assert_false(config_server_userspace(s));
     assert_int_equal(s->grace, 120);
     char net[OS_PREFIX_TEXT_MAX];
-    assert_string_equal(os_prefix_format(&s->stack_network, net, sizeof(net)), "10.0.2.0/24");
+    assert_string_equal(os_prefix_format(&s->stack_network, net, sizeof(net)),
+                        CONFIG_STACK_NETWORK_DEFAULT);
     assert_int_equal(
         server("[Server]\nMode = userspace\nGrace = 7\nStackNetwork = 198.18.254.0/24\n", s), 0);
     assert_true(config_server_userspace(s));
