@@ -20,6 +20,8 @@
 # - reconnect: the SSH connection is destroyed, the client reconnects, the
 #   new session re-attaches to the same stack, and a TCP connection opened
 #   before goes on;
+# - a session asking for another StackNetwork never joins that stack: it
+#   starts one of its own, on a socket named after its network;
 # - after the tunnel is down the stack waits its grace period ([Server]
 #   Grace of a server.conf that has nothing else but Mode and StackNetwork),
 #   then exits and removes its socket;
@@ -120,6 +122,23 @@ check "serve runs as uid $ACCOUNT_ID, without CAP_NET_ADMIN" sh -c \
     "grep -q '^CapEff:.0000000000000000' /proc/$serve_pid/status"
 check "the socket's directory is the account's alone (0700)" \
     test "$(stat -c '%a %u' "$(dirname "$SOCK")")" = "700 $ACCOUNT_ID"
+
+# Another network, same account and directory: a stack of its own.
+OTHER_NET=198.18.253.0
+in_srv unshare -m sh -c "mount -t tmpfs -o mode=755 tmpfs /run &&
+    exec setpriv --reuid=$ACCOUNT_ID --regid=$ACCOUNT_ID --clear-groups \
+    env XDG_RUNTIME_DIR=$HOME_DIR/.cache timeout 10 $PPPSSH serve --userspace \
+    --stack-network $OTHER_NET/24 --grace 5 --stderr" </dev/null >"$E2E_TMP/other.out" 2>&1
+other_sock=$(dirname "$SOCK")/stack-$OTHER_NET.sock
+other_pid=$(in_srv ss -Hxlp src "$other_sock" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)
+check "a session with another StackNetwork starts its own stack" sh -c \
+    "[ -n '$other_pid' ] && [ '$other_pid' != '$stack_pid' ]"
+check "that stack has the session's network" sh -c \
+    "tr '\\0' ' ' </proc/$other_pid/cmdline | grep -q -- '--network $OTHER_NET/24'"
+check "the first stack still listens on its own socket" test "$(in_srv ss -Hxlp src "$SOCK" |
+    sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)" = "$stack_pid"
+check "the other stack exits after its grace period" sh -c \
+    "i=0; while kill -0 $other_pid 2>/dev/null && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i+1)); done; ! kill -0 $other_pid 2>/dev/null"
 
 # TCP up: 50 MB to the LAN host, sha256 compared.
 in_lan sh -c "timeout 120 socat -u TCP-LISTEN:5001,reuseaddr - | sha256sum >'$E2E_TMP/up.rx'" &
