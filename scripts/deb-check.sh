@@ -46,8 +46,8 @@ getent passwd pppssh >/dev/null || fail "no pppssh account"
 [ "$(stat -c "%a %U" /etc/pppssh 2>/dev/null)" = "755 root" ] || fail "/etc/pppssh is not 0755 root"
 [ -z "$(find /etc/systemd -name "pppssh*" 2>/dev/null)" ] || fail "a pppssh unit is enabled"
 # The maintainer scripts start or restart nothing (dh_installsystemd
-# --no-start --no-enable --no-stop-on-upgrade).  debhelper's own lines that
-# keep an administrator's choice on upgrade (re-enable a unit only if it
+# --no-start --no-enable --no-stop-on-upgrade).  The lines debhelper adds that
+# keep the administrator choice on upgrade (re-enable a unit only if it
 # "was-enabled") stay; that nothing is enabled on a fresh install is the
 # check on /etc/systemd above.
 ! grep -Eq "deb-systemd-invoke|systemctl (start|restart|enable)" /var/lib/dpkg/info/pppssh.* ||

@@ -6,6 +6,8 @@
 # pppssh-stack (libslirp) turns the packets into the server's sockets.
 # Its socket lives in this run's own directory (XDG_RUNTIME_DIR), with a
 # grace period of 1 s; whatever is left goes by PID at tun_down.  The
+# stack's inner network is 198.18.254.0/24 (StackNetwork; libslirp's usual
+# one is outside the bench's ranges), the client its .15.  The
 # server's RSS (rss_srv_all) counts serve and the stack together;
 # rss_srv is the stack's own.
 ENGINE_CLI=pppssh
@@ -14,7 +16,8 @@ PPP_IF=pbu$BED_ID
 tun_prepare() {
     mkdir -p "$BED_TMP/xdg"
     chmod 700 "$BED_TMP/xdg"
-    printf '[Server]\nMode = userspace\nGrace = 1\n' >"$BED_TMP/server.conf"
+    printf '[Server]\nMode = userspace\nGrace = 1\nStackNetwork = 198.18.254.0/24\n' \
+        >"$BED_TMP/server.conf"
     # The stack's ICMP goes through ping sockets (the bench's own namespace).
     ip netns exec "$NS_SRV" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
     # The forced command with this run's XDG_RUNTIME_DIR (sshd reads the
@@ -43,6 +46,6 @@ tun_down() {
     stop_pids $(pids_named "$NS_CLI" pppssh) $(pids_named "$NS_SRV" pppssh pppssh-stack)
     ip -n "$NS_CLI" link del "$PPP_IF" 2>/dev/null
     sed -i "s|command=\"XDG_RUNTIME_DIR=$BED_TMP/xdg |command=\"|" "$BED_TMP/authorized_keys"
-    rm -f "$BED_TMP/xdg/pppssh/stack.sock"
+    rm -f "$BED_TMP/xdg/pppssh/stack-198.18.254.0.sock"
     return 0
 }

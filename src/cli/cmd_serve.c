@@ -47,11 +47,13 @@ struct serve {
     struct server_config *cfg;
     struct run_params params;
     int lease_fd;
-    int helper_fd;    /* pppssh helper's session socket, or -1 */
-    int split_status; /* the parent of a split: the session's exit status */
-    bool userspace;   /* --userspace, or neither root nor a helper (serve_stack.h) */
-    unsigned grace_s; /* --grace: the stack waits this long for a reconnect */
-    bool grace_given; /* --grace, over [Server] Grace */
+    int helper_fd;         /* pppssh helper's session socket, or -1 */
+    int split_status;      /* the parent of a split: the session's exit status */
+    bool userspace;        /* --userspace, or neither root nor a helper (serve_stack.h) */
+    unsigned grace_s;      /* --grace: the stack waits this long for a reconnect */
+    bool grace_given;      /* --grace, over [Server] Grace */
+    uint32_t stack_net4;   /* --stack-network: the stack's inner /24, host order */
+    bool stack_net4_given; /* --stack-network, over [Server] StackNetwork */
 };
 
 static bool logging_to_syslog;
@@ -118,6 +120,11 @@ static int parse_args(int argc, char **argv, struct serve *s)
                 return fail("--grace takes seconds (0 to 86400), not '%s'", argv[i]);
             s->grace_s = (unsigned)v;
             s->grace_given = true;
+        } else if (!strcmp(a, "--stack-network") && has_value) {
+            if (stack_net4_parse(argv[++i], &s->stack_net4) < 0)
+                return fail("--stack-network takes an IPv4 /24 like 198.18.254.0/24, not '%s'",
+                            argv[i]);
+            s->stack_net4_given = true;
         } else if (!strcmp(a, "--check"))
             s->check = true;
         else if (!strcmp(a, "--stderr"))
@@ -264,14 +271,16 @@ static int admit_userspace(struct serve *s)
 {
     char err[512];
     s->userspace = true;
-    if (serve_stack_params(&s->params, s->grace_s, cli_seed(), err, sizeof(err)) < 0)
+    if (serve_stack_params(&s->params, s->grace_s, s->stack_net4, cli_seed(), err, sizeof(err)) < 0)
         return fail("%s", err);
-    log_info("the tunnel ends in this account's userspace network stack (grace %u s)", s->grace_s);
+    char net[INET_ADDRSTRLEN];
+    log_info("the tunnel ends in this account's userspace network stack (%s/24, grace %u s)",
+             stack_net4_format(s->stack_net4, net, sizeof(net)), s->grace_s);
     return 0;
 }
 
-/* [Server] Mode and Grace where this account can read server.conf; the
- * userspace mode needs no file. */
+/* [Server] Mode, Grace and StackNetwork where this account can read
+ * server.conf; the userspace mode needs no file. */
 static void userspace_settings(struct serve *s)
 {
     char err[512];
@@ -280,6 +289,8 @@ static void userspace_settings(struct serve *s)
         s->userspace = s->userspace || config_server_userspace(cfg);
         if (!s->grace_given)
             s->grace_s = cfg->grace;
+        if (!s->stack_net4_given)
+            s->stack_net4 = ntohl(cfg->stack_network.ip.v4.s_addr);
     }
     free(cfg);
 }
@@ -345,6 +356,7 @@ int cmd_serve(int argc, char **argv)
     s.config_path = CONFIG_SERVER_PATH;
     s.lease_fd = s.helper_fd = -1;
     s.grace_s = STACK_GRACE_DEFAULT;
+    stack_net4_parse(STACK_NET4_DEFAULT, &s.stack_net4);
     run_params_init(&s.params, RUN_SERVER);
     if (parse_args(argc, argv, &s) < 0)
         return refuse(&s, RUN_EXIT_CONFIG);

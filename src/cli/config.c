@@ -31,6 +31,8 @@ static void note_line(struct parser *p, const struct key_def *k, size_t slot)
             p->lines->address = p->lineno;
         else if (k->offset == S(pool_first))
             p->lines->pool = p->lineno;
+        else if (k->offset == S(stack_network))
+            p->lines->stack_network = p->lineno;
         return;
     }
     size_t u = (size_t)((struct server_user *)p->base - p->server->users);
@@ -266,6 +268,7 @@ void config_server_defaults(struct server_config *cfg)
     snprintf(cfg->helper, sizeof(cfg->helper), "%s", CONFIG_HELPER_SOCKET);
     snprintf(cfg->mode, sizeof(cfg->mode), "auto");
     cfg->grace = CONFIG_GRACE_DEFAULT;
+    os_prefix_parse(CONFIG_STACK_NETWORK_DEFAULT, &cfg->stack_network);
 }
 
 bool config_server_userspace(const struct server_config *cfg)

@@ -36,6 +36,9 @@
 
 /* [Server] Grace's default, as pppssh-stack's own (src/stack/stack.h). */
 #define CONFIG_GRACE_DEFAULT 120
+/* [Server] StackNetwork's default, as pppssh-stack's own: libslirp's
+ * conventional inner network (src/stack/stack.h). */
+#define CONFIG_STACK_NETWORK_DEFAULT "10.0.2.0/24"
 /* [Server] Helper's default: where pppssh helper listens. */
 #define CONFIG_HELPER_SOCKET "/run/pppssh/helper.sock"
 
@@ -125,6 +128,8 @@ struct server_config {
                                            runs as; "" = pppssh if it exists, else nobody */
     char mode[16];  /* Mode: "auto" (default) or "userspace" (pppssh(8), USERSPACE MODE) */
     unsigned grace; /* Grace: seconds the userspace stack waits for a reconnect (120) */
+    struct os_prefix stack_network; /* StackNetwork: the userspace stack's inner /24
+                                       (default 10.0.2.0/24, libslirp's) */
     struct server_user users[CONFIG_MAX_USERS];
     size_t n_users;
 };

@@ -189,6 +189,26 @@ static void check_helper_keys(struct parser *p)
     }
 }
 
+/* The userspace stack's inner network is its own: the server's Address
+ * or Pool inside it would be two networks with the same addresses. */
+static void check_stack_network(struct parser *p)
+{
+    const struct server_config *s = p->server;
+    char net[OS_PREFIX_TEXT_MAX];
+    uint32_t lo = ntohl(s->stack_network.ip.v4.s_addr), hi = lo + 0xff;
+    if (p->failed || !p->lines->stack_network)
+        return;
+    os_prefix_format(&s->stack_network, net, sizeof(net));
+    uint32_t a = ntohl(s->address.s_addr);
+    if (s->has_address && a >= lo && a <= hi)
+        return fail_at(p, p->lines->stack_network,
+                       "'StackNetwork' %s contains the server's own 'Address' (line %d)", net,
+                       p->lines->address);
+    if (s->has_pool && ntohl(s->pool_first.s_addr) <= hi && ntohl(s->pool_last.s_addr) >= lo)
+        return fail_at(p, p->lines->stack_network, "'StackNetwork' %s overlaps 'Pool' (line %d)",
+                       net, p->lines->pool);
+}
+
 void check_server(struct parser *p)
 {
     struct server_config *s = p->server;
@@ -204,6 +224,7 @@ void check_server(struct parser *p)
                        "'Pool' contains the server's own 'Address' %s (line %d): start the pool "
                        "above it",
                        inet_ntop(AF_INET, &s->address, a, sizeof(a)), p->lines->address);
+    check_stack_network(p);
     check_user_addresses(p);
     check_user_routes(p);
     if (!p->failed)

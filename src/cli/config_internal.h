@@ -34,6 +34,7 @@ enum value_type {
     V_OPTION, /* char[][CONFIG_STR_MAX], repeatable */
     V_TTY,    /* enum config_tty */
     V_POOL,   /* struct in_addr first, last */
+    V_NET4,   /* struct os_prefix: an IPv4 /24 network */
 };
 
 #define NO_FIELD SIZE_MAX
@@ -65,7 +66,7 @@ void keys_print(FILE *out, enum section_kind kind, const void *base, bool skip_s
  * so that their errors name the line; kept out of struct server_config,
  * which must not depend on the file's layout. */
 struct server_lines {
-    int address, pool;
+    int address, pool, stack_network;
     struct {
         int address, max_sessions;
         int routes[CONFIG_MAX_ROUTES];

@@ -55,6 +55,7 @@ static const struct key_def server_keys[] = {
     {"SessionUser", V_STRING, S(session_user), NO_FIELD, 0, 0, CONFIG_NAME_MAX, false},
     {"Mode", V_STRING, S(mode), NO_FIELD, 0, 0, 16, false},
     {"Grace", V_UINT, S(grace), NO_FIELD, 0, 0, 86400, false},
+    {"StackNetwork", V_NET4, S(stack_network), NO_FIELD, 0, 0, 0, false},
 };
 
 static const struct key_def user_keys[] = {
@@ -172,6 +173,7 @@ static void print_value(FILE *out, const struct key_def *k, const char *base, si
         break;
     case V_ADDR6:
     case V_ROUTE:
+    case V_NET4:
         print_prefix(out, k->name, (const struct os_prefix *)field + i);
         break;
     case V_DNS:

@@ -150,6 +150,18 @@ static int parse_route(struct parser *p, const char *key, const char *v, struct 
     return 0;
 }
 
+/* The userspace stack handles a /24 only (pppssh-stack(8)). */
+static int parse_net4(struct parser *p, const char *key, const char *v, struct os_prefix *out)
+{
+    if (parse_route(p, key, v, out) < 0)
+        return -1;
+    if (out->ip.family != AF_INET || out->len != 24) {
+        fail(p, "'%s' must be an IPv4 /24 network like 198.18.254.0/24, not '%s'", key, v);
+        return -1;
+    }
+    return 0;
+}
+
 static int parse_tty(struct parser *p, const char *key, const char *v, enum config_tty *out)
 {
     if (strcasecmp(v, "auto") == 0)
@@ -283,6 +295,9 @@ int store_single(struct parser *p, const struct key_def *k, const char *v, char 
         break;
     case V_TTY:
         rc = parse_tty(p, k->name, v, field);
+        break;
+    case V_NET4:
+        rc = parse_net4(p, k->name, v, field);
         break;
     default: /* V_POOL */
         rc = parse_pool(p, k->name, v, field);

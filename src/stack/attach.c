@@ -4,6 +4,7 @@
  */
 #include "stack.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -37,7 +38,7 @@ static int private_dir(const char *dir, char *err, size_t errsize)
     return 0;
 }
 
-int stack_socket_path(char *path, size_t size, char *err, size_t errsize)
+int stack_socket_path(uint32_t net4, char *path, size_t size, char *err, size_t errsize)
 {
     char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
     const char *runtime = getenv("XDG_RUNTIME_DIR");
@@ -59,13 +60,19 @@ int stack_socket_path(char *path, size_t size, char *err, size_t errsize)
         }
         n = snprintf(dir, sizeof(dir), "%s/pppssh", cache);
     }
-    if (n < 0 || (size_t)n >= sizeof(dir) - 12) {
+    if (n < 0 || (size_t)n >= sizeof(dir) - 32) {
         snprintf(err, errsize, "the stack socket's directory name is too long");
         return -1;
     }
     if (private_dir(dir, err, errsize) < 0)
         return -1;
-    snprintf(path, size, "%s/stack.sock", dir);
+    uint32_t usual;
+    char net[INET_ADDRSTRLEN];
+    stack_net4_parse(STACK_NET4_DEFAULT, &usual);
+    if (net4 == usual) /* the name a stack before StackNetwork listened on */
+        snprintf(path, size, "%s/stack.sock", dir);
+    else
+        snprintf(path, size, "%s/stack-%s.sock", dir, stack_net4_format(net4, net, sizeof(net)));
     return 0;
 }
 
@@ -87,8 +94,8 @@ static int connect_to(const char *path)
 /* Runs the stack detached from us (its own session, reparented), with its
  * stderr on a pipe until it is ready: what it, or the dynamic loader
  * when libslirp is missing, says there reaches our error. */
-static int start_stack(const char *program, const char *path, unsigned grace_s, char *err,
-                       size_t errsize)
+static int start_stack(const char *program, const char *path, unsigned grace_s, uint32_t net4,
+                       char *err, size_t errsize)
 {
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0) {
@@ -97,6 +104,9 @@ static int start_stack(const char *program, const char *path, unsigned grace_s, 
     }
     char grace[16];
     snprintf(grace, sizeof(grace), "%u", grace_s);
+    char network[INET_ADDRSTRLEN + 3];
+    stack_net4_format(net4, network, sizeof(network));
+    strcat(network, "/24");
     pid_t pid = fork();
     if (pid == 0) {
         setsid();
@@ -108,7 +118,8 @@ static int start_stack(const char *program, const char *path, unsigned grace_s, 
             dup2(null, STDOUT_FILENO);
         }
         dup2(p[1], STDERR_FILENO);
-        execl(program, STACK_PROGRAM, "--socket", path, "--grace", grace, (char *)NULL);
+        execl(program, STACK_PROGRAM, "--socket", path, "--grace", grace, "--network", network,
+              (char *)NULL);
         dprintf(STDERR_FILENO, "cannot run %s: %s", program, strerror(errno));
         _exit(127);
     }
@@ -140,10 +151,10 @@ static int start_stack(const char *program, const char *path, unsigned grace_s, 
     return 0;
 }
 
-int stack_attach(const char *program, unsigned grace_s, char *err, size_t errsize)
+int stack_attach(const char *program, unsigned grace_s, uint32_t net4, char *err, size_t errsize)
 {
     char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-    if (stack_socket_path(path, sizeof(path), err, errsize) < 0)
+    if (stack_socket_path(net4, path, sizeof(path), err, errsize) < 0)
         return -1;
     /* Twice: a stack started at the same moment by another session of
      * ours wins the bind, and we connect to it instead. */
@@ -157,7 +168,7 @@ int stack_attach(const char *program, unsigned grace_s, char *err, size_t errsiz
         }
         if (fd == -ECONNREFUSED)
             unlink(path); /* a stack that died without cleaning up */
-        if (start_stack(program, path, grace_s, err, errsize) < 0 && attempt == 1)
+        if (start_stack(program, path, grace_s, net4, err, errsize) < 0 && attempt == 1)
             return -1;
     }
     int fd = connect_to(path);

@@ -16,7 +16,9 @@ struct backend;
 /* Called with each IP packet for the client. */
 typedef void (*backend_deliver_fn)(const uint8_t *pkt, size_t len, void *opaque);
 
-struct backend *backend_new(backend_deliver_fn deliver, void *opaque, char *err, size_t errsize);
+/* NET4: the inner IPv4 /24, host order (stack.h). */
+struct backend *backend_new(backend_deliver_fn deliver, void *opaque, uint32_t net4, char *err,
+                            size_t errsize);
 void backend_free(struct backend *b);
 
 /* An IP packet from the client. */

@@ -140,7 +140,13 @@ static const SlirpCb callbacks = {
     .notify = notify,
 };
 
-struct backend *backend_new(backend_deliver_fn deliver, void *opaque, char *err, size_t errsize)
+static struct in_addr net4_host(uint32_t net4, uint32_t host)
+{
+    return (struct in_addr){.s_addr = htonl(net4 + host)};
+}
+
+struct backend *backend_new(backend_deliver_fn deliver, void *opaque, uint32_t net4, char *err,
+                            size_t errsize)
 {
     struct backend *b = calloc(1, sizeof(*b));
     if (!b) {
@@ -157,14 +163,14 @@ struct backend *backend_new(backend_deliver_fn deliver, void *opaque, char *err,
         .if_mtu = STACK_MTU,
         .if_mru = STACK_MTU,
         /* The server's loopback services are not the tunnel's to reach:
-         * 10.0.2.2 is the stack, not the host. */
+         * the network's .2 is the stack, not the host. */
         .disable_host_loopback = true,
     };
-    inet_pton(AF_INET, STACK_NET4, &cfg.vnetwork);
-    inet_pton(AF_INET, "255.255.255.0", &cfg.vnetmask);
-    inet_pton(AF_INET, STACK_HOST4, &cfg.vhost);
-    inet_pton(AF_INET, STACK_CLIENT4, &cfg.vdhcp_start);
-    inet_pton(AF_INET, STACK_DNS4, &cfg.vnameserver);
+    cfg.vnetwork = net4_host(net4, 0);
+    cfg.vnetmask.s_addr = htonl(~0u << (32 - STACK_PREFIX4));
+    cfg.vhost = net4_host(net4, STACK_HOST4_HOST);
+    cfg.vdhcp_start = net4_host(net4, STACK_CLIENT4_HOST);
+    cfg.vnameserver = net4_host(net4, STACK_DNS4_HOST);
     inet_pton(AF_INET6, STACK_PREFIX6, &cfg.vprefix_addr6);
     inet_pton(AF_INET6, STACK_HOST6, &cfg.vhost6);
     inet_pton(AF_INET6, STACK_DNS6, &cfg.vnameserver6);

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -35,8 +36,9 @@
 struct keeper {
     const char *path;
     unsigned grace_s;
+    uint32_t net4; /* the inner IPv4 /24, host order */
     int listen_fd, session_fd;
-    ino_t socket_ino; /* our socket's, so that we never remove a successor's */
+    ino_t socket_ino;       /* our socket's, so that we never remove a successor's */
     int64_t alone_since_ms; /* when the last session went; -1 while attached */
     struct backend *backend;
     uint64_t dropped;
@@ -178,9 +180,17 @@ static int parse_args(int argc, char **argv, struct keeper *k)
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--socket"))
             k->path = argv[i + 1];
-        else if (!strcmp(argv[i], "--grace"))
-            k->grace_s = (unsigned)strtoul(argv[i + 1], NULL, 10);
-        else
+        else if (!strcmp(argv[i], "--grace")) {
+            char *end;
+            errno = 0;
+            unsigned long v = strtoul(argv[i + 1], &end, 10);
+            if (end == argv[i + 1] || *end || errno || v > UINT_MAX || argv[i + 1][0] == '-')
+                return -1; /* not strtoul's silent 0: no grace at all */
+            k->grace_s = (unsigned)v;
+        } else if (!strcmp(argv[i], "--network")) {
+            if (stack_net4_parse(argv[i + 1], &k->net4) < 0)
+                return -1;
+        } else
             return -1;
     }
     return k->path && argc % 2 == 1 ? 0 : -1;
@@ -189,8 +199,10 @@ static int parse_args(int argc, char **argv, struct keeper *k)
 int main(int argc, char **argv)
 {
     static struct keeper k = {.grace_s = STACK_GRACE_DEFAULT, .session_fd = -1};
+    stack_net4_parse(STACK_NET4_DEFAULT, &k.net4);
     if (parse_args(argc, argv, &k) < 0) {
-        fprintf(stderr, "usage: %s --socket PATH [--grace SECONDS]\n", STACK_PROGRAM);
+        fprintf(stderr, "usage: %s --socket PATH [--grace SECONDS] [--network A.B.C.0/24]\n",
+                STACK_PROGRAM);
         return 2;
     }
     openlog(STACK_PROGRAM, LOG_PID, LOG_DAEMON);
@@ -199,7 +211,7 @@ int main(int argc, char **argv)
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
     char err[256];
-    k.backend = backend_new(deliver, &k, err, sizeof(err));
+    k.backend = backend_new(deliver, &k, k.net4, err, sizeof(err));
     if (k.backend)
         k.listen_fd = listen_on(k.path, err, sizeof(err));
     if (!k.backend || k.listen_fd < 0) {

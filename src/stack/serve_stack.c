@@ -27,31 +27,24 @@ static int stack_program(char *path, size_t size)
     return 0;
 }
 
-static uint32_t addr4(const char *text)
-{
-    struct in_addr a;
-    inet_pton(AF_INET, text, &a);
-    return ntohl(a.s_addr);
-}
-
-int serve_stack_params(struct run_params *p, unsigned grace_s, uint64_t randomness, char *err,
-                       size_t errsize)
+int serve_stack_params(struct run_params *p, unsigned grace_s, uint32_t net4, uint64_t randomness,
+                       char *err, size_t errsize)
 {
     char program[PATH_MAX];
     if (stack_program(program, sizeof(program)) < 0) {
         snprintf(err, errsize, "cannot find %s beside this program", STACK_PROGRAM);
         return -1;
     }
-    int fd = stack_attach(program, grace_s, err, errsize);
+    int fd = stack_attach(program, grace_s, net4, err, errsize);
     if (fd < 0)
         return -1;
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     p->packet_fd = fd;
     struct ppp_settings *ps = &p->ppp;
-    ps->local_ip = addr4(STACK_HOST4);
-    ps->remote_ip = addr4(STACK_CLIENT4);
+    ps->local_ip = net4 + STACK_HOST4_HOST;
+    ps->remote_ip = net4 + STACK_CLIENT4_HOST;
     ps->accept_local = ps->accept_remote = false;
-    ps->dns[0] = addr4(STACK_DNS4); /* RFC 1877: libslirp forwards to our resolvers */
+    ps->dns[0] = net4 + STACK_DNS4_HOST; /* RFC 1877: libslirp forwards to our resolvers */
     ps->seed = randomness;
     ps->offload = false;
     /* Sources the client may use: its IPv4 address, and any of the

@@ -13,15 +13,18 @@
 #define PPPSSH_STACK_STACK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
-/* The inner network (libslirp's usual one, pppssh(8)): the client's
- * address by IPCP, the stack's (the tunnel's server end), its DNS
- * forwarder, pushed by IPCP (RFC 1877), and the IPv6 prefix. */
-#define STACK_NET4 "10.0.2.0"
+/* The inner IPv4 network, a /24 ([Server] StackNetwork, serve
+ * --stack-network; libslirp's usual 10.0.2.0/24 by default, pppssh(8)),
+ * and, mirroring libslirp's convention, the host parts of the client's
+ * address by IPCP, the stack's (the tunnel's server end) and its DNS
+ * forwarder, pushed by IPCP (RFC 1877); then the IPv6 prefix. */
+#define STACK_NET4_DEFAULT "10.0.2.0/24"
 #define STACK_PREFIX4 24
-#define STACK_CLIENT4 "10.0.2.15"
-#define STACK_HOST4 "10.0.2.2"
-#define STACK_DNS4 "10.0.2.3"
+#define STACK_CLIENT4_HOST 15
+#define STACK_HOST4_HOST 2
+#define STACK_DNS4_HOST 3
 #define STACK_PREFIX6 "fd00::"
 #define STACK_PREFIX6_LEN 64
 #define STACK_HOST6 "fd00::2"
@@ -32,14 +35,25 @@
 #define STACK_GRACE_DEFAULT 120
 #define STACK_PROGRAM "pppssh-stack"
 
-/* The account's stack socket: $XDG_RUNTIME_DIR/pppssh/stack.sock, else
- * ~/.cache/pppssh/stack.sock; the directory is made (0700) and must be
- * the account's own and closed to others.  0, or -1 with ERR. */
-int stack_socket_path(char *path, size_t size, char *err, size_t errsize);
+/* The account's stack socket for the inner network NET4:
+ * $XDG_RUNTIME_DIR/pppssh/stack.sock, else ~/.cache/pppssh/stack.sock
+ * (stack-A.B.C.D.sock for a network other than the default); the
+ * directory is made (0700) and must be the account's own and closed to
+ * others.  0, or -1 with ERR. */
+int stack_socket_path(uint32_t net4, char *path, size_t size, char *err, size_t errsize);
 
-/* A SEQPACKET socket attached to the account's stack, starting the stack
- * (PROGRAM, with GRACE seconds) when none is listening; -1 with ERR
- * (e.g. libslirp missing: what the stack said on its way out). */
-int stack_attach(const char *program, unsigned grace_s, char *err, size_t errsize);
+/* A SEQPACKET socket attached to the account's stack for the inner
+ * network NET4 (host order), starting the stack (PROGRAM, with GRACE
+ * seconds) when none is listening; -1 with ERR (e.g. libslirp missing:
+ * what the stack said on its way out).  Each network has its own stack
+ * and socket (stack.sock for the default, stack-A.B.C.D.sock for
+ * another): a session never joins a stack of another network. */
+int stack_attach(const char *program, unsigned grace_s, uint32_t net4, char *err, size_t errsize);
+
+/* "A.B.C.D/24" with the host part zero: *NET4 (host order), 0; else -1.
+ * (Shared by serve and pppssh-stack, net4.c.) */
+int stack_net4_parse(const char *text, uint32_t *net4);
+/* NET4 as "A.B.C.D" in BUF (INET_ADDRSTRLEN). */
+const char *stack_net4_format(uint32_t net4, char *buf, size_t size);
 
 #endif

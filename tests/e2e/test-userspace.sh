@@ -4,7 +4,9 @@
 # userspace network stack (pppssh-stack, libslirp).  Through the real sshd,
 # an account "pppsshu" (uid 4242) added to sshd's private copy of
 # /etc/passwd, whose key runs plain `pppssh serve` (no server.conf):
-# - the client gets the stack's inner address by IPCP, and reaches the LAN
+# - the client gets the stack's inner address by IPCP, in the network of
+#   [Server] StackNetwork (198.18.254.0/24, not libslirp's usual
+#   10.0.2.0/24: tests use only 198.18.0.0/15), and reaches the LAN
 #   host behind the server through the account's own sockets: TCP both
 #   ways (50 MB up with sha256 intact, 5 MB down), UDP, and ping once
 #   net.ipv4.ping_group_range lets the account's group open ping sockets
@@ -18,9 +20,11 @@
 # - reconnect: the SSH connection is destroyed, the client reconnects, the
 #   new session re-attaches to the same stack, and a TCP connection opened
 #   before goes on;
+# - a session asking for another StackNetwork never joins that stack: it
+#   starts one of its own, on a socket named after its network;
 # - after the tunnel is down the stack waits its grace period ([Server]
-#   Grace of a server.conf that has nothing else but Mode), then exits and
-#   removes its socket;
+#   Grace of a server.conf that has nothing else but Mode and StackNetwork),
+#   then exits and removes its socket;
 # - a stack that cannot start (libslirp missing) is a clear error.
 . "$(dirname "$0")/lib.sh"
 e2e_setup
@@ -29,13 +33,16 @@ NAME=$(printf '%.12s' "us$E2E_ID")
 E2E_NAME=$NAME
 ACCOUNT=pppsshu
 ACCOUNT_ID=4242
-CLIENT_IP=10.0.2.15 # the stack's inner addresses (pppssh(8), USERSPACE MODE)
-STACK_IP=10.0.2.2
-STACK_DNS=10.0.2.3
+STACK_NET=198.18.254.0 # [Server] StackNetwork, a /24 unused by the bed
+CLIENT_IP=198.18.254.15 # the stack's inner addresses (pppssh(8), USERSPACE MODE)
+STACK_IP=198.18.254.2
+STACK_DNS=198.18.254.3
 CLIENT_IP6=fd00::15 # in the stack's prefix, fd00::/64
 GRACE=6
 HOME_DIR=$E2E_TMP/home
-SOCK=$HOME_DIR/.cache/pppssh/stack.sock # sshd's session has no XDG_RUNTIME_DIR here
+# sshd's session has no XDG_RUNTIME_DIR here; a stack for another network
+# than the default has a socket named after it.
+SOCK=$HOME_DIR/.cache/pppssh/stack-$STACK_NET.sock
 
 # The ordinary account: in sshd's copy of /etc/passwd and /etc/group only.
 chmod 711 "$E2E_TMP"
@@ -46,8 +53,10 @@ echo "$ACCOUNT:x:$ACCOUNT_ID:$ACCOUNT_ID:pppssh test:$HOME_DIR:/bin/sh" >>"$E2E_
 { cat /etc/group; echo "$ACCOUNT:x:$ACCOUNT_ID:"; } >"$E2E_TMP/group"
 echo "nameserver $LAN_HOST_IP" >"$E2E_TMP/resolv.conf"
 # A server.conf the account can read, with only the userspace mode's keys
-# (the grace period is read from it: the stack's exit below shows it).
-printf '[Server]\nMode = userspace\nGrace = %s\n' "$GRACE" >"$E2E_TMP/server.conf"
+# (the grace period and the inner network are read from it: the stack's
+# exit and the client's address below show it).
+printf '[Server]\nMode = userspace\nGrace = %s\nStackNetwork = %s/24\n' "$GRACE" "$STACK_NET" \
+    >"$E2E_TMP/server.conf"
 printf 'command="%s serve -c %s" %s\n' "$PPPSSH" "$E2E_TMP/server.conf" \
     "$(cat "$E2E_TMP/client_key.pub")" >"$E2E_TMP/authorized_keys"
 chmod 644 "$E2E_TMP/authorized_keys" "$E2E_TMP/resolv.conf" "$E2E_TMP/group" "$E2E_TMP/server.conf"
@@ -95,6 +104,12 @@ check "IPCP gave the client the stack's DNS forwarder (RFC 1877)" sh -c \
         [ \$i -lt 50 ] || { cat '$E2E_TMP/resolvectl.log'; exit 1; }; sleep 0.1; i=\$((i+1)); done"
 check "the client has the stack's inner address by IPCP" sh -c \
     "ip netns exec $NS_CLI ip -4 addr show dev $NAME | grep -q 'inet $CLIENT_IP peer $STACK_IP/32'"
+check "the client's interface has exactly the address StackNetwork gives (ip -j addr)" \
+    test "$(ip netns exec "$NS_CLI" ip -j -4 addr show dev "$NAME" | python3 -c '
+import json, sys
+print(" ".join("%s/%s>%s" % (a["local"], a["prefixlen"], a.get("address", ""))
+               for i in json.load(sys.stdin) for a in i.get("addr_info", [])))')" \
+    = "$CLIENT_IP/32>$STACK_IP"
 check "the server has no new interface" test "$(in_srv ip -o link show | wc -l)" = "$links_before"
 check "no route on the server names the client's address" sh -c \
     "! ip netns exec $NS_SRV ip route show table all | grep -q $CLIENT_IP"
@@ -107,6 +122,23 @@ check "serve runs as uid $ACCOUNT_ID, without CAP_NET_ADMIN" sh -c \
     "grep -q '^CapEff:.0000000000000000' /proc/$serve_pid/status"
 check "the socket's directory is the account's alone (0700)" \
     test "$(stat -c '%a %u' "$(dirname "$SOCK")")" = "700 $ACCOUNT_ID"
+
+# Another network, same account and directory: a stack of its own.
+OTHER_NET=198.18.253.0
+in_srv unshare -m sh -c "mount -t tmpfs -o mode=755 tmpfs /run &&
+    exec setpriv --reuid=$ACCOUNT_ID --regid=$ACCOUNT_ID --clear-groups \
+    env XDG_RUNTIME_DIR=$HOME_DIR/.cache timeout 10 $PPPSSH serve --userspace \
+    --stack-network $OTHER_NET/24 --grace 5 --stderr" </dev/null >"$E2E_TMP/other.out" 2>&1
+other_sock=$(dirname "$SOCK")/stack-$OTHER_NET.sock
+other_pid=$(in_srv ss -Hxlp src "$other_sock" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)
+check "a session with another StackNetwork starts its own stack" sh -c \
+    "[ -n '$other_pid' ] && [ '$other_pid' != '$stack_pid' ]"
+check "that stack has the session's network" sh -c \
+    "tr '\\0' ' ' </proc/$other_pid/cmdline | grep -q -- '--network $OTHER_NET/24'"
+check "the first stack still listens on its own socket" test "$(in_srv ss -Hxlp src "$SOCK" |
+    sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)" = "$stack_pid"
+check "the other stack exits after its grace period" sh -c \
+    "i=0; while kill -0 $other_pid 2>/dev/null && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i+1)); done; ! kill -0 $other_pid 2>/dev/null"
 
 # TCP up: 50 MB to the LAN host, sha256 compared.
 in_lan sh -c "timeout 120 socat -u TCP-LISTEN:5001,reuseaddr - | sha256sum >'$E2E_TMP/up.rx'" &
@@ -208,10 +240,10 @@ chmod 700 "$E2E_TMP/xdg"
 in_srv unshare -m sh -c "mount --bind /dev/null '$slirp_lib' &&
     mount -t tmpfs -o mode=755 tmpfs /run &&
     exec setpriv --reuid=$ACCOUNT_ID --regid=$ACCOUNT_ID --clear-groups \
-    env XDG_RUNTIME_DIR=$E2E_TMP/xdg $PPPSSH serve --stderr" </dev/null >"$E2E_TMP/nostack.out" 2>&1
+    env XDG_RUNTIME_DIR=$E2E_TMP/xdg $PPPSSH serve --stack-network $STACK_NET/24 --stderr" </dev/null >"$E2E_TMP/nostack.out" 2>&1
 rc=$?
 check "without libslirp, serve fails (status $rc)" test "$rc" != 0
 check "and says the stack did not start, naming libslirp" \
     grep -q "stack did not start.*libslirp" "$E2E_TMP/nostack.out"
-check "and leaves no socket" test ! -e "$E2E_TMP/xdg/pppssh/stack.sock"
+check "and leaves no socket" sh -c "! ls '$E2E_TMP/xdg/pppssh/' | grep -q sock"
 e2e_summary

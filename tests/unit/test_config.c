@@ -428,9 +428,26 @@ static void server_errors(void **state)
                       "server.conf: 'Mode' must be auto or userspace, not 'tun'");
     server_fails_with("[Server]\nMode = auto\n",
                       "server.conf: missing required key 'Address' in [Server]");
+    /* The stack's inner network: a /24 of its own. */
+    server_fails_with("[Server]\nMode = userspace\nStackNetwork = 198.18.254.0/25\n",
+                      "server.conf:3: 'StackNetwork' must be an IPv4 /24 network like "
+                      "198.18.254.0/24, not '198.18.254.0/25'");
+    server_fails_with("[Server]\nMode = userspace\nStackNetwork = fd00::/24\n",
+                      "server.conf:3: 'StackNetwork' must be an IPv4 /24 network like "
+                      "198.18.254.0/24, not 'fd00::/24'");
+    server_fails_with("[Server]\nMode = userspace\nStackNetwork = 198.18.254.2/24\n",
+                      "server.conf:3: bad CIDR '198.18.254.2/24' for 'StackNetwork': host bits "
+                      "set (did you mean 198.18.254.0/24?)");
+    server_fails_with("[Server]\nAddress = 198.18.254.1\nStackNetwork = 198.18.254.0/24\n",
+                      "server.conf:3: 'StackNetwork' 198.18.254.0/24 contains the server's own "
+                      "'Address' (line 2)");
+    server_fails_with("[Server]\nAddress = 198.18.255.100\nPool = 198.18.254.200-198.18.255.9\n"
+                      "StackNetwork = 198.18.254.0/24\n",
+                      "server.conf:4: 'StackNetwork' 198.18.254.0/24 overlaps 'Pool' (line 3)");
 }
 
-/* Mode = userspace needs no Address; Mode and Grace have defaults. */
+/* Mode = userspace needs no Address; Mode, Grace and StackNetwork have
+ * defaults (StackNetwork libslirp's conventional network). */
 static void userspace_keys(void **state)
 {
     (void)state;
@@ -438,9 +455,14 @@ static void userspace_keys(void **state)
     assert_int_equal(server("[Server]\nAddress = 198.18.255.1\n", s), 0);
     assert_false(config_server_userspace(s));
     assert_int_equal(s->grace, 120);
-    assert_int_equal(server("[Server]\nMode = userspace\nGrace = 7\n", s), 0);
+    char net[OS_PREFIX_TEXT_MAX];
+    assert_string_equal(os_prefix_format(&s->stack_network, net, sizeof(net)),
+                        CONFIG_STACK_NETWORK_DEFAULT);
+    assert_int_equal(
+        server("[Server]\nMode = userspace\nGrace = 7\nStackNetwork = 198.18.254.0/24\n", s), 0);
     assert_true(config_server_userspace(s));
     assert_int_equal(s->grace, 7);
+    assert_string_equal(os_prefix_format(&s->stack_network, net, sizeof(net)), "198.18.254.0/24");
     free(s);
 }
 

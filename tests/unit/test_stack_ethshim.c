@@ -69,20 +69,20 @@ static void answers_arp_with_the_client_mac(void **state)
     uint8_t f[42], reply[96], ip[4];
     const uint8_t *out;
     size_t n;
-    arp_request(f, "10.0.2.2", "10.0.2.15");
+    arp_request(f, "198.18.254.2", "198.18.254.15");
     assert_int_equal(ethshim_from_stack(f, sizeof(f), reply, sizeof(reply), &out, &n),
                      ETHSHIM_REPLY);
     assert_int_equal(n, 42);
     assert_memory_equal(out, slirp_mac, 6); /* to the asker */
     assert_int_equal(out[14 + 7], 2);       /* a reply */
     assert_memory_equal(out + 14 + 8, ethshim_client_mac, 6);
-    inet_pton(AF_INET, "10.0.2.15", ip);
+    inet_pton(AF_INET, "198.18.254.15", ip);
     assert_memory_equal(out + 14 + 14, ip, 4); /* the address asked about */
     assert_memory_equal(out + 14 + 18, slirp_mac, 6);
-    inet_pton(AF_INET, "10.0.2.2", ip);
+    inet_pton(AF_INET, "198.18.254.2", ip);
     assert_memory_equal(out + 14 + 24, ip, 4);
     /* A gratuitous ARP asks nobody. */
-    arp_request(f, "10.0.2.2", "10.0.2.2");
+    arp_request(f, "198.18.254.2", "198.18.254.2");
     assert_int_equal(ethshim_from_stack(f, sizeof(f), reply, sizeof(reply), &out, &n),
                      ETHSHIM_DROP);
 }
