@@ -21,6 +21,7 @@
 #include "run.h"
 #include "ssh.h"
 #include "up_fdpass.h"
+#include "up_split.h"
 
 struct up {
     struct tunnel_config *cfg;
@@ -269,7 +270,9 @@ int cmd_up(int argc, char **argv)
     } else {
         log_setup("pppssh", false, u.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
     }
-    int status = run_tunnel(p);
+    int status;
+    if (up_split(u.cfg, p, &status) != UP_SPLIT_DONE)
+        status = run_tunnel(p);
     free(u.cfg);
     return status;
 }

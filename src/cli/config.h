@@ -64,6 +64,8 @@ struct tunnel_config {
 
     /* Interface and addresses. */
     char interface[IFNAMSIZ]; /* default: name */
+    char user[CONFIG_NAME_MAX]; /* User: the account ssh and the session run as
+                                   when started by root; "" = no split */
     bool has_local_address;   /* LocalAddress (IPv4) */
     struct in_addr local_address;
     bool has_remote_address; /* RemoteAddress (IPv4) */

@@ -5,6 +5,7 @@
  * Errors name the line at fault.
  */
 #include <arpa/inet.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,6 +56,14 @@ void check_tunnel(struct parser *p)
     }
     if (strpbrk(c->interface, "/: \t"))
         return fail_file(p, "'Interface' '%s' has invalid characters", c->interface);
+    if (*c->user) {
+        const struct passwd *pw = getpwnam(c->user);
+        if (!pw)
+            return fail_file(p, "'User' '%s' is not a local account", c->user);
+        if (pw->pw_uid == 0)
+            return fail_file(p, "'User' must not be root: it is the account that parses the "
+                                "server's bytes");
+    }
     if (c->has_address6 && c->mtu != CONFIG_MTU_AUTO && c->mtu < 1280)
         return fail_file(p, "'MTU' must be at least 1280 with 'Address6' (RFC 8200 section 5)");
 }

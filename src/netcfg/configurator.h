@@ -78,6 +78,15 @@ struct configurator *configurator_helper_new(int sock);
  * doing nothing (configurator_none.c).  NULL when out of memory. */
 struct configurator *configurator_none_new(void);
 
+/* `up` split in two: the requests sent as their bytes over sock to the
+ * privileged part, which checks them against the tunnel's configuration
+ * and carries them out (configurator_socket.h, configurator_serve()).
+ * Waits for the other end's first word (the interface's ipv6_off reading;
+ * NULL when it never comes).  Each request is answered before request()
+ * returns; free() asks UNDO_ALL and
+ * closes sock (a closed socket alone undoes everything too).  NULL when out of memory. */
+struct configurator *configurator_socket_new(int sock);
+
 /* Each kind's name, for logs and tests ("ipv4-up"). */
 const char *cfg_request_name(enum cfg_request_kind kind);
 

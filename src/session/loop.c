@@ -52,7 +52,7 @@ void run_params_init(struct run_params *p, enum run_role role)
     };
     p->report_fd = -1;
     p->in_fd = p->out_fd = -1;
-    p->helper_fd = p->tun_fd = -1;
+    p->helper_fd = p->tun_fd = p->cfg_fd = -1;
     p->net.mtu = RUN_MTU_MAX;
     ppp_settings_default(&p->ppp);
     p->ppp.mru = RUN_AUTO_MRU;
@@ -309,6 +309,22 @@ static int fds_start(struct tunnel *t)
     return 0;
 }
 
+/* `up` with User =: what needs root is open (the control socket in
+ * /run/pppssh, the TUN); the transport and the hooks are spawned, and the
+ * server's bytes parsed, as that account, with no capability. */
+static int drop_start(struct tunnel *t)
+{
+    char err[256];
+    if (!t->p->drop_user)
+        return 0;
+    if (sandbox_drop_privileges(t->p->drop_uid, t->p->drop_gid, t->p->drop_user, err,
+                                sizeof(err)) < 0) {
+        tunnel_fail(t, RUN_EXIT_FATAL, "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
 /* Order matters for the error the user sees: a tunnel of that name already
  * running beats "interface name taken"; the TUN is created before anything
  * is spawned.  Signals are ours before the interface exists: an INT or
@@ -322,7 +338,7 @@ static int setup(struct tunnel *t)
         tunnel_fail(t, RUN_EXIT_FATAL, "cannot set up signal handling: %s", strerror(-r));
         return -1;
     }
-    if (control_start(t) < 0 || tun_start(t) < 0 || engine_start(t) < 0)
+    if (control_start(t) < 0 || tun_start(t) < 0 || engine_start(t) < 0 || drop_start(t) < 0)
         return -1;
     if (t->p->helper_fd >= 0 && loop_watch(t, t->p->helper_fd, TAG_HELPER, EPOLLIN) < 0) {
         tunnel_fail(t, RUN_EXIT_FATAL, "cannot watch pppssh helper's socket");

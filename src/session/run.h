@@ -11,6 +11,7 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "addr.h"
 #include "child.h"
@@ -118,6 +119,16 @@ struct run_params {
      * interface) and configures it when told over helper_fd (helper_ask.h);
      * both -1 = we create and configure the interface ourselves. */
     int helper_fd, tun_fd;
+    /* Client started by root with User = (cmd_up.c, up_split.c): the TUN
+     * the privileged parent made (tun_fd, named interface), the socket on
+     * which it carries out configurator requests (configurator_socket_new)
+     * and, once the control socket and the interface are open and before
+     * the transport is spawned, the account we become for good
+     * (sandbox_drop_privileges).  -1 and NULL = none. */
+    int cfg_fd;
+    const char *drop_user;
+    uid_t drop_uid;
+    gid_t drop_gid;
     /* Server without root: the socket of a userspace network stack
      * (src/stack/stack.h), one IP packet per message, instead of a TUN;
      * no interface, addresses or routes to configure.  -1 = a TUN. */

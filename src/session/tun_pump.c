@@ -79,8 +79,12 @@ static int tun_open_interface(struct tunnel *t)
         return -1;
     }
     /* The helper made the TUN (and hardened it): it configures it too. */
-    t->cfg = t->p->helper_fd >= 0 ? configurator_helper_new(t->p->helper_fd)
-                                  : configurator_local_new(ifname, t->ifindex); /* hardens it */
+    if (t->p->helper_fd >= 0)
+        t->cfg = configurator_helper_new(t->p->helper_fd);
+    else if (t->p->cfg_fd >= 0) /* `up`'s privileged parent (hardened it) */
+        t->cfg = configurator_socket_new(t->p->cfg_fd);
+    else
+        t->cfg = configurator_local_new(ifname, t->ifindex); /* hardens it */
     if (!t->cfg) {
         tunnel_fail(t, RUN_EXIT_FATAL, "out of memory");
         return -1;

@@ -1,0 +1,178 @@
+/*
+ * up_split.c - up_split.h: the privileged parent of a split `pppssh up`.
+ * It keeps no descriptor the session could reach but the configurator
+ * socket; the TUN stays open in the session (closed here at once), so
+ * the interface goes when the session ends, after the undo it asked for.
+ */
+#include "up_split.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "configurator.h"
+#include "configurator_socket.h"
+#include "control.h"
+#include "exitcode.h"
+#include "log.h"
+#include "netlink.h"
+#include "report.h"
+#include "tun.h"
+
+static volatile sig_atomic_t session_pid;
+
+/* INT, TERM and HUP mean the tunnel: the session ends it and undoes. */
+static void forward_signal(int sig)
+{
+    if (session_pid > 0)
+        kill((pid_t)session_pid, sig);
+}
+
+static void forward_signals(pid_t pid)
+{
+    session_pid = pid;
+    struct sigaction sa = {.sa_handler = forward_signal};
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Only what the tunnel's config names (pppssh.conf(5), User). */
+static void make_policy(const struct run_params *p, struct cfg_policy *policy)
+{
+    memset(policy, 0, sizeof(*policy));
+    for (size_t i = 0; i < p->net.n_routes && i < CFG_POLICY_MAX_ROUTES; i++)
+        policy->routes[policy->n_routes++] = p->net.routes[i];
+    policy->has_address6 = p->net.has_address6;
+    policy->address6 = p->net.address6;
+    policy->max_dns = CFG_DNS_MAX;
+    policy->forward = p->net.forward;
+    policy->masquerade = p->net.masquerade;
+    memcpy(policy->masquerade_oif, p->net.masquerade_oif, sizeof(policy->masquerade_oif));
+}
+
+static int fail(const struct run_params *p, int status, const char *fmt, const char *what)
+{
+    char msg[512];
+    snprintf(msg, sizeof(msg), fmt, what);
+    log_error("%s", msg);
+    report_error(p->report_fd, status, msg);
+    return status;
+}
+
+static int tun_status(int r)
+{
+    if (r == -EEXIST || r == -EBUSY)
+        return RUN_EXIT_IN_USE;
+    if (r == -EPERM || r == -EACCES)
+        return RUN_EXIT_NOT_PERMITTED;
+    if (r == -ENOENT || r == -ENODEV || r == -ENXIO)
+        return RUN_EXIT_NO_TUN;
+    return RUN_EXIT_FATAL;
+}
+
+/* Once the session's socket has closed, how long it may take to exit (it
+ * closes the socket in its teardown) before SIGKILL: waits are bounded. */
+#define SESSION_EXIT_MS 5000
+
+static int wait_session(pid_t pid)
+{
+    int st = 0;
+    for (int waited = 0; waited < SESSION_EXIT_MS; waited += 10) {
+        pid_t r = waitpid(pid, &st, WNOHANG);
+        if (r == pid || (r < 0 && errno != EINTR))
+            return st;
+        os_sleep_ms(10);
+    }
+    log_error("the tunnel's session did not exit %d ms after its end: killed", SESSION_EXIT_MS);
+    kill(pid, SIGKILL);
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    return st;
+}
+
+/* The parent: serve the session's requests until its socket closes,
+ * then wait for it and remove what only root may remove. */
+static int parent_serve(const struct run_params *p, pid_t pid, int sock,
+                        struct configurator *local, const struct cfg_policy *policy)
+{
+    forward_signals(pid);
+    if (configurator_serve(sock, local, policy, NULL) < 0)
+        log_warn("the session's configuration socket failed: everything undone");
+    close(sock);
+    int st = wait_session(pid);
+    control_unlink(p->name);
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s.pid", control_run_dir(), p->name);
+    unlink(path);
+    if (WIFEXITED(st))
+        return WEXITSTATUS(st);
+    log_error("the tunnel's session died of signal %d", WTERMSIG(st));
+    return RUN_EXIT_FATAL;
+}
+
+enum up_split_side up_split(const struct tunnel_config *cfg, struct run_params *p, int *status)
+{
+    static char user[CONFIG_NAME_MAX];
+    if (!cfg->user[0] || geteuid() != 0)
+        return UP_SPLIT_NONE;
+    *status = RUN_EXIT_FATAL;
+    const struct passwd *pw = getpwnam(cfg->user);
+    if (!pw || pw->pw_uid == 0) {
+        *status = fail(p, RUN_EXIT_CONFIG, "User '%s' is not a local account other than root",
+                       cfg->user);
+        return UP_SPLIT_DONE;
+    }
+    char err[256], ifname[IFNAMSIZ];
+    unsigned ifindex;
+    int tun = tun_open(p->interface[0] ? p->interface : NULL, ifname, err, sizeof(err));
+    if (tun < 0) {
+        *status = fail(p, tun_status(tun), "%s", err);
+        return UP_SPLIT_DONE;
+    }
+    log_info("[#] ip tuntap add %s mode tun", ifname);
+    struct configurator *local = NULL;
+    int sv[2] = {-1, -1};
+    if (nl_link_index(ifname, &ifindex, err, sizeof(err)) < 0 ||
+        !(local = configurator_local_new(ifname, ifindex)) || /* hardens it */
+        socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+        *status = fail(p, RUN_EXIT_FATAL, "cannot split the tunnel: %s",
+                       local ? strerror(errno) : err);
+        close(tun);
+        return UP_SPLIT_DONE;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        *status = fail(p, RUN_EXIT_FATAL, "fork: %s", strerror(errno));
+        local->free(local);
+        close(tun);
+        return UP_SPLIT_DONE;
+    }
+    if (pid == 0) { /* the session: local is the parent's, never used here */
+        close(sv[0]);
+        snprintf(p->interface, sizeof(p->interface), "%s", ifname);
+        snprintf(user, sizeof(user), "%s", pw->pw_name);
+        p->tun_fd = tun;
+        p->cfg_fd = sv[1];
+        p->drop_user = user;
+        p->drop_uid = pw->pw_uid;
+        p->drop_gid = pw->pw_gid;
+        return UP_SPLIT_SESSION;
+    }
+    close(sv[1]);
+    close(tun);
+    if (p->report_fd >= 0) /* the session reports UP or why not */
+        close(p->report_fd);
+    struct cfg_policy policy;
+    make_policy(p, &policy);
+    *status = parent_serve(p, pid, sv[0], local, &policy);
+    return UP_SPLIT_DONE;
+}

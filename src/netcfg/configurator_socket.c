@@ -1,0 +1,270 @@
+/*
+ * configurator_socket.c - configurator_socket.h: a request crosses the
+ * socket as the bytes of struct cfg_request (plain data, fixed size); the
+ * answer is struct cfg_answer.  The privileged end trusts nothing in a
+ * request: a wrong size or a kind outside the list is refused, and what
+ * it names must be in the tunnel's configuration (cfg_policy_allows).
+ */
+#include "configurator_socket.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "log.h"
+
+struct cfg_answer {
+    int result;    /* 0 or -errno */
+    bool ipv6_off; /* the interface's IPv6 state after the request */
+    char why[200];
+    char ipv6_why[200];
+};
+
+/* A resolver job's child is reaped by polling (netcfg_poll) at least this
+ * often while it runs: the served loop has no signalfd of its own. */
+#define SERVE_POLL_STEP_MS 100
+
+static bool same_prefix(const struct os_prefix *a, const struct os_prefix *b)
+{
+    if (a->len != b->len || a->ip.family != b->ip.family)
+        return false;
+    return a->ip.family == AF_INET ? a->ip.v4.s_addr == b->ip.v4.s_addr
+                                   : memcmp(&a->ip.v6, &b->ip.v6, sizeof(a->ip.v6)) == 0;
+}
+
+static bool link_local64(const struct os_prefix *p)
+{
+    return p->ip.family == AF_INET6 && p->len == 64 && p->ip.v6.s6_addr[0] == 0xfe &&
+           (p->ip.v6.s6_addr[1] & 0xc0) == 0x80;
+}
+
+static bool unicast4(struct in_addr a)
+{
+    uint32_t h = ntohl(a.s_addr);
+    return h != 0 && (h >> 24) != 127 && (h >> 28) < 14; /* not 0, loopback, multicast, class E */
+}
+
+static bool route_allowed(const struct cfg_policy *policy, const struct cfg_request *rq)
+{
+    for (size_t i = 0; i < policy->n_routes; i++)
+        if (same_prefix(&policy->routes[i], &rq->prefix))
+            return rq->keep_outside.family == 0 || rq->prefix.len == 0;
+    return false;
+}
+
+bool cfg_policy_allows(const struct cfg_policy *policy, const struct cfg_request *rq, char *why,
+                       size_t size)
+{
+    bool ok = false;
+    switch (rq->kind) {
+    case CFG_LINK_UP:
+    case CFG_GSO_MAX:
+        ok = rq->mtu >= 68 && rq->mtu <= 65535; /* RFC 791's minimum, IP's maximum */
+        break;
+    case CFG_IPV4_UP:
+        ok = unicast4(rq->local) && unicast4(rq->peer);
+        break;
+    case CFG_IPV6_UP:
+        ok = link_local64(&rq->prefix) ||
+             (policy->has_address6 && same_prefix(&policy->address6, &rq->prefix));
+        break;
+    case CFG_ROUTE:
+        ok = route_allowed(policy, rq);
+        break;
+    case CFG_DNS:
+        ok = rq->n_dns <= policy->max_dns && rq->n_dns <= CFG_DNS_MAX;
+        break;
+    case CFG_PROXY_ARP:
+        ok = policy->proxy_arp && unicast4(rq->peer);
+        break;
+    case CFG_FORWARD:
+        ok = policy->forward && (rq->family == AF_INET || rq->family == AF_INET6);
+        break;
+    case CFG_MASQUERADE:
+        ok = policy->masquerade &&
+             strncmp(rq->oif, policy->masquerade_oif, sizeof(rq->oif)) == 0;
+        break;
+    case CFG_DOWN:
+        ok = rq->family == AF_INET || rq->family == AF_INET6;
+        break;
+    case CFG_UNDO_ALL:
+        ok = true;
+        break;
+    }
+    if (!ok)
+        snprintf(why, size, "%s request outside the tunnel's configuration",
+                 cfg_request_name(rq->kind));
+    return ok;
+}
+
+/* ---- the unprivileged end ---- */
+
+struct socket_configurator {
+    struct configurator ops; /* first: the session holds a pointer to it */
+    int sock;
+    bool ipv6_off;
+    char ipv6_why[200];
+};
+
+static struct socket_configurator *self(struct configurator *c)
+{
+    return (struct socket_configurator *)c;
+}
+
+/* One answer: the first, unasked, is the interface's IPv6 reading, which
+ * the session needs before the link starts (engine_check_ipv6). */
+static int receive_answer(struct socket_configurator *s, char *why, size_t size)
+{
+    struct cfg_answer a;
+    ssize_t n;
+    do
+        n = recv(s->sock, &a, sizeof(a), 0);
+    while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof(a)) {
+        snprintf(why, size, "privileged part: %s", n < 0 ? strerror(errno) : "gone");
+        return -EIO;
+    }
+    a.why[sizeof(a.why) - 1] = a.ipv6_why[sizeof(a.ipv6_why) - 1] = '\0';
+    s->ipv6_off = a.ipv6_off;
+    snprintf(s->ipv6_why, sizeof(s->ipv6_why), "%s", a.ipv6_why);
+    if (a.result < 0)
+        snprintf(why, size, "%s", a.why);
+    return a.result < 0 ? a.result : 0;
+}
+
+static int socket_request(struct configurator *c, const struct cfg_request *rq, char *why,
+                          size_t size)
+{
+    struct socket_configurator *s = self(c);
+    if (send(s->sock, rq, sizeof(*rq), MSG_NOSIGNAL) != (ssize_t)sizeof(*rq)) {
+        snprintf(why, size, "privileged part: %s", strerror(errno));
+        return -EIO;
+    }
+    return receive_answer(s, why, size);
+}
+
+/* The resolver jobs run in the privileged part. */
+static void socket_poll(struct configurator *c, long long now_ms)
+{
+    (void)c;
+    (void)now_ms;
+}
+
+static long long socket_expiry(const struct configurator *c)
+{
+    (void)c;
+    return -1;
+}
+
+static bool socket_ipv6_off(const struct configurator *c, char *why, size_t size)
+{
+    const struct socket_configurator *s = (const struct socket_configurator *)c;
+    if (s->ipv6_off)
+        snprintf(why, size, "%s", s->ipv6_why);
+    return s->ipv6_off;
+}
+
+/* UNDO_ALL answered before the socket closes: when the session ends, the
+ * addresses and routes are gone already (a closed socket alone undoes
+ * everything too, for a session that dies). */
+static void socket_free(struct configurator *c)
+{
+    struct cfg_request rq = {.kind = CFG_UNDO_ALL};
+    char why[200];
+    if (socket_request(c, &rq, why, sizeof(why)) < 0)
+        log_warn("%s", why);
+    close(self(c)->sock);
+    free(c);
+}
+
+struct configurator *configurator_socket_new(int sock)
+{
+    struct socket_configurator *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->ops = (struct configurator){.request = socket_request,
+                                   .poll = socket_poll,
+                                   .expiry = socket_expiry,
+                                   .ipv6_off = socket_ipv6_off,
+                                   .free = socket_free};
+    s->sock = sock;
+    char why[200];
+    if (receive_answer(s, why, sizeof(why)) < 0) {
+        log_error("%s", why);
+        free(s);
+        return NULL;
+    }
+    return &s->ops;
+}
+
+/* ---- the privileged end ---- */
+
+static void answer(int sock, struct configurator *inner, const struct cfg_policy *policy,
+                   const struct cfg_request *rq, ssize_t len)
+{
+    struct cfg_answer a;
+    memset(&a, 0, sizeof(a));
+    if (!rq) {
+        /* the first answer, unasked */
+    } else if (len != (ssize_t)sizeof(*rq)) {
+        a.result = -EINVAL;
+        snprintf(a.why, sizeof(a.why), "configuration request of %zd bytes", len);
+    } else if (!cfg_policy_allows(policy, rq, a.why, sizeof(a.why))) {
+        a.result = -EPERM;
+    } else {
+        a.result = inner->request(inner, rq, a.why, sizeof(a.why));
+    }
+    a.ipv6_off = inner->ipv6_off(inner, a.ipv6_why, sizeof(a.ipv6_why));
+    (void)send(sock, &a, sizeof(a), MSG_NOSIGNAL);
+}
+
+static int wait_ms(const struct configurator *inner, long long now)
+{
+    long long due = inner->expiry(inner);
+    if (due < 0)
+        return -1;
+    long long ms = due > now ? due - now : 0;
+    return ms < SERVE_POLL_STEP_MS ? (int)ms : SERVE_POLL_STEP_MS;
+}
+
+int configurator_serve(int sock, struct configurator *inner, const struct cfg_policy *policy,
+                       volatile sig_atomic_t *stop)
+{
+    int r = 0;
+    answer(sock, inner, policy, NULL, 0);
+    while (!stop || !*stop) {
+        struct pollfd pfd = {.fd = sock, .events = POLLIN};
+        int n = poll(&pfd, 1, wait_ms(inner, os_clock_ms()));
+        inner->poll(inner, os_clock_ms());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            r = -errno;
+            break;
+        }
+        if (n == 0)
+            continue;
+        struct cfg_request rq;
+        memset(&rq, 0, sizeof(rq));
+        /* MSG_TRUNC: the real length of a message too long for rq. */
+        ssize_t len = recv(sock, &rq, sizeof(rq), MSG_TRUNC);
+        /* The other end is gone, however it died (ECONNRESET: it left
+         * unread messages behind, unix(7)). */
+        if (len == 0 || (len < 0 && errno == ECONNRESET))
+            break;
+        if (len < 0) {
+            if (errno == EINTR || errno == EAGAIN)
+                continue;
+            r = -errno;
+            break;
+        }
+        answer(sock, inner, policy, &rq, len);
+    }
+    inner->free(inner);
+    return r;
+}

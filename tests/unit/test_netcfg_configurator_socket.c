@@ -1,0 +1,247 @@
+/* test_netcfg_configurator_socket.c - configurator_socket.h: the requests
+ * of the unprivileged end cross a SOCK_SEQPACKET socket to a served
+ * configurator in another process (a recording stand-in for the one that
+ * changes the kernel: test_netcfg_configurator reads that one back);
+ * what the tunnel's configuration names goes through and its answer comes
+ * back, anything else (a route or address it does not name, too many
+ * resolvers, proxy ARP on a client, a kind outside the list, a short
+ * message) is refused without reaching it, and the end of the socket,
+ * however the other end died, undoes everything. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "configurator.h"
+#include "configurator_socket.h"
+
+/* The stand-in writes one byte per request it carries out ('a' + kind)
+ * and 'F' when freed, to a pipe the test reads after it exits. */
+struct recorder {
+    struct configurator ops;
+    int log_fd;
+};
+
+static void record(struct configurator *c, char what)
+{
+    assert_int_equal(write(((struct recorder *)c)->log_fd, &what, 1), 1);
+}
+
+static int rec_request(struct configurator *c, const struct cfg_request *rq, char *why, size_t size)
+{
+    record(c, (char)('a' + rq->kind));
+    if (rq->kind == CFG_LINK_UP && rq->mtu == 1234) {
+        snprintf(why, size, "kernel said no");
+        return -ENETDOWN;
+    }
+    return 0;
+}
+
+static void rec_poll(struct configurator *c, long long now_ms)
+{
+    (void)c;
+    (void)now_ms;
+}
+
+static long long rec_expiry(const struct configurator *c)
+{
+    (void)c;
+    return -1;
+}
+
+static bool rec_ipv6_off(const struct configurator *c, char *why, size_t size)
+{
+    (void)c;
+    snprintf(why, size, "disable_ipv6 is 1");
+    return true;
+}
+
+static void rec_free(struct configurator *c)
+{
+    record(c, 'F');
+    free(c);
+}
+
+static struct os_prefix prefix(const char *text)
+{
+    struct os_prefix p;
+    assert_int_equal(os_prefix_parse(text, &p), 0);
+    return p;
+}
+
+static struct cfg_policy policy(void)
+{
+    struct cfg_policy p = {.max_dns = 2, .has_address6 = true, .forward = true,
+                           .masquerade = true, .masquerade_oif = "eth9"};
+    p.routes[p.n_routes++] = prefix("198.18.50.0/24");
+    p.routes[p.n_routes++] = prefix("0.0.0.0/0");
+    p.address6 = prefix("fd00:5353::2/64");
+    return p;
+}
+
+struct served {
+    pid_t pid;
+    int sock;   /* the unprivileged end */
+    int log_fd; /* what the stand-in did */
+};
+
+static struct served serve(void)
+{
+    int sv[2], log[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+    assert_int_equal(pipe(log), 0);
+    struct served s = {.pid = fork()};
+    assert_true(s.pid >= 0);
+    if (s.pid == 0) {
+        close(sv[0]);
+        close(log[0]);
+        struct recorder *r = calloc(1, sizeof(*r));
+        r->ops = (struct configurator){.request = rec_request,
+                                       .poll = rec_poll,
+                                       .expiry = rec_expiry,
+                                       .ipv6_off = rec_ipv6_off,
+                                       .free = rec_free};
+        r->log_fd = log[1];
+        struct cfg_policy p = policy();
+        _exit(configurator_serve(sv[1], &r->ops, &p, NULL) == 0 ? 0 : 1);
+    }
+    close(sv[1]);
+    close(log[1]);
+    s.sock = sv[0];
+    s.log_fd = log[0];
+    return s;
+}
+
+/* Waits for the served end to finish; returns what the stand-in did. */
+static char *finish(struct served *s, char *out, size_t size)
+{
+    int status;
+    assert_int_equal(waitpid(s->pid, &status, 0), s->pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ssize_t n = read(s->log_fd, out, size - 1);
+    assert_true(n >= 0);
+    out[n] = '\0';
+    close(s->log_fd);
+    return out;
+}
+
+static void allowed_requests_are_carried_out_and_answered(void **state)
+{
+    (void)state;
+    struct served s = serve();
+    struct configurator *c = configurator_socket_new(s.sock);
+    char why[256] = "", did[64];
+    struct cfg_request rq = {.kind = CFG_LINK_UP, .mtu = 1400};
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
+    rq = (struct cfg_request){.kind = CFG_LINK_UP, .mtu = 1234};
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), -ENETDOWN);
+    assert_string_equal(why, "kernel said no");
+    rq = (struct cfg_request){.kind = CFG_IPV4_UP};
+    inet_pton(AF_INET, "198.18.7.2", &rq.local);
+    inet_pton(AF_INET, "198.18.7.1", &rq.peer);
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
+    rq = (struct cfg_request){.kind = CFG_ROUTE, .prefix = prefix("198.18.50.0/24")};
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
+    rq = (struct cfg_request){.kind = CFG_IPV6_UP, .prefix = prefix("fe80::1234/64")};
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
+    rq = (struct cfg_request){.kind = CFG_IPV6_UP, .prefix = prefix("fd00:5353::2/64")};
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
+    rq = (struct cfg_request){.kind = CFG_DNS, .n_dns = 2};
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
+    rq = (struct cfg_request){.kind = CFG_FORWARD, .family = AF_INET};
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
+    rq = (struct cfg_request){.kind = CFG_MASQUERADE, .oif = "eth9"};
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
+    rq = (struct cfg_request){.kind = CFG_DOWN, .family = AF_INET6};
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
+    /* The served side's reading of the interface comes back with it. */
+    assert_true(c->ipv6_off(c, why, sizeof(why)));
+    assert_string_equal(why, "disable_ipv6 is 1");
+    c->free(c);
+    assert_string_equal(finish(&s, did, sizeof(did)), "aaceddfhijkF");
+}
+
+static void requests_outside_the_configuration_never_reach_it(void **state)
+{
+    (void)state;
+    struct served s = serve();
+    struct configurator *c = configurator_socket_new(s.sock);
+    char why[256], did[64];
+    struct cfg_request refused[] = {
+        {.kind = CFG_ROUTE, .prefix = prefix("198.18.60.0/24")}, /* not a Route */
+        {.kind = CFG_ROUTE, .prefix = prefix("198.18.50.0/23")}, /* wider than one */
+        {.kind = CFG_IPV6_UP, .prefix = prefix("fd00:6666::2/64")},
+        {.kind = CFG_IPV4_UP}, /* 0.0.0.0 */
+        {.kind = CFG_DNS, .n_dns = 3},
+        {.kind = CFG_PROXY_ARP, .peer = {htonl(0xc6120701)}},
+        {.kind = CFG_LINK_UP, .mtu = 70000},
+        {.kind = CFG_DOWN, .family = AF_UNIX},
+        {.kind = CFG_FORWARD, .family = AF_UNIX},
+        {.kind = CFG_MASQUERADE, .oif = "eth0"}, /* not Masquerade's interface */
+        {.kind = (enum cfg_request_kind)77},
+    };
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        why[0] = '\0';
+        assert_int_equal(c->request(c, &refused[i], why, sizeof(why)), -EPERM);
+        assert_non_null(strstr(why, "outside the tunnel's configuration"));
+    }
+    /* A message that is not a whole request. */
+    struct cfg_request rq = {.kind = CFG_UNDO_ALL};
+    assert_int_equal(send(s.sock, &rq, 3, 0), 3);
+    char answer[512];
+    assert_true(recv(s.sock, answer, sizeof(answer), 0) > 0);
+    int result;
+    memcpy(&result, answer, sizeof(result));
+    assert_int_equal(result, -EINVAL);
+    c->free(c);
+    assert_string_equal(finish(&s, did, sizeof(did)), "kF");
+}
+
+/* A killed unprivileged end closes its socket like any other: the served
+ * side undoes everything. */
+static void a_killed_client_leaves_nothing(void **state)
+{
+    (void)state;
+    struct served s = serve();
+    pid_t client = fork();
+    assert_true(client >= 0);
+    if (client == 0) {
+        struct configurator *c = configurator_socket_new(s.sock);
+        char why[256];
+        struct cfg_request rq = {.kind = CFG_LINK_UP, .mtu = 1400};
+        if (c->request(c, &rq, why, sizeof(why)) != 0)
+            _exit(1);
+        pause();
+        _exit(0);
+    }
+    close(s.sock);
+    char did[64];
+    /* The request was carried out before the kill: its byte is first. */
+    assert_int_equal(read(s.log_fd, did, 1), 1);
+    assert_int_equal(did[0], 'a');
+    assert_int_equal(kill(client, SIGKILL), 0);
+    assert_int_equal(waitpid(client, NULL, 0), client);
+    assert_string_equal(finish(&s, did, sizeof(did)), "F");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(allowed_requests_are_carried_out_and_answered),
+        cmocka_unit_test(requests_outside_the_configuration_never_reach_it),
+        cmocka_unit_test(a_killed_client_leaves_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
