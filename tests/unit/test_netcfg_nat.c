@@ -29,14 +29,8 @@ static char tool[256], out[256];
 
 static void fake_nft(const char *body)
 {
-    tmpdir_path(tool, sizeof(tool), "nft");
+    tmpdir_script(tool, sizeof(tool), "nft", body);
     tmpdir_path(out, sizeof(out), "nft.out");
-    unlink(out);
-    FILE *f = fopen(tool, "w");
-    assert_non_null(f);
-    fprintf(f, "#!/bin/sh\n%s\n", body);
-    fclose(f);
-    assert_int_equal(chmod(tool, 0755), 0);
     nat_use_tool(tool);
 }
 

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static char tmpdir[64];
 
@@ -60,6 +62,22 @@ static inline void tmpdir_write(const char *name, const char *text)
     assert_non_null(f);
     fputs(text, f);
     fclose(f);
+}
+
+/* tmpdir/name is an executable shell script running body, its path in
+ * path; tmpdir/name.out is removed (the fake tools of the tests write
+ * what they were given there, as "$0.out"). */
+static inline void tmpdir_script(char *path, size_t size, const char *name, const char *body)
+{
+    char out[256];
+    tmpdir_path(path, size, name);
+    snprintf(out, sizeof(out), "%s/%s.out", tmpdir, name);
+    unlink(out);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "#!/bin/sh\n%s\n", body);
+    fclose(f);
+    assert_int_equal(chmod(path, 0755), 0);
 }
 
 /* A fresh directory that is also the run directory (leases, sockets):
