@@ -91,12 +91,13 @@ sys_boot() {
     return 1
 }
 
-# vm COMMAND...: a shell command line in the guest, as root.
+# vm COMMAND...: a shell command line in the guest, as root; killed after
+# SYS_VM_TIMEOUT seconds (default 180), so that no check waits for ever.
 SYS_SSH_OPTS="-o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no -o LogLevel=ERROR
     -o ConnectTimeout=5 -o BatchMode=yes -o ServerAliveInterval=5 -o ServerAliveCountMax=6"
 vm() {
     # shellcheck disable=SC2086
-    in_srv ssh -i "$SYS_IMG/id_vm" $SYS_SSH_OPTS "root@$VM_IP" "$@"
+    in_srv timeout "${SYS_VM_TIMEOUT:-180}" ssh -i "$SYS_IMG/id_vm" $SYS_SSH_OPTS "root@$VM_IP" "$@"
 }
 
 # vm_says COMMAND PATTERN: COMMAND's output in the guest has a line

@@ -4,9 +4,13 @@
 # this build's pppssh in a network namespace on the host (lib.sh).  One
 # boot serves every scenario, in order (each leaves no tunnel behind):
 #
-#   systemd          pppssh@NAME: readiness, reconnect, stop, restart, down, failure, journal
-#   dns-resolved     UsePeerDNS through systemd-resolved
-#   dns-resolvconf   UsePeerDNS through Debian's resolvconf (replaces systemd-resolved: last)
+#   systemd             pppssh@NAME: readiness, reconnect, stop, restart, down, failure, journal
+#   dns-resolved        UsePeerDNS through systemd-resolved
+#   howto-pty           stock pppd, pty "ssh ... pppssh serve" (the PPP-SSH mini-HOWTO)
+#   howto-sudo          pppssh up -> sudo /usr/sbin/pppd nodetach notty noauth (the VPN HOWTO)
+#   howto-pppd-shell    pppssh up -> pppd as the VPN account's login shell
+#   howto-pppssh-shell  stock pppd, ssh -t -> pppssh as the login shell
+#   dns-resolvconf      UsePeerDNS through Debian's resolvconf (replaces systemd-resolved: last)
 #
 #   PPPSSH=build/pppssh SYSTEM_DEB=build-deb/pppssh_*.deb tests/system/run.sh [SCENARIO...]
 #
@@ -17,7 +21,8 @@ SYS_T0=$(date +%s.%N | cut -c1-14)
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 e2e_skip_unless_root
-SYSTEM_SCENARIOS=${SYSTEM_SCENARIOS:-systemd dns-resolved dns-resolvconf}
+SYSTEM_SCENARIOS=${SYSTEM_SCENARIOS:-systemd dns-resolved howto-pty howto-sudo howto-pppd-shell \
+    howto-pppssh-shell dns-resolvconf}
 [ $# = 0 ] || SYSTEM_SCENARIOS=$*
 for s in $SYSTEM_SCENARIOS; do
     [ -f "$HERE/scenario-$s.sh" ] || { echo "no scenario $s (tests/system/scenario-$s.sh)"; exit 1; }
@@ -29,8 +34,11 @@ t=$(sys_now)
 SYS_IMG=$("$HERE/build-image.sh") || exit 1
 SYS_IMAGE_S=$(sys_since "$t")
 sys_setup
-share "$SYSTEM_DEB" "$E2E_TMP/client_key" "$E2E_TMP/known_hosts"
+# vpn_key: the host side's key for the guest's VPN account (howto-sudo).
+ssh-keygen -q -t ed25519 -N '' -C vpn -f "$E2E_TMP/vpn_key"
+share "$SYSTEM_DEB" "$E2E_TMP/client_key" "$E2E_TMP/known_hosts" "$E2E_TMP/vpn_key.pub"
 sys_boot || exit 1
+in_srv ssh-keyscan -t ed25519 "$VM_IP" >"$E2E_TMP/guest_known_hosts" 2>/dev/null
 
 # The server side: this build's serve for the guest's key, as user vmclient,
 # handing out a resolver (UsePeerDNS) and a route to a LAN behind it.
