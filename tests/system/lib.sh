@@ -81,6 +81,8 @@ sys_boot() {
         if vm true 2>/dev/null; then
             SYS_BOOT_S=$(sys_since "$SYS_BOOT_T0")
             sys_log "guest ssh-ready after $SYS_BOOT_S s ($_accel)"
+            # /mnt/host is mounted with nofail: nothing orders sshd after it.
+            vm_until 30 "mountpoint -q /mnt/host" || { echo "the 9p share is not mounted"; return 1; }
             return 0
         fi
         kill -0 "$(cat "$E2E_TMP/qemu.pid")" 2>/dev/null || { echo "qemu exited"; break; }

@@ -15,7 +15,7 @@ check "dns-resolvconf: systemctl start pppssh@dns" vm "timeout 100 systemctl sta
 # READY=1 means the link, addresses and routes; resolvconf runs beside the
 # link and may finish a moment later.
 check "dns-resolvconf: the server's resolver becomes the first nameserver in /etc/resolv.conf" \
-    vm_until 5 "grep -m 1 '^nameserver' /etc/resolv.conf | grep -qx 'nameserver 198.18.255.54'"
+    vm_until 10 "grep -m 1 '^nameserver' /etc/resolv.conf | grep -qx 'nameserver 198.18.255.54'"
 vm "cat /etc/resolv.conf" | sed 's/^/    resolv.conf| /'
 check "dns-resolvconf: stop" vm "timeout 30 systemctl stop pppssh@dns"
 check_not "dns-resolvconf: after stop 198.18.255.54 is gone from /etc/resolv.conf" \

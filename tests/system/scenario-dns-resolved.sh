@@ -8,7 +8,7 @@ check "dns-resolved: systemctl start pppssh@dns" vm "timeout 100 systemctl start
 # READY=1 means the link, addresses and routes; resolvectl runs beside the
 # link and may finish a moment later.
 check "dns-resolved: the server's resolver becomes the link's (resolvectl dns dns)" \
-    vm_until 5 "resolvectl dns dns | grep -Eqx 'Link [0-9]+ \(dns\): 198\.18\.255\.54'"
+    vm_until 10 "resolvectl dns dns | grep -Eqx 'Link [0-9]+ \(dns\): 198\.18\.255\.54'"
 check "dns-resolved: every lookup may go through it (routing domain ~.)" \
     vm_says "resolvectl domain dns" "^Link [0-9]+ \(dns\): ~\.$"
 check "dns-resolved: the LAN's resolver stays on eth0" \

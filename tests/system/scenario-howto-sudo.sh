@@ -19,7 +19,7 @@ check "howto-sudo: account vpn, its key, sudo for pppd (the VPN HOWTO's sudoers 
     echo "RemoteAddress = 198.18.252.1"
 } >"$E2E_TMP/howto-sudo.conf"
 chmod 600 "$E2E_TMP/howto-sudo.conf"
-check "howto-sudo: pppssh up" in_srv "$PPPSSH" up -c "$E2E_TMP/howto-sudo.conf"
+check "howto-sudo: pppssh up" in_srv timeout 90 "$PPPSSH" up -c "$E2E_TMP/howto-sudo.conf"
 check "howto-sudo: the host side's interface has its address" \
     sh -c "ip netns exec $SYS_NS ip -4 -o addr show dev howto | grep -q 'inet 198.18.252.2 peer 198.18.252.1/32'"
 check "howto-sudo: the guest's pppd has ppp0 with the other end" \
