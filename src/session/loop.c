@@ -194,6 +194,9 @@ static void dispatch(struct tunnel *t, const struct epoll_event *ev)
     case TAG_STDERR:
         stream_stderr_readable(t);
         break;
+    case TAG_TRANSPORT_END:
+        stream_child_changed(t);
+        break;
     case TAG_CTL_LISTEN:
         ctl_accept(t);
         break;
@@ -460,7 +463,7 @@ void tunnel_init(struct tunnel *t, const struct run_params *p)
     t->st.in_fd = t->st.out_fd = -1;
     t->pace.fdpass_fd = t->pace.tcp_fd = t->pace.diag.fd = -1;
     t->ctl.pidfile.fd = -1;
-    t->st.child.io_fd = t->st.child.stderr_fd = -1;
+    t->st.child.io_fd = t->st.child.stderr_fd = t->st.status_fd = -1;
     t->deadline = PPP_TIME_NEVER;
     peerlog_start(t);
     supervisor_init(&t->sup);
