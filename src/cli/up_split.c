@@ -22,13 +22,16 @@
 #include "exitcode.h"
 #include "log.h"
 #include "netlink.h"
+#include "pidfile.h"
 #include "privileged.h"
 #include "report.h"
 #include "tun.h"
 
 static volatile sig_atomic_t session_pid;
 
-/* INT, TERM and HUP mean the tunnel: the session ends it and undoes. */
+/* INT, TERM and HUP mean the tunnel: the session ends it and undoes.
+ * USR1 (check the link) is the session's too: a USR1 sent here by
+ * mistake must not end the part that undoes everything. */
 static void forward_signal(int sig)
 {
     if (session_pid > 0)
@@ -44,6 +47,7 @@ static void forward_signals(pid_t pid)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
 }
 
 /* ssh's account: User, else sudo's invoking user (sudo(8) sets SUDO_USER
@@ -210,6 +214,15 @@ enum up_split_side up_split(const struct up_plan *plan, struct run_params *p, in
     if (!plan->split)
         return UP_SPLIT_NONE;
     *status = RUN_EXIT_FATAL;
+    /* A tunnel of that name running beats "interface name taken" (loop.c's
+     * order): the session's pid file says so before we make the TUN. */
+    pid_t running = p->name ? pidfile_running(control_run_dir(), p->name) : 0;
+    if (running > 0) {
+        char msg[128];
+        snprintf(msg, sizeof(msg), "tunnel %s is already running (pid %d)", p->name, (int)running);
+        *status = fail(p, RUN_EXIT_IN_USE, "%s", msg);
+        return UP_SPLIT_DONE;
+    }
     char err[256] = "out of memory", ifname[IFNAMSIZ];
     unsigned ifindex;
     int tun = tun_open(p->interface[0] ? p->interface : NULL, ifname, err, sizeof(err));

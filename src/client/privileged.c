@@ -87,6 +87,16 @@ static int connect_now(struct privileged *p, char *why, size_t size)
     return 0;
 }
 
+/* Jobs run in the order queued: as many pipes close as jobs have ended. */
+static void hooks_settle(struct privileged *p)
+{
+    size_t pending = p->hooks.n_queued + (p->hooks.busy ? 1 : 0);
+    while (p->n_done > pending) {
+        close(p->done_w[0]);
+        memmove(p->done_w, p->done_w + 1, --p->n_done * sizeof(p->done_w[0]));
+    }
+}
+
 static int hook_now(struct privileged *p, const struct cfg_request *rq, char *why, size_t size)
 {
     int done[2];
@@ -118,17 +128,8 @@ static int hook_now(struct privileged *p, const struct cfg_request *rq, char *wh
     }
     p->done_w[p->n_done++] = done[1];
     p->reply = (struct cfg_reply){.fds = {done[0]}, .n_fds = 1};
+    hooks_settle(p); /* no script to run: the job is done already */
     return 0;
-}
-
-/* Jobs run in the order queued: as many pipes close as jobs have ended. */
-static void hooks_settle(struct privileged *p)
-{
-    size_t pending = p->hooks.n_queued + (p->hooks.busy ? 1 : 0);
-    while (p->n_done > pending) {
-        close(p->done_w[0]);
-        memmove(p->done_w, p->done_w + 1, --p->n_done * sizeof(p->done_w[0]));
-    }
 }
 
 static int priv_request(struct configurator *c, const struct cfg_request *rq, char *why,

@@ -197,6 +197,13 @@ static void dispatch(struct tunnel *t, const struct epoll_event *ev)
     case TAG_TRANSPORT_END:
         stream_child_changed(t);
         break;
+    case TAG_PRIVILEGED:
+        /* It answers only when asked, and each answer is read at once:
+         * readable between requests is its end, and with it went the
+         * transport, the hooks and the undo. */
+        loop_unwatch(t, t->p->cfg_fd);
+        tunnel_fail(t, RUN_EXIT_FATAL, "the privileged part of the tunnel went away");
+        break;
     case TAG_CTL_LISTEN:
         ctl_accept(t);
         break;
@@ -345,6 +352,10 @@ static int setup(struct tunnel *t)
         return -1;
     if (t->p->helper_fd >= 0 && loop_watch(t, t->p->helper_fd, TAG_HELPER, EPOLLIN) < 0) {
         tunnel_fail(t, RUN_EXIT_FATAL, "cannot watch pppssh helper's socket");
+        return -1;
+    }
+    if (t->p->cfg_fd >= 0 && loop_watch(t, t->p->cfg_fd, TAG_PRIVILEGED, EPOLLIN) < 0) {
+        tunnel_fail(t, RUN_EXIT_FATAL, "cannot watch the privileged part's socket");
         return -1;
     }
     return supervision_start(t);

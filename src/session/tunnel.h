@@ -46,6 +46,7 @@ enum {
     TAG_CTL_LISTEN,
     TAG_HELPER,     /* serve: pppssh helper's socket (its hang-up ends us) */
     TAG_TRANSPORT_END, /* split up: the transport's wait status (stream.h status_fd) */
+    TAG_PRIVILEGED,    /* split up: the privileged part's socket (its hang-up ends us) */
     TAG_CTL_CLIENT, /* + index */
 };
 
