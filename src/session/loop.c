@@ -9,6 +9,7 @@
 #include "tunnel.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,13 +364,17 @@ static int setup(struct tunnel *t)
 
 /* serve through pppssh helper configures nothing itself: once its
  * descriptors are open, only the calls a running session makes are left
- * to it (sandbox.h; docs/architecture.md, "The sandbox"). */
+ * to it (sandbox.h; docs/architecture.md, "The sandbox").  Nor does the
+ * session of an `up` whose privileged part runs ssh and the hooks: it
+ * starts no program (with User = it runs ssh itself, and execve is a
+ * call the filter kills). */
 static int sandbox_start(struct tunnel *t)
 {
     char err[256];
-    if (t->p->helper_fd < 0)
+    if (t->p->helper_fd < 0 && !t->p->transport_remote)
         return 0;
-    if (sandbox_restrict_syscalls(0, err, sizeof(err)) < 0) {
+    unsigned flags = t->p->transport_remote ? SANDBOX_FDPASS : 0;
+    if (sandbox_restrict_syscalls(flags, err, sizeof(err)) < 0) {
         tunnel_fail(t, RUN_EXIT_FATAL, "%s", err);
         return -1;
     }
@@ -462,6 +467,8 @@ static void teardown(struct tunnel *t)
         close(t->timer_fd);
     if (t->epfd >= 0)
         close(t->epfd);
+    if (t->devnull >= 0)
+        close(t->devnull);
 }
 
 void tunnel_init(struct tunnel *t, const struct run_params *p)
@@ -474,6 +481,7 @@ void tunnel_init(struct tunnel *t, const struct run_params *p)
     t->st.in_fd = t->st.out_fd = -1;
     t->pace.fdpass_fd = t->pace.tcp_fd = t->pace.diag.fd = -1;
     t->ctl.pidfile.fd = -1;
+    t->devnull = p->report_fd >= 0 ? open("/dev/null", O_RDWR | O_CLOEXEC) : -1;
     t->st.child.io_fd = t->st.child.stderr_fd = t->st.status_fd = -1;
     t->deadline = PPP_TIME_NEVER;
     peerlog_start(t);

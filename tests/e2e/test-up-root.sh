@@ -1,8 +1,9 @@
 #!/bin/sh
 # test-up-root.sh - `pppssh up` started by root WITHOUT User = is split
 # too (issue 13): while pings flow, the process that parses the server's
-# bytes has no uid 0 and no capability; ssh runs as root, a child of the
-# privileged parent, which hands the session its descriptors; after ssh is
+# bytes has no uid 0 and no capability and runs under the seccomp filter;
+# ssh runs as root, a child of the privileged parent, which hands the
+# session its descriptors, and so do the hooks, as they always did; after ssh is
 # killed the tunnel reconnects through a new ssh, again root's.  Started
 # the way sudo starts it (SUDO_USER, SUDO_UID, SUDO_GID), ssh runs as the
 # invoking account and with that account's key only (IdentityFile with
@@ -22,6 +23,11 @@ cp "$E2E_TMP/client_key" "$E2E_TMP/keys/$SUDOER/"
 chown -R "$SUDOER" "$E2E_TMP/keys/$SUDOER"
 chmod 700 "$E2E_TMP/keys/$SUDOER"
 chmod 644 "$E2E_TMP/known_hosts"
+# An ip-up hook that says who ran it.
+export PPPSSH_HOOK_DIR=$E2E_TMP/hooks
+mkdir -p "$PPPSSH_HOOK_DIR/ip-up.d"
+printf '#!/bin/sh\nid -u >"%s/hook.uid"\n' "$E2E_TMP" >"$PPPSSH_HOOK_DIR/ip-up.d/10who"
+chmod 755 "$PPPSSH_HOOK_DIR/ip-up.d/10who"
 
 e2e_server_conf 198.18.255.100-198.18.255.120 "[User e2e]" "Address = 198.18.255.2"
 e2e_serve_args --user e2e
@@ -66,6 +72,8 @@ echo "    session $SESSION (uid $(uid_of "$SESSION")), parent $PARENT, ssh $SSH 
 check "the session process has no uid 0" no_uid0 "$SESSION"
 check "the session process has no capability" no_caps "$SESSION"
 check "the session process has no_new_privs" grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$SESSION/status"
+check "the session process runs under a seccomp filter" grep -q '^Seccomp:[[:space:]]*2' "/proc/$SESSION/status"
+check "the ip-up hook ran as root (up waits for it)" test "$(cat "$E2E_TMP/hook.uid" 2>/dev/null)" = 0
 check_not "ssh is not the session's child" sh -c "pgrep -P $SESSION -x ssh | grep -q ."
 check "ssh is a child of the privileged parent" test -n "$SSH"
 check "ssh runs as root" test "$(uid_of "$SSH")" = 0
