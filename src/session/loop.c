@@ -320,9 +320,10 @@ static int fds_start(struct tunnel *t)
     return 0;
 }
 
-/* `up` with User =: what needs root is open (the control socket in
- * /run/pppssh, the TUN); the transport and the hooks are spawned, and the
- * server's bytes parsed, as that account, with no capability. */
+/* `up` started by root (up_split.h): what needs root is open (the control
+ * socket in /run/pppssh, the TUN); the server's bytes are parsed, and
+ * with User = the transport and the hooks spawned, as the account the
+ * split chose, with no capability. */
 static int drop_start(struct tunnel *t)
 {
     char err[256];
