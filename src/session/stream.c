@@ -270,6 +270,15 @@ void stream_stderr_readable(struct tunnel *t)
     }
 }
 
+static void status_close(struct tunnel *t)
+{
+    if (t->st.status_fd >= 0) {
+        loop_unwatch(t, t->st.status_fd);
+        close(t->st.status_fd);
+        t->st.status_fd = -1;
+    }
+}
+
 /* 1 and *status once the privileged part has said the transport ended
  * (a closed pipe without a word: it died with the privileged part). */
 static int remote_reap(struct tunnel *t, int *status)
@@ -279,9 +288,7 @@ static int remote_reap(struct tunnel *t, int *status)
         return 0;
     if (n != (ssize_t)sizeof(*status))
         *status = SIGKILL; /* as a wait status: killed by SIGKILL */
-    loop_unwatch(t, t->st.status_fd);
-    close(t->st.status_fd);
-    t->st.status_fd = -1;
+    status_close(t);
     return 1;
 }
 
@@ -326,16 +333,13 @@ static void terminate_remote(struct tunnel *t)
     struct cfg_request rq = {.kind = CFG_KILL};
     struct cfg_reply reply;
     char why[200];
-    if (t->cfg->request(t->cfg, &rq, why, sizeof(why)) < 0)
+    int r = t->cfg->request(t->cfg, &rq, why, sizeof(why));
+    if (r < 0)
         log_warn("%s", why);
     t->cfg->reply(t->cfg, &reply);
     t->st.child_exited = true;
-    t->st.child_status = reply.value;
-    if (t->st.status_fd >= 0) {
-        loop_unwatch(t, t->st.status_fd);
-        close(t->st.status_fd);
-        t->st.status_fd = -1;
-    }
+    t->st.child_status = r < 0 ? SIGKILL : reply.value; /* gone with the privileged part */
+    status_close(t);
 }
 
 static void terminate_child(struct tunnel *t, int timeout_ms)
@@ -374,10 +378,6 @@ void stream_stop(struct tunnel *t, bool graceful)
     if (t->st.child.stderr_fd >= 0 && !t->st.err_eof)
         stream_stderr_readable(t);
     spawn_close(&t->st.child);
-    if (t->st.status_fd >= 0) {
-        loop_unwatch(t, t->st.status_fd);
-        close(t->st.status_fd);
-        t->st.status_fd = -1;
-    }
+    status_close(t);
     pace_stream_stop(t);
 }
