@@ -47,7 +47,9 @@ static void transport_ended(struct privileged *p, int status)
              spawn_describe_status(status, text, sizeof(text)));
     p->last_status = status;
     if (p->status_w >= 0) {
-        (void)write(p->status_w, &status, sizeof(status)); /* a pipe: room for one int */
+        /* A pipe has room for one int; a session that is gone: EPIPE. */
+        ssize_t unused = write(p->status_w, &status, sizeof(status));
+        (void)unused;
         close(p->status_w);
     }
     p->status_w = -1;
