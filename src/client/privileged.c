@@ -32,6 +32,8 @@ struct privileged {
     struct hook_runner hooks;
     int done_w[HOOKS_QUEUE + 1]; /* a job's pipe per job queued or running, oldest first */
     size_t n_done;
+    bool have_pair;             /* the last IPV4_UP carried out here: */
+    struct in_addr local, peer; /* a hook gets these addresses or none */
     struct cfg_reply reply;
 };
 
@@ -102,6 +104,13 @@ static void hooks_settle(struct privileged *p)
 static int hook_now(struct privileged *p, const struct cfg_request *rq, char *why, size_t size)
 {
     int done[2];
+    /* What root's hooks are told is what the interface has, nothing a
+     * session made up. */
+    if (!p->have_pair || rq->local.s_addr != p->local.s_addr ||
+        rq->peer.s_addr != p->peer.s_addr) {
+        snprintf(why, size, "hook with addresses the interface was not given");
+        return -EPERM;
+    }
     if (p->n_done == sizeof(p->done_w) / sizeof(p->done_w[0])) {
         snprintf(why, size, "hooks: %d jobs already wait", HOOKS_QUEUE);
         return -ENOSPC;
@@ -150,8 +159,15 @@ static int priv_request(struct configurator *c, const struct cfg_request *rq, ch
         if (!p->setup.run_hooks)
             break;
         return hook_now(p, rq, why, size);
-    default:
-        return p->inner->request(p->inner, rq, why, size);
+    default: {
+        int r = p->inner->request(p->inner, rq, why, size);
+        if (r == 0 && rq->kind == CFG_IPV4_UP) {
+            p->have_pair = true;
+            p->local = rq->local;
+            p->peer = rq->peer;
+        }
+        return r;
+    }
     }
     snprintf(why, size, "%s is not carried out here", cfg_request_name(rq->kind));
     return -EPERM;

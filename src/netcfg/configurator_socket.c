@@ -105,7 +105,7 @@ bool cfg_policy_allows(const struct cfg_policy *policy, const struct cfg_request
         break;
     case CFG_HOOK:
         ok = policy->hooks && (rq->hook == CFG_HOOK_UP || rq->hook == CFG_HOOK_DOWN) &&
-             rq->n_dns <= 2;
+             unicast4(rq->local) && unicast4(rq->peer) && rq->n_dns <= 2;
         break;
     }
     if (!ok)

@@ -6,7 +6,7 @@
  * transport and hooks (no User =) and one without.  Whatever is allowed
  * must mean something the config named: CONNECT and KILL only when the
  * privileged part runs the transport, a HOOK only ip-up or ip-down with
- * DNS1 and DNS2 at most, a route only one of Route =, an IPv6 address a
+ * unicast addresses and DNS1 and DNS2 at most, a route only one of Route =, an IPv6 address a
  * link-local /64 or Address6, IPv4 addresses that are unicast, an MTU IP
  * can carry, resolvers within the limit, a kind of the list.
  */
@@ -72,7 +72,8 @@ static bool means_something(const struct cfg_policy *p, const struct cfg_request
     case CFG_KILL:
         return p->transport;
     case CFG_HOOK:
-        return p->hooks && rq->hook <= CFG_HOOK_DOWN && rq->n_dns <= 2;
+        return p->hooks && rq->hook <= CFG_HOOK_DOWN && unicast4(rq->local) &&
+               unicast4(rq->peer) && rq->n_dns <= 2;
     }
     return false; /* a kind outside the list */
 }

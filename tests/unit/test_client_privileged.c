@@ -218,6 +218,14 @@ static void hooks_run_here_and_the_session_waits_for_their_end(void **state)
     int freed = 0;
     struct privileged_setup s = setup_for("true", script);
     struct configurator *c = configurator_privileged_new(inner_new(&freed), &s);
+    char why[256];
+    struct cfg_request pair = {.kind = CFG_HOOK, .hook = CFG_HOOK_UP};
+    inet_pton(AF_INET, "198.18.0.2", &pair.local);
+    inet_pton(AF_INET, "198.18.0.1", &pair.peer);
+    /* Before the interface has these addresses, no hook is told them. */
+    assert_int_equal(c->request(c, &pair, why, sizeof(why)), -EPERM);
+    pair.kind = CFG_IPV4_UP;
+    assert_int_equal(c->request(c, &pair, why, sizeof(why)), 0);
 
     struct hook_config hc = {.remote = remote, .remote_ctx = c};
     struct hook_runner r;
@@ -242,6 +250,11 @@ static void hooks_run_here_and_the_session_waits_for_their_end(void **state)
     fclose(f);
     /* Its own interface and tunnel name, the request's addresses. */
     assert_string_equal(got, "vpn0 198.18.0.2 198.18.0.1 office 198.18.0.53\n");
+    /* Other addresses than the interface's: refused. */
+    struct cfg_request other = pair;
+    other.kind = CFG_HOOK;
+    inet_pton(AF_INET, "198.18.0.9", &other.local);
+    assert_int_equal(c->request(c, &other, why, sizeof(why)), -EPERM);
     /* A job with no script closes its pipe at once. */
     assert_int_equal(hooks_queue(&r, HOOK_IP_DOWN, &env, now_ms()), 0);
     hooks_poll(&r, now_ms());
@@ -259,7 +272,10 @@ static void no_hooks_where_the_session_runs_them(void **state)
     s.run_hooks = false;
     struct configurator *c = configurator_privileged_new(inner_new(&freed), &s);
     char why[256];
-    struct cfg_request rq = {.kind = CFG_HOOK, .hook = CFG_HOOK_UP};
+    struct cfg_request rq = {.kind = CFG_IPV4_UP, .local = {htonl(0xc6120002)},
+                             .peer = {htonl(0xc6120001)}};
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
+    rq.kind = CFG_HOOK;
     assert_int_equal(c->request(c, &rq, why, sizeof(why)), -EPERM);
     c->free(c);
     assert_int_equal(freed, 1);

@@ -258,11 +258,14 @@ static void transport_and_hooks_cross_with_their_descriptors(void **state)
     }
     c->reply(c, &reply); /* taken once */
     assert_int_equal(reply.n_fds, 0);
-    rq = (struct cfg_request){.kind = CFG_HOOK, .hook = CFG_HOOK_DOWN, .n_dns = 2};
+    struct in_addr local = {htonl(0xc6120702)}, peer = {htonl(0xc6120701)};
+    rq = (struct cfg_request){
+        .kind = CFG_HOOK, .hook = CFG_HOOK_DOWN, .local = local, .peer = peer, .n_dns = 2};
     assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
     struct cfg_request refused[] = {
-        {.kind = CFG_HOOK, .hook = 2},                       /* neither ip-up nor ip-down */
-        {.kind = CFG_HOOK, .hook = CFG_HOOK_UP, .n_dns = 3}, /* DNS1 and DNS2 only */
+        {.kind = CFG_HOOK, .hook = 2, .local = local, .peer = peer}, /* neither up nor down */
+        {.kind = CFG_HOOK, .hook = CFG_HOOK_UP, .local = local, .peer = peer, .n_dns = 3},
+        {.kind = CFG_HOOK, .hook = CFG_HOOK_UP, .peer = peer}, /* 0.0.0.0 */
     };
     for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
         assert_int_equal(c->request(c, &refused[i], why, sizeof(why)), -EPERM);
