@@ -65,7 +65,10 @@ struct tunnel_config {
     /* Interface and addresses. */
     char interface[IFNAMSIZ]; /* default: name */
     char user[CONFIG_NAME_MAX]; /* User: the account ssh and the session run as
-                                   when started by root; "" = no split */
+                                   when started by root; "" = ssh as root (or
+                                   sudo's user), the session as session_user */
+    char session_user[CONFIG_NAME_MAX]; /* SessionUser: the session's account without
+                                           User; "" = pppssh if it exists, else nobody */
     bool has_local_address;   /* LocalAddress (IPv4) */
     struct in_addr local_address;
     bool has_remote_address; /* RemoteAddress (IPv4) */

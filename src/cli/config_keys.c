@@ -24,6 +24,7 @@ static const struct key_def tunnel_keys[] = {
     {"Command", V_STRING, T(command), NO_FIELD, 0, 0, CONFIG_STR_MAX, false},
     {"Interface", V_STRING, T(interface), NO_FIELD, 0, 0, IFNAMSIZ, false},
     {"User", V_STRING, T(user), NO_FIELD, 0, 0, CONFIG_NAME_MAX, false},
+    {"SessionUser", V_STRING, T(session_user), NO_FIELD, 0, 0, CONFIG_NAME_MAX, false},
     {"LocalAddress", V_IPV4, T(local_address), T(has_local_address), 0, 0, 0, false},
     {"RemoteAddress", V_IPV4, T(remote_address), T(has_remote_address), 0, 0, 0, false},
     {"Address6", V_ADDR6, T(address6), T(has_address6), 0, 0, 0, false},

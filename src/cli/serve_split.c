@@ -17,17 +17,12 @@
 #include "helper.h"
 #include "sandbox.h"
 
-struct account {
-    uid_t uid;
-    gid_t gid;
-    char name[64];
-};
-
 /* Looked up before the fork: a missing account is the administrator's to
  * hear of, in the session's error, not a child that dies quietly.  A serve
  * that is not root (CAP_NET_ADMIN alone) cannot change its uid: the
  * session keeps the account's own, with every capability dropped. */
-static int find_account(const char *want, struct account *a, char *err, size_t errlen)
+int split_account_find(const char *want, const char *key, struct split_account *a, char *err,
+                       size_t errlen)
 {
     if (geteuid() != 0) {
         struct passwd *self = getpwuid(getuid());
@@ -44,10 +39,10 @@ static int find_account(const char *want, struct account *a, char *err, size_t e
     }
     if (!pw)
         return errtext_set(-ENOENT, err, errlen,
-                           "no account %s for the session to run as ([Server] SessionUser)", name);
+                           "no account %s for the session to run as (%s)", name, key);
     if (pw->pw_uid == 0)
         return errtext_set(-EINVAL, err, errlen,
-                           "[Server] SessionUser %s is root: the session must not be", name);
+                           "%s %s is root: the session must not be", key, name);
     a->uid = pw->pw_uid;
     a->gid = pw->pw_gid;
     snprintf(a->name, sizeof(a->name), "%s", pw->pw_name);
@@ -68,10 +63,10 @@ static void give_up_stream(void)
 int serve_split(const char *config_path, const char *account, const struct admission_request *fixed,
                 int *sock, int *status, char *err, size_t errlen)
 {
-    struct account a;
+    struct split_account a;
     sigset_t forwarded, old;
     int sv[2];
-    if (find_account(account, &a, err, errlen) < 0)
+    if (split_account_find(account, "[Server] SessionUser", &a, err, errlen) < 0)
         return -1;
     /* Blocked before the fork: a TERM that comes before the parent
      * listens for it still reaches the session. */

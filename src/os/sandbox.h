@@ -29,6 +29,10 @@ enum {
      * (SECCOMP_RET_LOG, in the audit log or dmesg) instead of refused:
      * for finding what a new code path needs, never for production. */
     SANDBOX_LOG_ONLY = 1u << 0,
+    /* `up`'s session, whose privileged part runs ssh: each connect
+     * listens again for the copy of the SSH connection (fdpass.h): a
+     * unix socket (AF_UNIX only), SO_PASSCRED on it, bind to its name. */
+    SANDBOX_FDPASS = 1u << 1,
 };
 
 /*

@@ -30,8 +30,9 @@
 static const char *const allowed[] = {
     /* the stream to ssh (pipes, a socketpair, sshd's pipes), the TUN
      * (readv/writev: the virtio-net header and the packet), log lines on
-     * stderr, the control socket's clients, timerfd and signalfd reads */
-    "read", "write", "readv", "writev", "close", "shutdown",
+     * stderr, the control socket's clients, timerfd and signalfd reads;
+     * `up` once it is up: stdio onto a /dev/null opened before */
+    "read", "write", "readv", "writev", "close", "shutdown", "dup2", "dup3",
     /* the loop */
     "epoll_wait", "epoll_pwait", "epoll_pwait2", "epoll_ctl", "poll", "ppoll",
     "timerfd_settime", "timerfd_gettime",
@@ -126,6 +127,23 @@ static int add_argument_rules(scmp_filter_ctx ctx, char *err, size_t errlen)
  * wants.  AF_UNIX gets the default EPERM: glibc's syslog() tries to
  * reconnect to /dev/log when a send fails, and must be told no, not
  * killed. */
+/* SANDBOX_FDPASS: socket() of AF_UNIX (others are killed below), bind,
+ * and SO_PASSCRED, the one socket option at the socket level. */
+static int add_fdpass_rules(scmp_filter_ctx ctx, char *err, size_t errlen)
+{
+    int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("socket"), 1,
+                             SCMP_A0(SCMP_CMP_EQ, AF_UNIX, 0));
+    if (r == 0)
+        r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("bind"), 0);
+    if (r == 0)
+        r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("setsockopt"), 2,
+                             SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET, 0),
+                             SCMP_A2(SCMP_CMP_EQ, SO_PASSCRED, 0));
+    if (r < 0)
+        return errtext_set(r, err, errlen, "seccomp rules for fdpass: %s", strerror(-r));
+    return 0;
+}
+
 static int add_kill_rules(scmp_filter_ctx ctx, char *err, size_t errlen)
 {
     int r = add_names(ctx, SCMP_ACT_KILL_PROCESS, killed, sizeof(killed) / sizeof(killed[0]), err,
@@ -156,6 +174,8 @@ int sandbox_restrict_syscalls(unsigned flags, char *err, size_t errlen)
         add_names(ctx, SCMP_ACT_ALLOW, allowed, sizeof(allowed) / sizeof(allowed[0]), err, errlen);
     if (r == 0)
         r = add_argument_rules(ctx, err, errlen);
+    if (r == 0 && (flags & SANDBOX_FDPASS))
+        r = add_fdpass_rules(ctx, err, errlen);
     /* Logging only, the calls to kill are logged like any other
      * (libseccomp takes no rule whose action is the default's). */
     if (r == 0 && !log_only)

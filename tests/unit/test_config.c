@@ -191,6 +191,13 @@ static void reports_missing_server(void **state)
                       "vpn.conf: 'Port' has no effect with 'Command' (it is for ssh)");
     tunnel_fails_with("[Tunnel]\nServer = -oProxyCommand=x\n",
                       "vpn.conf: 'Server' must be [user@]host, not '-oProxyCommand=x'");
+    /* The session's account: never root, and only where User does not name it. */
+    tunnel_fails_with("[Tunnel]\nServer = h\nSessionUser = root\n",
+                      "vpn.conf: 'SessionUser' 'root' is not a Unix account name other than root");
+    tunnel_fails_with("[Tunnel]\nServer = h\nSessionUser = -x\n",
+                      "vpn.conf: 'SessionUser' '-x' is not a Unix account name other than root");
+    tunnel_fails_with("[Tunnel]\nServer = h\nUser = nobody\nSessionUser = nobody\n",
+                      "vpn.conf: 'SessionUser' has no effect with 'User' (the session runs as User)");
 }
 
 static void reports_duplicates(void **state)

@@ -19,6 +19,7 @@ static char err[256];
 /* The other transport: ssh's own keys are refused with it. */
 static const char command_tunnel[] = "[Tunnel]\n"
                                      "Command = pty-redir ssh -t vpn@198.18.0.2\n"
+                                     "SessionUser = vpn-session\n"
                                      "MTU = auto\n"
                                      "Route = 198.19.0.0/24\n";
 
