@@ -21,8 +21,11 @@ struct backend *backend_new(backend_deliver_fn deliver, void *opaque, uint32_t n
                             size_t errsize);
 void backend_free(struct backend *b);
 
-/* An IP packet from the client. */
-void backend_input(struct backend *b, const uint8_t *pkt, size_t len);
+/* Where the next IP packet from the client is to be read (up to *ROOM
+ * bytes): the backend frames it there without a copy. */
+uint8_t *backend_input_buffer(struct backend *b, size_t *room);
+/* The IP packet of LEN bytes read into backend_input_buffer. */
+void backend_input(struct backend *b, size_t len);
 
 /* Before poll(): append the backend's descriptors to FDS (from *N, up to
  * MAX) and lower *TIMEOUT_MS to its next timer. */

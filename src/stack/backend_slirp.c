@@ -191,9 +191,15 @@ void backend_free(struct backend *b)
     free(b);
 }
 
-void backend_input(struct backend *b, const uint8_t *pkt, size_t len)
+uint8_t *backend_input_buffer(struct backend *b, size_t *room)
 {
-    size_t n = ethshim_wrap(pkt, len, b->frame, sizeof(b->frame));
+    *room = sizeof(b->frame) - ETH_HEADER_LEN;
+    return b->frame + ETH_HEADER_LEN;
+}
+
+void backend_input(struct backend *b, size_t len)
+{
+    size_t n = ethshim_wrap(b->frame, len);
     if (n)
         slirp_input(b->slirp, b->frame, (int)n);
     feed_replies(b);

@@ -31,11 +31,11 @@ static void put16(uint8_t *p, uint16_t v)
     p[1] = (uint8_t)v;
 }
 
-size_t ethshim_wrap(const uint8_t *pkt, size_t len, uint8_t *frame, size_t room)
+size_t ethshim_wrap(uint8_t *frame, size_t len)
 {
-    if (len < 1 || len + ETH_HEADER_LEN > room)
+    if (len < 1)
         return 0;
-    int version = pkt[0] >> 4;
+    int version = frame[ETH_HEADER_LEN] >> 4;
     if (version != 4 && version != 6)
         return 0;
     /* libslirp reads neither destination MAC nor source of an IP frame;
@@ -43,7 +43,6 @@ size_t ethshim_wrap(const uint8_t *pkt, size_t len, uint8_t *frame, size_t room)
     memset(frame, 0xff, ETH_ADDR_LEN);
     memcpy(frame + ETH_ADDR_LEN, ethshim_client_mac, ETH_ADDR_LEN);
     put16(frame + 12, version == 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6);
-    memcpy(frame + ETH_HEADER_LEN, pkt, len);
     return len + ETH_HEADER_LEN;
 }
 

@@ -26,10 +26,10 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "memory.h"
 #include "stack.h"
 
 #define MAX_POLL 512
-#define MAX_PACKET 65536
 #define SESSION_ROUNDS 64 /* packets read from the session per turn */
 #define SEND_WAIT_MS 20   /* the longest a full session socket holds the stack up */
 
@@ -42,7 +42,6 @@ struct keeper {
     int64_t alone_since_ms; /* when the last session went; -1 while attached */
     struct backend *backend;
     uint64_t dropped;
-    uint8_t packet[MAX_PACKET];
 };
 
 static volatile sig_atomic_t stopping;
@@ -133,9 +132,11 @@ static void accept_session(struct keeper *k)
 static void read_session(struct keeper *k)
 {
     for (int i = 0; i < SESSION_ROUNDS; i++) {
-        ssize_t n = recv(k->session_fd, k->packet, sizeof(k->packet), MSG_DONTWAIT);
+        size_t room;
+        uint8_t *packet = backend_input_buffer(k->backend, &room);
+        ssize_t n = recv(k->session_fd, packet, room, MSG_DONTWAIT);
         if (n > 0) {
-            backend_input(k->backend, k->packet, (size_t)n);
+            backend_input(k->backend, (size_t)n);
             continue;
         }
         if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
@@ -171,6 +172,7 @@ static int run(struct keeper *k)
         else if (r > 0 && k->session_fd >= 0 && fds[1].revents)
             read_session(k);
         backend_poll(k->backend, fds, n, r < 0);
+        memory_trim(now_ms());
     }
     return 0;
 }
@@ -205,6 +207,7 @@ int main(int argc, char **argv)
                 STACK_PROGRAM);
         return 2;
     }
+    memory_setup();
     openlog(STACK_PROGRAM, LOG_PID, LOG_DAEMON);
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN); /* the SSH session's end is not ours */

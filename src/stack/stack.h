@@ -29,8 +29,15 @@
 #define STACK_PREFIX6_LEN 64
 #define STACK_HOST6 "fd00::2"
 #define STACK_DNS6 "fd00::3"
-/* libslirp's largest MTU (IF_MTU_MAX); fewer packets per byte. */
-#define STACK_MTU 65520
+/* The link's MTU, and libslirp's (docs/userspace-stack.md, "Memory").
+ * libslirp gives each TCP connection 128 KiB each way, rounded up to
+ * whole segments: at its largest MTU (65520) that is 192 KiB, at this
+ * one exactly 128 KiB over IPv4 (MSS 32768; 160 KiB over IPv6), and its
+ * mbufs (an MTU each, 30 of them kept) are half as big.  Two such
+ * segments fill the unscaled 64 KiB window libslirp works with (its
+ * sender sends the second, 32767 bytes, as half the largest window,
+ * RFC 1122 section 4.2.3.4); an MTU a little larger would send one. */
+#define STACK_MTU 32808
 /* Reconnect window: how long the stack waits for a session (seconds). */
 #define STACK_GRACE_DEFAULT 120
 #define STACK_PROGRAM "pppssh-stack"
