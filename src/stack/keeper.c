@@ -129,12 +129,37 @@ static void accept_session(struct keeper *k)
     k->alone_since_ms = -1;
 }
 
+/* A control message (portfwd.h): the session's port forwards, before
+ * its packets; the answer goes back at once. */
+static void control(struct keeper *k, const uint8_t *msg, size_t len)
+{
+    struct portfwd f[PORTFWD_MAX];
+    size_t n = 0;
+    char why[256] = "", answer[PORTFWD_MSG_MAX + 256];
+    int r = portfwd_request_parse(msg, len, f, &n);
+    if (r < 0)
+        snprintf(why, sizeof(why), "%s: a request it cannot read (another version?)",
+                 STACK_PROGRAM);
+    if (r > 0 && backend_forward(k->backend, f, n, why, sizeof(why)) == 0) {
+        syslog(LOG_INFO, "%zu port forwards", n);
+        len = portfwd_answer(NULL, answer, sizeof(answer));
+    } else {
+        syslog(LOG_WARNING, "%s", why);
+        len = portfwd_answer(why, answer, sizeof(answer));
+    }
+    send(k->session_fd, answer, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
 static void read_session(struct keeper *k)
 {
     for (int i = 0; i < SESSION_ROUNDS; i++) {
         size_t room;
         uint8_t *packet = backend_input_buffer(k->backend, &room);
         ssize_t n = recv(k->session_fd, packet, room, MSG_DONTWAIT);
+        if (n > 0 && packet[0] == 0) {
+            control(k, packet, (size_t)n);
+            continue;
+        }
         if (n > 0) {
             backend_input(k->backend, (size_t)n);
             continue;

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "portfwd.h"
+
 /* The inner IPv4 network, a /24 ([Server] StackNetwork, serve
  * --stack-network; libslirp's usual 10.0.2.0/24 by default, pppssh(8)),
  * and, mirroring libslirp's convention, the host parts of the client's
@@ -49,13 +51,22 @@
  * others.  0, or -1 with ERR. */
 int stack_socket_path(uint32_t net4, char *path, size_t size, char *err, size_t errsize);
 
+/* What a session asks of the account's stack. */
+struct stack_request {
+    unsigned grace_s;               /* the stack waits this long for a reconnect */
+    uint32_t net4;                  /* the inner IPv4 /24, host order */
+    const struct portfwd *forwards; /* PortForward: all the stack is to have */
+    size_t n_forwards;
+};
+
 /* A SEQPACKET socket attached to the account's stack for the inner
- * network NET4 (host order), starting the stack (PROGRAM, with GRACE
- * seconds) when none is listening; -1 with ERR (e.g. libslirp missing:
- * what the stack said on its way out).  Each network has its own stack
+ * network RQ->net4, starting the stack (PROGRAM, with RQ->grace_s) when
+ * none is listening, its port forwards made RQ's (portfwd.h); -1 with
+ * ERR (e.g. libslirp missing: what the stack said on its way out; a
+ * port the account cannot listen on).  Each network has its own stack
  * and socket (stack.sock for the default, stack-A.B.C.D.sock for
  * another): a session never joins a stack of another network. */
-int stack_attach(const char *program, unsigned grace_s, uint32_t net4, char *err, size_t errsize);
+int stack_attach(const char *program, const struct stack_request *rq, char *err, size_t errsize);
 
 /* "A.B.C.D/24" with the host part zero: *NET4 (host order), 0; else -1.
  * (Shared by serve and pppssh-stack, net4.c.) */

@@ -25,7 +25,13 @@
 # - after the tunnel is down the stack waits its grace period ([Server]
 #   Grace of a server.conf that has nothing else but Mode and StackNetwork),
 #   then exits and removes its socket;
-# - a stack that cannot start (libslirp missing) is a clear error.
+# - a stack that cannot start (libslirp missing) is a clear error;
+# - inbound forwarding ([Server] PortForward): a connection to the
+#   server's port 8080 reaches a listener on the client's port 8081
+#   through the tunnel, 2 MB echoed back intact, and a UDP datagram to
+#   the server's 8082 is answered by the client; the listeners go with
+#   the stack.  A port the account cannot listen on (80), a bad
+#   --port-forward and a bad PortForward line are clear errors.
 . "$(dirname "$0")/lib.sh"
 e2e_setup
 
@@ -57,6 +63,7 @@ echo "nameserver $LAN_HOST_IP" >"$E2E_TMP/resolv.conf"
 # exit and the client's address below show it).
 printf '[Server]\nMode = userspace\nGrace = %s\nStackNetwork = %s/24\n' "$GRACE" "$STACK_NET" \
     >"$E2E_TMP/server.conf"
+printf 'PortForward = tcp:8080:8081\nPortForward = udp:8082\n' >>"$E2E_TMP/server.conf"
 printf 'command="%s serve -c %s" %s\n' "$PPPSSH" "$E2E_TMP/server.conf" \
     "$(cat "$E2E_TMP/client_key.pub")" >"$E2E_TMP/authorized_keys"
 chmod 644 "$E2E_TMP/authorized_keys" "$E2E_TMP/resolv.conf" "$E2E_TMP/group" "$E2E_TMP/server.conf"
@@ -140,6 +147,30 @@ check "the first stack still listens on its own socket" test "$(in_srv ss -Hxlp 
 check "the other stack exits after its grace period" sh -c \
     "i=0; while kill -0 $other_pid 2>/dev/null && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i+1)); done; ! kill -0 $other_pid 2>/dev/null"
 
+# as_account ARGS...: serve run by the account itself (stdin empty), for
+# the errors of its forwards; its output in $E2E_TMP/as_account.out.
+as_account() {
+    in_srv unshare -m sh -c "mount -t tmpfs -o mode=755 tmpfs /run &&
+        exec setpriv --reuid=$ACCOUNT_ID --regid=$ACCOUNT_ID --clear-groups \
+        env XDG_RUNTIME_DIR=$HOME_DIR/.cache timeout 10 $PPPSSH serve --userspace \
+        --stack-network 198.18.252.0/24 --grace 1 --stderr $*" </dev/null >"$E2E_TMP/as_account.out" 2>&1
+}
+as_account -c "$E2E_TMP/server.conf" --port-forward tcp:80
+rc=$?
+check "a port the account cannot listen on fails the session (status $rc)" test "$rc" != 0
+check "with the reason" grep -q \
+    "PortForward tcp:80:80: this account cannot listen on TCP port 80 of the server: Permission denied" \
+    "$E2E_TMP/as_account.out"
+check "and nothing listens on port 80" sh -c "! ip netns exec $NS_SRV ss -Hltn 'sport = :80' | grep -q ."
+as_account -c "$E2E_TMP/server.conf" --port-forward tcp:99999
+check "a bad --port-forward is refused, naming it" grep -q \
+    "port-forward takes tcp:PORT or udp:PORT.*not 'tcp:99999'" "$E2E_TMP/as_account.out"
+printf '[Server]\nMode = userspace\nPortForward = tcp:http\n' >"$E2E_TMP/bad.conf"
+chmod 644 "$E2E_TMP/bad.conf"
+as_account -c "$E2E_TMP/bad.conf"
+check "a bad PortForward line is refused with its file and line" grep -q \
+    "bad.conf:3: 'PortForward' must be tcp:PORT or udp:PORT.*not 'tcp:http'" "$E2E_TMP/as_account.out"
+
 # TCP up: 50 MB to the LAN host, sha256 compared.
 in_lan sh -c "timeout 120 socat -u TCP-LISTEN:5001,reuseaddr - | sha256sum >'$E2E_TMP/up.rx'" &
 rx=$!
@@ -173,6 +204,38 @@ in_lan timeout 20 socat UDP-LISTEN:5003,reuseaddr EXEC:cat &
 sleep 0.3
 check "UDP through the stack and back" sh -c \
     "echo udp-through-slirp | ip netns exec $NS_CLI timeout 5 socat -t 3 - UDP:$LAN_HOST_IP:5003 | grep -qx udp-through-slirp"
+
+# Inbound: the server's port 8080 to the client's 8081 ([Server]
+# PortForward = tcp:8080:8081), a connection from the LAN host echoed by
+# a listener on the client; 8082 over UDP likewise.
+check "the stack listens on the server's TCP port 8080" sh -c \
+    "ip netns exec $NS_SRV ss -Hltnp 'sport = :8080' | grep -q 'pid=$stack_pid,'"
+in_cli timeout 60 socat TCP-LISTEN:8081,bind=$CLIENT_IP,reuseaddr EXEC:cat &
+in_cli timeout 20 socat UDP-LISTEN:8082,bind=$CLIENT_IP,reuseaddr EXEC:cat &
+sleep 0.3
+head -c $((2 << 20)) /dev/urandom >"$E2E_TMP/fwd.blob"
+check "2 MB to the server's port 8080 come back from the client's listener" \
+    in_lan timeout 60 python3 - "$LAN_SRV_IP" 8080 "$E2E_TMP/fwd.blob" "$E2E_TMP/fwd.back" <<'PY'
+import socket, sys, threading
+host, port, blob, back = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+data = open(blob, "rb").read()
+s = socket.create_connection((host, port), timeout=20)
+def send():
+    s.sendall(data)
+threading.Thread(target=send, daemon=True).start()
+got = bytearray()
+while len(got) < len(data):
+    b = s.recv(65536)
+    if not b:
+        break
+    got += b
+open(back, "wb").write(got)
+sys.exit(0 if len(got) == len(data) else 1)
+PY
+check "intact both ways (sha256)" test "$(sha256sum <"$E2E_TMP/fwd.blob")" = \
+    "$(sha256sum <"$E2E_TMP/fwd.back")"
+check "a datagram to the server's UDP port 8082 is answered by the client" sh -c \
+    "echo udp-inbound | ip netns exec $NS_LAN timeout 5 socat -t 3 - UDP:$LAN_SRV_IP:8082 | grep -qx udp-inbound"
 
 # ICMP: ping sockets are the account's only way (the kernel's default
 # range "1 0" allows no group).
@@ -230,6 +293,10 @@ check "the stack is still there within its grace period" kill -0 "$stack_pid"
 check "after the grace period the stack has exited" sh -c \
     "sleep $GRACE; i=0; while kill -0 $stack_pid 2>/dev/null && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i+1)); done; ! kill -0 $stack_pid 2>/dev/null"
 check "and removed its socket" test ! -e "$SOCK"
+check "its forwards are gone with it (nothing listens on 8080)" sh -c \
+    "! ip netns exec $NS_SRV ss -Hltn 'sport = :8080' | grep -q ."
+check_not "a connection to the server's port 8080 is refused" \
+    in_lan timeout 5 socat -u - TCP:$LAN_SRV_IP:8080 </dev/null
 
 # A stack that cannot start: libslirp absent (an empty file in its place,
 # in a mount namespace of this check's own).
