@@ -1,7 +1,8 @@
 /*
  * backend_slirp.c - the backend on libslirp 4.7 (docs/userspace-stack.md):
- * its timers in a short list, its descriptors in the keeper's poll(), and
- * the Ethernet shim (ethshim.h) at its edge.
+ * its timers in a short list, its descriptors in the keeper's poll(), the
+ * Ethernet shim (ethshim.h) at its edge, and beside it the ICMPv6 echo
+ * libslirp does not forward (ping6.h).
  */
 #include "backend.h"
 
@@ -15,6 +16,7 @@
 #include <time.h>
 
 #include "ethshim.h"
+#include "ping6.h"
 #include "stack.h"
 
 #define MAX_TIMERS 16
@@ -30,6 +32,7 @@ struct timer {
 
 struct backend {
     Slirp *slirp;
+    struct ping6 *ping6;
     backend_deliver_fn deliver;
     void *opaque;
     struct timer timers[MAX_TIMERS];
@@ -184,6 +187,12 @@ struct backend *backend_new(backend_deliver_fn deliver, void *opaque, uint32_t n
         free(b);
         return NULL;
     }
+    b->ping6 = ping6_new(deliver, opaque, cfg.vhost6.s6_addr);
+    if (!b->ping6) {
+        snprintf(err, errsize, "out of memory");
+        backend_free(b);
+        return NULL;
+    }
     return b;
 }
 
@@ -192,6 +201,7 @@ void backend_free(struct backend *b)
     if (!b)
         return;
     slirp_cleanup(b->slirp);
+    ping6_free(b->ping6);
     free(b);
 }
 
@@ -257,6 +267,8 @@ uint8_t *backend_input_buffer(struct backend *b, size_t *room)
 
 void backend_input(struct backend *b, size_t len)
 {
+    if (ping6_input(b->ping6, b->frame + ETH_HEADER_LEN, len))
+        return;
     size_t n = ethshim_wrap(b->frame, len);
     if (n)
         slirp_input(b->slirp, b->frame, (int)n);
@@ -306,6 +318,7 @@ void backend_fill(struct backend *b, struct pollfd *fds, size_t *n, size_t max, 
     b->max = max;
     uint32_t timeout = *timeout_ms < 0 ? UINT32_MAX : (uint32_t)*timeout_ms;
     slirp_pollfds_fill(b->slirp, &timeout, add_poll, b);
+    ping6_fill(b->ping6, fds, &b->n, max);
     int64_t now_ms = now_ns() / 1000000;
     for (int i = 0; i < MAX_TIMERS; i++) {
         const struct timer *t = &b->timers[i];
@@ -324,6 +337,8 @@ void backend_poll(struct backend *b, struct pollfd *fds, size_t n, int error)
     b->fds = fds;
     b->n = n;
     slirp_pollfds_poll(b->slirp, error, get_revents, b);
+    if (!error)
+        ping6_poll(b->ping6, fds, n);
     int64_t now_ms = now_ns() / 1000000;
     for (int i = 0; i < MAX_TIMERS; i++) {
         struct timer *t = &b->timers[i];

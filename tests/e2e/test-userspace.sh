@@ -11,7 +11,11 @@
 #   ways (50 MB up with sha256 intact, 5 MB down), UDP, and ping once
 #   net.ipv4.ping_group_range lets the account's group open ping sockets
 #   (and not while it is "1 0", the kernel's default); TCP over IPv6 from
-#   the client's Address6 in the stack's prefix;
+#   the client's Address6 in the stack's prefix; ping -6 to the LAN
+#   host's IPv6 address answered through the stack's own ping socket
+#   (libslirp forwards no ICMPv6 echo), and while ping sockets are off
+#   answered "administratively prohibited" by the stack, the rest of
+#   the tunnel unaffected;
 # - DNS sent to the stack's address (pushed by IPCP, RFC 1877) is answered
 #   by the server's resolver (a stand-in on the LAN host, named by the
 #   resolv.conf of sshd's mount namespace);
@@ -242,9 +246,24 @@ check "a datagram to the server's UDP port 8082 is answered by the client" sh -c
 in_srv sysctl -qw net.ipv4.ping_group_range="1 0"
 check_not "no ping while ping sockets are off (ping_group_range 1 0)" \
     in_cli ping -c 2 -i 0.3 -W 2 "$LAN_HOST_IP"
+# ICMPv6 echo, which libslirp does not forward: the stack's own ping
+# sockets (the same range covers them), else its clear refusal.
+in_cli ping -6 -c 2 -i 0.3 -W 2 fd00:19::2 >"$E2E_TMP/ping6.off" 2>&1
+check "ping -6 while ping sockets are off: the stack answers administratively prohibited" \
+    grep -q "From fd00::2.*Administratively prohibited" "$E2E_TMP/ping6.off"
+check "and no echo reply came" sh -c "! grep -q 'bytes from fd00:19::2' '$E2E_TMP/ping6.off'"
+in_lan timeout 20 socat -u TCP6-LISTEN:5006,reuseaddr - >"$E2E_TMP/v6b.rx" &
+rx=$!
+sleep 0.3
+check "the rest of the tunnel is unaffected: TCP over IPv6" sh -c \
+    "echo v6-after-refusal | ip netns exec $NS_CLI timeout 10 socat -u - TCP6:[fd00:19::2]:5006"
+wait $rx
+check "it arrived" grep -qx v6-after-refusal "$E2E_TMP/v6b.rx"
 in_srv sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 check "ping the LAN host once the account may open ping sockets" \
     in_cli ping -c 3 -i 0.3 -W 2 "$LAN_HOST_IP"
+check "ping -6 the LAN host's IPv6 address through the stack's ping socket" \
+    in_cli ping -6 -c 3 -i 0.3 -W 2 fd00:19::2
 
 # DNS: the stack's address, answered by the server's resolver.
 check "DNS through the stack, answered by the server's resolver" sh -c \
