@@ -27,6 +27,7 @@
 
 #include "backend.h"
 #include "memory.h"
+#include "sandbox.h"
 #include "stack.h"
 
 #define MAX_POLL 512
@@ -249,8 +250,15 @@ int main(int argc, char **argv)
     struct stat st;
     k.socket_ino = stat(k.path, &st) == 0 ? st.st_ino : 0;
     k.alone_since_ms = now_ms();
-    fprintf(stderr, "ready\n");
     int null = open("/dev/null", O_WRONLY);
+    /* From here on it reads what the client sends: only the calls a
+     * stack makes are left to it (sandbox.h). */
+    if (sandbox_restrict_stack_syscalls(0, err, sizeof(err)) < 0) {
+        fprintf(stderr, "%s\n", err);
+        unlink(k.path);
+        return 1;
+    }
+    fprintf(stderr, "ready\n");
     if (null >= 0)
         dup2(null, STDERR_FILENO); /* the pipe's end: serve reads to EOF */
     syslog(LOG_INFO, "listening on %s, grace %u s", k.path, k.grace_s);

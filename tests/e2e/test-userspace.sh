@@ -20,7 +20,8 @@
 #   by the server's resolver (a stand-in on the LAN host, named by the
 #   resolv.conf of sshd's mount namespace);
 # - nothing of the server's kernel state changes: no interface, no route;
-#   the session and the stack run as uid 4242;
+#   the session and the stack run as uid 4242, the stack under its
+#   seccomp filter;
 # - reconnect: the SSH connection is destroyed, the client reconnects, the
 #   new session re-attaches to the same stack, and a TCP connection opened
 #   before goes on;
@@ -128,6 +129,8 @@ stack_pid=$(in_srv ss -Hxlp src "$SOCK" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | h
 check "the stack listens on the account's socket" test -n "$stack_pid"
 check "the stack runs as uid $ACCOUNT_ID" sh -c \
     "grep -q '^Uid:.$ACCOUNT_ID.$ACCOUNT_ID' /proc/$stack_pid/status"
+check "the stack runs under its seccomp filter (Seccomp: 2, filter mode)" \
+    grep -q '^Seccomp:.2$' "/proc/$stack_pid/status"
 serve_pid=$(pgrep -u "$ACCOUNT_ID" -f "$PPPSSH serve" | head -n1)
 check "serve runs as uid $ACCOUNT_ID, without CAP_NET_ADMIN" sh -c \
     "grep -q '^CapEff:.0000000000000000' /proc/$serve_pid/status"
