@@ -49,4 +49,15 @@ enum {
  */
 int sandbox_restrict_syscalls(unsigned flags, char *err, size_t errlen);
 
+/*
+ * The same for pppssh-stack once it listens: the session's list (no
+ * execve, ptrace, mount, bpf...: killed) and what a userspace network
+ * stack must still do, which a session never does: open sockets of the
+ * account (IPv4, IPv6, Unix; no other family), connect, bind and listen
+ * (inbound forwards come at any time), their options, FIONREAD, and open
+ * files read-only (libslirp re-reads /etc/resolv.conf).  0, or -errno
+ * with err set.
+ */
+int sandbox_restrict_stack_syscalls(unsigned flags, char *err, size_t errlen);
+
 #endif
