@@ -57,6 +57,7 @@ struct serve {
     struct portfwd forwards[PORTFWD_MAX]; /* --port-forward, else [Server] PortForward */
     size_t n_forwards;
     bool forwards_given;
+    char session_user[CONFIG_NAME_MAX]; /* [Server] SessionUser, for userspace mode as root */
 };
 
 static bool logging_to_syslog;
@@ -327,6 +328,7 @@ static int userspace_settings(struct serve *s)
             memcpy(s->forwards, cfg->port_forwards, sizeof(s->forwards));
             s->n_forwards = cfg->n_port_forwards;
         }
+        snprintf(s->session_user, sizeof(s->session_user), "%s", cfg->session_user);
     }
     free(cfg);
     if (rc < 0 && rc != -ENOENT && rc != -EACCES)
@@ -373,6 +375,11 @@ static int split(struct serve *s)
 {
     char err[512];
     static struct admission_request fixed;
+    if (s->userspace && geteuid() == 0) { /* nothing privileged to keep: drop it all */
+        if (serve_split_userspace(s->session_user, control_run_dir(), s->user, err, sizeof(err)) < 0)
+            return fail("%s", err);
+        return SERVE_SPLIT_SESSION;
+    }
     if (s->userspace || !can_configure_network())
         return SERVE_SPLIT_SESSION; /* the userspace stack needs no privilege to hand over */
     fixed = (struct admission_request){.config_path = s->config_path,

@@ -53,4 +53,17 @@ enum serve_split_role {
 int serve_split(const char *config_path, const char *account, const struct admission_request *fixed,
                 int *sock, int *status, char *err, size_t errlen);
 
+/*
+ * A root serve in userspace mode has nothing privileged to keep: no
+ * interface, address or route changes.  It drops to account (as
+ * serve_split's session does) for good, with no parent left behind, and
+ * the userspace stack it starts runs as that account too.  Each VPN user
+ * gets a stack of their own: XDG_RUNTIME_DIR is set to
+ * RUN_DIR/userspace/VPN_USER, made here as root for the account alone
+ * (0700), where the stack's socket goes (pppssh-stack(8)).  0, or -errno
+ * with err set (the caller must not go on).
+ */
+int serve_split_userspace(const char *account, const char *run_dir, const char *vpn_user,
+                          char *err, size_t errlen);
+
 #endif
