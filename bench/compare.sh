@@ -23,7 +23,9 @@
 #                        decisions): logs/serve.log, logs/POINT-pppssh/pppssh-up.log
 #   BENCH_PPPSSH_OLD=dir with BENCH_TUNNELS="none pppssh-old pppssh": another
 #                        build's pppssh (both ends) in the same run, and an
-#                        old-vs-new table in matrix.md
+#                        old-vs-new table in matrix.md; with BENCH_TUNNELS=
+#                        "pppssh-userspace-old pppssh-userspace", the userspace
+#                        mode of both builds
 # The full default run takes about 7 minutes, the matrix about 11 (8 s runs).
 set -u
 

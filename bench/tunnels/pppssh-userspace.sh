@@ -13,7 +13,11 @@
 ENGINE_CLI=pppssh
 ENGINE_SRV=pppssh-stack
 PPP_IF=pbu$BED_ID
+TUN_PPPSSH=$PPPSSH
 tun_prepare() {
+    # The server's end: the same binary (another tunnel may have pointed
+    # it elsewhere), and pppssh-stack beside it.
+    ln -sfn "$TUN_PPPSSH" "$BED_TMP/serve/pppssh"
     mkdir -p "$BED_TMP/xdg"
     chmod 700 "$BED_TMP/xdg"
     printf '[Server]\nMode = userspace\nGrace = 1\nStackNetwork = 198.18.254.0/24\n' \
@@ -39,10 +43,10 @@ CONF
     chmod 600 "$RUN/$PPP_IF.conf"
 }
 tun_up() {
-    PPPSSH_RUN_DIR=$RUN/run in_cli "$PPPSSH" up -c "$RUN/$PPP_IF.conf" 2>>"$RUN/pppssh-up.log"
+    PPPSSH_RUN_DIR=$RUN/run in_cli "$TUN_PPPSSH" up -c "$RUN/$PPP_IF.conf" 2>>"$RUN/pppssh-up.log"
 }
 tun_down() {
-    PPPSSH_RUN_DIR=$RUN/run in_cli "$PPPSSH" down "$PPP_IF" >/dev/null 2>&1
+    PPPSSH_RUN_DIR=$RUN/run in_cli "$TUN_PPPSSH" down "$PPP_IF" >/dev/null 2>&1
     stop_pids $(pids_named "$NS_CLI" pppssh) $(pids_named "$NS_SRV" pppssh pppssh-stack)
     ip -n "$NS_CLI" link del "$PPP_IF" 2>/dev/null
     sed -i "s|command=\"XDG_RUNTIME_DIR=$BED_TMP/xdg |command=\"|" "$BED_TMP/authorized_keys"

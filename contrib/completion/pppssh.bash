@@ -59,7 +59,7 @@ _pppssh()
     local opts=""
     case ${COMP_WORDS[1]} in
     serve)
-        opts=$'-c\n--user\n--local\n--remote\n--run-dir\n--pace\n--no-offload\n--check\n--stderr\n--debug'
+        opts=$'-c\n--user\n--local\n--remote\n--run-dir\n--pace\n--no-offload\n--userspace\n--grace\n--stack-network\n--port-forward\n--check\n--stderr\n--debug'
         ;;
     helper)
         opts=$'-c\n--socket\n--run-dir\n--stderr\n--debug'

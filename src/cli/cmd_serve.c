@@ -54,6 +54,10 @@ struct serve {
     bool grace_given;      /* --grace, over [Server] Grace */
     uint32_t stack_net4;   /* --stack-network: the stack's inner /24, host order */
     bool stack_net4_given; /* --stack-network, over [Server] StackNetwork */
+    struct portfwd forwards[PORTFWD_MAX]; /* --port-forward, else [Server] PortForward */
+    size_t n_forwards;
+    bool forwards_given;
+    char session_user[CONFIG_NAME_MAX]; /* [Server] SessionUser, for userspace mode as root */
 };
 
 static bool logging_to_syslog;
@@ -85,6 +89,24 @@ static int parse_pace(const char *v, enum run_pace *out)
         *out = RUN_PACE_ECHO;
     else
         return -1;
+    return 0;
+}
+
+/* --port-forward SPEC (portfwd.h): each server port once per protocol. */
+static int add_forward(struct serve *s, const char *spec)
+{
+    struct portfwd f;
+    if (portfwd_parse(spec, &f) < 0)
+        return fail("--port-forward takes tcp:PORT or udp:PORT, or PROTO:SERVERPORT:CLIENTPORT "
+                    "(1-65535), not '%s'",
+                    spec);
+    for (size_t i = 0; i < s->n_forwards; i++)
+        if (s->forwards[i].udp == f.udp && s->forwards[i].host_port == f.host_port)
+            return fail("--port-forward %s:%u is given twice", f.udp ? "udp" : "tcp", f.host_port);
+    if (s->n_forwards == PORTFWD_MAX)
+        return fail("at most %d --port-forward", PORTFWD_MAX);
+    s->forwards[s->n_forwards++] = f;
+    s->forwards_given = true;
     return 0;
 }
 
@@ -125,6 +147,9 @@ static int parse_args(int argc, char **argv, struct serve *s)
                 return fail("--stack-network takes an IPv4 /24 like 198.18.254.0/24, not '%s'",
                             argv[i]);
             s->stack_net4_given = true;
+        } else if (!strcmp(a, "--port-forward") && has_value) {
+            if (add_forward(s, argv[++i]) < 0)
+                return -1;
         } else if (!strcmp(a, "--check"))
             s->check = true;
         else if (!strcmp(a, "--stderr"))
@@ -271,7 +296,11 @@ static int admit_userspace(struct serve *s)
 {
     char err[512];
     s->userspace = true;
-    if (serve_stack_params(&s->params, s->grace_s, s->stack_net4, cli_seed(), err, sizeof(err)) < 0)
+    struct stack_request rq = {.grace_s = s->grace_s,
+                               .net4 = s->stack_net4,
+                               .forwards = s->forwards,
+                               .n_forwards = s->n_forwards};
+    if (serve_stack_params(&s->params, &rq, cli_seed(), err, sizeof(err)) < 0)
         return fail("%s", err);
     char net[INET_ADDRSTRLEN];
     log_info("the tunnel ends in this account's userspace network stack (%s/24, grace %u s)",
@@ -279,20 +308,32 @@ static int admit_userspace(struct serve *s)
     return 0;
 }
 
-/* [Server] Mode, Grace and StackNetwork where this account can read
- * server.conf; the userspace mode needs no file. */
-static void userspace_settings(struct serve *s)
+/* [Server] Mode, Grace, StackNetwork and PortForward where this account
+ * can read server.conf; the userspace mode needs no file, but one it
+ * can read must be right (its error names the file and line). */
+static int userspace_settings(struct serve *s)
 {
     char err[512];
     struct server_config *cfg = malloc(sizeof(*cfg));
-    if (cfg && config_load_server(s->config_path, cfg, err, sizeof(err)) == 0) {
+    if (!cfg)
+        return fail("out of memory");
+    int rc = config_load_server(s->config_path, cfg, err, sizeof(err));
+    if (rc == 0) {
         s->userspace = s->userspace || config_server_userspace(cfg);
         if (!s->grace_given)
             s->grace_s = cfg->grace;
         if (!s->stack_net4_given)
             s->stack_net4 = ntohl(cfg->stack_network.ip.v4.s_addr);
+        if (!s->forwards_given) {
+            memcpy(s->forwards, cfg->port_forwards, sizeof(s->forwards));
+            s->n_forwards = cfg->n_port_forwards;
+        }
+        snprintf(s->session_user, sizeof(s->session_user), "%s", cfg->session_user);
     }
     free(cfg);
+    if (rc < 0 && rc != -ENOENT && rc != -EACCES)
+        return fail("%s", err);
+    return 0;
 }
 
 /* Leases, takeover and the user's addresses, decided by pppssh helper (our
@@ -334,6 +375,11 @@ static int split(struct serve *s)
 {
     char err[512];
     static struct admission_request fixed;
+    if (s->userspace && geteuid() == 0) { /* nothing privileged to keep: drop it all */
+        if (serve_split_userspace(s->session_user, control_run_dir(), s->user, err, sizeof(err)) < 0)
+            return fail("%s", err);
+        return SERVE_SPLIT_SESSION;
+    }
     if (s->userspace || !can_configure_network())
         return SERVE_SPLIT_SESSION; /* the userspace stack needs no privilege to hand over */
     fixed = (struct admission_request){.config_path = s->config_path,
@@ -364,8 +410,8 @@ int cmd_serve(int argc, char **argv)
     s.params.pace = s.pace;
     logging_to_syslog = !s.log_stderr && !s.check;
     log_setup("pppssh-serve", logging_to_syslog, s.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
-    if (!s.local && !s.check)
-        userspace_settings(&s);
+    if (!s.local && !s.check && userspace_settings(&s) < 0)
+        return refuse(&s, RUN_EXIT_CONFIG);
     if ((!s.local && !s.userspace && can_configure_network()) || s.check) {
         if (load_config(&s) < 0)
             return refuse(&s, RUN_EXIT_CONFIG);

@@ -29,6 +29,7 @@ struct up {
     struct ssh_argv ssh;
     const char *options[CONFIG_MAX_SSH_OPTIONS + 3];
     struct up_fdpass fdpass;
+    struct up_plan plan; /* who runs ssh and who parses (up_split.h) */
     bool tty;   /* ssh -tt */
     bool debug; /* -d: log at debug level (pppd's debug) */
 };
@@ -85,7 +86,8 @@ static int build_ssh(struct up *u, char *err, size_t errlen)
     /* The pacer's best signal is the SSH connection's TCP_INFO: have ssh
      * take the connection from us (fdpass.h) unless PPPSSH_PACE chose
      * (0: no pacing, 1: in-band echo pacing) or ssh has its own route. */
-    if (!getenv("PPPSSH_PACE") && up_fdpass_plan(&sp, &u->fdpass)) {
+    const struct spawn_account *as = u->plan.ssh_as_account ? &u->plan.ssh : NULL;
+    if (!getenv("PPPSSH_PACE") && up_fdpass_plan(&sp, as, &u->fdpass)) {
         u->options[sp.n_options++] = u->fdpass.proxy_command;
         u->options[sp.n_options++] = "ProxyUseFdpass=yes";
         u->params.fdpass_name = u->fdpass.name;
@@ -251,6 +253,10 @@ int cmd_up(int argc, char **argv)
     struct run_params *p = &u.params;
     p->name = u.cfg->name;
     snprintf(p->interface, sizeof(p->interface), "%s", u.cfg->interface);
+    if (up_split_plan(u.cfg, &u.plan, err, sizeof(err)) < 0) {
+        fprintf(stderr, "pppssh up: %s\n", err);
+        return RUN_EXIT_CONFIG;
+    }
     if (u.cfg->command[0]) {
         p->spawn.shell_command = u.cfg->command;
     } else if (build_ssh(&u, err, sizeof(err)) < 0) {
@@ -271,7 +277,7 @@ int cmd_up(int argc, char **argv)
         log_setup("pppssh", false, u.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
     }
     int status;
-    if (up_split(u.cfg, p, &status) != UP_SPLIT_DONE)
+    if (up_split(&u.plan, p, &status) != UP_SPLIT_DONE)
         status = run_tunnel(p);
     free(u.cfg);
     return status;

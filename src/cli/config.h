@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "addr.h"
+#include "portfwd.h"
 
 #define CONFIG_DIR "/etc/pppssh"
 #define CONFIG_SERVER_PATH CONFIG_DIR "/server.conf"
@@ -63,9 +64,12 @@ struct tunnel_config {
     enum config_tty ssh_tty;             /* default AUTO */
 
     /* Interface and addresses. */
-    char interface[IFNAMSIZ]; /* default: name */
+    char interface[IFNAMSIZ];   /* default: name */
     char user[CONFIG_NAME_MAX]; /* User: the account ssh and the session run as
-                                   when started by root; "" = no split */
+                                   when started by root; "" = ssh as root (or
+                                   sudo's user), the session as session_user */
+    char session_user[CONFIG_NAME_MAX]; /* SessionUser: the session's account without
+                                           User; "" = pppssh if it exists, else nobody */
     bool has_local_address;   /* LocalAddress (IPv4) */
     struct in_addr local_address;
     bool has_remote_address; /* RemoteAddress (IPv4) */
@@ -128,8 +132,11 @@ struct server_config {
                                            runs as; "" = pppssh if it exists, else nobody */
     char mode[16];  /* Mode: "auto" (default) or "userspace" (pppssh(8), USERSPACE MODE) */
     unsigned grace; /* Grace: seconds the userspace stack waits for a reconnect (120) */
-    struct os_prefix stack_network; /* StackNetwork: the userspace stack's inner /24
-                                       (default 10.0.2.0/24, libslirp's) */
+    struct os_prefix stack_network;            /* StackNetwork: the userspace stack's inner /24
+                                                  (default 10.0.2.0/24, libslirp's) */
+    struct portfwd port_forwards[PORTFWD_MAX]; /* PortForward: the userspace stack's
+                                                  inbound forwards (portfwd.h) */
+    size_t n_port_forwards;
     struct server_user users[CONFIG_MAX_USERS];
     size_t n_users;
 };

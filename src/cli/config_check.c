@@ -34,6 +34,13 @@ static const char *ssh_key_with_command(const struct parser *p)
     return NULL;
 }
 
+static bool unix_name(const char *a)
+{
+    return strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-@") ==
+               strlen(a) &&
+           a[0] != '-';
+}
+
 void check_tunnel(struct parser *p)
 {
     struct tunnel_config *c = p->tunnel;
@@ -64,6 +71,11 @@ void check_tunnel(struct parser *p)
             return fail_file(p, "'User' must not be root: it is the account that parses the "
                                 "server's bytes");
     }
+    if (*c->session_user && *c->user)
+        return fail_file(p, "'SessionUser' has no effect with 'User' (the session runs as User)");
+    if (*c->session_user && (!unix_name(c->session_user) || !strcmp(c->session_user, "root")))
+        return fail_file(p, "'SessionUser' '%s' is not a Unix account name other than root",
+                         c->session_user);
     if (c->has_address6 && c->mtu != CONFIG_MTU_AUTO && c->mtu < 1280)
         return fail_file(p, "'MTU' must be at least 1280 with 'Address6' (RFC 8200 section 5)");
 }
@@ -163,12 +175,6 @@ static void check_user_routes(struct parser *p)
     }
 }
 
-static bool unix_name(const char *a)
-{
-    return strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-@") ==
-               strlen(a) &&
-           a[0] != '-';
-}
 
 /* Helper is a socket path the helper binds and serve connects to; Account
  * names a Unix account, compared with the caller's (pppssh-helper(8));

@@ -22,19 +22,20 @@ enum section_kind {
 };
 
 enum value_type {
-    V_STRING, /* char[size] */
-    V_IFNAME, /* char[IFNAMSIZ]: an interface name of [A-Za-z0-9_.-] (nft takes it as is) */
-    V_UINT,   /* unsigned, min..max */
-    V_MTU,    /* unsigned, min..max, or "auto" = CONFIG_MTU_AUTO */
-    V_BOOL,   /* bool */
-    V_IPV4,   /* struct in_addr, with a has_ flag */
-    V_ADDR6,  /* struct os_prefix: an IPv6 interface address with prefix length */
-    V_ROUTE,  /* struct os_prefix[] network, repeatable */
-    V_DNS,    /* struct os_ip[], repeatable */
-    V_OPTION, /* char[][CONFIG_STR_MAX], repeatable */
-    V_TTY,    /* enum config_tty */
-    V_POOL,   /* struct in_addr first, last */
-    V_NET4,   /* struct os_prefix: an IPv4 /24 network */
+    V_STRING,  /* char[size] */
+    V_IFNAME,  /* char[IFNAMSIZ]: an interface name of [A-Za-z0-9_.-] (nft takes it as is) */
+    V_UINT,    /* unsigned, min..max */
+    V_MTU,     /* unsigned, min..max, or "auto" = CONFIG_MTU_AUTO */
+    V_BOOL,    /* bool */
+    V_IPV4,    /* struct in_addr, with a has_ flag */
+    V_ADDR6,   /* struct os_prefix: an IPv6 interface address with prefix length */
+    V_ROUTE,   /* struct os_prefix[] network, repeatable */
+    V_DNS,     /* struct os_ip[], repeatable */
+    V_OPTION,  /* char[][CONFIG_STR_MAX], repeatable */
+    V_TTY,     /* enum config_tty */
+    V_POOL,    /* struct in_addr first, last */
+    V_NET4,    /* struct os_prefix: an IPv4 /24 network */
+    V_PORTFWD, /* struct portfwd[], repeatable: tcp:8080[:80] */
 };
 
 #define NO_FIELD SIZE_MAX

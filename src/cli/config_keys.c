@@ -24,6 +24,7 @@ static const struct key_def tunnel_keys[] = {
     {"Command", V_STRING, T(command), NO_FIELD, 0, 0, CONFIG_STR_MAX, false},
     {"Interface", V_STRING, T(interface), NO_FIELD, 0, 0, IFNAMSIZ, false},
     {"User", V_STRING, T(user), NO_FIELD, 0, 0, CONFIG_NAME_MAX, false},
+    {"SessionUser", V_STRING, T(session_user), NO_FIELD, 0, 0, CONFIG_NAME_MAX, false},
     {"LocalAddress", V_IPV4, T(local_address), T(has_local_address), 0, 0, 0, false},
     {"RemoteAddress", V_IPV4, T(remote_address), T(has_remote_address), 0, 0, 0, false},
     {"Address6", V_ADDR6, T(address6), T(has_address6), 0, 0, 0, false},
@@ -56,6 +57,8 @@ static const struct key_def server_keys[] = {
     {"Mode", V_STRING, S(mode), NO_FIELD, 0, 0, 16, false},
     {"Grace", V_UINT, S(grace), NO_FIELD, 0, 0, 86400, false},
     {"StackNetwork", V_NET4, S(stack_network), NO_FIELD, 0, 0, 0, false},
+    {"PortForward", V_PORTFWD, S(port_forwards), NO_FIELD, S(n_port_forwards), 0, PORTFWD_MAX,
+     false},
 };
 
 static const struct key_def user_keys[] = {
@@ -68,7 +71,7 @@ static const struct key_def user_keys[] = {
 
 bool key_is_repeatable(const struct key_def *k)
 {
-    return k->type == V_ROUTE || k->type == V_DNS || k->type == V_OPTION;
+    return k->type == V_ROUTE || k->type == V_DNS || k->type == V_OPTION || k->type == V_PORTFWD;
 }
 
 void keys_of_section(enum section_kind kind, const struct key_def **keys, size_t *n)
@@ -179,6 +182,10 @@ static void print_value(FILE *out, const struct key_def *k, const char *base, si
     case V_DNS:
         fprintf(out, "%s = %s\n", k->name,
                 os_ip_format((const struct os_ip *)field + i, ip, sizeof(ip)));
+        break;
+    case V_PORTFWD:
+        fprintf(out, "%s = %s\n", k->name,
+                portfwd_format((const struct portfwd *)field + i, ip, sizeof(ip)));
         break;
     }
 }

@@ -162,6 +162,28 @@ static int parse_net4(struct parser *p, const char *key, const char *v, struct o
     return 0;
 }
 
+/* One more of the userspace stack's forwards (portfwd.h), after the I
+ * before it: each port of the server once per protocol. */
+static int parse_portfwd(struct parser *p, const char *key, const char *v, struct portfwd *all,
+                         size_t i)
+{
+    if (portfwd_parse(v, &all[i]) < 0) {
+        fail(p,
+             "'%s' must be tcp:PORT or udp:PORT, or PROTO:SERVERPORT:CLIENTPORT (1-65535), "
+             "not '%s'",
+             key, v);
+        return -1;
+    }
+    for (size_t j = 0; j < i; j++) {
+        if (all[j].udp == all[i].udp && all[j].host_port == all[i].host_port) {
+            fail(p, "'%s' %s:%u is forwarded twice", key, all[i].udp ? "udp" : "tcp",
+                 all[i].host_port);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int parse_tty(struct parser *p, const char *key, const char *v, enum config_tty *out)
 {
     if (strcasecmp(v, "auto") == 0)
@@ -237,6 +259,9 @@ int store_repeat(struct parser *p, const struct key_def *k, const char *v, char 
         rc = os_ip_parse(v, (struct os_ip *)(base + k->offset) + i);
         if (rc < 0)
             fail(p, "'%s' must be an IPv4 or IPv6 address, not '%s'", k->name, v);
+        break;
+    case V_PORTFWD:
+        rc = parse_portfwd(p, k->name, v, (struct portfwd *)(base + k->offset), i);
         break;
     default: /* V_OPTION */
         if (!strchr(v, '=') && !strchr(v, ' ')) {

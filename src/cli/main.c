@@ -40,6 +40,8 @@ static const struct command COMMANDS[] = {
     {"serve", cmd_serve,
      "[-c FILE] [--user NAME] [--local A --remote B] [--run-dir DIR]\n"
      "                         [--pace off|echo] [--no-offload] [--check] [--stderr] [--debug]\n"
+     "                         [--userspace] [--grace S] [--stack-network CIDR]\n"
+     "                         [--port-forward tcp|udp:PORT[:CLIENTPORT]]...\n"
      "                         the server end: PPP on stdin/stdout"},
     {"helper", cmd_helper,
      "[-c FILE] [--socket PATH] [--run-dir DIR] [--stderr] [--debug]\n"

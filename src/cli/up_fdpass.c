@@ -16,9 +16,10 @@
 #define SSH_G_TIMEOUT_MS 5000 /* ssh -G reads only configuration files */
 
 /* Runs argv and collects its stdout (NUL-terminated) into buf.  0 or -1. */
-static int run_capture(const char *const *argv, char *buf, size_t size)
+static int run_capture(const char *const *argv, const struct spawn_account *account, char *buf,
+                       size_t size)
 {
-    struct spawn_request req = {.argv = argv};
+    struct spawn_request req = {.argv = argv, .account = account};
     struct spawn_child child;
     char err[256];
     size_t len = 0;
@@ -61,7 +62,8 @@ static void quote(char *out, size_t size, const char *text)
     out[o] = 0;
 }
 
-static bool query(const struct ssh_params *sp, struct ssh_effective *eff)
+static bool query(const struct ssh_params *sp, const struct spawn_account *account,
+                  struct ssh_effective *eff)
 {
     const char *argv[SSH_ARGV_MAX + 8];
     char port[12];
@@ -81,14 +83,15 @@ static bool query(const struct ssh_params *sp, struct ssh_effective *eff)
     argv[n++] = "--";
     argv[n++] = sp->server;
     argv[n] = NULL;
-    return run_capture(argv, text, sizeof(text)) == 0 && ssh_parse_effective(text, eff) == 0;
+    return run_capture(argv, account, text, sizeof(text)) == 0 && ssh_parse_effective(text, eff) == 0;
 }
 
-bool up_fdpass_plan(const struct ssh_params *sp, struct up_fdpass *out)
+bool up_fdpass_plan(const struct ssh_params *sp, const struct spawn_account *account,
+                    struct up_fdpass *out)
 {
     struct ssh_effective eff;
     char self[512], qself[1100], qhost[600];
-    if (!query(sp, &eff)) {
+    if (!query(sp, account, &eff)) {
         log_debug("ssh -G failed: ssh connects by itself");
         return false;
     }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "child.h"
 #include "fdpass.h"
 #include "ssh.h"
 
@@ -16,10 +17,12 @@ struct up_fdpass {
     char proxy_command[1024];   /* "ProxyCommand=..." */
 };
 
-/* Asks `ssh -G` (with sp's port and options) where ssh would connect.
+/* Asks `ssh -G` (with sp's port and options, as account: NULL = as we
+ * run, so that it reads the same ~/.ssh/config ssh will) where ssh would connect.
  * true, with out filled, when ssh connects directly (no ProxyCommand,
  * ProxyJump or Bind* of the user's): then the ProxyCommand can do the
  * same connect and hand us a copy.  false: leave ssh as it is. */
-bool up_fdpass_plan(const struct ssh_params *sp, struct up_fdpass *out);
+bool up_fdpass_plan(const struct ssh_params *sp, const struct spawn_account *account,
+                    struct up_fdpass *out);
 
 #endif

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "hooks_remote.h"
 #include "clock.h"
 #include "log.h"
 #include "strictmodes.h"
@@ -254,6 +255,8 @@ void hooks_init(struct hook_runner *r, const struct hook_config *cfg)
 int hooks_queue(struct hook_runner *r, enum hook_kind kind, const struct hook_env *env,
                 long long now_ms)
 {
+    if (r->cfg.remote)
+        return hooks_remote_queue(r, kind, env, now_ms);
     if (r->n_queued == HOOKS_QUEUE) {
         log_warn("%s hooks not run: %d jobs already wait", kind == HOOK_IP_UP ? "ip-up" : "ip-down",
                  HOOKS_QUEUE);
@@ -299,6 +302,10 @@ static void check_running(struct hook_runner *r, long long now_ms)
 void hooks_poll(struct hook_runner *r, long long now_ms)
 {
     r->polled_ms = now_ms;
+    if (r->cfg.remote) {
+        hooks_remote_poll(r, 0);
+        return;
+    }
     for (;;) {
         if (r->pid)
             check_running(r, now_ms);
@@ -316,6 +323,8 @@ void hooks_poll(struct hook_runner *r, long long now_ms)
 
 long long hooks_expiry(const struct hook_runner *r)
 {
+    if (r->cfg.remote)
+        return r->n_remote ? r->polled_ms + HOOKS_REMOTE_POLL_MS : -1;
     if (!r->pid)
         return -1;
     /* A SIGCHLD read by someone else (a bounded wait for ssh) is not lost
@@ -326,11 +335,15 @@ long long hooks_expiry(const struct hook_runner *r)
 
 bool hooks_busy(const struct hook_runner *r)
 {
-    return r->busy || r->n_queued;
+    return r->busy || r->n_queued || r->n_remote;
 }
 
 void hooks_drain(struct hook_runner *r)
 {
+    if (r->cfg.remote) {
+        hooks_remote_poll(r, HOOKS_REMOTE_DRAIN_MS);
+        return;
+    }
     while (hooks_busy(r)) {
         if (r->pid) {
             int status;
@@ -349,6 +362,7 @@ void hooks_drain(struct hook_runner *r)
 
 void hooks_free(struct hook_runner *r)
 {
+    hooks_remote_forget(r);
     if (r->pid)
         child_program_kill(r->pid);
     r->pid = 0;

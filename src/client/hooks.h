@@ -58,6 +58,12 @@ struct hook_config {
     const char *down_script; /* (config DownScript) */
     const char *dir;         /* NULL: HOOKS_DEFAULT_DIR; ip-up.d / ip-down.d inside */
     int timeout_ms;          /* per script; <= 0: HOOKS_DEFAULT_TIMEOUT_MS */
+    /* Jobs run by another process (the privileged part of a split `up`,
+     * which runs them as root, hooks_remote.c): remote hands it one and
+     * returns a descriptor that reads end-of-file once the job has run,
+     * or -errno.  NULL: the jobs run here, as below. */
+    int (*remote)(void *ctx, enum hook_kind kind, const struct hook_env *env);
+    void *remote_ctx;
 };
 
 #define HOOKS_POLL_MS 500 /* a running hook is looked at this often at least */
@@ -94,6 +100,9 @@ struct hook_runner {
     /* Failures of the last job to finish (and of the one running). */
     int failed;
     char first_err[512];
+    /* cfg.remote: each job handed over, as its descriptor, oldest first. */
+    int remote_fds[HOOKS_QUEUE + 1];
+    size_t n_remote;
 };
 
 void hooks_init(struct hook_runner *r, const struct hook_config *cfg);

@@ -167,6 +167,8 @@ void supervisor_first_session(struct supervisor *s, const struct supervisor_setu
         .up_script = setup->up_script,
         .down_script = setup->down_script,
         .dir = setup->hook_dir,
+        .remote = setup->hooks_remote,
+        .remote_ctx = setup->hooks_remote_ctx,
     };
     hooks_init(&s->hooks, &hooks);
     s->retry_at = PPP_TIME_NEVER;

@@ -26,6 +26,9 @@ struct supervisor_setup {
     struct supervisor_config policy;
     const char *up_script, *down_script, *hook_dir; /* hooks.h */
     const char *ipparam;                            /* ip-up's sixth argument: the tunnel */
+    /* hooks.h hook_config.remote: another process runs the hooks */
+    int (*hooks_remote)(void *ctx, enum hook_kind kind, const struct hook_env *env);
+    void *hooks_remote_ctx;
     uint32_t echo_interval_ms, echo_failures;       /* liveness (the engine's settings) */
     bool silent;                                    /* wait for the far end's first frame */
     uint64_t random;                                /* the jitter's start */

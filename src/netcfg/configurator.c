@@ -61,6 +61,10 @@ static int carry_out(struct netcfg *nc, const struct cfg_request *rq)
     case CFG_UNDO_ALL:
         netcfg_undo(nc, AF_UNSPEC);
         return 0;
+    case CFG_CONNECT: /* the transport and hooks are another's (privileged.h) */
+    case CFG_KILL:
+    case CFG_HOOK:
+        break;
     }
     snprintf(nc->err, sizeof(nc->err), "no such configuration request");
     return -EINVAL;
@@ -121,7 +125,8 @@ const char *cfg_request_name(enum cfg_request_kind kind)
         [CFG_ROUTE] = "route",           [CFG_DNS] = "dns",
         [CFG_PROXY_ARP] = "proxy-arp",   [CFG_DOWN] = "down",
         [CFG_UNDO_ALL] = "undo-all",     [CFG_FORWARD] = "forward",
-        [CFG_MASQUERADE] = "masquerade",
+        [CFG_MASQUERADE] = "masquerade", [CFG_CONNECT] = "connect",
+        [CFG_KILL] = "kill",             [CFG_HOOK] = "hook",
     };
     return (unsigned)kind < sizeof(names) / sizeof(names[0]) && names[kind] ? names[kind] : "?";
 }

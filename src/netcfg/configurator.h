@@ -34,7 +34,16 @@ enum cfg_request_kind {
     CFG_MASQUERADE, /* oif: masquerade what leaves by it, "" = the tunnel (client) */
     CFG_DOWN,       /* family: what the requests of that family did, undone newest first */
     CFG_UNDO_ALL,   /* everything, newest first: the session ends */
+    /* `up` whose ssh the privileged part runs (pppssh.conf(5) User): */
+    CFG_CONNECT, /* start the transport the config names; reply: its stdio, its stderr and a
+                    pipe that carries its wait status when it ends, value its pid */
+    CFG_KILL,    /* end the transport; reply value: its wait status */
+    CFG_HOOK,    /* hook (0 ip-up, 1 ip-down) with local, peer, dns[0..1] (n_dns): queue the
+                    config's hooks; reply: a pipe that closes when they have run */
 };
+
+#define CFG_HOOK_UP 0
+#define CFG_HOOK_DOWN 1
 
 #define CFG_DNS_MAX 6
 
@@ -50,6 +59,17 @@ struct cfg_request {
     char oif[IFNAMSIZ]; /* MASQUERADE: an interface, "" = the tunnel */
     int family;         /* DOWN, FORWARD: AF_INET or AF_INET6 */
     long long now_ms;   /* DNS, MASQUERADE: the job's clock (its timeouts) */
+    unsigned hook;      /* HOOK: CFG_HOOK_UP or CFG_HOOK_DOWN */
+};
+
+#define CFG_REPLY_FDS 3
+
+/* What an answer carries beside its result (CONNECT, KILL, HOOK above):
+ * the descriptors are the receiver's to close. */
+struct cfg_reply {
+    int value;
+    int fds[CFG_REPLY_FDS];
+    size_t n_fds;
 };
 
 struct configurator {
@@ -63,6 +83,9 @@ struct configurator {
     bool (*ipv6_off)(const struct configurator *c, char *why, size_t size);
     /* Undoes everything (as CFG_UNDO_ALL) and frees. */
     void (*free)(struct configurator *c);
+    /* The last request's reply (its descriptors handed over), for the
+     * kinds that have one; NULL where no kind of reply is carried out. */
+    void (*reply)(struct configurator *c, struct cfg_reply *out);
 };
 
 /* The requests carried out in this process (netcfg.c) on interface

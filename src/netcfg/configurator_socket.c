@@ -17,9 +17,13 @@
 
 #include "clock.h"
 #include "log.h"
+#include "seqpacket.h"
+
+_Static_assert(CFG_REPLY_FDS == SEQPACKET_MAX_FDS, "a reply's descriptors fit in one message");
 
 struct cfg_answer {
     int result;    /* 0 or -errno */
+    int value;     /* the reply's (configurator.h, struct cfg_reply) */
     bool ipv6_off; /* the interface's IPv6 state after the request */
     char why[200];
     char ipv6_why[200];
@@ -95,6 +99,14 @@ bool cfg_policy_allows(const struct cfg_policy *policy, const struct cfg_request
     case CFG_UNDO_ALL:
         ok = true;
         break;
+    case CFG_CONNECT:
+    case CFG_KILL:
+        ok = policy->transport;
+        break;
+    case CFG_HOOK:
+        ok = policy->hooks && (rq->hook == CFG_HOOK_UP || rq->hook == CFG_HOOK_DOWN) &&
+             unicast4(rq->local) && unicast4(rq->peer) && rq->n_dns <= 2;
+        break;
     }
     if (!ok)
         snprintf(why, size, "%s request outside the tunnel's configuration",
@@ -109,7 +121,15 @@ struct socket_configurator {
     int sock;
     bool ipv6_off;
     char ipv6_why[200];
+    struct cfg_reply reply; /* the last answer's, until taken */
 };
+
+static void drop_reply(struct cfg_reply *r)
+{
+    for (size_t i = 0; i < r->n_fds; i++)
+        close(r->fds[i]);
+    memset(r, 0, sizeof(*r));
+}
 
 static struct socket_configurator *self(struct configurator *c)
 {
@@ -122,13 +142,18 @@ static int receive_answer(struct socket_configurator *s, char *why, size_t size)
 {
     struct cfg_answer a;
     ssize_t n;
-    do
-        n = recv(s->sock, &a, sizeof(a), 0);
-    while (n < 0 && errno == EINTR);
+    drop_reply(&s->reply); /* not taken: not wanted */
+    do {
+        struct pollfd pfd = {.fd = s->sock, .events = POLLIN};
+        (void)poll(&pfd, 1, -1); /* seqpacket_recv never blocks */
+        n = seqpacket_recv(s->sock, &a, sizeof(a), s->reply.fds, &s->reply.n_fds);
+    } while (n == -EINTR || n == -EAGAIN);
     if (n != (ssize_t)sizeof(a)) {
-        snprintf(why, size, "privileged part: %s", n < 0 ? strerror(errno) : "gone");
+        drop_reply(&s->reply);
+        snprintf(why, size, "privileged part: %s", n < 0 ? strerror((int)-n) : "gone");
         return -EIO;
     }
+    s->reply.value = a.value;
     a.why[sizeof(a.why) - 1] = a.ipv6_why[sizeof(a.ipv6_why) - 1] = '\0';
     s->ipv6_off = a.ipv6_off;
     snprintf(s->ipv6_why, sizeof(s->ipv6_why), "%s", a.ipv6_why);
@@ -169,6 +194,12 @@ static bool socket_ipv6_off(const struct configurator *c, char *why, size_t size
     return s->ipv6_off;
 }
 
+static void socket_reply(struct configurator *c, struct cfg_reply *out)
+{
+    *out = self(c)->reply;
+    memset(&self(c)->reply, 0, sizeof(self(c)->reply));
+}
+
 /* UNDO_ALL answered before the socket closes: when the session ends, the
  * addresses and routes are gone already (a closed socket alone undoes
  * everything too, for a session that dies). */
@@ -178,6 +209,7 @@ static void socket_free(struct configurator *c)
     char why[200];
     if (socket_request(c, &rq, why, sizeof(why)) < 0)
         log_warn("%s", why);
+    drop_reply(&self(c)->reply);
     close(self(c)->sock);
     free(c);
 }
@@ -191,7 +223,8 @@ struct configurator *configurator_socket_new(int sock)
                                    .poll = socket_poll,
                                    .expiry = socket_expiry,
                                    .ipv6_off = socket_ipv6_off,
-                                   .free = socket_free};
+                                   .free = socket_free,
+                                   .reply = socket_reply};
     s->sock = sock;
     char why[200];
     if (receive_answer(s, why, sizeof(why)) < 0) {
@@ -208,6 +241,7 @@ static void answer(int sock, struct configurator *inner, const struct cfg_policy
                    const struct cfg_request *rq, ssize_t len)
 {
     struct cfg_answer a;
+    struct cfg_reply reply = {0};
     memset(&a, 0, sizeof(a));
     if (!rq) {
         /* the first answer, unasked */
@@ -218,9 +252,20 @@ static void answer(int sock, struct configurator *inner, const struct cfg_policy
         a.result = -EPERM;
     } else {
         a.result = inner->request(inner, rq, a.why, sizeof(a.why));
+        if (inner->reply)
+            inner->reply(inner, &reply);
     }
+    a.value = reply.value;
     a.ipv6_off = inner->ipv6_off(inner, a.ipv6_why, sizeof(a.ipv6_why));
-    (void)send(sock, &a, sizeof(a), MSG_NOSIGNAL);
+    if (seqpacket_send(sock, &a, sizeof(a), reply.fds, reply.n_fds) == -EAGAIN) {
+        /* The session reads its answer at once; a full queue is a session
+         * that asks without reading: it waits for room, a bounded time. */
+        struct pollfd pfd = {.fd = sock, .events = POLLOUT};
+        if (poll(&pfd, 1, 1000) > 0)
+            (void)seqpacket_send(sock, &a, sizeof(a), reply.fds, reply.n_fds);
+    }
+    for (size_t i = 0; i < reply.n_fds; i++)
+        close(reply.fds[i]); /* copies went with the answer */
 }
 
 static int wait_ms(const struct configurator *inner, long long now)

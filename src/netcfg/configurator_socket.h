@@ -33,6 +33,8 @@ struct cfg_policy {
     bool forward;     /* Forward = yes */
     bool masquerade;  /* Masquerade =, out of masquerade_oif ("" = the tunnel) */
     char masquerade_oif[IFNAMSIZ];
+    bool transport; /* CONNECT, KILL: the privileged part runs ssh (not User =) */
+    bool hooks;     /* HOOK: and the hooks, with the privilege they always had */
 };
 
 /* Checks one request against the policy: true, or false with why. */

@@ -4,9 +4,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/close_range.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -78,6 +81,38 @@ static _Noreturn void child_fail(int exec_write)
     _exit(127);
 }
 
+int spawn_account_find(const char *name, struct spawn_account *a)
+{
+    const struct passwd *pw = getpwnam(name);
+    if (!pw)
+        return -ENOENT;
+    memset(a, 0, sizeof(*a));
+    a->uid = pw->pw_uid;
+    a->gid = pw->pw_gid;
+    snprintf(a->name, sizeof(a->name), "%s", pw->pw_name);
+    snprintf(a->home, sizeof(a->home), "%s", pw->pw_dir ? pw->pw_dir : "/");
+    a->n_groups = SPAWN_GROUPS_MAX;
+    if (getgrouplist(a->name, a->gid, a->groups, &a->n_groups) < 0) {
+        a->n_groups = SPAWN_GROUPS_MAX;
+        return -E2BIG;
+    }
+    return 0;
+}
+
+/* In the child: the account's groups, gid, uid (in that order: after the
+ * uid no other change is allowed), and the variables that name it. */
+static int become(const struct spawn_account *a)
+{
+    if (setgroups((size_t)a->n_groups, a->groups) < 0 || setresgid(a->gid, a->gid, a->gid) < 0 ||
+        setresuid(a->uid, a->uid, a->uid) < 0)
+        return -1;
+    /* Single-threaded after fork: setenv is safe here. */
+    setenv("HOME", a->home, 1);
+    setenv("USER", a->name, 1);
+    setenv("LOGNAME", a->name, 1);
+    return 0;
+}
+
 static _Noreturn void run_child(const struct spawn_request *req, const struct spawn_fds *f,
                                 pid_t parent)
 {
@@ -91,6 +126,8 @@ static _Noreturn void run_child(const struct spawn_request *req, const struct sp
     if (getppid() != parent)
         _exit(127);
     if (req->use_pty && ioctl(f->theirs, TIOCSCTTY, 0) < 0)
+        child_fail(f->exec_write);
+    if (req->account && become(req->account) < 0)
         child_fail(f->exec_write);
     /* dup2 clears close-on-exec on the copies; then every other descriptor
      * (the TUN, the caller's sockets, even ones opened without O_CLOEXEC)

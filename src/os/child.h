@@ -10,6 +10,24 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#define SPAWN_GROUPS_MAX 64
+
+/* An account the child becomes before exec (pppssh.conf(5) User): its
+ * groups, gid and uid, and HOME, USER and LOGNAME naming it.  Looked up
+ * before the fork (spawn_account_find), so the child only calls set*id. */
+struct spawn_account {
+    uid_t uid;
+    gid_t gid;
+    gid_t groups[SPAWN_GROUPS_MAX];
+    int n_groups;
+    char name[64];
+    char home[256];
+};
+
+/* Fills a from the password and group files: 0, or -ENOENT (no such
+ * account) / -E2BIG (more groups than SPAWN_GROUPS_MAX: the first kept). */
+int spawn_account_find(const char *name, struct spawn_account *a);
+
 struct spawn_request {
     /* Exactly one of argv (NULL-terminated, argv[0] searched in PATH) and
      * shell_command (run as `/bin/sh -c shell_command`). */
@@ -19,6 +37,9 @@ struct spawn_request {
      * pty slave in raw mode that is the child's controlling terminal
      * (for children that insist on a tty). */
     bool use_pty;
+    /* NULL: the child runs as we do.  Else it becomes that account (only
+     * a process that is root can start one as another account). */
+    const struct spawn_account *account;
 };
 
 struct spawn_child {

@@ -100,7 +100,7 @@ static int parse_control(struct msghdr *msg, uid_t *uid)
     return fd;
 }
 
-int fdpass_take(int sock)
+int fdpass_take(int sock, uid_t from)
 {
     for (int tries = 0; tries < 8; tries++) {
         char byte;
@@ -120,7 +120,7 @@ int fdpass_take(int sock)
             return -errno;
         uid_t uid = (uid_t)-1;
         int fd = parse_control(&msg, &uid);
-        if (fd >= 0 && uid == geteuid())
+        if (fd >= 0 && uid == from)
             return fd;
         if (fd >= 0)
             close(fd); /* someone else's: not the connection ssh got */

@@ -14,6 +14,7 @@
 #define PPPSSH_OS_FDPASS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #define FDPASS_NAME_MAX 64
 
@@ -26,9 +27,10 @@ int fdpass_send(int sock, int fd, const char *name);
 int fdpass_listen(const char *name, char *err, size_t errlen);
 
 /* Takes one descriptor that arrived on a fdpass_listen() socket from a
- * process of our own user (others' are closed and skipped).  Returns it
- * (close-on-exec), -EAGAIN if none is waiting, or -errno. */
-int fdpass_take(int sock);
+ * process of user from (ssh's: ours, or the account a split `up` runs
+ * ssh as; others' are closed and skipped).  Returns it (close-on-exec),
+ * -EAGAIN if none is waiting, or -errno. */
+int fdpass_take(int sock, uid_t from);
 
 /* Connects to host:port (family AF_UNSPEC, AF_INET or AF_INET6), giving
  * up after timeout_s seconds (0: the kernel's own limit).  Returns the

@@ -91,7 +91,8 @@ int pidfile_create(struct pidfile *pf, const char *dir, const char *name, char *
         return -ENAMETOOLONG;
     }
     for (int attempt = 0; attempt < 10; attempt++) {
-        int fd = open(pf->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+        /* 0600: another account that could open it could hold its lock. */
+        int fd = open(pf->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0) {
             int e = errno;
             snprintf(err, errlen, "cannot create %s: %s", pf->path, strerror(e));

@@ -29,6 +29,10 @@ enum {
      * (SECCOMP_RET_LOG, in the audit log or dmesg) instead of refused:
      * for finding what a new code path needs, never for production. */
     SANDBOX_LOG_ONLY = 1u << 0,
+    /* `up`'s session, whose privileged part runs ssh: each connect
+     * listens again for the copy of the SSH connection (fdpass.h): a
+     * unix socket (AF_UNIX only), SO_PASSCRED on it, bind to its name. */
+    SANDBOX_FDPASS = 1u << 1,
 };
 
 /*
@@ -44,5 +48,16 @@ enum {
  * on.  Returns 0, or -errno with err set.
  */
 int sandbox_restrict_syscalls(unsigned flags, char *err, size_t errlen);
+
+/*
+ * The same for pppssh-stack once it listens: the session's list (no
+ * execve, ptrace, mount, bpf...: killed) and what a userspace network
+ * stack must still do, which a session never does: open sockets of the
+ * account (IPv4, IPv6, Unix; no other family), connect, bind and listen
+ * (inbound forwards come at any time), their options, FIONREAD, and open
+ * files read-only (libslirp re-reads /etc/resolv.conf).  0, or -errno
+ * with err set.
+ */
+int sandbox_restrict_stack_syscalls(unsigned flags, char *err, size_t errlen);
 
 #endif

@@ -21,6 +21,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "errtext.h"
 
@@ -30,8 +31,9 @@
 static const char *const allowed[] = {
     /* the stream to ssh (pipes, a socketpair, sshd's pipes), the TUN
      * (readv/writev: the virtio-net header and the packet), log lines on
-     * stderr, the control socket's clients, timerfd and signalfd reads */
-    "read", "write", "readv", "writev", "close", "shutdown",
+     * stderr, the control socket's clients, timerfd and signalfd reads;
+     * `up` once it is up: stdio onto a /dev/null opened before */
+    "read", "write", "readv", "writev", "close", "shutdown", "dup2", "dup3",
     /* the loop */
     "epoll_wait", "epoll_pwait", "epoll_pwait2", "epoll_ctl", "poll", "ppoll",
     "timerfd_settime", "timerfd_gettime",
@@ -66,6 +68,22 @@ static const char *const killed[] = {
     "bpf", "perf_event_open", "userfaultfd", "keyctl", "add_key", "request_key",
     "io_uring_setup", "io_uring_enter", "io_uring_register",
     "open_by_handle_at", "name_to_handle_at", "iopl", "ioperm", "reboot", "swapon", "swapoff",
+};
+/* clang-format on */
+
+/* clang-format off */
+/* pppssh-stack's calls besides those (sandbox_restrict_stack_syscalls):
+ * what `strace -f` saw it call through test-userspace once it listened.
+ * It opens the account's sockets for the client's connections, listens
+ * for its inbound forwards at any time, and libslirp re-reads
+ * /etc/resolv.conf when it changes. */
+static const char *const stack_allowed[] = {
+    "connect", "bind", "listen", "accept",
+    "fstat", "newfstatat", "stat", "statx", "lseek", "pread64",
+    /* its socket, removed on the way out; "ready", then stderr on /dev/null */
+    "unlink", "dup2", "dup3",
+    /* glib */
+    "getrandom", "rt_sigaction",
 };
 /* clang-format on */
 
@@ -121,25 +139,74 @@ static int add_argument_rules(scmp_filter_ctx ctx, char *err, size_t errlen)
     return 0;
 }
 
+/*
+ * pppssh-stack's, with arguments: sockets of the families it carries (and
+ * Unix ones, syslog's; any other family is refused), options at the
+ * socket, IP, IPv6 and TCP levels, FIONREAD, files opened read-only
+ * (/etc/resolv.conf), and a signal to itself only (abort()).
+ */
+static int add_stack_argument_rules(scmp_filter_ctx ctx, char *err, size_t errlen)
+{
+    struct {
+        const char *name;
+        struct scmp_arg_cmp cmp;
+    } rules[] = {
+        {"socket", SCMP_A0(SCMP_CMP_EQ, AF_UNIX, 0)},
+        {"socket", SCMP_A0(SCMP_CMP_EQ, AF_INET, 0)},
+        {"socket", SCMP_A0(SCMP_CMP_EQ, AF_INET6, 0)},
+        {"setsockopt", SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET, 0)},
+        {"setsockopt", SCMP_A1(SCMP_CMP_EQ, IPPROTO_IP, 0)},
+        {"setsockopt", SCMP_A1(SCMP_CMP_EQ, IPPROTO_IPV6, 0)},
+        {"ioctl", SCMP_A1(SCMP_CMP_EQ, FIONREAD, 0)},
+        {"openat", SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT, O_RDONLY)},
+        {"open", SCMP_A1(SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT, O_RDONLY)},
+        {"tgkill", SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid(), 0)},
+    };
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+        int nr = seccomp_syscall_resolve_name(rules[i].name);
+        if (nr == __NR_SCMP_ERROR)
+            continue;
+        int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, rules[i].cmp);
+        if (r < 0)
+            return errtext_set(r, err, errlen, "seccomp rule for %s: %s", rules[i].name,
+                               strerror(-r));
+    }
+    return add_names(ctx, SCMP_ACT_ALLOW, stack_allowed,
+                     sizeof(stack_allowed) / sizeof(stack_allowed[0]), err, errlen);
+}
+
+/* SANDBOX_FDPASS: socket() of AF_UNIX (others are killed below), bind,
+ * and SO_PASSCRED, the one socket option at the socket level. */
+static int add_fdpass_rules(scmp_filter_ctx ctx, char *err, size_t errlen)
+{
+    int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("socket"), 1,
+                             SCMP_A0(SCMP_CMP_EQ, AF_UNIX, 0));
+    if (r == 0)
+        r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("bind"), 0);
+    if (r == 0)
+        r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("setsockopt"), 2,
+                             SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET, 0),
+                             SCMP_A2(SCMP_CMP_EQ, SO_PASSCRED, 0));
+    if (r < 0)
+        return errtext_set(r, err, errlen, "seccomp rules for fdpass: %s", strerror(-r));
+    return 0;
+}
+
 /* A socket of any family but AF_UNIX is killed too: the session never
  * opens one after setup, and a network socket is what a hijacked process
  * wants.  AF_UNIX gets the default EPERM: glibc's syslog() tries to
  * reconnect to /dev/log when a send fails, and must be told no, not
  * killed. */
-static int add_kill_rules(scmp_filter_ctx ctx, char *err, size_t errlen)
+static int add_socket_kill_rule(scmp_filter_ctx ctx, char *err, size_t errlen)
 {
-    int r = add_names(ctx, SCMP_ACT_KILL_PROCESS, killed, sizeof(killed) / sizeof(killed[0]), err,
-                      errlen);
-    if (r < 0)
-        return r;
-    r = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, seccomp_syscall_resolve_name("socket"), 1,
-                         SCMP_A0(SCMP_CMP_NE, AF_UNIX, 0));
+    int r = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, seccomp_syscall_resolve_name("socket"), 1,
+                             SCMP_A0(SCMP_CMP_NE, AF_UNIX, 0));
     if (r < 0)
         return errtext_set(r, err, errlen, "seccomp rule for socket: %s", strerror(-r));
     return 0;
 }
 
-int sandbox_restrict_syscalls(unsigned flags, char *err, size_t errlen)
+static int restrict_syscalls(unsigned flags, bool stack, char *err, size_t errlen)
 {
     /* Also set by seccomp_load() (SCMP_FLTATR_CTL_NNP), but it must hold
      * even if the filter cannot be built. */
@@ -156,10 +223,17 @@ int sandbox_restrict_syscalls(unsigned flags, char *err, size_t errlen)
         add_names(ctx, SCMP_ACT_ALLOW, allowed, sizeof(allowed) / sizeof(allowed[0]), err, errlen);
     if (r == 0)
         r = add_argument_rules(ctx, err, errlen);
+    if (r == 0 && (flags & SANDBOX_FDPASS))
+        r = add_fdpass_rules(ctx, err, errlen);
+    if (r == 0 && stack)
+        r = add_stack_argument_rules(ctx, err, errlen);
     /* Logging only, the calls to kill are logged like any other
      * (libseccomp takes no rule whose action is the default's). */
     if (r == 0 && !log_only)
-        r = add_kill_rules(ctx, err, errlen);
+        r = add_names(ctx, SCMP_ACT_KILL_PROCESS, killed, sizeof(killed) / sizeof(killed[0]), err,
+                      errlen);
+    if (r == 0 && !log_only && !stack)
+        r = add_socket_kill_rule(ctx, err, errlen);
     if (r == 0) {
         r = seccomp_load(ctx);
         if (r < 0)
@@ -167,4 +241,14 @@ int sandbox_restrict_syscalls(unsigned flags, char *err, size_t errlen)
     }
     seccomp_release(ctx);
     return r;
+}
+
+int sandbox_restrict_syscalls(unsigned flags, char *err, size_t errlen)
+{
+    return restrict_syscalls(flags, false, err, errlen);
+}
+
+int sandbox_restrict_stack_syscalls(unsigned flags, char *err, size_t errlen)
+{
+    return restrict_syscalls(flags, true, err, errlen);
 }

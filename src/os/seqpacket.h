@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define SEQPACKET_MAX_FDS 2
+#define SEQPACKET_MAX_FDS 3
 
 /* Sends buf with the n_fds descriptors, never blocking and never raising
  * SIGPIPE.  0, or -errno (-EAGAIN: the peer is not reading). */

@@ -87,6 +87,10 @@ static int helper_request(struct configurator *c, const struct cfg_request *rq, 
         break;
     case CFG_UNDO_ALL:
         return ask(h, HELPER_BYE, NULL, why, size);
+    case CFG_CONNECT: /* a client's */
+    case CFG_KILL:
+    case CFG_HOOK:
+        break;
     }
     snprintf(why, size, "no such configuration request");
     return -EINVAL;

@@ -60,7 +60,7 @@ static int bind_path(const char *path, char *err, size_t errlen)
     char *slash = strrchr(dir, '/');
     if (slash && slash != dir) {
         *slash = 0;
-        mkdir(dir, 0755); /* /run/pppssh; an existing one is kept as it is */
+        mkdir(dir, 0711); /* /run/pppssh; an existing one is kept as it is */
     }
     int s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (s < 0)

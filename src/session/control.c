@@ -38,7 +38,10 @@ const char *control_run_dir(void)
 int control_make_run_dir(char *err, size_t errlen)
 {
     const char *dir = control_run_dir();
-    if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+    /* 0711: every account must reach helper.sock in it (0666) and its
+     * userspace/ directory; nothing else there is theirs to open (control
+     * sockets and pid files 0600, leases/ 0700) or to list. */
+    if (mkdir(dir, 0711) < 0 && errno != EEXIST) {
         int e = errno;
         snprintf(err, errlen, "cannot create %s: %s", dir, strerror(e));
         return -e;

@@ -1,6 +1,6 @@
 /*
  * control.h - the control socket of a running tunnel, /run/pppssh/NAME.sock
- * (mode 0600 in a root-only directory; see control_run_dir()).  The
+ * (mode 0600 in a directory only root may list; see control_run_dir()).  The
  * protocol is one request line from the client, "status", "fields",
  * "check", "reset" or "down", answered by text lines ("fields": one
  * "key=value" line per entry of fields.h's table); the tunnel closes
@@ -24,7 +24,7 @@
  * control_make_run_dir() also checks owner and mode (strictmodes.h). */
 void control_use_run_dir(const char *dir, bool strict);
 const char *control_run_dir(void);
-/* Creates the run directory 0700 if missing.  Returns 0 or -errno (-EPERM
+/* Creates the run directory 0711 if missing.  Returns 0 or -errno (-EPERM
  * when strict and its owner or mode is unsafe; err says which). */
 int control_make_run_dir(char *err, size_t errlen);
 int control_socket_path(const char *name, char *buf, size_t size);

@@ -9,6 +9,7 @@
 #include "tunnel.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +196,16 @@ static void dispatch(struct tunnel *t, const struct epoll_event *ev)
     case TAG_STDERR:
         stream_stderr_readable(t);
         break;
+    case TAG_TRANSPORT_END:
+        stream_child_changed(t);
+        break;
+    case TAG_PRIVILEGED:
+        /* It answers only when asked, and each answer is read at once:
+         * readable between requests is its end, and with it went the
+         * transport, the hooks and the undo. */
+        loop_unwatch(t, t->p->cfg_fd);
+        tunnel_fail(t, RUN_EXIT_FATAL, "the privileged part of the tunnel went away");
+        break;
     case TAG_CTL_LISTEN:
         ctl_accept(t);
         break;
@@ -310,9 +321,10 @@ static int fds_start(struct tunnel *t)
     return 0;
 }
 
-/* `up` with User =: what needs root is open (the control socket in
- * /run/pppssh, the TUN); the transport and the hooks are spawned, and the
- * server's bytes parsed, as that account, with no capability. */
+/* `up` started by root (up_split.h): what needs root is open (the control
+ * socket in /run/pppssh, the TUN); the server's bytes are parsed, and
+ * with User = the transport and the hooks spawned, as the account the
+ * split chose, with no capability. */
 static int drop_start(struct tunnel *t)
 {
     char err[256];
@@ -345,18 +357,26 @@ static int setup(struct tunnel *t)
         tunnel_fail(t, RUN_EXIT_FATAL, "cannot watch pppssh helper's socket");
         return -1;
     }
+    if (t->p->cfg_fd >= 0 && loop_watch(t, t->p->cfg_fd, TAG_PRIVILEGED, EPOLLIN) < 0) {
+        tunnel_fail(t, RUN_EXIT_FATAL, "cannot watch the privileged part's socket");
+        return -1;
+    }
     return supervision_start(t);
 }
 
 /* serve through pppssh helper configures nothing itself: once its
  * descriptors are open, only the calls a running session makes are left
- * to it (sandbox.h; docs/architecture.md, "The sandbox"). */
+ * to it (sandbox.h; docs/architecture.md, "The sandbox").  Nor does the
+ * session of an `up` whose privileged part runs ssh and the hooks: it
+ * starts no program (with User = it runs ssh itself, and execve is a
+ * call the filter kills). */
 static int sandbox_start(struct tunnel *t)
 {
     char err[256];
-    if (t->p->helper_fd < 0)
+    if (t->p->helper_fd < 0 && !t->p->transport_remote)
         return 0;
-    if (sandbox_restrict_syscalls(0, err, sizeof(err)) < 0) {
+    unsigned flags = t->p->transport_remote ? SANDBOX_FDPASS : 0;
+    if (sandbox_restrict_syscalls(flags, err, sizeof(err)) < 0) {
         tunnel_fail(t, RUN_EXIT_FATAL, "%s", err);
         return -1;
     }
@@ -454,6 +474,8 @@ static void teardown(struct tunnel *t)
         close(t->timer_fd);
     if (t->epfd >= 0)
         close(t->epfd);
+    if (t->devnull >= 0)
+        close(t->devnull);
 }
 
 void tunnel_init(struct tunnel *t, const struct run_params *p)
@@ -466,7 +488,8 @@ void tunnel_init(struct tunnel *t, const struct run_params *p)
     t->st.in_fd = t->st.out_fd = -1;
     t->pace.fdpass_fd = t->pace.tcp_fd = t->pace.diag.fd = -1;
     t->ctl.pidfile.fd = -1;
-    t->st.child.io_fd = t->st.child.stderr_fd = -1;
+    t->devnull = p->report_fd >= 0 ? open("/dev/null", O_RDWR | O_CLOEXEC) : -1;
+    t->st.child.io_fd = t->st.child.stderr_fd = t->st.status_fd = -1;
     t->deadline = PPP_TIME_NEVER;
     peerlog_start(t);
     supervisor_init(&t->sup);

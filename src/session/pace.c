@@ -156,7 +156,8 @@ void pace_stream_readable(struct tunnel *t)
 {
     if (t->pace.fdpass_fd < 0 || t->pace.tcp_fd >= 0)
         return;
-    int fd = fdpass_take(t->pace.fdpass_fd);
+    int fd = fdpass_take(t->pace.fdpass_fd,
+                         t->p->transport_remote ? t->p->transport_uid : geteuid());
     close(t->pace.fdpass_fd);
     t->pace.fdpass_fd = -1;
     if (fd < 0) {

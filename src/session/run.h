@@ -119,7 +119,7 @@ struct run_params {
      * interface) and configures it when told over helper_fd (helper_ask.h);
      * both -1 = we create and configure the interface ourselves. */
     int helper_fd, tun_fd;
-    /* Client started by root with User = (cmd_up.c, up_split.c): the TUN
+    /* Client started by root (cmd_up.c, up_split.c): the TUN
      * the privileged parent made (tun_fd, named interface), the socket on
      * which it carries out configurator requests (configurator_socket_new)
      * and, once the control socket and the interface are open and before
@@ -129,6 +129,12 @@ struct run_params {
     const char *drop_user;
     uid_t drop_uid;
     gid_t drop_gid;
+    /* Split `up` whose privileged part runs the transport as another
+     * account (configurator.h CONNECT, KILL) and the hooks (HOOK):
+     * spawn is not used here; transport_uid is the account whose
+     * ProxyCommand hands us the SSH connection (fdpass.h). */
+    bool transport_remote, hooks_remote;
+    uid_t transport_uid;
     /* Server without root: the socket of a userspace network stack
      * (src/stack/stack.h), one IP packet per message, instead of a TUN;
      * no interface, addresses or routes to configure.  -1 = a TUN. */

@@ -29,10 +29,37 @@ static void set_nonblocking(int fd)
         fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
+/* A split `up` whose privileged part runs ssh (configurator.h CONNECT):
+ * the same descriptors spawn_start() gives, and one more that carries
+ * the wait status, since only the parent can wait for a child. */
+static int connect_remote(struct tunnel *t, char *err, size_t errlen)
+{
+    struct cfg_request rq = {.kind = CFG_CONNECT};
+    struct cfg_reply reply;
+    int r = t->cfg->request(t->cfg, &rq, err, errlen);
+    t->cfg->reply(t->cfg, &reply);
+    if (r == 0 && reply.n_fds != 3) {
+        snprintf(err, errlen, "the privileged part sent %zu descriptors for the transport",
+                 reply.n_fds);
+        r = -EPROTO;
+    }
+    if (r < 0) {
+        for (size_t i = 0; i < reply.n_fds; i++)
+            close(reply.fds[i]);
+        return r;
+    }
+    t->st.child = (struct spawn_child){
+        .pid = (pid_t)reply.value, .io_fd = reply.fds[0], .stderr_fd = reply.fds[1]};
+    t->st.status_fd = reply.fds[2];
+    set_nonblocking(t->st.status_fd);
+    return loop_watch(t, t->st.status_fd, TAG_TRANSPORT_END, EPOLLIN);
+}
+
 static int spawn_transport(struct tunnel *t)
 {
     char err[256];
-    int r = spawn_start(&t->p->spawn, &t->st.child, err, sizeof(err));
+    int r = t->p->transport_remote ? connect_remote(t, err, sizeof(err))
+                                   : spawn_start(&t->p->spawn, &t->st.child, err, sizeof(err));
     if (r < 0 && t->reported_up) {
         /* A reconnect: one failed attempt, the supervisor tries again. */
         ssh_stderr_note(&t->st.said, err);
@@ -51,6 +78,7 @@ static int spawn_transport(struct tunnel *t)
 void stream_reset(struct tunnel *t)
 {
     t->st.child = (struct spawn_child){.pid = 0, .io_fd = -1, .stderr_fd = -1};
+    t->st.status_fd = -1;
     t->st.child_exited = false;
     t->st.child_status = 0;
     t->st.in_fd = t->st.out_fd = -1;
@@ -242,12 +270,35 @@ void stream_stderr_readable(struct tunnel *t)
     }
 }
 
+static void status_close(struct tunnel *t)
+{
+    if (t->st.status_fd >= 0) {
+        loop_unwatch(t, t->st.status_fd);
+        close(t->st.status_fd);
+        t->st.status_fd = -1;
+    }
+}
+
+/* 1 and *status once the privileged part has said the transport ended
+ * (a closed pipe without a word: it died with the privileged part). */
+static int remote_reap(struct tunnel *t, int *status)
+{
+    ssize_t n = read(t->st.status_fd, status, sizeof(*status));
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return 0;
+    if (n != (ssize_t)sizeof(*status))
+        *status = SIGKILL; /* as a wait status: killed by SIGKILL */
+    status_close(t);
+    return 1;
+}
+
 void stream_child_changed(struct tunnel *t)
 {
     if (t->st.child.pid == 0 || t->st.child_exited)
         return;
     int status;
-    if (spawn_reap(t->st.child.pid, &status) == 1) {
+    if (t->st.status_fd >= 0 ? remote_reap(t, &status) == 1
+                             : !t->p->transport_remote && spawn_reap(t->st.child.pid, &status) == 1) {
         char text[64];
         t->st.child_exited = true;
         t->st.child_status = status;
@@ -264,8 +315,10 @@ static void wait_child(struct tunnel *t, int timeout_ms)
         ppp_time now = os_clock_ns();
         if (now >= deadline)
             return;
-        struct pollfd pfd = {.fd = t->signal_fd, .events = POLLIN};
-        if (poll(&pfd, 1, (int)((deadline - now) / PPP_MS) + 1) > 0) {
+        /* The privileged part's child: its end comes on status_fd. */
+        int fd = t->st.status_fd >= 0 ? t->st.status_fd : t->signal_fd;
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        if (poll(&pfd, 1, (int)((deadline - now) / PPP_MS) + 1) > 0 && fd == t->signal_fd) {
             struct signalfd_siginfo si;
             while (read(t->signal_fd, &si, sizeof(si)) == sizeof(si))
                 ; /* we are ending anyway: only SIGCHLD matters now */
@@ -274,9 +327,29 @@ static void wait_child(struct tunnel *t, int timeout_ms)
     }
 }
 
+/* KILL: the privileged part ends it and answers with its wait status. */
+static void terminate_remote(struct tunnel *t)
+{
+    struct cfg_request rq = {.kind = CFG_KILL};
+    struct cfg_reply reply;
+    char why[200];
+    int r = t->cfg->request(t->cfg, &rq, why, sizeof(why));
+    if (r < 0)
+        log_warn("%s", why);
+    t->cfg->reply(t->cfg, &reply);
+    t->st.child_exited = true;
+    t->st.child_status = r < 0 ? SIGKILL : reply.value; /* gone with the privileged part */
+    status_close(t);
+}
+
 static void terminate_child(struct tunnel *t, int timeout_ms)
 {
     int status;
+    if (t->p->transport_remote) {
+        if (t->st.child.pid && !t->st.child_exited)
+            terminate_remote(t);
+        return;
+    }
     if (t->st.child.pid && !t->st.child_exited &&
         spawn_terminate(t->st.child.pid, timeout_ms, &status) == 0) {
         t->st.child_exited = true;
@@ -305,5 +378,6 @@ void stream_stop(struct tunnel *t, bool graceful)
     if (t->st.child.stderr_fd >= 0 && !t->st.err_eof)
         stream_stderr_readable(t);
     spawn_close(&t->st.child);
+    status_close(t);
     pace_stream_stop(t);
 }

@@ -15,6 +15,9 @@
 
 struct stream {
     struct spawn_child child; /* pid 0: none (serve) */
+    /* The privileged part runs the child (run_params.transport_remote):
+     * its wait status arrives here when it ends; -1: none. */
+    int status_fd;
     bool child_exited;
     int child_status;
     int in_fd, out_fd;

@@ -7,6 +7,7 @@
  */
 #include "tunnel.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -117,6 +118,35 @@ static unsigned settle(struct tunnel *t, bool *failed)
     return n;
 }
 
+/* hooks.h's remote runner: the job goes to the privileged part (HOOK),
+ * which runs the config's hooks as root; only the addresses go with it. */
+static int hook_remote(void *ctx, enum hook_kind kind, const struct hook_env *env)
+{
+    struct tunnel *t = ctx;
+    struct cfg_request rq = {.kind = CFG_HOOK,
+                             .hook = kind == HOOK_IP_UP ? CFG_HOOK_UP : CFG_HOOK_DOWN,
+                             .local = env->local,
+                             .peer = env->remote,
+                             .n_dns = 2}; /* DNS1, DNS2: family 0 when not known */
+    if (env->has_dns1)
+        rq.dns[0] = (struct os_ip){.family = AF_INET, .v4 = env->dns1};
+    if (env->has_dns2)
+        rq.dns[1] = (struct os_ip){.family = AF_INET, .v4 = env->dns2};
+    char why[200];
+    struct cfg_reply reply;
+    int r = t->cfg ? t->cfg->request(t->cfg, &rq, why, sizeof(why)) : -ENOTCONN;
+    if (!t->cfg)
+        return r;
+    t->cfg->reply(t->cfg, &reply);
+    if (r == 0 && reply.n_fds == 1)
+        return reply.fds[0];
+    for (size_t i = 0; i < reply.n_fds; i++)
+        close(reply.fds[i]);
+    if (r < 0)
+        log_warn("%s", why);
+    return r < 0 ? r : -EPROTO;
+}
+
 int supervision_start(struct tunnel *t)
 {
     const struct run_params *p = t->p;
@@ -130,6 +160,8 @@ int supervision_start(struct tunnel *t)
         .down_script = p->sup.down_script,
         .hook_dir = p->sup.hook_dir,
         .ipparam = p->name,
+        .hooks_remote = p->hooks_remote ? hook_remote : NULL,
+        .hooks_remote_ctx = t,
         .echo_interval_ms = p->ppp.echo_interval_ms,
         .echo_failures = p->ppp.echo_failures,
         .silent = p->ppp.silent,

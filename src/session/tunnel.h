@@ -45,6 +45,8 @@ enum {
     TAG_STDERR,
     TAG_CTL_LISTEN,
     TAG_HELPER,     /* serve: pppssh helper's socket (its hang-up ends us) */
+    TAG_TRANSPORT_END, /* split up: the transport's wait status (stream.h status_fd) */
+    TAG_PRIVILEGED,    /* split up: the privileged part's socket (its hang-up ends us) */
     TAG_CTL_CLIENT, /* + index */
 };
 
@@ -128,6 +130,7 @@ struct tunnel {
     /* The link as negotiated. */
     bool ipcp_up, ipv6cp_up, reported_up;
     bool report_due;      /* `up` waits: told once the ip-up hooks are done (engine_report_up) */
+    int devnull;          /* /dev/null for stdio once `up` is up, opened before the sandbox */
     bool ipv4_configured; /* the IPCP pair on the interface */
     bool ipv6_configured; /* fe80::IFID and Address6 on the interface */
     /* IPv6 cannot work on the interface (engine_events.c): why, for the log and

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #define START_TIMEOUT_MS 5000
+#define ANSWER_TIMEOUT_MS 3000 /* the stack answers at once; an older one never */
 
 /* DIR exists (or is made), is ours, a directory and closed to others:
  * another account must not reach our stack, which is our sockets. */
@@ -151,9 +152,67 @@ static int start_stack(const char *program, const char *path, unsigned grace_s, 
     return 0;
 }
 
-int stack_attach(const char *program, unsigned grace_s, uint32_t net4, char *err, size_t errsize)
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The session's port forwards, agreed before any packet (portfwd.h).
+ * IP packets for the client that come first are dropped (TCP resends).
+ * A stack of an older pppssh does not answer: without forwards to ask
+ * for, that is no matter. */
+static int agree_forwards(int fd, const struct stack_request *rq, char *err, size_t errsize)
+{
+    char msg[PORTFWD_MSG_MAX];
+    size_t len = portfwd_request(rq->forwards, rq->n_forwards, msg, sizeof(msg));
+    if (send(fd, msg, len, MSG_NOSIGNAL) < 0) {
+        snprintf(err, errsize, "the userspace network stack: %s", strerror(errno));
+        return -1;
+    }
+    int64_t deadline = now_ms() + ANSWER_TIMEOUT_MS;
+    for (int64_t left; (left = deadline - now_ms()) > 0;) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        if (poll(&pfd, 1, (int)left) <= 0)
+            continue;
+        uint8_t answer[256];
+        ssize_t n = recv(fd, answer, sizeof(answer), MSG_TRUNC | MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+            snprintf(err, errsize, "the userspace network stack closed its socket");
+            return -1;
+        }
+        int r = n > 0 ? portfwd_answer_parse(answer, (size_t)n < sizeof(answer) ? (size_t)n : 0,
+                                             msg, sizeof(msg))
+                      : 0;
+        if (r == 1)
+            return 0;
+        if (r < 0) {
+            snprintf(err, errsize, "%s", msg);
+            return -1;
+        }
+    }
+    if (!rq->n_forwards)
+        return 0;
+    snprintf(err, errsize,
+             "the running %s is too old for PortForward; it exits %u s after its last session",
+             STACK_PROGRAM, rq->grace_s);
+    return -1;
+}
+
+static int attached(int fd, const struct stack_request *rq, char *err, size_t errsize)
+{
+    if (agree_forwards(fd, rq, err, errsize) == 0)
+        return fd;
+    close(fd);
+    return -1;
+}
+
+int stack_attach(const char *program, const struct stack_request *rq, char *err, size_t errsize)
 {
     char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    unsigned grace_s = rq->grace_s;
+    uint32_t net4 = rq->net4;
     if (stack_socket_path(net4, path, sizeof(path), err, errsize) < 0)
         return -1;
     /* Twice: a stack started at the same moment by another session of
@@ -161,7 +220,7 @@ int stack_attach(const char *program, unsigned grace_s, uint32_t net4, char *err
     for (int attempt = 0; attempt < 2; attempt++) {
         int fd = connect_to(path);
         if (fd >= 0)
-            return fd;
+            return attached(fd, rq, err, errsize);
         if (fd != -ENOENT && fd != -ECONNREFUSED) {
             snprintf(err, errsize, "%s: %s", path, strerror(-fd));
             return -1;
@@ -172,7 +231,9 @@ int stack_attach(const char *program, unsigned grace_s, uint32_t net4, char *err
             return -1;
     }
     int fd = connect_to(path);
-    if (fd < 0)
+    if (fd < 0) {
         snprintf(err, errsize, "%s: %s", path, strerror(-fd));
-    return fd;
+        return -1;
+    }
+    return attached(fd, rq, err, errsize);
 }

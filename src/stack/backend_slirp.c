@@ -1,11 +1,13 @@
 /*
  * backend_slirp.c - the backend on libslirp 4.7 (docs/userspace-stack.md):
- * its timers in a short list, its descriptors in the keeper's poll(), and
- * the Ethernet shim (ethshim.h) at its edge.
+ * its timers in a short list, its descriptors in the keeper's poll(), the
+ * Ethernet shim (ethshim.h) at its edge, and beside it the ICMPv6 echo
+ * libslirp does not forward (ping6.h).
  */
 #include "backend.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <libslirp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include <time.h>
 
 #include "ethshim.h"
+#include "ping6.h"
 #include "stack.h"
 
 #define MAX_TIMERS 16
@@ -29,6 +32,7 @@ struct timer {
 
 struct backend {
     Slirp *slirp;
+    struct ping6 *ping6;
     backend_deliver_fn deliver;
     void *opaque;
     struct timer timers[MAX_TIMERS];
@@ -36,6 +40,9 @@ struct backend {
      * slirp_input from inside its own send_packet is not safe. */
     uint8_t replies[MAX_REPLIES][REPLY_ROOM];
     size_t reply_len[MAX_REPLIES], n_replies;
+    struct in_addr client4; /* where inbound forwards go */
+    struct portfwd forwards[PORTFWD_MAX];
+    size_t n_forwards;
     struct pollfd *fds; /* during backend_fill / backend_poll */
     size_t base, n, max;
     uint8_t frame[ETH_HEADER_LEN + 65536];
@@ -169,7 +176,7 @@ struct backend *backend_new(backend_deliver_fn deliver, void *opaque, uint32_t n
     cfg.vnetwork = net4_host(net4, 0);
     cfg.vnetmask.s_addr = htonl(~0u << (32 - STACK_PREFIX4));
     cfg.vhost = net4_host(net4, STACK_HOST4_HOST);
-    cfg.vdhcp_start = net4_host(net4, STACK_CLIENT4_HOST);
+    cfg.vdhcp_start = b->client4 = net4_host(net4, STACK_CLIENT4_HOST);
     cfg.vnameserver = net4_host(net4, STACK_DNS4_HOST);
     inet_pton(AF_INET6, STACK_PREFIX6, &cfg.vprefix_addr6);
     inet_pton(AF_INET6, STACK_HOST6, &cfg.vhost6);
@@ -180,6 +187,12 @@ struct backend *backend_new(backend_deliver_fn deliver, void *opaque, uint32_t n
         free(b);
         return NULL;
     }
+    b->ping6 = ping6_new(deliver, opaque, cfg.vhost6.s6_addr);
+    if (!b->ping6) {
+        snprintf(err, errsize, "out of memory");
+        backend_free(b);
+        return NULL;
+    }
     return b;
 }
 
@@ -188,12 +201,75 @@ void backend_free(struct backend *b)
     if (!b)
         return;
     slirp_cleanup(b->slirp);
+    ping6_free(b->ping6);
     free(b);
 }
 
-void backend_input(struct backend *b, const uint8_t *pkt, size_t len)
+static bool listed(const struct portfwd *f, const struct portfwd *all, size_t n)
 {
-    size_t n = ethshim_wrap(pkt, len, b->frame, sizeof(b->frame));
+    for (size_t i = 0; i < n; i++)
+        if (portfwd_equal(f, &all[i]))
+            return true;
+    return false;
+}
+
+static void unforward(struct backend *b, const struct portfwd *f)
+{
+    struct in_addr any = {.s_addr = htonl(INADDR_ANY)};
+    slirp_remove_hostfwd(b->slirp, f->udp, any, f->host_port);
+}
+
+static void why_not(const struct portfwd *f, int e, char *err, size_t errsize)
+{
+    char text[PORTFWD_TEXT_MAX];
+    snprintf(err, errsize,
+             "PortForward %s: this account cannot listen on %s port %u of the server: %s%s",
+             portfwd_format(f, text, sizeof(text)), f->udp ? "UDP" : "TCP", f->host_port,
+             strerror(e),
+             e == EACCES ? " (ports below net.ipv4.ip_unprivileged_port_start, 1024 by default, "
+                           "need privilege)"
+                         : "");
+}
+
+int backend_forward(struct backend *b, const struct portfwd *f, size_t n, char *err, size_t errsize)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < b->n_forwards; i++) {
+        if (listed(&b->forwards[i], f, n))
+            b->forwards[kept++] = b->forwards[i];
+        else
+            unforward(b, &b->forwards[i]);
+    }
+    b->n_forwards = kept;
+    struct in_addr any = {.s_addr = htonl(INADDR_ANY)};
+    for (size_t i = 0; i < n; i++) {
+        if (listed(&f[i], b->forwards, b->n_forwards))
+            continue;
+        errno = 0;
+        if (b->n_forwards == PORTFWD_MAX ||
+            slirp_add_hostfwd(b->slirp, f[i].udp, any, f[i].host_port, b->client4,
+                              f[i].client_port) < 0) {
+            why_not(&f[i], errno ? errno : ENOSPC, err, errsize);
+            while (b->n_forwards > kept) /* none of this call's: the session fails */
+                unforward(b, &b->forwards[--b->n_forwards]);
+            return -1;
+        }
+        b->forwards[b->n_forwards++] = f[i];
+    }
+    return 0;
+}
+
+uint8_t *backend_input_buffer(struct backend *b, size_t *room)
+{
+    *room = sizeof(b->frame) - ETH_HEADER_LEN;
+    return b->frame + ETH_HEADER_LEN;
+}
+
+void backend_input(struct backend *b, size_t len)
+{
+    if (ping6_input(b->ping6, b->frame + ETH_HEADER_LEN, len))
+        return;
+    size_t n = ethshim_wrap(b->frame, len);
     if (n)
         slirp_input(b->slirp, b->frame, (int)n);
     feed_replies(b);
@@ -242,6 +318,7 @@ void backend_fill(struct backend *b, struct pollfd *fds, size_t *n, size_t max, 
     b->max = max;
     uint32_t timeout = *timeout_ms < 0 ? UINT32_MAX : (uint32_t)*timeout_ms;
     slirp_pollfds_fill(b->slirp, &timeout, add_poll, b);
+    ping6_fill(b->ping6, fds, &b->n, max);
     int64_t now_ms = now_ns() / 1000000;
     for (int i = 0; i < MAX_TIMERS; i++) {
         const struct timer *t = &b->timers[i];
@@ -260,6 +337,8 @@ void backend_poll(struct backend *b, struct pollfd *fds, size_t n, int error)
     b->fds = fds;
     b->n = n;
     slirp_pollfds_poll(b->slirp, error, get_revents, b);
+    if (!error)
+        ping6_poll(b->ping6, fds, n);
     int64_t now_ms = now_ns() / 1000000;
     for (int i = 0; i < MAX_TIMERS; i++) {
         struct timer *t = &b->timers[i];

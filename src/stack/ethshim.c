@@ -5,13 +5,14 @@
 
 #include <string.h>
 
+#include "icmp6.h"
+
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_ARP 0x0806
 #define ETHERTYPE_IPV6 0x86dd
 #define ARP_LEN 28
 #define ARP_REQUEST 1
 #define ARP_REPLY 2
-#define IPV6_HEADER_LEN 40
 #define IPPROTO_ICMPV6_ 58
 #define ICMPV6_NS 135
 #define ICMPV6_NA 136
@@ -31,11 +32,11 @@ static void put16(uint8_t *p, uint16_t v)
     p[1] = (uint8_t)v;
 }
 
-size_t ethshim_wrap(const uint8_t *pkt, size_t len, uint8_t *frame, size_t room)
+size_t ethshim_wrap(uint8_t *frame, size_t len)
 {
-    if (len < 1 || len + ETH_HEADER_LEN > room)
+    if (len < 1)
         return 0;
-    int version = pkt[0] >> 4;
+    int version = frame[ETH_HEADER_LEN] >> 4;
     if (version != 4 && version != 6)
         return 0;
     /* libslirp reads neither destination MAC nor source of an IP frame;
@@ -43,7 +44,6 @@ size_t ethshim_wrap(const uint8_t *pkt, size_t len, uint8_t *frame, size_t room)
     memset(frame, 0xff, ETH_ADDR_LEN);
     memcpy(frame + ETH_ADDR_LEN, ethshim_client_mac, ETH_ADDR_LEN);
     put16(frame + 12, version == 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6);
-    memcpy(frame + ETH_HEADER_LEN, pkt, len);
     return len + ETH_HEADER_LEN;
 }
 
@@ -71,38 +71,21 @@ static size_t arp_answer(const uint8_t *frame, size_t len, uint8_t *reply)
     return ETH_HEADER_LEN + ARP_LEN;
 }
 
-/* RFC 1071's sum over the IPv6 pseudo-header (RFC 8200 section 8.1) and
- * the ICMPv6 message. */
-static uint16_t icmpv6_checksum(const uint8_t *ip6, const uint8_t *msg, size_t len)
-{
-    uint32_t sum = 0;
-    for (size_t i = 8; i < 40; i += 2)
-        sum += get16(ip6 + i); /* source and destination */
-    sum += (uint32_t)len + IPPROTO_ICMPV6_;
-    for (size_t i = 0; i + 1 < len; i += 2)
-        sum += get16(msg + i);
-    if (len & 1)
-        sum += (uint32_t)msg[len - 1] << 8;
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return (uint16_t)~sum;
-}
-
 /* A neighbour solicitation (RFC 4861 section 4.3) for any target: the
  * client answers it as a solicited advertisement (section 7.2.4), with
  * its link-layer address as the target option. */
 static size_t ndp_answer(const uint8_t *frame, size_t len, uint8_t *reply)
 {
-    const uint8_t *ip = frame + ETH_HEADER_LEN, *ns = ip + IPV6_HEADER_LEN;
-    if (len < ETH_HEADER_LEN + IPV6_HEADER_LEN + NS_LEN || ip[6] != IPPROTO_ICMPV6_ ||
+    const uint8_t *ip = frame + ETH_HEADER_LEN, *ns = ip + IP6_HEADER_LEN;
+    if (len < ETH_HEADER_LEN + IP6_HEADER_LEN + NS_LEN || ip[6] != IPPROTO_ICMPV6_ ||
         ns[0] != ICMPV6_NS || ip[7] != 255)
         return 0;
     const uint8_t *target = ns + 8;
     memcpy(reply, frame + ETH_ADDR_LEN, ETH_ADDR_LEN);
     memcpy(reply + ETH_ADDR_LEN, ethshim_client_mac, ETH_ADDR_LEN);
     put16(reply + 12, ETHERTYPE_IPV6);
-    uint8_t *rip = reply + ETH_HEADER_LEN, *na = rip + IPV6_HEADER_LEN;
-    memset(rip, 0, IPV6_HEADER_LEN + NA_LEN);
+    uint8_t *rip = reply + ETH_HEADER_LEN, *na = rip + IP6_HEADER_LEN;
+    memset(rip, 0, IP6_HEADER_LEN + NA_LEN);
     rip[0] = 0x60;
     put16(rip + 4, NA_LEN);
     rip[6] = IPPROTO_ICMPV6_;
@@ -115,8 +98,8 @@ static size_t ndp_answer(const uint8_t *frame, size_t len, uint8_t *reply)
     na[24] = 2; /* target link-layer address */
     na[25] = 1; /* in units of 8 bytes */
     memcpy(na + 26, ethshim_client_mac, ETH_ADDR_LEN);
-    put16(na + 2, icmpv6_checksum(rip, na, NA_LEN));
-    return ETH_HEADER_LEN + IPV6_HEADER_LEN + NA_LEN;
+    put16(na + 2, icmp6_checksum(rip + 8, rip + 24, na, NA_LEN));
+    return ETH_HEADER_LEN + IP6_HEADER_LEN + NA_LEN;
 }
 
 enum ethshim_verdict ethshim_from_stack(const uint8_t *frame, size_t len, uint8_t *reply,
@@ -128,7 +111,7 @@ enum ethshim_verdict ethshim_from_stack(const uint8_t *frame, size_t len, uint8_
     size_t n = 0;
     if (type == ETHERTYPE_ARP && room >= ETH_HEADER_LEN + ARP_LEN)
         n = arp_answer(frame, len, reply);
-    else if (type == ETHERTYPE_IPV6 && room >= ETH_HEADER_LEN + IPV6_HEADER_LEN + NA_LEN)
+    else if (type == ETHERTYPE_IPV6 && room >= ETH_HEADER_LEN + IP6_HEADER_LEN + NA_LEN)
         n = ndp_answer(frame, len, reply);
     if (n) {
         *out = reply;

@@ -22,10 +22,11 @@
 /* The client's made-up MAC (locally administered, RFC 7042 section 2.1). */
 extern const uint8_t ethshim_client_mac[ETH_ADDR_LEN];
 
-/* Wrap the IP packet PKT (LEN bytes) for the stack into FRAME (ROOM
- * bytes): returns the frame's length, or 0 when it is not IPv4/IPv6 or
- * does not fit. */
-size_t ethshim_wrap(const uint8_t *pkt, size_t len, uint8_t *frame, size_t room);
+/* Wrap the IP packet of LEN bytes that lies at FRAME + ETH_HEADER_LEN
+ * (read there by the caller: no copy) for the stack, writing the header
+ * in front of it: returns the frame's length, or 0 when it is not
+ * IPv4/IPv6. */
+size_t ethshim_wrap(uint8_t *frame, size_t len);
 
 enum ethshim_verdict {
     ETHSHIM_DROP,   /* nothing for the client (DHCP offer's ARP, other types) */

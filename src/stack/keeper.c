@@ -26,10 +26,11 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "memory.h"
+#include "sandbox.h"
 #include "stack.h"
 
 #define MAX_POLL 512
-#define MAX_PACKET 65536
 #define SESSION_ROUNDS 64 /* packets read from the session per turn */
 #define SEND_WAIT_MS 20   /* the longest a full session socket holds the stack up */
 
@@ -42,7 +43,6 @@ struct keeper {
     int64_t alone_since_ms; /* when the last session went; -1 while attached */
     struct backend *backend;
     uint64_t dropped;
-    uint8_t packet[MAX_PACKET];
 };
 
 static volatile sig_atomic_t stopping;
@@ -130,12 +130,39 @@ static void accept_session(struct keeper *k)
     k->alone_since_ms = -1;
 }
 
+/* A control message (portfwd.h): the session's port forwards, before
+ * its packets; the answer goes back at once. */
+static void control(struct keeper *k, const uint8_t *msg, size_t len)
+{
+    struct portfwd f[PORTFWD_MAX];
+    size_t n = 0;
+    char why[256] = "", answer[PORTFWD_MSG_MAX + 256];
+    int r = portfwd_request_parse(msg, len, f, &n);
+    if (r < 0)
+        snprintf(why, sizeof(why), "%s: a request it cannot read (another version?)",
+                 STACK_PROGRAM);
+    if (r > 0 && backend_forward(k->backend, f, n, why, sizeof(why)) == 0) {
+        syslog(LOG_INFO, "%zu port forwards", n);
+        len = portfwd_answer(NULL, answer, sizeof(answer));
+    } else {
+        syslog(LOG_WARNING, "%s", why);
+        len = portfwd_answer(why, answer, sizeof(answer));
+    }
+    send(k->session_fd, answer, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
 static void read_session(struct keeper *k)
 {
     for (int i = 0; i < SESSION_ROUNDS; i++) {
-        ssize_t n = recv(k->session_fd, k->packet, sizeof(k->packet), MSG_DONTWAIT);
+        size_t room;
+        uint8_t *packet = backend_input_buffer(k->backend, &room);
+        ssize_t n = recv(k->session_fd, packet, room, MSG_DONTWAIT);
+        if (n > 0 && packet[0] == 0) {
+            control(k, packet, (size_t)n);
+            continue;
+        }
         if (n > 0) {
-            backend_input(k->backend, k->packet, (size_t)n);
+            backend_input(k->backend, (size_t)n);
             continue;
         }
         if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
@@ -171,6 +198,7 @@ static int run(struct keeper *k)
         else if (r > 0 && k->session_fd >= 0 && fds[1].revents)
             read_session(k);
         backend_poll(k->backend, fds, n, r < 0);
+        memory_trim(now_ms());
     }
     return 0;
 }
@@ -205,6 +233,7 @@ int main(int argc, char **argv)
                 STACK_PROGRAM);
         return 2;
     }
+    memory_setup();
     openlog(STACK_PROGRAM, LOG_PID, LOG_DAEMON);
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN); /* the SSH session's end is not ours */
@@ -221,8 +250,15 @@ int main(int argc, char **argv)
     struct stat st;
     k.socket_ino = stat(k.path, &st) == 0 ? st.st_ino : 0;
     k.alone_since_ms = now_ms();
-    fprintf(stderr, "ready\n");
     int null = open("/dev/null", O_WRONLY);
+    /* From here on it reads what the client sends: only the calls a
+     * stack makes are left to it (sandbox.h). */
+    if (sandbox_restrict_stack_syscalls(0, err, sizeof(err)) < 0) {
+        fprintf(stderr, "%s\n", err);
+        unlink(k.path);
+        return 1;
+    }
+    fprintf(stderr, "ready\n");
     if (null >= 0)
         dup2(null, STDERR_FILENO); /* the pipe's end: serve reads to EOF */
     syslog(LOG_INFO, "listening on %s, grace %u s", k.path, k.grace_s);

@@ -27,15 +27,16 @@ static int stack_program(char *path, size_t size)
     return 0;
 }
 
-int serve_stack_params(struct run_params *p, unsigned grace_s, uint32_t net4, uint64_t randomness,
+int serve_stack_params(struct run_params *p, const struct stack_request *rq, uint64_t randomness,
                        char *err, size_t errsize)
 {
+    uint32_t net4 = rq->net4;
     char program[PATH_MAX];
     if (stack_program(program, sizeof(program)) < 0) {
         snprintf(err, errsize, "cannot find %s beside this program", STACK_PROGRAM);
         return -1;
     }
-    int fd = stack_attach(program, grace_s, net4, err, errsize);
+    int fd = stack_attach(program, rq, err, errsize);
     if (fd < 0)
         return -1;
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);

@@ -11,12 +11,12 @@
 #include <stdint.h>
 
 #include "run.h"
+#include "stack.h"
 
-/* Attach to (or start) the account's stack for the inner network NET4
- * (a /24, host order), keeping it GRACE_S seconds after the session
- * ends, and fill P: the stack's inner addresses (stack.h) by IPCP, its
- * DNS forwarder pushed (RFC 1877).  0, or -1 with ERR. */
-int serve_stack_params(struct run_params *p, unsigned grace_s, uint32_t net4, uint64_t randomness,
+/* Attach to (or start) the account's stack as RQ asks (stack.h), and
+ * fill P: the stack's inner addresses (stack.h) by IPCP, its DNS
+ * forwarder pushed (RFC 1877).  0, or -1 with ERR. */
+int serve_stack_params(struct run_params *p, const struct stack_request *rq, uint64_t randomness,
                        char *err, size_t errsize);
 
 #endif

@@ -741,11 +741,27 @@ e2e_daemon_pid() { cat "$(e2e_pidfile)" 2>/dev/null; }
 # e2e_find_daemon: the PID of the tunnel process running E2E_CONF, found
 # without the pidfile (to check the pidfile against): the pppssh in the
 # client namespace whose command line names E2E_CONF.
+# `up` started by root is two processes with that command line (issue 13):
+# the daemon is the session, the one whose parent is the other (the
+# privileged part); the one that the pid file names.
 e2e_find_daemon() {
-    for s_p in $(ip netns pids "$NS_CLI"); do
+    s_all=$(for s_p in $(ip netns pids "$NS_CLI"); do
         [ "$(cat "/proc/$s_p/comm" 2>/dev/null)" = pppssh ] &&
             tr '\0' ' ' <"/proc/$s_p/cmdline" | grep -qF -- "$E2E_CONF" && echo "$s_p"
-    done | head -n1
+    done)
+    for s_p in $s_all; do
+        s_pp=$(awk '/^PPid:/ {print $2}' "/proc/$s_p/status" 2>/dev/null)
+        echo "$s_all" | grep -qx "$s_pp" && { echo "$s_p"; return; }
+    done
+    echo "$s_all" | head -n1
+}
+
+# e2e_transport_ssh SESSION: the pid of the tunnel's ssh, the session's
+# child (User =) or its privileged parent's (root without User =).
+e2e_transport_ssh() {
+    s_ssh=$(pgrep -P "$1" -x ssh | head -n1)
+    [ -n "$s_ssh" ] || s_ssh=$(pgrep -P "$(awk '/^PPid:/ {print $2}' "/proc/$1/status" 2>/dev/null)" -x ssh | head -n1)
+    echo "$s_ssh"
 }
 
 # e2e_down_tunnel: `pppssh down E2E_NAME`, bounded.

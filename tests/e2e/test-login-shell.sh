@@ -54,7 +54,7 @@ tunnel_up() {
 # ssh_ran PATTERN: the running tunnel's ssh command line (arguments joined
 # by spaces, one after the last) matches the grep PATTERN.
 ssh_ran() {
-    _ssh=$(pgrep -P "$(cat "$E2E_TMP/run/$NAME.pid")" -x ssh) &&
+    _ssh=$(e2e_transport_ssh "$(cat "$E2E_TMP/run/$NAME.pid")") && [ -n "$_ssh" ] &&
         tr '\0' ' ' <"/proc/$_ssh/cmdline" | grep -q -- "$1"
 }
 

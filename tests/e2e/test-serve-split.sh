@@ -7,7 +7,10 @@
 #   - TERM to the parent reaches the session: it ends cleanly (its
 #     accounting line), and the parent undoes the interface and exits;
 #   - SIGKILL of the session: the parent still undoes everything and
-#     exits, and the lease is free again.
+#     exits, and the lease is free again;
+#   - in userspace mode there is nothing privileged to keep: serve drops
+#     to the session account with no root parent, and the stack it starts
+#     runs as that account, its socket in a directory of the VPN user's.
 #   PPPSSH=/abs/path/pppssh tests/e2e/test-serve-split.sh
 HERE=$(cd "$(dirname "$0")" && pwd); [ -e "$HERE/lib.sh" ] || HERE=$HERE/..
 . "$HERE/lib.sh"
@@ -77,5 +80,30 @@ check "SIGKILL of the session: the parent undid pppssh-alice, exited and freed t
 check "nothing of the session is left on the server" \
     sh -c "! ip -n $NS_SRV -4 route show $A_IP | grep -q ."
 e2e_down "$NS_CLI" "$E2E_TMP/split.conf" >/dev/null 2>&1
+
+chmod 711 "$E2E_TMP" # the session account reaches its directory below
+US_DIR=$E2E_TMP/srv-run/userspace/carol
+US_SOCK=$US_DIR/pppssh/stack-198.18.254.0.sock
+e2e_user carol --userspace --stack-network 198.18.254.0/24 --grace 2
+e2e_conf_user "$E2E_TMP/us.conf" carol "Interface = e2eu" "Persist = no"
+check "userspace as root: pppssh up" e2e_up "$NS_CLI" "$E2E_TMP/us.conf"
+check "userspace as root: the stack answers through the tunnel" e2e_ping "$NS_CLI" 198.18.254.2
+US_SERVE=$(pgrep -f -- "--user carol " | while read -r p; do is_serve "$p" && echo "$p"; done | head -n1)
+US_STACK=$(in_srv ss -Hxlp src "$US_SOCK" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)
+# unprivileged PID: every uid not 0, no capability, no_new_privs.
+unprivileged() {
+    echo "pid $1: Uid $(field "$1" Uid | tr '\t' ' '), CapEff $(field "$1" CapEff), NoNewPrivs $(field "$1" NoNewPrivs)"
+    [ -n "$1" ] && ! awk '$1 == "Uid:" || $1 == "Gid:"' "/proc/$1/status" | grep -qw 0 &&
+        [ "$(field "$1" CapEff)" = 0000000000000000 ] && [ "$(field "$1" NoNewPrivs)" = 1 ]
+}
+check "userspace as root: serve holding the stream is unprivileged" unprivileged "$US_SERVE"
+check_not "userspace as root: no root serve above it" is_serve "$(parent_of "$US_SERVE")"
+check "userspace as root: the stack is unprivileged" unprivileged "$US_STACK"
+check "userspace as root: the stack runs as serve's account" \
+    test "$(field "$US_STACK" Uid)" = "$(field "$US_SERVE" Uid)"
+check "userspace as root: carol's stack directory is the account's alone (0700)" \
+    test "$(stat -c '%a %u' "$US_DIR")" = "700 $(field "$US_SERVE" Uid | cut -f1)"
+e2e_down "$NS_CLI" "$E2E_TMP/us.conf" >/dev/null 2>&1
+check "userspace as root: the stack exits after its grace period" wait_gone alive "$US_STACK"
 
 e2e_summary

@@ -11,12 +11,17 @@
 #   ways (50 MB up with sha256 intact, 5 MB down), UDP, and ping once
 #   net.ipv4.ping_group_range lets the account's group open ping sockets
 #   (and not while it is "1 0", the kernel's default); TCP over IPv6 from
-#   the client's Address6 in the stack's prefix;
+#   the client's Address6 in the stack's prefix; ping -6 to the LAN
+#   host's IPv6 address answered through the stack's own ping socket
+#   (libslirp forwards no ICMPv6 echo), and while ping sockets are off
+#   answered "administratively prohibited" by the stack, the rest of
+#   the tunnel unaffected;
 # - DNS sent to the stack's address (pushed by IPCP, RFC 1877) is answered
 #   by the server's resolver (a stand-in on the LAN host, named by the
 #   resolv.conf of sshd's mount namespace);
 # - nothing of the server's kernel state changes: no interface, no route;
-#   the session and the stack run as uid 4242;
+#   the session and the stack run as uid 4242, the stack under its
+#   seccomp filter;
 # - reconnect: the SSH connection is destroyed, the client reconnects, the
 #   new session re-attaches to the same stack, and a TCP connection opened
 #   before goes on;
@@ -25,7 +30,13 @@
 # - after the tunnel is down the stack waits its grace period ([Server]
 #   Grace of a server.conf that has nothing else but Mode and StackNetwork),
 #   then exits and removes its socket;
-# - a stack that cannot start (libslirp missing) is a clear error.
+# - a stack that cannot start (libslirp missing) is a clear error;
+# - inbound forwarding ([Server] PortForward): a connection to the
+#   server's port 8080 reaches a listener on the client's port 8081
+#   through the tunnel, 2 MB echoed back intact, and a UDP datagram to
+#   the server's 8082 is answered by the client; the listeners go with
+#   the stack.  A port the account cannot listen on (80), a bad
+#   --port-forward and a bad PortForward line are clear errors.
 . "$(dirname "$0")/lib.sh"
 e2e_setup
 
@@ -57,6 +68,7 @@ echo "nameserver $LAN_HOST_IP" >"$E2E_TMP/resolv.conf"
 # exit and the client's address below show it).
 printf '[Server]\nMode = userspace\nGrace = %s\nStackNetwork = %s/24\n' "$GRACE" "$STACK_NET" \
     >"$E2E_TMP/server.conf"
+printf 'PortForward = tcp:8080:8081\nPortForward = udp:8082\n' >>"$E2E_TMP/server.conf"
 printf 'command="%s serve -c %s" %s\n' "$PPPSSH" "$E2E_TMP/server.conf" \
     "$(cat "$E2E_TMP/client_key.pub")" >"$E2E_TMP/authorized_keys"
 chmod 644 "$E2E_TMP/authorized_keys" "$E2E_TMP/resolv.conf" "$E2E_TMP/group" "$E2E_TMP/server.conf"
@@ -117,6 +129,8 @@ stack_pid=$(in_srv ss -Hxlp src "$SOCK" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | h
 check "the stack listens on the account's socket" test -n "$stack_pid"
 check "the stack runs as uid $ACCOUNT_ID" sh -c \
     "grep -q '^Uid:.$ACCOUNT_ID.$ACCOUNT_ID' /proc/$stack_pid/status"
+check "the stack runs under its seccomp filter (Seccomp: 2, filter mode)" \
+    grep -q '^Seccomp:.2$' "/proc/$stack_pid/status"
 serve_pid=$(pgrep -u "$ACCOUNT_ID" -f "$PPPSSH serve" | head -n1)
 check "serve runs as uid $ACCOUNT_ID, without CAP_NET_ADMIN" sh -c \
     "grep -q '^CapEff:.0000000000000000' /proc/$serve_pid/status"
@@ -139,6 +153,30 @@ check "the first stack still listens on its own socket" test "$(in_srv ss -Hxlp 
     sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)" = "$stack_pid"
 check "the other stack exits after its grace period" sh -c \
     "i=0; while kill -0 $other_pid 2>/dev/null && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i+1)); done; ! kill -0 $other_pid 2>/dev/null"
+
+# as_account ARGS...: serve run by the account itself (stdin empty), for
+# the errors of its forwards; its output in $E2E_TMP/as_account.out.
+as_account() {
+    in_srv unshare -m sh -c "mount -t tmpfs -o mode=755 tmpfs /run &&
+        exec setpriv --reuid=$ACCOUNT_ID --regid=$ACCOUNT_ID --clear-groups \
+        env XDG_RUNTIME_DIR=$HOME_DIR/.cache timeout 10 $PPPSSH serve --userspace \
+        --stack-network 198.18.252.0/24 --grace 1 --stderr $*" </dev/null >"$E2E_TMP/as_account.out" 2>&1
+}
+as_account -c "$E2E_TMP/server.conf" --port-forward tcp:80
+rc=$?
+check "a port the account cannot listen on fails the session (status $rc)" test "$rc" != 0
+check "with the reason" grep -q \
+    "PortForward tcp:80:80: this account cannot listen on TCP port 80 of the server: Permission denied" \
+    "$E2E_TMP/as_account.out"
+check "and nothing listens on port 80" sh -c "! ip netns exec $NS_SRV ss -Hltn 'sport = :80' | grep -q ."
+as_account -c "$E2E_TMP/server.conf" --port-forward tcp:99999
+check "a bad --port-forward is refused, naming it" grep -q \
+    "port-forward takes tcp:PORT or udp:PORT.*not 'tcp:99999'" "$E2E_TMP/as_account.out"
+printf '[Server]\nMode = userspace\nPortForward = tcp:http\n' >"$E2E_TMP/bad.conf"
+chmod 644 "$E2E_TMP/bad.conf"
+as_account -c "$E2E_TMP/bad.conf"
+check "a bad PortForward line is refused with its file and line" grep -q \
+    "bad.conf:3: 'PortForward' must be tcp:PORT or udp:PORT.*not 'tcp:http'" "$E2E_TMP/as_account.out"
 
 # TCP up: 50 MB to the LAN host, sha256 compared.
 in_lan sh -c "timeout 120 socat -u TCP-LISTEN:5001,reuseaddr - | sha256sum >'$E2E_TMP/up.rx'" &
@@ -174,14 +212,61 @@ sleep 0.3
 check "UDP through the stack and back" sh -c \
     "echo udp-through-slirp | ip netns exec $NS_CLI timeout 5 socat -t 3 - UDP:$LAN_HOST_IP:5003 | grep -qx udp-through-slirp"
 
+# Inbound: the server's port 8080 to the client's 8081 ([Server]
+# PortForward = tcp:8080:8081), a connection from the LAN host echoed by
+# a listener on the client; 8082 over UDP likewise.
+check "the stack listens on the server's TCP port 8080" sh -c \
+    "ip netns exec $NS_SRV ss -Hltnp 'sport = :8080' | grep -q 'pid=$stack_pid,'"
+in_cli timeout 60 socat TCP-LISTEN:8081,bind=$CLIENT_IP,reuseaddr EXEC:cat &
+in_cli timeout 20 socat UDP-LISTEN:8082,bind=$CLIENT_IP,reuseaddr EXEC:cat &
+sleep 0.3
+head -c $((2 << 20)) /dev/urandom >"$E2E_TMP/fwd.blob"
+check "2 MB to the server's port 8080 come back from the client's listener" \
+    in_lan timeout 60 python3 - "$LAN_SRV_IP" 8080 "$E2E_TMP/fwd.blob" "$E2E_TMP/fwd.back" <<'PY'
+import socket, sys, threading
+host, port, blob, back = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+data = open(blob, "rb").read()
+s = socket.create_connection((host, port), timeout=20)
+def send():
+    s.sendall(data)
+threading.Thread(target=send, daemon=True).start()
+got = bytearray()
+while len(got) < len(data):
+    b = s.recv(65536)
+    if not b:
+        break
+    got += b
+open(back, "wb").write(got)
+sys.exit(0 if len(got) == len(data) else 1)
+PY
+check "intact both ways (sha256)" test "$(sha256sum <"$E2E_TMP/fwd.blob")" = \
+    "$(sha256sum <"$E2E_TMP/fwd.back")"
+check "a datagram to the server's UDP port 8082 is answered by the client" sh -c \
+    "echo udp-inbound | ip netns exec $NS_LAN timeout 5 socat -t 3 - UDP:$LAN_SRV_IP:8082 | grep -qx udp-inbound"
+
 # ICMP: ping sockets are the account's only way (the kernel's default
 # range "1 0" allows no group).
 in_srv sysctl -qw net.ipv4.ping_group_range="1 0"
 check_not "no ping while ping sockets are off (ping_group_range 1 0)" \
     in_cli ping -c 2 -i 0.3 -W 2 "$LAN_HOST_IP"
+# ICMPv6 echo, which libslirp does not forward: the stack's own ping
+# sockets (the same range covers them), else its clear refusal.
+in_cli ping -6 -c 2 -i 0.3 -W 2 fd00:19::2 >"$E2E_TMP/ping6.off" 2>&1
+check "ping -6 while ping sockets are off: the stack answers administratively prohibited" \
+    grep -q "From fd00::2.*Administratively prohibited" "$E2E_TMP/ping6.off"
+check "and no echo reply came" sh -c "! grep -q 'bytes from fd00:19::2' '$E2E_TMP/ping6.off'"
+in_lan timeout 20 socat -u TCP6-LISTEN:5006,reuseaddr - >"$E2E_TMP/v6b.rx" &
+rx=$!
+sleep 0.3
+check "the rest of the tunnel is unaffected: TCP over IPv6" sh -c \
+    "echo v6-after-refusal | ip netns exec $NS_CLI timeout 10 socat -u - TCP6:[fd00:19::2]:5006"
+wait $rx
+check "it arrived" grep -qx v6-after-refusal "$E2E_TMP/v6b.rx"
 in_srv sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 check "ping the LAN host once the account may open ping sockets" \
     in_cli ping -c 3 -i 0.3 -W 2 "$LAN_HOST_IP"
+check "ping -6 the LAN host's IPv6 address through the stack's ping socket" \
+    in_cli ping -6 -c 3 -i 0.3 -W 2 fd00:19::2
 
 # DNS: the stack's address, answered by the server's resolver.
 check "DNS through the stack, answered by the server's resolver" sh -c \
@@ -230,6 +315,10 @@ check "the stack is still there within its grace period" kill -0 "$stack_pid"
 check "after the grace period the stack has exited" sh -c \
     "sleep $GRACE; i=0; while kill -0 $stack_pid 2>/dev/null && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i+1)); done; ! kill -0 $stack_pid 2>/dev/null"
 check "and removed its socket" test ! -e "$SOCK"
+check "its forwards are gone with it (nothing listens on 8080)" sh -c \
+    "! ip netns exec $NS_SRV ss -Hltn 'sport = :8080' | grep -q ."
+check_not "a connection to the server's port 8080 is refused" \
+    in_lan timeout 5 socat -u - TCP:$LAN_SRV_IP:8080 </dev/null
 
 # A stack that cannot start: libslirp absent (an empty file in its place,
 # in a mount namespace of this check's own).

@@ -191,6 +191,13 @@ static void reports_missing_server(void **state)
                       "vpn.conf: 'Port' has no effect with 'Command' (it is for ssh)");
     tunnel_fails_with("[Tunnel]\nServer = -oProxyCommand=x\n",
                       "vpn.conf: 'Server' must be [user@]host, not '-oProxyCommand=x'");
+    /* The session's account: never root, and only where User does not name it. */
+    tunnel_fails_with("[Tunnel]\nServer = h\nSessionUser = root\n",
+                      "vpn.conf: 'SessionUser' 'root' is not a Unix account name other than root");
+    tunnel_fails_with("[Tunnel]\nServer = h\nSessionUser = -x\n",
+                      "vpn.conf: 'SessionUser' '-x' is not a Unix account name other than root");
+    tunnel_fails_with("[Tunnel]\nServer = h\nUser = nobody\nSessionUser = nobody\n",
+                      "vpn.conf: 'SessionUser' has no effect with 'User' (the session runs as User)");
 }
 
 static void reports_duplicates(void **state)
@@ -444,6 +451,19 @@ static void server_errors(void **state)
     server_fails_with("[Server]\nAddress = 198.18.255.100\nPool = 198.18.254.200-198.18.255.9\n"
                       "StackNetwork = 198.18.254.0/24\n",
                       "server.conf:4: 'StackNetwork' 198.18.254.0/24 overlaps 'Pool' (line 3)");
+    /* Inbound forwards: the line of a bad one, each port once. */
+    server_fails_with("[Server]\nMode = userspace\nPortForward = tcp:8080\nPortForward = sctp:9\n",
+                      "server.conf:4: 'PortForward' must be tcp:PORT or udp:PORT, or "
+                      "PROTO:SERVERPORT:CLIENTPORT (1-65535), not 'sctp:9'");
+    server_fails_with("[Server]\nMode = userspace\nPortForward = tcp:0\n",
+                      "server.conf:3: 'PortForward' must be tcp:PORT or udp:PORT, or "
+                      "PROTO:SERVERPORT:CLIENTPORT (1-65535), not 'tcp:0'");
+    server_fails_with("[Server]\nMode = userspace\nPortForward = tcp:8080:65536\n",
+                      "server.conf:3: 'PortForward' must be tcp:PORT or udp:PORT, or "
+                      "PROTO:SERVERPORT:CLIENTPORT (1-65535), not 'tcp:8080:65536'");
+    server_fails_with("[Server]\nMode = userspace\nPortForward = tcp:8080\n"
+                      "PortForward = tcp:8080:80\n",
+                      "server.conf:4: 'PortForward' tcp:8080 is forwarded twice");
 }
 
 /* Mode = userspace needs no Address; Mode, Grace and StackNetwork have
@@ -463,6 +483,18 @@ static void userspace_keys(void **state)
     assert_true(config_server_userspace(s));
     assert_int_equal(s->grace, 7);
     assert_string_equal(os_prefix_format(&s->stack_network, net, sizeof(net)), "198.18.254.0/24");
+    assert_int_equal(s->n_port_forwards, 0);
+    /* The same port may be forwarded once for TCP and once for UDP. */
+    assert_int_equal(server("[Server]\nMode = userspace\nPortForward = tcp:8080:80\n"
+                            "PortForward = udp:8080\n",
+                            s),
+                     0);
+    assert_int_equal(s->n_port_forwards, 2);
+    assert_false(s->port_forwards[0].udp);
+    assert_int_equal(s->port_forwards[0].host_port, 8080);
+    assert_int_equal(s->port_forwards[0].client_port, 80);
+    assert_true(s->port_forwards[1].udp);
+    assert_int_equal(s->port_forwards[1].client_port, 8080);
     free(s);
 }
 

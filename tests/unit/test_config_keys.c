@@ -19,6 +19,7 @@ static char err[256];
 /* The other transport: ssh's own keys are refused with it. */
 static const char command_tunnel[] = "[Tunnel]\n"
                                      "Command = pty-redir ssh -t vpn@198.18.0.2\n"
+                                     "SessionUser = vpn-session\n"
                                      "MTU = auto\n"
                                      "Route = 198.19.0.0/24\n";
 
@@ -36,6 +37,8 @@ static const char full_server[] = "[Server]\n"
                                   "Mode = userspace\n"
                                   "Grace = 30\n"
                                   "StackNetwork = 198.18.253.0/24\n"
+                                  "PortForward = tcp:8080:80\n"
+                                  "PortForward = udp:5353\n"
                                   "[User alice]\n"
                                   "Address = 198.18.254.2\n"
                                   "Route = 198.19.7.0/24\n"

@@ -6,7 +6,10 @@
  * back, anything else (a route or address it does not name, too many
  * resolvers, proxy ARP on a client, a kind outside the list, a short
  * message) is refused without reaching it, and the end of the socket,
- * however the other end died, undoes everything. */
+ * however the other end died, undoes everything.  A split `up` without
+ * User = may also ask for its transport and hooks (CONNECT, KILL, HOOK),
+ * whose replies carry descriptors; without it (transport, hooks off) they
+ * are refused like any request outside the list. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -68,6 +71,22 @@ static bool rec_ipv6_off(const struct configurator *c, char *why, size_t size)
     return true;
 }
 
+/* CONNECT's reply: three pipes, each with its index to read, and a pid. */
+static void rec_reply(struct configurator *c, struct cfg_reply *out)
+{
+    (void)c;
+    memset(out, 0, sizeof(*out));
+    out->value = 4242;
+    for (int i = 0; i < CFG_REPLY_FDS; i++) {
+        int p[2];
+        assert_int_equal(pipe(p), 0);
+        char byte = (char)('0' + i);
+        assert_int_equal(write(p[1], &byte, 1), 1);
+        close(p[1]);
+        out->fds[out->n_fds++] = p[0];
+    }
+}
+
 static void rec_free(struct configurator *c)
 {
     record(c, 'F');
@@ -97,7 +116,7 @@ struct served {
     int log_fd; /* what the stand-in did */
 };
 
-static struct served serve(void)
+static struct served serve_with(struct cfg_policy p, bool replies)
 {
     int sv[2], log[2];
     assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
@@ -112,9 +131,9 @@ static struct served serve(void)
                                        .poll = rec_poll,
                                        .expiry = rec_expiry,
                                        .ipv6_off = rec_ipv6_off,
-                                       .free = rec_free};
+                                       .free = rec_free,
+                                       .reply = replies ? rec_reply : NULL};
         r->log_fd = log[1];
-        struct cfg_policy p = policy();
         _exit(configurator_serve(sv[1], &r->ops, &p, NULL) == 0 ? 0 : 1);
     }
     close(sv[1]);
@@ -122,6 +141,11 @@ static struct served serve(void)
     s.sock = sv[0];
     s.log_fd = log[0];
     return s;
+}
+
+static struct served serve(void)
+{
+    return serve_with(policy(), false);
 }
 
 /* Waits for the served end to finish; returns what the stand-in did. */
@@ -190,6 +214,9 @@ static void requests_outside_the_configuration_never_reach_it(void **state)
         {.kind = CFG_DOWN, .family = AF_UNIX},
         {.kind = CFG_FORWARD, .family = AF_UNIX},
         {.kind = CFG_MASQUERADE, .oif = "eth0"}, /* not Masquerade's interface */
+        {.kind = CFG_CONNECT}, /* User =: the session runs its own ssh */
+        {.kind = CFG_KILL},
+        {.kind = CFG_HOOK, .hook = CFG_HOOK_UP},
         {.kind = (enum cfg_request_kind)77},
     };
     for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
@@ -207,6 +234,47 @@ static void requests_outside_the_configuration_never_reach_it(void **state)
     assert_int_equal(result, -EINVAL);
     c->free(c);
     assert_string_equal(finish(&s, did, sizeof(did)), "kF");
+}
+
+static void transport_and_hooks_cross_with_their_descriptors(void **state)
+{
+    (void)state;
+    struct cfg_policy p = policy();
+    p.transport = p.hooks = true;
+    struct served s = serve_with(p, true);
+    struct configurator *c = configurator_socket_new(s.sock);
+    char why[256] = "", did[64];
+    struct cfg_reply reply;
+    struct cfg_request rq = {.kind = CFG_CONNECT};
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
+    c->reply(c, &reply);
+    assert_int_equal(reply.value, 4242);
+    assert_int_equal(reply.n_fds, CFG_REPLY_FDS);
+    for (size_t i = 0; i < reply.n_fds; i++) { /* each the one sent, in order */
+        char byte = 0;
+        assert_int_equal(read(reply.fds[i], &byte, 1), 1);
+        assert_int_equal(byte, '0' + (int)i);
+        close(reply.fds[i]);
+    }
+    c->reply(c, &reply); /* taken once */
+    assert_int_equal(reply.n_fds, 0);
+    struct in_addr local = {htonl(0xc6120702)}, peer = {htonl(0xc6120701)};
+    rq = (struct cfg_request){
+        .kind = CFG_HOOK, .hook = CFG_HOOK_DOWN, .local = local, .peer = peer, .n_dns = 2};
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
+    struct cfg_request refused[] = {
+        {.kind = CFG_HOOK, .hook = 2, .local = local, .peer = peer}, /* neither up nor down */
+        {.kind = CFG_HOOK, .hook = CFG_HOOK_UP, .local = local, .peer = peer, .n_dns = 3},
+        {.kind = CFG_HOOK, .hook = CFG_HOOK_UP, .peer = peer}, /* 0.0.0.0 */
+    };
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+        assert_int_equal(c->request(c, &refused[i], why, sizeof(why)), -EPERM);
+    rq = (struct cfg_request){.kind = CFG_KILL};
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
+    c->free(c); /* replies not taken are closed, not leaked */
+    char expect[] = {(char)('a' + CFG_CONNECT), (char)('a' + CFG_HOOK), (char)('a' + CFG_KILL),
+                     'a' + CFG_UNDO_ALL, 'F', 0};
+    assert_string_equal(finish(&s, did, sizeof(did)), expect);
 }
 
 /* A killed unprivileged end closes its socket like any other: the served
@@ -242,6 +310,7 @@ int main(void)
         cmocka_unit_test(allowed_requests_are_carried_out_and_answered),
         cmocka_unit_test(requests_outside_the_configuration_never_reach_it),
         cmocka_unit_test(a_killed_client_leaves_nothing),
+        cmocka_unit_test(transport_and_hooks_cross_with_their_descriptors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,7 +78,7 @@ static void round_trip_through_the_name(void **state)
 {
     struct fixture *f = *state;
     assert_int_equal(fdpass_send(f->sender, f->pipe[1], f->name), 0);
-    int fd = fdpass_take(f->listener);
+    int fd = fdpass_take(f->listener, geteuid());
     assert_true(fd >= 0);
     /* A new descriptor for the same pipe, not our own number back. */
     assert_int_not_equal(fd, f->pipe[1]);
@@ -86,7 +86,7 @@ static void round_trip_through_the_name(void **state)
     assert_writes_into(fd, f->pipe[0]);
     close(fd);
     /* One message, one descriptor. */
-    assert_int_equal(fdpass_take(f->listener), -EAGAIN);
+    assert_int_equal(fdpass_take(f->listener, geteuid()), -EAGAIN);
 }
 
 static void listener_is_non_blocking_and_close_on_exec(void **state)
@@ -103,7 +103,7 @@ static void listener_is_non_blocking_and_close_on_exec(void **state)
 static void nothing_waiting_is_eagain(void **state)
 {
     struct fixture *f = *state;
-    assert_int_equal(fdpass_take(f->listener), -EAGAIN);
+    assert_int_equal(fdpass_take(f->listener, geteuid()), -EAGAIN);
 }
 
 static void plain_datagram_is_not_a_connection(void **state)
@@ -112,11 +112,11 @@ static void plain_datagram_is_not_a_connection(void **state)
     struct sockaddr_un sun;
     socklen_t len = address(f->name, &sun);
     assert_int_equal(sendto(f->sender, "x", 1, 0, (struct sockaddr *)&sun, len), 1);
-    assert_int_equal(fdpass_take(f->listener), -EAGAIN);
+    assert_int_equal(fdpass_take(f->listener, geteuid()), -EAGAIN);
     /* It was consumed, and a real one behind it is still taken. */
     assert_int_equal(sendto(f->sender, "y", 1, 0, (struct sockaddr *)&sun, len), 1);
     assert_int_equal(fdpass_send(f->sender, f->pipe[1], f->name), 0);
-    int fd = fdpass_take(f->listener);
+    int fd = fdpass_take(f->listener, geteuid());
     assert_true(fd >= 0);
     assert_writes_into(fd, f->pipe[0]);
     close(fd);
@@ -133,8 +133,8 @@ static void junk_is_read_a_bounded_number_at_a_time(void **state)
     for (int i = 0; i < 9; i++)
         assert_int_equal(sendto(f->sender, "x", 1, 0, (struct sockaddr *)&sun, len), 1);
     assert_int_equal(fdpass_send(f->sender, f->pipe[1], f->name), 0);
-    assert_int_equal(fdpass_take(f->listener), -EAGAIN);
-    int fd = fdpass_take(f->listener);
+    assert_int_equal(fdpass_take(f->listener, geteuid()), -EAGAIN);
+    int fd = fdpass_take(f->listener, geteuid());
     assert_true(fd >= 0);
     assert_writes_into(fd, f->pipe[0]);
     close(fd);
@@ -172,7 +172,7 @@ static void extra_descriptors_are_closed(void **state)
     assert_int_equal(pipe2(other, O_CLOEXEC | O_NONBLOCK), 0);
     send_two(f->sender, f->name, f->pipe[1], other[1]);
     close(other[1]);
-    int fd = fdpass_take(f->listener);
+    int fd = fdpass_take(f->listener, geteuid());
     assert_true(fd >= 0);
     assert_writes_into(fd, f->pipe[0]);
     close(fd);
@@ -198,7 +198,7 @@ static void another_users_descriptor_is_refused(void **state)
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    assert_int_equal(fdpass_take(f->listener), -EAGAIN);
+    assert_int_equal(fdpass_take(f->listener, geteuid()), -EAGAIN);
     /* The refused copy was closed: with ours closed too, the pipe ends. */
     close(f->pipe[1]);
     f->pipe[1] = -1;
@@ -214,7 +214,7 @@ static void second_listener_on_the_name_fails(void **state)
     assert_non_null(strstr(err, "cannot bind the fdpass socket"));
     /* The first one still works. */
     assert_int_equal(fdpass_send(f->sender, f->pipe[1], f->name), 0);
-    int fd = fdpass_take(f->listener);
+    int fd = fdpass_take(f->listener, geteuid());
     assert_true(fd >= 0);
     close(fd);
 }
@@ -272,7 +272,7 @@ static void send_on_a_non_socket_fails(void **state)
 {
     struct fixture *f = *state;
     assert_int_equal(fdpass_send(f->pipe[1], f->pipe[1], NULL), -ENOTSOCK);
-    assert_int_equal(fdpass_take(f->pipe[0]), -ENOTSOCK);
+    assert_int_equal(fdpass_take(f->pipe[0], geteuid()), -ENOTSOCK);
 }
 
 int main(void)

@@ -17,19 +17,19 @@ static const uint8_t slirp_mac[6] = {0x52, 0x55, 0x0a, 0x00, 0x02, 0x02};
 static void wraps_ip_packets_only(void **state)
 {
     (void)state;
-    uint8_t pkt[20] = {0x45}, frame[64];
-    assert_int_equal(ethshim_wrap(pkt, sizeof(pkt), frame, sizeof(frame)), 34);
+    uint8_t pkt[20] = {0x45, 1, 2, 3}, frame[64];
+    memcpy(frame + 14, pkt, sizeof(pkt)); /* read in place, behind the header */
+    assert_int_equal(ethshim_wrap(frame, sizeof(pkt)), 34);
     assert_memory_equal(frame + 6, ethshim_client_mac, 6);
     assert_int_equal(frame[12], 0x08);
     assert_int_equal(frame[13], 0x00);
-    assert_memory_equal(frame + 14, pkt, 20);
-    pkt[0] = 0x60;
-    assert_int_equal(ethshim_wrap(pkt, sizeof(pkt), frame, sizeof(frame)), 34);
+    assert_memory_equal(frame + 14, pkt, 20); /* the packet untouched */
+    frame[14] = 0x60;
+    assert_int_equal(ethshim_wrap(frame, sizeof(pkt)), 34);
     assert_int_equal(frame[12], 0x86);
-    pkt[0] = 0x35; /* neither version */
-    assert_int_equal(ethshim_wrap(pkt, sizeof(pkt), frame, sizeof(frame)), 0);
-    pkt[0] = 0x45; /* no room */
-    assert_int_equal(ethshim_wrap(pkt, sizeof(pkt), frame, 33), 0);
+    frame[14] = 0x35; /* neither version */
+    assert_int_equal(ethshim_wrap(frame, sizeof(pkt)), 0);
+    assert_int_equal(ethshim_wrap(frame, 0), 0);
 }
 
 static void unwraps_ip_frames(void **state)
