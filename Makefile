@@ -8,7 +8,7 @@ JOBS        ?= $(shell nproc)
 PREFIX      ?= /usr
 DESTDIR     ?=
 
-.PHONY: all deps build asan fuzz-build test unit fuzz interop e2e bench demo install uninstall \
+.PHONY: all deps build asan fuzz-build test unit fuzz interop e2e system bench demo install uninstall \
         deb format clean
 
 all: build
@@ -30,11 +30,13 @@ fuzz-build:
 	cmake --build $(BUILD_FUZZ) -j $(JOBS)
 
 # Every test: unit (plain and sanitized), fuzz (FUZZ_SECONDS each, ASan),
-# interoperability with real PPP peers, end-to-end tunnels.
+# interoperability with real PPP peers, end-to-end tunnels, and the system
+# tests in a Debian 12 guest.
 test: deps build asan fuzz-build
 	ctest --test-dir $(BUILD) --output-on-failure
 	ctest --test-dir $(BUILD_ASAN) --output-on-failure -L unit
 	ctest --test-dir $(BUILD_FUZZ) --output-on-failure -L fuzz -j $(JOBS)
+	$(MAKE) system
 
 unit: build
 	ctest --test-dir $(BUILD) --output-on-failure -L unit
@@ -47,6 +49,15 @@ interop: build
 
 e2e: build
 	ctest --test-dir $(BUILD) --output-on-failure -L e2e
+
+# The package of this build in a Debian 12 guest (qemu, TCG) with systemd,
+# systemd-resolved, resolvconf, sshd and kernel PPP, against this build in
+# a network namespace (root; tests/system/README.md).  The guest image is
+# cached in /var/tmp/pppssh-vm; SYSTEM_SCENARIOS picks scenarios.
+system: build
+	$(MAKE) deb DEB_BUILD_OPTIONS=nocheck
+	PPPSSH=$(CURDIR)/$(BUILD)/pppssh SYSTEM_DEB=$$(ls $(BUILD_DEB)/pppssh_*_*.deb | grep -v dbgsym) \
+	    ./tests/system/run.sh || [ $$? = 77 ]
 
 # A real tunnel through a real sshd between network namespaces (needs root).
 demo: deps build
@@ -75,7 +86,7 @@ uninstall:
 # the worktree stays clean): $(BUILD_DEB)/pppssh_VERSION_ARCH.deb and the
 # source package, then lintian (fails on errors) and, as root, an install
 # into a throwaway overlay of / (scripts/deb-check.sh).  Needs debhelper,
-# dpkg-dev and lintian (not in deps.sh: not part of `make test`).
+# dpkg-dev and lintian (deps.sh installs them: `make system` builds it).
 # DEB_BUILD_OPTIONS=nocheck skips the unit tests.
 deb:
 	@v=$$(dpkg-parsechangelog -S Version); \

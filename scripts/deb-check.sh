@@ -2,7 +2,7 @@
 # deb-check.sh DEB - installs the package as a new user would (dpkg -i,
 # maintainer scripts and all) into a throwaway copy-on-write overlay of /
 # in a private mount namespace, and checks what it leaves: the files, the
-# tunnel account, /run/pppssh 0700, no unit enabled or started, then
+# tunnel account, /run/pppssh 0711, no unit enabled or started, then
 # that purge removes it all.  The host's dpkg database, /etc/passwd and
 # /usr are never touched.  Needs root (mount namespace, overlayfs).
 set -eu
@@ -42,7 +42,7 @@ done
 grep -qx "ExecStart=/usr/sbin/pppssh up -f %i" /lib/systemd/system/pppssh@.service ||
     fail "the unit does not start /usr/sbin/pppssh"
 getent passwd pppssh >/dev/null || fail "no pppssh account"
-[ "$(stat -c "%a %U" /run/pppssh 2>/dev/null)" = "700 root" ] || fail "/run/pppssh is not 0700 root"
+[ "$(stat -c "%a %U" /run/pppssh 2>/dev/null)" = "711 root" ] || fail "/run/pppssh is not 0711 root"
 [ "$(stat -c "%a %U" /etc/pppssh 2>/dev/null)" = "755 root" ] || fail "/etc/pppssh is not 0755 root"
 [ -z "$(find /etc/systemd -name "pppssh*" 2>/dev/null)" ] || fail "a pppssh unit is enabled"
 # The maintainer scripts start or restart nothing (dh_installsystemd

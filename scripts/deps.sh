@@ -12,7 +12,11 @@ ppp slirp qemu-system-x86 busybox-static socat cpio xz-utils python3 python3-pro
 iperf3 gnuplot-nox wireguard-go wireguard-tools ethtool zsh
 libslirp-dev
 nftables
+debootstrap e2fsprogs debhelper dpkg-dev lintian
 "
+# debootstrap, e2fsprogs (mkfs.ext4 -d): the system tests' Debian 12 guest
+# image; debhelper, dpkg-dev, lintian: `make deb`, whose package the system
+# tests install in that guest (tests/system/README.md).
 # nftables: the nft tool, for Masquerade (pppssh.conf(5)) and its e2e test
 # libslirp-dev: pppssh-stack, serve's userspace network stack without root
 # (docs/userspace-stack.md).  Not installed by this script: the other

@@ -60,6 +60,16 @@ static int run(char *const argv[], const char *input, char *err, size_t errlen)
     return 0;
 }
 
+/* resolvconf's name for the tunnel's entry.  Debian's resolvconf orders
+ * entries by name (/etc/resolvconf/interface-order): "tun*" comes before
+ * the LAN's (eth*, en*), a bare tunnel name only matches the final "*"
+ * and would come last.  openresolv orders by -m 0 and takes any name;
+ * wg-quick uses the same prefix for the same reason. */
+static void resolvconf_record(char *out, size_t len, const char *ifname)
+{
+    snprintf(out, len, "tun.%s", ifname);
+}
+
 /* The commands that apply the resolvers, into j (its own strings). */
 static int plan(struct dns_apply_job *j, const char *ifname, const struct os_ip *dns, size_t n,
                 char *err, size_t errlen)
@@ -88,15 +98,16 @@ static int plan(struct dns_apply_job *j, const char *ifname, const struct os_ip 
         static char *const args[] = {"-a", NULL, "-m", "0", "-x", NULL};
         char **a = j->argv[0];
         a[0] = (char *)tool;
+        resolvconf_record(j->record, sizeof(j->record), ifname);
         for (size_t i = 0; i < 5; i++)
-            a[1 + i] = i == 1 ? j->ifname : args[i];
+            a[1 + i] = i == 1 ? j->record : args[i];
         for (size_t i = 0; i < n; i++) {
             size_t len = strlen(j->input);
             snprintf(j->input + len, sizeof(j->input) - len, "nameserver %s\n", j->text[i]);
         }
         j->with_input[0] = true;
         j->n_steps = 1;
-        log_info("[#] resolvconf -a %s -m 0 -x", ifname);
+        log_info("[#] resolvconf -a %s -m 0 -x", j->record);
         return 0;
     }
     snprintf(err, errlen, "DNS is set but neither resolvectl nor resolvconf is installed");
@@ -195,8 +206,10 @@ int dns_remove(const char *ifname, char *err, size_t errlen)
         return run(argv, NULL, err, errlen);
     }
     if ((tool = find(RESOLVCONF))) {
-        char *argv[] = {(char *)tool, "-d", (char *)ifname, "-f", NULL};
-        log_info("[#] resolvconf -d %s -f", ifname);
+        char record[IFNAMSIZ + 4];
+        resolvconf_record(record, sizeof(record), ifname);
+        char *argv[] = {(char *)tool, "-d", record, "-f", NULL};
+        log_info("[#] resolvconf -d %s -f", record);
         return run(argv, NULL, err, errlen);
     }
     return 0;

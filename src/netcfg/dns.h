@@ -28,6 +28,7 @@
 
 struct dns_apply_job {
     char ifname[IFNAMSIZ];
+    char record[IFNAMSIZ + 4]; /* resolvconf's name for the interface's entry */
     char text[DNS_MAX][INET6_ADDRSTRLEN];
     char *argv[DNS_STEPS][DNS_ARGS];
     char input[256]; /* resolvconf's stdin */

@@ -43,6 +43,14 @@ void log_setup(const char *ident, bool use_syslog, enum log_level max_level)
         openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+void log_reconnect(void)
+{
+    if (!log_to_syslog)
+        return;
+    closelog(); /* its descriptor is closed already: only forgotten here */
+    openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
 bool log_enabled(enum log_level level)
 {
     return level <= log_max;

@@ -16,6 +16,11 @@ enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBU
  * ident "pppssh", LOG_LEVEL_INFO.
  */
 void log_setup(const char *ident, bool use_syslog, enum log_level max_level);
+/* After closing descriptors this process did not open itself (close_range
+ * in a child): syslog's socket is one of them, and the next descriptor
+ * opened takes its number, which syslog() would write to and, failing,
+ * close.  Connects a new socket. */
+void log_reconnect(void);
 
 /* Logs one line (a trailing newline is added, not expected). */
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

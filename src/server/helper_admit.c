@@ -178,6 +178,9 @@ __attribute__((noreturn)) static void child(int out, const char *config_path, co
 {
     static struct admit_job j;
     close_others(out);
+    /* else the TUN opened next took syslog's old number, and the first
+     * line logged after it closed the TUN: "no interface named ..." */
+    log_reconnect();
     signal(SIGCHLD, SIG_DFL);
     j = (struct admit_job){.config_path = config_path,
                            .user = user,

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "report.h"
 #include "sandbox.h"
+#include "sdnotify.h"
 
 /* The one clock read of a wake-up: every handler of it uses t->now. */
 static void loop_tick(struct tunnel *t)
@@ -382,23 +383,28 @@ static int sandbox_start(struct tunnel *t)
     return 0;
 }
 
-/* Why the tunnel ended, most specific first. */
+/* Why the tunnel ended, most specific first (unless tunnel_fail said). */
 static void decide_exit(struct tunnel *t)
 {
-    if (t->failed)
-        return;
-    enum ppp_cause cause = t->link ? ppp_link_cause(t->link) : PPP_CAUSE_NONE;
-    t->failed = true;
-    if (tunnel_stopping(t) && cause != PPP_CAUSE_PEER_TERMINATED) {
-        t->exit_status = RUN_EXIT_USER_REQUEST;
-        snprintf(t->exit_msg, sizeof(t->exit_msg), "stopped on request");
-    } else {
-        t->exit_status = session_cause(t, t->exit_msg, sizeof(t->exit_msg));
+    if (!t->failed) {
+        enum ppp_cause cause = t->link ? ppp_link_cause(t->link) : PPP_CAUSE_NONE;
+        t->failed = true;
+        if (tunnel_stopping(t) && cause != PPP_CAUSE_PEER_TERMINATED) {
+            t->exit_status = RUN_EXIT_USER_REQUEST;
+            snprintf(t->exit_msg, sizeof(t->exit_msg), "stopped on request");
+        } else {
+            t->exit_status = session_cause(t, t->exit_msg, sizeof(t->exit_msg));
+        }
+        if (t->exit_status == RUN_EXIT_USER_REQUEST)
+            log_info("%s", t->exit_msg);
+        else
+            log_error("%s", t->exit_msg);
     }
-    if (t->exit_status == RUN_EXIT_USER_REQUEST)
-        log_info("%s", t->exit_msg);
-    else
-        log_error("%s", t->exit_msg);
+    /* systemctl status shows the log of the current invocation only: none
+     * while the unit waits to be restarted.  Its Status: line (STATUS=)
+     * lasts until the next start, so the reason stays in sight. */
+    if (t->exit_status != RUN_EXIT_USER_REQUEST)
+        sd_notify_status(t->exit_msg);
 }
 
 static void fmt_addr4(struct in_addr a, char *buf, size_t size)

@@ -239,6 +239,54 @@ wait_gone() {
     ! "$@" >/dev/null 2>&1
 }
 
+# ==== the README followed as written (test-getting-started, tests/system) ====
+
+# e2e_readme_blocks README SECTION: the sh blocks of README's "## SECTION",
+# in order, into $E2E_TMP/block1.sh, block2.sh, ...
+e2e_readme_blocks() {
+    awk -v dir="$E2E_TMP" -v section="## $2" '
+        /^## / { in_section = ($0 == section) }
+        in_section && /^```sh$/ { n++; out = dir "/block" n ".sh"; next }
+        in_section && /^```$/ { out = ""; next }
+        out != "" { print > out }
+    ' "$1"
+}
+
+# e2e_side NS NAME: a root for side NAME, an overlay of / in a new mount
+# namespace in NS, with /dev, /proc and NS's /sys and a /run of its own;
+# a holder process keeps the namespace (its PID in $E2E_TMP/NAME.pid),
+# left running until cleanup.  Writes to /etc, /root, /usr stay in it.
+e2e_side() {
+    ip netns exec "$1" unshare -m --propagation private sh -c '
+        top=$0/$1
+        mkdir -p "$top"
+        mount -t tmpfs e2e-side "$top"
+        mkdir "$top/up" "$top/work" "$top/root"
+        mount -t overlay e2e-side -o "lowerdir=/,upperdir=$top/up,workdir=$top/work" "$top/root"
+        mount --rbind /dev "$top/root/dev"
+        mount -t proc proc "$top/root/proc"
+        mount --rbind /sys "$top/root/sys"
+        mount -t tmpfs run "$top/root/run"
+        exec chroot "$top/root" sleep 300' "$E2E_TMP" "$2" &
+    echo $! >"$E2E_TMP/$2.pid"
+    E2E_PIDS="$E2E_PIDS $!"
+    i=0
+    while [ "$(readlink "/proc/$!/root")" = / ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+}
+
+# e2e_on NAME COMMAND: COMMAND (sh) as root in side NAME, in /root.
+e2e_on() {
+    x_pid=$(cat "$E2E_TMP/$1.pid")
+    nsenter -t "$x_pid" -m -n -r -w sh -c "cd /root && $2"
+}
+
+# e2e_on_says NAME COMMAND PATTERN: COMMAND's output in side NAME has a
+# line matching PATTERN (grep -E).
+e2e_on_says() {
+    e2e_on "$1" "$2" >"$E2E_TMP/on.out" 2>&1
+    grep -Eq "$3" "$E2E_TMP/on.out" || { cat "$E2E_TMP/on.out"; return 1; }
+}
+
 # ==== the wider bed: office LANs, more hosts and users, bounded `up`, snapshots ====
 # (call e2e_bed_setup instead of e2e_setup for these)
 #

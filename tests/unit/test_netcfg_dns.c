@@ -123,7 +123,20 @@ static void resolvconf_reads_the_nameservers(void **state)
     assert_int_equal(dns_apply_start(&job, "vpn0", dns, 2, 0, os_clock_ms(), err, sizeof(err)), 0);
     poll_until_idle(3000);
     assert_string_equal(recorded(),
-                        "-a vpn0 -m 0 -x\nnameserver 198.18.0.53\nnameserver 198.18.0.54\n");
+                        "-a tun.vpn0 -m 0 -x\nnameserver 198.18.0.53\nnameserver 198.18.0.54\n");
+}
+
+static void resolvconf_removes_the_same_entry(void **state)
+{
+    (void)state;
+    char body[1024];
+    tmpdir_path(out, sizeof(out), "tool.out");
+    snprintf(body, sizeof(body), "echo \"$*\" > %s", out);
+    fake_tool(body);
+    dns_use_tools(NULL, tool);
+    char err[256];
+    assert_int_equal(dns_remove("vpn0", err, sizeof(err)), 0);
+    assert_string_equal(recorded(), "-d tun.vpn0 -f\n");
 }
 
 static void without_a_tool_nothing_starts(void **state)
@@ -145,6 +158,7 @@ int main(void)
         cmocka_unit_test(a_failing_step_stops_the_rest),
         cmocka_unit_test(a_hanging_tool_is_killed_at_its_time),
         cmocka_unit_test(resolvconf_reads_the_nameservers),
+        cmocka_unit_test(resolvconf_removes_the_same_entry),
         cmocka_unit_test(without_a_tool_nothing_starts),
     };
     return cmocka_run_group_tests(tests, tmpdir_make, tmpdir_remove);
