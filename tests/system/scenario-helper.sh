@@ -17,7 +17,8 @@ check "helper: account vpnalice (no sudo, no capability), its forced command, se
         install -o vpnalice -m 600 /mnt/host/alice_authorized_keys ~vpnalice/.ssh/authorized_keys &&
         install -m 600 /mnt/host/helper-server.conf /etc/pppssh/server.conf"
 # SYS_HELPER_RUN_MODE=700 replays the regression: serve cannot reach the
-# socket and falls back to userspace mode (no interface in the guest).
+# socket (no interface in the guest, whether serve refuses or falls back
+# to userspace mode).
 [ -z "$SYS_HELPER_RUN_MODE" ] || vm "chmod $SYS_HELPER_RUN_MODE /run/pppssh"
 check "helper: systemctl enable --now pppssh-helper.socket" \
     vm "timeout 30 systemctl enable --now pppssh-helper.socket"
