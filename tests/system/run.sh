@@ -11,6 +11,8 @@
 #   howto-pppd-shell    pppssh up -> pppd as the VPN account's login shell
 #   howto-pppssh-shell  stock pppd, ssh -t -> pppssh as the login shell
 #   getting-started     README's "Getting started", word for word (the guest is the server)
+#   helper              serve without root: an ordinary account, the socket-activated pppssh-helper
+#   userspace           serve without root or helper: the account's pppssh-stack (libslirp)
 #   dns-resolvconf      UsePeerDNS through Debian's resolvconf (replaces systemd-resolved: last)
 #
 #   PPPSSH=build/pppssh SYSTEM_DEB=build-deb/pppssh_*.deb tests/system/run.sh [SCENARIO...]
@@ -23,7 +25,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 e2e_skip_unless_root
 SYSTEM_SCENARIOS=${SYSTEM_SCENARIOS:-systemd dns-resolved howto-pty howto-sudo howto-pppd-shell \
-    howto-pppssh-shell getting-started dns-resolvconf}
+    howto-pppssh-shell getting-started helper userspace dns-resolvconf}
 [ $# = 0 ] || SYSTEM_SCENARIOS=$*
 for s in $SYSTEM_SCENARIOS; do
     [ -f "$HERE/scenario-$s.sh" ] || { echo "no scenario $s (tests/system/scenario-$s.sh)"; exit 1; }
