@@ -73,6 +73,7 @@ check "guest: key and known_hosts for the host side" \
     vm "install -m 600 /mnt/host/client_key /etc/pppssh/test.key &&
         install -m 644 /mnt/host/known_hosts /etc/pppssh/known_hosts"
 tunnel_conf sys "Route = 198.19.0.0/24" "DNS = 198.18.255.53"
+tunnel_conf def "Route = 0.0.0.0/0"
 tunnel_conf bad
 sed -i "s/^Server = .*/Server = root@198.18.0.99/; s/ConnectTimeout=5/ConnectTimeout=3/" "$E2E_TMP/share/bad.conf"
 vm "install -m 600 /mnt/host/bad.conf /etc/pppssh/bad.conf"

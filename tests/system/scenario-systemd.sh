@@ -1,8 +1,9 @@
 # scenario-systemd.sh - pppssh@NAME under systemd as PID 1 (sourced by
 # run.sh, in a booted guest with the package installed).  The guest is the
 # client, the host namespace's sshd serves.  What systemd and the kernel
-# end up with after start, a killed ssh, stop, restart, `pppssh down` and a
-# failed start; and that the journal has no doubled prefixes.
+# end up with after start, a killed ssh, stop, restart, `pppssh down`, a
+# default route through the tunnel and a failed start; and that the
+# journal has no doubled prefixes.
 # shellcheck shell=sh
 
 # unit_prop UNIT PROPERTY: its value, e.g. unit_prop pppssh@sys MainPID.
@@ -58,6 +59,21 @@ check "systemd: ... 13 s later still inactive, Result=success, never restarted" 
 check "systemd: ... Result=success" grep -qx "Result=success" "$E2E_TMP/vm.out"
 check "systemd: ... NRestarts=0" grep -qx "NRestarts=0" "$E2E_TMP/vm.out"
 check_not "systemd: ... no interface sys" vm "ip link show sys"
+
+# Route = 0.0.0.0/0: the default goes through the tunnel, a policy rule
+# keeps the SSH server (also where this test's ssh comes from) outside
+# (pppssh(8), ROUTING); stop leaves rules and routes as they were.
+ROUTING='ip rule; ip -4 route show table all | grep -v "^local\|^broadcast"'
+routing_before=$(vm "$ROUTING")
+check "systemd: start a tunnel with Route = 0.0.0.0/0" vm "timeout 100 systemctl start pppssh@def"
+check "systemd: ... an address beyond the server goes through it" \
+    vm_says "ip -4 route get 198.19.99.1" " dev def "
+check "systemd: ... a rule keeps the SSH server in the main table" \
+    vm_says "ip rule" "to 198\.18\.0\.1 lookup main"
+check "systemd: ... the host side pings the guest through the tunnel" in_srv ping -c 2 -W 3 198.18.255.2
+check "systemd: ... stop" vm "timeout 30 systemctl stop pppssh@def"
+check "systemd: ... after stop the rules and routes are as before" \
+    test "$(vm "$ROUTING")" = "$routing_before"
 
 # An unreachable server: nothing answers ARP for 198.18.0.99 on the TAP.
 # The first attempt is not retried by pppssh (exit 8); the unit's
