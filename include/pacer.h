@@ -39,10 +39,6 @@ void pacer_config_default(struct pacer_config *config);
  * delivered. */
 void pacer_config_for_path(struct pacer_config *config);
 
-/* pacer_on_path(): the busy periods whose most delivered bounds the
- * link estimate from below (about BBR's max-filter window). */
-#define PACER_DELIVERY_ROUNDS 10
-
 struct pacer {
     struct pacer_config config;
     double rate;         /* bytes/s */
@@ -65,9 +61,6 @@ struct pacer {
     ppp_time path_queue_max; /* pacer_on_path(): the longest path queue since the last decision */
     bool link_measured;      /* pacer_on_path(): link_rate came from a busy interval */
     double prev_link;        /* pacer_on_path(): the previous delivery sample */
-    /* pacer_on_path(): the last busy periods' deliveries, a ring */
-    double recent_links[PACER_DELIVERY_ROUNDS];
-    unsigned recent_next;
     uint64_t samples, decreases;
 };
 

@@ -411,45 +411,9 @@ static bool app_limited(const struct pacer *p, const struct path_interval *iv, p
              inflight <= OWN_QUEUE_MARGIN * iv->sending * seconds);
 }
 
-/* The most the connection delivered in one of the last busy periods. */
-static double recent_delivery_max(struct pacer *p, const struct path_interval *iv, bool limited)
-{
-    if (!limited && iv->link > 0) {
-        p->recent_links[p->recent_next] = iv->link;
-        p->recent_next = (p->recent_next + 1) % PACER_DELIVERY_ROUNDS;
-    }
-    double most = 0;
-    for (unsigned i = 0; i < PACER_DELIVERY_ROUNDS; i++)
-        if (p->recent_links[i] > most)
-            most = p->recent_links[i];
-    return most;
-}
-
-/* The estimate stays within a quarter of the most the connection
- * delivered in one of the last few busy periods (BBR's max-filtered
- * delivery rate, BBR.max_bw: draft-ietf-ccwg-bbr, "Updating the
- * BBR.max_bw Max Filter", section 4.5.2.4 in its predecessor
- * draft-cardwell-iccrg-bbr-congestion-control-02).
- * When the outer connection repairs a loss, what we hand over waits
- * unsent in its socket for a round trip and comes out in one burst: the
- * periods around it deliver less than the link, and every period shows
- * a queue.  Each cut went to the smoothed estimate, which followed the
- * cut rate's smaller deliveries down, and no period was ever short
- * enough to probe up again: in test_pacer.c's model of a loss repaired
- * every 100 ms the rate fell from 20 to 4.7 Mbit/s in ten seconds, and
- * a cut there does not shorten the wait (the burst is the socket's, not
- * our rate's).  The burst after each repair still drains at the link's
- * rate, and that period's delivery bounds how far the estimate falls. */
-static void hold_link_to_delivery(struct pacer *p, double most)
-{
-    if (p->link_rate > 0 && p->link_rate < 0.75 * most)
-        p->link_rate = 0.75 * most;
-}
-
 static void estimate_link(struct pacer *p, const struct path_interval *iv, ppp_time base_rtt,
                           bool limited)
 {
-    double most = recent_delivery_max(p, iv, limited);
     if (iv->link <= 0 || (iv->link <= p->link_rate && limited))
         return;
     /* An estimate from idle traffic (pings, the ACKs of a transfer
@@ -462,8 +426,6 @@ static void estimate_link(struct pacer *p, const struct path_interval *iv, ppp_t
     note_link_rate(p, iv->link, growth);
     if (!limited)
         p->link_measured = true;
-    if (!in_startup(p))
-        hold_link_to_delivery(p, most);
 }
 
 static void steer_rate(struct pacer *p, ppp_time now, ppp_time queue, ppp_time period,

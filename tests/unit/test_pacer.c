@@ -291,14 +291,7 @@ struct path_run {
     int queue_packets;  /* the bottleneck's queue (0: the bench's 100) */
     ppp_time ack_delay; /* the receiver holds an ACK this long (see below) */
     bool window;        /* the flows inside are held by their own window (below) */
-    int repair_ms;      /* the connection repairs a loss this often (below; 0: never) */
 };
-
-/* While the outer connection repairs a loss its window is full: for a
- * round trip it sends nothing new, and what ssh writes waits unsent in
- * its socket, up to about this much (TCP_NOTSENT_LOWAT and ssh's own
- * buffer); then the socket is not writable and nothing leaves our queue. */
-#define SOCKET_UNSENT 65536.0
 
 static struct result run_on_path(const struct path_run *pr, struct pacer *p)
 {
@@ -315,7 +308,7 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
     ppp_time end = (ppp_time)pr->seconds * 1000 * PPP_MS;
     ppp_time from = (ppp_time)pr->warmup * 1000 * PPP_MS;
     ppp_time change = (ppp_time)pr->change_s * 1000 * PPP_MS;
-    double used = 0, capacity = 0, held = 0, pushed = 0, unsent = 0;
+    double used = 0, capacity = 0, held = 0, pushed = 0;
     double queue_limit = (pr->queue_packets ? pr->queue_packets : 100) * PACKET;
     size_t lag = (size_t)(2 * pr->delay / STEP); /* an ACK comes back a base RTT after */
     for (uint64_t step = 0; (ppp_time)step * STEP < end; step++) {
@@ -347,26 +340,7 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
          * never held back (until a drop, which is not modelled: here the
          * window stops growing at a full queue). */
         double window = 10 * PACKET + view.delivered_at[seen];
-        ppp_time cycle = (ppp_time)pr->repair_ms * PPP_MS;
-        bool repairing = cycle && now % cycle < 2 * pr->delay;
-        while (!repairing && unsent > 0 && m.queued < queue_limit) {
-            push(PACKET, 0);
-            pushed += PACKET;
-            unsent -= PACKET;
-        }
-        if (pr->repair_ms)
-            held = unsent;
-        while (pr->repair_ms && on && unsent < SOCKET_UNSENT && pacer_can_send(p, now)) {
-            pacer_sent(p, PACKET);
-            if (repairing || m.queued >= queue_limit) {
-                unsent += PACKET;
-                held = unsent;
-                continue;
-            }
-            push(PACKET, 0);
-            pushed += PACKET;
-        }
-        while (!pr->repair_ms && on && pacer_can_send(p, now)) {
+        while (on && pacer_can_send(p, now)) {
             if (pr->window && pushed - view.delivered_at[seen] >= window)
                 break;
             if (pr->window && m.queued >= queue_limit)
@@ -683,22 +657,6 @@ static void test_on_path_deep_queue_fills_at_start(void **state)
     holds(&pr, 0.90);
 }
 
-/* The outer connection repairs a loss every 100 ms (0.5% loss on a
- * 20 Mbit/s path): each time, bytes wait unsent in its socket for a round
- * trip.  That wait is a queue, but it is the connection's, and cutting
- * below what the path delivers does not shorten it: the rate stays near
- * the link's (on main it fell to 2% of it). */
-static void test_on_path_repairs_keep_the_rate(void **state)
-{
-    (void)state;
-    struct pacer p;
-    struct path_run pr = {
-        .rate = 2.5e6, .delay = 20 * PPP_MS, .seconds = 10, .warmup = 3, .repair_ms = 100};
-    struct result r = run_on_path(&pr, &p);
-    assert_true(r.utilisation >= 0.5);
-    assert_true(p.rate >= 0.5 * pr.rate);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -722,7 +680,6 @@ int main(void)
         cmocka_unit_test(test_on_path_window_fills_slow_link),
         cmocka_unit_test(test_on_path_trickle_in_full_segments_keeps_the_rate),
         cmocka_unit_test(test_on_path_deep_queue_fills_at_start),
-        cmocka_unit_test(test_on_path_repairs_keep_the_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
