@@ -38,7 +38,9 @@ static void forward_signal(int sig)
         kill((pid_t)session_pid, sig);
 }
 
-static void forward_signals(pid_t pid)
+/* Blocked since before the fork (up_split), so that one sent meanwhile
+ * is forwarded now rather than ending the parent or the session early. */
+static void forward_signals(pid_t pid, const sigset_t *stop)
 {
     session_pid = pid;
     struct sigaction sa = {.sa_handler = forward_signal};
@@ -48,6 +50,7 @@ static void forward_signals(pid_t pid)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
+    sigprocmask(SIG_UNBLOCK, stop, NULL);
 }
 
 /* ssh's account: User, else sudo's invoking user (sudo(8) sets SUDO_USER
@@ -152,9 +155,10 @@ static int wait_session(pid_t pid)
 /* The parent: serve the session's requests until its socket closes,
  * then wait for it and remove what only root may remove. */
 static int parent_serve(const struct run_params *p, pid_t pid, int sock,
-                        struct configurator *local, const struct cfg_policy *policy)
+                        struct configurator *local, const struct cfg_policy *policy,
+                        const sigset_t *stop)
 {
-    forward_signals(pid);
+    forward_signals(pid, stop);
     /* A transport's status or a hook's end written to a session that died:
      * EPIPE, not the end of the part that must undo everything. */
     signal(SIGPIPE, SIG_IGN);
@@ -244,9 +248,13 @@ enum up_split_side up_split(const struct up_plan *plan, struct run_params *p, in
         close(tun);
         return UP_SPLIT_DONE;
     }
+    sigset_t stop; /* the session reads them through signalfd once it can */
+    report_stop_signals(&stop);
+    sigprocmask(SIG_BLOCK, &stop, NULL);
     pid_t pid = fork();
     if (pid < 0) {
         *status = fail(p, RUN_EXIT_FATAL, "fork: %s", strerror(errno));
+        sigprocmask(SIG_UNBLOCK, &stop, NULL);
         priv->free(priv);
         close(tun);
         return UP_SPLIT_DONE;
@@ -262,6 +270,6 @@ enum up_split_side up_split(const struct up_plan *plan, struct run_params *p, in
         close(p->report_fd);
     struct cfg_policy policy;
     make_policy(p, plan->remote, &policy);
-    *status = parent_serve(p, pid, sv[0], priv, &policy);
+    *status = parent_serve(p, pid, sv[0], priv, &policy, &stop);
     return UP_SPLIT_DONE;
 }

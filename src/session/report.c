@@ -46,7 +46,16 @@ static void forward_signal(int sig)
         kill(waiting_for, SIGTERM);
 }
 
-static _Noreturn void wait_for_child(int fd, pid_t pid)
+void report_stop_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGHUP);
+    sigaddset(set, SIGUSR1);
+}
+
+static _Noreturn void wait_for_child(int fd, pid_t pid, const sigset_t *old_mask)
 {
     struct sigaction sa = {.sa_handler = forward_signal};
     sigemptyset(&sa.sa_mask);
@@ -54,6 +63,7 @@ static _Noreturn void wait_for_child(int fd, pid_t pid)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    sigprocmask(SIG_SETMASK, old_mask, NULL);
     char line[1024];
     size_t len = read_line(fd, line, sizeof(line));
     if (len >= 2 && strcmp(line, "UP") == 0)
@@ -82,19 +92,23 @@ static _Noreturn void wait_for_child(int fd, pid_t pid)
 int report_detach(int *fd)
 {
     int p[2];
+    sigset_t stop, old_mask;
     if (pipe2(p, O_CLOEXEC) < 0)
         return -errno;
     fflush(NULL);
+    report_stop_signals(&stop);
+    sigprocmask(SIG_BLOCK, &stop, &old_mask);
     pid_t pid = fork();
     if (pid < 0) {
         int e = errno;
+        sigprocmask(SIG_SETMASK, &old_mask, NULL);
         close(p[0]);
         close(p[1]);
         return -e;
     }
     if (pid > 0) {
         close(p[1]);
-        wait_for_child(p[0], pid);
+        wait_for_child(p[0], pid, &old_mask);
     }
     close(p[0]);
     setsid();
