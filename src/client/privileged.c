@@ -34,6 +34,8 @@ struct privileged {
     size_t n_done;
     bool have_pair;             /* the last IPV4_UP carried out here: */
     struct in_addr local, peer; /* a hook gets these addresses or none */
+    bool down_owed;             /* ip-up ran and no ip-down followed: */
+    struct hook_env up_env;     /* what ip-down gets if the session dies */
     struct cfg_reply reply;
 };
 
@@ -138,6 +140,8 @@ static int hook_now(struct privileged *p, const struct cfg_request *rq, char *wh
         return r;
     }
     p->done_w[p->n_done++] = done[1];
+    p->down_owed = kind == HOOK_IP_UP;
+    p->up_env = env;
     p->reply = (struct cfg_reply){.fds = {done[0]}, .n_fds = 1};
     hooks_settle(p); /* no script to run: the job is done already */
     return 0;
@@ -208,11 +212,19 @@ static bool priv_ipv6_off(const struct configurator *c, char *why, size_t size)
     return p->inner->ipv6_off(p->inner, why, size);
 }
 
-/* ip-down runs with the addresses still in place: hooks before the undo. */
+/* ip-down runs with the addresses still in place: hooks before the undo.
+ * A session killed after ip-up (SIGKILL, a crash) never asks for ip-down,
+ * and its interface went with its TUN: pppd runs ip-down whenever the
+ * link goes down, after the addresses are cleared, so it runs here. */
 static void priv_free(struct configurator *c)
 {
     struct privileged *p = self(c);
     transport_end(p);
+    if (p->down_owed) {
+        log_info("the session ended without ip-down: running it");
+        if (hooks_queue(&p->hooks, HOOK_IP_DOWN, &p->up_env, os_clock_ms()) < 0)
+            log_warn("hooks: cannot queue ip-down");
+    }
     hooks_drain(&p->hooks);
     hooks_settle(p);
     for (size_t i = 0; i < p->n_done; i++)

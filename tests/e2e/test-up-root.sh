@@ -28,6 +28,11 @@ export PPPSSH_HOOK_DIR=$E2E_TMP/hooks
 mkdir -p "$PPPSSH_HOOK_DIR/ip-up.d"
 printf '#!/bin/sh\nid -u >"%s/hook.uid"\n' "$E2E_TMP" >"$PPPSSH_HOOK_DIR/ip-up.d/10who"
 chmod 755 "$PPPSSH_HOOK_DIR/ip-up.d/10who"
+# An ip-down hook that says who ran it, and with which addresses.
+mkdir -p "$PPPSSH_HOOK_DIR/ip-down.d"
+printf '#!/bin/sh\necho "$(id -u) $4 $5" >>"%s/down.log"\n' "$E2E_TMP" \
+    >"$PPPSSH_HOOK_DIR/ip-down.d/10who"
+chmod 755 "$PPPSSH_HOOK_DIR/ip-down.d/10who"
 
 e2e_server_conf 198.18.255.100-198.18.255.120 "[User e2e]" "Address = 198.18.255.2"
 e2e_serve_args --user e2e
@@ -124,13 +129,19 @@ check "sudo: after ssh is killed, a new ssh starts" test -n "$NEW"
 check "sudo: the new ssh runs as $SUDOER" test "$(uid_of "${NEW:-1}")" = "$SUDO_UID"
 check "sudo: the tunnel is up again" sh -c "for i in \$(seq 100); do ip netns exec $NS_CLI ping -q -c 1 -W 1 $LAN_HOST_IP >/dev/null 2>&1 && exit 0; sleep 0.1; done; exit 1"
 
-# SIGKILL of the session: the privileged part undoes everything.
+# SIGKILL of the session: the privileged part undoes everything, and runs
+# the ip-down the session never asked for, as pppd would when the link goes.
+LOCAL=$(in_cli ip -4 -o addr show dev "$NAME" | awk '{split($4, a, "/"); print a[1]}')
+PEER=$(in_cli ip -4 -o addr show dev "$NAME" | awk '{split($6, a, "/"); print a[1]}')
+rm -f "$E2E_TMP/down.log"
 [ -n "$SESSION" ] && kill -KILL "$SESSION"
 check "SIGKILL: interface $NAME is gone" link_gone
 check "SIGKILL: route to the LAN is gone" route_gone
 check "SIGKILL: the privileged parent is gone" wait_gone test -d "/proc/$PARENT"
 check "SIGKILL: ssh is gone" wait_gone test -d "/proc/${NEW:-$SSH}"
 check_not "SIGKILL: no control socket is left" test -e "$PPPSSH_RUN_DIR/$NAME.sock"
+check "SIGKILL: ip-down ran once, as root, with $LOCAL $PEER" \
+    test "$(cat "$E2E_TMP/down.log" 2>/dev/null)" = "0 $LOCAL $PEER"
 sed 's/^/    up| /' "$E2E_TMP/up2.err"
 
 e2e_summary
