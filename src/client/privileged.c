@@ -212,6 +212,12 @@ static bool priv_ipv6_off(const struct configurator *c, char *why, size_t size)
     return p->inner->ipv6_off(p->inner, why, size);
 }
 
+static bool priv_dns_busy(const struct configurator *c)
+{
+    const struct privileged *p = (const struct privileged *)c;
+    return p->inner->dns_busy && p->inner->dns_busy(p->inner);
+}
+
 /* ip-down runs with the addresses still in place: hooks before the undo.
  * A session killed after ip-up (SIGKILL, a crash) never asks for ip-down,
  * and its interface went with its TUN: pppd runs ip-down whenever the
@@ -244,6 +250,7 @@ struct configurator *configurator_privileged_new(struct configurator *inner,
                                    .poll = priv_poll,
                                    .expiry = priv_expiry,
                                    .ipv6_off = priv_ipv6_off,
+                                   .dns_busy = priv_dns_busy,
                                    .free = priv_free,
                                    .reply = priv_reply};
     p->inner = inner;

@@ -459,10 +459,9 @@ static void announce_up(struct supervisor *s, const struct session_facts *f)
         snprintf(text + n, sizeof(text) - (size_t)n, " (reconnect %u)", s->reconnects);
     }
     log_info("%s", text);
-    if (s->sessions > 1)
-        sd_notify_status(text);
-    else
-        sd_notify_ready(text); /* Type=notify: ready once the link is up */
+    /* READY=1 follows once the ip-up hooks are done and the resolvers
+     * applied (the session's engine_report_up, as `up`'s "UP"). */
+    sd_notify_status(text);
 }
 
 void supervisor_link_up(struct supervisor *s, const struct session_facts *f)

@@ -96,6 +96,11 @@ static bool local_ipv6_off(const struct configurator *c, char *why, size_t size)
     return netcfg_ipv6_off(journal_read(c), why, size);
 }
 
+static bool local_dns_busy(const struct configurator *c)
+{
+    return dns_apply_busy(&journal_read(c)->dns);
+}
+
 static void local_free(struct configurator *c)
 {
     netcfg_undo(journal(c), AF_UNSPEC);
@@ -111,6 +116,7 @@ struct configurator *configurator_local_new(const char *ifname, unsigned ifindex
                                    .poll = local_poll,
                                    .expiry = local_expiry,
                                    .ipv6_off = local_ipv6_off,
+                                   .dns_busy = local_dns_busy,
                                    .free = local_free};
     netcfg_init(&l->net, ifname, ifindex);
     netcfg_harden(&l->net); /* before the peer can send anything */

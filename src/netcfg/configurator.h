@@ -28,7 +28,8 @@ enum cfg_request_kind {
     CFG_IPV4_UP,    /* local, peer: the point-to-point pair (IPCP up) */
     CFG_IPV6_UP,    /* prefix: an address (fe80::IFID/64, Address6), prefix_route or not */
     CFG_ROUTE,      /* prefix: a network into the tunnel; keep_outside: the SSH server */
-    CFG_DNS,        /* dns[n_dns]: the resolvers of the interface (client) */
+    CFG_DNS,        /* dns[n_dns]: the resolvers of the interface (client); across a
+                       socket the reply is a pipe that closes when they are applied */
     CFG_PROXY_ARP,  /* peer: answered for on the LAN whose subnet holds it (server) */
     CFG_FORWARD,    /* family: forwarding on while that family is up (client's Forward) */
     CFG_MASQUERADE, /* oif: masquerade what leaves by it, "" = the tunnel (client) */
@@ -81,6 +82,11 @@ struct configurator {
     long long (*expiry)(const struct configurator *c);
     /* A reading, no change: IPv6 is off on the interface, with why. */
     bool (*ipv6_off)(const struct configurator *c, char *why, size_t size);
+    /* A reading: the resolvers of the last CFG_DNS are still being
+     * applied (each command is killed at its timeout, dns.h, so this ends).
+     * `up` says the tunnel is up only after (engine_report_up).  NULL:
+     * never (a server's configurators apply no resolvers). */
+    bool (*dns_busy)(const struct configurator *c);
     /* Undoes everything (as CFG_UNDO_ALL) and frees. */
     void (*free)(struct configurator *c);
     /* The last request's reply (its descriptors handed over), for the

@@ -8,6 +8,7 @@
 #include "configurator_socket.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,9 @@ struct cfg_answer {
 /* A resolver job's child is reaped by polling (netcfg_poll) at least this
  * often while it runs: the served loop has no signalfd of its own. */
 #define SERVE_POLL_STEP_MS 100
+/* The pipe of CFG_DNS's reply is looked at this often while it is open
+ * (the session's loop has no descriptor of it to watch). */
+#define DNS_DONE_POLL_MS 50
 
 static bool same_prefix(const struct os_prefix *a, const struct os_prefix *b)
 {
@@ -122,6 +126,8 @@ struct socket_configurator {
     bool ipv6_off;
     char ipv6_why[200];
     struct cfg_reply reply; /* the last answer's, until taken */
+    int dns_done;           /* CFG_DNS's pipe: end-of-file once applied; -1: none */
+    long long dns_polled_ms;
 };
 
 static void drop_reply(struct cfg_reply *r)
@@ -162,6 +168,24 @@ static int receive_answer(struct socket_configurator *s, char *why, size_t size)
     return a.result < 0 ? a.result : 0;
 }
 
+static void dns_forget(struct socket_configurator *s)
+{
+    if (s->dns_done >= 0)
+        close(s->dns_done);
+    s->dns_done = -1;
+}
+
+/* A new set of resolvers replaces one still being applied. */
+static void dns_watch(struct socket_configurator *s, const struct cfg_request *rq)
+{
+    dns_forget(s);
+    if (s->reply.n_fds == 1) {
+        s->dns_done = s->reply.fds[0];
+        s->reply.n_fds = 0;
+        s->dns_polled_ms = rq->now_ms;
+    }
+}
+
 static int socket_request(struct configurator *c, const struct cfg_request *rq, char *why,
                           size_t size)
 {
@@ -170,20 +194,35 @@ static int socket_request(struct configurator *c, const struct cfg_request *rq, 
         snprintf(why, size, "privileged part: %s", strerror(errno));
         return -EIO;
     }
-    return receive_answer(s, why, size);
+    int r = receive_answer(s, why, size);
+    if (r == 0 && rq->kind == CFG_DNS)
+        dns_watch(s, rq);
+    return r;
 }
 
-/* The resolver jobs run in the privileged part. */
+/* The resolver jobs run in the privileged part, which closes the pipe
+ * of their CFG_DNS once they have ended (dns_settle below). */
 static void socket_poll(struct configurator *c, long long now_ms)
 {
-    (void)c;
-    (void)now_ms;
+    struct socket_configurator *s = self(c);
+    if (s->dns_done < 0)
+        return;
+    s->dns_polled_ms = now_ms;
+    struct pollfd pfd = {.fd = s->dns_done, .events = POLLIN};
+    char byte;
+    if (poll(&pfd, 1, 0) != 0 && read(s->dns_done, &byte, 1) <= 0)
+        dns_forget(s);
 }
 
 static long long socket_expiry(const struct configurator *c)
 {
-    (void)c;
-    return -1;
+    const struct socket_configurator *s = (const struct socket_configurator *)c;
+    return s->dns_done >= 0 ? s->dns_polled_ms + DNS_DONE_POLL_MS : -1;
+}
+
+static bool socket_dns_busy(const struct configurator *c)
+{
+    return ((const struct socket_configurator *)c)->dns_done >= 0;
 }
 
 static bool socket_ipv6_off(const struct configurator *c, char *why, size_t size)
@@ -210,6 +249,7 @@ static void socket_free(struct configurator *c)
     if (socket_request(c, &rq, why, sizeof(why)) < 0)
         log_warn("%s", why);
     drop_reply(&self(c)->reply);
+    dns_forget(self(c));
     close(self(c)->sock);
     free(c);
 }
@@ -223,9 +263,11 @@ struct configurator *configurator_socket_new(int sock)
                                    .poll = socket_poll,
                                    .expiry = socket_expiry,
                                    .ipv6_off = socket_ipv6_off,
+                                   .dns_busy = socket_dns_busy,
                                    .free = socket_free,
                                    .reply = socket_reply};
     s->sock = sock;
+    s->dns_done = -1;
     char why[200];
     if (receive_answer(s, why, sizeof(why)) < 0) {
         log_error("%s", why);
@@ -237,8 +279,35 @@ struct configurator *configurator_socket_new(int sock)
 
 /* ---- the privileged end ---- */
 
+/* The resolvers of the last CFG_DNS have been applied, or failed, or were
+ * killed at their timeout: its pipe closes, the session sees end-of-file. */
+static void dns_settle(const struct configurator *inner, int *dns_done_w)
+{
+    if (*dns_done_w < 0 || (inner->dns_busy && inner->dns_busy(inner)))
+        return;
+    close(*dns_done_w);
+    *dns_done_w = -1;
+}
+
+/* CFG_DNS carried out: its reply is a pipe whose write end stays here
+ * until the resolvers are applied, so that `up` says "up" only after
+ * (engine_report_up).  Without a pipe the session does not wait. */
+static void dns_pipe_reply(const struct configurator *inner, int *dns_done_w,
+                           struct cfg_reply *reply)
+{
+    int p[2];
+    if (*dns_done_w >= 0)
+        close(*dns_done_w); /* the set it was for is replaced */
+    *dns_done_w = -1;
+    if (reply->n_fds != 0 || pipe2(p, O_CLOEXEC) < 0)
+        return;
+    reply->fds[reply->n_fds++] = p[0];
+    *dns_done_w = p[1];
+    dns_settle(inner, dns_done_w); /* a command that could not start: done already */
+}
+
 static void answer(int sock, struct configurator *inner, const struct cfg_policy *policy,
-                   const struct cfg_request *rq, ssize_t len)
+                   const struct cfg_request *rq, ssize_t len, int *dns_done_w)
 {
     struct cfg_answer a;
     struct cfg_reply reply = {0};
@@ -254,6 +323,8 @@ static void answer(int sock, struct configurator *inner, const struct cfg_policy
         a.result = inner->request(inner, rq, a.why, sizeof(a.why));
         if (inner->reply)
             inner->reply(inner, &reply);
+        if (a.result == 0 && rq->kind == CFG_DNS)
+            dns_pipe_reply(inner, dns_done_w, &reply);
     }
     a.value = reply.value;
     a.ipv6_off = inner->ipv6_off(inner, a.ipv6_why, sizeof(a.ipv6_why));
@@ -280,12 +351,13 @@ static int wait_ms(const struct configurator *inner, long long now)
 int configurator_serve(int sock, struct configurator *inner, const struct cfg_policy *policy,
                        volatile sig_atomic_t *stop)
 {
-    int r = 0;
-    answer(sock, inner, policy, NULL, 0);
+    int r = 0, dns_done_w = -1;
+    answer(sock, inner, policy, NULL, 0, &dns_done_w);
     while (!stop || !*stop) {
         struct pollfd pfd = {.fd = sock, .events = POLLIN};
         int n = poll(&pfd, 1, wait_ms(inner, os_clock_ms()));
         inner->poll(inner, os_clock_ms());
+        dns_settle(inner, &dns_done_w);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -308,8 +380,10 @@ int configurator_serve(int sock, struct configurator *inner, const struct cfg_po
             r = -errno;
             break;
         }
-        answer(sock, inner, policy, &rq, len);
+        answer(sock, inner, policy, &rq, len, &dns_done_w);
     }
+    if (dns_done_w >= 0)
+        close(dns_done_w);
     inner->free(inner);
     return r;
 }

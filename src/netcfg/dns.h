@@ -9,7 +9,9 @@
  * resolvectl: "dns", then "domain ~." so every lookup goes through the
  * tunnel's resolvers) and kills one that overran its time.  A failure is
  * logged ("DNS not applied: ..."): no resolver is no reason to refuse the
- * tunnel.  Removing is done at once (bounded), when the tunnel goes.
+ * tunnel.  `up` reports the tunnel up once the job is no longer busy
+ * (configurator.h, dns_busy).  Removing is done at once (bounded), when
+ * the tunnel goes.
  */
 #ifndef PPPSSH_NETCFG_DNS_H
 #define PPPSSH_NETCFG_DNS_H

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "report.h"
 #include "sanitize.h"
+#include "sdnotify.h"
 
 static void addr4_text(uint32_t host_order, char *buf, size_t size)
 {
@@ -163,33 +164,45 @@ static int gateway_up(struct tunnel *t, int family)
     return 0;
 }
 
-/* The link is usable: a waiting `pppssh up` is told once the ip-up hooks
- * (queued by the supervisor) are done, as the routes they add are part
- * of what `up` promises. */
+/* The link is usable: a waiting `pppssh up` and systemd (READY=1) are
+ * told once the ip-up hooks (queued by the supervisor) are done and the
+ * resolvers applied, as the routes the hooks add and the names the
+ * tunnel's resolvers answer are part of what `up` promises. */
 static void link_is_up(struct tunnel *t)
 {
     supervision_link_up(t);
     if (t->reported_up)
         return;
     t->reported_up = true;
-    t->report_due = t->p->report_fd >= 0;
+    t->report_due = true;
+}
+
+/* Each resolver command is killed at its timeout (configurator.h): a
+ * resolver that fails or hangs delays "up" a bounded time, then the
+ * tunnel is up without it (logged where it ran: "DNS not applied"). */
+static bool resolvers_pending(const struct tunnel *t)
+{
+    return t->cfg && t->cfg->dns_busy && t->cfg->dns_busy(t->cfg);
 }
 
 void engine_report_up(struct tunnel *t)
 {
-    if (t->report_due && !hooks_busy(&t->sup.hooks)) {
-        t->report_due = false;
-        report_up(t->p->report_fd);
-        /* Opened before the sandbox, which allows no open (loop.c). */
-        int null = t->devnull >= 0 ? t->devnull : open("/dev/null", O_RDWR | O_CLOEXEC);
-        if (null >= 0) {
-            dup2(null, 0);
-            dup2(null, 1);
-            dup2(null, 2);
-            close(null);
-        }
-        t->devnull = -1;
+    if (!t->report_due || hooks_busy(&t->sup.hooks) || resolvers_pending(t))
+        return;
+    t->report_due = false;
+    sd_notify_ready(NULL); /* Type=notify; STATUS= is the supervisor's "link up: ..." */
+    if (t->p->report_fd < 0)
+        return;
+    report_up(t->p->report_fd);
+    /* Opened before the sandbox, which allows no open (loop.c). */
+    int null = t->devnull >= 0 ? t->devnull : open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        close(null);
     }
+    t->devnull = -1;
 }
 
 /* A reconnect that negotiated the addresses the interface still has:

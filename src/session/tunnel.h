@@ -129,7 +129,8 @@ struct tunnel {
 
     /* The link as negotiated. */
     bool ipcp_up, ipv6cp_up, reported_up;
-    bool report_due;      /* `up` waits: told once the ip-up hooks are done (engine_report_up) */
+    bool report_due;      /* `up` and systemd wait: told once the ip-up hooks are done and
+                             the resolvers applied (engine_report_up) */
     int devnull;          /* /dev/null for stdio once `up` is up, opened before the sandbox */
     bool ipv4_configured; /* the IPCP pair on the interface */
     bool ipv6_configured; /* fe80::IFID and Address6 on the interface */

@@ -29,8 +29,8 @@ up_with_fake_resolvectl() {
 }
 
 # A resolvectl call with these arguments was recorded, within 5 s: the
-# resolvers are applied by child processes the loop watches, after `up`
-# has already reported the link up.
+# resolvers are applied by child processes the loop watches (`up` returns
+# once they are applied, test-dns-ready.sh; the wait is for the revert).
 called() {
     c_i=0
     while ! grep -qx -- "$*" "$log" && [ $c_i -lt 100 ]; do

@@ -33,7 +33,7 @@ endforeach()
 # 60 s here), test-load runs 60 s of iperf3 then a dead path (about 80 s).
 foreach(name test-reconnect test-resets test-load test-signals test-hooks test-takeover
              test-pidfile test-outage-queue test-hook-stall test-verbs-file
-             test-dns-peer test-getting-started)
+             test-dns-peer test-dns-ready test-getting-started)
   if(TEST e2e/${name})
     set_tests_properties(e2e/${name} PROPERTIES RUN_SERIAL TRUE)
   endif()

@@ -12,8 +12,8 @@ check "dns-resolvconf: systemd-resolved purged, resolvconf installed (dpkg)" \
 check "dns-resolvconf: the LAN's resolver through resolvconf (eth0.inet)" \
     vm "echo 'nameserver 198.18.0.53' | resolvconf -a eth0.inet && grep -x 'nameserver 198.18.0.53' /etc/resolv.conf"
 check "dns-resolvconf: systemctl start pppssh@dns" vm "timeout 100 systemctl start pppssh@dns"
-# READY=1 means the link, addresses and routes; resolvconf runs beside the
-# link and may finish a moment later.
+# READY=1 comes once resolvconf is done (tests/e2e/test-dns-ready.sh), so
+# this should hold at once; the bounded wait is only a margin.
 check "dns-resolvconf: the server's resolver becomes the first nameserver in /etc/resolv.conf" \
     vm_until 10 "grep -m 1 '^nameserver' /etc/resolv.conf | grep -qx 'nameserver 198.18.255.54'"
 vm "cat /etc/resolv.conf" | sed 's/^/    resolv.conf| /'

@@ -6,7 +6,8 @@
  * request's addresses (the interface and tunnel name are its own) and
  * replies a pipe that closes once they have run, which is what the
  * session's remote hook runner (hooks_remote.h) waits for; every other
- * request goes to the inner configurator; free() undoes through it. */
+ * request goes to the inner configurator, whose resolvers' state
+ * (dns_busy) it reads through; free() undoes through it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +33,7 @@
 struct inner {
     struct configurator ops;
     int requests, *freed;
+    bool dns_busy;
 };
 
 static int inner_request(struct configurator *c, const struct cfg_request *rq, char *why,
@@ -62,6 +64,11 @@ static bool inner_ipv6_off(const struct configurator *c, char *why, size_t size)
     (void)why;
     (void)size;
     return false;
+}
+
+static bool inner_dns_busy(const struct configurator *c)
+{
+    return ((const struct inner *)c)->dns_busy;
 }
 
 static void inner_free(struct configurator *c)
@@ -281,6 +288,26 @@ static void no_hooks_where_the_session_runs_them(void **state)
     assert_int_equal(freed, 1);
 }
 
+static void resolvers_are_read_through_from_the_inner_one(void **state)
+{
+    (void)state;
+    int freed = 0;
+    struct privileged_setup s = setup_for("true", NULL);
+    struct configurator *c = configurator_privileged_new(inner_new(&freed), &s);
+    assert_false(c->dns_busy(c)); /* an inner one without resolvers */
+    last_inner->ops.dns_busy = inner_dns_busy;
+    char why[256];
+    struct cfg_request rq = {.kind = CFG_DNS, .n_dns = 1};
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
+    assert_int_equal(last_inner->requests, 1);
+    last_inner->dns_busy = true;
+    assert_true(c->dns_busy(c));
+    last_inner->dns_busy = false;
+    assert_false(c->dns_busy(c));
+    c->free(c);
+    assert_int_equal(freed, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -288,6 +315,7 @@ int main(void)
         cmocka_unit_test(kill_ends_it_and_replies_its_status),
         cmocka_unit_test(hooks_run_here_and_the_session_waits_for_their_end),
         cmocka_unit_test(no_hooks_where_the_session_runs_them),
+        cmocka_unit_test(resolvers_are_read_through_from_the_inner_one),
     };
     return cmocka_run_group_tests(tests, tmpdir_make, tmpdir_remove);
 }

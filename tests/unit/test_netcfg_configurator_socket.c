@@ -9,7 +9,9 @@
  * however the other end died, undoes everything.  A split `up` without
  * User = may also ask for its transport and hooks (CONNECT, KILL, HOOK),
  * whose replies carry descriptors; without it (transport, hooks off) they
- * are refused like any request outside the list. */
+ * are refused like any request outside the list.  The resolvers of a DNS
+ * request are applied beside the link: the unprivileged end reads them
+ * busy (dns_busy, what `up` waits for) until the served side's job ends. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,6 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "configurator.h"
 #include "configurator_socket.h"
 
@@ -35,7 +38,11 @@
 struct recorder {
     struct configurator ops;
     int log_fd;
+    long long dns_until_ms; /* the stand-in's resolver job runs until then */
 };
+
+/* How long the stand-in's resolver job of a DNS request runs (0: none). */
+static int rec_dns_ms;
 
 static void record(struct configurator *c, char what)
 {
@@ -45,6 +52,8 @@ static void record(struct configurator *c, char what)
 static int rec_request(struct configurator *c, const struct cfg_request *rq, char *why, size_t size)
 {
     record(c, (char)('a' + rq->kind));
+    if (rq->kind == CFG_DNS)
+        ((struct recorder *)c)->dns_until_ms = os_clock_ms() + rec_dns_ms;
     if (rq->kind == CFG_LINK_UP && rq->mtu == 1234) {
         snprintf(why, size, "kernel said no");
         return -ENETDOWN;
@@ -58,10 +67,14 @@ static void rec_poll(struct configurator *c, long long now_ms)
     (void)now_ms;
 }
 
+static bool rec_dns_busy(const struct configurator *c)
+{
+    return os_clock_ms() < ((const struct recorder *)c)->dns_until_ms;
+}
+
 static long long rec_expiry(const struct configurator *c)
 {
-    (void)c;
-    return -1;
+    return rec_dns_busy(c) ? ((const struct recorder *)c)->dns_until_ms : -1;
 }
 
 static bool rec_ipv6_off(const struct configurator *c, char *why, size_t size)
@@ -131,6 +144,7 @@ static struct served serve_with(struct cfg_policy p, bool replies)
                                        .poll = rec_poll,
                                        .expiry = rec_expiry,
                                        .ipv6_off = rec_ipv6_off,
+                                       .dns_busy = rec_dns_busy,
                                        .free = rec_free,
                                        .reply = replies ? rec_reply : NULL};
         r->log_fd = log[1];
@@ -277,6 +291,65 @@ static void transport_and_hooks_cross_with_their_descriptors(void **state)
     assert_string_equal(finish(&s, did, sizeof(did)), expect);
 }
 
+/* Polls c as the session's loop does (at its expiry) until its resolvers
+ * are applied, at most 3 s; the time that took, in ms. */
+static long long until_resolved(struct configurator *c)
+{
+    long long t0 = os_clock_ms();
+    while (c->dns_busy(c) && os_clock_ms() - t0 < 3000) {
+        long long due = c->expiry(c);
+        assert_true(due >= 0); /* busy: the loop is woken to look again */
+        long long wait = due - os_clock_ms();
+        if (wait > 0)
+            usleep((useconds_t)(wait * 1000));
+        c->poll(c, os_clock_ms());
+    }
+    return os_clock_ms() - t0;
+}
+
+static void resolvers_are_busy_until_the_served_job_ends(void **state)
+{
+    (void)state;
+    rec_dns_ms = 300;
+    struct served s = serve();
+    rec_dns_ms = 0;
+    struct configurator *c = configurator_socket_new(s.sock);
+    char why[256], did[64];
+    assert_false(c->dns_busy(c));
+    assert_int_equal(c->expiry(c), -1);
+    struct cfg_request rq = {.kind = CFG_DNS, .n_dns = 2, .now_ms = os_clock_ms()};
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
+    assert_true(c->dns_busy(c));
+    long long took = until_resolved(c);
+    assert_false(c->dns_busy(c));
+    assert_true(took >= 250 && took < 1500);
+    assert_int_equal(c->expiry(c), -1);
+    /* A refused request starts nothing to wait for. */
+    rq.n_dns = 3;
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), -EPERM);
+    assert_false(c->dns_busy(c));
+    c->free(c);
+    char expect[] = {(char)('a' + CFG_DNS), 'a' + CFG_UNDO_ALL, 'F', 0};
+    assert_string_equal(finish(&s, did, sizeof(did)), expect);
+}
+
+/* A configurator that applies no resolvers beside the link (none busy):
+ * the pipe closes at once. */
+static void resolvers_applied_at_once_are_not_waited_for(void **state)
+{
+    (void)state;
+    struct served s = serve();
+    struct configurator *c = configurator_socket_new(s.sock);
+    char why[256], did[64];
+    struct cfg_request rq = {.kind = CFG_DNS, .n_dns = 1, .now_ms = os_clock_ms()};
+    assert_int_equal(c->request(c, &rq, why, sizeof(why)), 0);
+    assert_true(until_resolved(c) < 500);
+    assert_false(c->dns_busy(c));
+    c->free(c);
+    char expect[] = {(char)('a' + CFG_DNS), 'a' + CFG_UNDO_ALL, 'F', 0};
+    assert_string_equal(finish(&s, did, sizeof(did)), expect);
+}
+
 /* A killed unprivileged end closes its socket like any other: the served
  * side undoes everything. */
 static void a_killed_client_leaves_nothing(void **state)
@@ -311,6 +384,8 @@ int main(void)
         cmocka_unit_test(requests_outside_the_configuration_never_reach_it),
         cmocka_unit_test(a_killed_client_leaves_nothing),
         cmocka_unit_test(transport_and_hooks_cross_with_their_descriptors),
+        cmocka_unit_test(resolvers_are_busy_until_the_served_job_ends),
+        cmocka_unit_test(resolvers_applied_at_once_are_not_waited_for),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
