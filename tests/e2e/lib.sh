@@ -509,6 +509,21 @@ e2e_wait_exists() {
     [ -e "$1" ]
 }
 
+# e2e_wait_listen NS tcp|udp PORT [SECONDS]: up to SECONDS (10) for a
+# socket bound to PORT inside NS (a listener started in the background is
+# ready only once it has bound; on a loaded machine that takes longer than
+# any fixed sleep).
+e2e_wait_listen() {
+    x_flag=t
+    [ "$2" = udp ] && x_flag=u
+    x_i=0 x_max=$(( ${4:-10} * 20 ))
+    while ! ip netns exec "$1" ss -Hl${x_flag}n "sport = :$3" | grep -q . && [ $x_i -lt $x_max ]; do
+        sleep 0.05
+        x_i=$((x_i + 1))
+    done
+    ip netns exec "$1" ss -Hl${x_flag}n "sport = :$3" | grep -q .
+}
+
 # e2e_sniff_start NS DEV SRC SECONDS: count IPv4 packets from source SRC
 # seen on DEV inside NS for SECONDS (AF_PACKET, any direction); the count
 # goes to $E2E_TMP/sniff-DEV.count at the end.  Returns once the socket is
