@@ -72,8 +72,7 @@ printf 'PortForward = tcp:8080:8081\nPortForward = udp:8082\n' >>"$E2E_TMP/serve
 printf 'command="%s serve -c %s" %s\n' "$PPPSSH" "$E2E_TMP/server.conf" \
     "$(cat "$E2E_TMP/client_key.pub")" >"$E2E_TMP/authorized_keys"
 chmod 644 "$E2E_TMP/authorized_keys" "$E2E_TMP/resolv.conf" "$E2E_TMP/group" "$E2E_TMP/server.conf"
-kill "$(cat "$E2E_TMP/sshd.pid")"
-rm -f "$E2E_TMP/sshd.pid"
+e2e_sshd_stop || exit 1
 # A /run of its own: no pppssh helper socket there.
 e2e_sshd_start "mount --bind $E2E_TMP/group /etc/group &&
     mount --bind $E2E_TMP/resolv.conf /etc/resolv.conf &&
