@@ -152,8 +152,23 @@ static int wait_session(pid_t pid)
     return st;
 }
 
+/* The tunnel's name (control socket, pid file) is root's to remove: the
+ * session cannot, in the root-owned run directory.  Removed before the
+ * session sees its socket close (configurator_socket.c waits for that
+ * before `pppssh down` is answered), so that down returns with the name
+ * free; and only while the session, or nobody, holds it: a tunnel of the
+ * same name started since keeps its own. */
+static void release_name(const struct run_params *p, pid_t session)
+{
+    struct pidfile pf;
+    if (!p->name || pidfile_claim(&pf, control_run_dir(), p->name, session) == -EEXIST)
+        return;
+    control_unlink(p->name); /* first: a starter makes its socket after its pid file */
+    pidfile_remove(&pf);
+}
+
 /* The parent: serve the session's requests until its socket closes,
- * then wait for it and remove what only root may remove. */
+ * remove what only root may remove, then wait for it. */
 static int parent_serve(const struct run_params *p, pid_t pid, int sock,
                         struct configurator *local, const struct cfg_policy *policy,
                         const sigset_t *stop)
@@ -164,12 +179,9 @@ static int parent_serve(const struct run_params *p, pid_t pid, int sock,
     signal(SIGPIPE, SIG_IGN);
     if (configurator_serve(sock, local, policy, NULL) < 0)
         log_warn("the session's configuration socket failed: everything undone");
+    release_name(p, pid);
     close(sock);
     int st = wait_session(pid);
-    control_unlink(p->name);
-    char path[4096];
-    snprintf(path, sizeof(path), "%s/%s.pid", control_run_dir(), p->name);
-    unlink(path);
     if (WIFEXITED(st))
         return WEXITSTATUS(st);
     log_error("the tunnel's session died of signal %d", WTERMSIG(st));

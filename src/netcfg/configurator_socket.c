@@ -37,6 +37,11 @@ struct cfg_answer {
  * (the session's loop has no descriptor of it to watch). */
 #define DNS_DONE_POLL_MS 50
 
+/* How long the session's end waits for the privileged end to close after
+ * the last request (it only removes two names first): a bound, not a
+ * pace. */
+#define SERVE_CLOSE_MS 5000
+
 static bool same_prefix(const struct os_prefix *a, const struct os_prefix *b)
 {
     if (a->len != b->len || a->ip.family != b->ip.family)
@@ -239,9 +244,28 @@ static void socket_reply(struct configurator *c, struct cfg_reply *out)
     memset(&self(c)->reply, 0, sizeof(self(c)->reply));
 }
 
+/* Waits (bounded) for the privileged end to close its side, discarding
+ * anything else it sends. */
+static void wait_closed(int sock, int timeout_ms)
+{
+    long long deadline = os_clock_ms() + timeout_ms;
+    char buf[64];
+    for (;;) {
+        long long left = deadline - os_clock_ms();
+        struct pollfd pfd = {.fd = sock, .events = POLLIN};
+        if (left <= 0 || poll(&pfd, 1, (int)left) == 0)
+            return;
+        ssize_t n = recv(sock, buf, sizeof(buf), MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+            return;
+    }
+}
+
 /* UNDO_ALL answered before the socket closes: when the session ends, the
  * addresses and routes are gone already (a closed socket alone undoes
- * everything too, for a session that dies). */
+ * everything too, for a session that dies).  Then the privileged end
+ * removes the tunnel's name (up_split.c) and closes: once that is seen,
+ * `pppssh down`, answered after this, returns with the name free. */
 static void socket_free(struct configurator *c)
 {
     struct cfg_request rq = {.kind = CFG_UNDO_ALL};
@@ -250,6 +274,8 @@ static void socket_free(struct configurator *c)
         log_warn("%s", why);
     drop_reply(&self(c)->reply);
     dns_forget(self(c));
+    shutdown(self(c)->sock, SHUT_WR);
+    wait_closed(self(c)->sock, SERVE_CLOSE_MS);
     close(self(c)->sock);
     free(c);
 }

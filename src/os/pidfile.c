@@ -157,6 +157,29 @@ int pidfile_update(struct pidfile *pf, pid_t pid)
     return write_pid(pf->fd, pid);
 }
 
+int pidfile_claim(struct pidfile *pf, const char *dir, const char *name, pid_t owner)
+{
+    pf->fd = -1;
+    pf->path[0] = 0;
+    if (pid_path(dir, name, pf->path, sizeof(pf->path)) < 0)
+        return -ENAMETOOLONG;
+    int fd = open(pf->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        int e = errno;
+        pf->path[0] = 0;
+        return -e;
+    }
+    bool ours = flock(fd, LOCK_EX | LOCK_NB) == 0 ? same_file(fd, pf->path)
+                                                  : errno == EWOULDBLOCK && holder_pid(fd) == owner;
+    if (!ours) {
+        close(fd);
+        pf->path[0] = 0;
+        return -EEXIST;
+    }
+    pf->fd = fd;
+    return 0;
+}
+
 void pidfile_remove(struct pidfile *pf)
 {
     if (pf->fd < 0)

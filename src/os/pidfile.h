@@ -37,6 +37,14 @@ pid_t pidfile_running(const char *dir, const char *name);
 /* Writes another pid (after a fork: the daemon's) into our locked file. */
 int pidfile_update(struct pidfile *pf, pid_t pid);
 
+/*
+ * For the parent that removes an ended tunnel's name: takes dir/name.pid
+ * into pf unless a process other than owner holds it (a tunnel of that
+ * name started meanwhile).  0 (then pidfile_remove(pf) removes it),
+ * -EEXIST if another process holds it, -ENOENT if there is none.
+ */
+int pidfile_claim(struct pidfile *pf, const char *dir, const char *name, pid_t owner);
+
 /* Unlinks and closes it (on exit).  Safe on a pidfile never created. */
 void pidfile_remove(struct pidfile *pf);
 

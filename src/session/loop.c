@@ -460,12 +460,16 @@ static void teardown(struct tunnel *t)
         ppp_link_del(t->link);
     tun_stop(t);
     pace_stop(t);
-    ctl_close_all(t); /* `pppssh down` returns now: everything is gone */
+    /* The name goes before `pppssh down` is answered, so that it returns
+     * with the name free (in a split `up` the parent removed both already,
+     * up_split.c); the socket first, while the pid file's lock still
+     * keeps a new tunnel of that name from making its own. */
     if (t->ctl.fd >= 0) {
         close(t->ctl.fd);
         control_unlink(t->p->name);
     }
     pidfile_remove(&t->ctl.pidfile);
+    ctl_close_all(t); /* `pppssh down` returns now: everything is gone */
     if (t->signal_fd >= 0) {
         close(t->signal_fd);
         sigprocmask(SIG_SETMASK, &t->old_mask, NULL);

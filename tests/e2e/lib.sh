@@ -150,6 +150,32 @@ e2e_sshd_start() {
     E2E_PIDS="$E2E_PIDS $(cat "$E2E_TMP/sshd.pid")"
 }
 
+# e2e_sshd_stop: stop the sshd e2e_sshd_start started and wait (bounded)
+# until it has exited: only then is its port free for the next sshd, and
+# its pidfile (which it removes on its way out) ours to write again.
+e2e_sshd_stop() {
+    x_pid=$(cat "$E2E_TMP/sshd.pid" 2>/dev/null)
+    [ -n "$x_pid" ] || return 0
+    kill "$x_pid" 2>/dev/null
+    e2e_wait_dead "$x_pid" 5 || { echo "sshd $x_pid did not exit"; return 1; }
+    rm -f "$E2E_TMP/sshd.pid"
+}
+
+# e2e_sshd_reload: SIGHUP to sshd, which re-executes itself with the new
+# sshd_config; returns once it listens again (bounded), so that the next
+# connection meets the new configuration rather than a closed port.
+e2e_sshd_reload() {
+    x_n=$(grep -c 'Server listening on' "$E2E_TMP/sshd.log")
+    kill -HUP "$(cat "$E2E_TMP/sshd.pid")"
+    x_i=0
+    while [ "$(grep -c 'Server listening on' "$E2E_TMP/sshd.log")" -le "$x_n" ] && [ $x_i -lt 200 ]; do
+        sleep 0.05
+        x_i=$((x_i + 1))
+    done
+    [ "$(grep -c 'Server listening on' "$E2E_TMP/sshd.log")" -gt "$x_n" ] ||
+        { echo "sshd did not listen again after SIGHUP"; return 1; }
+}
+
 # Client-side ssh options every test config uses.
 e2e_ssh_options() {
     cat <<OPTS
@@ -507,6 +533,21 @@ e2e_wait_exists() {
     x_i=0 x_max=$(( ${2:-5} * 20 ))
     while [ ! -e "$1" ] && [ $x_i -lt $x_max ]; do sleep 0.05; x_i=$((x_i + 1)); done
     [ -e "$1" ]
+}
+
+# e2e_wait_listen NS tcp|udp PORT [SECONDS]: up to SECONDS (10) for a
+# socket bound to PORT inside NS (a listener started in the background is
+# ready only once it has bound; on a loaded machine that takes longer than
+# any fixed sleep).
+e2e_wait_listen() {
+    x_flag=t
+    [ "$2" = udp ] && x_flag=u
+    x_i=0 x_max=$(( ${4:-10} * 20 ))
+    while ! ip netns exec "$1" ss -Hl${x_flag}n "sport = :$3" | grep -q . && [ $x_i -lt $x_max ]; do
+        sleep 0.05
+        x_i=$((x_i + 1))
+    done
+    ip netns exec "$1" ss -Hl${x_flag}n "sport = :$3" | grep -q .
 }
 
 # e2e_sniff_start NS DEV SRC SECONDS: count IPv4 packets from source SRC

@@ -37,8 +37,7 @@ echo "vpnbob:x:$BOB_UID:65534::$E2E_TMP/home:/bin/sh" >>"$E2E_TMP/passwd"
 printf 'restrict,command="%s serve --user alice -c %s" %s\n' "$PPPSSH" "$E2E_TMP/server.conf" \
     "$(cat "$E2E_TMP/client_key.pub")" >"$E2E_TMP/ak/vpnalice"
 sed -i "s|^AuthorizedKeysFile .*|AuthorizedKeysFile $E2E_TMP/ak/%u|" "$E2E_TMP/sshd_config"
-kill "$(cat "$E2E_TMP/sshd.pid")"
-rm -f "$E2E_TMP/sshd.pid"
+e2e_sshd_stop || exit 1
 e2e_sshd_start || exit 1
 
 e2e_server_conf 198.18.255.100-198.18.255.110 "Helper = $HELPER_SOCK" \

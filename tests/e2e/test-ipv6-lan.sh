@@ -35,15 +35,8 @@ ip netns exec "$NS_LAN" iperf3 -s -1 -B "$V6_LAN_HOST" >"$E2E_TMP/iperf3-s.log" 
 E2E_PIDS="$E2E_PIDS $!"
 ip netns exec "$NS_LAN" iperf3 -s -1 -p 5202 -B "$V6_LAN_HOST" >"$E2E_TMP/iperf3-s2.log" 2>&1 &
 E2E_PIDS="$E2E_PIDS $!"
-iperf_up() {
-    for _ in $(seq 50); do
-        ip netns exec "$NS_LAN" ss -Hltn "sport = :$1" | grep -q . && return 0
-        sleep 0.1
-    done
-    return 1
-}
-check "iperf3 listens on [$V6_LAN_HOST]:5201" iperf_up 5201
-check "iperf3 listens on [$V6_LAN_HOST]:5202" iperf_up 5202
+check "iperf3 listens on [$V6_LAN_HOST]:5201" e2e_wait_listen "$NS_LAN" tcp 5201
+check "iperf3 listens on [$V6_LAN_HOST]:5202" e2e_wait_listen "$NS_LAN" tcp 5202
 check "TCP over IPv6 to the LAN host (2 s)" \
     ip netns exec "$NS_CLI" timeout 20 iperf3 -6 -c "$V6_LAN_HOST" -t 2 -f m
 check "TCP over IPv6 from the LAN host (2 s)" \

@@ -22,12 +22,7 @@ check "pppssh up" e2e_up_tunnel_fg
 
 in_lan iperf3 -s -1 -B "$LAN_HOST_IP" >"$E2E_TMP/iperf3-s.log" 2>&1 &
 E2E_PIDS="$E2E_PIDS $!"
-iperf_listening() {
-    i=0
-    while ! in_lan ss -Hltn "sport = :5201" | grep -q . && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-    in_lan ss -Hltn "sport = :5201" | grep -q .
-}
-check "iperf3 server listens" iperf_listening
+check "iperf3 server listens" e2e_wait_listen "$NS_LAN" tcp 5201
 in_cli iperf3 -c "$LAN_HOST_IP" -t "$SECONDS_OF_LOAD" -f m >"$E2E_TMP/iperf3.log" 2>&1 &
 IPERF=$!
 E2E_PIDS="$E2E_PIDS $IPERF"

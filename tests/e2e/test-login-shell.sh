@@ -31,8 +31,7 @@ Route = 198.19.1.0/24
 CONF
 echo 'AcceptEnv PPPSSH_*' >>"$E2E_TMP/sshd_config"
 sed -i 's/^command="[^"]*" //' "$E2E_TMP/authorized_keys"
-kill "$(cat "$E2E_TMP/sshd.pid")"
-rm -f "$E2E_TMP/sshd.pid"
+e2e_sshd_stop || exit 1
 e2e_sshd_start "mount -t overlay overlay \
     -o lowerdir=/etc,upperdir=$E2E_TMP/etc-upper,workdir=$E2E_TMP/etc-work /etc &&
     mkdir -p /etc/pppssh && mount --bind $E2E_TMP/etc-pppssh /etc/pppssh &&

@@ -49,7 +49,7 @@ c, a = s.accept(); c.sendall(b"ok"); c.close()
 open(sys.argv[1], "w").write(a[0])' "$seen" &
     lan_pid=$!
     E2E_PIDS="$E2E_PIDS $lan_pid"
-    sleep 0.3
+    e2e_wait_listen "$NS_LAN" tcp 7070 || return 1
     got=$(ip netns exec "$OFFICE" timeout 5 python3 -c '
 import socket
 s = socket.create_connection(("198.19.0.2", 7070), timeout=4); print(s.recv(2).decode())')

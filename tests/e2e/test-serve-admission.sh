@@ -88,8 +88,7 @@ up_fails "erin's section removed: her key is refused" "$E2E_TMP/erin.conf" 9 \
 
 # 4: the client sends PPPSSH_RUN_DIR, sshd accepts it: serve ignores it.
 echo 'AcceptEnv PPPSSH_*' >>"$E2E_TMP/sshd_config"
-kill -HUP "$(cat "$E2E_TMP/sshd.pid")"
-sleep 1 # sshd re-executes itself with the new configuration
+check "sshd listens again with AcceptEnv" e2e_sshd_reload
 e2e_conf_user "$E2E_TMP/dave.conf" dave "Interface = e2edave" "Persist = no" \
     "SSHOption = SetEnv=PPPSSH_RUN_DIR=$E2E_TMP/evil PPPSSH_OFFLOAD=0"
 check "dave up with PPPSSH_RUN_DIR sent through sshd" e2e_up "$NS_CLI" "$E2E_TMP/dave.conf"

@@ -15,8 +15,7 @@ NAME=kg$(printf '%.6s' "$E2E_ID")
 
 # The server: sshd again, now with /etc/pppssh/server.conf of its own and
 # the authorized_keys line from keygen (below).
-kill "$(cat "$E2E_TMP/sshd.pid")"
-rm -f "$E2E_TMP/sshd.pid"
+e2e_sshd_stop || exit 1
 mkdir -p "$E2E_TMP/srv-etc/pppssh" "$E2E_TMP/srv-work" "$E2E_TMP/cli-etc" "$E2E_TMP/cli-work"
 e2e_sshd_start "mount -t overlay e2e -o lowerdir=/etc,upperdir=$E2E_TMP/srv-etc,workdir=$E2E_TMP/srv-work /etc &&
     mount -t tmpfs e2e-run /run && mkdir -p /run/sshd"

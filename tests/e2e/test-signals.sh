@@ -86,6 +86,9 @@ check "TERM: no pppssh serve left on the server" e2e_wait_count "$NS_SRV" pppssh
 check "pppssh up (daemon) again" e2e_up_tunnel
 pid=$(e2e_find_daemon)
 check "down NAME" e2e_down_tunnel
+# At once, no wait: down returns once done, the name free for the next up.
+check "down NAME: the control socket and the pid file are gone when it returns" \
+    test ! -e "$PPPSSH_RUN_DIR/$E2E_NAME.sock" -a ! -e "$(e2e_pidfile)"
 check "down NAME: the daemon exits" e2e_wait_dead "$pid" 5
 check "down NAME: the client's interface is gone" sh -c "! ip -n $NS_CLI link show $E2E_NAME 2>/dev/null"
 check "down NAME: the client's LAN route is gone" test "$(e2e_count_routes "$NS_CLI" 198.19.0.0/24)" = 0

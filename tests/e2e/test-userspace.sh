@@ -72,8 +72,7 @@ printf 'PortForward = tcp:8080:8081\nPortForward = udp:8082\n' >>"$E2E_TMP/serve
 printf 'command="%s serve -c %s" %s\n' "$PPPSSH" "$E2E_TMP/server.conf" \
     "$(cat "$E2E_TMP/client_key.pub")" >"$E2E_TMP/authorized_keys"
 chmod 644 "$E2E_TMP/authorized_keys" "$E2E_TMP/resolv.conf" "$E2E_TMP/group" "$E2E_TMP/server.conf"
-kill "$(cat "$E2E_TMP/sshd.pid")"
-rm -f "$E2E_TMP/sshd.pid"
+e2e_sshd_stop || exit 1
 # A /run of its own: no pppssh helper socket there.
 e2e_sshd_start "mount --bind $E2E_TMP/group /etc/group &&
     mount --bind $E2E_TMP/resolv.conf /etc/resolv.conf &&
@@ -181,7 +180,7 @@ check "a bad PortForward line is refused with its file and line" grep -q \
 # TCP up: 50 MB to the LAN host, sha256 compared.
 in_lan sh -c "timeout 120 socat -u TCP-LISTEN:5001,reuseaddr - | sha256sum >'$E2E_TMP/up.rx'" &
 rx=$!
-sleep 0.3
+check "the LAN host listens on TCP port 5001" e2e_wait_listen "$NS_LAN" tcp 5001
 head -c $((50 << 20)) /dev/urandom >"$E2E_TMP/blob"
 check "50 MB up through the stack" in_cli timeout 120 socat -u "FILE:$E2E_TMP/blob" "TCP:$LAN_HOST_IP:5001"
 wait $rx
@@ -191,7 +190,7 @@ check "its sha256 is intact" test "$(sha256sum <"$E2E_TMP/blob")" = "$(cat "$E2E
 head -c $((5 << 20)) /dev/urandom >"$E2E_TMP/blob"
 in_lan timeout 60 socat -u "FILE:$E2E_TMP/blob" TCP-LISTEN:5002,reuseaddr &
 tx=$!
-sleep 0.3
+check "the LAN host listens on TCP port 5002" e2e_wait_listen "$NS_LAN" tcp 5002
 check "5 MB down through the stack" sh -c \
     "ip netns exec $NS_CLI timeout 60 socat -u TCP:$LAN_HOST_IP:5002 - | sha256sum >'$E2E_TMP/down.rx'"
 wait $tx
@@ -200,7 +199,7 @@ check "its sha256 is intact" test "$(sha256sum <"$E2E_TMP/blob")" = "$(cat "$E2E
 # IPv6: TCP from the client's address in the stack's prefix.
 in_lan timeout 20 socat -u TCP6-LISTEN:5005,reuseaddr - >"$E2E_TMP/v6.rx" &
 rx=$!
-sleep 0.3
+check "the LAN host listens on TCP port 5005" e2e_wait_listen "$NS_LAN" tcp 5005
 check "TCP over IPv6 through the stack" sh -c \
     "echo v6-through-slirp | ip netns exec $NS_CLI timeout 10 socat -u - TCP6:[fd00:19::2]:5005"
 wait $rx
@@ -208,7 +207,7 @@ check "it arrived" grep -qx v6-through-slirp "$E2E_TMP/v6.rx"
 
 # UDP: an echo on the LAN host.
 in_lan timeout 20 socat UDP-LISTEN:5003,reuseaddr EXEC:cat &
-sleep 0.3
+check "the LAN host listens on UDP port 5003" e2e_wait_listen "$NS_LAN" udp 5003
 check "UDP through the stack and back" sh -c \
     "echo udp-through-slirp | ip netns exec $NS_CLI timeout 5 socat -t 3 - UDP:$LAN_HOST_IP:5003 | grep -qx udp-through-slirp"
 
@@ -219,7 +218,8 @@ check "the stack listens on the server's TCP port 8080" sh -c \
     "ip netns exec $NS_SRV ss -Hltnp 'sport = :8080' | grep -q 'pid=$stack_pid,'"
 in_cli timeout 60 socat TCP-LISTEN:8081,bind=$CLIENT_IP,reuseaddr EXEC:cat &
 in_cli timeout 20 socat UDP-LISTEN:8082,bind=$CLIENT_IP,reuseaddr EXEC:cat &
-sleep 0.3
+check "the client listens on TCP port 8081" e2e_wait_listen "$NS_CLI" tcp 8081
+check "the client listens on UDP port 8082" e2e_wait_listen "$NS_CLI" udp 8082
 head -c $((2 << 20)) /dev/urandom >"$E2E_TMP/fwd.blob"
 check "2 MB to the server's port 8080 come back from the client's listener" \
     in_lan timeout 60 python3 - "$LAN_SRV_IP" 8080 "$E2E_TMP/fwd.blob" "$E2E_TMP/fwd.back" <<'PY'
@@ -257,7 +257,7 @@ check "ping -6 while ping sockets are off: the stack answers administratively pr
 check "and no echo reply came" sh -c "! grep -q 'bytes from fd00:19::2' '$E2E_TMP/ping6.off'"
 in_lan timeout 20 socat -u TCP6-LISTEN:5006,reuseaddr - >"$E2E_TMP/v6b.rx" &
 rx=$!
-sleep 0.3
+check "the LAN host listens on TCP port 5006" e2e_wait_listen "$NS_LAN" tcp 5006
 check "the rest of the tunnel is unaffected: TCP over IPv6" sh -c \
     "echo v6-after-refusal | ip netns exec $NS_CLI timeout 10 socat -u - TCP6:[fd00:19::2]:5006"
 wait $rx
@@ -274,7 +274,7 @@ check "DNS through the stack, answered by the server's resolver" sh -c \
 
 # Reconnect: a TCP connection held open across a destroyed SSH connection.
 in_lan timeout 120 socat TCP-LISTEN:5004,reuseaddr EXEC:cat &
-sleep 0.3
+check "the LAN host listens on TCP port 5004" e2e_wait_listen "$NS_LAN" tcp 5004
 # hold HOST PORT OUT GO: one TCP connection, "before" echoed at once,
 # "after" once the file GO exists (up to 60 s); what came back in OUT.
 in_cli timeout 120 python3 - "$LAN_HOST_IP" 5004 "$E2E_TMP/hold.out" "$E2E_TMP/hold.go" <<'PY' &
@@ -300,8 +300,7 @@ for _ in range(600):
 echo("after")
 PY
 hold=$!
-sleep 1
-check "the held connection echoes" grep -qx before "$E2E_TMP/hold.out"
+check "the held connection echoes" e2e_wait_file_text "$E2E_TMP/hold.out" before 10
 check "the SSH connection is destroyed (ss -K)" e2e_kill_tcp
 check "the client reconnected" e2e_wait_reconnects 1 30
 check "the new session attached to the same stack" test "$(in_srv ss -Hxlp src "$SOCK" |

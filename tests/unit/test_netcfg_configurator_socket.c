@@ -21,6 +21,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,6 +212,24 @@ static void allowed_requests_are_carried_out_and_answered(void **state)
     assert_string_equal(finish(&s, did, sizeof(did)), "aaceddfhijkF");
 }
 
+/* free returns only once the served end has ended and closed: the
+ * privileged parent removes the tunnel's name before it closes
+ * (up_split.c), so `pppssh down`, answered after free, finds it gone. */
+static void free_returns_once_the_served_end_closed(void **state)
+{
+    (void)state;
+    struct served s = serve();
+    struct configurator *c = configurator_socket_new(s.sock);
+    c->free(c);
+    char did[64];
+    assert_int_equal(fcntl(s.log_fd, F_SETFL, O_NONBLOCK), 0);
+    ssize_t n = read(s.log_fd, did, sizeof(did) - 1); /* no wait: it is there now */
+    assert_true(n > 0);
+    did[n] = '\0';
+    assert_string_equal(did, "kF"); /* UNDO_ALL carried out, then the stand-in freed */
+    finish(&s, did, sizeof(did));
+}
+
 static void requests_outside_the_configuration_never_reach_it(void **state)
 {
     (void)state;
@@ -381,6 +400,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(allowed_requests_are_carried_out_and_answered),
+        cmocka_unit_test(free_returns_once_the_served_end_closed),
         cmocka_unit_test(requests_outside_the_configuration_never_reach_it),
         cmocka_unit_test(a_killed_client_leaves_nothing),
         cmocka_unit_test(transport_and_hooks_cross_with_their_descriptors),

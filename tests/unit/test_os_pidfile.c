@@ -1,6 +1,7 @@
 /* test_os_pidfile.c - the pid file: a second start is refused naming the
  * running pid, a stale file (holder gone, or a number reused by an
- * unrelated live process) is taken over, removal on exit. */
+ * unrelated live process) is taken over, removal on exit, and the
+ * claim of an ended tunnel's parent. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -106,12 +107,42 @@ static void unwritable_dir_is_a_clear_error(void **state)
     assert_string_equal(err, "cannot create /nonexistent-dir/vpn.pid: No such file or directory");
 }
 
+/* The parent of an ended tunnel removes its name only while the tunnel
+ * itself, or nobody, holds it: never a new tunnel's of the same name. */
+static void claim_takes_the_owners_or_a_stale_file_only(void **state)
+{
+    struct pidfile pf;
+    char path[256];
+    tmpdir_path(path, sizeof(path), "gone.pid");
+    assert_int_equal(pidfile_claim(&pf, tmpdir, "gone", 1), -ENOENT);
+    assert_int_equal(pf.fd, -1);
+
+    int release;
+    pid_t running = holder("gone", &release);
+    assert_int_equal(pidfile_claim(&pf, tmpdir, "gone", running + 1), -EEXIST);
+    assert_int_equal(pf.fd, -1);
+    assert_int_equal(access(path, F_OK), 0);
+    assert_int_equal(pidfile_claim(&pf, tmpdir, "gone", running), 0); /* its owner's */
+    pidfile_remove(&pf);
+    assert_int_equal(access(path, F_OK), -1);
+    close(release);
+    assert_int_equal(waitpid(running, NULL, 0), running);
+
+    running = holder("gone", &release);
+    close(release);
+    assert_int_equal(waitpid(running, NULL, 0), running);
+    assert_int_equal(pidfile_claim(&pf, tmpdir, "gone", 1), 0); /* stale: nobody's */
+    pidfile_remove(&pf);
+    assert_int_equal(access(path, F_OK), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(second_start_is_refused_then_stale_file_is_taken_over),
         cmocka_unit_test(live_unrelated_pid_in_file_is_stale),
         cmocka_unit_test(unwritable_dir_is_a_clear_error),
+        cmocka_unit_test(claim_takes_the_owners_or_a_stale_file_only),
     };
     return cmocka_run_group_tests(tests, tmpdir_make, tmpdir_remove);
 }
