@@ -278,7 +278,8 @@ static void test_a_cut_empties_the_old_allowance(void **state)
 
 struct path_view {
     double delivered_at[HISTORY]; /* served bytes, by step */
-    double queue_at[HISTORY];     /* FIFO delay (ns), by step */
+    double queue_at[HISTORY];     /* FIFO delay (ns), by step, + an ACK's hold */
+    double held_at[HISTORY];      /* how long the ACKs sent then were held (ns) */
     double srtt_queue;            /* the smoothed queue part of the RTT */
 };
 
@@ -309,6 +310,14 @@ struct path_run {
  * loop probes and sends only while it runs and the pipe has room. */
 #define STALL_PPPSSH 1u
 #define STALL_SSH 2u
+/* The far end's ssh or sshd, which reads what the connection receives:
+ * while it does not run, the data waits unread in its socket, the window
+ * it could advertise shrinks, and its kernel holds the ACK until the read
+ * (Linux acknowledges at once only when the window's right edge moves
+ * on: __tcp_ack_snd_check()), for up to a delayed-ACK timer (40 ms).  The
+ * sender sees the bytes still in flight and RTT samples longer by the
+ * wait, as a queue would show them. */
+#define STALL_RECEIVER 4u
 #define SSH_PIPE 65536.0
 #define SOCKET_LOWAT 32768.0
 
@@ -335,6 +344,16 @@ static void ssh_runs(struct ssh_model *s, double queue_limit, double *pushed)
         s->pipe = 0;
     }
     socket_sends(s, queue_limit, pushed);
+}
+
+/* What a smoothed RTT keeps of itself over the ACKs of `bytes` (one per
+ * two segments, each moving it an eighth: RFC 6298 section 2.3). */
+static double srtt_keeps(double bytes)
+{
+    double keep = 1;
+    for (double acks = bytes / (2 * PACKET); acks >= 1 && keep > 1e-6; acks--)
+        keep *= 7.0 / 8;
+    return keep;
 }
 
 static bool off_cpu(const struct path_run *pr, ppp_time now, unsigned who)
@@ -404,7 +423,8 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
     ppp_time end = (ppp_time)pr->seconds * 1000 * PPP_MS;
     ppp_time from = (ppp_time)pr->warmup * 1000 * PPP_MS;
     ppp_time change = (ppp_time)pr->change_s * 1000 * PPP_MS;
-    double used = 0, capacity = 0, held = 0, pushed = 0, rate_sum = 0;
+    double used = 0, capacity = 0, held = 0, pushed = 0, rate_sum = 0, acked = 0;
+    ppp_time reader_off_since = 0;
     double queue_limit = (pr->queue_packets ? pr->queue_packets : 100) * PACKET;
     struct ssh_model ssh = {0};
     struct result r = {0};
@@ -418,7 +438,10 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
             pr->off_ms == 0 || (now / PPP_MS) % (ppp_time)pr->cycle_ms >= (ppp_time)pr->off_ms;
         size_t seen = (size_t)((step + HISTORY - lag) % HISTORY);
         /* The RTT is smoothed over ACKs: with none, it stays as it was. */
-        if (view.delivered_at[seen] != view.delivered_at[(seen + HISTORY - 1) % HISTORY])
+        double newly = view.delivered_at[seen] - view.delivered_at[(seen + HISTORY - 1) % HISTORY];
+        if (newly > 0 && view.held_at[seen] > 0) /* a burst of late ACKs, each a sample */
+            view.srtt_queue += (view.queue_at[seen] - view.srtt_queue) * (1 - srtt_keeps(newly));
+        else if (newly > 0)
             view.srtt_queue += (view.queue_at[seen] - view.srtt_queue) / 80; /* ~8 ms */
         /* A receiver that delays ACKs (the last segment of each burst
          * waits for its timer) adds ack_delay to the RTT samples but
@@ -461,8 +484,16 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
         serve(now, true);
         if (measure && on)
             used += m.delivered - before;
-        view.delivered_at[step % HISTORY] = m.delivered;
-        view.queue_at[step % HISTORY] = m.queued / m.rate * 1e9;
+        /* The receiver acknowledges what arrived when it runs; what it
+         * held waited half the stall on average. */
+        bool reader_on = !off_cpu(pr, now, STALL_RECEIVER);
+        if (reader_on)
+            acked = m.delivered;
+        double hold = reader_on && reader_off_since ? (double)(now - reader_off_since) / 2 : 0;
+        reader_off_since = reader_on ? 0 : reader_off_since ? reader_off_since : now;
+        view.delivered_at[step % HISTORY] = acked;
+        view.held_at[step % HISTORY] = hold;
+        view.queue_at[step % HISTORY] = m.queued / m.rate * 1e9 + hold;
         if (measure) {
             if (on)
                 capacity += m.rate * (double)STEP / 1e9;
@@ -487,8 +518,10 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
         print_message("  starved %d of every %d ms (%s%s): rate mean %.1f Mbit/s, link estimate "
                       "%.1f, cuts %llu (unsent above target %llu, path queue %llu)\n",
                       pr->stall_ms, pr->stall_every_ms, pr->stalled & STALL_PPPSSH ? "pppssh " : "",
-                      pr->stalled & STALL_SSH ? "ssh" : "", r.mean_rate * 8 / 1e6,
-                      p->link_rate * 8 / 1e6, (unsigned long long)r.cuts,
+                      pr->stalled & STALL_SSH        ? "ssh "
+                      : pr->stalled & STALL_RECEIVER ? "the far reader"
+                                                     : "",
+                      r.mean_rate * 8 / 1e6, p->link_rate * 8 / 1e6, (unsigned long long)r.cuts,
                       (unsigned long long)r.cuts_unsent, (unsigned long long)r.cuts_path);
     return r;
 }
@@ -790,6 +823,27 @@ static void test_on_path_starved_ssh(void **state)
     holds(&pr, 0.90);
 }
 
+/* The far end's reader off the CPU 20 ms of every 50 (or 10 of every 30):
+ * its ACKs come late, in bursts, and the RTT and the bytes in flight show
+ * a queue of up to 20 ms that no cut shortens.  But what the connection
+ * delivers per period stays the link's, so each cut goes to the link's
+ * rate and the rate comes back: the link stays busy (on main too). */
+static void test_on_path_starved_reader_keeps_the_link(void **state)
+{
+    (void)state;
+    struct path_run pr = {.rate = 2.5e6,
+                          .delay = 20 * PPP_MS,
+                          .seconds = 30,
+                          .warmup = 5,
+                          .stall_ms = 20,
+                          .stall_every_ms = 50,
+                          .stalled = STALL_RECEIVER};
+    holds(&pr, 0.95);
+    pr.stall_ms = 10;
+    pr.stall_every_ms = 30;
+    holds(&pr, 0.95);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -814,6 +868,7 @@ int main(void)
         cmocka_unit_test(test_on_path_trickle_in_full_segments_keeps_the_rate),
         cmocka_unit_test(test_on_path_deep_queue_fills_at_start),
         cmocka_unit_test(test_on_path_starved_ssh),
+        cmocka_unit_test(test_on_path_starved_reader_keeps_the_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
