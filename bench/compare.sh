@@ -21,6 +21,10 @@
 #   BENCH_MEASURES="idle down"   only these of idle, up, down, flows8, compete
 #   BENCH_PPPSSH_DEBUG=1 both ends log at debug level (the pacer's
 #                        decisions): logs/serve.log, logs/POINT-pppssh/pppssh-up.log
+#   BENCH_CPU_HOG=1      a CPU competitor (lib/hog.sh) through every path or
+#                        matrix point; the matrix's point `cpu` has it in
+#                        any case.  BENCH_CPU_HOG_LOOPS=N: its busy loops,
+#                        each pinned to a core of its own (default 1)
 #   BENCH_PPPSSH_OLD=dir with BENCH_TUNNELS="none pppssh-old pppssh": another
 #                        build's pppssh (both ends) in the same run, and an
 #                        old-vs-new table in matrix.md; with BENCH_TUNNELS=
@@ -40,13 +44,14 @@ TSV=$RESULTS/results.tsv
 
 . "$BENCH_DIR/lib/bed.sh"
 . "$BENCH_DIR/lib/measure.sh"
+. "$BENCH_DIR/lib/hog.sh"
 
 preflight() {
     [ "$(id -u)" = 0 ] || { echo "compare.sh: needs root (network namespaces)" >&2; exit 77; }
     for f in "$PPPSSH" "$BENCH_BIN/delayline"; do
         [ -x "$f" ] || { echo "compare.sh: $f not built (make build)" >&2; exit 1; }
     done
-    for c in iperf3 wireguard-go wg gnuplot ethtool tc ssh /usr/sbin/sshd "$PY"; do
+    for c in iperf3 wireguard-go wg gnuplot ethtool tc ssh taskset /usr/sbin/sshd "$PY"; do
         command -v "$c" >/dev/null || { echo "compare.sh: $c missing (make deps)" >&2; exit 1; }
     done
 }
@@ -115,19 +120,21 @@ scenario() {
 # RTT, a 100-packet bottleneck queue, the endpoints' offloads off), and the
 # far corner.  Columns: name, rate, one-way delay ms, queue packets,
 # endpoint offloads, random loss in 10000, a competing flow outside the
-# tunnel (1: measured at this point).
+# tunnel (1: measured at this point), a CPU competitor (lib/hog.sh) while
+# the point is measured (1), for the bare link and the tunnels alike.
 matrix_points() {
     cat <<'POINTS'
-c       20mbit  20 100  off 0  1
-r5      5mbit   20 100  off 0  0
-r100    100mbit 20 100  off 0  0
-rtt10   20mbit  5  100  off 0  0
-rtt150  20mbit  75 100  off 0  0
-q30     20mbit  20 30   off 0  0
-q1000   20mbit  20 1000 off 0  0
-offload 20mbit  20 100  on  0  0
-loss    20mbit  20 100  off 50 0
-far     100mbit 75 1000 off 0  0
+c       20mbit  20 100  off 0  1 0
+r5      5mbit   20 100  off 0  0 0
+r100    100mbit 20 100  off 0  0 0
+rtt10   20mbit  5  100  off 0  0 0
+rtt150  20mbit  75 100  off 0  0 0
+q30     20mbit  20 30   off 0  0 0
+q1000   20mbit  20 1000 off 0  0 0
+offload 20mbit  20 100  on  0  0 0
+loss    20mbit  20 100  off 50 0 0
+far     100mbit 75 1000 off 0  0 0
+cpu     20mbit  20 100  off 0  0 1
 POINTS
 }
 
@@ -169,7 +176,7 @@ matrix() {
     bed_spawn "$NS_SRV" "$BED_TMP/iperf3-outside.log" iperf3 -s -p $COMPETE_PORT -B "$SRV_IP"
     _started=$(now)
     while read -r PATH_NAME SHAPE_RATE SHAPE_DELAY_MS SHAPE_QUEUE SHAPE_OFFLOAD SHAPE_LOSS \
-        POINT_COMPETE; do
+        POINT_COMPETE POINT_HOG; do
         case " ${BENCH_POINTS:-$PATH_NAME} " in *" $PATH_NAME "*) ;; *) continue ;; esac
         log "== point $PATH_NAME: $SHAPE_RATE, RTT $((2 * SHAPE_DELAY_MS)) ms, queue $SHAPE_QUEUE," \
             "offloads $SHAPE_OFFLOAD, loss $SHAPE_LOSS/10000"
@@ -180,7 +187,9 @@ matrix() {
         rec queue_packets "$SHAPE_QUEUE"
         rec offload "$([ "$SHAPE_OFFLOAD" = on ] && echo 1 || echo 0)"
         rec loss_pct "$(awk -v l="$SHAPE_LOSS" 'BEGIN { print l / 100 }')"
+        [ "$POINT_HOG" = 1 ] || [ -n "${BENCH_CPU_HOG:-}" ] && hog_start
         for t in $TUNNELS; do matrix_scenario "$t"; done
+        hog_stop
     done < <(matrix_points)
     log "matrix took $(secs_since "$_started") s"
 }
@@ -212,11 +221,13 @@ for PATH_NAME in $PATHS; do
         *) echo "compare.sh: unknown path $PATH_NAME (bare, shaped)" >&2; exit 2 ;;
     esac
     TUN_NAME=stream
+    [ -n "${BENCH_CPU_HOG:-}" ] && hog_start
     ssh_baseline
     for t in $TUNNELS; do
         [ -f "$BENCH_DIR/tunnels/$t.sh" ] || { echo "compare.sh: no tunnel $t" >&2; exit 2; }
         scenario "$t"
     done
+    hog_stop
 done
 cp "$BED_TMP"/sshd.log "$BED_TMP"/serve.log "$BED_TMP"/delayline.log "$RESULTS/logs/" 2>/dev/null
 "$PY" "$BENCH_DIR/tools/report.py" "$RESULTS"

@@ -92,6 +92,10 @@ def tunnels_in(rows, path):
 
 def tables(rows, path):
     out = ["## %s path" % path, ""]
+    hog = Figures(rows, path, "-").one("cpu_hog_pct")
+    if hog is not None:
+        out += ["With a CPU competitor (BENCH_CPU_HOG): a busy loop pinned to one core, "
+                "%.0f%% of a core while this path was measured." % hog, ""]
     out.append("| tunnel | first ping s | TCP x1 Mbit/s | x4 | x8 | x1 down | Jain (8) "
                "| CPU s/GB cli+srv | peak RSS MB cli: own (all) | srv: own (all) |")
     out.append("|---|---|---|---|---|---|---|---|---|---|")
@@ -328,18 +332,20 @@ def matrix_verdicts(rows, point, tunnel="pppssh"):
 
 
 def matrix_tables(rows, tunnel="pppssh"):
-    md = ["| point | rate Mbit/s | RTT ms | queue | offloads | loss % | target | measured | verdict |",
-          "|---|---|---|---|---|---|---|---|---|"]
+    md = ["| point | rate Mbit/s | RTT ms | queue | offloads | loss % | CPU competitor "
+          "| target | measured | verdict |",
+          "|---|---|---|---|---|---|---|---|---|---|"]
     tally = collections.Counter()
     for point in matrix_points(rows):
         par = Figures(rows, point, "-")
+        hog = par.one("cpu_hog_pct")
         head = [point, fmt(par.one("rate_mbit")), fmt(par.one("rtt_ms")),
                 fmt(par.one("queue_packets")), "on" if par.one("offload") else "off",
-                fmt(par.one("loss_pct"))]
+                fmt(par.one("loss_pct")), "-" if hog is None else "%.0f%% of a core" % hog]
         for i, (name, measured, ok) in enumerate(matrix_verdicts(rows, point, tunnel)):
             verdict = "?" if ok is None else "PASS" if ok else "FAIL"
             tally[verdict] += 1
-            md.append("| %s | %s | %s | %s |" % (" | ".join(head if i == 0 else [""] * 6), name,
+            md.append("| %s | %s | %s | %s |" % (" | ".join(head if i == 0 else [""] * 7), name,
                                                 measured, verdict))
     md += ["", "%d PASS, %d FAIL, %d not measured" % (tally["PASS"], tally["FAIL"], tally["?"]), ""]
     return md

@@ -82,6 +82,10 @@ struct result {
     double utilisation; /* delivered / link rate over the measured part */
     double mean_delay;  /* standing queue in the FIFO, ms */
     double p90_delay;
+    double mean_rate;     /* the pacer's rate over the measured part, bytes/s */
+    uint64_t cuts;        /* rate decreases in the measured part */
+    uint64_t cuts_unsent; /* ... where the unsent bytes alone were above target */
+    uint64_t cuts_path;   /* ... where the path's standing queue alone was */
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -274,7 +278,8 @@ static void test_a_cut_empties_the_old_allowance(void **state)
 
 struct path_view {
     double delivered_at[HISTORY]; /* served bytes, by step */
-    double queue_at[HISTORY];     /* FIFO delay (ns), by step */
+    double queue_at[HISTORY];     /* FIFO delay (ns), by step, + an ACK's hold */
+    double held_at[HISTORY];      /* how long the ACKs sent then were held (ns) */
     double srtt_queue;            /* the smoothed queue part of the RTT */
 };
 
@@ -288,10 +293,120 @@ struct path_run {
     ppp_time delay;
     int seconds, warmup, change_s;
     int off_ms, cycle_ms;
-    int queue_packets;  /* the bottleneck's queue (0: the bench's 100) */
-    ppp_time ack_delay; /* the receiver holds an ACK this long (see below) */
-    bool window;        /* the flows inside are held by their own window (below) */
+    int queue_packets;            /* the bottleneck's queue (0: the bench's 100) */
+    ppp_time ack_delay;           /* the receiver holds an ACK this long (see below) */
+    bool window;                  /* the flows inside are held by their own window (below) */
+    int stall_ms, stall_every_ms; /* CPU starvation: off the CPU this long this often (below) */
+    unsigned stalled;             /* who is: STALL_PPPSSH, STALL_SSH */
 };
+
+/* CPU starvation: on a machine whose cores a busy process shares, the
+ * scheduler takes pppssh, or ssh between it and the connection, off the
+ * CPU for a few milliseconds every few tens (a CFS share against a
+ * competitor).  With `stalled` set, what the pacer hands over goes
+ * through a model of ssh: a pipe it reads when it runs, into a socket
+ * that takes a write once it holds less than TCP_NOTSENT_LOWAT unsent
+ * (pace.c), and sends what the bottleneck's queue has room for.  The
+ * loop probes and sends only while it runs and the pipe has room. */
+#define STALL_PPPSSH 1u
+#define STALL_SSH 2u
+/* The far end's ssh or sshd, which reads what the connection receives:
+ * while it does not run, the data waits unread in its socket, the window
+ * it could advertise shrinks, and its kernel holds the ACK until the read
+ * (Linux acknowledges at once only when the window's right edge moves
+ * on: __tcp_ack_snd_check()), for up to a delayed-ACK timer (40 ms).  The
+ * sender sees the bytes still in flight and RTT samples longer by the
+ * wait, as a queue would show them. */
+#define STALL_RECEIVER 4u
+#define SSH_PIPE 65536.0
+#define SOCKET_LOWAT 32768.0
+
+struct ssh_model {
+    double pipe;   /* written by pppssh, not yet read by ssh */
+    double unsent; /* in the socket, waiting for room at the bottleneck */
+};
+
+/* The socket sends what the bottleneck's queue has room for. */
+static void socket_sends(struct ssh_model *s, double queue_limit, double *pushed)
+{
+    while (s->unsent >= PACKET && m.queued < queue_limit) {
+        push(PACKET, 0);
+        *pushed += PACKET;
+        s->unsent -= PACKET;
+    }
+}
+
+/* ssh, when it runs, writes all it read once the socket is writable. */
+static void ssh_runs(struct ssh_model *s, double queue_limit, double *pushed)
+{
+    if (s->unsent < SOCKET_LOWAT) {
+        s->unsent += s->pipe;
+        s->pipe = 0;
+    }
+    socket_sends(s, queue_limit, pushed);
+}
+
+/* What a smoothed RTT keeps of itself over the ACKs of `bytes` (one per
+ * two segments, each moving it an eighth: RFC 6298 section 2.3). */
+static double srtt_keeps(double bytes)
+{
+    double keep = 1;
+    for (double acks = bytes / (2 * PACKET); acks >= 1 && keep > 1e-6; acks--)
+        keep *= 7.0 / 8;
+    return keep;
+}
+
+static bool off_cpu(const struct path_run *pr, ppp_time now, unsigned who)
+{
+    if (!(pr->stalled & who) || pr->stall_every_ms == 0)
+        return false;
+    return (now / PPP_MS) % (ppp_time)pr->stall_every_ms < (ppp_time)pr->stall_ms;
+}
+
+/* One reading of the connection, as pace.c takes it. */
+struct sample {
+    ppp_time now, base_rtt, path_queue;
+    double unsent, delivered, inflight;
+};
+
+/* pacer_on_path(), counting each cut by what was above target: the
+ * bytes waiting unsent (at the link estimate) or the path's queue. */
+static void take_sample(struct pacer *p, const struct sample *s, struct result *r)
+{
+    uint64_t cuts = p->decreases;
+    double link = p->link_rate;
+    pacer_on_path(p, s->now, s->base_rtt, s->path_queue, s->unsent, s->delivered, s->inflight);
+    if (!r || p->decreases == cuts)
+        return;
+    ppp_time wait = link > 0 ? (ppp_time)(s->unsent / link * 1e9) : 0;
+    r->cuts++;
+    if (wait > p->config.target)
+        r->cuts_unsent++;
+    if (p->queue_delay - wait > p->config.target)
+        r->cuts_path++;
+}
+
+/* One step of the starved machine: pppssh, while it runs, probes and
+ * hands packets to ssh's pipe as the pacer allows; ssh, while it runs,
+ * moves them on into the socket. */
+static void starved_step(const struct path_run *pr, struct pacer *p, struct ssh_model *ssh,
+                         const struct sample *smp, bool on, double queue_limit, double *pushed,
+                         struct result *r)
+{
+    socket_sends(ssh, queue_limit, pushed);
+    bool ssh_on = !off_cpu(pr, smp->now, STALL_SSH);
+    while (on && !off_cpu(pr, smp->now, STALL_PPPSSH) && ssh->pipe < SSH_PIPE &&
+           pacer_can_send(p, smp->now)) {
+        if (pacer_probe_due(p, smp->now, true))
+            take_sample(p, smp, r);
+        ssh->pipe += PACKET;
+        pacer_sent(p, PACKET);
+        if (ssh_on)
+            ssh_runs(ssh, queue_limit, pushed);
+    }
+    if (ssh_on)
+        ssh_runs(ssh, queue_limit, pushed);
+}
 
 static struct result run_on_path(const struct path_run *pr, struct pacer *p)
 {
@@ -308,8 +423,11 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
     ppp_time end = (ppp_time)pr->seconds * 1000 * PPP_MS;
     ppp_time from = (ppp_time)pr->warmup * 1000 * PPP_MS;
     ppp_time change = (ppp_time)pr->change_s * 1000 * PPP_MS;
-    double used = 0, capacity = 0, held = 0, pushed = 0;
+    double used = 0, capacity = 0, held = 0, pushed = 0, rate_sum = 0, acked = 0;
+    ppp_time reader_off_since = 0;
     double queue_limit = (pr->queue_packets ? pr->queue_packets : 100) * PACKET;
+    struct ssh_model ssh = {0};
+    struct result r = {0};
     size_t lag = (size_t)(2 * pr->delay / STEP); /* an ACK comes back a base RTT after */
     for (uint64_t step = 0; (ppp_time)step * STEP < end; step++) {
         ppp_time now = 1 + (ppp_time)step * STEP;
@@ -320,15 +438,20 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
             pr->off_ms == 0 || (now / PPP_MS) % (ppp_time)pr->cycle_ms >= (ppp_time)pr->off_ms;
         size_t seen = (size_t)((step + HISTORY - lag) % HISTORY);
         /* The RTT is smoothed over ACKs: with none, it stays as it was. */
-        if (view.delivered_at[seen] != view.delivered_at[(seen + HISTORY - 1) % HISTORY])
+        double newly = view.delivered_at[seen] - view.delivered_at[(seen + HISTORY - 1) % HISTORY];
+        if (newly > 0 && view.held_at[seen] > 0) /* a burst of late ACKs, each a sample */
+            view.srtt_queue += (view.queue_at[seen] - view.srtt_queue) * (1 - srtt_keeps(newly));
+        else if (newly > 0)
             view.srtt_queue += (view.queue_at[seen] - view.srtt_queue) / 80; /* ~8 ms */
         /* A receiver that delays ACKs (the last segment of each burst
          * waits for its timer) adds ack_delay to the RTT samples but
          * holds back no more than one ACK's worth of bytes. */
         double inflight = pushed - view.delivered_at[seen] + (pr->ack_delay ? 2 * PACKET : 0);
-        if (pacer_probe_due(p, now, true)) /* a trickle keeps it backlogged */
-            pacer_on_path(p, now, 2 * pr->delay, (ppp_time)view.srtt_queue + pr->ack_delay, held,
-                          view.delivered_at[seen], inflight);
+        struct sample smp = {
+            now,  2 * pr->delay,           (ppp_time)view.srtt_queue + pr->ack_delay,
+            held, view.delivered_at[seen], inflight};
+        if (!pr->stalled && pacer_probe_due(p, now, true)) /* a trickle keeps it backlogged */
+            take_sample(p, &smp, measure ? &r : NULL);
         /* The connection takes no more than the path's queue holds (100
          * packets, as the bench's shaper): beyond, its window is full and
          * what is written waits in it unsent (TCP_NOTSENT_LOWAT's worth). */
@@ -340,7 +463,11 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
          * never held back (until a drop, which is not modelled: here the
          * window stops growing at a full queue). */
         double window = 10 * PACKET + view.delivered_at[seen];
-        while (on && pacer_can_send(p, now)) {
+        if (pr->stalled) {
+            starved_step(pr, p, &ssh, &smp, on, queue_limit, &pushed, measure ? &r : NULL);
+            held = ssh.unsent;
+        }
+        while (!pr->stalled && on && pacer_can_send(p, now)) {
             if (pr->window && pushed - view.delivered_at[seen] >= window)
                 break;
             if (pr->window && m.queued >= queue_limit)
@@ -357,16 +484,24 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
         serve(now, true);
         if (measure && on)
             used += m.delivered - before;
-        view.delivered_at[step % HISTORY] = m.delivered;
-        view.queue_at[step % HISTORY] = m.queued / m.rate * 1e9;
+        /* The receiver acknowledges what arrived when it runs; what it
+         * held waited half the stall on average. */
+        bool reader_on = !off_cpu(pr, now, STALL_RECEIVER);
+        if (reader_on)
+            acked = m.delivered;
+        double hold = reader_on && reader_off_since ? (double)(now - reader_off_since) / 2 : 0;
+        reader_off_since = reader_on ? 0 : reader_off_since ? reader_off_since : now;
+        view.delivered_at[step % HISTORY] = acked;
+        view.held_at[step % HISTORY] = hold;
+        view.queue_at[step % HISTORY] = m.queued / m.rate * 1e9 + hold;
         if (measure) {
             if (on)
                 capacity += m.rate * (double)STEP / 1e9;
             if (n_delays < 400000)
                 delays[n_delays++] = m.queued / m.rate * 1e3;
+            rate_sum += p->rate;
         }
     }
-    struct result r = {0};
     double sum = 0;
     for (size_t i = 0; i < n_delays; i++)
         sum += delays[i];
@@ -374,10 +509,20 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
     r.mean_delay = sum / (double)n_delays;
     r.p90_delay = delays[n_delays * 9 / 10];
     r.utilisation = used / capacity;
+    r.mean_rate = rate_sum / (double)n_delays;
     print_message("on path %.0f Mbit/s, %.1f ms, off %d/%d ms: utilisation %.3f, queue mean %.2f "
                   "ms p90 %.2f ms, rate %.1f Mbit/s\n",
                   m.rate * 8 / 1e6, (double)pr->delay / 1e6, pr->off_ms, pr->cycle_ms,
                   r.utilisation, r.mean_delay, r.p90_delay, p->rate * 8 / 1e6);
+    if (pr->stalled)
+        print_message("  starved %d of every %d ms (%s%s): rate mean %.1f Mbit/s, link estimate "
+                      "%.1f, cuts %llu (unsent above target %llu, path queue %llu)\n",
+                      pr->stall_ms, pr->stall_every_ms, pr->stalled & STALL_PPPSSH ? "pppssh " : "",
+                      pr->stalled & STALL_SSH        ? "ssh "
+                      : pr->stalled & STALL_RECEIVER ? "the far reader"
+                                                     : "",
+                      r.mean_rate * 8 / 1e6, p->link_rate * 8 / 1e6, (unsigned long long)r.cuts,
+                      (unsigned long long)r.cuts_unsent, (unsigned long long)r.cuts_path);
     return r;
 }
 
@@ -657,6 +802,48 @@ static void test_on_path_deep_queue_fills_at_start(void **state)
     holds(&pr, 0.90);
 }
 
+/* ssh, between pppssh and the connection, off the CPU 20 ms of every 50:
+ * what pppssh wrote waits in ssh's pipe and leaves in one write, a queue
+ * at the bottleneck that the pacer cuts for; the periods the bottleneck
+ * stood idle through pull the link estimate down (to 14 Mbit/s), and the
+ * link is 72% used.  pppssh does not see ssh's stall (its pipe did not
+ * fill), so this stays as it was; the queue holds its bound. */
+static void test_on_path_starved_ssh(void **state)
+{
+    (void)state;
+    struct path_run pr = {.rate = 2.5e6,
+                          .delay = 20 * PPP_MS,
+                          .seconds = 30,
+                          .warmup = 5,
+                          .stall_ms = 20,
+                          .stall_every_ms = 50,
+                          .stalled = STALL_SSH};
+    holds(&pr, 0.70);
+    pr.stall_ms = 10;
+    holds(&pr, 0.90);
+}
+
+/* The far end's reader off the CPU 20 ms of every 50 (or 10 of every 30):
+ * its ACKs come late, in bursts, and the RTT and the bytes in flight show
+ * a queue of up to 20 ms that no cut shortens.  But what the connection
+ * delivers per period stays the link's, so each cut goes to the link's
+ * rate and the rate comes back: the link stays busy (on main too). */
+static void test_on_path_starved_reader_keeps_the_link(void **state)
+{
+    (void)state;
+    struct path_run pr = {.rate = 2.5e6,
+                          .delay = 20 * PPP_MS,
+                          .seconds = 30,
+                          .warmup = 5,
+                          .stall_ms = 20,
+                          .stall_every_ms = 50,
+                          .stalled = STALL_RECEIVER};
+    holds(&pr, 0.95);
+    pr.stall_ms = 10;
+    pr.stall_every_ms = 30;
+    holds(&pr, 0.95);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -680,6 +867,8 @@ int main(void)
         cmocka_unit_test(test_on_path_window_fills_slow_link),
         cmocka_unit_test(test_on_path_trickle_in_full_segments_keeps_the_rate),
         cmocka_unit_test(test_on_path_deep_queue_fills_at_start),
+        cmocka_unit_test(test_on_path_starved_ssh),
+        cmocka_unit_test(test_on_path_starved_reader_keeps_the_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
