@@ -129,8 +129,11 @@ static int routes_up(struct tunnel *t, int family)
             continue;
         if (route_captures_transport(t, &net->routes[i]))
             return -2;
-        struct cfg_request rq = {
-            .kind = CFG_ROUTE, .prefix = net->routes[i], .keep_outside = net->transport_peer};
+        /* Only a default route needs the SSH server kept out of it (the
+         * VPN HOWTO's pitfall 1.4); the privileged part grants no more. */
+        struct cfg_request rq = {.kind = CFG_ROUTE, .prefix = net->routes[i]};
+        if (net->routes[i].len == 0)
+            rq.keep_outside = net->transport_peer;
         if (configure(t, &rq) < 0)
             return -1;
     }

@@ -144,4 +144,19 @@ check "SIGKILL: ip-down ran once, as root, with $LOCAL $PEER" \
     test "$(cat "$E2E_TMP/down.log" 2>/dev/null)" = "0 $LOCAL $PEER"
 sed 's/^/    up| /' "$E2E_TMP/up2.err"
 
+# ---- 3. ssh keeps its own connection (PPPSSH_PACE set: no fd passing) ----
+# The server's address is then resolved by name; it is kept outside the
+# tunnel only for a default route, so the privileged part must still grant
+# the config's Route.
+if in_cli env PPPSSH_PACE=0 "$PPPSSH" up -c "$E2E_TMP/$NAME.conf" 2>"$E2E_TMP/up3.err"; then
+    pass "pppssh up without fd passing returns 0"
+else
+    fail "pppssh up without fd passing returns 0 (exit $?: $(cat "$E2E_TMP/up3.err"))"
+fi
+check "without fd passing: the Route is in place" \
+    sh -c "ip netns exec $NS_CLI ip route show 198.19.0.0/24 | grep -q 'dev $NAME'"
+check "without fd passing: pings flow" in_cli ping -q -i 0.2 -c 3 -W 2 "$LAN_HOST_IP"
+check "without fd passing: pppssh down" in_cli "$PPPSSH" down "$NAME"
+check "without fd passing: interface $NAME is gone" link_gone
+
 e2e_summary
