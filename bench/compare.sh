@@ -13,6 +13,7 @@
 #   BENCH_RESULTS=dir    where the results go (default bench/results)
 #   BENCH_PPPSSH_MTU=N   pppssh's MTU (default: its own)
 #   BENCH_RATE=20mbit BENCH_DELAY_MS=20 BENCH_QUEUE=100   the shaped path
+#   BENCH_LOSS=0 BENCH_JITTER_MS=0   its random loss (in 10000), its pauses (ms)
 #   BENCH_KEEP=1         keep the logs and configs in /tmp afterwards
 #   BENCH_MATRIX=1       the path matrix instead (see matrix_points below):
 #                        the bare link and pppssh on each point, ratios and
@@ -121,20 +122,23 @@ scenario() {
 # far corner.  Columns: name, rate, one-way delay ms, queue packets,
 # endpoint offloads, random loss in 10000, a competing flow outside the
 # tunnel (1: measured at this point), a CPU competitor (lib/hog.sh) while
-# the point is measured (1), for the bare link and the tunnels alike.
+# the point is measured (1), for the bare link and the tunnels alike, and
+# the path's own delay variation (tools/delayline's pauses, up to this
+# many ms: Wi-Fi's).
 matrix_points() {
     cat <<'POINTS'
-c       20mbit  20 100  off 0  1 0
-r5      5mbit   20 100  off 0  0 0
-r100    100mbit 20 100  off 0  0 0
-rtt10   20mbit  5  100  off 0  0 0
-rtt150  20mbit  75 100  off 0  0 0
-q30     20mbit  20 30   off 0  0 0
-q1000   20mbit  20 1000 off 0  0 0
-offload 20mbit  20 100  on  0  0 0
-loss    20mbit  20 100  off 50 0 0
-far     100mbit 75 1000 off 0  0 0
-cpu     20mbit  20 100  off 0  0 1
+c       20mbit  20 100  off 0  1 0 0
+r5      5mbit   20 100  off 0  0 0 0
+r100    100mbit 20 100  off 0  0 0 0
+rtt10   20mbit  5  100  off 0  0 0 0
+rtt150  20mbit  75 100  off 0  0 0 0
+q30     20mbit  20 30   off 0  0 0 0
+q1000   20mbit  20 1000 off 0  0 0 0
+offload 20mbit  20 100  on  0  0 0 0
+loss    20mbit  20 100  off 50 0 0 0
+far     100mbit 75 1000 off 0  0 0 0
+cpu     20mbit  20 100  off 0  0 1 0
+jitter  20mbit  20 100  off 0  0 0 20
 POINTS
 }
 
@@ -176,10 +180,10 @@ matrix() {
     bed_spawn "$NS_SRV" "$BED_TMP/iperf3-outside.log" iperf3 -s -p $COMPETE_PORT -B "$SRV_IP"
     _started=$(now)
     while read -r PATH_NAME SHAPE_RATE SHAPE_DELAY_MS SHAPE_QUEUE SHAPE_OFFLOAD SHAPE_LOSS \
-        POINT_COMPETE POINT_HOG; do
+        POINT_COMPETE POINT_HOG SHAPE_JITTER_MS; do
         case " ${BENCH_POINTS:-$PATH_NAME} " in *" $PATH_NAME "*) ;; *) continue ;; esac
         log "== point $PATH_NAME: $SHAPE_RATE, RTT $((2 * SHAPE_DELAY_MS)) ms, queue $SHAPE_QUEUE," \
-            "offloads $SHAPE_OFFLOAD, loss $SHAPE_LOSS/10000"
+            "offloads $SHAPE_OFFLOAD, loss $SHAPE_LOSS/10000, pauses up to $SHAPE_JITTER_MS ms"
         bed_link_shaped || exit 1
         TUN_NAME=-
         rec rate_mbit "${SHAPE_RATE%mbit}"
@@ -187,6 +191,7 @@ matrix() {
         rec queue_packets "$SHAPE_QUEUE"
         rec offload "$([ "$SHAPE_OFFLOAD" = on ] && echo 1 || echo 0)"
         rec loss_pct "$(awk -v l="$SHAPE_LOSS" 'BEGIN { print l / 100 }')"
+        rec jitter_ms "$SHAPE_JITTER_MS"
         [ "$POINT_HOG" = 1 ] || [ -n "${BENCH_CPU_HOG:-}" ] && hog_start
         for t in $TUNNELS; do matrix_scenario "$t"; done
         hog_stop

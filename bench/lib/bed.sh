@@ -30,6 +30,7 @@ SHAPE_DELAY_MS=${BENCH_DELAY_MS:-20}
 SHAPE_QUEUE=${BENCH_QUEUE:-100}
 SHAPE_OFFLOAD=${BENCH_OFFLOAD:-off} # the endpoints' transport offloads (on: GSO, GRO)
 SHAPE_LOSS=${BENCH_LOSS:-0}         # random loss, frames in 10000, both ways
+SHAPE_JITTER_MS=${BENCH_JITTER_MS:-0} # the path pauses up to this long now and then (delayline)
 BENCH_CC=${BENCH_CC:-cubic} # stock Linux's; the host here defaults to bbr
 BED_TMP=""
 BED_PIDS=""
@@ -142,7 +143,7 @@ bed_link_shaped() {
             limit $((SHAPE_QUEUE * 1514))
     done
     bed_spawn "$NS_WAN" "$BED_TMP/delayline.log" "$BENCH_BIN/delayline" wc ws "$SHAPE_DELAY_MS" 1800 \
-        "$SHAPE_LOSS"
+        "$SHAPE_LOSS" "$SHAPE_JITTER_MS"
     DELAYLINE_PID=$LAST_PID
     for _i in $(seq 50); do in_cli ping -c1 -W1 "$SRV_IP" >/dev/null 2>&1 && return 0; done
     log "shaped transport does not pass packets"

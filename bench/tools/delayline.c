@@ -5,10 +5,20 @@
  * program (delay).  Frames leave through the egress qdisc of the other
  * interface: when tbf's queue is full, that is the path's tail drop.
  *
- *   delayline IF_A IF_B DELAY_MS MAX_SECONDS [LOSS_PER_10000]
+ *   delayline IF_A IF_B DELAY_MS MAX_SECONDS [LOSS_PER_10000 [JITTER_MS]]
  *
  * LOSS_PER_10000 drops that many frames in 10000 at random (both ways),
  * the bench's lossy path (netem's `loss`, which this kernel lacks).
+ *
+ * JITTER_MS makes the path's delay vary by itself, as Wi-Fi's does (a
+ * station waits for the air, then sends what queued as one aggregate) or
+ * a busy host's: each direction stops now and then for a random 0 to
+ * JITTER_MS, then passes on, in order and at once, what came due
+ * meanwhile.  The pauses start at random, on average after 3 JITTER_MS of
+ * passing, so a seventh of the time is paused.  No frame is lost or
+ * reordered.  The RTT then varies by up to JITTER_MS whatever the rate:
+ * a sender that reads a queue from the RTT sees one that cutting its
+ * rate cannot drain.
  *
  * Memory is bounded: SLOTS frames per direction; a frame arriving when
  * they are all taken is dropped.  Exits on TERM/INT or after MAX_SECONDS,
@@ -44,21 +54,44 @@ struct lane {
     int from, to;
     struct frame *ring;
     unsigned head, count;
-    unsigned long long passed, dropped, lost;
+    uint64_t paused_until, next_pause; /* JITTER_MS: this lane's pauses */
+    unsigned long long passed, dropped, lost, pauses;
 };
 
 static unsigned loss_per_10000;
+static uint64_t jitter_ns;
 static uint64_t rng_state = 88172645463325252ull;
 
 /* xorshift64 (Marsaglia 2003): uniform enough to drop frames by. */
-static bool lose_one(void)
+static uint64_t next_random(void)
 {
-    if (loss_per_10000 == 0)
-        return false;
     rng_state ^= rng_state << 13;
     rng_state ^= rng_state >> 7;
     rng_state ^= rng_state << 17;
-    return rng_state % 10000 < loss_per_10000;
+    return rng_state;
+}
+
+static bool lose_one(void)
+{
+    return loss_per_10000 != 0 && next_random() % 10000 < loss_per_10000;
+}
+
+/* Uniform in [0, max_ns]. */
+static uint64_t random_ns(uint64_t max_ns)
+{
+    return max_ns ? next_random() % (max_ns + 1) : 0;
+}
+
+/* Is the lane paused at `now`?  A pause that ended schedules the next
+ * one: uniform gaps of 0 to 6 JITTER_MS, pauses of 0 to JITTER_MS. */
+static bool lane_paused(struct lane *l, uint64_t now)
+{
+    if (jitter_ns == 0 || now < l->next_pause)
+        return now < l->paused_until;
+    l->paused_until = now + random_ns(jitter_ns);
+    l->next_pause = l->paused_until + random_ns(6 * jitter_ns);
+    l->pauses++;
+    return true;
 }
 
 static volatile sig_atomic_t stopping;
@@ -124,6 +157,8 @@ static int64_t lane_give(struct lane *l, uint64_t now)
         struct frame *f = &l->ring[l->head];
         if (f->due_ns > now)
             return (int64_t)(f->due_ns - now);
+        if (lane_paused(l, now))
+            return (int64_t)(l->paused_until - now);
         if (send(l->to, f->data, f->len, MSG_DONTWAIT) < 0)
             l->dropped++;
         else
@@ -136,12 +171,15 @@ static int64_t lane_give(struct lane *l, uint64_t now)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5 && argc != 6) {
-        fprintf(stderr, "usage: delayline IF_A IF_B DELAY_MS MAX_SECONDS [LOSS_PER_10000]\n");
+    if (argc < 5 || argc > 7) {
+        fprintf(stderr,
+                "usage: delayline IF_A IF_B DELAY_MS MAX_SECONDS [LOSS_PER_10000 [JITTER_MS]]\n");
         return 2;
     }
-    if (argc == 6)
+    if (argc >= 6)
         loss_per_10000 = (unsigned)strtoul(argv[5], NULL, 10);
+    if (argc == 7)
+        jitter_ns = strtoull(argv[6], NULL, 10) * 1000000u;
     rng_state = (rng_state ^ now_ns()) | 1; /* never the all-zero state */
     uint64_t delay_ns = strtoull(argv[3], NULL, 10) * 1000000u;
     uint64_t end_ns = now_ns() + strtoull(argv[4], NULL, 10) * 1000000000u;
@@ -177,7 +215,8 @@ int main(int argc, char **argv)
         }
     }
     for (int i = 0; i < 2; i++)
-        fprintf(stderr, "delayline %s->%s: passed %llu dropped %llu lost %llu\n", argv[1 + i],
-                argv[2 - i], lanes[i].passed, lanes[i].dropped, lanes[i].lost);
+        fprintf(stderr, "delayline %s->%s: passed %llu dropped %llu lost %llu pauses %llu\n",
+                argv[1 + i], argv[2 - i], lanes[i].passed, lanes[i].dropped, lanes[i].lost,
+                lanes[i].pauses);
     return 0;
 }

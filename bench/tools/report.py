@@ -332,20 +332,21 @@ def matrix_verdicts(rows, point, tunnel="pppssh"):
 
 
 def matrix_tables(rows, tunnel="pppssh"):
-    md = ["| point | rate Mbit/s | RTT ms | queue | offloads | loss % | CPU competitor "
+    md = ["| point | rate Mbit/s | RTT ms | queue | offloads | loss % | pauses ms | CPU competitor "
           "| target | measured | verdict |",
-          "|---|---|---|---|---|---|---|---|---|---|"]
+          "|---|---|---|---|---|---|---|---|---|---|---|"]
     tally = collections.Counter()
     for point in matrix_points(rows):
         par = Figures(rows, point, "-")
         hog = par.one("cpu_hog_pct")
         head = [point, fmt(par.one("rate_mbit")), fmt(par.one("rtt_ms")),
                 fmt(par.one("queue_packets")), "on" if par.one("offload") else "off",
-                fmt(par.one("loss_pct")), "-" if hog is None else "%.0f%% of a core" % hog]
+                fmt(par.one("loss_pct")), fmt(par.one("jitter_ms") or 0),
+                "-" if hog is None else "%.0f%% of a core" % hog]
         for i, (name, measured, ok) in enumerate(matrix_verdicts(rows, point, tunnel)):
             verdict = "?" if ok is None else "PASS" if ok else "FAIL"
             tally[verdict] += 1
-            md.append("| %s | %s | %s | %s |" % (" | ".join(head if i == 0 else [""] * 7), name,
+            md.append("| %s | %s | %s | %s |" % (" | ".join(head if i == 0 else [""] * 8), name,
                                                 measured, verdict))
     md += ["", "%d PASS, %d FAIL, %d not measured" % (tally["PASS"], tally["FAIL"], tally["?"]), ""]
     return md
