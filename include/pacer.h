@@ -55,12 +55,19 @@ struct pacer {
     uint64_t probe_bytes;           /* bytes_total when the probe left */
     ppp_time prev_sent, prev_queue; /* the previous probe's send time and queue */
     uint64_t prev_bytes;
-    double link_rate;      /* bottleneck estimate, 0 = none yet */
-    double prev_delivered; /* pacer_on_path(): delivered at prev_sent */
-    double unsent_max;     /* pacer_on_path(): the most unsent since the last decision */
+    double link_rate;        /* bottleneck estimate, 0 = none yet */
+    double prev_delivered;   /* pacer_on_path(): delivered at prev_sent */
+    double unsent_max;       /* pacer_on_path(): the most unsent since the last decision */
     ppp_time path_queue_max; /* pacer_on_path(): the longest path queue since the last decision */
-    bool link_measured;      /* pacer_on_path(): link_rate came from a busy interval */
-    double prev_link;        /* pacer_on_path(): the previous delivery sample */
+    ppp_time path_queue_min; /* pacer_on_path(): the shortest standing queue since then */
+    /* pacer_on_path(): a standing queue our cuts did not shorten (pacer.c's
+     * whose_queue_is_foreign()) */
+    ppp_time standing_since, standing_from, next_test;
+    double standing_drained; /* ns of queue our rate below the link's should have drained */
+    double test_rate;        /* the rate when the drain test began */
+    bool foreign;
+    bool link_measured; /* pacer_on_path(): link_rate came from a busy interval */
+    double prev_link;   /* pacer_on_path(): the previous delivery sample */
     uint64_t samples, decreases;
 };
 

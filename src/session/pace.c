@@ -127,8 +127,9 @@ void pace_probe(struct tunnel *t, ppp_time now)
     fq_set_path_rtt(t->pump.fq, t->pace.pacer.min_rtt);
     const struct pacer *p = &t->pace.pacer;
     if (p->prev_sent == now && log_enabled(LOG_LEVEL_DEBUG))
-        log_debug("pace: rate %.1f Mbit/s, link %.1f, path queue %.1f ms, unsent %u B, cuts %llu",
-                  p->rate * 8e-6, p->link_rate * 8e-6, (double)path / 1e6, s.notsent_bytes,
+        log_debug("pace: rate %.1f Mbit/s, link %.1f, path queue %.1f ms%s, unsent %u B, cuts %llu",
+                  p->rate * 8e-6, p->link_rate * 8e-6, (double)path / 1e6,
+                  p->foreign ? " (not ours)" : "", s.notsent_bytes,
                   (unsigned long long)p->decreases);
 }
 
@@ -156,8 +157,8 @@ void pace_stream_readable(struct tunnel *t)
 {
     if (t->pace.fdpass_fd < 0 || t->pace.tcp_fd >= 0)
         return;
-    int fd = fdpass_take(t->pace.fdpass_fd,
-                         t->p->transport_remote ? t->p->transport_uid : geteuid());
+    int fd =
+        fdpass_take(t->pace.fdpass_fd, t->p->transport_remote ? t->p->transport_uid : geteuid());
     close(t->pace.fdpass_fd);
     t->pace.fdpass_fd = -1;
     if (fd < 0) {
