@@ -1024,6 +1024,57 @@ static void test_on_path_outside_flow_gone_queue_is_ours(void **state)
     holds(&pr, 0.90);
 }
 
+/* The retest, by itself: a queue of 60 ms that holds its height while we
+ * send below the link estimate is taken as foreign; two seconds later the
+ * pacer halves its rate for two periods, and the queue, as the test reads
+ * it, shortens by `share` of what it would were it ours alone.  Is the
+ * queue still taken as foreign after the answer? */
+static bool still_foreign_after_test(double share)
+{
+    struct pacer_config c;
+    struct pacer p;
+    pacer_config_default(&c);
+    pacer_config_for_path(&c);
+    pacer_init(&p, &c, 1);
+    const double ours = 1.25e6; /* delivered per second: half a 20 Mbit/s link */
+    const ppp_time base = 40 * PPP_MS, step = 20 * PPP_MS;
+    double delivered = 1, queue = 60 * PPP_MS, fall = 0;
+    ppp_time test_from = 0;
+    for (ppp_time now = PPP_MS; now < 10000 * PPP_MS; now += step) {
+        pacer_sent(&p, (size_t)(ours * (double)step / 1e9));
+        delivered += ours * (double)step / 1e9;
+        if (!test_from && p.drain_until) { /* the test began: how far it should drain */
+            ppp_time period = base + c.target;
+            test_from = now;
+            fall = share * (1 - p.test_rate / (2 * p.link_rate)) * (double)(2 * period);
+        }
+        if (test_from) /* down over the two periods, then held there */
+            queue = 60 * PPP_MS - (ppp_time)(now >= p.drain_until
+                                                 ? fall
+                                                 : fall * (double)(now - test_from) /
+                                                       (double)(p.drain_until - test_from));
+        if (test_from && !p.drain_until) /* answered */
+            return p.foreign;
+        double inflight = 2 * ours * (double)(base + queue) / 1e9; /* the queue holds bytes */
+        pacer_on_path(&p, now, base, queue, 0, delivered, inflight);
+        if (!test_from)
+            assert_true(p.foreign || now < 1000 * PPP_MS); /* taken as foreign in time */
+    }
+    fail_msg("no test within 10 s");
+    return false;
+}
+
+/* Beside a flow that takes half the link, half our rate drains half of
+ * what it would alone: that queue is not ours.  A queue that drains
+ * nearly as it would alone is ours. */
+static void test_on_path_foreign_retest_needs_most_of_the_drain(void **state)
+{
+    (void)state;
+    assert_true(still_foreign_after_test(0.5));
+    assert_true(still_foreign_after_test(0.65));
+    assert_false(still_foreign_after_test(0.9));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1052,6 +1103,7 @@ int main(void)
         cmocka_unit_test(test_on_path_pausing_path),
         cmocka_unit_test(test_on_path_outside_flow_fair_share),
         cmocka_unit_test(test_on_path_outside_flow_gone_queue_is_ours),
+        cmocka_unit_test(test_on_path_foreign_retest_needs_most_of_the_drain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
