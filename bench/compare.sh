@@ -31,7 +31,8 @@
 #                        old-vs-new table in matrix.md; with BENCH_TUNNELS=
 #                        "pppssh-userspace-old pppssh-userspace", the userspace
 #                        mode of both builds
-# The full default run takes about 7 minutes, the matrix about 11 (8 s runs).
+# The full default run takes about 7 minutes, the matrix about 25 (each
+# point's run length: 10 s, and 20-30 s where one run is noisy).
 set -u
 
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -62,7 +63,7 @@ machine() {
     echo "- host: $(uname -sr), $(nproc) cores ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1))"
     echo "- $(ssh -V 2>&1); wireguard-go $(wireguard-go --version 2>/dev/null | awk '{ print $2; exit }'); $(iperf3 --version | head -1)"
     echo "- pppssh: $(git -C "$BENCH_DIR" describe --always --dirty 2>/dev/null || echo '?') ($PPPSSH)"
-    echo "- TCP congestion control $BENCH_CC; iperf3 and probes client -> host on the server's LAN, ${SECONDS_PER_RUN} s per iperf3 run"
+    echo "- TCP congestion control $BENCH_CC; iperf3 and probes client -> host on the server's LAN, $([ -n "${BENCH_MATRIX:-}" ] && echo "each point's run s" || echo "$SECONDS_PER_RUN s") per iperf3 run"
     [ -n "${BENCH_MATRIX:-}" ] ||
         echo "- shaped path: tbf rate $SHAPE_RATE, queue $SHAPE_QUEUE packets, + ${SHAPE_DELAY_MS} ms each way (bench/tools/delayline; no sch_netem in this kernel)"
 }
@@ -122,23 +123,27 @@ scenario() {
 # far corner.  Columns: name, rate, one-way delay ms, queue packets,
 # endpoint offloads, random loss in 10000, a competing flow outside the
 # tunnel (1: measured at this point), a CPU competitor (lib/hog.sh) while
-# the point is measured (1), for the bare link and the tunnels alike, and
-# the path's own delay variation (tools/delayline's pauses, up to this
-# many ms: Wi-Fi's).
+# the point is measured (1), for the bare link and the tunnels alike, the
+# path's own delay variation (tools/delayline's pauses, up to this many
+# ms: Wi-Fi's), and the length of each iperf3 run in seconds (0: 10;
+# BENCH_SECONDS, when set, for every point).  A single flow at 0.5% loss
+# sees about 20 losses in 10 s, and at 150 ms its window grows a packet
+# per RTT after a drop: there one drop more or less moved a 10 s figure by
+# a fifth to a third, and longer runs give verdicts that hold.
 matrix_points() {
     cat <<'POINTS'
-c       20mbit  20 100  off 0  1 0 0
-r5      5mbit   20 100  off 0  0 0 0
-r100    100mbit 20 100  off 0  0 0 0
-rtt10   20mbit  5  100  off 0  0 0 0
-rtt150  20mbit  75 100  off 0  0 0 0
-q30     20mbit  20 30   off 0  0 0 0
-q1000   20mbit  20 1000 off 0  0 0 0
-offload 20mbit  20 100  on  0  0 0 0
-loss    20mbit  20 100  off 50 0 0 0
-far     100mbit 75 1000 off 0  0 0 0
-cpu     20mbit  20 100  off 0  0 1 0
-jitter  20mbit  20 100  off 0  0 0 20
+c       20mbit  20 100  off 0  1 0 0  0
+r5      5mbit   20 100  off 0  0 0 0  0
+r100    100mbit 20 100  off 0  0 0 0  0
+rtt10   20mbit  5  100  off 0  0 0 0  0
+rtt150  20mbit  75 100  off 0  0 0 0  20
+q30     20mbit  20 30   off 0  0 0 0  0
+q1000   20mbit  20 1000 off 0  0 0 0  0
+offload 20mbit  20 100  on  0  0 0 0  0
+loss    20mbit  20 100  off 50 0 0 0  30
+far     100mbit 75 1000 off 0  0 0 0  30
+cpu     20mbit  20 100  off 0  0 1 0  0
+jitter  20mbit  20 100  off 0  0 0 20 0
 POINTS
 }
 
@@ -180,8 +185,9 @@ matrix() {
     bed_spawn "$NS_SRV" "$BED_TMP/iperf3-outside.log" iperf3 -s -p $COMPETE_PORT -B "$SRV_IP"
     _started=$(now)
     while read -r PATH_NAME SHAPE_RATE SHAPE_DELAY_MS SHAPE_QUEUE SHAPE_OFFLOAD SHAPE_LOSS \
-        POINT_COMPETE POINT_HOG SHAPE_JITTER_MS; do
+        POINT_COMPETE POINT_HOG SHAPE_JITTER_MS POINT_SECONDS; do
         case " ${BENCH_POINTS:-$PATH_NAME} " in *" $PATH_NAME "*) ;; *) continue ;; esac
+        SECONDS_PER_RUN=${BENCH_SECONDS:-$([ "$POINT_SECONDS" -gt 0 ] && echo "$POINT_SECONDS" || echo 10)}
         log "== point $PATH_NAME: $SHAPE_RATE, RTT $((2 * SHAPE_DELAY_MS)) ms, queue $SHAPE_QUEUE," \
             "offloads $SHAPE_OFFLOAD, loss $SHAPE_LOSS/10000, pauses up to $SHAPE_JITTER_MS ms"
         bed_link_shaped || exit 1
@@ -192,6 +198,7 @@ matrix() {
         rec offload "$([ "$SHAPE_OFFLOAD" = on ] && echo 1 || echo 0)"
         rec loss_pct "$(awk -v l="$SHAPE_LOSS" 'BEGIN { print l / 100 }')"
         rec jitter_ms "$SHAPE_JITTER_MS"
+        rec run_s "$SECONDS_PER_RUN"
         [ "$POINT_HOG" = 1 ] || [ -n "${BENCH_CPU_HOG:-}" ] && hog_start
         for t in $TUNNELS; do matrix_scenario "$t"; done
         hog_stop

@@ -333,8 +333,8 @@ def matrix_verdicts(rows, point, tunnel="pppssh"):
 
 def matrix_tables(rows, tunnel="pppssh"):
     md = ["| point | rate Mbit/s | RTT ms | queue | offloads | loss % | pauses ms | CPU competitor "
-          "| target | measured | verdict |",
-          "|---|---|---|---|---|---|---|---|---|---|---|"]
+          "| run s | target | measured | verdict |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     tally = collections.Counter()
     for point in matrix_points(rows):
         par = Figures(rows, point, "-")
@@ -342,11 +342,11 @@ def matrix_tables(rows, tunnel="pppssh"):
         head = [point, fmt(par.one("rate_mbit")), fmt(par.one("rtt_ms")),
                 fmt(par.one("queue_packets")), "on" if par.one("offload") else "off",
                 fmt(par.one("loss_pct")), fmt(par.one("jitter_ms") or 0),
-                "-" if hog is None else "%.0f%% of a core" % hog]
+                "-" if hog is None else "%.0f%% of a core" % hog, fmt(par.one("run_s"))]
         for i, (name, measured, ok) in enumerate(matrix_verdicts(rows, point, tunnel)):
             verdict = "?" if ok is None else "PASS" if ok else "FAIL"
             tally[verdict] += 1
-            md.append("| %s | %s | %s | %s |" % (" | ".join(head if i == 0 else [""] * 8), name,
+            md.append("| %s | %s | %s | %s |" % (" | ".join(head if i == 0 else [""] * len(head)), name,
                                                 measured, verdict))
     md += ["", "%d PASS, %d FAIL, %d not measured" % (tally["PASS"], tally["FAIL"], tally["?"]), ""]
     return md
