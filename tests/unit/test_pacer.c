@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "codel.h"
 #include "pacer.h"
 
 #define STEP (100 * 1000) /* 100 us */
@@ -447,6 +448,57 @@ static void ssh_runs(struct ssh_model *s, double queue_limit, double *pushed)
     socket_sends(s, queue_limit, pushed);
 }
 
+/* With `outside`, the tunnel carries one TCP flow of its own, as on the
+ * bench (iperf3 through pppssh), where that flow, not the pacer's rate,
+ * is what most often limits: a window (as above) whose packets wait in
+ * our queue (one flow: a FIFO under CoDel, its target 3/7 of the RTT
+ * within 5-20 ms, as fq.c sets it) until the pacer hands them to the outer connection's
+ * socket, which takes them while it holds less than TCP_NOTSENT_LOWAT
+ * unsent and sends what the outer connection's window lets through.  A
+ * CoDel drop cuts the flow's window (once a round trip); its bytes in
+ * flight are what it sent and the far end has not yet acknowledged. */
+#define INNER_QUEUE 4096
+
+struct inner_flow {
+    struct tcp_window w;
+    double sent; /* into our queue, less what CoDel dropped */
+    ppp_time enqueued[INNER_QUEUE];
+    size_t head, tail;
+    struct codel codel;
+    struct codel_params codel_params;
+    double socket_unsent;
+};
+
+static void inner_flow_sends(struct inner_flow *f, double acked, ppp_time now)
+{
+    while (f->sent - acked < f->w.window && f->tail - f->head < INNER_QUEUE) {
+        f->enqueued[f->tail++ % INNER_QUEUE] = now;
+        f->sent += PACKET;
+    }
+}
+
+/* The pacer hands our queue's head packets to the socket as it allows. */
+static void inner_flow_paced(struct inner_flow *f, struct pacer *p, ppp_time now)
+{
+    while (f->tail > f->head && f->socket_unsent < SOCKET_LOWAT && pacer_can_send(p, now)) {
+        ppp_time sojourn = now - f->enqueued[f->head++ % INNER_QUEUE];
+        uint32_t backlog = (uint32_t)((f->tail - f->head) * PACKET);
+        if (codel_judge(&f->codel, &f->codel_params, now, sojourn, backlog) == CODEL_DROP) {
+            f->sent -= PACKET;
+            if (now - f->w.last_cut > model_rtt() + sojourn) {
+                f->w.window *= 0.7;
+                f->w.last_cut = now;
+            }
+            f->w.dropped = true;
+            continue;
+        }
+        f->socket_unsent += PACKET;
+        pacer_sent(p, PACKET);
+    }
+    if (f->tail == f->head)
+        codel_queue_empty(&f->codel);
+}
+
 /* What a smoothed RTT keeps of itself over the ACKs of `bytes` (one per
  * two segments, each moving it an eighth: RFC 6298 section 2.3). */
 static double srtt_keeps(double bytes)
@@ -533,6 +585,14 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
     struct tcp_window outside = {.window = 10 * PACKET}, outer = {.window = 10 * PACKET};
     double upstream = 0; /* held by a pause, not yet at the bottleneck */
     ppp_time upstream_since = 0;
+    static struct inner_flow inner;
+    memset(&inner, 0, sizeof(inner));
+    inner.w.window = 10 * PACKET;
+    inner.codel_params = (struct codel_params){3 * 2 * pr->delay / 7, 100 * PPP_MS, 1514};
+    if (inner.codel_params.target < 5 * PPP_MS)
+        inner.codel_params.target = 5 * PPP_MS;
+    if (inner.codel_params.target > 20 * PPP_MS)
+        inner.codel_params.target = 20 * PPP_MS;
     struct result r = {0};
     size_t lag = (size_t)(2 * pr->delay / STEP); /* an ACK comes back a base RTT after */
     for (uint64_t step = 0; (ppp_time)step * STEP < end; step++) {
@@ -583,16 +643,22 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
             m.held_next = 0;
             upstream = 0;
         }
-        while (!pr->stalled && on && pacer_can_send(p, now)) {
+        if (pr->outside) {
+            inner_flow_sends(&inner, view.delivered_at[seen], now);
+            inner_flow_paced(&inner, p, now);
+            while (inner.socket_unsent >= PACKET &&
+                   tcp_window_takes(&outer, pushed - view.delivered_at[seen], queue_limit, now)) {
+                push(PACKET, 0);
+                pushed += PACKET;
+                inner.socket_unsent -= PACKET;
+            }
+            held = inner.socket_unsent;
+        }
+        while (!pr->stalled && !pr->outside && on && pacer_can_send(p, now)) {
             if (pr->window && pushed - view.delivered_at[seen] >= window)
                 break;
             if (pr->window && m.queued >= queue_limit)
                 break;
-            if (pr->outside &&
-                !tcp_window_takes(&outer, pushed - view.delivered_at[seen], queue_limit, now)) {
-                held = 32768;
-                break;
-            }
             if (m.queued + upstream >= queue_limit) {
                 held = 32768;
                 break;
@@ -606,6 +672,7 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
         }
         if (pr->outside) {
             tcp_window_grows(&outer, newly);
+            tcp_window_grows(&inner.w, newly);
             if (!pr->outside_ends_s || now < (ppp_time)pr->outside_ends_s * 1000 * PPP_MS)
                 outside_sends(&outside, queue_limit, now);
         }
@@ -995,7 +1062,10 @@ static void test_on_path_pausing_path(void **state)
 
 /* One TCP flow outside the tunnel through the same bottleneck (issue
  * 15's point c) keeps the queue there full, whatever we send: the tunnel
- * takes its fair share of the link, neither starving nor starved. */
+ * takes its fair share of the link, neither starving nor starved.  Both
+ * flows start together, on a fresh tunnel.  (With the test of the
+ * foreign queue read by the bytes in flight, which the test halves, the
+ * mode ended at nearly every test and the share was 25%.) */
 static void test_on_path_outside_flow_fair_share(void **state)
 {
     (void)state;
