@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "codel.h"
+#include "fq.h"
 #include "pacer.h"
 
 #define STEP (100 * 1000) /* 100 us */
@@ -451,10 +452,10 @@ static void ssh_runs(struct ssh_model *s, double queue_limit, double *pushed)
 /* With `outside`, the tunnel carries one TCP flow of its own, as on the
  * bench (iperf3 through pppssh), where that flow, not the pacer's rate,
  * is what most often limits: a window (as above) whose packets wait in
- * our queue (one flow: a FIFO under CoDel, its target 3/7 of the RTT
- * within 5-20 ms, as fq.c sets it) until the pacer hands them to the outer connection's
- * socket, which takes them while it holds less than TCP_NOTSENT_LOWAT
- * unsent and sends what the outer connection's window lets through.  A
+ * our queue (one flow: a FIFO under CoDel, with fq.c's target for the
+ * path) until the pacer hands them to the outer connection's socket,
+ * which takes them while it holds less than TCP_NOTSENT_LOWAT unsent
+ * and sends what the outer connection's window lets through.  A
  * CoDel drop cuts the flow's window (once a round trip); its bytes in
  * flight are what it sent and the far end has not yet acknowledged. */
 #define INNER_QUEUE 4096
@@ -468,6 +469,19 @@ struct inner_flow {
     struct codel_params codel_params;
     double socket_unsent;
 };
+
+/* The CoDel target fq.c keeps for a path of this base RTT. */
+static ppp_time path_codel_target(ppp_time base_rtt)
+{
+    struct fq_config c;
+    struct fq *fq;
+    fq_config_default(&c);
+    assert_int_equal(fq_new(&fq, &c), 0);
+    fq_set_path_rtt(fq, base_rtt);
+    ppp_time target = fq_target(fq);
+    fq_del(fq);
+    return target;
+}
 
 static void inner_flow_sends(struct inner_flow *f, double acked, ppp_time now)
 {
@@ -588,11 +602,8 @@ static struct result run_on_path(const struct path_run *pr, struct pacer *p)
     static struct inner_flow inner;
     memset(&inner, 0, sizeof(inner));
     inner.w.window = 10 * PACKET;
-    inner.codel_params = (struct codel_params){3 * 2 * pr->delay / 7, 100 * PPP_MS, 1514};
-    if (inner.codel_params.target < 5 * PPP_MS)
-        inner.codel_params.target = 5 * PPP_MS;
-    if (inner.codel_params.target > 20 * PPP_MS)
-        inner.codel_params.target = 20 * PPP_MS;
+    inner.codel_params =
+        (struct codel_params){path_codel_target(2 * pr->delay), 100 * PPP_MS, 1514};
     struct result r = {0};
     size_t lag = (size_t)(2 * pr->delay / STEP); /* an ACK comes back a base RTT after */
     for (uint64_t step = 0; (ppp_time)step * STEP < end; step++) {
