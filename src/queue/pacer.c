@@ -493,9 +493,10 @@ static void steer_rate(struct pacer *p, ppp_time now, ppp_time queue, ppp_time p
 /* What the test must drain, as a share of what it would drain were the
  * queue ours alone: that share is how much of what arrives at the queue
  * was ours.  Beside a flow that takes half the link it is a half, so a
- * threshold of a half was a coin's toss: in test_pacer.c's model 2 of 9
- * tests took the queue for ours while the flow outside ran, and on the
- * bench's point c each such mistake cost the link estimate a quarter.
+ * threshold of a half was a coin's toss: in test_pacer.c's model (when
+ * its tunnel never ran dry) 2 of 9 tests took the queue for ours while
+ * the flow outside ran, and each such mistake costs the link estimate
+ * about a quarter (the bench's point c).
  * A queue that is ours alone drains 90% and more. */
 #define FOREIGN_OURS_SHARE 0.75
 
